@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Runs a command with the services it needs: the ones given by environment variables are used
+// as they are (DATABASE_URL); the missing ones are started here, throw-away, and stopped after.
+//   node deploy/with-services.mjs -- <command> [args…]
+import { spawn } from 'node:child_process';
+import { startPostgres } from './postgres/local-postgres.mjs';
+import { log } from './service-utils.mjs';
+
+const separator = process.argv.indexOf('--');
+const command = separator === -1 ? [] : process.argv.slice(separator + 1);
+if (command.length === 0) {
+  console.error('usage: node deploy/with-services.mjs -- <command> [args…]');
+  process.exit(2);
+}
+
+const started = [];
+let exitCode = 1;
+try {
+  const env = { ...process.env };
+  if (!env.DATABASE_URL) {
+    const postgres = await startPostgres();
+    started.push(postgres);
+    env.DATABASE_URL = postgres.url;
+  } else {
+    log('using PostgreSQL from DATABASE_URL');
+  }
+  exitCode = await run(command, env);
+} catch (error) {
+  console.error(`[services] ${error.stack ?? error}`);
+} finally {
+  for (const service of started.reverse()) await service.stop().catch((error) => console.error(`[services] stop failed: ${error}`));
+}
+process.exit(exitCode);
+
+function run([cmd, ...args], env) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', env });
+    const forward = (signal) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + 1 : 1)));
+    child.on('error', (error) => {
+      console.error(`[services] cannot run ${cmd}: ${error.message}`);
+      resolve(127);
+    });
+  });
+}

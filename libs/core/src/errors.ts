@@ -1,0 +1,40 @@
+/**
+ * The one error mechanism of Ledgerline: a small family of domain errors, each with a stable
+ * `code` that callers may switch on. They are mapped to HTTP statuses, MCP tool errors or CLI
+ * exit codes only at the edge; domain code never formats a response.
+ */
+export type DomainErrorKind = 'validation' | 'not_found' | 'conflict' | 'forbidden' | 'illegal_state';
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: DomainErrorKind;
+
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly kind = 'validation';
+}
+
+export class NotFoundError extends DomainError {
+  readonly kind = 'not_found';
+}
+
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden';
+}
+
+export class IllegalStateError extends DomainError {
+  readonly kind = 'illegal_state';
+}

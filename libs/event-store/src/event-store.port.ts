@@ -1,0 +1,113 @@
+import type { JsonObject, JsonValue } from '#core';
+
+/** A tenant's id, taken from the verified token at the edge and never from tool arguments. */
+export type TenantId = string;
+/** A stream's id, unique within its tenant; it names its aggregate: `run-<uuid>`, `memory-<user>`. */
+export type StreamId = string;
+
+/**
+ * What the writer believes about the stream before appending: its exact current version (0 for a
+ * stream without events), that it has no events yet, or nothing at all.
+ */
+export type ExpectedVersion = number | 'no-stream' | 'any';
+
+/** Who and what caused an event: filled at the edge from the Principal and the command. */
+export interface EventMetadata {
+  userId?: string;
+  clientId?: string;
+  scopes?: string[];
+  tool?: string;
+  correlationId?: string;
+  causationId?: string;
+  idempotencyKey?: string;
+  traceId?: string;
+  [key: string]: JsonValue | undefined;
+}
+
+export interface NewEvent<Data extends JsonValue = JsonValue> {
+  type: string;
+  data: Data;
+  metadata?: EventMetadata;
+  /** Version of the event type's schema; readers upcast older ones. Defaults to 1. */
+  schemaVersion?: number;
+}
+
+/** The envelope of a stored event; see DESIGN.md, "Event model". */
+export interface RecordedEvent<Data extends JsonValue = JsonValue> {
+  globalPosition: number;
+  tenantId: TenantId;
+  tenantPosition: number;
+  streamId: StreamId;
+  streamVersion: number;
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: Data;
+  metadata: JsonObject;
+  /** ISO-8601 UTC with milliseconds. */
+  recordedAt: string;
+  /** Hex SHA-256 of the previous hash and this envelope's canonical form: the tenant's hash chain. */
+  hash: string;
+}
+
+export interface AppendOptions {
+  /**
+   * Makes the append idempotent within the tenant: a key already accepted returns the first
+   * result and appends nothing; the same key with a different stream or events is refused.
+   */
+  idempotencyKey?: string;
+}
+
+export interface AppendResult {
+  /** The stream's version after the append: pass it as the next expected version. */
+  nextExpectedVersion: number;
+  firstGlobalPosition: number;
+  lastGlobalPosition: number;
+  eventIds: string[];
+  /** True when the idempotency key had already been accepted and nothing was appended now. */
+  replayed: boolean;
+}
+
+export interface ReadStreamOptions {
+  direction?: 'forward' | 'backward';
+  /** Inclusive. Forward reads default to 1, backward reads to the stream's end. */
+  fromVersion?: number;
+  limit?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with a global position greater than this. Defaults to 0, the start. */
+  after?: number;
+  /** Restricts the read to one tenant's events. */
+  tenantId?: TenantId;
+  batchSize?: number;
+}
+
+/**
+ * The port every adapter implements. All reads and writes take the tenant explicitly; only
+ * `readAll` without a tenant crosses tenants, and it is meant for system processes (projectors,
+ * relays), never for a request on behalf of a user.
+ */
+export interface EventStore {
+  append(tenantId: TenantId, streamId: StreamId, expectedVersion: ExpectedVersion, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  readStream(tenantId: TenantId, streamId: StreamId, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Reads the global log in order from a position, in batches, up to the position that is safe to
+   * read now: no event below a yielded one can commit later.
+   */
+  readAll(options?: ReadAllOptions): AsyncGenerator<RecordedEvent[]>;
+  /** The highest global position readers may safely read up to now. */
+  headPosition(tenantId?: TenantId): Promise<number>;
+  /** Resolves when something may have been appended since the call, or after `timeoutMs`. */
+  waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  readonly checkpoints: CheckpointStore;
+  close(): Promise<void>;
+}
+
+/** Durable positions of subscriptions, kept in the same database as the events. */
+export interface CheckpointStore {
+  load(subscriptionId: string): Promise<number | undefined>;
+  save(subscriptionId: string, position: number): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -1,0 +1,308 @@
+import pg from 'pg';
+import { assertPosition, assertStreamId, assertTenantId, validateAppend, type ValidatedAppend } from '../append-request.js';
+import { AppendNotifier } from '../append-notifier.js';
+import { planAppend } from '../append-plan.js';
+import { IdempotencyKeyReusedError } from '../event-store.errors.js';
+import { resolveOptions, type EventStoreOptions, type ResolvedEventStoreOptions } from '../event-store.options.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  CheckpointStore,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamId,
+  TenantId,
+} from '../event-store.port.js';
+import { GENESIS_HASH } from '../hash-chain.js';
+import { migratePostgres, TENANT_LOCK_CLASS, TENANT_ROLE, TENANT_SETTING } from './postgres.schema.js';
+
+export interface PostgresEventStoreOptions extends EventStoreOptions {
+  connectionString: string;
+  poolSize?: number;
+}
+
+interface EventRow {
+  global_position: string;
+  tenant_id: string;
+  tenant_position: string;
+  stream_id: string;
+  stream_version: string;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: RecordedEvent['data'];
+  metadata: RecordedEvent['metadata'];
+  recorded_at: string;
+  hash: string;
+}
+
+interface AppendState {
+  positions: string[];
+  stream_version: string | null;
+  head_position: string | null;
+  head_hash: string | null;
+  idempotency_hash: string | null;
+  idempotency_result: AppendResult | null;
+}
+
+const NOTIFY_CHANNEL = 'll_events';
+const EVENT_COLUMNS = `global_position, tenant_id, tenant_position, stream_id, stream_version, event_id, type,
+  schema_version, data, metadata, recorded_at, hash`;
+/** Only events of transactions older than every running one: nothing below them can still commit. */
+const SAFE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+
+/**
+ * The PostgreSQL event store, for many processes sharing one database. Appends to one tenant are
+ * serialised by a transaction-level advisory lock (the tenant's hash chain needs its predecessor);
+ * appends to different tenants run and commit concurrently. Every tenant-scoped statement runs as
+ * the RLS-bound tenant role, so a query that forgot its tenant predicate still sees one tenant.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly checkpoints: CheckpointStore;
+  private readonly options: ResolvedEventStoreOptions;
+  private readonly notifier = new AppendNotifier();
+  private listener: pg.Client | undefined;
+  private notifyScheduled = false;
+  private closed = false;
+
+  private constructor(private readonly pool: pg.Pool, private readonly connectionString: string, options: EventStoreOptions) {
+    this.options = resolveOptions(options);
+    this.checkpoints = {
+      load: async (subscriptionId) => {
+        const { rows } = await this.pool.query<{ position: string }>('SELECT position FROM ll_checkpoints WHERE subscription_id = $1', [subscriptionId]);
+        return rows[0] ? Number(rows[0].position) : undefined;
+      },
+      save: async (subscriptionId, position) => {
+        await this.pool.query(
+          `INSERT INTO ll_checkpoints (subscription_id, position) VALUES ($1, $2)
+           ON CONFLICT (subscription_id) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+          [subscriptionId, position],
+        );
+      },
+    };
+  }
+
+  static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    pool.on('error', () => undefined); // an idle client's error; the next checkout reconnects
+    const client = await pool.connect();
+    try {
+      await migratePostgres(client);
+    } finally {
+      client.release();
+    }
+    return new PostgresEventStore(pool, options.connectionString, options);
+  }
+
+  async append(tenantId: TenantId, streamId: StreamId, expectedVersion: ExpectedVersion, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    const request = validateAppend(tenantId, streamId, expectedVersion, events, options, this.options.maxEventBytes);
+    const result = await this.inTenantTransaction(request.tenantId, true, (client) => this.appendInTransaction(client, request));
+    if (!result.replayed) this.announceAppend();
+    return result;
+  }
+
+  private async appendInTransaction(client: pg.PoolClient, request: ValidatedAppend): Promise<AppendResult> {
+    const { rows } = await client.query<AppendState>(
+      `SELECT ll_reserve_positions($3) AS positions,
+         (SELECT version FROM ll_streams WHERE tenant_id = $1 AND stream_id = $2) AS stream_version,
+         h.position AS head_position, h.hash AS head_hash,
+         k.request_hash AS idempotency_hash, k.result AS idempotency_result
+       FROM (SELECT 1) AS one
+       LEFT JOIN ll_tenant_heads h ON h.tenant_id = $1
+       LEFT JOIN ll_idempotency_keys k ON k.tenant_id = $1 AND k.idempotency_key = $4`,
+      [request.tenantId, request.streamId, request.events.length, request.idempotencyKey ?? null],
+    );
+    const state = rows[0]!;
+    if (state.idempotency_hash !== null && request.idempotencyKey !== undefined) {
+      if (state.idempotency_hash !== request.requestHash) throw new IdempotencyKeyReusedError(request.tenantId, request.idempotencyKey);
+      return { ...state.idempotency_result!, replayed: true };
+    }
+    const plan = planAppend(request, {
+      tenantHead: state.head_position === null ? { position: 0, hash: GENESIS_HASH } : { position: Number(state.head_position), hash: state.head_hash! },
+      streamVersion: state.stream_version === null ? 0 : Number(state.stream_version),
+      globalPositions: state.positions.map(Number),
+      recordedAt: this.options.clock().toISOString(),
+      newEventId: this.options.newEventId,
+    });
+    const column = <T>(pick: (event: RecordedEvent, index: number) => T): T[] => plan.events.map(pick);
+    await client.query(
+      `WITH inserted AS (
+         INSERT INTO ll_events (${EVENT_COLUMNS}) OVERRIDING SYSTEM VALUE
+         SELECT p, $1, tp, $2, sv, id, ty, sch, d, m, ra, h
+         FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::uuid[], $7::text[], $8::int[], $9::json[], $10::json[], $11::text[], $12::text[])
+           AS u(p, tp, sv, id, ty, sch, d, m, ra, h)
+       ), stream AS (
+         INSERT INTO ll_streams (tenant_id, stream_id, version) VALUES ($1, $2, $13)
+         ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = EXCLUDED.version
+       ), head AS (
+         INSERT INTO ll_tenant_heads (tenant_id, position, hash) VALUES ($1, $14, $15)
+         ON CONFLICT (tenant_id) DO UPDATE SET position = EXCLUDED.position, hash = EXCLUDED.hash
+       )
+       INSERT INTO ll_idempotency_keys (tenant_id, idempotency_key, request_hash, result)
+       SELECT $1, $16::text, $17, $18::json WHERE $16::text IS NOT NULL`,
+      [
+        request.tenantId, request.streamId,
+        column((e) => e.globalPosition), column((e) => e.tenantPosition), column((e) => e.streamVersion), column((e) => e.eventId),
+        column((e) => e.type), column((e) => e.schemaVersion),
+        column((_, i) => request.events[i]!.dataJson), column((_, i) => request.events[i]!.metadataJson),
+        column((e) => e.recordedAt), column((e) => e.hash),
+        plan.streamVersion, plan.tenantHead.position, plan.tenantHead.hash,
+        request.idempotencyKey ?? null, request.requestHash, JSON.stringify(plan.result),
+      ],
+    );
+    return plan.result;
+  }
+
+  async readStream(tenantId: TenantId, streamId: StreamId, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    assertTenantId(tenantId);
+    assertStreamId(streamId);
+    const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
+    assertPosition(limit, 'limit', 1);
+    if (options.fromVersion !== undefined) assertPosition(options.fromVersion, 'fromVersion');
+    const backward = options.direction === 'backward';
+    return this.inTenantTransaction(tenantId, false, async (client) => {
+      const { rows } = await client.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE tenant_id = $1 AND stream_id = $2
+         AND stream_version ${backward ? '<=' : '>='} $3 ORDER BY stream_version ${backward ? 'DESC' : 'ASC'} LIMIT $4`,
+        [tenantId, streamId, options.fromVersion ?? (backward ? Number.MAX_SAFE_INTEGER : 1), limit],
+      );
+      return rows.map(toRecordedEvent);
+    });
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent[]> {
+    this.assertOpen();
+    let after = options.after ?? 0;
+    const batchSize = options.batchSize ?? 500;
+    assertPosition(after, 'after');
+    assertPosition(batchSize, 'batchSize', 1);
+    const tenantId = options.tenantId;
+    if (tenantId !== undefined) assertTenantId(tenantId);
+    // A snapshot of the safe head keeps the iteration finite while writers go on appending.
+    const head = await this.headPosition(tenantId);
+    while (after < head) {
+      const rows = tenantId === undefined
+        ? (await this.pool.query<EventRow>(
+            `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE global_position > $1 AND global_position <= $2 ORDER BY global_position LIMIT $3`,
+            [after, head, batchSize],
+          )).rows
+        : await this.inTenantTransaction(tenantId, false, async (client) => (await client.query<EventRow>(
+            `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE tenant_id = $1 AND global_position > $2 AND global_position <= $3
+             ORDER BY global_position LIMIT $4`,
+            [tenantId, after, head, batchSize],
+          )).rows);
+      if (rows.length === 0) return;
+      after = Number(rows[rows.length - 1]!.global_position);
+      yield rows.map(toRecordedEvent);
+    }
+  }
+
+  async headPosition(tenantId?: TenantId): Promise<number> {
+    this.assertOpen();
+    if (tenantId === undefined) {
+      const { rows } = await this.pool.query<{ head: string | null }>(`SELECT max(global_position) AS head FROM ll_events WHERE ${SAFE}`);
+      return Number(rows[0]!.head ?? 0);
+    }
+    assertTenantId(tenantId);
+    return this.inTenantTransaction(tenantId, false, async (client) => {
+      const { rows } = await client.query<{ head: string | null }>(
+        `SELECT max(global_position) AS head FROM ll_events WHERE tenant_id = $1 AND ${SAFE}`,
+        [tenantId],
+      );
+      return Number(rows[0]!.head ?? 0);
+    });
+  }
+
+  async waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    await this.listen();
+    return this.notifier.wait(timeoutMs, signal);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.notifier.notify();
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+
+  /**
+   * Runs `work` in a transaction bound to one tenant: the RLS role and the tenant setting are
+   * local to it. The tenant id is inlined only after `assertTenantId` proved it a plain token.
+   */
+  private async inTenantTransaction<T>(tenantId: TenantId, lockTenant: boolean, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    assertTenantId(tenantId);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(
+        `BEGIN; SELECT set_config('role', '${TENANT_ROLE}', true), set_config('${TENANT_SETTING}', '${tenantId}', true)` +
+          (lockTenant ? `, pg_advisory_xact_lock(${TENANT_LOCK_CLASS}, hashtext('${tenantId}'))` : ''),
+      );
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError as Error;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Tells other processes, after commit, that the log moved; coalesced to one NOTIFY a tick. */
+  private announceAppend(): void {
+    this.notifier.notify();
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    setImmediate(() => {
+      this.notifyScheduled = false;
+      if (!this.closed) this.pool.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`).catch(() => undefined);
+    });
+  }
+
+  private async listen(): Promise<void> {
+    if (this.listener || this.closed) return;
+    const listener = new pg.Client({ connectionString: this.connectionString });
+    this.listener = listener;
+    listener.on('notification', () => this.notifier.notify());
+    listener.on('error', () => {
+      // Readers fall back to their idle wait; the next waitForAppend opens a new listener.
+      if (this.listener === listener) this.listener = undefined;
+      listener.end().catch(() => undefined);
+    });
+    await listener.connect();
+    await listener.query(`LISTEN ${NOTIFY_CHANNEL}`);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('event store is closed');
+  }
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    globalPosition: Number(row.global_position),
+    tenantId: row.tenant_id,
+    tenantPosition: Number(row.tenant_position),
+    streamId: row.stream_id,
+    streamVersion: Number(row.stream_version),
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+    hash: row.hash,
+  };
+}

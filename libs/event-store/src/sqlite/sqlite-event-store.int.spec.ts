@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventStoreContract, events, tenant } from '../testing/event-store.contract.js';
+import { SqliteEventStore } from './sqlite-event-store.js';
+
+function sqliteHarness() {
+  const dir = mkdtempSync(join(tmpdir(), 'ledgerline-sqlite-'));
+  const path = join(dir, 'events.db');
+  return {
+    path,
+    open: async (options: { maxEventBytes?: number } = {}) => SqliteEventStore.open({ path, ...options }),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+eventStoreContract('SQLite', async () => sqliteHarness());
+
+describe('SqliteEventStore group commit', () => {
+  const harness = sqliteHarness();
+  let store: SqliteEventStore;
+  beforeAll(async () => {
+    store = SqliteEventStore.open({ path: harness.path });
+  });
+  afterAll(async () => {
+    await store.close();
+    await harness.cleanup();
+  });
+
+  it('commits concurrent appends in one transaction, each with its own outcome', async () => {
+    const t = tenant();
+    await store.append(t, 'taken', 'no-stream', events(1));
+    const before = store.stats();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 64 }, (_, i) => store.append(t, i === 31 ? 'taken' : `s-${i}`, 'no-stream', events(1))),
+    );
+    const after = store.stats();
+    expect(after.commits - before.commits).toBe(1);
+    expect(after.appends - before.appends).toBe(63);
+    expect(outcomes.map((o) => o.status === 'fulfilled')).toEqual(Array.from({ length: 64 }, (_, i) => i !== 31));
+    expect(await store.readStream(t, 'taken')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,277 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3, { type Database, type Statement, type Transaction } from 'better-sqlite3';
+import { assertPosition, assertStreamId, assertTenantId, validateAppend, type ValidatedAppend } from '../append-request.js';
+import { AppendNotifier } from '../append-notifier.js';
+import { planAppend, type TenantHead } from '../append-plan.js';
+import { IdempotencyKeyReusedError } from '../event-store.errors.js';
+import { resolveOptions, type EventStoreOptions, type ResolvedEventStoreOptions } from '../event-store.options.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  CheckpointStore,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamId,
+  TenantId,
+} from '../event-store.port.js';
+import { GENESIS_HASH } from '../hash-chain.js';
+import { migrateSqlite } from './sqlite.schema.js';
+
+export interface SqliteEventStoreOptions extends EventStoreOptions {
+  /** Path of the database file, or `:memory:`. */
+  path: string;
+  /**
+   * FULL (the default) syncs the WAL on every commit: an acknowledged append survives power loss.
+   * NORMAL may lose the last commits on power loss (never on a process crash); for benchmarks only.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+interface EventRow {
+  global_position: number;
+  tenant_id: string;
+  tenant_position: number;
+  stream_id: string;
+  stream_version: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+  hash: string;
+}
+
+interface PendingAppend {
+  request: ValidatedAppend;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+const EVENT_COLUMNS = `global_position, tenant_id, tenant_position, stream_id, stream_version, event_id, type,
+  schema_version, data, metadata, recorded_at, hash`;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode. Appends are queued and committed in
+ * groups: every append that arrives before the queue is flushed joins one transaction and one
+ * fsync, each inside its own savepoint, so one caller's conflict rolls back only its own events.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly checkpoints: CheckpointStore;
+  private readonly options: ResolvedEventStoreOptions;
+  private readonly notifier = new AppendNotifier();
+  private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly commitGroup: Transaction<(batch: PendingAppend[]) => Array<AppendResult | { error: unknown }>>;
+  private pending: PendingAppend[] = [];
+  private closed = false;
+  private commits = 0;
+  private appends = 0;
+
+  private constructor(private readonly db: Database, options: SqliteEventStoreOptions) {
+    this.options = resolveOptions(options);
+    this.statements = prepareStatements(db);
+    const appendOne = db.transaction((request: ValidatedAppend, nextPosition: number) => this.appendInSavepoint(request, nextPosition));
+    this.commitGroup = db.transaction((batch: PendingAppend[]) => {
+      let nextPosition = (this.statements.lastPosition.pluck().get() as number | null ?? 0) + 1;
+      return batch.map(({ request }) => {
+        try {
+          const result = appendOne(request, nextPosition);
+          if (!result.replayed) nextPosition = result.lastGlobalPosition + 1;
+          return result;
+        } catch (error) {
+          return { error };
+        }
+      });
+    });
+    this.checkpoints = {
+      load: async (subscriptionId) => (this.statements.loadCheckpoint.pluck().get(subscriptionId) as number | undefined) ?? undefined,
+      save: async (subscriptionId, position) => {
+        this.statements.saveCheckpoint.run(subscriptionId, position, this.options.clock().toISOString());
+      },
+    };
+  }
+
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    const db = new BetterSqlite3(options.path);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    db.pragma('busy_timeout = 10000');
+    db.pragma('foreign_keys = ON');
+    migrateSqlite(db);
+    return new SqliteEventStore(db, options);
+  }
+
+  async append(tenantId: TenantId, streamId: StreamId, expectedVersion: ExpectedVersion, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    const request = validateAppend(tenantId, streamId, expectedVersion, events, options, this.options.maxEventBytes);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ request, resolve, reject });
+      // Everything that arrives before the next turn of the event loop commits with this append.
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    let outcomes: Array<AppendResult | { error: unknown }>;
+    try {
+      outcomes = this.commitGroup.immediate(batch);
+    } catch (error) {
+      for (const append of batch) append.reject(error);
+      return;
+    }
+    this.commits += 1;
+    batch.forEach((append, index) => {
+      const outcome = outcomes[index]!;
+      if ('error' in outcome) return append.reject(outcome.error);
+      if (!outcome.replayed) this.appends += 1;
+      append.resolve(outcome);
+    });
+    this.notifier.notify();
+  }
+
+  private appendInSavepoint(request: ValidatedAppend, nextPosition: number): AppendResult {
+    const s = this.statements;
+    if (request.idempotencyKey !== undefined) {
+      const previous = s.findIdempotencyKey.get(request.tenantId, request.idempotencyKey) as { request_hash: string; result: string } | undefined;
+      if (previous) {
+        if (previous.request_hash !== request.requestHash) throw new IdempotencyKeyReusedError(request.tenantId, request.idempotencyKey);
+        return { ...(JSON.parse(previous.result) as AppendResult), replayed: true };
+      }
+    }
+    const tenantHead = (s.tenantHead.get(request.tenantId) as TenantHead | undefined) ?? { position: 0, hash: GENESIS_HASH };
+    const streamVersion = (s.streamVersion.pluck().get(request.tenantId, request.streamId) as number | undefined) ?? 0;
+    const plan = planAppend(request, {
+      tenantHead,
+      streamVersion,
+      globalPositions: request.events.map((_, index) => nextPosition + index),
+      recordedAt: this.options.clock().toISOString(),
+      newEventId: this.options.newEventId,
+    });
+    plan.events.forEach((event, index) => {
+      const source = request.events[index]!;
+      s.insertEvent.run(
+        event.globalPosition, event.tenantId, event.tenantPosition, event.streamId, event.streamVersion, event.eventId,
+        event.type, event.schemaVersion, source.dataJson, source.metadataJson, event.recordedAt, event.hash,
+      );
+    });
+    s.upsertStream.run(request.tenantId, request.streamId, plan.streamVersion);
+    s.upsertTenantHead.run(request.tenantId, plan.tenantHead.position, plan.tenantHead.hash);
+    if (request.idempotencyKey !== undefined) {
+      s.insertIdempotencyKey.run(request.tenantId, request.idempotencyKey, request.requestHash, JSON.stringify(plan.result));
+    }
+    return plan.result;
+  }
+
+  /** Committed transactions and the appends they carried, since this store was opened. */
+  stats(): { commits: number; appends: number } {
+    return { commits: this.commits, appends: this.appends };
+  }
+
+  async readStream(tenantId: TenantId, streamId: StreamId, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    assertTenantId(tenantId);
+    assertStreamId(streamId);
+    const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
+    assertPosition(limit, 'limit', 1);
+    if (options.fromVersion !== undefined) assertPosition(options.fromVersion, 'fromVersion');
+    const rows = options.direction === 'backward'
+      ? this.statements.readStreamBackward.all(tenantId, streamId, options.fromVersion ?? Number.MAX_SAFE_INTEGER, limit)
+      : this.statements.readStreamForward.all(tenantId, streamId, options.fromVersion ?? 1, limit);
+    return (rows as EventRow[]).map(toRecordedEvent);
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent[]> {
+    this.assertOpen();
+    let after = options.after ?? 0;
+    const batchSize = options.batchSize ?? 500;
+    assertPosition(after, 'after');
+    assertPosition(batchSize, 'batchSize', 1);
+    if (options.tenantId !== undefined) assertTenantId(options.tenantId);
+    // A snapshot of the head keeps the iteration finite while writers go on appending.
+    const head = await this.headPosition(options.tenantId);
+    while (after < head) {
+      const rows = (options.tenantId === undefined
+        ? this.statements.readAll.all(after, head, batchSize)
+        : this.statements.readAllForTenant.all(options.tenantId, after, head, batchSize)) as EventRow[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.global_position;
+      yield rows.map(toRecordedEvent);
+    }
+  }
+
+  async headPosition(tenantId?: TenantId): Promise<number> {
+    this.assertOpen();
+    if (tenantId === undefined) return (this.statements.lastPosition.pluck().get() as number | null) ?? 0;
+    assertTenantId(tenantId);
+    return (this.statements.lastTenantPosition.pluck().get(tenantId) as number | null) ?? 0;
+  }
+
+  waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.notifier.wait(timeoutMs, signal);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    while (this.pending.length > 0) this.flush();
+    this.closed = true;
+    this.notifier.notify();
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('event store is closed');
+  }
+}
+
+function prepareStatements(db: Database) {
+  const prepare = (sql: string): Statement => db.prepare(sql);
+  return {
+    lastPosition: prepare('SELECT max(global_position) FROM events'),
+    lastTenantPosition: prepare('SELECT max(global_position) FROM events WHERE tenant_id = ?'),
+    tenantHead: prepare('SELECT position, hash FROM tenant_heads WHERE tenant_id = ?'),
+    streamVersion: prepare('SELECT version FROM streams WHERE tenant_id = ? AND stream_id = ?'),
+    insertEvent: prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    upsertStream: prepare(`INSERT INTO streams (tenant_id, stream_id, version) VALUES (?, ?, ?)
+      ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = excluded.version`),
+    upsertTenantHead: prepare(`INSERT INTO tenant_heads (tenant_id, position, hash) VALUES (?, ?, ?)
+      ON CONFLICT (tenant_id) DO UPDATE SET position = excluded.position, hash = excluded.hash`),
+    findIdempotencyKey: prepare('SELECT request_hash, result FROM idempotency_keys WHERE tenant_id = ? AND idempotency_key = ?'),
+    insertIdempotencyKey: prepare('INSERT INTO idempotency_keys (tenant_id, idempotency_key, request_hash, result) VALUES (?, ?, ?, ?)'),
+    readStreamForward: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE tenant_id = ? AND stream_id = ? AND stream_version >= ?
+      ORDER BY stream_version LIMIT ?`),
+    readStreamBackward: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE tenant_id = ? AND stream_id = ? AND stream_version <= ?
+      ORDER BY stream_version DESC LIMIT ?`),
+    readAll: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? AND global_position <= ?
+      ORDER BY global_position LIMIT ?`),
+    readAllForTenant: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE tenant_id = ? AND global_position > ? AND global_position <= ?
+      ORDER BY global_position LIMIT ?`),
+    loadCheckpoint: prepare('SELECT position FROM checkpoints WHERE subscription_id = ?'),
+    saveCheckpoint: prepare(`INSERT INTO checkpoints (subscription_id, position, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT (subscription_id) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`),
+  };
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    globalPosition: row.global_position,
+    tenantId: row.tenant_id,
+    tenantPosition: row.tenant_position,
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    recordedAt: row.recorded_at,
+    hash: row.hash,
+  };
+}
