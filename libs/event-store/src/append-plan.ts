@@ -56,7 +56,7 @@ export function planAppend(request: ValidatedAppend, context: AppendContext): Ap
       metadata: event.metadata,
       recordedAt: context.recordedAt,
     };
-    hash = chainHash(hash, envelope);
+    hash = chainHash(hash, envelope, event.dataJson, event.metadataJson);
     return { ...envelope, globalPosition: context.globalPositions[index]!, hash };
   });
   return {

@@ -19,8 +19,8 @@ export interface ValidatedAppend {
   expectedVersion: ExpectedVersion;
   events: ValidatedEvent[];
   idempotencyKey: string | undefined;
-  /** Hash of what the idempotency key promises: the stream and the events' types, versions and data. */
-  requestHash: string;
+  /** With an idempotency key: the hash of what it promises, the stream and the events' types, versions and data. */
+  requestHash: string | undefined;
 }
 
 export interface ValidatedEvent {
@@ -28,6 +28,7 @@ export interface ValidatedEvent {
   schemaVersion: number;
   data: JsonValue;
   metadata: JsonObject;
+  /** Canonical (RFC 8785) JSON of data and metadata: what is stored and what is hashed. */
   dataJson: string;
   metadataJson: string;
 }
@@ -70,9 +71,9 @@ export function validateAppend(
     throw new InvalidAppendError('append.invalid_idempotency_key', 'idempotency key must be 1-200 printable ASCII characters without spaces');
   }
   const validated = events.map((event: unknown, index) => validateEvent(event, index, maxEventBytes));
-  const requestHash = createHash('sha256')
-    .update(canonicalJson({ streamId, events: validated.map(({ type, schemaVersion, data }) => ({ type, schemaVersion, data })) }))
-    .digest('hex');
+  const requestHash = idempotencyKey === undefined
+    ? undefined
+    : createHash('sha256').update(canonicalJson({ streamId, events: validated.map(({ type, schemaVersion, data }) => ({ type, schemaVersion, data })) })).digest('hex');
   return { tenantId, streamId, expectedVersion: expectedVersion as ExpectedVersion, events: validated, idempotencyKey, requestHash };
 }
 
@@ -91,8 +92,8 @@ function validateEvent(event: unknown, index: number, maxEventBytes: number): Va
   }
   const cleanMetadata = Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined));
   assertJsonValue(cleanMetadata, `events[${index}].metadata`, 'append.metadata_not_json');
-  const dataJson = JSON.stringify(data);
-  const metadataJson = JSON.stringify(cleanMetadata);
+  const dataJson = canonicalJson(data);
+  const metadataJson = canonicalJson(cleanMetadata as JsonObject);
   const bytes = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
   if (bytes > maxEventBytes) throw new EventTooLargeError(index, bytes, maxEventBytes);
   return { type, schemaVersion, data, metadata: cleanMetadata as JsonObject, dataJson, metadataJson };

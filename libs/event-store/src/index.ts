@@ -6,3 +6,4 @@ export { GENESIS_HASH, canonicalJson, chainHash, findChainBreak } from './hash-c
 export { subscribe, type Subscription, type SubscriptionOptions } from './subscription.js';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
+export * from './event-store.module.js';

@@ -43,12 +43,16 @@ describe('PostgresEventStore', () => {
       expect(everything.rows.map((r) => r.tenant_id)).toEqual([b, b]);
       expect(JSON.stringify(everything.rows)).not.toContain('secret-of-a');
       expect((await client.query('SELECT * FROM ll_events WHERE tenant_id = $1', [a])).rowCount).toBe(0);
-      expect((await client.query('SELECT * FROM ll_streams WHERE tenant_id = $1', [a])).rowCount).toBe(0);
-      expect((await client.query('SELECT * FROM ll_tenant_heads')).rows.map((r: { tenant_id: string }) => r.tenant_id)).toEqual([b]);
-      const updated = await client.query(`UPDATE ll_tenant_heads SET hash = 'x' WHERE tenant_id = $1`, [a]);
-      expect(updated.rowCount).toBe(0);
+      expect((await client.query('SELECT * FROM ll_idempotency_keys WHERE tenant_id = $1', [a])).rowCount).toBe(0);
+      await client.query('SAVEPOINT attempt');
+      await expect(client.query(`INSERT INTO ll_events (tenant_id, tenant_position, stream_id, stream_version, event_id, type,
+        schema_version, data, metadata, recorded_at, hash) VALUES ($1, 99, 'forged', 1, gen_random_uuid(), 'Forged', 1, '{}', '{}', '', '')`, [a]))
+        .rejects.toThrow(/row-level security/);
+      await client.query('ROLLBACK TO SAVEPOINT attempt');
+      await expect(client.query(`UPDATE ll_events SET hash = 'x'`)).rejects.toThrow(/permission denied/);
+      await client.query('ROLLBACK TO SAVEPOINT attempt');
       await expect(
-        client.query(`INSERT INTO ll_streams (tenant_id, stream_id, version) VALUES ($1, 'forged', 1)`, [a]),
+        client.query(`INSERT INTO ll_idempotency_keys (tenant_id, idempotency_key, request_hash, result) VALUES ($1, 'forged', 'x', '{}')`, [a]),
       ).rejects.toThrow(/row-level security/);
       await client.query('ROLLBACK');
 

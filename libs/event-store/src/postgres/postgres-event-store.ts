@@ -107,16 +107,17 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async appendInTransaction(client: pg.PoolClient, request: ValidatedAppend): Promise<AppendResult> {
-    const { rows } = await client.query<AppendState>(
-      `SELECT ll_reserve_positions($3) AS positions,
-         (SELECT version FROM ll_streams WHERE tenant_id = $1 AND stream_id = $2) AS stream_version,
-         h.position AS head_position, h.hash AS head_hash,
+    const { rows } = await client.query<AppendState>({
+      name: 'll_append_state',
+      text: `SELECT ll_reserve_positions($3) AS positions,
+         (SELECT max(stream_version) FROM ll_events WHERE tenant_id = $1 AND stream_id = $2) AS stream_version,
+         h.tenant_position AS head_position, h.hash AS head_hash,
          k.request_hash AS idempotency_hash, k.result AS idempotency_result
        FROM (SELECT 1) AS one
-       LEFT JOIN ll_tenant_heads h ON h.tenant_id = $1
+       LEFT JOIN LATERAL (SELECT tenant_position, hash FROM ll_events WHERE tenant_id = $1 ORDER BY global_position DESC LIMIT 1) h ON true
        LEFT JOIN ll_idempotency_keys k ON k.tenant_id = $1 AND k.idempotency_key = $4`,
-      [request.tenantId, request.streamId, request.events.length, request.idempotencyKey ?? null],
-    );
+      values: [request.tenantId, request.streamId, request.events.length, request.idempotencyKey ?? null],
+    });
     const state = rows[0]!;
     if (state.idempotency_hash !== null && request.idempotencyKey !== undefined) {
       if (state.idempotency_hash !== request.requestHash) throw new IdempotencyKeyReusedError(request.tenantId, request.idempotencyKey);
@@ -130,31 +131,25 @@ export class PostgresEventStore implements EventStore {
       newEventId: this.options.newEventId,
     });
     const column = <T>(pick: (event: RecordedEvent, index: number) => T): T[] => plan.events.map(pick);
-    await client.query(
-      `WITH inserted AS (
+    await client.query({
+      name: 'll_append_events',
+      text: `WITH inserted AS (
          INSERT INTO ll_events (${EVENT_COLUMNS}) OVERRIDING SYSTEM VALUE
          SELECT p, $1, tp, $2, sv, id, ty, sch, d, m, ra, h
          FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::uuid[], $7::text[], $8::int[], $9::json[], $10::json[], $11::text[], $12::text[])
            AS u(p, tp, sv, id, ty, sch, d, m, ra, h)
-       ), stream AS (
-         INSERT INTO ll_streams (tenant_id, stream_id, version) VALUES ($1, $2, $13)
-         ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = EXCLUDED.version
-       ), head AS (
-         INSERT INTO ll_tenant_heads (tenant_id, position, hash) VALUES ($1, $14, $15)
-         ON CONFLICT (tenant_id) DO UPDATE SET position = EXCLUDED.position, hash = EXCLUDED.hash
        )
        INSERT INTO ll_idempotency_keys (tenant_id, idempotency_key, request_hash, result)
-       SELECT $1, $16::text, $17, $18::json WHERE $16::text IS NOT NULL`,
-      [
+       SELECT $1, $13::text, $14, $15::json WHERE $13::text IS NOT NULL`,
+      values: [
         request.tenantId, request.streamId,
         column((e) => e.globalPosition), column((e) => e.tenantPosition), column((e) => e.streamVersion), column((e) => e.eventId),
         column((e) => e.type), column((e) => e.schemaVersion),
         column((_, i) => request.events[i]!.dataJson), column((_, i) => request.events[i]!.metadataJson),
         column((e) => e.recordedAt), column((e) => e.hash),
-        plan.streamVersion, plan.tenantHead.position, plan.tenantHead.hash,
-        request.idempotencyKey ?? null, request.requestHash, JSON.stringify(plan.result),
+        request.idempotencyKey ?? null, request.requestHash ?? null, JSON.stringify(plan.result),
       ],
-    );
+    });
     return plan.result;
   }
 

@@ -27,29 +27,19 @@ const MIGRATIONS: readonly string[] = [
     tenant_position BIGINT      NOT NULL,
     stream_id       TEXT        NOT NULL,
     stream_version  BIGINT      NOT NULL,
-    event_id        UUID        NOT NULL UNIQUE,
+    event_id        UUID        NOT NULL,
     type            TEXT        NOT NULL,
     schema_version  INTEGER     NOT NULL,
     data            JSON        NOT NULL,
     metadata        JSON        NOT NULL,
     recorded_at     TEXT        NOT NULL,
     hash            TEXT        NOT NULL,
-    UNIQUE (tenant_id, stream_id, stream_version),
-    UNIQUE (tenant_id, tenant_position)
+    UNIQUE (tenant_id, stream_id, stream_version)
   );
+  -- A tenant's events in global order (= its tenant-position order, appends to one tenant being
+  -- serialised): the last entry is the tenant's head. Stream versions come from the unique index.
   CREATE INDEX ll_events_by_tenant ON ll_events (tenant_id, global_position);
 
-  CREATE TABLE ll_streams (
-    tenant_id TEXT   NOT NULL,
-    stream_id TEXT   NOT NULL,
-    version   BIGINT NOT NULL,
-    PRIMARY KEY (tenant_id, stream_id)
-  );
-  CREATE TABLE ll_tenant_heads (
-    tenant_id TEXT   NOT NULL PRIMARY KEY,
-    position  BIGINT NOT NULL,
-    hash      TEXT   NOT NULL
-  );
   CREATE TABLE ll_idempotency_keys (
     tenant_id       TEXT NOT NULL,
     idempotency_key TEXT NOT NULL,
@@ -69,12 +59,13 @@ const MIGRATIONS: readonly string[] = [
   DO $$
   DECLARE t TEXT;
   BEGIN
-    FOREACH t IN ARRAY ARRAY['ll_events', 'll_streams', 'll_tenant_heads', 'll_idempotency_keys'] LOOP
+    FOREACH t IN ARRAY ARRAY['ll_events', 'll_idempotency_keys'] LOOP
       EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
       EXECUTE format($p$CREATE POLICY tenant_isolation ON %I TO ${TENANT_ROLE}
         USING (tenant_id = current_setting('${TENANT_SETTING}', true))
         WITH CHECK (tenant_id = current_setting('${TENANT_SETTING}', true))$p$, t);
-      EXECUTE format('GRANT SELECT, INSERT, UPDATE ON %I TO ${TENANT_ROLE}', t);
+      -- Events are immutable: no UPDATE or DELETE for anyone but the owner.
+      EXECUTE format('GRANT SELECT, INSERT ON %I TO ${TENANT_ROLE}', t);
     END LOOP;
   END $$;
 

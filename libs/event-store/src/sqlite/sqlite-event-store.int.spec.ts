@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventStoreContract, events, tenant } from '../testing/event-store.contract.js';
+import { findChainBreak } from '../hash-chain.js';
+import { collect, eventStoreContract, events, tenant } from '../testing/event-store.contract.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 
 function sqliteHarness() {
@@ -40,5 +41,22 @@ describe('SqliteEventStore group commit', () => {
     expect(after.appends - before.appends).toBe(63);
     expect(outcomes.map((o) => o.status === 'fulfilled')).toEqual(Array.from({ length: 64 }, (_, i) => i !== 31));
     expect(await store.readStream(t, 'taken')).toHaveLength(1);
+  });
+
+  it('sees appends made through another connection to the same file (its head cache revalidates)', async () => {
+    const t = tenant();
+    const other = SqliteEventStore.open({ path: harness.path });
+    try {
+      await store.append(t, 'shared', 'no-stream', events(1));
+      await other.append(t, 'shared', 1, events(2));
+      await expect(store.append(t, 'shared', 1, events(1))).rejects.toMatchObject({ code: 'stream.wrong_expected_version' });
+      const result = await store.append(t, 'shared', 3, events(1));
+      expect(result.nextExpectedVersion).toBe(4);
+      const all = await collect(store.readAll({ tenantId: t }));
+      expect(all.map((e) => e.tenantPosition)).toEqual([1, 2, 3, 4]);
+      expect(findChainBreak(all)).toBeUndefined();
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -20,6 +20,7 @@ import type {
   TenantId,
 } from '../event-store.port.js';
 import { GENESIS_HASH } from '../hash-chain.js';
+import { HeadCache } from './head-cache.js';
 import { migrateSqlite } from './sqlite.schema.js';
 
 export interface SqliteEventStoreOptions extends EventStoreOptions {
@@ -55,6 +56,10 @@ interface PendingAppend {
 
 const EVENT_COLUMNS = `global_position, tenant_id, tenant_position, stream_id, stream_version, event_id, type,
   schema_version, data, metadata, recorded_at, hash`;
+const EVENT_COLUMN_COUNT = 12;
+/** Rows per multi-row INSERT: fewer statement calls per group commit. */
+const INSERT_CHUNK = 32;
+const ROW_PLACEHOLDERS = `(${Array(EVENT_COLUMN_COUNT).fill('?').join(', ')})`;
 
 /**
  * The embedded event store: one SQLite file in WAL mode. Appends are queued and committed in
@@ -67,6 +72,7 @@ export class SqliteEventStore implements EventStore {
   private readonly notifier = new AppendNotifier();
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly commitGroup: Transaction<(batch: PendingAppend[]) => Array<AppendResult | { error: unknown }>>;
+  private readonly heads = new HeadCache();
   private pending: PendingAppend[] = [];
   private closed = false;
   private commits = 0;
@@ -75,21 +81,9 @@ export class SqliteEventStore implements EventStore {
   private constructor(private readonly db: Database, options: SqliteEventStoreOptions) {
     this.options = resolveOptions(options);
     this.statements = prepareStatements(db);
-    const appendOne = db.transaction((request: ValidatedAppend, nextPosition: number) => this.appendInSavepoint(request, nextPosition));
-    this.commitGroup = db.transaction((batch: PendingAppend[]) => {
-      let nextPosition = (this.statements.lastPosition.pluck().get() as number | null ?? 0) + 1;
-      return batch.map(({ request }) => {
-        try {
-          const result = appendOne(request, nextPosition);
-          if (!result.replayed) nextPosition = result.lastGlobalPosition + 1;
-          return result;
-        } catch (error) {
-          return { error };
-        }
-      });
-    });
+    this.commitGroup = db.transaction((batch: PendingAppend[]) => this.writeGroup(batch));
     this.checkpoints = {
-      load: async (subscriptionId) => (this.statements.loadCheckpoint.pluck().get(subscriptionId) as number | undefined) ?? undefined,
+      load: async (subscriptionId) => (this.statements.loadCheckpoint.get(subscriptionId) as number | undefined) ?? undefined,
       save: async (subscriptionId, position) => {
         this.statements.saveCheckpoint.run(subscriptionId, position, this.options.clock().toISOString());
       },
@@ -124,6 +118,7 @@ export class SqliteEventStore implements EventStore {
     try {
       outcomes = this.commitGroup.immediate(batch);
     } catch (error) {
+      this.heads.clear(); // it may hold heads of the group that was rolled back
       for (const append of batch) append.reject(error);
       return;
     }
@@ -137,37 +132,68 @@ export class SqliteEventStore implements EventStore {
     this.notifier.notify();
   }
 
-  private appendInSavepoint(request: ValidatedAppend, nextPosition: number): AppendResult {
+  /**
+   * Plans every append of the group against heads kept in memory (read once, then updated as the
+   * group goes), so a refused append (conflict, reused key) never wrote anything and needs no savepoint;
+   * then writes the accepted events in multi-row inserts. Runs inside the group's transaction.
+   */
+  private writeGroup(batch: PendingAppend[]): Array<AppendResult | { error: unknown }> {
     const s = this.statements;
-    if (request.idempotencyKey !== undefined) {
-      const previous = s.findIdempotencyKey.get(request.tenantId, request.idempotencyKey) as { request_hash: string; result: string } | undefined;
-      if (previous) {
-        if (previous.request_hash !== request.requestHash) throw new IdempotencyKeyReusedError(request.tenantId, request.idempotencyKey);
-        return { ...(JSON.parse(previous.result) as AppendResult), replayed: true };
+    this.heads.revalidate(s.dataVersion.get() as number);
+    const keys = new Map<string, { requestHash: string; result: AppendResult }>();
+    const recordedAt = this.options.clock().toISOString();
+    const rows: unknown[] = [];
+    let nextPosition = ((s.lastPosition.get() as number | null) ?? 0) + 1;
+
+    const outcomes = batch.map(({ request }): AppendResult | { error: unknown } => {
+      try {
+        const { tenantId, streamId, idempotencyKey, requestHash } = request;
+        const keyId = `${tenantId}\u0000${idempotencyKey}`;
+        if (idempotencyKey !== undefined) {
+          const previous = keys.get(keyId) ?? this.storedIdempotencyKey(tenantId, idempotencyKey);
+          if (previous) {
+            if (previous.requestHash !== requestHash) throw new IdempotencyKeyReusedError(tenantId, idempotencyKey);
+            return { ...previous.result, replayed: true };
+          }
+        }
+        const plan = planAppend(request, {
+          tenantHead: this.heads.tenantHead(tenantId, () => (s.tenantHead.get(tenantId) as TenantHead | undefined) ?? { position: 0, hash: GENESIS_HASH }),
+          streamVersion: this.heads.streamVersion(tenantId, streamId, () => (s.streamVersion.get(tenantId, streamId) as number | null) ?? 0),
+          globalPositions: request.events.map((_, index) => nextPosition + index),
+          recordedAt,
+          newEventId: this.options.newEventId,
+        });
+        this.heads.update(tenantId, streamId, plan.tenantHead, plan.streamVersion);
+        nextPosition += request.events.length;
+        plan.events.forEach((event, index) => {
+          const source = request.events[index]!;
+          rows.push(event.globalPosition, tenantId, event.tenantPosition, streamId, event.streamVersion, event.eventId,
+            event.type, event.schemaVersion, source.dataJson, source.metadataJson, recordedAt, event.hash);
+        });
+        if (idempotencyKey !== undefined) {
+          keys.set(keyId, { requestHash: requestHash!, result: plan.result });
+          s.insertIdempotencyKey.run(tenantId, idempotencyKey, requestHash, JSON.stringify(plan.result));
+        }
+        return plan.result;
+      } catch (error) {
+        return { error };
       }
-    }
-    const tenantHead = (s.tenantHead.get(request.tenantId) as TenantHead | undefined) ?? { position: 0, hash: GENESIS_HASH };
-    const streamVersion = (s.streamVersion.pluck().get(request.tenantId, request.streamId) as number | undefined) ?? 0;
-    const plan = planAppend(request, {
-      tenantHead,
-      streamVersion,
-      globalPositions: request.events.map((_, index) => nextPosition + index),
-      recordedAt: this.options.clock().toISOString(),
-      newEventId: this.options.newEventId,
     });
-    plan.events.forEach((event, index) => {
-      const source = request.events[index]!;
-      s.insertEvent.run(
-        event.globalPosition, event.tenantId, event.tenantPosition, event.streamId, event.streamVersion, event.eventId,
-        event.type, event.schemaVersion, source.dataJson, source.metadataJson, event.recordedAt, event.hash,
-      );
-    });
-    s.upsertStream.run(request.tenantId, request.streamId, plan.streamVersion);
-    s.upsertTenantHead.run(request.tenantId, plan.tenantHead.position, plan.tenantHead.hash);
-    if (request.idempotencyKey !== undefined) {
-      s.insertIdempotencyKey.run(request.tenantId, request.idempotencyKey, request.requestHash, JSON.stringify(plan.result));
-    }
-    return plan.result;
+    this.insertRows(rows);
+    return outcomes;
+  }
+
+  private storedIdempotencyKey(tenantId: TenantId, idempotencyKey: string): { requestHash: string; result: AppendResult } | undefined {
+    const row = this.statements.findIdempotencyKey.get(tenantId, idempotencyKey) as { request_hash: string; result: string } | undefined;
+    return row && { requestHash: row.request_hash, result: JSON.parse(row.result) as AppendResult };
+  }
+
+  /** Inserts flattened event rows, INSERT_CHUNK rows per statement while there are enough. */
+  private insertRows(values: unknown[]): void {
+    const chunk = INSERT_CHUNK * EVENT_COLUMN_COUNT;
+    let offset = 0;
+    for (; offset + chunk <= values.length; offset += chunk) this.statements.insertEvents.run(values.slice(offset, offset + chunk));
+    for (; offset < values.length; offset += EVENT_COLUMN_COUNT) this.statements.insertEvent.run(values.slice(offset, offset + EVENT_COLUMN_COUNT));
   }
 
   /** Committed transactions and the appends they carried, since this store was opened. */
@@ -209,9 +235,9 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(tenantId?: TenantId): Promise<number> {
     this.assertOpen();
-    if (tenantId === undefined) return (this.statements.lastPosition.pluck().get() as number | null) ?? 0;
+    if (tenantId === undefined) return (this.statements.lastPosition.get() as number | null) ?? 0;
     assertTenantId(tenantId);
-    return (this.statements.lastTenantPosition.pluck().get(tenantId) as number | null) ?? 0;
+    return (this.statements.lastTenantPosition.get(tenantId) as number | null) ?? 0;
   }
 
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
@@ -233,16 +259,15 @@ export class SqliteEventStore implements EventStore {
 
 function prepareStatements(db: Database) {
   const prepare = (sql: string): Statement => db.prepare(sql);
+  const single = (sql: string): Statement => db.prepare(sql).pluck();
   return {
-    lastPosition: prepare('SELECT max(global_position) FROM events'),
-    lastTenantPosition: prepare('SELECT max(global_position) FROM events WHERE tenant_id = ?'),
-    tenantHead: prepare('SELECT position, hash FROM tenant_heads WHERE tenant_id = ?'),
-    streamVersion: prepare('SELECT version FROM streams WHERE tenant_id = ? AND stream_id = ?'),
-    insertEvent: prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    upsertStream: prepare(`INSERT INTO streams (tenant_id, stream_id, version) VALUES (?, ?, ?)
-      ON CONFLICT (tenant_id, stream_id) DO UPDATE SET version = excluded.version`),
-    upsertTenantHead: prepare(`INSERT INTO tenant_heads (tenant_id, position, hash) VALUES (?, ?, ?)
-      ON CONFLICT (tenant_id) DO UPDATE SET position = excluded.position, hash = excluded.hash`),
+    dataVersion: single('PRAGMA data_version'),
+    lastPosition: single('SELECT max(global_position) FROM events'),
+    lastTenantPosition: single('SELECT max(global_position) FROM events WHERE tenant_id = ?'),
+    tenantHead: prepare('SELECT tenant_position AS position, hash FROM events WHERE tenant_id = ? ORDER BY global_position DESC LIMIT 1'),
+    streamVersion: single('SELECT max(stream_version) FROM events WHERE tenant_id = ? AND stream_id = ?'),
+    insertEvent: prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${ROW_PLACEHOLDERS}`),
+    insertEvents: prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${Array(INSERT_CHUNK).fill(ROW_PLACEHOLDERS).join(', ')}`),
     findIdempotencyKey: prepare('SELECT request_hash, result FROM idempotency_keys WHERE tenant_id = ? AND idempotency_key = ?'),
     insertIdempotencyKey: prepare('INSERT INTO idempotency_keys (tenant_id, idempotency_key, request_hash, result) VALUES (?, ?, ?, ?)'),
     readStreamForward: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE tenant_id = ? AND stream_id = ? AND stream_version >= ?
@@ -253,7 +278,7 @@ function prepareStatements(db: Database) {
       ORDER BY global_position LIMIT ?`),
     readAllForTenant: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE tenant_id = ? AND global_position > ? AND global_position <= ?
       ORDER BY global_position LIMIT ?`),
-    loadCheckpoint: prepare('SELECT position FROM checkpoints WHERE subscription_id = ?'),
+    loadCheckpoint: single('SELECT position FROM checkpoints WHERE subscription_id = ?'),
     saveCheckpoint: prepare(`INSERT INTO checkpoints (subscription_id, position, updated_at) VALUES (?, ?, ?)
       ON CONFLICT (subscription_id) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`),
   };

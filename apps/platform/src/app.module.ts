@@ -1,0 +1,33 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { EventStoreModule, type EventStoreSettings } from '#event-store';
+import { loadPlatformConfig, type PlatformConfig } from './config/platform.config.js';
+import { HealthController } from './health/health.controller.js';
+
+@Module({})
+export class AppModule {
+  /** The platform, configured from `env` (validated here, so a bad variable stops the start). */
+  static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    const config = loadPlatformConfig(env);
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
+        EventStoreModule.forRootAsync({ inject: [ConfigService], useFactory: eventStoreSettings }),
+      ],
+      controllers: [HealthController],
+    };
+  }
+}
+
+function eventStoreSettings(config: ConfigService<PlatformConfig, true>): EventStoreSettings {
+  const maxEventBytes = config.get('LEDGERLINE_MAX_EVENT_BYTES', { infer: true });
+  return config.get('LEDGERLINE_EVENT_STORE', { infer: true }) === 'postgres'
+    ? {
+        kind: 'postgres',
+        connectionString: config.get('DATABASE_URL', { infer: true })!,
+        poolSize: config.get('LEDGERLINE_PG_POOL_SIZE', { infer: true }),
+        maxEventBytes,
+      }
+    : { kind: 'sqlite', dataDir: config.get('LEDGERLINE_DATA_DIR', { infer: true }), maxEventBytes };
+}

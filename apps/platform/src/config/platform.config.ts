@@ -1,0 +1,28 @@
+import { ValidationError } from '#core';
+import { z } from 'zod';
+
+/** Every configuration variable of the platform; README.md lists them with the same defaults. */
+export const platformConfigSchema = z
+  .object({
+    LEDGERLINE_HOST: z.string().min(1).default('127.0.0.1'),
+    LEDGERLINE_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LEDGERLINE_DATA_DIR: z.string().min(1).default('./data'),
+    LEDGERLINE_EVENT_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
+    DATABASE_URL: z.string().url().optional(),
+    LEDGERLINE_PG_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+    LEDGERLINE_MAX_EVENT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  })
+  .refine((config) => config.LEDGERLINE_EVENT_STORE !== 'postgres' || config.DATABASE_URL !== undefined, {
+    message: 'LEDGERLINE_EVENT_STORE=postgres needs DATABASE_URL',
+    path: ['DATABASE_URL'],
+  });
+
+export type PlatformConfig = z.infer<typeof platformConfigSchema>;
+
+/** Validates the environment once at start-up; the error names every offending variable. */
+export function loadPlatformConfig(env: NodeJS.ProcessEnv): PlatformConfig {
+  const parsed = platformConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  throw new ValidationError('config.invalid', `invalid configuration: ${problems.join('; ')}`, { problems });
+}

@@ -1,0 +1,39 @@
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
+import { EVENT_STORE, type EventStore } from './event-store.port.js';
+import { PostgresEventStore } from './postgres/postgres-event-store.js';
+import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
+
+export type EventStoreSettings =
+  | { kind: 'sqlite'; dataDir: string; maxEventBytes?: number }
+  | { kind: 'postgres'; connectionString: string; poolSize?: number; maxEventBytes?: number };
+
+export const EVENT_STORE_SETTINGS = Symbol('EVENT_STORE_SETTINGS');
+
+export async function openEventStore(settings: EventStoreSettings): Promise<EventStore> {
+  return settings.kind === 'sqlite'
+    ? SqliteEventStore.open({ path: join(settings.dataDir, 'events.db'), maxEventBytes: settings.maxEventBytes })
+    : PostgresEventStore.connect({ connectionString: settings.connectionString, poolSize: settings.poolSize, maxEventBytes: settings.maxEventBytes });
+}
+
+@Module({})
+export class EventStoreModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /** Binds EVENT_STORE to the adapter the settings name; the settings come from configuration. */
+  static forRootAsync(options: { inject: unknown[]; useFactory: (...args: never[]) => EventStoreSettings | Promise<EventStoreSettings> }): DynamicModule {
+    return {
+      module: EventStoreModule,
+      global: true,
+      providers: [
+        { provide: EVENT_STORE_SETTINGS, inject: options.inject as never[], useFactory: options.useFactory },
+        { provide: EVENT_STORE, inject: [EVENT_STORE_SETTINGS], useFactory: openEventStore },
+      ],
+      exports: [EVENT_STORE, EVENT_STORE_SETTINGS],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
