@@ -1,8 +1,7 @@
 import pg from 'pg';
-import { assertPosition, assertStreamId, assertTenantId, validateAppend, type ValidatedAppend } from '../append-request.js';
+import { assertPosition, assertStreamId, assertTenantId, validateAppend } from '../append-request.js';
 import { AppendNotifier } from '../append-notifier.js';
-import { planAppend } from '../append-plan.js';
-import { IdempotencyKeyReusedError } from '../event-store.errors.js';
+import { IdempotencyKeyReusedError, WrongExpectedVersionError } from '../event-store.errors.js';
 import { resolveOptions, type EventStoreOptions, type ResolvedEventStoreOptions } from '../event-store.options.js';
 import type {
   AppendOptions,
@@ -17,8 +16,7 @@ import type {
   StreamId,
   TenantId,
 } from '../event-store.port.js';
-import { GENESIS_HASH } from '../hash-chain.js';
-import { migratePostgres, TENANT_LOCK_CLASS, TENANT_ROLE, TENANT_SETTING } from './postgres.schema.js';
+import { migratePostgres, TENANT_ROLE, TENANT_SETTING } from './postgres.schema.js';
 
 export interface PostgresEventStoreOptions extends EventStoreOptions {
   connectionString: string;
@@ -40,13 +38,13 @@ interface EventRow {
   hash: string;
 }
 
-interface AppendState {
-  positions: string[];
+/** A row of ll_append(): see postgres.schema.ts. */
+interface AppendOutcome {
+  status: 'appended' | 'replayed' | 'key_reused' | 'conflict';
   stream_version: string | null;
-  head_position: string | null;
-  head_hash: string | null;
-  idempotency_hash: string | null;
-  idempotency_result: AppendResult | null;
+  first_position: string | null;
+  last_position: string | null;
+  previous_result: AppendResult | null;
 }
 
 const NOTIFY_CHANNEL = 'll_events';
@@ -101,56 +99,36 @@ export class PostgresEventStore implements EventStore {
   async append(tenantId: TenantId, streamId: StreamId, expectedVersion: ExpectedVersion, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
     const request = validateAppend(tenantId, streamId, expectedVersion, events, options, this.options.maxEventBytes);
-    const result = await this.inTenantTransaction(request.tenantId, true, (client) => this.appendInTransaction(client, request));
-    if (!result.replayed) this.announceAppend();
-    return result;
-  }
-
-  private async appendInTransaction(client: pg.PoolClient, request: ValidatedAppend): Promise<AppendResult> {
-    const { rows } = await client.query<AppendState>({
-      name: 'll_append_state',
-      text: `SELECT ll_reserve_positions($3) AS positions,
-         (SELECT max(stream_version) FROM ll_events WHERE tenant_id = $1 AND stream_id = $2) AS stream_version,
-         h.tenant_position AS head_position, h.hash AS head_hash,
-         k.request_hash AS idempotency_hash, k.result AS idempotency_result
-       FROM (SELECT 1) AS one
-       LEFT JOIN LATERAL (SELECT tenant_position, hash FROM ll_events WHERE tenant_id = $1 ORDER BY global_position DESC LIMIT 1) h ON true
-       LEFT JOIN ll_idempotency_keys k ON k.tenant_id = $1 AND k.idempotency_key = $4`,
-      values: [request.tenantId, request.streamId, request.events.length, request.idempotencyKey ?? null],
-    });
-    const state = rows[0]!;
-    if (state.idempotency_hash !== null && request.idempotencyKey !== undefined) {
-      if (state.idempotency_hash !== request.requestHash) throw new IdempotencyKeyReusedError(request.tenantId, request.idempotencyKey);
-      return { ...state.idempotency_result!, replayed: true };
-    }
-    const plan = planAppend(request, {
-      tenantHead: state.head_position === null ? { position: 0, hash: GENESIS_HASH } : { position: Number(state.head_position), hash: state.head_hash! },
-      streamVersion: state.stream_version === null ? 0 : Number(state.stream_version),
-      globalPositions: state.positions.map(Number),
-      recordedAt: this.options.clock().toISOString(),
-      newEventId: this.options.newEventId,
-    });
-    const column = <T>(pick: (event: RecordedEvent, index: number) => T): T[] => plan.events.map(pick);
-    await client.query({
-      name: 'll_append_events',
-      text: `WITH inserted AS (
-         INSERT INTO ll_events (${EVENT_COLUMNS}) OVERRIDING SYSTEM VALUE
-         SELECT p, $1, tp, $2, sv, id, ty, sch, d, m, ra, h
-         FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::uuid[], $7::text[], $8::int[], $9::json[], $10::json[], $11::text[], $12::text[])
-           AS u(p, tp, sv, id, ty, sch, d, m, ra, h)
-       )
-       INSERT INTO ll_idempotency_keys (tenant_id, idempotency_key, request_hash, result)
-       SELECT $1, $13::text, $14, $15::json WHERE $13::text IS NOT NULL`,
+    const eventIds = request.events.map(() => this.options.newEventId());
+    const { rows } = await this.pool.query<AppendOutcome>({
+      name: 'll_append',
+      text: 'SELECT * FROM ll_append($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[], $9, $10, $11)',
       values: [
         request.tenantId, request.streamId,
-        column((e) => e.globalPosition), column((e) => e.tenantPosition), column((e) => e.streamVersion), column((e) => e.eventId),
-        column((e) => e.type), column((e) => e.schemaVersion),
-        column((_, i) => request.events[i]!.dataJson), column((_, i) => request.events[i]!.metadataJson),
-        column((e) => e.recordedAt), column((e) => e.hash),
-        request.idempotencyKey ?? null, request.requestHash ?? null, JSON.stringify(plan.result),
+        request.expectedVersion === 'any' ? null : request.expectedVersion === 'no-stream' ? 0 : request.expectedVersion,
+        eventIds, request.events.map((e) => e.type), request.events.map((e) => e.schemaVersion),
+        request.events.map((e) => e.dataJson), request.events.map((e) => e.metadataJson),
+        this.options.clock().toISOString(), request.idempotencyKey ?? null, request.requestHash ?? null,
       ],
     });
-    return plan.result;
+    const outcome = rows[0]!;
+    switch (outcome.status) {
+      case 'appended':
+        this.announceAppend();
+        return {
+          nextExpectedVersion: Number(outcome.stream_version),
+          firstGlobalPosition: Number(outcome.first_position),
+          lastGlobalPosition: Number(outcome.last_position),
+          eventIds,
+          replayed: false,
+        };
+      case 'replayed':
+        return { ...outcome.previous_result!, replayed: true };
+      case 'key_reused':
+        throw new IdempotencyKeyReusedError(request.tenantId, request.idempotencyKey!);
+      case 'conflict':
+        throw new WrongExpectedVersionError(request.tenantId, request.streamId, request.expectedVersion, Number(outcome.stream_version));
+    }
   }
 
   async readStream(tenantId: TenantId, streamId: StreamId, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -161,7 +139,7 @@ export class PostgresEventStore implements EventStore {
     assertPosition(limit, 'limit', 1);
     if (options.fromVersion !== undefined) assertPosition(options.fromVersion, 'fromVersion');
     const backward = options.direction === 'backward';
-    return this.inTenantTransaction(tenantId, false, async (client) => {
+    return this.inTenantTransaction(tenantId, async (client) => {
       const { rows } = await client.query<EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE tenant_id = $1 AND stream_id = $2
          AND stream_version ${backward ? '<=' : '>='} $3 ORDER BY stream_version ${backward ? 'DESC' : 'ASC'} LIMIT $4`,
@@ -187,7 +165,7 @@ export class PostgresEventStore implements EventStore {
             `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE global_position > $1 AND global_position <= $2 ORDER BY global_position LIMIT $3`,
             [after, head, batchSize],
           )).rows
-        : await this.inTenantTransaction(tenantId, false, async (client) => (await client.query<EventRow>(
+        : await this.inTenantTransaction(tenantId, async (client) => (await client.query<EventRow>(
             `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE tenant_id = $1 AND global_position > $2 AND global_position <= $3
              ORDER BY global_position LIMIT $4`,
             [tenantId, after, head, batchSize],
@@ -205,7 +183,7 @@ export class PostgresEventStore implements EventStore {
       return Number(rows[0]!.head ?? 0);
     }
     assertTenantId(tenantId);
-    return this.inTenantTransaction(tenantId, false, async (client) => {
+    return this.inTenantTransaction(tenantId, async (client) => {
       const { rows } = await client.query<{ head: string | null }>(
         `SELECT max(global_position) AS head FROM ll_events WHERE tenant_id = $1 AND ${SAFE}`,
         [tenantId],
@@ -231,14 +209,13 @@ export class PostgresEventStore implements EventStore {
    * Runs `work` in a transaction bound to one tenant: the RLS role and the tenant setting are
    * local to it. The tenant id is inlined only after `assertTenantId` proved it a plain token.
    */
-  private async inTenantTransaction<T>(tenantId: TenantId, lockTenant: boolean, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async inTenantTransaction<T>(tenantId: TenantId, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     assertTenantId(tenantId);
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
       await client.query(
-        `BEGIN; SELECT set_config('role', '${TENANT_ROLE}', true), set_config('${TENANT_SETTING}', '${tenantId}', true)` +
-          (lockTenant ? `, pg_advisory_xact_lock(${TENANT_LOCK_CLASS}, hashtext('${tenantId}'))` : ''),
+        `BEGIN; SELECT set_config('role', '${TENANT_ROLE}', true), set_config('${TENANT_SETTING}', '${tenantId}', true)`,
       );
       const result = await work(client);
       await client.query('COMMIT');

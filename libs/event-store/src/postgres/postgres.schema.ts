@@ -95,6 +95,74 @@ const MIGRATIONS: readonly string[] = [
   DO $$ BEGIN
     EXECUTE format('GRANT USAGE ON SEQUENCE %s TO ${TENANT_ROLE}', pg_get_serial_sequence('ll_events', 'global_position'));
   END $$;
+
+  -- One append in one statement (one round trip, one implicit transaction): bind to the tenant
+  -- (RLS role and setting), lock the tenant, check the idempotency key and the expected version,
+  -- reserve positions, extend the hash chain and insert. Data and metadata arrive as RFC 8785
+  -- canonical JSON; every other envelope field is an integer, a UUID, an ISO time or an id from
+  -- a restricted alphabet, so the canonical envelope is plain concatenation and hashes exactly
+  -- as hash-chain.ts does. Refusals are returned as a status, never half-written.
+  CREATE FUNCTION ll_append(
+    p_tenant TEXT, p_stream TEXT, p_expected BIGINT, p_event_ids UUID[], p_types TEXT[],
+    p_schema_versions INTEGER[], p_data TEXT[], p_metadata TEXT[], p_recorded_at TEXT,
+    p_idempotency_key TEXT, p_request_hash TEXT
+  ) RETURNS TABLE (status TEXT, stream_version BIGINT, first_position BIGINT, last_position BIGINT, previous_result JSON)
+  LANGUAGE plpgsql AS $fn$
+  DECLARE
+    v_count INTEGER := cardinality(p_event_ids);
+    v_version BIGINT;
+    v_head_position BIGINT := 0;
+    v_hash TEXT := '${'0'.repeat(64)}';
+    v_positions BIGINT[];
+    v_key RECORD;
+    v_hashes TEXT[] := '{}';
+  BEGIN
+    PERFORM set_config('role', '${TENANT_ROLE}', true), set_config('${TENANT_SETTING}', p_tenant, true);
+    PERFORM pg_advisory_xact_lock(${TENANT_LOCK_CLASS}, hashtext(p_tenant));
+    IF p_idempotency_key IS NOT NULL THEN
+      SELECT k.request_hash, k.result INTO v_key FROM ll_idempotency_keys k
+        WHERE k.tenant_id = p_tenant AND k.idempotency_key = p_idempotency_key;
+      IF FOUND THEN
+        RETURN QUERY SELECT CASE WHEN v_key.request_hash = p_request_hash THEN 'replayed' ELSE 'key_reused' END,
+          NULL::BIGINT, NULL::BIGINT, NULL::BIGINT, v_key.result;
+        RETURN;
+      END IF;
+    END IF;
+    SELECT coalesce(max(e.stream_version), 0) INTO v_version FROM ll_events e WHERE e.tenant_id = p_tenant AND e.stream_id = p_stream;
+    IF p_expected IS NOT NULL AND p_expected <> v_version THEN
+      RETURN QUERY SELECT 'conflict', v_version, NULL::BIGINT, NULL::BIGINT, NULL::JSON;
+      RETURN;
+    END IF;
+    -- Nothing so far assigned a transaction id: the reservation assigns it with the positions.
+    v_positions := ll_reserve_positions(v_count);
+    SELECT e.tenant_position, e.hash INTO v_head_position, v_hash FROM ll_events e
+      WHERE e.tenant_id = p_tenant ORDER BY e.global_position DESC LIMIT 1;
+    IF NOT FOUND THEN
+      v_head_position := 0;
+      v_hash := '${'0'.repeat(64)}';
+    END IF;
+    FOR i IN 1..v_count LOOP
+      v_hash := encode(sha256(decode(v_hash, 'hex') || convert_to(
+        '{"data":' || p_data[i] || ',"eventId":"' || p_event_ids[i]::text || '","metadata":' || p_metadata[i] ||
+        ',"recordedAt":"' || p_recorded_at || '","schemaVersion":' || p_schema_versions[i] ||
+        ',"streamId":"' || p_stream || '","streamVersion":' || (v_version + i) ||
+        ',"tenantId":"' || p_tenant || '","tenantPosition":' || (v_head_position + i) || ',"type":"' || p_types[i] || '"}',
+        'UTF8')), 'hex');
+      v_hashes := v_hashes || v_hash;
+    END LOOP;
+    INSERT INTO ll_events (global_position, tenant_id, tenant_position, stream_id, stream_version, event_id, type,
+        schema_version, data, metadata, recorded_at, hash) OVERRIDING SYSTEM VALUE
+      SELECT v_positions[i], p_tenant, v_head_position + i, p_stream, v_version + i, p_event_ids[i], p_types[i],
+        p_schema_versions[i], p_data[i]::json, p_metadata[i]::json, p_recorded_at, v_hashes[i]
+      FROM generate_series(1, v_count) AS i;
+    IF p_idempotency_key IS NOT NULL THEN
+      INSERT INTO ll_idempotency_keys (tenant_id, idempotency_key, request_hash, result)
+      VALUES (p_tenant, p_idempotency_key, p_request_hash, json_build_object(
+        'nextExpectedVersion', v_version + v_count, 'firstGlobalPosition', v_positions[1],
+        'lastGlobalPosition', v_positions[v_count], 'eventIds', to_json(p_event_ids), 'replayed', false));
+    END IF;
+    RETURN QUERY SELECT 'appended', v_version + v_count, v_positions[1], v_positions[v_count], NULL::JSON;
+  END $fn$;
   `,
 ];
 
