@@ -19,7 +19,7 @@ export interface ValidatedAppend {
   expectedVersion: ExpectedVersion;
   events: ValidatedEvent[];
   idempotencyKey: string | undefined;
-  /** With an idempotency key: the hash of what it promises, the stream and the events' types, versions and data. */
+  /** With an idempotency key: what it promises, the caller's fingerprint or a hash of the stream and the events. */
   requestHash: string | undefined;
 }
 
@@ -45,6 +45,12 @@ export function assertStreamId(streamId: unknown): asserts streamId is StreamId 
   }
 }
 
+export function assertIdempotencyKey(idempotencyKey: unknown): asserts idempotencyKey is string {
+  if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    throw new InvalidAppendError('append.invalid_idempotency_key', 'idempotency key must be 1-200 printable ASCII characters without spaces');
+  }
+}
+
 export function assertPosition(value: unknown, name: string, minimum = 0): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
     throw new InvalidAppendError('store.invalid_position', `${name} must be an integer >= ${minimum}, got ${describe(value)}`, { name });
@@ -67,13 +73,15 @@ export function validateAppend(
     throw new InvalidAppendError('append.invalid_events', `events must be an array of 1 to ${MAX_EVENTS_PER_APPEND} events`);
   }
   const idempotencyKey = options?.idempotencyKey;
-  if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey))) {
-    throw new InvalidAppendError('append.invalid_idempotency_key', 'idempotency key must be 1-200 printable ASCII characters without spaces');
-  }
+  if (idempotencyKey !== undefined) assertIdempotencyKey(idempotencyKey);
   const validated = events.map((event: unknown, index) => validateEvent(event, index, maxEventBytes));
+  const fingerprint = options?.fingerprint;
+  if (fingerprint !== undefined && (typeof fingerprint !== 'string' || !IDEMPOTENCY_KEY.test(fingerprint))) {
+    throw new InvalidAppendError('append.invalid_fingerprint', 'fingerprint must be 1-200 printable ASCII characters without spaces');
+  }
   const requestHash = idempotencyKey === undefined
     ? undefined
-    : createHash('sha256').update(canonicalJson({ streamId, events: validated.map(({ type, schemaVersion, data }) => ({ type, schemaVersion, data })) })).digest('hex');
+    : fingerprint ?? createHash('sha256').update(canonicalJson({ streamId, events: validated.map(({ type, schemaVersion, data }) => ({ type, schemaVersion, data })) })).digest('hex');
   return { tenantId, streamId, expectedVersion: expectedVersion as ExpectedVersion, events: validated, idempotencyKey, requestHash };
 }
 

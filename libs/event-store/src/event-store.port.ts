@@ -56,6 +56,18 @@ export interface AppendOptions {
    * result and appends nothing; the same key with a different stream or events is refused.
    */
   idempotencyKey?: string;
+  /**
+   * What the key promises, when the caller knows better than the events: a command handler
+   * passes a hash of the command's arguments, so a retried command matches its first run even if
+   * the events it would decide now differ. Defaults to a hash of the stream and the events.
+   */
+  fingerprint?: string;
+}
+
+/** An accepted idempotency key: what it promised and what the append returned. */
+export interface IdempotencyRecord {
+  fingerprint: string;
+  result: AppendResult;
 }
 
 export interface AppendResult {
@@ -96,6 +108,8 @@ export interface EventStore {
    * read now: no event below a yielded one can commit later.
    */
   readAll(options?: ReadAllOptions): AsyncGenerator<RecordedEvent[]>;
+  /** The record of an accepted idempotency key of the tenant, if any. */
+  findIdempotencyKey(tenantId: TenantId, idempotencyKey: string): Promise<IdempotencyRecord | undefined>;
   /** The highest global position readers may safely read up to now. */
   headPosition(tenantId?: TenantId): Promise<number>;
   /** Resolves when something may have been appended since the call, or after `timeoutMs`. */

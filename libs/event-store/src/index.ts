@@ -7,3 +7,4 @@ export { subscribe, type Subscription, type SubscriptionOptions } from './subscr
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
 export * from './event-store.module.js';
+export * from './handle-command.js';

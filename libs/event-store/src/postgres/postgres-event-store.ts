@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { assertPosition, assertStreamId, assertTenantId, validateAppend } from '../append-request.js';
+import { assertIdempotencyKey, assertPosition, assertStreamId, assertTenantId, validateAppend } from '../append-request.js';
 import { AppendNotifier } from '../append-notifier.js';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from '../event-store.errors.js';
 import { resolveOptions, type EventStoreOptions, type ResolvedEventStoreOptions } from '../event-store.options.js';
@@ -9,6 +9,7 @@ import type {
   CheckpointStore,
   EventStore,
   ExpectedVersion,
+  IdempotencyRecord,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -174,6 +175,17 @@ export class PostgresEventStore implements EventStore {
       after = Number(rows[rows.length - 1]!.global_position);
       yield rows.map(toRecordedEvent);
     }
+  }
+
+  async findIdempotencyKey(tenantId: TenantId, idempotencyKey: string): Promise<IdempotencyRecord | undefined> {
+    this.assertOpen();
+    assertTenantId(tenantId);
+    assertIdempotencyKey(idempotencyKey);
+    const rows = await this.inTenantTransaction(tenantId, async (client) => (await client.query<{ request_hash: string; result: AppendResult }>(
+      'SELECT request_hash, result FROM ll_idempotency_keys WHERE tenant_id = $1 AND idempotency_key = $2',
+      [tenantId, idempotencyKey],
+    )).rows);
+    return rows[0] && { fingerprint: rows[0].request_hash, result: { ...rows[0].result, replayed: true } };
   }
 
   async headPosition(tenantId?: TenantId): Promise<number> {

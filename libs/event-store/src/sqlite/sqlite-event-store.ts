@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement, type Transaction } from 'better-sqlite3';
-import { assertPosition, assertStreamId, assertTenantId, validateAppend, type ValidatedAppend } from '../append-request.js';
+import { assertIdempotencyKey, assertPosition, assertStreamId, assertTenantId, validateAppend, type ValidatedAppend } from '../append-request.js';
 import { AppendNotifier } from '../append-notifier.js';
 import { planAppend, type TenantHead } from '../append-plan.js';
 import { IdempotencyKeyReusedError } from '../event-store.errors.js';
@@ -12,6 +12,7 @@ import type {
   CheckpointStore,
   EventStore,
   ExpectedVersion,
+  IdempotencyRecord,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -231,6 +232,14 @@ export class SqliteEventStore implements EventStore {
       after = rows[rows.length - 1]!.global_position;
       yield rows.map(toRecordedEvent);
     }
+  }
+
+  async findIdempotencyKey(tenantId: TenantId, idempotencyKey: string): Promise<IdempotencyRecord | undefined> {
+    this.assertOpen();
+    assertTenantId(tenantId);
+    assertIdempotencyKey(idempotencyKey);
+    const stored = this.storedIdempotencyKey(tenantId, idempotencyKey);
+    return stored && { fingerprint: stored.requestHash, result: { ...stored.result, replayed: true } };
   }
 
   async headPosition(tenantId?: TenantId): Promise<number> {

@@ -161,6 +161,19 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
         expect(other.replayed).toBe(false);
       });
 
+      it('honours a caller fingerprint and reports accepted keys', async () => {
+        const t = tenant();
+        expect(await store.findIdempotencyKey(t, 'cmd-1')).toBeUndefined();
+        const first = await store.append(t, 'memory-1', 'any', events(1), { idempotencyKey: 'cmd-1', fingerprint: 'args-hash-a' });
+        expect(await store.findIdempotencyKey(t, 'cmd-1')).toEqual({ fingerprint: 'args-hash-a', result: { ...first, replayed: true } });
+        // Same fingerprint, other events (decided against a newer state): still the first result.
+        expect(await store.append(t, 'memory-1', 'any', events(3), { idempotencyKey: 'cmd-1', fingerprint: 'args-hash-a' })).toEqual({ ...first, replayed: true });
+        await expectCode(store.append(t, 'memory-1', 'any', events(1), { idempotencyKey: 'cmd-1', fingerprint: 'args-hash-b' }), 'append.idempotency_key_reused');
+        expect(await store.findIdempotencyKey(tenant(), 'cmd-1')).toBeUndefined();
+        await expectCode(store.findIdempotencyKey(t, 'has space'), 'append.invalid_idempotency_key');
+        expect((await store.readStream(t, 'memory-1')).length).toBe(1);
+      });
+
       it('appends once when the same key races with itself', async () => {
         const t = tenant();
         const results = await Promise.all(Array.from({ length: 8 }, () => store.append(t, 'pay-3', 'any', events(1), { idempotencyKey: 'k-race' })));

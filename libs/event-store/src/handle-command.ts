@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { CommandMetadata, Decider, DomainEvent, JsonValue } from '#core';
+import { IdempotencyKeyReusedError } from './event-store.errors.js';
+import type { AppendResult, EventStore, StreamId } from './event-store.port.js';
+import { canonicalJson } from './hash-chain.js';
+
+export interface CommandOutcome<State> {
+  /** The append, or undefined when the decider decided nothing needed to change. */
+  append: AppendResult | undefined;
+  /** The state after the command (for a replayed idempotent command: the state now). */
+  state: State;
+}
+
+/**
+ * The one way commands change state: load the stream, fold it, decide, append with the version
+ * that was read and the caller's metadata. An idempotency key that was already accepted for the
+ * same arguments returns its first result before anything is decided; for other arguments it is
+ * refused. `args` is what the key promises (the command's arguments as the caller gave them).
+ */
+export async function handleCommand<Command, State, Event extends DomainEvent>(
+  store: EventStore,
+  metadata: CommandMetadata,
+  streamId: StreamId,
+  decider: Decider<Command, State, Event>,
+  command: Command,
+  args: JsonValue,
+): Promise<CommandOutcome<State>> {
+  const { tenantId, idempotencyKey } = metadata;
+  const fingerprint = idempotencyKey === undefined ? undefined : commandFingerprint(metadata.tool ?? streamId, args);
+  const stored = await store.readStream(tenantId, streamId);
+  const state = stored.reduce((current, event) => decider.evolve(current, event as unknown as Event), decider.initialState());
+  if (idempotencyKey !== undefined) {
+    const accepted = await store.findIdempotencyKey(tenantId, idempotencyKey);
+    if (accepted) {
+      if (accepted.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(tenantId, idempotencyKey);
+      return { append: accepted.result, state };
+    }
+  }
+  const events = decider.decide(command, state);
+  if (events.length === 0) return { append: undefined, state };
+  const eventMetadata = {
+    userId: metadata.userId,
+    clientId: metadata.clientId,
+    scopes: [...metadata.scopes],
+    tool: metadata.tool,
+    correlationId: metadata.correlationId,
+    causationId: metadata.causationId,
+    idempotencyKey,
+    traceId: metadata.traceId,
+  };
+  const append = await store.append(
+    tenantId,
+    streamId,
+    stored.length === 0 ? 'no-stream' : stored[stored.length - 1]!.streamVersion,
+    events.map((event) => ({ type: event.type, data: event.data, metadata: eventMetadata })),
+    { idempotencyKey, fingerprint },
+  );
+  return { append, state: events.reduce(decider.evolve, state) };
+}
+
+function commandFingerprint(name: string, args: JsonValue): string {
+  return createHash('sha256').update(canonicalJson({ name, args })).digest('hex');
+}
