@@ -1,0 +1,6 @@
+/** What a command may touch of the process: injected, so commands stay testable in-process. */
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}

@@ -1,0 +1,47 @@
+export { principalContext, type Principal } from './principal.js';
+export { principalFromClaims } from './token-claims.js';
+export { InsufficientScopeError, UnauthenticatedError, AuthConfigError } from './auth.errors.js';
+export {
+  DEV_ALGORITHM,
+  EXTERNAL_ALGORITHMS,
+  DEFAULT_EXTERNAL_ALGORITHMS,
+  type ExternalAlgorithm,
+  type VerificationAlgorithm,
+} from './algorithms.js';
+export {
+  parseAuthConfig,
+  DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  MCP_PATH,
+  PROTECTED_RESOURCE_METADATA_PATH,
+  type AuthConfig,
+  type AuthConfigInput,
+  type KeySource,
+} from './auth-config.js';
+export { AUTH_ENV, DEFAULT_DATA_DIR, DEFAULT_PORT, authConfigInputFromEnv, defaultPublicUrl } from './auth-env.js';
+export { resolveAuthSettings, type AuthKey, type AuthSettings } from './auth.settings.js';
+export {
+  DevIssuer,
+  DEFAULT_DEV_CLIENT_ID,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  DEV_ISSUER_KEY_FILE,
+  MAX_TOKEN_TTL_SECONDS,
+  type DevIssuerOptions,
+  type MintRequest,
+  type MintedToken,
+} from './dev-issuer.js';
+export { LEDGERLINE_JWT, extractBearerToken, jwtStrategyOptions } from './jwt-strategy.options.js';
+export { JwtStrategy } from './jwt.strategy.js';
+export { TokenVerifier } from './token-verifier.js';
+export { authChallenge, type AuthChallenge } from './auth-challenge.js';
+export { AUTH_OPTIONS, AUTH_SETTINGS, type AuthOptions } from './auth.tokens.js';
+export { BearerAuthGuard } from './bearer-auth.guard.js';
+export { REQUIRED_SCOPES, RequireScopes } from './require-scopes.decorator.js';
+export { ScopesGuard } from './scopes.guard.js';
+export { OriginGuard } from './origin.guard.js';
+export { PrincipalContextInterceptor } from './principal-context.interceptor.js';
+export { CurrentPrincipal } from './current-principal.decorator.js';
+export { Authenticated } from './authenticated.decorator.js';
+export { principalOf, isPrincipal } from './request-principal.js';
+export { protectedResourceMetadata, type ProtectedResourceMetadata } from './protected-resource-metadata.js';
+export { ProtectedResourceController } from './protected-resource.controller.js';
+export { AuthModule } from './auth.module.js';

@@ -1,0 +1,30 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { UnauthenticatedError } from './auth.errors.js';
+
+/** Who is calling: always taken from a verified token, never from request arguments. */
+export interface Principal {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+}
+
+const storage = new AsyncLocalStorage<Principal>();
+
+/** The caller of the request being served, for code far from the HTTP edge. */
+export const principalContext = {
+  run<T>(principal: Principal, fn: () => T): T {
+    return storage.run(Object.freeze({ ...principal, scopes: Object.freeze([...principal.scopes]) }), fn);
+  },
+
+  current(): Principal | undefined {
+    return storage.getStore();
+  },
+
+  /** @throws UnauthenticatedError when no principal was set for this call. */
+  require(): Principal {
+    const principal = storage.getStore();
+    if (!principal) throw new UnauthenticatedError('no authenticated caller in this context', false);
+    return principal;
+  },
+};

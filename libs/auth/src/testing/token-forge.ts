@@ -1,0 +1,44 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+
+/** Builds the tokens the tests need, good and bad, with real keys. Test support only. */
+export type Claims = Record<string, unknown>;
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Claims a verifier for `issuer` and `audience` accepts, valid for an hour. */
+export function validClaims(issuer: string, audience: string | string[], overrides: Claims = {}): Claims {
+  const now = nowSeconds();
+  return { iss: issuer, aud: audience, sub: 'alice', tenant_id: 'acme', client_id: 'test-client', scope: 'memory:read', iat: now, nbf: now, exp: now + 3600, ...overrides };
+}
+
+export function signed(claims: Claims, key: KeyObject | Buffer | string, algorithm: jwt.Algorithm, kid?: string): string {
+  return jwt.sign(claims, key, { algorithm, ...(kid === undefined ? {} : { keyid: kid }) });
+}
+
+/** An `alg: none` token: no signature at all. */
+export function unsigned(claims: Claims): string {
+  return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims)}.`;
+}
+
+/** The same header and signature over other claims: what an attacker editing a token gets. */
+export function withPayload(token: string, claims: Claims): string {
+  const [header, , signature] = token.split('.');
+  return `${header}.${encode(claims)}.${signature}`;
+}
+
+export function rsaKeyPair(): { privateKey: KeyObject; publicKey: KeyObject; publicPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { privateKey, publicKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+export function ecKeyPair(): { privateKey: KeyObject; publicKey: KeyObject; publicPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { privateKey, publicKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+function encode(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
