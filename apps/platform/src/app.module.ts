@@ -1,19 +1,31 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { CqrsModule } from '@nestjs/cqrs';
+import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
 import { EventStoreModule, type EventStoreSettings } from '#event-store';
+import { McpModule } from '#mcp';
+import { MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
 import { loadPlatformConfig, type PlatformConfig } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
+
+/** Every scope a token may carry for this platform's tools (RFC 9728 `scopes_supported`). */
+export const PLATFORM_SCOPES = ['memory:read', 'memory:write', TENANT_MEMORY_SCOPE];
 
 @Module({})
 export class AppModule {
   /** The platform, configured from `env` (validated here, so a bad variable stops the start). */
   static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
     const config = loadPlatformConfig(env);
+    const auth = resolveAuthSettings(authConfigInputFromEnv(env, { dataDir: config.LEDGERLINE_DATA_DIR }));
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
         EventStoreModule.forRootAsync({ inject: [ConfigService], useFactory: eventStoreSettings }),
+        AuthModule.forRoot(auth, { scopesSupported: PLATFORM_SCOPES }),
+        CqrsModule.forRoot(),
+        McpModule,
+        MemoryModule,
       ],
       controllers: [HealthController],
     };

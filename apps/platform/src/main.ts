@@ -2,17 +2,26 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module.js';
+import { AUTH_SETTINGS, type AuthSettings } from '#auth';
+import { AppModule, PLATFORM_SCOPES } from './app.module.js';
 import type { PlatformConfig } from './config/platform.config.js';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule.forRoot(process.env));
   app.enableShutdownHooks();
   const config = app.get<ConfigService<PlatformConfig, true>>(ConfigService);
-  const host = config.get('LEDGERLINE_HOST', { infer: true });
-  await app.listen(config.get('LEDGERLINE_PORT', { infer: true }), host);
+  await app.listen(config.get('LEDGERLINE_PORT', { infer: true }), config.get('LEDGERLINE_HOST', { infer: true }));
   const url = await app.getUrl();
-  new Logger('Ledgerline').log(`platform listening on ${url} (event store: ${config.get('LEDGERLINE_EVENT_STORE', { infer: true })}); health at ${url}/healthz`);
+  const auth = app.get<AuthSettings>(AUTH_SETTINGS);
+  const logger = new Logger('Ledgerline');
+  logger.log(`platform listening on ${url} (event store: ${config.get('LEDGERLINE_EVENT_STORE', { infer: true })})`);
+  logger.log(`MCP endpoint: ${auth.resourceUrl} (Streamable HTTP, stateless, bearer token)`);
+  if (auth.key.kind === 'dev') {
+    logger.log(
+      `dev issuer on (${auth.key.created ? 'signing key created' : 'signing key'} in ${auth.key.keyFile}); get a token with:\n` +
+        `  npm run cli -- token --tenant demo --user demo-user --scopes "${PLATFORM_SCOPES.join(' ')}"`,
+    );
+  }
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,0 +1,5 @@
+export * from './mcp-tool.decorator.js';
+export * from './tool-registry.js';
+export * from './tool-invoker.js';
+export * from './mcp-endpoint.js';
+export * from './mcp.module.js';

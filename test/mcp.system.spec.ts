@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { DevIssuer } from '#auth';
+import { findChainBreak, PostgresEventStore, SqliteEventStore, type EventStore, type RecordedEvent } from '#event-store';
+import { join } from 'node:path';
+import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-test-database.js';
+import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
+import { startPlatform, type PlatformProcess } from './support/platform-process.js';
+
+const ALL_SCOPES = ['memory:read', 'memory:write', 'memory:tenant'];
+
+interface Harness {
+  platform: PlatformProcess;
+  store: EventStore;
+  issuer: DevIssuer;
+  cleanup: () => Promise<void>;
+}
+
+async function startOn(kind: 'sqlite' | 'postgres'): Promise<Harness> {
+  if (kind === 'sqlite') {
+    const platform = await startPlatform();
+    const store = SqliteEventStore.open({ path: join(platform.dataDir, 'events.db') });
+    return { platform, store, issuer: issuerFor(platform), cleanup: async () => undefined };
+  }
+  const database = await createTestDatabase();
+  const platform = await startPlatform({ LEDGERLINE_EVENT_STORE: 'postgres', DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '4' });
+  const store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 });
+  return { platform, store, issuer: issuerFor(platform), cleanup: database.drop };
+}
+
+function issuerFor(platform: PlatformProcess): DevIssuer {
+  return DevIssuer.openOrCreate(platform.dataDir, { issuer: platform.url, audience: `${platform.url}/mcp` });
+}
+
+async function connect(platform: PlatformProcess, token: string): Promise<Client> {
+  const client = new Client({ name: 'ledgerline-system-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${platform.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  return client;
+}
+
+function errorOf(result: unknown): { code: string; message: string } {
+  const call = result as CallToolResult;
+  expect(call.isError).toBe(true);
+  const text = (call.content[0] as { text: string }).text;
+  return (JSON.parse(text) as { error: { code: string; message: string } }).error;
+}
+
+describe.each(['sqlite', 'postgres'] as const)('MCP front door on %s', (kind) => {
+  let h: Harness;
+  let alice: Client;
+  let tenant: string;
+
+  beforeAll(async () => {
+    h = await startOn(kind);
+    tenant = `acme-${kind}`;
+    alice = await connect(h.platform, h.issuer.mint({ tenantId: tenant, userId: 'alice', clientId: 'claude', scopes: ALL_SCOPES }));
+  });
+  afterAll(async () => {
+    await alice?.close();
+    await h?.platform.stop();
+    await h?.store.close();
+    await h?.cleanup();
+  });
+
+  const tenantEvents = async (t = tenant): Promise<RecordedEvent[]> => collect(h.store.readAll({ tenantId: t }));
+
+  it('lists exactly the tools the token may call, with truthful annotations', async () => {
+    const { tools } = await alice.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['memory_delete', 'memory_get', 'memory_list', 'memory_put']);
+    const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
+    expect(byName.memory_get!.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    expect(byName.memory_put!.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: true });
+    expect(byName.memory_put!.inputSchema.required).toEqual(expect.arrayContaining(['key', 'value']));
+
+    const reader = await connect(h.platform, h.issuer.mint({ tenantId: tenant, userId: 'bob', scopes: ['memory:read'] }));
+    expect((await reader.listTools()).tools.map((t) => t.name).sort()).toEqual(['memory_get', 'memory_list']);
+    await reader.close();
+  });
+
+  it('appends exactly the expected event with full metadata for an authorised call', async () => {
+    const before = await tenantEvents();
+    const result = await alice.callTool({ name: 'memory_put', arguments: { namespace: 'notes', key: 'greeting', value: { text: 'hello' } } });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ scope: 'user', namespace: 'notes', key: 'greeting', changed: true, streamVersion: 1 });
+    const after = await tenantEvents();
+    expect(after).toHaveLength(before.length + 1);
+    const event = after[after.length - 1]!;
+    expect(event).toMatchObject({
+      tenantId: tenant,
+      streamId: 'memory:user:alice:notes',
+      streamVersion: 1,
+      type: 'MemoryItemPut',
+      data: { key: 'greeting', value: { text: 'hello' } },
+      metadata: { userId: 'alice', clientId: 'claude', tool: 'memory_put', scopes: ALL_SCOPES },
+    });
+    expect(typeof event.metadata.correlationId).toBe('string');
+    expect(findChainBreak(after)).toBeUndefined();
+
+    expect((await alice.callTool({ name: 'memory_get', arguments: { namespace: 'notes', key: 'greeting' } })).structuredContent)
+      .toEqual({ scope: 'user', namespace: 'notes', key: 'greeting', value: { text: 'hello' } });
+    expect((await alice.callTool({ name: 'memory_list', arguments: { namespace: 'notes' } })).structuredContent)
+      .toEqual({ scope: 'user', namespace: 'notes', keys: ['greeting'], nextCursor: null });
+    const unchanged = await alice.callTool({ name: 'memory_put', arguments: { namespace: 'notes', key: 'greeting', value: { text: 'hello' } } });
+    expect(unchanged.structuredContent).toMatchObject({ changed: false });
+    expect(await tenantEvents()).toHaveLength(after.length);
+  });
+
+  it('never lets another tenant read or write, through any tool', async () => {
+    await alice.callTool({ name: 'memory_put', arguments: { scope: 'tenant', namespace: 'shared', key: 'secret', value: 'of-acme' } });
+    await alice.callTool({ name: 'memory_put', arguments: { namespace: 'private', key: 'secret', value: 'alice-only' } });
+    const mine = await tenantEvents();
+    const intruderTenant = `intruder-${kind}`;
+    const intruder = await connect(h.platform, h.issuer.mint({ tenantId: intruderTenant, userId: 'alice', scopes: ALL_SCOPES }));
+    try {
+      for (const [scope, namespace] of [['tenant', 'shared'], ['user', 'private']] as const) {
+        expect(errorOf(await intruder.callTool({ name: 'memory_get', arguments: { scope, namespace, key: 'secret' } })).code).toBe('memory.not_found');
+        expect((await intruder.callTool({ name: 'memory_list', arguments: { scope, namespace } })).structuredContent).toMatchObject({ keys: [] });
+        expect(errorOf(await intruder.callTool({ name: 'memory_delete', arguments: { scope, namespace, key: 'secret' } })).code).toBe('memory.not_found');
+        await intruder.callTool({ name: 'memory_put', arguments: { scope, namespace, key: 'secret', value: 'overwritten' } });
+      }
+      expect(await tenantEvents()).toEqual(mine);
+      expect((await tenantEvents(intruderTenant)).every((e) => e.tenantId === intruderTenant)).toBe(true);
+      expect((await alice.callTool({ name: 'memory_get', arguments: { scope: 'tenant', namespace: 'shared', key: 'secret' } })).structuredContent).toMatchObject({ value: 'of-acme' });
+    } finally {
+      await intruder.close();
+    }
+  });
+
+  it('answers invalid arguments with a tool error and appends nothing', async () => {
+    const before = await tenantEvents();
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['memory_put', { namespace: 'notes', key: 'has space', value: 1 }],
+      ['memory_put', { namespace: 'Notes!', key: 'k', value: 1 }],
+      ['memory_put', { namespace: 'notes', key: 'k' }],
+      ['memory_put', { namespace: 'notes', key: 'k', value: 1, tenantId: 'other' }],
+      ['memory_put', { namespace: 'notes', key: 'k', value: 'x'.repeat(70_000) }],
+      ['memory_delete', { namespace: 'notes', key: 'never-put' }],
+      ['memory_list', { namespace: 'notes', limit: 0 }],
+    ];
+    for (const [name, args] of cases) {
+      const error = errorOf(await alice.callTool({ name, arguments: args }));
+      expect(['tool.invalid_arguments', 'memory.value_too_large', 'memory.not_found']).toContain(error.code);
+    }
+    expect(errorOf(await alice.callTool({ name: 'no_such_tool', arguments: {} })).code).toBe('tool.unknown');
+    expect(await tenantEvents()).toEqual(before);
+  });
+
+  it('returns the first result for a repeated idempotency key and refuses it for other arguments', async () => {
+    const call = (value: string) => alice.callTool({ name: 'memory_put', arguments: { namespace: 'idem', key: 'k', value }, _meta: { 'io.ledgerline/idempotency-key': 'put-1' } });
+    const first = await call('v1');
+    const before = await tenantEvents();
+    const again = await call('v1');
+    expect(again.structuredContent).toEqual(first.structuredContent);
+    expect(await tenantEvents()).toEqual(before);
+    expect(errorOf(await call('v2')).code).toBe('append.idempotency_key_reused');
+    expect(await tenantEvents()).toEqual(before);
+  });
+
+  it('gets 403 with the needed scope when the token lacks it, and appends nothing', async () => {
+    const before = await tenantEvents();
+    const token = h.issuer.mint({ tenantId: tenant, userId: 'alice', scopes: ['memory:read'] });
+    const response = await fetch(`${h.platform.url}/mcp`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'memory_put', arguments: { key: 'k', value: 1 } } }),
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('www-authenticate')).toBe(
+      `Bearer error="insufficient_scope", scope="memory:write", resource_metadata="${h.platform.url}/.well-known/oauth-protected-resource/mcp"`,
+    );
+    const noTenantScope = await connect(h.platform, h.issuer.mint({ tenantId: tenant, userId: 'alice', scopes: ['memory:read', 'memory:write'] }));
+    expect(errorOf(await noTenantScope.callTool({ name: 'memory_put', arguments: { scope: 'tenant', key: 'k', value: 1 } })).code).toBe('auth.insufficient_scope');
+    await noTenantScope.close();
+    expect(await tenantEvents()).toEqual(before);
+  });
+});

@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitForHttp } from './processes.js';
+
+export const PLATFORM_MAIN = 'dist/apps/platform/src/main.js';
+
+export interface PlatformProcess {
+  url: string;
+  dataDir: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts the built platform as a real process on a free port, with its own data directory. */
+export async function startPlatform(env: Record<string, string> = {}): Promise<PlatformProcess> {
+  const dataDir = env.LEDGERLINE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'ledgerline-system-'));
+  const port = await freePort();
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, [PLATFORM_MAIN], {
+    env: { PATH: process.env.PATH, LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${url}/readyz`, 30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`platform did not start: ${(error as Error).message}\n${output}`);
+  }
+  return {
+    url,
+    dataDir,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      child.kill('SIGKILL');
+      if (!env.LEDGERLINE_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
