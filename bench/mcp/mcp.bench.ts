@@ -43,7 +43,10 @@ function post(agent: Agent, port: number, headers: Record<string, string>, body:
   });
 }
 
+let loadRuns = 0;
+
 async function load(port: number, headers: Record<string, string>, concurrency: number, body: (worker: number, i: number) => string): Promise<{ rate: number; latencies: number[] }> {
+  loadRuns += 1;
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   const started = performance.now();
@@ -106,9 +109,11 @@ async function main(): Promise<void> {
     children.push(await startProcess(['dist/apps/platform/src/main.js'], { LEDGERLINE_PORT: String(platformPort), LEDGERLINE_DATA_DIR: dataDir }, `${url}/readyz`));
     const token = DevIssuer.openOrCreate(dataDir, { issuer: url, audience: `${url}/mcp` }).mint({ tenantId: 'bench', userId: 'bench-user', scopes: ['memory:write'], ttlSeconds: 3600 });
     let call_ = 0;
-    // Each namespace holds at most 200 keys, so every put is a real append to a bounded stream.
+    // Every put is a real append (the value always changes) to a namespace stream of at most 200
+    // events: namespaces are never reused across runs, since a namespace's stream grows with every
+    // put and each put reads it (views and snapshots are still to come; see README).
     const ledgerline = await measure('ledgerline', platformPort, { ...base, authorization: `Bearer ${token}` }, (w, i) =>
-      call(call_++, 'memory_put', { namespace: `bench-${w}-${Math.floor(i / 200) % 50}`, key: `k${i % 200}`, value: { i, at: call_ } }));
+      call(call_++, 'memory_put', { namespace: `b${loadRuns}-${w}-${Math.floor(i / 200)}`, key: `k${i % 200}`, value: { i, at: call_ } }));
 
     const rows = [...echo, ...ledgerline];
     const at16 = (server: Row['server']) => rows.find((r) => r.server === server && r.concurrency === 16)!.callsPerSec;
