@@ -1,5 +1,4 @@
 import { parseAuthConfig, type AuthConfig, type AuthConfigInput } from './auth-config.js';
-import type { VerificationAlgorithm } from './algorithms.js';
 import { DevIssuer } from './dev-issuer.js';
 import { readPublicKeyFile } from './public-key-file.js';
 
@@ -9,20 +8,8 @@ export type AuthKey =
   | { kind: 'jwks'; jwksUrl: string }
   | { kind: 'public-key'; pem: string };
 
-/** Everything the resource server needs to verify tokens and describe itself. */
-export interface AuthSettings {
-  /** The MCP endpoint URL, e.g. http://127.0.0.1:3000/mcp: the audience every token must name (RFC 8707). */
-  resourceUrl: string;
-  /** The RFC 9728 metadata URL for `resourceUrl`, named in every WWW-Authenticate challenge. */
-  resourceMetadataUrl: string;
-  issuer: string;
-  algorithms: VerificationAlgorithm[];
-  clockToleranceSeconds: number;
-  /** Origins a browser may call from; requests with another Origin header are refused. */
-  allowedOrigins: string[];
-  key: AuthKey;
-  authorizationServers: string[];
-}
+/** Everything the resource server needs to verify tokens and describe itself: the validated configuration with its key loaded. */
+export type AuthSettings = Omit<AuthConfig, 'publicUrl' | 'keySource'> & { key: AuthKey };
 
 /**
  * Builds the settings from configuration: `parseAuthConfig` checks the values (typed
