@@ -10,7 +10,20 @@ const PLAIN_USER = /^[A-Za-z0-9._@+=-]{1,64}$/;
  * user; user ids that do not fit a stream id are hashed, so no id can collide with another's.
  */
 export function memoryStreamId(scope: MemoryScope, userId: string, namespace: string): string {
-  if (scope === 'tenant') return `memory:tenant:${namespace}`;
-  const user = PLAIN_USER.test(userId) ? userId : `h-${createHash('sha256').update(userId).digest('hex').slice(0, 40)}`;
-  return `memory:user:${user}:${namespace}`;
+  return scope === 'tenant' ? `memory:tenant:${namespace}` : `memory:user:${memoryOwner('user', userId)}:${namespace}`;
+}
+
+/** Whose namespace it is, as streams and views name it: '' for tenant-wide memory. */
+export function memoryOwner(scope: MemoryScope, userId: string): string {
+  if (scope === 'tenant') return '';
+  return PLAIN_USER.test(userId) ? userId : `h-${createHash('sha256').update(userId).digest('hex').slice(0, 40)}`;
+}
+
+/** The namespace a memory stream holds, or undefined for any other stream. */
+export function parseMemoryStreamId(streamId: string): { scope: MemoryScope; owner: string; namespace: string } | undefined {
+  const parts = streamId.split(':');
+  if (parts[0] !== 'memory') return undefined;
+  if (parts[1] === 'tenant' && parts.length === 3) return { scope: 'tenant', owner: '', namespace: parts[2]! };
+  if (parts[1] === 'user' && parts.length === 4) return { scope: 'user', owner: parts[2]!, namespace: parts[3]! };
+  return undefined;
 }

@@ -1,0 +1,5 @@
+export * from './view-db.port.js';
+export * from './projection.js';
+export * from './projector.js';
+export * from './sqlite-view-db.js';
+export * from './postgres-view-db.js';

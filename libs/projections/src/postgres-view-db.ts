@@ -1,0 +1,86 @@
+import pg from 'pg';
+import { assertTenantId } from '#event-store';
+import type { ViewDb, ViewSql } from './view-db.port.js';
+
+const TENANT_ROLE = 'ledgerline_tenant';
+const TENANT_SETTING = 'ledgerline.tenant_id';
+
+/** `?` placeholders to PostgreSQL's `$n`. */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+function sqlOn(client: pg.Pool | pg.PoolClient): ViewSql {
+  return {
+    async run(sql, params = []) {
+      return (await client.query(numbered(sql), [...params])).rowCount ?? 0;
+    },
+    async all<Row extends object>(sql: string, params: readonly unknown[] = []) {
+      return (await client.query<Row>(numbered(sql), [...params])).rows;
+    },
+  };
+}
+
+/** Views in the same PostgreSQL database as the events, protected by the same row-level security. */
+export class PostgresViewDb implements ViewDb {
+  private readonly sql: ViewSql;
+
+  private constructor(private readonly pool: pg.Pool) {
+    this.sql = sqlOn(pool);
+  }
+
+  static connect(connectionString: string, poolSize = 4): PostgresViewDb {
+    const pool = new pg.Pool({ connectionString, max: poolSize });
+    pool.on('error', () => undefined);
+    return new PostgresViewDb(pool);
+  }
+
+  run(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.sql.run(sql, params);
+  }
+
+  all<Row extends object>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
+    return this.sql.all<Row>(sql, params);
+  }
+
+  async transaction<T>(work: (tx: ViewSql) => Promise<T>, bind?: (client: pg.PoolClient) => Promise<void>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await bind?.(client);
+      const result = await work(sqlOn(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  forTenant(tenantId: string): ViewSql {
+    assertTenantId(tenantId);
+    const bound = <T>(work: (tx: ViewSql) => Promise<T>) =>
+      this.transaction(work, async (client) => {
+        await client.query(`SELECT set_config('role', $1, true), set_config($2, $3, true)`, [TENANT_ROLE, TENANT_SETTING, tenantId]);
+      });
+    return {
+      run: (sql, params) => bound((tx) => tx.run(sql, params)),
+      all: <Row extends object>(sql: string, params?: readonly unknown[]) => bound((tx) => tx.all<Row>(sql, params)),
+    };
+  }
+
+  async protectTenantTable(table: string): Promise<void> {
+    await this.pool.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
+    await this.pool.query(`DROP POLICY IF EXISTS tenant_isolation ON ${table}`);
+    await this.pool.query(`CREATE POLICY tenant_isolation ON ${table} TO ${TENANT_ROLE} USING (tenant_id = current_setting('${TENANT_SETTING}', true))`);
+    await this.pool.query(`GRANT SELECT ON ${table} TO ${TENANT_ROLE}`);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,16 @@
+import type { RecordedEvent } from '#event-store';
+import type { ViewSql } from './view-db.port.js';
+
+/**
+ * A view built from the global log. `apply` must be deterministic in the events alone (no clock,
+ * no reads of other views), so that a rebuild from position 0 gives the same rows.
+ */
+export interface Projection {
+  /** Names the projection's checkpoint; its tables should share it as a prefix. */
+  readonly name: string;
+  /** Bump it when the tables or `apply` change: the projector then rebuilds from position 0. */
+  readonly version: number;
+  /** Table name → CREATE TABLE statement (portable SQL, see ViewSql). Every table has tenant_id. */
+  readonly tables: Readonly<Record<string, string>>;
+  apply(tx: ViewSql, event: RecordedEvent): Promise<void>;
+}

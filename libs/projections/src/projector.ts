@@ -1,0 +1,114 @@
+import type { EventStore } from '#event-store';
+import type { Projection } from './projection.js';
+import type { ViewDb } from './view-db.port.js';
+
+const META_TABLE = 'll_projections';
+
+/**
+ * Keeps one projection up to date with the global log. Each batch of events and the new
+ * checkpoint commit in one transaction of the view database, so every event takes effect exactly
+ * once, across crashes too. Driven by the log (catch up, then wake on appends), never by timers
+ * that hold state.
+ */
+export class Projector {
+  private position = 0;
+  private running: Promise<void> | undefined;
+  private abort = new AbortController();
+  private waiters: Array<{ position: number; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private failure: unknown;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: ViewDb,
+    readonly projection: Projection,
+    private readonly options: { batchSize?: number; idleWaitMs?: number } = {},
+  ) {}
+
+  /** Creates or upgrades the tables (a new version rebuilds from 0), catches up, then follows the log. */
+  async start(): Promise<void> {
+    await this.db.run(`CREATE TABLE IF NOT EXISTS ${META_TABLE} (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)`);
+    const [meta] = await this.db.all<{ version: number | string; position: number | string }>(`SELECT version, position FROM ${META_TABLE} WHERE name = ?`, [this.projection.name]);
+    if (!meta || Number(meta.version) !== this.projection.version) await this.reset();
+    else this.position = Number(meta.position);
+    await this.catchUp();
+    this.abort = new AbortController();
+    this.running = this.follow(this.abort.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** Drops and recreates the tables and replays the whole log into them. */
+  async rebuild(): Promise<void> {
+    const wasRunning = this.running !== undefined;
+    await this.stop();
+    await this.reset();
+    await this.catchUp();
+    if (wasRunning) {
+      this.abort = new AbortController();
+      this.running = this.follow(this.abort.signal);
+    }
+  }
+
+  get checkpoint(): number {
+    return this.position;
+  }
+
+  /** Resolves once the view reflects every event up to `position`. */
+  reached(position: number): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (position <= this.position) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
+  }
+
+  /** Read-your-writes: waits until the view holds everything the tenant's log held when called. */
+  async caughtUpWith(tenantId?: string): Promise<void> {
+    await this.reached(await this.store.headPosition(tenantId));
+  }
+
+  private async reset(): Promise<void> {
+    const { name, version, tables } = this.projection;
+    await this.db.transaction(async (tx) => {
+      for (const table of Object.keys(tables)) await tx.run(`DROP TABLE IF EXISTS ${table}`);
+      for (const ddl of Object.values(tables)) await tx.run(ddl);
+      await tx.run(
+        `INSERT INTO ${META_TABLE} (name, version, position) VALUES (?, ?, 0) ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = 0`,
+        [name, version],
+      );
+    });
+    for (const table of Object.keys(tables)) await this.db.protectTenantTable(table);
+    this.position = 0;
+  }
+
+  private async catchUp(): Promise<void> {
+    for await (const batch of this.store.readAll({ after: this.position, batchSize: this.options.batchSize ?? 500 })) {
+      const last = batch[batch.length - 1]!.globalPosition;
+      await this.db.transaction(async (tx) => {
+        for (const event of batch) await this.projection.apply(tx, event);
+        await tx.run(`UPDATE ${META_TABLE} SET position = ? WHERE name = ?`, [last, this.projection.name]);
+      });
+      this.position = last;
+      this.waiters = this.waiters.filter((waiter) => (waiter.position <= last ? (waiter.resolve(), false) : true));
+    }
+  }
+
+  private async follow(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const woken = this.store.waitForAppend(this.options.idleWaitMs ?? 1000, signal);
+      try {
+        await this.catchUp();
+      } catch (error) {
+        // A failing event stops the view where it is; the process stays up and says so.
+        this.failure = error;
+        for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+        process.stderr.write(`projection ${this.projection.name} stopped at ${this.position}: ${String(error)}\n`);
+        return;
+      }
+      await woken;
+    }
+  }
+}
+

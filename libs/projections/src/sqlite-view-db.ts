@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type { ViewDb, ViewSql } from './view-db.port.js';
+
+/**
+ * Views of the embedded mode, in their own SQLite file beside the events: the event store's
+ * single writer keeps its head cache (another connection's commits to its file would void it)
+ * and view writes never queue behind appends. Views and their checkpoints share this file, so
+ * they stay atomic together.
+ */
+export class SqliteViewDb implements ViewDb {
+  /** Inside a transaction, statements go to the writer; reads outside go to the reader, whose WAL snapshot never shows a half-applied batch. */
+  private readonly writerSql: ViewSql;
+
+  private constructor(private readonly db: Database, private readonly reader: Database) {
+    this.writerSql = {
+      run: async (sql, params = []) => this.db.prepare(sql).run(...params).changes,
+      all: async <Row extends object>(sql: string, params: readonly unknown[] = []) => this.db.prepare(sql).all(...params) as Row[],
+    };
+  }
+
+  static open(path: string): SqliteViewDb {
+    mkdirSync(dirname(path), { recursive: true });
+    const db = new BetterSqlite3(path);
+    db.pragma('journal_mode = WAL');
+    // Views are rebuilt from the log: losing the last commits on power loss costs a replay, never data.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 10000');
+    const reader = new BetterSqlite3(path);
+    reader.pragma('busy_timeout = 10000');
+    return new SqliteViewDb(db, reader);
+  }
+
+  run(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.writerSql.run(sql, params);
+  }
+
+  async all<Row extends object>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return this.reader.prepare(sql).all(...params) as Row[];
+  }
+
+  async transaction<T>(work: (tx: ViewSql) => Promise<T>): Promise<T> {
+    // `work` only awaits this connection's synchronous calls (resolved promises): no other
+    // macrotask can write on it in between, and readers use their own connection.
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work(this.writerSql);
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  forTenant(): ViewSql {
+    return this;
+  }
+
+  async protectTenantTable(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.reader.close();
+    this.db.close();
+  }
+}
