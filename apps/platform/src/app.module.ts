@@ -5,6 +5,7 @@ import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
 import { EventStoreModule, type EventStoreSettings } from '#event-store';
 import { McpModule } from '#mcp';
 import { MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
+import { ProjectionsModule } from '#projections';
 import { loadPlatformConfig, type PlatformConfig } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
 
@@ -23,6 +24,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
         EventStoreModule.forRootAsync({ inject: [ConfigService], useFactory: eventStoreSettings }),
         AuthModule.forRoot(auth, { scopesSupported: PLATFORM_SCOPES }),
+        ProjectionsModule.forRoot(),
         CqrsModule.forRoot(),
         McpModule,
         MemoryModule,

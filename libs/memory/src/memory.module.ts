@@ -3,6 +3,7 @@ import { DeleteMemoryHandler } from './commands/delete-memory/delete-memory.hand
 import { PutMemoryHandler } from './commands/put-memory/put-memory.handler.js';
 import { GetMemoryHandler } from './queries/get-memory/get-memory.handler.js';
 import { ListMemoryHandler } from './queries/list-memory/list-memory.handler.js';
+import { MemoryViews } from './projections/memory-views.js';
 import { MemoryDeleteTool } from './tools/memory-delete.tool.js';
 import { MemoryGetTool } from './tools/memory-get.tool.js';
 import { MemoryListTool } from './tools/memory-list.tool.js';
@@ -10,6 +11,6 @@ import { MemoryPutTool } from './tools/memory-put.tool.js';
 
 /** Per-user and per-tenant memory for agents: its commands, queries and tools. */
 @Module({
-  providers: [PutMemoryHandler, DeleteMemoryHandler, GetMemoryHandler, ListMemoryHandler, MemoryPutTool, MemoryDeleteTool, MemoryGetTool, MemoryListTool],
+  providers: [MemoryViews, PutMemoryHandler, DeleteMemoryHandler, GetMemoryHandler, ListMemoryHandler, MemoryPutTool, MemoryDeleteTool, MemoryGetTool, MemoryListTool],
 })
 export class MemoryModule {}

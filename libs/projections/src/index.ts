@@ -3,3 +3,4 @@ export * from './projection.js';
 export * from './projector.js';
 export * from './sqlite-view-db.js';
 export * from './postgres-view-db.js';
+export * from './projections.module.js';
