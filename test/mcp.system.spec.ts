@@ -158,6 +158,37 @@ describe.each(['sqlite', 'postgres'] as const)('MCP front door on %s', (kind) =>
     expect(await tenantEvents()).toEqual(before);
   });
 
+  it('answers audit_query with the caller tenant trail only, filtered, newest first, paged', async () => {
+    const auditor = await connect(h.platform, h.issuer.mint({ tenantId: tenant, userId: 'carol', scopes: ['audit:read'] }));
+    const intruder = await connect(h.platform, h.issuer.mint({ tenantId: `intruder-${kind}`, userId: 'carol', scopes: ['audit:read'] }));
+    try {
+      expect((await auditor.listTools()).tools.map((t) => t.name)).toEqual(['audit_query']);
+      const expected = (await tenantEvents()).filter((e) => e.metadata.userId === 'alice' && e.metadata.tool === 'memory_put').reverse();
+      expect(expected.length).toBeGreaterThan(2);
+      const all = (await auditor.callTool({ name: 'audit_query', arguments: { userId: 'alice', tool: 'memory_put', limit: 200 } })).structuredContent as {
+        entries: Array<{ position: number; userId: string; tool: string; streamId: string; correlationId: string }>;
+        nextCursor: number | null;
+      };
+      expect(all.entries.map((e) => e.position)).toEqual(expected.map((e) => e.globalPosition));
+      expect(all.entries.every((e) => e.userId === 'alice' && e.tool === 'memory_put')).toBe(true);
+      expect(all.nextCursor).toBeNull();
+
+      const first = (await auditor.callTool({ name: 'audit_query', arguments: { limit: 1 } })).structuredContent as { entries: Array<{ position: number }>; nextCursor: number };
+      const second = (await auditor.callTool({ name: 'audit_query', arguments: { limit: 1, cursor: first.nextCursor } })).structuredContent as { entries: Array<{ position: number }> };
+      expect(second.entries[0]!.position).toBeLessThan(first.entries[0]!.position);
+      const future = (await auditor.callTool({ name: 'audit_query', arguments: { from: '2999-01-01T00:00:00.000Z' } })).structuredContent as { entries: unknown[] };
+      expect(future.entries).toEqual([]);
+      expect(errorOf(await auditor.callTool({ name: 'audit_query', arguments: { from: 'yesterday' } })).code).toBe('tool.invalid_arguments');
+
+      const foreign = JSON.stringify((await intruder.callTool({ name: 'audit_query', arguments: { limit: 200 } })).structuredContent);
+      for (const event of expected) expect(foreign).not.toContain(String(event.metadata.correlationId));
+      expect(foreign).not.toContain('"alice"' + ',"clientId":"claude"');
+    } finally {
+      await auditor.close();
+      await intruder.close();
+    }
+  });
+
   it('gets 403 with the needed scope when the token lacks it, and appends nothing', async () => {
     const before = await tenantEvents();
     const token = h.issuer.mint({ tenantId: tenant, userId: 'alice', scopes: ['memory:read'] });

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from '#audit';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
 import { EventStoreModule, type EventStoreSettings } from '#event-store';
 import { McpModule } from '#mcp';
@@ -10,7 +11,7 @@ import { loadPlatformConfig, type PlatformConfig } from './config/platform.confi
 import { HealthController } from './health/health.controller.js';
 
 /** Every scope a token may carry for this platform's tools (RFC 9728 `scopes_supported`). */
-export const PLATFORM_SCOPES = ['memory:read', 'memory:write', TENANT_MEMORY_SCOPE];
+export const PLATFORM_SCOPES = ['memory:read', 'memory:write', TENANT_MEMORY_SCOPE, 'audit:read'];
 
 @Module({})
 export class AppModule {
@@ -28,6 +29,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         McpModule,
         MemoryModule,
+        AuditModule,
       ],
       controllers: [HealthController],
     };

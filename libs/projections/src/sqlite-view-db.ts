@@ -12,6 +12,7 @@ import type { ViewDb, ViewSql } from './view-db.port.js';
 export class SqliteViewDb implements ViewDb {
   /** Inside a transaction, statements go to the writer; reads outside go to the reader, whose WAL snapshot never shows a half-applied batch. */
   private readonly writerSql: ViewSql;
+  private lastTransaction: Promise<void> = Promise.resolve();
 
   private constructor(private readonly db: Database, private readonly reader: Database) {
     this.writerSql = {
@@ -32,17 +33,26 @@ export class SqliteViewDb implements ViewDb {
     return new SqliteViewDb(db, reader);
   }
 
+  /** A write outside a transaction still waits its turn, so it never lands inside another's. */
   run(sql: string, params?: readonly unknown[]): Promise<number> {
-    return this.writerSql.run(sql, params);
+    return this.transaction((tx) => tx.run(sql, params));
   }
 
   async all<Row extends object>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     return this.reader.prepare(sql).all(...params) as Row[];
   }
 
-  async transaction<T>(work: (tx: ViewSql) => Promise<T>): Promise<T> {
-    // `work` only awaits this connection's synchronous calls (resolved promises): no other
-    // macrotask can write on it in between, and readers use their own connection.
+  /**
+   * One connection, several projectors: transactions take turns (a second BEGIN on the same
+   * connection would fail, and interleaved statements would land in the wrong transaction).
+   */
+  transaction<T>(work: (tx: ViewSql) => Promise<T>): Promise<T> {
+    const turn = this.lastTransaction.then(() => this.runTransaction(work));
+    this.lastTransaction = turn.then(() => undefined, () => undefined);
+    return turn;
+  }
+
+  private async runTransaction<T>(work: (tx: ViewSql) => Promise<T>): Promise<T> {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = await work(this.writerSql);

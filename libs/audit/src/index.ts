@@ -1,0 +1,2 @@
+export * from './audit.module.js';
+export { auditEntriesProjection } from './projections/audit-entries.projection.js';
