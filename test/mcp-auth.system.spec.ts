@@ -60,6 +60,7 @@ describe('MCP authorization against the started platform (dev issuer)', () => {
     ['alg none', () => unsigned(claims())],
     ['signed with another secret', () => signed(claims(), Buffer.alloc(32, 7), 'HS256')],
     ['signed with HS512', () => signed(claims(), secret, 'HS512')],
+    ["naming the platform's reserved tenant", () => signed(claims({ tenant_id: 'ledgerline-platform' }), secret, 'HS256')],
   ];
 
   it.each(rejected)('answers 401 invalid_token to a token %s, without echoing it', async (_case, token) => {

@@ -2,37 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { DevIssuer } from '#auth';
-import { findChainBreak, PostgresEventStore, SqliteEventStore, type EventStore, type RecordedEvent } from '#event-store';
-import { join } from 'node:path';
-import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-test-database.js';
+import { findChainBreak, type RecordedEvent } from '#event-store';
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
-import { startPlatform, type PlatformProcess } from './support/platform-process.js';
+import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
+import type { PlatformProcess } from './support/platform-process.js';
 
 const ALL_SCOPES = ['memory:read', 'memory:write', 'memory:tenant'];
-
-interface Harness {
-  platform: PlatformProcess;
-  store: EventStore;
-  issuer: DevIssuer;
-  cleanup: () => Promise<void>;
-}
-
-async function startOn(kind: 'sqlite' | 'postgres'): Promise<Harness> {
-  if (kind === 'sqlite') {
-    const platform = await startPlatform();
-    const store = SqliteEventStore.open({ path: join(platform.dataDir, 'events.db') });
-    return { platform, store, issuer: issuerFor(platform), cleanup: async () => undefined };
-  }
-  const database = await createTestDatabase();
-  const platform = await startPlatform({ LEDGERLINE_EVENT_STORE: 'postgres', DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '4' });
-  const store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 });
-  return { platform, store, issuer: issuerFor(platform), cleanup: database.drop };
-}
-
-function issuerFor(platform: PlatformProcess): DevIssuer {
-  return DevIssuer.openOrCreate(platform.dataDir, { issuer: platform.url, audience: `${platform.url}/mcp` });
-}
 
 async function connect(platform: PlatformProcess, token: string): Promise<Client> {
   const client = new Client({ name: 'ledgerline-system-test', version: '1.0.0' });
@@ -48,20 +23,18 @@ function errorOf(result: unknown): { code: string; message: string } {
 }
 
 describe.each(['sqlite', 'postgres'] as const)('MCP front door on %s', (kind) => {
-  let h: Harness;
+  let h: PlatformHarness;
   let alice: Client;
   let tenant: string;
 
   beforeAll(async () => {
-    h = await startOn(kind);
+    h = await startPlatformOn(kind);
     tenant = `acme-${kind}`;
     alice = await connect(h.platform, h.issuer.mint({ tenantId: tenant, userId: 'alice', clientId: 'claude', scopes: ALL_SCOPES }));
   });
   afterAll(async () => {
     await alice?.close();
-    await h?.platform.stop();
-    await h?.store.close();
-    await h?.cleanup();
+    await h?.stop();
   });
 
   const tenantEvents = async (t = tenant): Promise<RecordedEvent[]> => collect(h.store.readAll({ tenantId: t }));

@@ -7,11 +7,12 @@ import { EventStoreModule, type EventStoreSettings } from '#event-store';
 import { McpModule } from '#mcp';
 import { MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
 import { ProjectionsModule } from '#projections';
+import { PLATFORM_ADMIN_SCOPE, TenantsModule } from '#tenants';
 import { loadPlatformConfig, type PlatformConfig } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
 
 /** Every scope a token may carry for this platform's tools (RFC 9728 `scopes_supported`). */
-export const PLATFORM_SCOPES = ['memory:read', 'memory:write', TENANT_MEMORY_SCOPE, 'audit:read'];
+export const PLATFORM_SCOPES = ['memory:read', 'memory:write', TENANT_MEMORY_SCOPE, 'audit:read', PLATFORM_ADMIN_SCOPE];
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         McpModule,
         MemoryModule,
         AuditModule,
+        TenantsModule,
       ],
       controllers: [HealthController],
     };

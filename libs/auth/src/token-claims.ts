@@ -1,6 +1,7 @@
 import { UnauthenticatedError } from './auth.errors.js';
 import type { Principal } from './principal.js';
 import { isScopeToken, splitScopes } from './scope.js';
+import { PLATFORM_TENANT } from '#core';
 import { isTenantId } from './tenant-id.js';
 
 const MAX_ID_LENGTH = 256;
@@ -15,6 +16,8 @@ export function principalFromClaims(claims: unknown): Principal {
   const record = claims as Record<string, unknown>;
   if (typeof record.exp !== 'number') throw invalid('the token has no exp claim: tokens without an expiry are refused');
   if (!isTenantId(record.tenant_id)) throw invalid('the token has no valid tenant_id claim');
+  // The platform's own records are nobody's tenant: a token naming it would read them.
+  if (record.tenant_id === PLATFORM_TENANT) throw invalid('the token names a reserved tenant');
   if (!isIdentifier(record.sub)) throw invalid('the token has no valid sub claim');
   return {
     tenantId: record.tenant_id,

@@ -1,3 +1,4 @@
 export * from './errors.js';
 export * from './json.js';
 export * from './decider.js';
+export * from './platform-tenant.js';

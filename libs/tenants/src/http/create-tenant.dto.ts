@@ -1,0 +1,20 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length, Matches } from 'class-validator';
+
+export class CreateTenantDto {
+  @ApiProperty({ example: 'acme', description: '1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
+  id!: string;
+
+  @ApiProperty({ example: 'Acme Corporation', minLength: 1, maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+}
+
+export class TenantDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'ISO-8601 UTC' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: String }) createdBy!: string | null;
+}
