@@ -14,6 +14,11 @@ export interface Decider<Command, State, Event extends DomainEvent> {
   initialState(): State;
   evolve(state: State, event: Event): State;
   decide(command: Command, state: State): Event[];
+  /**
+   * An independent copy of a state. With it, command handling keeps the last state of each
+   * stream and folds only the events appended since, instead of the whole stream every time.
+   */
+  copy?(state: State): State;
 }
 
 /** Who asks and in which causal chain: set once at the edge from the verified token and the request. */

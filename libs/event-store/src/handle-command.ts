@@ -3,6 +3,7 @@ import type { CommandMetadata, Decider, DomainEvent, JsonValue } from '#core';
 import { IdempotencyKeyReusedError } from './event-store.errors.js';
 import type { AppendResult, EventStore, StreamId } from './event-store.port.js';
 import { canonicalJson } from './hash-chain.js';
+import { StreamStateCache } from './stream-state-cache.js';
 
 export interface CommandOutcome<State> {
   /** The append, or undefined when the decider decided nothing needed to change. */
@@ -27,8 +28,7 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
 ): Promise<CommandOutcome<State>> {
   const { tenantId, idempotencyKey } = metadata;
   const fingerprint = idempotencyKey === undefined ? undefined : commandFingerprint(metadata.tool ?? streamId, args);
-  const stored = await store.readStream(tenantId, streamId);
-  const state = stored.reduce((current, event) => decider.evolve(current, event as unknown as Event), decider.initialState());
+  const { state, version } = await loadState(store, tenantId, streamId, decider);
   if (idempotencyKey !== undefined) {
     const accepted = await store.findIdempotencyKey(tenantId, idempotencyKey);
     if (accepted) {
@@ -48,14 +48,37 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
     idempotencyKey,
     traceId: metadata.traceId,
   };
-  const append = await store.append(
-    tenantId,
-    streamId,
-    stored.length === 0 ? 'no-stream' : stored[stored.length - 1]!.streamVersion,
-    events.map((event) => ({ type: event.type, data: event.data, metadata: eventMetadata })),
-    { idempotencyKey, fingerprint },
-  );
-  return { append, state: events.reduce(decider.evolve, state) };
+  const cache = decider.copy ? StreamStateCache.for(store, decider.evolve) : undefined;
+  let append: AppendResult;
+  try {
+    append = await store.append(
+      tenantId,
+      streamId,
+      version === 0 ? 'no-stream' : version,
+      events.map((event) => ({ type: event.type, data: event.data, metadata: eventMetadata })),
+      { idempotencyKey, fingerprint },
+    );
+  } catch (error) {
+    cache?.delete(tenantId, streamId);
+    throw error;
+  }
+  const next = events.reduce(decider.evolve, state);
+  if (cache && !append.replayed) cache.set(tenantId, streamId, append.nextExpectedVersion, decider.copy!(next));
+  return { append, state: next };
+}
+
+/** The stream's current state and version: from the cache plus the events since, or folded from the start. */
+async function loadState<Command, State, Event extends DomainEvent>(
+  store: EventStore,
+  tenantId: string,
+  streamId: StreamId,
+  decider: Decider<Command, State, Event>,
+): Promise<{ state: State; version: number }> {
+  const cached = decider.copy ? StreamStateCache.for(store, decider.evolve).get(tenantId, streamId) : undefined;
+  const tail = await store.readStream(tenantId, streamId, cached ? { fromVersion: cached.version + 1 } : {});
+  let state = cached ? decider.copy!(cached.state as State) : decider.initialState();
+  for (const event of tail) state = decider.evolve(state, event as unknown as Event);
+  return { state, version: tail.length > 0 ? tail[tail.length - 1]!.streamVersion : (cached?.version ?? 0) };
 }
 
 function commandFingerprint(name: string, args: JsonValue): string {

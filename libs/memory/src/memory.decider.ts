@@ -6,14 +6,18 @@ import type { PutMemoryCommand } from './commands/put-memory/put-memory.command.
 import type { MemoryEvent } from './memory.events.js';
 import { evolveMemory, initialMemoryState, type MemoryState } from './memory.state.js';
 
+const copyMemoryState = (state: MemoryState): MemoryState => ({ items: new Map(state.items) });
+
 export const putMemoryDecider: Decider<PutMemoryCommand, MemoryState, MemoryEvent> = {
   initialState: initialMemoryState,
   evolve: evolveMemory,
   decide: decidePutMemory,
+  copy: copyMemoryState,
 };
 
 export const deleteMemoryDecider: Decider<DeleteMemoryCommand, MemoryState, MemoryEvent> = {
   initialState: initialMemoryState,
   evolve: evolveMemory,
   decide: decideDeleteMemory,
+  copy: copyMemoryState,
 };
