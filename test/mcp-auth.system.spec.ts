@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DevIssuer } from '#auth';
 import { nowSeconds, rsaKeyPair, signed, unsigned, validClaims, withPayload } from '../libs/auth/src/testing/token-forge.js';
+import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 import { startPlatform, type PlatformProcess } from './support/platform-process.js';
 
 const LIST_TOOLS = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
@@ -21,18 +21,20 @@ function postMcp(platform: PlatformProcess, token: string | undefined, headers: 
   });
 }
 
-describe('MCP authorization against the started platform (dev issuer)', () => {
+describe.each(['sqlite', 'postgres'] as const)('MCP authorization against the started platform (dev issuer, %s)', (kind) => {
+  let harness: PlatformHarness;
   let platform: PlatformProcess;
   let secret: Buffer;
   let audience: string;
   const claims = (overrides: Record<string, unknown> = {}) => validClaims(platform.url, audience, { scope: 'memory:read memory:write', ...overrides });
 
   beforeAll(async () => {
-    platform = await startPlatform();
+    harness = await startPlatformOn(kind);
+    platform = harness.platform;
     audience = `${platform.url}/mcp`;
-    secret = DevIssuer.openOrCreate(platform.dataDir, { issuer: platform.url, audience }).verificationKey();
+    secret = harness.issuer.verificationKey();
   });
-  afterAll(async () => platform?.stop());
+  afterAll(async () => harness?.stop());
 
   it('serves RFC 9728 metadata at both paths and challenges a request without a token', async () => {
     for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {

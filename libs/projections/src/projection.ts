@@ -12,5 +12,10 @@ export interface Projection {
   readonly version: number;
   /** Table name → CREATE TABLE statement (portable SQL, see ViewSql). Every table has tenant_id. */
   readonly tables: Readonly<Record<string, string>>;
+  /**
+   * The events `apply` acts on; the others are skipped without a transaction. Replaying skipped
+   * events changes nothing, so their checkpoint is saved lazily.
+   */
+  handles(event: RecordedEvent): boolean;
   apply(tx: ViewSql, event: RecordedEvent): Promise<void>;
 }

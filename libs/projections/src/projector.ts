@@ -1,8 +1,10 @@
-import type { EventStore } from '#event-store';
+import type { EventStore, RecordedEvent } from '#event-store';
 import type { Projection } from './projection.js';
 import type { ViewDb } from './view-db.port.js';
 
 const META_TABLE = 'll_projections';
+/** How far a projection may run ahead of its saved checkpoint over events it does not handle. */
+const MAX_UNSAVED_SKIPPED = 1000;
 
 /**
  * Keeps one projection up to date with the global log. Each batch of events and the new
@@ -12,6 +14,7 @@ const META_TABLE = 'll_projections';
  */
 export class Projector {
   private position = 0;
+  private savedPosition = 0;
   private running: Promise<void> | undefined;
   private abort = new AbortController();
   private waiters: Array<{ position: number; resolve: () => void; reject: (error: unknown) => void }> = [];
@@ -29,7 +32,7 @@ export class Projector {
     await this.db.run(`CREATE TABLE IF NOT EXISTS ${META_TABLE} (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)`);
     const [meta] = await this.db.all<{ version: number | string; position: number | string }>(`SELECT version, position FROM ${META_TABLE} WHERE name = ?`, [this.projection.name]);
     if (!meta || Number(meta.version) !== this.projection.version) await this.reset();
-    else this.position = Number(meta.position);
+    else this.position = this.savedPosition = Number(meta.position);
     await this.catchUp();
     this.abort = new AbortController();
     this.running = this.follow(this.abort.signal);
@@ -39,6 +42,7 @@ export class Projector {
     this.abort.abort();
     await this.running;
     this.running = undefined;
+    if (this.position > this.savedPosition && this.failure === undefined) await this.save([], this.position);
   }
 
   /** Drops and recreates the tables and replays the whole log into them. */
@@ -80,19 +84,26 @@ export class Projector {
       );
     });
     for (const table of Object.keys(tables)) await this.db.protectTenantTable(table);
-    this.position = 0;
+    this.position = this.savedPosition = 0;
   }
 
   private async catchUp(): Promise<void> {
     for await (const batch of this.store.readAll({ after: this.position, batchSize: this.options.batchSize ?? 500 })) {
       const last = batch[batch.length - 1]!.globalPosition;
-      await this.db.transaction(async (tx) => {
-        for (const event of batch) await this.projection.apply(tx, event);
-        await tx.run(`UPDATE ${META_TABLE} SET position = ? WHERE name = ?`, [last, this.projection.name]);
-      });
+      const handled = batch.filter((event) => this.projection.handles(event));
+      if (handled.length > 0 || last - this.savedPosition >= MAX_UNSAVED_SKIPPED) await this.save(handled, last);
       this.position = last;
       this.waiters = this.waiters.filter((waiter) => (waiter.position <= last ? (waiter.resolve(), false) : true));
     }
+  }
+
+  /** Applies events and moves the saved checkpoint in one transaction. */
+  private async save(events: readonly RecordedEvent[], position: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const event of events) await this.projection.apply(tx, event);
+      await tx.run(`UPDATE ${META_TABLE} SET position = ? WHERE name = ?`, [position, this.projection.name]);
+    });
+    this.savedPosition = position;
   }
 
   private async follow(signal: AbortSignal): Promise<void> {

@@ -26,6 +26,7 @@ export const auditEntriesProjection: Projection = {
       correlation_id TEXT,
       PRIMARY KEY (tenant_id, position))`,
   },
+  handles: () => true,
   async apply(tx: ViewSql, event: RecordedEvent): Promise<void> {
     const { metadata } = event;
     await tx.run(

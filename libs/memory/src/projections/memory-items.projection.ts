@@ -20,6 +20,7 @@ export const memoryItemsProjection: Projection = {
       updated_position BIGINT NOT NULL,
       PRIMARY KEY (tenant_id, scope, owner, namespace, item_key))`,
   },
+  handles: (event) => event.streamId.startsWith('memory:'),
   async apply(tx: ViewSql, event: RecordedEvent): Promise<void> {
     const location = parseMemoryStreamId(event.streamId);
     if (!location) return;

@@ -17,8 +17,8 @@ export const tenantsProjection: Projection = {
       created_by TEXT,
       PRIMARY KEY (tenant_id, id))`,
   },
+  handles: (event) => event.tenantId === PLATFORM_TENANT && event.type === 'TenantCreated',
   async apply(tx: ViewSql, event: RecordedEvent): Promise<void> {
-    if (event.tenantId !== PLATFORM_TENANT || event.type !== 'TenantCreated') return;
     const { data } = event as unknown as TenantEvent;
     await tx.run(
       `INSERT INTO ${TENANTS_TABLE} (tenant_id, id, name, created_at, created_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, id) DO NOTHING`,
