@@ -1,15 +1,18 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { McpController } from './mcp.controller.js';
 import { McpEndpoint } from './mcp-endpoint.js';
+import { McpMiddleware } from './mcp.middleware.js';
 import { ToolInvoker } from './tool-invoker.js';
 import { ToolRegistry } from './tool-registry.js';
 
-/** The MCP front door: POST /mcp, tool discovery and invocation. Tools come from the capability modules. */
+/** The MCP front door: /mcp, tool discovery and invocation. Tools come from the capability modules. */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [McpController],
-  providers: [ToolRegistry, ToolInvoker, McpEndpoint],
+  providers: [ToolRegistry, ToolInvoker, McpEndpoint, McpMiddleware],
   exports: [ToolRegistry],
 })
-export class McpModule {}
+export class McpModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(McpMiddleware).forRoutes('mcp');
+  }
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { AUTH_SETTINGS, authChallenge, InsufficientScopeError, TokenVerifier, UnauthenticatedError, type AuthSettings, type Principal } from '#auth';
+import type { CommandMetadata } from '#core';
+import { McpEndpoint } from './mcp-endpoint.js';
+import { ToolRegistry } from './tool-registry.js';
+
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * /mcp: the Streamable HTTP endpoint, stateless (no sessions, JSON responses), served as
+ * middleware ahead of Nest's router: it is the hot path, and it needs none of the controller
+ * machinery. The checks are the MCP authorization spec's, in order: Origin (403), bearer token
+ * (401, the same passport-jwt strategy as the guards), then for a tools/call the tool's scope
+ * (403 insufficient_scope) before any tool code runs.
+ */
+@Injectable()
+export class McpMiddleware implements NestMiddleware {
+  private readonly allowedOrigins: ReadonlySet<string>;
+
+  constructor(
+    private readonly endpoint: McpEndpoint,
+    private readonly registry: ToolRegistry,
+    private readonly verifier: TokenVerifier,
+    @Inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
+  ) {
+    this.allowedOrigins = new Set(settings.allowedOrigins.map((origin) => origin.toLowerCase()));
+  }
+
+  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    try {
+      if (req.method !== 'POST') {
+        res.status(405).set('Allow', 'POST').json({ error: 'this MCP endpoint is stateless: use POST' });
+        return;
+      }
+      const origin = req.headers.origin;
+      if (origin !== undefined && !this.allowedOrigins.has(origin.toLowerCase())) {
+        res.status(403).json({ error: 'forbidden_origin', error_description: 'the Origin of this request is not allowed' });
+        return;
+      }
+      let principal: Principal;
+      try {
+        principal = await this.verifier.verify(req.headers.authorization);
+      } catch (error) {
+        if (!(error instanceof UnauthenticatedError)) throw error;
+        return this.challenge(res, error);
+      }
+      const missing = this.missingScopes(req.body, principal.scopes);
+      if (missing.length > 0) return this.challenge(res, new InsufficientScopeError(missing));
+      await this.endpoint.handle(req, res, this.metadata(req, principal));
+    } catch (error) {
+      next(error);
+    }
+  }
+
+  private challenge(res: Response, error: UnauthenticatedError | InsufficientScopeError): void {
+    const challenge = authChallenge(error, this.settings.resourceMetadataUrl);
+    res.status(challenge.status).set('WWW-Authenticate', challenge.wwwAuthenticate).json(challenge.body);
+  }
+
+  private metadata(req: Request, principal: Principal): CommandMetadata {
+    const requestId = req.get('x-request-id');
+    const idempotencyKey = req.get('idempotency-key');
+    return {
+      tenantId: principal.tenantId,
+      userId: principal.userId,
+      clientId: principal.clientId,
+      scopes: principal.scopes,
+      correlationId: requestId !== undefined && REQUEST_ID.test(requestId) ? requestId : randomUUID(),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    };
+  }
+
+  private missingScopes(body: unknown, scopes: readonly string[]): string[] {
+    const messages = Array.isArray(body) ? body : [body];
+    const missing = new Set<string>();
+    for (const message of messages) {
+      if (typeof message !== 'object' || message === null) continue;
+      const { method, params } = message as { method?: unknown; params?: { name?: unknown } };
+      if (method !== 'tools/call' || typeof params?.name !== 'string') continue;
+      const scope = this.registry.get(params.name)?.definition.scope;
+      if (scope !== undefined && !scopes.includes(scope)) missing.add(scope);
+    }
+    return [...missing];
+  }
+}
