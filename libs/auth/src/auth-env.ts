@@ -14,9 +14,9 @@ export const AUTH_ENV = {
 export const DEFAULT_DATA_DIR = './data';
 export const DEFAULT_PORT = 3000;
 
-/** LEDGERLINE_PUBLIC_URL, else http://127.0.0.1:<LEDGERLINE_PORT or 3000>. */
+/** LEDGERLINE_PUBLIC_URL, else http://127.0.0.1:<LEDGERLINE_PORT, else PORT, else 3000>. */
 export function defaultPublicUrl(env: NodeJS.ProcessEnv): string {
-  return nonEmpty(env[AUTH_ENV.publicUrl]) ?? `http://127.0.0.1:${nonEmpty(env.LEDGERLINE_PORT) ?? DEFAULT_PORT}`;
+  return nonEmpty(env[AUTH_ENV.publicUrl]) ?? `http://127.0.0.1:${nonEmpty(env.LEDGERLINE_PORT) ?? nonEmpty(env.PORT) ?? DEFAULT_PORT}`;
 }
 
 /** Reads the authentication variables; `parseAuthConfig` / `resolveAuthSettings` validate them. */

@@ -19,9 +19,18 @@ export const platformConfigSchema = z
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 
-/** Validates the environment once at start-up; the error names every offending variable. */
+/**
+ * Validates the environment once at start-up; the error names every offending variable.
+ * `PORT` stands in for LEDGERLINE_PORT, and DATABASE_URL alone selects PostgreSQL.
+ */
 export function loadPlatformConfig(env: NodeJS.ProcessEnv): PlatformConfig {
-  const parsed = platformConfigSchema.safeParse(env);
+  const present = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value);
+  const parsed = platformConfigSchema.safeParse({
+    ...env,
+    LEDGERLINE_PORT: present(env.LEDGERLINE_PORT) ?? present(env.PORT),
+    LEDGERLINE_EVENT_STORE: present(env.LEDGERLINE_EVENT_STORE) ?? (present(env.DATABASE_URL) ? 'postgres' : undefined),
+    DATABASE_URL: present(env.DATABASE_URL),
+  });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
   throw new ValidationError('config.invalid', `invalid configuration: ${problems.join('; ')}`, { problems });

@@ -38,7 +38,7 @@ describe('platform health over HTTP', () => {
   it('reports not ready with 503 when PostgreSQL goes away', async () => {
     const database = await createTestDatabase();
     cleanup.push(database.drop);
-    const url = await start({ LEDGERLINE_EVENT_STORE: 'postgres', DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '2' });
+    const url = await start({ DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '2' }); // DATABASE_URL alone selects PostgreSQL
     const ready = await fetch(`${url}/readyz`);
     expect(await ready.json()).toEqual({ status: 'ready', eventStore: 'postgres', headPosition: 0 });
     await database.drop();

@@ -1,0 +1,26 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadPlatformConfig } from './platform.config.js';
+
+describe('platform configuration', () => {
+  it('defaults to the embedded store on 127.0.0.1:3000 with ./data', () => {
+    expect(loadPlatformConfig({})).toMatchObject({
+      LEDGERLINE_HOST: '127.0.0.1', LEDGERLINE_PORT: 3000, LEDGERLINE_DATA_DIR: './data', LEDGERLINE_EVENT_STORE: 'sqlite', LEDGERLINE_MAX_EVENT_BYTES: 1048576,
+    });
+  });
+
+  it('selects PostgreSQL when DATABASE_URL is set, unless the store is named', () => {
+    expect(loadPlatformConfig({ DATABASE_URL: 'postgres://u@127.0.0.1/db' }).LEDGERLINE_EVENT_STORE).toBe('postgres');
+    expect(loadPlatformConfig({ DATABASE_URL: 'postgres://u@127.0.0.1/db', LEDGERLINE_EVENT_STORE: 'sqlite' }).LEDGERLINE_EVENT_STORE).toBe('sqlite');
+    expect(loadPlatformConfig({ DATABASE_URL: '' }).LEDGERLINE_EVENT_STORE).toBe('sqlite');
+  });
+
+  it('takes PORT when LEDGERLINE_PORT is not set', () => {
+    expect(loadPlatformConfig({ PORT: '8080' }).LEDGERLINE_PORT).toBe(8080);
+    expect(loadPlatformConfig({ PORT: '8080', LEDGERLINE_PORT: '9090' }).LEDGERLINE_PORT).toBe(9090);
+  });
+
+  it('names every bad variable', () => {
+    expect(() => loadPlatformConfig({ PORT: 'eighty', LEDGERLINE_EVENT_STORE: 'postgres', LEDGERLINE_PG_POOL_SIZE: '0' }))
+      .toThrow(/LEDGERLINE_PORT.*LEDGERLINE_PG_POOL_SIZE.*|LEDGERLINE_PG_POOL_SIZE.*LEDGERLINE_PORT/);
+  });
+});
