@@ -79,6 +79,20 @@ describe.each(['sqlite', 'postgres'] as const)('MCP authorization against the st
     expect((await postMcp(platform, token, { Origin: platform.url })).status).toBe(200);
   });
 
+  it('serves every protocol revision of the SDK, the newest included', async () => {
+    const token = signed(claims(), secret, 'HS256');
+    for (const version of ['2025-11-25', '2025-06-18', '2025-03-26']) {
+      const initialize = await fetch(`${platform.url}/mcp`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+      });
+      expect(((await initialize.json()) as { result: { protocolVersion: string } }).result.protocolVersion).toBe(version);
+      expect((await postMcp(platform, token, { 'mcp-protocol-version': version })).status).toBe(200);
+    }
+    expect((await postMcp(platform, token, { 'mcp-protocol-version': '1999-01-01' })).status).toBe(400);
+  });
+
   it('is stateless: GET and DELETE on /mcp are 405', async () => {
     for (const method of ['GET', 'DELETE']) {
       const response = await fetch(`${platform.url}/mcp`, { method, headers: { Authorization: `Bearer ${signed(claims(), secret, 'HS256')}` } });
