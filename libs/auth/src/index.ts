@@ -38,6 +38,7 @@ export { BearerAuthGuard } from './bearer-auth.guard.js';
 export { REQUIRED_SCOPES, RequireScopes } from './require-scopes.decorator.js';
 export { ScopesGuard } from './scopes.guard.js';
 export { OriginGuard } from './origin.guard.js';
+export { FORBIDDEN_ORIGIN_BODY, originPolicy } from './origin-policy.js';
 export { PrincipalContextInterceptor } from './principal-context.interceptor.js';
 export { CurrentPrincipal } from './current-principal.decorator.js';
 export { Authenticated } from './authenticated.decorator.js';

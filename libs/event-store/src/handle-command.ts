@@ -28,7 +28,8 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
 ): Promise<CommandOutcome<State>> {
   const { tenantId, idempotencyKey } = metadata;
   const fingerprint = idempotencyKey === undefined ? undefined : commandFingerprint(metadata.tool ?? streamId, args);
-  const { state, version } = await loadState(store, tenantId, streamId, decider);
+  const cache = decider.copy ? StreamStateCache.for(store, decider.evolve) : undefined;
+  const { state, version } = await loadState(store, tenantId, streamId, decider, cache);
   if (idempotencyKey !== undefined) {
     const accepted = await store.findIdempotencyKey(tenantId, idempotencyKey);
     if (accepted) {
@@ -48,7 +49,6 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
     idempotencyKey,
     traceId: metadata.traceId,
   };
-  const cache = decider.copy ? StreamStateCache.for(store, decider.evolve) : undefined;
   let append: AppendResult;
   try {
     append = await store.append(
@@ -73,8 +73,9 @@ async function loadState<Command, State, Event extends DomainEvent>(
   tenantId: string,
   streamId: StreamId,
   decider: Decider<Command, State, Event>,
+  cache: StreamStateCache | undefined,
 ): Promise<{ state: State; version: number }> {
-  const cached = decider.copy ? StreamStateCache.for(store, decider.evolve).get(tenantId, streamId) : undefined;
+  const cached = cache?.get(tenantId, streamId);
   const tail = await store.readStream(tenantId, streamId, cached ? { fromVersion: cached.version + 1 } : {});
   let state = cached ? decider.copy!(cached.state as State) : decider.initialState();
   for (const event of tail) state = decider.evolve(state, event as unknown as Event);

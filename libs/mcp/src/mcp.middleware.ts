@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { AUTH_SETTINGS, authChallenge, InsufficientScopeError, TokenVerifier, UnauthenticatedError, type AuthSettings, type Principal } from '#auth';
+import { AUTH_SETTINGS, authChallenge, FORBIDDEN_ORIGIN_BODY, InsufficientScopeError, originPolicy, TokenVerifier, UnauthenticatedError, type AuthSettings, type Principal } from '#auth';
 import type { CommandMetadata } from '#core';
 import { McpEndpoint } from './mcp-endpoint.js';
 import { ToolRegistry } from './tool-registry.js';
@@ -17,7 +17,7 @@ const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
  */
 @Injectable()
 export class McpMiddleware implements NestMiddleware {
-  private readonly allowedOrigins: ReadonlySet<string>;
+  private readonly allowsOrigin: (origin: string | undefined) => boolean;
 
   constructor(
     private readonly endpoint: McpEndpoint,
@@ -25,7 +25,7 @@ export class McpMiddleware implements NestMiddleware {
     private readonly verifier: TokenVerifier,
     @Inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
   ) {
-    this.allowedOrigins = new Set(settings.allowedOrigins.map((origin) => origin.toLowerCase()));
+    this.allowsOrigin = originPolicy(settings);
   }
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
@@ -34,9 +34,8 @@ export class McpMiddleware implements NestMiddleware {
         res.status(405).set('Allow', 'POST').json({ error: 'this MCP endpoint is stateless: use POST' });
         return;
       }
-      const origin = req.headers.origin;
-      if (origin !== undefined && !this.allowedOrigins.has(origin.toLowerCase())) {
-        res.status(403).json({ error: 'forbidden_origin', error_description: 'the Origin of this request is not allowed' });
+      if (!this.allowsOrigin(req.headers.origin)) {
+        res.status(403).json(FORBIDDEN_ORIGIN_BODY);
         return;
       }
       let principal: Principal;

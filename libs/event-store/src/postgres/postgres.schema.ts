@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { GENESIS_HASH } from '../hash-chain.js';
 
 /** The role tenant-bound connections switch to; row-level security applies to it. */
 export const TENANT_ROLE = 'ledgerline_tenant';
@@ -112,7 +113,7 @@ const MIGRATIONS: readonly string[] = [
     v_count INTEGER := cardinality(p_event_ids);
     v_version BIGINT;
     v_head_position BIGINT := 0;
-    v_hash TEXT := '${'0'.repeat(64)}';
+    v_hash TEXT := '${GENESIS_HASH}';
     v_positions BIGINT[];
     v_key RECORD;
     v_hashes TEXT[] := '{}';
@@ -139,7 +140,7 @@ const MIGRATIONS: readonly string[] = [
       WHERE e.tenant_id = p_tenant ORDER BY e.global_position DESC LIMIT 1;
     IF NOT FOUND THEN
       v_head_position := 0;
-      v_hash := '${'0'.repeat(64)}';
+      v_hash := '${GENESIS_HASH}';
     END IF;
     FOR i IN 1..v_count LOOP
       v_hash := encode(sha256(decode(v_hash, 'hex') || convert_to(

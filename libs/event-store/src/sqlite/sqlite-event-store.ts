@@ -65,7 +65,7 @@ const ROW_PLACEHOLDERS = `(${Array(EVENT_COLUMN_COUNT).fill('?').join(', ')})`;
 /**
  * The embedded event store: one SQLite file in WAL mode. Appends are queued and committed in
  * groups: every append that arrives before the queue is flushed joins one transaction and one
- * fsync, each inside its own savepoint, so one caller's conflict rolls back only its own events.
+ * fsync; each is planned in memory first, so one caller's conflict writes nothing and fails alone.
  */
 export class SqliteEventStore implements EventStore {
   readonly checkpoints: CheckpointStore;
