@@ -1,26 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { findChainBreak, type RecordedEvent } from '#event-store';
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
-import type { PlatformProcess } from './support/platform-process.js';
+import { connect, errorOf } from './support/mcp-session.js';
 
 const ALL_SCOPES = ['memory:read', 'memory:write', 'memory:tenant'];
-
-async function connect(platform: PlatformProcess, token: string): Promise<Client> {
-  const client = new Client({ name: 'ledgerline-system-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${platform.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
-  return client;
-}
-
-function errorOf(result: unknown): { code: string; message: string } {
-  const call = result as CallToolResult;
-  expect(call.isError).toBe(true);
-  const text = (call.content[0] as { text: string }).text;
-  return (JSON.parse(text) as { error: { code: string; message: string } }).error;
-}
 
 describe.each(['sqlite', 'postgres'] as const)('MCP front door on %s', (kind) => {
   let h: PlatformHarness;

@@ -11,20 +11,23 @@ export interface PlatformHarness {
   platform: PlatformProcess;
   store: EventStore;
   issuer: DevIssuer;
+  /** The PostgreSQL database the platform uses, when it runs on PostgreSQL. */
+  databaseUrl: string | undefined;
   stop(): Promise<void>;
 }
 
-export async function startPlatformOn(kind: StoreKind): Promise<PlatformHarness> {
+export async function startPlatformOn(kind: StoreKind, env: Record<string, string> = {}): Promise<PlatformHarness> {
   const database = kind === 'postgres' ? await createTestDatabase() : undefined;
   const platform = database
-    ? await startPlatform({ LEDGERLINE_EVENT_STORE: 'postgres', DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '4' })
-    : await startPlatform();
+    ? await startPlatform({ LEDGERLINE_EVENT_STORE: 'postgres', DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '4', ...env })
+    : await startPlatform(env);
   const store = database
     ? await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 })
     : SqliteEventStore.open({ path: join(platform.dataDir, 'events.db') });
   return {
     platform,
     store,
+    databaseUrl: database?.url,
     issuer: DevIssuer.openOrCreate(platform.dataDir, { issuer: platform.url, audience: `${platform.url}/mcp` }),
     async stop() {
       await platform.stop();

@@ -11,12 +11,14 @@ export interface PlatformProcess {
   dataDir: string;
   output: () => string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or a pulled plug would: no shutdown hook runs. The data directory stays. */
+  kill(): Promise<void>;
 }
 
 /** Starts the built platform as a real process on a free port, with its own data directory. */
 export async function startPlatform(env: Record<string, string> = {}): Promise<PlatformProcess> {
   const dataDir = env.LEDGERLINE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'ledgerline-system-'));
-  const port = await freePort();
+  const port = env.LEDGERLINE_PORT !== undefined ? Number(env.LEDGERLINE_PORT) : await freePort();
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [PLATFORM_MAIN], {
     env: { PATH: process.env.PATH, LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir, ...env },
@@ -41,6 +43,10 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       child.kill('SIGKILL');
       if (!env.LEDGERLINE_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

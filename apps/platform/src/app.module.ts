@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '#audit';
+import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationModule, RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '#automation';
+import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsModule } from '#connectors';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
 import { EventStoreModule, type EventStoreSettings } from '#event-store';
 import { McpModule } from '#mcp';
@@ -12,7 +14,10 @@ import { loadPlatformConfig, type PlatformConfig } from './config/platform.confi
 import { HealthController } from './health/health.controller.js';
 
 /** Every scope a token may carry for this platform's tools (RFC 9728 `scopes_supported`). */
-export const PLATFORM_SCOPES = ['memory:read', 'memory:write', TENANT_MEMORY_SCOPE, 'audit:read', PLATFORM_ADMIN_SCOPE];
+export const PLATFORM_SCOPES = [
+  'memory:read', 'memory:write', TENANT_MEMORY_SCOPE, 'audit:read', PLATFORM_ADMIN_SCOPE,
+  CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, AUTOMATIONS_ADMIN_SCOPE, RUNS_SCOPE, RUNS_CANCEL_SCOPE, RUNS_ADMIN_SCOPE, APPROVALS_DECIDE_SCOPE,
+];
 
 @Module({})
 export class AppModule {
@@ -28,7 +33,14 @@ export class AppModule {
         AuthModule.forRoot(auth, { scopesSupported: PLATFORM_SCOPES }),
         ProjectionsModule.forRoot(),
         CqrsModule.forRoot(),
-        McpModule,
+        McpModule.forRoot({ toolRateLimit: { perSecond: config.LEDGERLINE_TOOL_RATE_PER_SEC, burst: config.LEDGERLINE_TOOL_RATE_BURST } }),
+        ConnectorsModule.forRoot({ masterKeyBase64: config.LEDGERLINE_MASTER_KEY, masterKeyFile: config.LEDGERLINE_MASTER_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR }),
+        AutomationModule.forRoot({
+          concurrency: config.LEDGERLINE_RUN_CONCURRENCY,
+          perTenant: config.LEDGERLINE_RUN_CONCURRENCY_PER_TENANT,
+          honourLeases: false,
+          enabled: true,
+        }),
         MemoryModule,
         AuditModule,
         TenantsModule,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createFileOnce } from '#core';
 import { AuthConfigError } from './auth.errors.js';
 
 const SECRET_BYTES = 32;
@@ -20,26 +20,8 @@ interface DevIssuerKeyFile {
  * sees half a key, and two racing creators end with one key.
  */
 export function createKeyFileIfMissing(path: string, issuer: string, now: Date): boolean {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const content: DevIssuerKeyFile = { version: 1, algorithm: 'HS256', issuer, secret: randomBytes(SECRET_BYTES).toString('base64url'), createdAt: now.toISOString() };
-  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temporary, 'wx', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(content, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(temporary, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    rmSync(temporary, { force: true });
-  }
-  syncDirectory(dirname(path));
-  return true;
+  return createFileOnce(path, `${JSON.stringify(content, null, 2)}\n`);
 }
 
 export function readKeyFileSecret(path: string): Buffer {
@@ -53,15 +35,6 @@ export function readKeyFileSecret(path: string): Buffer {
   const secret = typeof file?.secret === 'string' ? Buffer.from(file.secret, 'base64url') : undefined;
   if (file?.version !== 1 || file.algorithm !== 'HS256' || secret?.length !== SECRET_BYTES) throw corrupt(path);
   return secret;
-}
-
-function syncDirectory(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function corrupt(path: string, cause?: unknown): AuthConfigError {

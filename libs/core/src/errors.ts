@@ -3,7 +3,7 @@
  * `code` that callers may switch on. They are mapped to HTTP statuses, MCP tool errors or CLI
  * exit codes only at the edge; domain code never formats a response.
  */
-export type DomainErrorKind = 'validation' | 'not_found' | 'conflict' | 'forbidden' | 'illegal_state';
+export type DomainErrorKind = 'validation' | 'not_found' | 'conflict' | 'forbidden' | 'illegal_state' | 'rate_limited';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -37,4 +37,13 @@ export class ForbiddenError extends DomainError {
 
 export class IllegalStateError extends DomainError {
   readonly kind = 'illegal_state';
+}
+
+/** Too many calls: nothing was done; `details.retryAfterMs` says when trying again may succeed. */
+export class RateLimitedError extends DomainError {
+  readonly kind = 'rate_limited';
+
+  constructor(code: string, message: string, readonly retryAfterMs: number, details: Readonly<Record<string, unknown>> = {}) {
+    super(code, message, { ...details, retryAfterMs });
+  }
 }

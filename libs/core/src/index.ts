@@ -2,3 +2,5 @@ export * from './errors.js';
 export * from './json.js';
 export * from './decider.js';
 export * from './platform-tenant.js';
+export * from './token-bucket.js';
+export * from './create-file-once.js';

@@ -48,7 +48,10 @@ export class McpEndpoint implements OnModuleDestroy {
 
   private createServer(): Server {
     const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } } });
-    server.setRequestHandler(ListToolsRequestSchema, (_request, extra) => ({ tools: this.invoker.list(callerOf(extra.authInfo).metadata.scopes) }));
+    server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
+      const { metadata } = callerOf(extra.authInfo);
+      return { tools: await this.invoker.list(metadata.tenantId, metadata.scopes) };
+    });
     server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
       const { metadata } = callerOf(extra.authInfo);
       const idempotencyKey = request.params._meta?.['io.ledgerline/idempotency-key'];

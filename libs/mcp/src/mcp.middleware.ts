@@ -45,7 +45,7 @@ export class McpMiddleware implements NestMiddleware {
         if (!(error instanceof UnauthenticatedError)) throw error;
         return this.challenge(res, error);
       }
-      const missing = this.missingScopes(req.body, principal.scopes);
+      const missing = await this.missingScopes(req.body, principal);
       if (missing.length > 0) return this.challenge(res, new InsufficientScopeError(missing));
       await this.endpoint.handle(req, res, this.metadata(req, principal));
     } catch (error) {
@@ -71,15 +71,15 @@ export class McpMiddleware implements NestMiddleware {
     };
   }
 
-  private missingScopes(body: unknown, scopes: readonly string[]): string[] {
+  private async missingScopes(body: unknown, principal: Principal): Promise<string[]> {
     const messages = Array.isArray(body) ? body : [body];
     const missing = new Set<string>();
     for (const message of messages) {
       if (typeof message !== 'object' || message === null) continue;
       const { method, params } = message as { method?: unknown; params?: { name?: unknown } };
       if (method !== 'tools/call' || typeof params?.name !== 'string') continue;
-      const scope = this.registry.get(params.name)?.definition.scope;
-      if (scope !== undefined && !scopes.includes(scope)) missing.add(scope);
+      const scope = (await this.registry.resolve(principal.tenantId, params.name))?.scope;
+      if (scope !== undefined && !principal.scopes.includes(scope)) missing.add(scope);
     }
     return [...missing];
   }

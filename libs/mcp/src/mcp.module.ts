@@ -1,7 +1,8 @@
-import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { McpEndpoint } from './mcp-endpoint.js';
 import { McpMiddleware } from './mcp.middleware.js';
+import { DEFAULT_MCP_SETTINGS, MCP_SETTINGS, type McpSettings } from './mcp.settings.js';
 import { ToolInvoker } from './tool-invoker.js';
 import { ToolRegistry } from './tool-registry.js';
 
@@ -12,6 +13,10 @@ import { ToolRegistry } from './tool-registry.js';
   exports: [ToolRegistry],
 })
 export class McpModule implements NestModule {
+  static forRoot(settings: McpSettings = DEFAULT_MCP_SETTINGS): DynamicModule {
+    return { module: McpModule, providers: [{ provide: MCP_SETTINGS, useValue: settings }] };
+  }
+
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(McpMiddleware).forRoutes('mcp');
   }

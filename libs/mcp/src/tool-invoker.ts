@@ -1,62 +1,45 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { DomainError, ValidationError, type CommandMetadata } from '#core';
-import { z } from 'zod';
-import { ToolRegistry, type RegisteredTool } from './tool-registry.js';
+import { DomainError, RateLimitedError, TokenBuckets, ValidationError, type CommandMetadata } from '#core';
+import { MCP_SETTINGS, type McpSettings } from './mcp.settings.js';
+import { ToolRegistry } from './tool-registry.js';
 
 /**
- * Runs one tools/call: the caller's scope, the tool's schema, its DTO, then the tool. Every
- * refusal is a tool result with `isError` and a stable code (the model can read and correct it);
- * nothing reaches the tool, and so nothing is appended, unless all checks pass.
+ * Runs one tools/call: the caller's scope, the tenant's rate on the tool, the tool's schema,
+ * then the tool. Every refusal is a tool result with `isError` and a stable code (the model can
+ * read and correct it); nothing reaches the tool, and so nothing is appended, unless all pass.
  */
 @Injectable()
 export class ToolInvoker {
   private readonly logger = new Logger(ToolInvoker.name);
+  private readonly rates: TokenBuckets;
 
-  constructor(private readonly registry: ToolRegistry) {}
+  constructor(
+    private readonly registry: ToolRegistry,
+    @Inject(MCP_SETTINGS) settings: McpSettings,
+  ) {
+    this.rates = new TokenBuckets({ ratePerSec: settings.toolRateLimit.perSecond, burst: settings.toolRateLimit.burst });
+  }
 
-  list(scopes: readonly string[]): Tool[] {
-    return this.registry.visibleTo(scopes).map(({ definition }) => ({
-      name: definition.name,
-      title: definition.title,
-      description: definition.description,
-      inputSchema: z.toJSONSchema(definition.input, { io: 'input' }) as Tool['inputSchema'],
-      outputSchema: z.toJSONSchema(definition.output, { io: 'output' }) as Tool['outputSchema'],
-      annotations: { title: definition.title, ...definition.annotations },
-    }));
+  async list(tenantId: string, scopes: readonly string[]): Promise<Tool[]> {
+    return (await this.registry.visibleTo(tenantId, scopes)).map((tool) => tool.listing);
   }
 
   async call(name: string, args: unknown, metadata: CommandMetadata): Promise<CallToolResult> {
-    const tool = this.registry.get(name);
     try {
-      if (!tool || !metadata.scopes.includes(tool.definition.scope)) {
+      const tool = await this.registry.resolve(metadata.tenantId, name);
+      if (!tool || !metadata.scopes.includes(tool.scope)) {
         // An invisible tool answers like a missing one: no probing for tools one may not call.
         throw new ValidationError('tool.unknown', `unknown tool ${name}`, { tool: name });
       }
-      const input = await this.validate(tool, args);
+      const rate = this.rates.get(`${metadata.tenantId}\u0000${name}`).tryTake();
+      if (!rate.ok) throw new RateLimitedError('tool.rate_limited', `too many calls of ${name} for this tenant; retry in ${rate.retryAfterMs} ms`, rate.retryAfterMs, { tool: name });
+      const input = await tool.parse(args);
       const output = await tool.handler.execute(input, { metadata: { ...metadata, tool: name } });
       return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> };
     } catch (error) {
       return this.toToolError(name, error);
     }
-  }
-
-  private async validate(tool: RegisteredTool, args: unknown): Promise<unknown> {
-    const parsed = tool.definition.input.safeParse(args ?? {});
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-      throw new ValidationError('tool.invalid_arguments', `invalid arguments: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, { issues });
-    }
-    if (tool.definition.dto) {
-      const errors = await validate(plainToInstance(tool.definition.dto, parsed.data), { whitelist: true, forbidNonWhitelisted: true });
-      if (errors.length > 0) {
-        const issues = errors.map((e) => ({ path: e.property, message: Object.values(e.constraints ?? {}).join(', ') }));
-        throw new ValidationError('tool.invalid_arguments', `invalid arguments: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
-      }
-    }
-    return parsed.data;
   }
 
   private toToolError(name: string, error: unknown): CallToolResult {
@@ -68,4 +51,3 @@ export class ToolInvoker {
     return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }] };
   }
 }
-

@@ -2,16 +2,17 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { IllegalStateError } from '#core';
 import { MCP_TOOL, type McpToolDefinition, type McpToolHandler } from './mcp-tool.decorator.js';
+import { declaredTool, type RegisteredTool } from './registered-tool.js';
+import { MCP_TOOL_SOURCE, type ToolSource } from './tool-source.js';
 
-export interface RegisteredTool {
-  definition: McpToolDefinition;
-  handler: McpToolHandler<unknown, unknown>;
-}
-
-/** Every provider marked with @McpTool, by name. Filled once at start-up; read-only after. */
+/**
+ * Every tool a tenant's caller may reach: the providers marked with @McpTool (filled once at
+ * start-up) and, after them, what the @McpToolSource providers hold for that tenant.
+ */
 @Injectable()
 export class ToolRegistry implements OnModuleInit {
-  private readonly tools = new Map<string, RegisteredTool>();
+  private readonly declared = new Map<string, RegisteredTool>();
+  private readonly sources: ToolSource[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -21,23 +22,33 @@ export class ToolRegistry implements OnModuleInit {
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders()) {
       if (!wrapper.metatype || !wrapper.instance) continue;
-      const definition = this.reflector.get<McpToolDefinition | undefined>(MCP_TOOL, wrapper.metatype as object as new () => unknown);
+      const metatype = wrapper.metatype as object as new () => unknown;
+      if (this.reflector.get<boolean | undefined>(MCP_TOOL_SOURCE, metatype)) this.sources.push(wrapper.instance as ToolSource);
+      const definition = this.reflector.get<McpToolDefinition | undefined>(MCP_TOOL, metatype);
       if (!definition) continue;
-      if (this.tools.has(definition.name)) throw new IllegalStateError('mcp.duplicate_tool', `two tools are named ${definition.name}`);
-      this.tools.set(definition.name, { definition, handler: wrapper.instance as McpToolHandler<unknown, unknown> });
+      if (this.declared.has(definition.name)) throw new IllegalStateError('mcp.duplicate_tool', `two tools are named ${definition.name}`);
+      this.declared.set(definition.name, declaredTool(definition, wrapper.instance as McpToolHandler<unknown, unknown>));
     }
   }
 
-  get(name: string): RegisteredTool | undefined {
-    return this.tools.get(name);
+  async resolve(tenantId: string, name: string): Promise<RegisteredTool | undefined> {
+    const declared = this.declared.get(name);
+    if (declared) return declared;
+    for (const source of this.sources) {
+      const tool = await source.findTool(tenantId, name);
+      if (tool) return tool;
+    }
+    return undefined;
   }
 
-  /** The tools a caller with these scopes may see and call. */
-  visibleTo(scopes: readonly string[]): RegisteredTool[] {
-    return [...this.tools.values()].filter((tool) => scopes.includes(tool.definition.scope));
+  /** The tools a caller of this tenant with these scopes may see and call. */
+  async visibleTo(tenantId: string, scopes: readonly string[]): Promise<RegisteredTool[]> {
+    const tenantTools = (await Promise.all(this.sources.map((source) => source.toolsFor(tenantId)))).flat();
+    return [...this.declared.values(), ...tenantTools.filter((tool) => !this.declared.has(tool.name))].filter((tool) => scopes.includes(tool.scope));
   }
 
-  allScopes(): string[] {
-    return [...new Set([...this.tools.values()].map((tool) => tool.definition.scope))].sort();
+  /** The scopes of the declared tools (tenant tools bring their own, named by their tenants). */
+  declaredScopes(): string[] {
+    return [...new Set([...this.declared.values()].map((tool) => tool.scope))].sort();
   }
 }

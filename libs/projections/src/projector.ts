@@ -19,6 +19,7 @@ export class Projector {
   private abort = new AbortController();
   private waiters: Array<{ position: number; resolve: () => void; reject: (error: unknown) => void }> = [];
   private failure: unknown;
+  private readonly progressListeners = new Set<(position: number) => void>();
 
   constructor(
     private readonly store: EventStore,
@@ -68,6 +69,12 @@ export class Projector {
     return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
   }
 
+  /** Called after each batch the view took in: lets a process that reads the view react without polling. */
+  onProgress(listener: (position: number) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
   /** Read-your-writes: waits until the view holds everything the tenant's log held when called. */
   async caughtUpWith(tenantId?: string): Promise<void> {
     await this.reached(await this.store.headPosition(tenantId));
@@ -94,6 +101,7 @@ export class Projector {
       if (handled.length > 0 || last - this.savedPosition >= MAX_UNSAVED_SKIPPED) await this.save(handled, last);
       this.position = last;
       this.waiters = this.waiters.filter((waiter) => (waiter.position <= last ? (waiter.resolve(), false) : true));
+      if (handled.length > 0) for (const listener of this.progressListeners) listener(last);
     }
   }
 

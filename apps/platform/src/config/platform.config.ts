@@ -11,6 +11,12 @@ export const platformConfigSchema = z
     DATABASE_URL: z.string().url().optional(),
     LEDGERLINE_PG_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
     LEDGERLINE_MAX_EVENT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    LEDGERLINE_MASTER_KEY: z.string().min(1).optional(),
+    LEDGERLINE_MASTER_KEY_FILE: z.string().min(1).optional(),
+    LEDGERLINE_TOOL_RATE_PER_SEC: z.coerce.number().positive().max(100_000).default(50),
+    LEDGERLINE_TOOL_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(100),
+    LEDGERLINE_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+    LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(8),
   })
   .refine((config) => config.LEDGERLINE_EVENT_STORE !== 'postgres' || config.DATABASE_URL !== undefined, {
     message: 'LEDGERLINE_EVENT_STORE=postgres needs DATABASE_URL',
@@ -30,6 +36,8 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv): PlatformConfig {
     LEDGERLINE_PORT: present(env.LEDGERLINE_PORT) ?? present(env.PORT),
     LEDGERLINE_EVENT_STORE: present(env.LEDGERLINE_EVENT_STORE) ?? (present(env.DATABASE_URL) ? 'postgres' : undefined),
     DATABASE_URL: present(env.DATABASE_URL),
+    LEDGERLINE_MASTER_KEY: present(env.LEDGERLINE_MASTER_KEY),
+    LEDGERLINE_MASTER_KEY_FILE: present(env.LEDGERLINE_MASTER_KEY_FILE),
   });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);

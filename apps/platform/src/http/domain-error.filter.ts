@@ -1,6 +1,6 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError, type DomainErrorKind } from '#core';
+import { DomainError, RateLimitedError, type DomainErrorKind } from '#core';
 
 const STATUS: Record<DomainErrorKind, number> = {
   validation: 400,
@@ -8,6 +8,7 @@ const STATUS: Record<DomainErrorKind, number> = {
   conflict: 409,
   forbidden: 403,
   illegal_state: 409,
+  rate_limited: 429,
 };
 
 /** Domain errors become HTTP answers here, at the edge: the status by kind, the stable code in the body. */
@@ -15,6 +16,8 @@ const STATUS: Record<DomainErrorKind, number> = {
 export class DomainErrorFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): void {
     const status = error.code === 'auth.invalid_token' ? 401 : STATUS[error.kind];
-    host.switchToHttp().getResponse<Response>().status(status).json({ error: { code: error.code, message: error.message, details: error.details } });
+    const response = host.switchToHttp().getResponse<Response>();
+    if (error instanceof RateLimitedError) response.set('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
+    response.status(status).json({ error: { code: error.code, message: error.message, details: error.details } });
   }
 }

@@ -1,0 +1,35 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AutomationCatalog } from './automation/automation-catalog.js';
+import { AutomationToolSource } from './automation/automation-tool.source.js';
+import { PublishAutomationHandler } from './automation/commands/publish-automation/publish-automation.handler.js';
+import { AutomationListTool } from './automation/tools/automation-list.tool.js';
+import { AutomationPublishTool } from './automation/tools/automation-publish.tool.js';
+import { CancelRunHandler } from './run/commands/cancel-run/cancel-run.handler.js';
+import { DecideApprovalHandler } from './run/commands/decide-approval/decide-approval.handler.js';
+import { StartRunHandler } from './run/commands/start-run/start-run.handler.js';
+import { RunScheduler } from './run/process/run-scheduler.js';
+import { DEFAULT_RUN_SCHEDULER_SETTINGS, RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run/process/run-scheduler.settings.js';
+import { RunWorker } from './run/process/run-worker.js';
+import { RunViews } from './run/projections/run-views.js';
+import { RunReader } from './run/run-reader.js';
+import { ApprovalDecideTool } from './run/tools/approval-decide.tool.js';
+import { ApprovalListTool } from './run/tools/approval-list.tool.js';
+import { RunCancelTool } from './run/tools/run-cancel.tool.js';
+import { RunGetTool } from './run/tools/run-get.tool.js';
+import { RunListTool } from './run/tools/run-list.tool.js';
+
+/** Automations and their runs: publishing, one tool per automation, the run saga, approvals. */
+@Module({})
+export class AutomationModule {
+  static forRoot(settings: RunSchedulerSettings = DEFAULT_RUN_SCHEDULER_SETTINGS): DynamicModule {
+    return {
+      module: AutomationModule,
+      providers: [
+        { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
+        AutomationCatalog, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
+        RunViews, RunReader, RunWorker, RunScheduler, StartRunHandler, CancelRunHandler, DecideApprovalHandler,
+        RunGetTool, RunListTool, RunCancelTool, ApprovalListTool, ApprovalDecideTool,
+      ],
+    };
+  }
+}

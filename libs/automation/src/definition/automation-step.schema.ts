@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { CONNECTOR_NAME_PATTERN, httpRequestTemplateSchema } from './http-request.schema.js';
+import { jsonValueSchema } from './json-value.schema.js';
+import { retryPolicySchema } from './retry-policy.schema.js';
+
+export const STEP_ID_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+/** Where a condition step goes when its condition is false, besides a later step's id. */
+export const OTHERWISE_OUTCOMES = ['complete', 'fail'] as const;
+export const MAX_TIMEOUT_SECONDS = 2_592_000;
+
+const stepId = z.string()
+  .regex(STEP_ID_PATTERN, { error: 'step ids are 1-32 characters of a-z, 0-9 and _, starting with a letter' })
+  .refine((id) => !(OTHERWISE_OUTCOMES as readonly string[]).includes(id), { error: 'complete and fail are reserved for condition outcomes' });
+const connector = z.string().regex(CONNECTOR_NAME_PATTERN, { error: 'connector names are 1-63 characters of a-z, 0-9, _ and -, starting with a letter' });
+const seconds = z.int().min(1).max(MAX_TIMEOUT_SECONDS);
+
+const compensationSchema = z.strictObject({ connector, request: httpRequestTemplateSchema });
+
+const callStepSchema = z.strictObject({
+  id: stepId,
+  type: z.literal('call'),
+  connector,
+  request: httpRequestTemplateSchema,
+  retry: retryPolicySchema.prefault({}),
+  compensate: compensationSchema.optional(),
+});
+
+const approvalStepSchema = z.strictObject({
+  id: stepId,
+  type: z.literal('approval'),
+  prompt: z.string().min(1).max(1000),
+  timeoutSeconds: seconds.optional(),
+});
+
+const waitStepSchema = z.strictObject({
+  id: stepId,
+  type: z.literal('wait'),
+  seconds: seconds.optional(),
+  until: z.string().min(1).max(200).optional(),
+}).transform((step, ctx): WaitStep => {
+  if (step.seconds !== undefined && step.until === undefined) return { id: step.id, type: step.type, seconds: step.seconds };
+  if (step.until !== undefined && step.seconds === undefined) return { id: step.id, type: step.type, until: step.until };
+  ctx.addIssue({ code: 'custom', input: step, message: 'a wait step needs exactly one of seconds or until' });
+  return z.NEVER;
+});
+
+const COMPARISON_OPS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte'] as const;
+const PRESENCE_OPS = ['exists', 'not_exists'] as const;
+const conditionPath = z.string().min(1).max(300);
+
+export const conditionSchema = z.discriminatedUnion('op', [
+  z.strictObject({ path: conditionPath, op: z.enum(COMPARISON_OPS), value: jsonValueSchema }),
+  z.strictObject({ path: conditionPath, op: z.enum(PRESENCE_OPS) }),
+], { error: (issue) => (issue.code === 'invalid_union' ? `op must be one of ${[...COMPARISON_OPS, ...PRESENCE_OPS].join(', ')}` : undefined) });
+
+const conditionStepSchema = z.strictObject({
+  id: stepId,
+  type: z.literal('condition'),
+  when: conditionSchema,
+  otherwise: z.string().regex(STEP_ID_PATTERN, { error: 'otherwise is "complete", "fail" or the id of a later step' }),
+});
+
+export const STEP_TYPES = ['call', 'approval', 'wait', 'condition'] as const;
+
+export const automationStepSchema = z.discriminatedUnion('type', [callStepSchema, approvalStepSchema, waitStepSchema, conditionStepSchema], {
+  error: (issue) => (issue.code === 'invalid_union' ? `type must be one of ${STEP_TYPES.join(', ')}` : undefined),
+});
+
+export type CallStep = z.output<typeof callStepSchema>;
+export type CompensationTemplate = z.output<typeof compensationSchema>;
+export type ApprovalStep = z.output<typeof approvalStepSchema>;
+/** Waits a number of seconds, or until an ISO-8601 instant that `until` renders to; never both. */
+export type WaitStep =
+  | { id: string; type: 'wait'; seconds: number; until?: undefined }
+  | { id: string; type: 'wait'; until: string; seconds?: undefined };
+export type ConditionStep = z.output<typeof conditionStepSchema>;
+/** Compares the value at `path` (a bare reference) with `value`, or tests that the path resolves. */
+export type Condition = z.output<typeof conditionSchema>;
+export type ConditionOp = Condition['op'];
+export type AutomationStep = z.output<typeof automationStepSchema>;

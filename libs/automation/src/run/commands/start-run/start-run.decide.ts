@@ -1,0 +1,22 @@
+import type { JsonObject } from '#core';
+import type { RunEvent } from '../../run.events.js';
+import type { RunState } from '../../run.state.js';
+
+export interface StartRun {
+  runId: string;
+  automation: string;
+  version: number;
+  input: JsonObject;
+  startedBy: string;
+  now: number;
+  timeoutSeconds: number;
+  stepIds: string[];
+  secretPins: Record<string, number>;
+}
+
+/** A run starts once: a second start on its stream (a retried call) changes nothing. */
+export function decideStartRun(command: StartRun, state: RunState): RunEvent[] {
+  if (state.status !== 'none') return [];
+  const { runId, automation, version, input, startedBy, now, timeoutSeconds, stepIds, secretPins } = command;
+  return [{ type: 'RunStarted', data: { runId, automation, version, input, startedBy, startedAt: now, deadlineAt: now + timeoutSeconds * 1000, stepIds, secretPins } }];
+}

@@ -1,0 +1,51 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { NotFoundError } from '#core';
+import { ConnectorGateway } from '#connectors';
+import { EVENT_STORE, handleCommand, type EventStore } from '#event-store';
+import { AutomationCatalog } from '../../../automation/automation-catalog.js';
+import type { AutomationDefinition } from '../../../definition/index.js';
+import { RunScheduler } from '../../process/run-scheduler.js';
+import { runDecider } from '../../run.decider.js';
+import { newRunId } from '../../run-stream.js';
+import { StartRunCommand, type StartRunResult } from './start-run.command.js';
+import { decideStartRun } from './start-run.decide.js';
+
+const startRunDecider = runDecider(decideStartRun);
+
+@CommandHandler(StartRunCommand)
+export class StartRunHandler implements ICommandHandler<StartRunCommand> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly catalog: AutomationCatalog,
+    private readonly connectors: ConnectorGateway,
+    private readonly scheduler: RunScheduler,
+  ) {}
+
+  async execute({ metadata, automation, input }: StartRunCommand): Promise<StartRunResult> {
+    const published = await this.catalog.latestOf(metadata.tenantId, automation);
+    if (!published) throw new NotFoundError('automation.not_found', `no automation named ${automation} in this tenant`, { automation });
+    const { definition, version } = published;
+    const runId = newRunId(metadata.tenantId, metadata.idempotencyKey);
+    const command = {
+      runId, automation, version, input, startedBy: metadata.userId, now: Date.now(), timeoutSeconds: definition.timeoutSeconds,
+      stepIds: definition.steps.map((step) => step.id), secretPins: await this.pinSecrets(metadata.tenantId, definition),
+    };
+    const { state } = await handleCommand(this.store, metadata, runId, startRunDecider, command, { automation, input });
+    this.scheduler.poke(metadata.tenantId, runId);
+    return { runId, automation, version: state.status === 'none' ? version : state.version, status: state.status === 'none' ? 'running' : state.status };
+  }
+
+  /** Every connector the run may call, at the secret version current now: rotations later do not touch this run. */
+  private async pinSecrets(tenantId: string, definition: AutomationDefinition): Promise<Record<string, number>> {
+    const names = new Set<string>();
+    for (const step of definition.steps) {
+      if (step.type !== 'call') continue;
+      names.add(step.connector);
+      if (step.compensate) names.add(step.compensate.connector);
+    }
+    const pins: Record<string, number> = {};
+    for (const name of [...names].sort()) pins[name] = await this.connectors.currentSecretVersion(tenantId, name);
+    return pins;
+  }
+}

@@ -1,0 +1,59 @@
+import { DomainError, type JsonValue } from '#core';
+import { ConnectorCallError, type ConnectorResponse } from '#connectors';
+import { nextRetryAt } from '../../definition/index.js';
+import type { ConnectorCallData, RunEvent } from '../run.events.js';
+import type { CallAction } from './next-run-action.js';
+
+export type CallResult = { ok: true; response: ConnectorResponse } | { ok: false; error: unknown };
+
+/**
+ * What a connector call's result appends: success; a failure with the next attempt's time (back-off
+ * with full jitter, the server's Retry-After honoured); or a failure that gives up (and, for a
+ * step, fails the run). Errors raised before any network call (egress refused, no secret) are
+ * not retried: the same call would be refused again.
+ */
+export function callOutcomeEvents(action: CallAction, result: CallResult, now: number, random: () => number): RunEvent[] {
+  const { stepId, attempt, purpose } = action;
+  if (result.ok) {
+    const output: JsonValue = { status: result.response.status, body: result.response.body };
+    const connectorCall = callData(action, true, result.response.status, null);
+    return [purpose === 'step' ? { type: 'StepSucceeded', data: { stepId, attempt, output, connectorCall } } : { type: 'CompensationSucceeded', data: { stepId, attempt, output, connectorCall } }];
+  }
+  const failure = describeFailure(result.error);
+  const next = failure.retryable
+    ? nextRetryAt({ now, attempt, policy: action.retry, firstAttemptAt: action.firstAttemptAt, retryAfterMs: failure.retryAfterMs, random })
+    : ({ giveUp: 'not_retryable' } as const);
+  const retryAt = 'retryAt' in next ? next.retryAt : null;
+  const connectorCall = failure.reachedNetwork ? callData(action, false, failure.status, failure.errorClass) : undefined;
+  const data = { stepId, attempt, errorClass: failure.errorClass, code: failure.code, message: failure.message, status: failure.status, retryAt, ...(connectorCall && { connectorCall }) };
+  if (purpose === 'compensation') return [{ type: 'CompensationFailed', data }];
+  const failed: RunEvent = { type: 'StepFailed', data };
+  if (retryAt !== null) return [failed];
+  const why = 'giveUp' in next ? next.giveUp : 'not_retryable';
+  return [failed, { type: 'RunFailed', data: { reason: `step.${why}`, stepId, message: `step ${stepId} failed after ${attempt} attempt(s): ${failure.message}` } }];
+}
+
+interface Failure {
+  errorClass: string;
+  code: string;
+  message: string;
+  status: number | null;
+  retryable: boolean;
+  retryAfterMs: number | undefined;
+  reachedNetwork: boolean;
+}
+
+function describeFailure(error: unknown): Failure {
+  if (error instanceof ConnectorCallError) {
+    return { errorClass: error.errorClass, code: error.code, message: error.message, status: error.status ?? null, retryable: error.retryable, retryAfterMs: error.retryAfterMs, reachedNetwork: true };
+  }
+  if (error instanceof DomainError) {
+    return { errorClass: 'refused', code: error.code, message: error.message, status: null, retryable: false, retryAfterMs: undefined, reachedNetwork: false };
+  }
+  // Anything else is our bug or the machine's: retry it like a network failure, with bounded attempts.
+  return { errorClass: 'internal', code: 'run.internal_error', message: 'the call failed inside the platform; see its log', status: null, retryable: true, retryAfterMs: undefined, reachedNetwork: false };
+}
+
+function callData(action: CallAction, ok: boolean, status: number | null, errorClass: string | null): ConnectorCallData {
+  return { connector: action.connector, ok, status, errorClass };
+}

@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { RunWorker } from './run-worker.js';
+import { RunViews } from '../projections/run-views.js';
+import { RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run-scheduler.settings.js';
+
+interface Candidate {
+  tenantId: string;
+  runId: string;
+  /** The stream version the view saw; undefined for a poke (someone just acted on the run). */
+  streamVersion: number | undefined;
+}
+
+/**
+ * Decides which runs the saga works on now. The durable schedule is the `run_schedule` view,
+ * built from the log with a stored checkpoint: retry times, waits, approval and run deadlines
+ * all live there, so they fire after a restart. In memory there is only what may be lost: which
+ * runs are in hand, a timer for the next due time, and short waits on outbound rate limits.
+ * Candidates are taken round-robin across tenants, with a per-tenant cap on slots.
+ */
+@Injectable()
+export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(RunScheduler.name);
+  private readonly inHand = new Map<string, Promise<void>>();
+  private readonly perTenant = new Map<string, number>();
+  /** Runs seen idle or held back: not before this time unless their stream moved past `version`. */
+  private readonly parked = new Map<string, { version: number; until: number }>();
+  private pokes: Candidate[] = [];
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: () => void = () => undefined;
+  private unsubscribe: () => void = () => undefined;
+
+  constructor(
+    private readonly views: RunViews,
+    private readonly worker: RunWorker,
+    @Inject(RUN_SCHEDULER_SETTINGS) private readonly settings: RunSchedulerSettings,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.settings.enabled) return;
+    this.unsubscribe = this.views.projector.onProgress(() => this.wakeUp());
+    this.loop = this.run();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.worker.shutdown.abort();
+    this.unsubscribe();
+    this.wakeUp();
+    await this.loop;
+    await Promise.allSettled([...this.inHand.values()]);
+  }
+
+  /** Someone just acted on this run (started, cancelled, decided): look at it now, without waiting for the view. */
+  poke(tenantId: string, runId: string): void {
+    if (!this.settings.enabled) return;
+    this.parked.delete(key(tenantId, runId));
+    this.pokes.push({ tenantId, runId, streamVersion: undefined });
+    this.wakeUp();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let nextWake = Date.now() + 1000;
+      try {
+        const now = Date.now();
+        const due = await this.views.dueRuns(now, 500);
+        this.launch(fairOrder([...this.pokes.splice(0), ...due]), now);
+        const nextDue = await this.views.nextDueAt();
+        const nextParked = Math.min(...[...this.parked.values()].map((p) => p.until).filter((until) => until > now));
+        nextWake = Math.max(now + 5, Math.min(nextWake, nextDue ?? Infinity, nextParked));
+      } catch (error) {
+        this.logger.error(`run scheduling failed, retrying in 1 s: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, nextWake - Date.now()));
+        this.wakeUp = () => (clearTimeout(timer), resolve());
+        if (this.pokes.length > 0 || this.stopped) this.wakeUp();
+      });
+    }
+  }
+
+  private launch(candidates: Candidate[], now: number): void {
+    for (const candidate of candidates) {
+      if (this.inHand.size >= this.settings.concurrency) return;
+      const id = key(candidate.tenantId, candidate.runId);
+      if (this.inHand.has(id)) continue;
+      const parked = this.parked.get(id);
+      if (parked && candidate.streamVersion !== undefined && candidate.streamVersion <= parked.version && now < parked.until) continue;
+      const tenantSlots = this.perTenant.get(candidate.tenantId) ?? 0;
+      if (tenantSlots >= this.settings.perTenant) continue;
+      this.perTenant.set(candidate.tenantId, tenantSlots + 1);
+      this.parked.delete(id);
+      const work = this.worker
+        .drive(candidate.tenantId, candidate.runId)
+        .then((outcome) => {
+          if (outcome.kind === 'parked') this.parked.set(id, { version: outcome.streamVersion, until: outcome.until });
+        })
+        .catch((error: unknown) => {
+          this.logger.error(`run ${candidate.runId} of ${candidate.tenantId} failed to advance, retrying in 1 s: ${error instanceof Error ? error.message : String(error)}`);
+          this.parked.set(id, { version: Number.MAX_SAFE_INTEGER, until: Date.now() + 1000 });
+        })
+        .finally(() => {
+          this.inHand.delete(id);
+          this.perTenant.set(candidate.tenantId, (this.perTenant.get(candidate.tenantId) ?? 1) - 1);
+          this.wakeUp();
+        });
+      this.inHand.set(id, work);
+    }
+  }
+}
+
+function key(tenantId: string, runId: string): string {
+  return `${tenantId}\u0000${runId}`;
+}
+
+/** One candidate per tenant in turn, so a tenant with many due runs does not go first with all of them. */
+function fairOrder(candidates: Candidate[]): Candidate[] {
+  const byTenant = new Map<string, Candidate[]>();
+  for (const candidate of candidates) {
+    const queue = byTenant.get(candidate.tenantId) ?? [];
+    queue.push(candidate);
+    byTenant.set(candidate.tenantId, queue);
+  }
+  const ordered: Candidate[] = [];
+  const queues = [...byTenant.values()];
+  for (let round = 0; ordered.length < candidates.length; round++) {
+    for (const queue of queues) if (queue[round]) ordered.push(queue[round]!);
+  }
+  return ordered;
+}

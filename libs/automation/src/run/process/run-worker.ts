@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ConnectorAbortedError, ConnectorGateway, RetireSecretVersionCommand } from '#connectors';
+import { EVENT_STORE, WrongExpectedVersionError, type EventStore } from '#event-store';
+import { AutomationCatalog } from '../../automation/automation-catalog.js';
+import { RunViews } from '../projections/run-views.js';
+import type { RunEvent } from '../run.events.js';
+import { evolveRun, initialRunState, isFinal, type ActiveRunState, type RunState } from '../run.state.js';
+import { callOutcomeEvents, type CallResult } from './call-outcome.js';
+import { nextRunAction, type CallAction } from './next-run-action.js';
+import { RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run-scheduler.settings.js';
+
+export type DriveOutcome = { kind: 'done' } | { kind: 'parked'; streamVersion: number; until: number };
+
+/** How long past a call's timeout its lease runs: another worker redoes the call only after that. */
+const LEASE_MARGIN_MS = 5000;
+const SAGA_CLIENT = 'ledgerline-saga';
+
+/**
+ * Carries one run forward as far as it can go now: read the stream, ask nextRunAction, append
+ * what it says, make the connector call it asks for and append the outcome, until the run must
+ * wait (a time, a person, a rate limit) or is over. Every step is an append with the version that
+ * was read, so two workers on one run cannot both record a step; a call redone after a crash
+ * carries the same idempotency key.
+ */
+@Injectable()
+export class RunWorker {
+  /** Aborted at shutdown: calls under way stop, record nothing, and are made again (same key) after the restart. */
+  readonly shutdown = new AbortController();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly catalog: AutomationCatalog,
+    private readonly gateway: ConnectorGateway,
+    private readonly views: RunViews,
+    private readonly commandBus: CommandBus,
+    @Inject(RUN_SCHEDULER_SETTINGS) private readonly settings: RunSchedulerSettings,
+  ) {}
+
+  async drive(tenantId: string, runId: string): Promise<DriveOutcome> {
+    let state = await this.load(tenantId, runId);
+    for (;;) {
+      if (state.status === 'none') return { kind: 'done' };
+      if (isFinal(state)) {
+        await this.retireUnusedSecrets(tenantId, state);
+        return { kind: 'done' };
+      }
+      const definition = await this.catalog.version(tenantId, state.automation, state.version);
+      if (!definition) throw new Error(`automation ${state.automation} v${state.version} is missing from the log`);
+      const now = Date.now();
+      const action = nextRunAction(state, definition, { now, honourLeases: this.settings.honourLeases });
+      if (action.kind === 'idle') return { kind: 'parked', streamVersion: state.streamVersion, until: action.wakeAt ?? Number.MAX_SAFE_INTEGER };
+      try {
+        if (action.kind === 'append') {
+          state = await this.append(tenantId, state, action.events);
+          continue;
+        }
+        const heldBack = await this.call(tenantId, state, action);
+        if (heldBack.kind === 'parked') return heldBack;
+        state = heldBack.state;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        state = await this.load(tenantId, runId);
+      }
+    }
+  }
+
+  private async call(tenantId: string, state: ActiveRunState, action: CallAction): Promise<{ kind: 'called'; state: RunState } | Extract<DriveOutcome, { kind: 'parked' }>> {
+    let result: CallResult;
+    let started = state;
+    try {
+      const connector = await this.gateway.prepare(tenantId, action.connector, state.secretPins[action.connector] ?? 0);
+      const waitMs = this.gateway.takeCallSlot(connector);
+      // Over the connector's outbound rate: the work waits its turn (in memory; a crash just retries it), never dropped.
+      if (waitMs > 0) return { kind: 'parked', streamVersion: state.streamVersion, until: Date.now() + waitMs };
+      const now = Date.now();
+      const data = { stepId: action.stepId, attempt: action.attempt, startedAt: now, leaseUntil: now + connector.config.timeoutMs + LEASE_MARGIN_MS };
+      started = (await this.append(tenantId, state, [action.purpose === 'step' ? { type: 'StepStarted', data } : { type: 'CompensationStarted', data }])) as ActiveRunState;
+      result = { ok: true, response: await this.gateway.call(connector, action.request, action.idempotencyKey, this.shutdown.signal) };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) throw error;
+      if (error instanceof ConnectorAbortedError) return { kind: 'parked', streamVersion: Number.MAX_SAFE_INTEGER, until: Number.MAX_SAFE_INTEGER };
+      result = { ok: false, error };
+    }
+    const outcome = callOutcomeEvents(action, result, Date.now(), Math.random);
+    return { kind: 'called', state: await this.append(tenantId, started, outcome) };
+  }
+
+  private async append(tenantId: string, state: ActiveRunState, events: RunEvent[]): Promise<RunState> {
+    const metadata = { clientId: SAGA_CLIENT, correlationId: state.runId };
+    await this.store.append(tenantId, state.runId, state.streamVersion, events.map((event) => ({ type: event.type, data: event.data, metadata })));
+    return events.reduce(evolveRun, state as RunState);
+  }
+
+  private async load(tenantId: string, runId: string): Promise<RunState> {
+    const events = await this.store.readStream(tenantId, runId);
+    return events.reduce((state, event) => evolveRun(state, event as unknown as RunEvent), initialRunState());
+  }
+
+  /** Rotation keeps an old secret version while a run holds it: when the last such run ends, the version is retired. */
+  private async retireUnusedSecrets(tenantId: string, state: ActiveRunState): Promise<void> {
+    for (const [connector, version] of Object.entries(state.secretPins)) {
+      if (version === 0 || (await this.gateway.currentSecretVersion(tenantId, connector).catch(() => version)) === version) continue;
+      if (await this.views.secretVersionInUse(tenantId, connector, version)) continue;
+      const metadata = { tenantId, userId: SAGA_CLIENT, clientId: SAGA_CLIENT, scopes: [], correlationId: state.runId };
+      await this.commandBus.execute(new RetireSecretVersionCommand(metadata, connector, version));
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CommandMetadata } from '#core';
+import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { APPROVALS_TABLE, RUN_SCHEDULE_TABLE, RUN_SECRET_PINS_TABLE, RUNS_TABLE, runsProjection } from './runs.projection.js';
+
+export interface RunSummary {
+  runId: string;
+  automation: string;
+  version: number;
+  status: string;
+  startedBy: string;
+  startedAt: string;
+  updatedAt: string;
+  currentStep: string | null;
+  lastError: string | null;
+}
+
+export interface ApprovalSummary {
+  approvalId: string;
+  runId: string;
+  stepId: string;
+  automation: string;
+  requestedBy: string;
+  prompt: string;
+  requestedAt: string;
+  deadlineAt: string | null;
+  status: string;
+  decidedBy: string | null;
+  reason: string | null;
+}
+
+export interface DueRun {
+  tenantId: string;
+  runId: string;
+  streamVersion: number;
+}
+
+type Row = Record<string, string | number | null>;
+
+/** Reads of the runs views, each scoped by the caller's tenant; user reads wait for the caller's own writes. */
+@Injectable()
+export class RunViews {
+  readonly projector: Projector;
+
+  constructor(
+    registry: ProjectorRegistry,
+    @Inject(VIEW_DB) private readonly db: ViewDb,
+  ) {
+    this.projector = registry.register(runsProjection);
+  }
+
+  async listRuns(metadata: CommandMetadata, options: { allUsers: boolean; status?: string; limit: number; before?: number }): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
+    await this.projector.caughtUpWith(metadata.tenantId);
+    const where = ['tenant_id = ?'];
+    const params: unknown[] = [metadata.tenantId];
+    if (!options.allUsers) (where.push('started_by = ?'), params.push(metadata.userId));
+    if (options.status) (where.push('status = ?'), params.push(options.status));
+    if (options.before !== undefined) (where.push('started_position < ?'), params.push(options.before));
+    const rows = await this.db.forTenant(metadata.tenantId).all<Row>(
+      `SELECT * FROM ${RUNS_TABLE} WHERE ${where.join(' AND ')} ORDER BY started_position DESC LIMIT ?`,
+      [...params, options.limit + 1],
+    );
+    const page = rows.slice(0, options.limit);
+    return { runs: page.map(toRun), nextCursor: rows.length > options.limit ? String(page[page.length - 1]!.started_position) : null };
+  }
+
+  async findRun(tenantId: string, runId: string): Promise<(RunSummary & { tenantId: string }) | undefined> {
+    await this.projector.caughtUpWith(tenantId);
+    const [row] = await this.db.forTenant(tenantId).all<Row>(`SELECT * FROM ${RUNS_TABLE} WHERE tenant_id = ? AND run_id = ?`, [tenantId, runId]);
+    return row && { ...toRun(row), tenantId };
+  }
+
+  async pendingApprovals(tenantId: string): Promise<ApprovalSummary[]> {
+    await this.projector.caughtUpWith(tenantId);
+    const rows = await this.db.forTenant(tenantId).all<Row>(`SELECT * FROM ${APPROVALS_TABLE} WHERE tenant_id = ? AND status = 'pending' ORDER BY requested_at, approval_id`, [tenantId]);
+    return rows.map(toApproval);
+  }
+
+  /** Unfinished runs whose next move is due (or whose deadline passed), oldest due first. System read: all tenants. */
+  async dueRuns(now: number, limit: number): Promise<DueRun[]> {
+    const rows = await this.db.all<Row>(
+      `SELECT tenant_id, run_id, stream_version FROM ${RUN_SCHEDULE_TABLE} WHERE (due_at IS NOT NULL AND due_at <= ?) OR deadline_at <= ? ORDER BY due_at LIMIT ?`,
+      [now, now, limit],
+    );
+    return rows.map((row) => ({ tenantId: String(row.tenant_id), runId: String(row.run_id), streamVersion: Number(row.stream_version) }));
+  }
+
+  /** The earliest time any unfinished run needs the saga, if any. */
+  async nextDueAt(): Promise<number | undefined> {
+    const [row] = await this.db.all<{ next: number | string | null }>(`SELECT MIN(CASE WHEN due_at IS NULL OR due_at > deadline_at THEN deadline_at ELSE due_at END) AS next FROM ${RUN_SCHEDULE_TABLE}`);
+    return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
+  }
+
+  /** Whether an unfinished run of the tenant still holds this secret version. */
+  async secretVersionInUse(tenantId: string, connector: string, version: number): Promise<boolean> {
+    await this.projector.caughtUpWith(tenantId);
+    const rows = await this.db.forTenant(tenantId).all<Row>(`SELECT run_id FROM ${RUN_SECRET_PINS_TABLE} WHERE tenant_id = ? AND connector = ? AND secret_version = ? LIMIT 1`, [tenantId, connector, version]);
+    return rows.length > 0;
+  }
+}
+
+function toRun(row: Row): RunSummary {
+  return {
+    runId: String(row.run_id), automation: String(row.automation), version: Number(row.version), status: String(row.status), startedBy: String(row.started_by),
+    startedAt: String(row.started_at), updatedAt: String(row.updated_at), currentStep: row.current_step === null ? null : String(row.current_step), lastError: row.last_error === null ? null : String(row.last_error),
+  };
+}
+
+function toApproval(row: Row): ApprovalSummary {
+  return {
+    approvalId: String(row.approval_id), runId: String(row.run_id), stepId: String(row.step_id), automation: String(row.automation), requestedBy: String(row.requested_by), prompt: String(row.prompt),
+    requestedAt: String(row.requested_at), deadlineAt: row.deadline_at === null ? null : new Date(Number(row.deadline_at)).toISOString(), status: String(row.status),
+    decidedBy: row.decided_by === null ? null : String(row.decided_by), reason: row.reason === null ? null : String(row.reason),
+  };
+}

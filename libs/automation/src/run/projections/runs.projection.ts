@@ -1,0 +1,138 @@
+import type { RecordedEvent } from '#event-store';
+import type { Projection, ViewSql } from '#projections';
+import { FINAL_RUN_EVENTS, type RunEvent } from '../run.events.js';
+
+export const RUNS_TABLE = 'runs';
+export const RUN_SCHEDULE_TABLE = 'run_schedule';
+export const APPROVALS_TABLE = 'approvals';
+export const RUN_SECRET_PINS_TABLE = 'run_secret_pins';
+
+const FINAL_STATUS: Partial<Record<RunEvent['type'], string>> = { RunCompleted: 'completed', RunFailed: 'failed', RunCancelled: 'cancelled', RunTimedOut: 'timed_out' };
+
+/**
+ * Runs as their users and the saga need them: `runs` (my runs), `approvals` (what waits for a
+ * decision), `run_schedule` (when each unfinished run next needs the saga: the durable timers)
+ * and `run_secret_pins` (which secret versions unfinished runs hold). Every due time comes from
+ * the event itself, so a rebuild gives the same schedule.
+ */
+export const runsProjection: Projection = {
+  name: 'runs',
+  version: 1,
+  tables: {
+    [RUNS_TABLE]: `CREATE TABLE ${RUNS_TABLE} (
+      tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, automation TEXT NOT NULL, version INTEGER NOT NULL,
+      status TEXT NOT NULL, started_by TEXT NOT NULL, started_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+      current_step TEXT, last_error TEXT, stream_version INTEGER NOT NULL, started_position BIGINT NOT NULL,
+      PRIMARY KEY (tenant_id, run_id))`,
+    [RUN_SCHEDULE_TABLE]: `CREATE TABLE ${RUN_SCHEDULE_TABLE} (
+      tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, due_at BIGINT, deadline_at BIGINT NOT NULL, stream_version INTEGER NOT NULL,
+      PRIMARY KEY (tenant_id, run_id))`,
+    [APPROVALS_TABLE]: `CREATE TABLE ${APPROVALS_TABLE} (
+      tenant_id TEXT NOT NULL, approval_id TEXT NOT NULL, run_id TEXT NOT NULL, step_id TEXT NOT NULL, automation TEXT NOT NULL,
+      requested_by TEXT NOT NULL, prompt TEXT NOT NULL, requested_at TEXT NOT NULL, deadline_at BIGINT, status TEXT NOT NULL,
+      decided_by TEXT, reason TEXT, PRIMARY KEY (tenant_id, approval_id))`,
+    [RUN_SECRET_PINS_TABLE]: `CREATE TABLE ${RUN_SECRET_PINS_TABLE} (
+      tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, connector TEXT NOT NULL, secret_version INTEGER NOT NULL,
+      PRIMARY KEY (tenant_id, run_id, connector))`,
+  },
+  handles: (event) => event.streamId.startsWith('run-'),
+  async apply(tx: ViewSql, recorded: RecordedEvent): Promise<void> {
+    const event = recorded as unknown as RunEvent;
+    const { tenantId, streamId: runId, streamVersion, recordedAt } = recorded;
+    if (event.type === 'RunStarted') {
+      const d = event.data;
+      await tx.run(
+        `INSERT INTO ${RUNS_TABLE} (tenant_id, run_id, automation, version, status, started_by, started_at, updated_at, current_step, stream_version, started_position) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+        [tenantId, runId, d.automation, d.version, d.startedBy, recordedAt, recordedAt, d.stepIds[0] ?? null, streamVersion, recorded.globalPosition],
+      );
+      await tx.run(`INSERT INTO ${RUN_SCHEDULE_TABLE} (tenant_id, run_id, due_at, deadline_at, stream_version) VALUES (?, ?, 0, ?, ?)`, [tenantId, runId, d.deadlineAt, streamVersion]);
+      for (const [connector, version] of Object.entries(d.secretPins)) {
+        await tx.run(`INSERT INTO ${RUN_SECRET_PINS_TABLE} (tenant_id, run_id, connector, secret_version) VALUES (?, ?, ?, ?)`, [tenantId, runId, connector, version]);
+      }
+      return;
+    }
+    await tx.run(`UPDATE ${RUNS_TABLE} SET updated_at = ?, stream_version = ?${runColumns(event)} WHERE tenant_id = ? AND run_id = ?`, [recordedAt, streamVersion, ...runValues(event), tenantId, runId]);
+    if (FINAL_RUN_EVENTS.has(event.type)) {
+      await tx.run(`DELETE FROM ${RUN_SCHEDULE_TABLE} WHERE tenant_id = ? AND run_id = ?`, [tenantId, runId]);
+      await tx.run(`DELETE FROM ${RUN_SECRET_PINS_TABLE} WHERE tenant_id = ? AND run_id = ?`, [tenantId, runId]);
+      await tx.run(`UPDATE ${APPROVALS_TABLE} SET status = 'closed' WHERE tenant_id = ? AND run_id = ? AND status = 'pending'`, [tenantId, runId]);
+    } else {
+      await tx.run(`UPDATE ${RUN_SCHEDULE_TABLE} SET due_at = ?, stream_version = ? WHERE tenant_id = ? AND run_id = ?`, [dueAt(event), streamVersion, tenantId, runId]);
+    }
+    await applyApproval(tx, recorded, event);
+  },
+};
+
+/** When the saga should next look at the run after this event: now (0), at a time, or when someone acts (null). */
+function dueAt(event: RunEvent): number | null {
+  switch (event.type) {
+    case 'StepStarted':
+    case 'CompensationStarted':
+      return event.data.leaseUntil;
+    case 'StepFailed':
+    case 'CompensationFailed':
+      return event.data.retryAt ?? 0;
+    case 'WaitStarted':
+      return event.data.until;
+    case 'ApprovalRequested':
+      return event.data.deadlineAt;
+    default:
+      return 0;
+  }
+}
+
+function runColumns(event: RunEvent): string {
+  if (FINAL_STATUS[event.type]) return ', status = ?, current_step = NULL' + (event.type === 'RunFailed' ? ', last_error = ?' : '');
+  switch (event.type) {
+    case 'RunCancelRequested':
+      return ", status = 'cancelling'";
+    case 'StepStarted':
+    case 'WaitStarted':
+    case 'ApprovalRequested':
+      return ', current_step = ?';
+    case 'StepFailed':
+      return ', last_error = ?';
+    default:
+      return '';
+  }
+}
+
+function runValues(event: RunEvent): unknown[] {
+  if (FINAL_STATUS[event.type]) return event.type === 'RunFailed' ? [FINAL_STATUS[event.type], event.data.message] : [FINAL_STATUS[event.type]];
+  switch (event.type) {
+    case 'StepStarted':
+    case 'WaitStarted':
+    case 'ApprovalRequested':
+      return [event.data.stepId];
+    case 'StepFailed':
+      return [event.data.message];
+    default:
+      return [];
+  }
+}
+
+async function applyApproval(tx: ViewSql, recorded: RecordedEvent, event: RunEvent): Promise<void> {
+  const { tenantId, streamId: runId, recordedAt } = recorded;
+  switch (event.type) {
+    case 'ApprovalRequested': {
+      const [run] = await tx.all<{ automation: string }>(`SELECT automation FROM ${RUNS_TABLE} WHERE tenant_id = ? AND run_id = ?`, [tenantId, runId]);
+      await tx.run(
+        `INSERT INTO ${APPROVALS_TABLE} (tenant_id, approval_id, run_id, step_id, automation, requested_by, prompt, requested_at, deadline_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
+         ON CONFLICT (tenant_id, approval_id) DO NOTHING`,
+        [tenantId, event.data.approvalId, runId, event.data.stepId, run?.automation ?? '', event.data.requestedBy, event.data.prompt, recordedAt, event.data.deadlineAt],
+      );
+      return;
+    }
+    case 'ApprovalGranted':
+    case 'ApprovalDenied':
+      await tx.run(`UPDATE ${APPROVALS_TABLE} SET status = ?, decided_by = ?, reason = ? WHERE tenant_id = ? AND approval_id = ?`, [
+        event.type === 'ApprovalGranted' ? 'granted' : 'denied', event.data.decidedBy, event.data.reason, tenantId, event.data.approvalId,
+      ]);
+      return;
+    case 'ApprovalExpired':
+      await tx.run(`UPDATE ${APPROVALS_TABLE} SET status = 'expired' WHERE tenant_id = ? AND approval_id = ?`, [tenantId, event.data.approvalId]);
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CommandMetadata, JsonValue } from '#core';
+import { EVENT_STORE, type EventStore } from '#event-store';
+import type { RunSummary } from './projections/run-views.js';
+import { RunNotFoundError, NotYourRunError } from './run.errors.js';
+import type { RunEvent } from './run.events.js';
+import { APPROVALS_DECIDE_SCOPE, RUNS_ADMIN_SCOPE } from './run-scopes.js';
+import { assertRunId } from './run-stream.js';
+import { evolveRun, initialRunState, type RunState } from './run.state.js';
+
+export interface RunDetails extends Omit<RunSummary, 'updatedAt' | 'lastError'> {
+  deadlineAt: string;
+  steps: Array<{ id: string; status: string; attempts: number; output: JsonValue | null; retryAt: string | null }>;
+  approval: { approvalId: string; status: string; decidedBy: string | null; reason: string | null } | null;
+  cancel: { reason: string; requestedBy: string } | null;
+  lastError: { stepId: string | null; code: string; message: string } | null;
+  streamVersion: number;
+}
+
+/** One run, read from its own stream (always current), for its starter, a runs admin or an approver. */
+@Injectable()
+export class RunReader {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async get(metadata: CommandMetadata, runId: string): Promise<RunDetails> {
+    assertRunId(runId);
+    const events = await this.store.readStream(metadata.tenantId, runId);
+    const state = events.reduce((s: RunState, event) => evolveRun(s, event as unknown as RunEvent), initialRunState());
+    if (state.status === 'none') throw new RunNotFoundError(runId);
+    const mayReadAny = metadata.scopes.includes(RUNS_ADMIN_SCOPE) || metadata.scopes.includes(APPROVALS_DECIDE_SCOPE);
+    if (state.startedBy !== metadata.userId && !mayReadAny) throw new NotYourRunError(runId);
+    const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      runId: state.runId,
+      automation: state.automation,
+      version: state.version,
+      status: state.status,
+      startedBy: state.startedBy,
+      startedAt: iso(state.startedAt)!,
+      deadlineAt: iso(state.deadlineAt)!,
+      currentStep: state.status === 'running' ? (state.stepIds[state.cursor] ?? null) : null,
+      steps: state.stepIds.map((id) => {
+        const step = state.steps[id]!;
+        return { id, status: step.status, attempts: step.attempt, output: step.output ?? null, retryAt: iso(step.retryAt) };
+      }),
+      approval: state.approval && { approvalId: state.approval.approvalId, status: state.approval.status, decidedBy: state.approval.decidedBy, reason: state.approval.reason },
+      cancel: state.cancel,
+      lastError: state.lastError,
+      streamVersion: state.streamVersion,
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { ValidationError } from '#core';
+
+const RUN_ID = /^run-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A run's id is its stream's id. A start carrying an idempotency key gets an id derived from the
+ * key, so a retried start lands on the same stream and returns the same run.
+ */
+export function newRunId(tenantId: string, idempotencyKey: string | undefined): string {
+  if (idempotencyKey === undefined) return `run-${uuidv7()}`;
+  const hex = createHash('sha256').update(`${tenantId}\u0000${idempotencyKey}`).digest('hex');
+  return `run-${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export function assertRunId(runId: string): void {
+  if (!RUN_ID.test(runId)) throw new ValidationError('run.invalid_id', 'a run id looks like run-<uuid>', { runId });
+}
+
+/** An approval is named by its run and its step: no lookup is needed to find the run it parks. */
+export function approvalIdOf(runId: string, stepId: string): string {
+  return `${runId}.${stepId}`;
+}
+
+export function parseApprovalId(approvalId: string): { runId: string; stepId: string } {
+  const dot = approvalId.indexOf('.');
+  const runId = approvalId.slice(0, dot);
+  const stepId = approvalId.slice(dot + 1);
+  if (dot < 0 || !RUN_ID.test(runId) || !/^[a-z][a-z0-9_]{0,31}$/.test(stepId)) {
+    throw new ValidationError('approval.invalid_id', 'an approval id looks like run-<uuid>.<step id>', { approvalId });
+  }
+  return { runId, stepId };
+}
+
+/** Stable across every retry of one step of one run: the downstream system applies it once. */
+export function stepIdempotencyKey(runId: string, stepId: string, purpose: 'step' | 'compensation'): string {
+  return purpose === 'step' ? `${runId}:${stepId}` : `${runId}:${stepId}:compensate`;
+}

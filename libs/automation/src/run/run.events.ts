@@ -1,0 +1,59 @@
+import type { DomainEvent, JsonObject, JsonValue } from '#core';
+
+/** What a connector call's outcome tells the connectors view (the ConnectorCallOutcome contract of #connectors). */
+export type ConnectorCallData = JsonObject & { connector: string; ok: boolean; status: number | null; errorClass: string | null };
+
+/** Times are epoch milliseconds decided by the saga when it appends, so a replay sees the same. */
+export type RunStarted = DomainEvent<'RunStarted', {
+  runId: string;
+  automation: string;
+  version: number;
+  input: JsonValue;
+  startedBy: string;
+  startedAt: number;
+  deadlineAt: number;
+  stepIds: string[];
+  /** The connector secret versions this run uses from start to end, whatever rotations happen meanwhile. */
+  secretPins: Record<string, number>;
+}>;
+export type StepStarted = DomainEvent<'StepStarted', CallStartData>;
+export type StepSucceeded = DomainEvent<'StepSucceeded', CallSuccessData>;
+/** A call attempt that failed: of a step (StepFailed) or of a compensation (CompensationFailed). */
+export type CallFailureData = {
+  stepId: string;
+  attempt: number;
+  errorClass: string;
+  code: string;
+  message: string;
+  status: number | null;
+  /** When the next attempt is due; null when it gave up (for a step, a RunFailed follows in the same append). */
+  retryAt: number | null;
+  connectorCall?: ConnectorCallData;
+};
+type CallStartData = { stepId: string; attempt: number; startedAt: number; leaseUntil: number };
+type CallSuccessData = { stepId: string; attempt: number; output: JsonValue; connectorCall?: ConnectorCallData };
+
+export type StepFailed = DomainEvent<'StepFailed', CallFailureData>;
+export type StepSkipped = DomainEvent<'StepSkipped', { stepId: string; reason: string }>;
+export type WaitStarted = DomainEvent<'WaitStarted', { stepId: string; until: number }>;
+export type ConditionEvaluated = DomainEvent<'ConditionEvaluated', { stepId: string; result: boolean; next: string | null }>;
+export type ApprovalRequested = DomainEvent<'ApprovalRequested', { approvalId: string; stepId: string; prompt: string; requestedBy: string; deadlineAt: number | null }>;
+export type ApprovalGranted = DomainEvent<'ApprovalGranted', { approvalId: string; stepId: string; decidedBy: string; reason: string }>;
+export type ApprovalDenied = DomainEvent<'ApprovalDenied', { approvalId: string; stepId: string; decidedBy: string; reason: string }>;
+export type ApprovalExpired = DomainEvent<'ApprovalExpired', { approvalId: string; stepId: string }>;
+export type RunCancelRequested = DomainEvent<'RunCancelRequested', { reason: string; requestedBy: string }>;
+export type CompensationStarted = DomainEvent<'CompensationStarted', CallStartData>;
+export type CompensationSucceeded = DomainEvent<'CompensationSucceeded', CallSuccessData>;
+export type CompensationFailed = DomainEvent<'CompensationFailed', CallFailureData>;
+export type RunCompleted = DomainEvent<'RunCompleted', { outputs: JsonObject }>;
+export type RunFailed = DomainEvent<'RunFailed', { reason: string; stepId: string | null; message: string }>;
+export type RunCancelled = DomainEvent<'RunCancelled', { reason: string; requestedBy: string; compensated: string[]; compensationFailed: string[] }>;
+export type RunTimedOut = DomainEvent<'RunTimedOut', { deadlineAt: number }>;
+
+export type RunEvent =
+  | RunStarted | StepStarted | StepSucceeded | StepFailed | StepSkipped | WaitStarted | ConditionEvaluated
+  | ApprovalRequested | ApprovalGranted | ApprovalDenied | ApprovalExpired
+  | RunCancelRequested | CompensationStarted | CompensationSucceeded | CompensationFailed
+  | RunCompleted | RunFailed | RunCancelled | RunTimedOut;
+
+export const FINAL_RUN_EVENTS: ReadonlySet<RunEvent['type']> = new Set(['RunCompleted', 'RunFailed', 'RunCancelled', 'RunTimedOut']);

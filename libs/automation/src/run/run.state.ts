@@ -1,0 +1,163 @@
+import type { JsonObject, JsonValue } from '#core';
+import type { RunEvent, RunStarted } from './run.events.js';
+
+export type StepStatus = 'pending' | 'running' | 'retrying' | 'waiting' | 'awaiting_approval' | 'succeeded' | 'failed' | 'skipped';
+export type RunStatus = 'running' | 'cancelling' | 'completed' | 'failed' | 'cancelled' | 'timed_out';
+
+export interface StepProgress {
+  status: StepStatus;
+  attempt: number;
+  firstAttemptAt: number | null;
+  leaseUntil: number | null;
+  retryAt: number | null;
+  until: number | null;
+  output: JsonValue | undefined;
+}
+
+export interface ApprovalProgress {
+  approvalId: string;
+  stepId: string;
+  status: 'pending' | 'granted' | 'denied' | 'expired';
+  deadlineAt: number | null;
+  decidedBy: string | null;
+  reason: string | null;
+}
+
+export interface CompensationProgress {
+  status: 'running' | 'retrying' | 'succeeded' | 'failed';
+  attempt: number;
+  firstAttemptAt: number;
+  leaseUntil: number | null;
+  retryAt: number | null;
+}
+
+export type RunState =
+  | { status: 'none' }
+  | (Omit<RunStarted['data'], 'runId'> & {
+      status: RunStatus;
+      runId: string;
+      /** Index in stepIds of the step the run is at; stepIds.length once every step is done. */
+      cursor: number;
+      steps: Record<string, StepProgress>;
+      approval: ApprovalProgress | null;
+      cancel: { reason: string; requestedBy: string } | null;
+      compensations: Record<string, CompensationProgress>;
+      lastError: { stepId: string | null; code: string; message: string } | null;
+      streamVersion: number;
+    });
+
+export type ActiveRunState = Exclude<RunState, { status: 'none' }>;
+
+export const initialRunState = (): RunState => ({ status: 'none' });
+
+export const isFinal = (state: RunState): boolean => state.status !== 'none' && state.status !== 'running' && state.status !== 'cancelling';
+
+const freshStep = (): StepProgress => ({ status: 'pending', attempt: 0, firstAttemptAt: null, leaseUntil: null, retryAt: null, until: null, output: undefined });
+
+/** Run state is small and copied per event: runs are short streams, and a state is never shared. */
+export function evolveRun(state: RunState, event: RunEvent): RunState {
+  if (event.type === 'RunStarted') {
+    const { runId, ...rest } = event.data;
+    return {
+      ...rest,
+      runId,
+      status: 'running',
+      cursor: 0,
+      steps: Object.fromEntries(event.data.stepIds.map((id) => [id, freshStep()])),
+      approval: null,
+      cancel: null,
+      compensations: {},
+      lastError: null,
+      streamVersion: 1,
+    };
+  }
+  if (state.status === 'none') return state;
+  const next = { ...state, streamVersion: state.streamVersion + 1, steps: { ...state.steps } };
+  const step = (id: string, change: Partial<StepProgress>): void => {
+    next.steps[id] = { ...(next.steps[id] ?? freshStep()), ...change };
+  };
+  const advancePast = (id: string): void => {
+    next.cursor = Math.max(next.cursor, next.stepIds.indexOf(id) + 1);
+  };
+  switch (event.type) {
+    case 'StepStarted': {
+      const previous = next.steps[event.data.stepId];
+      step(event.data.stepId, { status: 'running', attempt: event.data.attempt, leaseUntil: event.data.leaseUntil, retryAt: null, firstAttemptAt: previous?.firstAttemptAt ?? event.data.startedAt });
+      return next;
+    }
+    case 'StepSucceeded':
+      step(event.data.stepId, { status: 'succeeded', output: event.data.output, leaseUntil: null });
+      advancePast(event.data.stepId);
+      return next;
+    case 'StepFailed':
+      step(event.data.stepId, { status: event.data.retryAt === null ? 'failed' : 'retrying', retryAt: event.data.retryAt, leaseUntil: null });
+      next.lastError = { stepId: event.data.stepId, code: event.data.code, message: event.data.message };
+      return next;
+    case 'StepSkipped':
+      step(event.data.stepId, { status: 'skipped' });
+      if (next.status === 'running') advancePast(event.data.stepId);
+      return next;
+    case 'WaitStarted':
+      step(event.data.stepId, { status: 'waiting', until: event.data.until });
+      return next;
+    case 'ConditionEvaluated':
+      step(event.data.stepId, { status: 'succeeded', output: { result: event.data.result } });
+      advancePast(event.data.stepId);
+      if (event.data.next !== null) next.cursor = next.stepIds.indexOf(event.data.next);
+      return next;
+    case 'ApprovalRequested':
+      step(event.data.stepId, { status: 'awaiting_approval' });
+      next.approval = { approvalId: event.data.approvalId, stepId: event.data.stepId, status: 'pending', deadlineAt: event.data.deadlineAt, decidedBy: null, reason: null };
+      return next;
+    case 'ApprovalGranted':
+    case 'ApprovalDenied': {
+      const granted = event.type === 'ApprovalGranted';
+      next.approval = next.approval && { ...next.approval, status: granted ? 'granted' : 'denied', decidedBy: event.data.decidedBy, reason: event.data.reason };
+      step(event.data.stepId, granted ? { status: 'succeeded', output: { approved: true, decidedBy: event.data.decidedBy, reason: event.data.reason } } : { status: 'failed' });
+      if (granted) advancePast(event.data.stepId);
+      return next;
+    }
+    case 'ApprovalExpired':
+      next.approval = next.approval && { ...next.approval, status: 'expired' };
+      step(event.data.stepId, { status: 'failed' });
+      return next;
+    case 'RunCancelRequested':
+      next.status = 'cancelling';
+      next.cancel = { reason: event.data.reason, requestedBy: event.data.requestedBy };
+      return next;
+    case 'CompensationStarted': {
+      const previous = next.compensations[event.data.stepId];
+      next.compensations = { ...next.compensations, [event.data.stepId]: { status: 'running', attempt: event.data.attempt, firstAttemptAt: previous?.firstAttemptAt ?? event.data.startedAt, leaseUntil: event.data.leaseUntil, retryAt: null } };
+      return next;
+    }
+    case 'CompensationSucceeded':
+    case 'CompensationFailed': {
+      const previous = next.compensations[event.data.stepId]!;
+      const status = event.type === 'CompensationSucceeded' ? 'succeeded' : event.data.retryAt === null ? 'failed' : 'retrying';
+      next.compensations = { ...next.compensations, [event.data.stepId]: { ...previous, status, leaseUntil: null, retryAt: event.type === 'CompensationFailed' ? event.data.retryAt : null } };
+      return next;
+    }
+    case 'RunCompleted':
+      next.status = 'completed';
+      next.cursor = next.stepIds.length;
+      return next;
+    case 'RunFailed':
+      next.status = 'failed';
+      next.lastError = { stepId: event.data.stepId, code: event.data.reason, message: event.data.message };
+      return next;
+    case 'RunCancelled':
+      next.status = 'cancelled';
+      return next;
+    case 'RunTimedOut':
+      next.status = 'timed_out';
+      return next;
+    default: {
+      const unexpected: never = event;
+      return unexpected;
+    }
+  }
+}
+
+export function outputsOf(state: ActiveRunState): JsonObject {
+  return Object.fromEntries(Object.entries(state.steps).filter(([, step]) => step.output !== undefined).map(([id, step]) => [id, step.output as JsonValue]));
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TokenBuckets } from '#core';
+import { EVENT_STORE, type EventStore } from '#event-store';
+import { callConnector, type ConnectorConfig, type ConnectorRequest, type ConnectorResponse } from '../http/index.js';
+import { SecretVault } from '../secrets/index.js';
+import { ConnectorNotFoundError, SecretVersionUnavailableError } from '../connector/connector.errors.js';
+import { connectorStreamId, secretContext } from '../connector/connector-stream.js';
+import { evolveConnector, initialConnectorState, type ConnectorState } from '../connector/connector.state.js';
+import type { ConnectorEvent } from '../connector/connector.events.js';
+
+/** A connector ready to call: its configuration and, opened for this call only, the secret version the run pinned. */
+export interface PreparedConnector {
+  tenantId: string;
+  name: string;
+  config: ConnectorConfig;
+  secret: string | undefined;
+}
+
+/**
+ * The one door out of the platform to tenants' systems. Secrets are opened at call time and
+ * live no longer than the call; each tenant's connector has its own outbound token bucket, so
+ * one tenant's traffic never spends another's budget.
+ */
+@Injectable()
+export class ConnectorGateway {
+  private readonly buckets = new TokenBuckets({ ratePerSec: 10, burst: 10 });
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly vault: SecretVault,
+  ) {}
+
+  /** The secret version a run starting now pins (0 when the connector has no secret), or not found. */
+  async currentSecretVersion(tenantId: string, name: string): Promise<number> {
+    const state = await this.load(tenantId, name);
+    if (state.status !== 'registered') throw new ConnectorNotFoundError(name);
+    return state.currentSecretVersion;
+  }
+
+  async prepare(tenantId: string, name: string, secretVersion: number): Promise<PreparedConnector> {
+    const state = await this.load(tenantId, name);
+    if (state.status !== 'registered') throw new ConnectorNotFoundError(name);
+    const config = state.config as unknown as ConnectorConfig;
+    if (secretVersion === 0) return { tenantId, name, config, secret: undefined };
+    const sealed = state.liveSecrets.get(secretVersion);
+    if (!sealed) throw new SecretVersionUnavailableError(name, secretVersion);
+    return { tenantId, name, config, secret: await this.vault.open(tenantId, sealed, secretContext(name, secretVersion)) };
+  }
+
+  /** 0 when the connector's outbound budget allows a call now (and spends it), else how long to wait. */
+  takeCallSlot(connector: PreparedConnector): number {
+    const { perSecond, burst } = connector.config.rateLimit;
+    const taken = this.buckets.tryTake(`${connector.tenantId}\u0000${connector.name}`, 1, { ratePerSec: perSecond, burst });
+    return taken.ok ? 0 : taken.retryAfterMs;
+  }
+
+  call(connector: PreparedConnector, request: ConnectorRequest, idempotencyKey: string, signal?: AbortSignal): Promise<ConnectorResponse> {
+    return callConnector({ config: connector.config, secret: connector.secret, request, idempotencyKey, signal });
+  }
+
+  private async load(tenantId: string, name: string): Promise<ConnectorState> {
+    const events = await this.store.readStream(tenantId, connectorStreamId(name));
+    return events.reduce((state, event) => evolveConnector(state, event as unknown as ConnectorEvent), initialConnectorState());
+  }
+}

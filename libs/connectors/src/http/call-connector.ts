@@ -1,0 +1,107 @@
+import { ValidationError, type JsonValue } from '#core';
+import { renderConnectorAuth, type RenderedAuth } from './connector-auth.js';
+import { ConnectorAbortedError } from './connector-call.errors.js';
+import type { ConnectorConfig } from './connector-definition.js';
+import { statusFailure, transportFailure, type CallContext } from './connector-failure.js';
+import { connectorUrl, parseConnectorRequest, type ConnectorRequest } from './connector-request.js';
+import { assertEgressAllowed } from './egress-policy.js';
+import { isJsonContentType } from './http-syntax.js';
+import { decodeBody, readBodyBytes } from './response-body.js';
+
+export interface ConnectorCall {
+  config: ConnectorConfig;
+  /** The tenant's stored secret for this connector; required when `config.auth` is set. */
+  secret?: string;
+  request: ConnectorRequest;
+  /** Sent as Idempotency-Key, so a retried call is one effect downstream. 1-255 visible ASCII characters. */
+  idempotencyKey: string;
+  /** Aborting it ends the call with ConnectorAbortedError (code 'connector.aborted'), not a timeout. */
+  signal?: AbortSignal;
+}
+
+export interface ConnectorResponse {
+  status: number;
+  /** Only content-type, retry-after and location, when present. */
+  headers: Record<string, string>;
+  /** Parsed JSON when the content type is JSON, otherwise the text cut to 64 KiB. */
+  body: JsonValue;
+  durationMs: number;
+}
+
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+const MAX_TEXT_BYTES = 64 * 1024;
+const KEPT_RESPONSE_HEADERS = ['content-type', 'retry-after', 'location'];
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Calls a tenant's downstream system. Everything that can be refused is refused before any
+ * network activity: the rendered request, the egress allow-list, the idempotency key, the secret.
+ * Redirects are not followed (they could leave the allow-list); a 2xx is returned, anything else
+ * throws ConnectorCallError saying whether a retry with the same idempotency key may help.
+ * Neither the secret nor the query string ever appears in an error.
+ */
+export async function callConnector(call: ConnectorCall): Promise<ConnectorResponse> {
+  const { config, secret } = call;
+  const request = parseConnectorRequest(call.request, config);
+  const url = connectorUrl(config.baseUrl, request);
+  assertEgressAllowed(url, config.allowedHosts);
+  if (!IDEMPOTENCY_KEY.test(call.idempotencyKey)) {
+    const message = 'must be 1-255 visible ASCII characters';
+    throw new ValidationError('connector.invalid_request', `invalid connector request: idempotencyKey: ${message}`, { issues: [{ path: 'idempotencyKey', message }] });
+  }
+  const auth = renderConnectorAuth(config.auth, secret);
+  const target = { method: request.method, host: url.host, path: url.pathname };
+  if (auth.placement === 'query') url.searchParams.set(auth.name, auth.value);
+  if (call.signal?.aborted) throw new ConnectorAbortedError(target, { cause: call.signal.reason });
+
+  const timeout = AbortSignal.timeout(config.timeoutMs);
+  const context: CallContext = { target, secret, timeoutMs: config.timeoutMs, timeout, callerSignal: call.signal };
+  const started = performance.now();
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: request.method,
+      headers: outgoingHeaders(config, request, call.idempotencyKey, auth),
+      ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
+      redirect: 'manual',
+      signal: call.signal ? AbortSignal.any([call.signal, timeout]) : timeout,
+    });
+  } catch (error) {
+    throw transportFailure(error, context);
+  }
+  if (response.status < 200 || response.status > 299) throw await statusFailure(response, context);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBodyBytes(response, MAX_RESPONSE_BYTES, 'fail');
+  } catch (error) {
+    throw transportFailure(error, context);
+  }
+  return {
+    status: response.status,
+    headers: keptHeaders(response.headers),
+    body: decodeBody(bytes, response.headers.get('content-type'), MAX_TEXT_BYTES),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** Later sources win: defaults, the connector's static headers, the request's, then what this module owns. */
+function outgoingHeaders(config: ConnectorConfig, request: ConnectorRequest, idempotencyKey: string, auth: RenderedAuth): Array<[string, string]> {
+  // A Map, not an object: a header named __proto__ must stay a header.
+  const headers = new Map<string, string>([['accept', 'application/json'], ['user-agent', 'Ledgerline-Connector']]);
+  for (const source of [config.headers, request.headers]) {
+    for (const [name, value] of Object.entries(source ?? {})) headers.set(name.toLowerCase(), value);
+  }
+  if (request.body !== undefined && !isJsonContentType(headers.get('content-type'))) headers.set('content-type', 'application/json');
+  headers.set('idempotency-key', idempotencyKey);
+  if (auth.placement === 'header') headers.set(auth.name.toLowerCase(), auth.value);
+  return [...headers];
+}
+
+function keptHeaders(headers: Headers): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of KEPT_RESPONSE_HEADERS) {
+    const value = headers.get(name);
+    if (value !== null) kept[name] = value;
+  }
+  return kept;
+}

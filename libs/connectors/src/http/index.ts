@@ -1,0 +1,20 @@
+export { callConnector, type ConnectorCall, type ConnectorResponse } from './call-connector.js';
+export { renderConnectorAuth, type RenderedAuth } from './connector-auth.js';
+export {
+  ConnectorAbortedError,
+  ConnectorCallError,
+  type ConnectorCallErrorInit,
+  type ConnectorErrorClass,
+  type ConnectorTarget,
+} from './connector-call.errors.js';
+export {
+  connectorConfigSchema,
+  parseConnectorConfig,
+  SECRET_PLACEHOLDER,
+  type ConnectorAuth,
+  type ConnectorConfig,
+  type ConnectorConfigInput,
+} from './connector-definition.js';
+export { connectorUrl, parseConnectorRequest, type ConnectorRequest } from './connector-request.js';
+export { assertEgressAllowed, isEgressAllowed } from './egress-policy.js';
+export { parseRetryAfter } from './retry-after.js';

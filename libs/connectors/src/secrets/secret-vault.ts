@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { IllegalStateError } from '#core';
+import { assertTenantId } from '#event-store';
+import { AES_256_KEY_BYTES, gcmOpen, gcmSeal } from './aes-gcm.js';
+import type { DataKeyStore, StoredDataKey } from './data-key-store.port.js';
+import type { MasterKey } from './master-key.js';
+import { parseSealedSecret, type SealedSecret } from './sealed-secret.js';
+import {
+  DataKeyDestroyedError,
+  DataKeyExistsError,
+  DataKeyUnknownError,
+  InvalidSecretError,
+  MasterKeyMismatchError,
+  SecretUnreadableError,
+} from './secrets.errors.js';
+
+/** Secrets are credentials, not documents; the bound keeps sealed secrets far below the event size limit. */
+export const MAX_SECRET_BYTES = 64 * 1024;
+const CONTEXT = /^[\x21-\x7e]{1,256}$/;
+/** Losing a creation race means the winner's key exists: the re-read finds it. Only a destroy in between needs another turn. */
+const CREATE_ATTEMPTS = 3;
+
+export interface SecretVaultOptions {
+  clock?: () => Date;
+}
+
+interface DataKey {
+  keyId: string;
+  key: Buffer;
+}
+
+/**
+ * Envelope encryption of tenant secrets. Each tenant has a data key (AES-256), created on its
+ * first seal and stored wrapped by the master key; secrets are sealed with AES-256-GCM under
+ * the AAD `ledgerline/secret/<tenant>/<context>`, so a sealed secret copied to another tenant or
+ * context does not open. Errors never carry plaintext or key material.
+ */
+export class SecretVault {
+  /** Unwrapped data keys per tenant. forget() replaces a tenant's map, so work in flight cannot refill it. */
+  private readonly dataKeys = new Map<string, Map<string, Buffer>>();
+  private readonly resolvingActive = new Map<string, Promise<DataKey>>();
+  private readonly clock: () => Date;
+
+  constructor(private readonly masterKey: MasterKey, private readonly store: DataKeyStore, options: SecretVaultOptions = {}) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** Seals with the tenant's active data key (created now if the tenant has none). */
+  async seal(tenantId: string, plaintext: string, context: string): Promise<SealedSecret> {
+    assertTenantId(tenantId);
+    assertContext(context);
+    const bytes = plaintextBytes(plaintext);
+    const { keyId, key } = await this.activeDataKey(tenantId);
+    const { iv, ciphertext, tag } = gcmSeal(key, bytes, secretAad(tenantId, context));
+    return { v: 1, keyId, iv: iv.toString('base64'), ciphertext: ciphertext.toString('base64'), tag: tag.toString('base64') };
+  }
+
+  async open(tenantId: string, sealed: SealedSecret, context: string): Promise<string> {
+    assertTenantId(tenantId);
+    assertContext(context);
+    const parsed = parseSealedSecret(sealed);
+    if (!parsed) throw new SecretUnreadableError(tenantId, 'not a well-formed sealed secret of version 1');
+    const key = await this.dataKey(tenantId, parsed.keyId);
+    const plaintext = gcmOpen(key, parsed.box, secretAad(tenantId, context));
+    if (!plaintext) throw new SecretUnreadableError(tenantId, 'authentication failed: tampered, or sealed for another tenant or context');
+    return plaintext.toString('utf8');
+  }
+
+  /**
+   * Drops the tenant's unwrapped keys from this process's cache (after store.destroy). Other
+   * processes keep theirs until they forget too or restart; sealing is never affected, because
+   * every seal asks the store for the active key.
+   */
+  forget(tenantId: string): void {
+    this.dataKeys.delete(tenantId);
+  }
+
+  /** One resolution per tenant at a time: concurrent first seals in this process share it and create one key. */
+  private activeDataKey(tenantId: string): Promise<DataKey> {
+    let pending = this.resolvingActive.get(tenantId);
+    if (!pending) {
+      pending = this.resolveActiveDataKey(tenantId).finally(() => this.resolvingActive.delete(tenantId));
+      this.resolvingActive.set(tenantId, pending);
+    }
+    return pending;
+  }
+
+  private async resolveActiveDataKey(tenantId: string): Promise<DataKey> {
+    const cache = this.cacheOf(tenantId);
+    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+      const stored = await this.store.active(tenantId);
+      if (stored) return { keyId: stored.keyId, key: cache.get(stored.keyId) ?? this.unwrap(cache, stored) };
+      const created = await this.createDataKey(tenantId, cache);
+      if (created) return created;
+    }
+    throw new IllegalStateError('secrets.key_unavailable', `no active data key for tenant ${tenantId} after ${CREATE_ATTEMPTS} attempts`, { tenantId });
+  }
+
+  /**
+   * Key ids are deterministic: the first id after the tenant's destroyed keys (k1, then k2 once k1
+   * is destroyed, …). Processes racing to create a tenant's key therefore insert the same id, the
+   * primary key admits one, and the losers (undefined here) re-read the winner's; their random
+   * keys were never used. A live key met while looking for the id is a winner already: skipping
+   * past it would make a second active key.
+   */
+  private async createDataKey(tenantId: string, cache: Map<string, Buffer>): Promise<DataKey | undefined> {
+    let sequence = 1;
+    for (let existing = await this.store.get(tenantId, 'k1'); existing; existing = await this.store.get(tenantId, `k${++sequence}`)) {
+      if (existing.destroyedAt === null) return undefined;
+    }
+    const keyId = `k${sequence}`;
+    const key = randomBytes(AES_256_KEY_BYTES);
+    try {
+      await this.store.insert({
+        tenantId,
+        keyId,
+        wrappedKey: this.masterKey.wrap(key, dataKeyAad(tenantId, keyId)),
+        masterKeyId: this.masterKey.keyId,
+        createdAt: this.clock().toISOString(),
+        destroyedAt: null,
+      });
+    } catch (error) {
+      if (error instanceof DataKeyExistsError) return undefined;
+      throw error;
+    }
+    cache.set(keyId, key);
+    return { keyId, key };
+  }
+
+  private async dataKey(tenantId: string, keyId: string): Promise<Buffer> {
+    const cache = this.cacheOf(tenantId);
+    const cached = cache.get(keyId);
+    if (cached) return cached;
+    const stored = await this.store.get(tenantId, keyId);
+    if (!stored) throw new DataKeyUnknownError(tenantId, keyId);
+    return this.unwrap(cache, stored);
+  }
+
+  private unwrap(cache: Map<string, Buffer>, stored: StoredDataKey): Buffer {
+    const { tenantId, keyId } = stored;
+    if (stored.destroyedAt !== null) throw new DataKeyDestroyedError(tenantId, keyId);
+    if (stored.masterKeyId !== this.masterKey.keyId) throw new MasterKeyMismatchError(tenantId, keyId, stored.masterKeyId, this.masterKey.keyId);
+    const key = this.masterKey.unwrap(stored.wrappedKey, dataKeyAad(tenantId, keyId));
+    if (!key) throw new SecretUnreadableError(tenantId, `data key ${keyId} does not unwrap: it was damaged in the store`);
+    cache.set(keyId, key);
+    return key;
+  }
+
+  private cacheOf(tenantId: string): Map<string, Buffer> {
+    let cache = this.dataKeys.get(tenantId);
+    if (!cache) {
+      cache = new Map();
+      this.dataKeys.set(tenantId, cache);
+    }
+    return cache;
+  }
+}
+
+export function dataKeyAad(tenantId: string, keyId: string): string {
+  return `ledgerline/data-key/${tenantId}/${keyId}`;
+}
+
+export function secretAad(tenantId: string, context: string): string {
+  return `ledgerline/secret/${tenantId}/${context}`;
+}
+
+function assertContext(context: unknown): asserts context is string {
+  if (typeof context !== 'string' || !CONTEXT.test(context)) {
+    throw new InvalidSecretError('secrets.invalid_context', 'the secret context must be 1-256 printable ASCII characters without spaces');
+  }
+}
+
+function plaintextBytes(plaintext: unknown): Buffer {
+  if (typeof plaintext !== 'string' || !plaintext.isWellFormed()) {
+    throw new InvalidSecretError('secrets.invalid_plaintext', 'a secret must be a string of well-formed Unicode');
+  }
+  const bytes = Buffer.from(plaintext, 'utf8');
+  if (bytes.length > MAX_SECRET_BYTES) {
+    throw new InvalidSecretError('secrets.too_large', `a secret must be at most ${MAX_SECRET_BYTES} bytes of UTF-8, this one is ${bytes.length}`, { bytes: bytes.length, limit: MAX_SECRET_BYTES });
+  }
+  return bytes;
+}

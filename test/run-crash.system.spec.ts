@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { DevIssuer } from '#auth';
+import { PostgresEventStore, SqliteEventStore, type EventStore, type RecordedEvent } from '#event-store';
+import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-test-database.js';
+import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
+import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
+import { callOk, connect } from './support/mcp-session.js';
+import { startPlatform, type PlatformProcess } from './support/platform-process.js';
+import { freePort } from './support/processes.js';
+
+const RUNS = 50;
+const MIN_KILLS = 6;
+const TENANT = 'crashco';
+const STEPS = ['reserve', 'charge'] as const;
+
+const twoSteps = {
+  name: 'reserve_and_charge',
+  title: 'Reserve, then charge',
+  description: 'Two effects downstream, each exactly once.',
+  inputSchema: { type: 'object', properties: { order: { type: 'string' } }, required: ['order'] },
+  steps: STEPS.map((id) => ({ id, type: 'call', connector: 'shop', request: { method: 'POST', path: `/${id}/{{input.order}}` }, retry: { maxAttempts: 20, initialDelayMs: 20, maxDelayMs: 200 } })),
+};
+
+/**
+ * kill -9 at random moments while 50 runs are started and carried: every run must end, and the
+ * downstream must have accepted exactly one effect per step of every run. The fixture answers
+ * slowly enough (and hangs now and then) that kills land between a call and its record.
+ */
+describe.each(['sqlite', 'postgres'] as const)('runs survive kill -9 on %s', (kind) => {
+  let fixture: FixtureServer;
+  let dataDir: string;
+  let database: { url: string; drop: () => Promise<void> } | undefined;
+  let env: Record<string, string>;
+  let platform: PlatformProcess;
+  let store: EventStore;
+  let kills = 0;
+
+  beforeAll(async () => {
+    fixture = await startFixtureServer();
+    for (const step of STEPS) fixture.respond(`/${step}`, { status: 200 });
+    dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-crash-'));
+    database = kind === 'postgres' ? await createTestDatabase() : undefined;
+    env = { LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_PORT: String(await freePort()), ...(database && { DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '4' }) };
+    platform = await startPlatform(env);
+  });
+  afterAll(async () => {
+    await platform?.stop();
+    await store?.close();
+    await database?.drop();
+    await fixture?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('ends every run with exactly one accepted effect per step, across random SIGKILLs', async () => {
+    const issuer = DevIssuer.openOrCreate(dataDir, { issuer: platform.url, audience: `${platform.url}/mcp` });
+    const token = issuer.mint({ tenantId: TENANT, userId: 'ops', clientId: 'crash-test', scopes: ['connectors:admin', 'automations:admin', 'automation:reserve_and_charge', 'runs:read'] });
+    const admin = await connect(platform, token);
+    await callOk(admin, 'connector_register', { name: 'shop', config: { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host], timeoutMs: 1000, rateLimit: { perSecond: 1000, burst: 1000 } } });
+    await callOk(admin, 'automation_publish', { definition: twoSteps });
+    await admin.close();
+    // Slow answers, some hanging past the timeout: plenty of moments where a call is out and not yet recorded.
+    for (let i = 0; i < RUNS; i++) {
+      for (const step of STEPS) fixture.script(`/${step}/o-${i}`, i % 7 === 0 ? [{ hangMs: 1500 }] : [{ status: 200, hangMs: 20 + ((i * 37) % 80) }]);
+    }
+
+    const started = new Set<number>();
+    let startsDone = false;
+    const killer = (async () => {
+      // Kills land during starts and, after them, while the runs are carried; at least MIN_KILLS of them.
+      while (!startsDone || kills < MIN_KILLS) {
+        await new Promise((resolve) => setTimeout(resolve, 200 + Math.floor(Math.random() * 800)));
+        await platform.kill();
+        kills++;
+        platform = await startPlatform(env);
+      }
+    })();
+    const starter = (async () => {
+      // Each start carries an idempotency key, so one cut off by a kill is simply sent again.
+      for (let i = 0; i < RUNS; i++) {
+        for (;;) {
+          try {
+            const client = await connect(platform, token);
+            const result = (await client.callTool({ name: 'reserve_and_charge', arguments: { order: `o-${i}` }, _meta: { 'io.ledgerline/idempotency-key': `start-${i}` } })) as CallToolResult;
+            await client.close().catch(() => undefined);
+            if (!result.isError) break;
+          } catch {
+            // the platform is down: try again once it is back
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        started.add(i);
+      }
+    })();
+    await starter;
+    startsDone = true;
+    await killer;
+    expect(started.size).toBe(RUNS);
+
+    store = database ? await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 }) : SqliteEventStore.open({ path: join(dataDir, 'events.db') });
+    const runs = await waitForAllRunsToEnd(store, 90_000);
+    expect(runs.size).toBe(RUNS);
+    expect([...runs.values()].map((events) => events[events.length - 1]!.type)).toEqual(Array(RUNS).fill('RunCompleted'));
+
+    for (const [runId, events] of runs) {
+      const order = (events[0]!.data as { input: { order: string } }).input.order;
+      for (const step of STEPS) {
+        // Accepted at the downstream exactly once, under the run's key for that step; recorded once in the log.
+        const effects = fixture.effects().filter((effect) => effect.path === `/${step}/${order}`);
+        expect(effects.map((effect) => effect.idempotencyKey)).toEqual([`${runId}:${step}`]);
+        expect(events.filter((event) => event.type === 'StepSucceeded' && (event.data as { stepId: string }).stepId === step)).toHaveLength(1);
+      }
+    }
+    expect([...fixture.effectCounts().values()].every((count) => count === 1)).toBe(true);
+    // The kills did cut calls short: some attempt was started twice (recorded, killed before its outcome, made again).
+    const redone = [...runs.values()].flatMap((events) => {
+      const starts = events.filter((event) => event.type === 'StepStarted').map((event) => JSON.stringify([(event.data as { stepId: string }).stepId, (event.data as { attempt: number }).attempt]));
+      return starts.filter((start, index) => starts.indexOf(start) !== index);
+    });
+    expect(redone.length).toBeGreaterThan(0);
+  });
+});
+
+async function waitForAllRunsToEnd(store: EventStore, timeoutMs: number): Promise<Map<string, RecordedEvent[]>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const runs = new Map<string, RecordedEvent[]>();
+    for (const event of await collect(store.readAll({ tenantId: TENANT }))) {
+      if (!event.streamId.startsWith('run-')) continue;
+      runs.set(event.streamId, [...(runs.get(event.streamId) ?? []), event]);
+    }
+    const open = [...runs.values()].filter((events) => !['RunCompleted', 'RunFailed', 'RunCancelled', 'RunTimedOut'].includes(events[events.length - 1]!.type));
+    if ((runs.size === RUNS && open.length === 0) || Date.now() > deadline) return runs;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
