@@ -10,6 +10,7 @@ import { scanForSecret } from './support/secret-scan.js';
 
 const SECRET_V1 = 'sk_live_FIRST_5ecr3t_d0_not_leak';
 const SECRET_V2 = 'sk_live_SECOND_r0tated_s3cret';
+const SECRET_V3 = 'sk_live_THIRD_r0tated_again';
 const ADMIN_SCOPES = ['connectors:admin', 'automations:admin', 'connectors:read'];
 const AGENT_SCOPES = ['automation:pay_invoice', 'automation:guarded_payment', 'automation:refundable', 'runs:read', 'runs:cancel', 'connectors:read'];
 
@@ -257,6 +258,12 @@ describe.each(['sqlite', 'postgres'] as const)('automations, connectors and runs
     const deadline = Date.now() + 10_000;
     while (!(await tenantEvents()).some((e) => e.type === 'ConnectorSecretRetired') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect((await tenantEvents()).filter((e) => e.type === 'ConnectorSecretRetired').map((e) => e.data)).toEqual([{ name: 'billing', version: 1 }]);
+
+    // No run holds version 2: rotating again retires it at once.
+    expect(await callOk(admin, 'connector_secret_set', { name: 'billing', secret: SECRET_V3 })).toEqual({ name: 'billing', secretVersion: 3 });
+    const retiredBy = Date.now() + 10_000;
+    while ((await tenantEvents()).filter((e) => e.type === 'ConnectorSecretRetired').length < 2 && Date.now() < retiredBy) await new Promise((r) => setTimeout(r, 50));
+    expect((await tenantEvents()).filter((e) => e.type === 'ConnectorSecretRetired').map((e) => e.data)).toEqual([{ name: 'billing', version: 1 }, { name: 'billing', version: 2 }]);
   });
 
   it('keeps every tool and run of the tenant out of another tenant\'s reach', async () => {
@@ -282,7 +289,7 @@ describe.each(['sqlite', 'postgres'] as const)('automations, connectors and runs
   it('leaves no plaintext secret in events, views, keys, logs or tool results, and the chain verifies', async () => {
     const events = await tenantEvents();
     expect(findChainBreak(events)).toBeUndefined();
-    for (const secret of [SECRET_V1, SECRET_V2]) {
+    for (const secret of [SECRET_V1, SECRET_V2, SECRET_V3]) {
       const found = await scanForSecret(secret, { store: h.store, dataDir: h.platform.dataDir, databaseUrl: h.databaseUrl, logs: h.platform.output(), extra: results });
       expect(found).toEqual([]);
     }

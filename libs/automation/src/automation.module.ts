@@ -10,6 +10,7 @@ import { StartRunHandler } from './run/commands/start-run/start-run.handler.js';
 import { RunScheduler } from './run/process/run-scheduler.js';
 import { DEFAULT_RUN_SCHEDULER_SETTINGS, RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run/process/run-scheduler.settings.js';
 import { RunWorker } from './run/process/run-worker.js';
+import { RetireAfterRotation, SecretRetirement } from './run/process/secret-retirement.js';
 import { RunViews } from './run/projections/run-views.js';
 import { RunReader } from './run/run-reader.js';
 import { ApprovalDecideTool } from './run/tools/approval-decide.tool.js';
@@ -27,7 +28,7 @@ export class AutomationModule {
       providers: [
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
         AutomationCatalog, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
-        RunViews, RunReader, RunWorker, RunScheduler, StartRunHandler, CancelRunHandler, DecideApprovalHandler,
+        RunViews, RunReader, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, CancelRunHandler, DecideApprovalHandler,
         RunGetTool, RunListTool, RunCancelTool, ApprovalListTool, ApprovalDecideTool,
       ],
     };

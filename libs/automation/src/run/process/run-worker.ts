@@ -1,20 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ConnectorAbortedError, ConnectorGateway, RetireSecretVersionCommand } from '#connectors';
+import { ConnectorAbortedError, ConnectorGateway } from '#connectors';
 import { EVENT_STORE, WrongExpectedVersionError, type EventStore } from '#event-store';
 import { AutomationCatalog } from '../../automation/automation-catalog.js';
-import { RunViews } from '../projections/run-views.js';
 import type { RunEvent } from '../run.events.js';
 import { evolveRun, initialRunState, isFinal, type ActiveRunState, type RunState } from '../run.state.js';
 import { callOutcomeEvents, type CallResult } from './call-outcome.js';
 import { nextRunAction, type CallAction } from './next-run-action.js';
+import { SAGA_CLIENT } from './saga-client.js';
+import { SecretRetirement } from './secret-retirement.js';
 import { RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run-scheduler.settings.js';
 
 export type DriveOutcome = { kind: 'done' } | { kind: 'parked'; streamVersion: number; until: number };
 
 /** How long past a call's timeout its lease runs: another worker redoes the call only after that. */
 const LEASE_MARGIN_MS = 5000;
-const SAGA_CLIENT = 'ledgerline-saga';
 
 /**
  * Carries one run forward as far as it can go now: read the stream, ask nextRunAction, append
@@ -32,8 +31,7 @@ export class RunWorker {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly catalog: AutomationCatalog,
     private readonly gateway: ConnectorGateway,
-    private readonly views: RunViews,
-    private readonly commandBus: CommandBus,
+    private readonly secrets: SecretRetirement,
     @Inject(RUN_SCHEDULER_SETTINGS) private readonly settings: RunSchedulerSettings,
   ) {}
 
@@ -42,7 +40,7 @@ export class RunWorker {
     for (;;) {
       if (state.status === 'none') return { kind: 'done' };
       if (isFinal(state)) {
-        await this.retireUnusedSecrets(tenantId, state);
+        for (const [connector, version] of Object.entries(state.secretPins)) await this.secrets.retireIfUnused(tenantId, connector, version, state.runId);
         return { kind: 'done' };
       }
       const definition = await this.catalog.version(tenantId, state.automation, state.version);
@@ -97,13 +95,4 @@ export class RunWorker {
     return events.reduce((state, event) => evolveRun(state, event as unknown as RunEvent), initialRunState());
   }
 
-  /** Rotation keeps an old secret version while a run holds it: when the last such run ends, the version is retired. */
-  private async retireUnusedSecrets(tenantId: string, state: ActiveRunState): Promise<void> {
-    for (const [connector, version] of Object.entries(state.secretPins)) {
-      if (version === 0 || (await this.gateway.currentSecretVersion(tenantId, connector).catch(() => version)) === version) continue;
-      if (await this.views.secretVersionInUse(tenantId, connector, version)) continue;
-      const metadata = { tenantId, userId: SAGA_CLIENT, clientId: SAGA_CLIENT, scopes: [], correlationId: state.runId };
-      await this.commandBus.execute(new RetireSecretVersionCommand(metadata, connector, version));
-    }
-  }
 }

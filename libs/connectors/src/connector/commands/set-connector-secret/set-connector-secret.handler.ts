@@ -1,10 +1,11 @@
 import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { ValidationError } from '#core';
 import { EVENT_STORE, handleCommand, type EventStore } from '#event-store';
 import { SecretVault } from '../../../secrets/index.js';
 import type { SealedSecretData } from '../../connector.events.js';
 import { ConnectorNotFoundError } from '../../connector.errors.js';
+import { ConnectorSecretRotatedNotice } from '../../connector-secret-rotated.notice.js';
 import { setConnectorSecretDecider } from '../../connector.decider.js';
 import { assertConnectorName, connectorStreamId, secretContext } from '../../connector-stream.js';
 import { SetConnectorSecretCommand, type SetConnectorSecretResult } from './set-connector-secret.command.js';
@@ -16,6 +17,7 @@ export class SetConnectorSecretHandler implements ICommandHandler<SetConnectorSe
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly vault: SecretVault,
+    private readonly eventBus: EventBus,
   ) {}
 
   async execute({ metadata, name, secret }: SetConnectorSecretCommand): Promise<SetConnectorSecretResult> {
@@ -28,6 +30,7 @@ export class SetConnectorSecretHandler implements ICommandHandler<SetConnectorSe
     const sealed = (await this.vault.seal(metadata.tenantId, secret, secretContext(name, version))) as SealedSecretData;
     // The idempotency fingerprint covers the name only: even a hash of a secret must not be stored.
     await handleCommand(this.store, metadata, connectorStreamId(name), setConnectorSecretDecider, { name, version, sealed }, { name });
+    if (version > 1) this.eventBus.publish(new ConnectorSecretRotatedNotice(metadata.tenantId, name, version - 1, metadata.correlationId));
     return { name, secretVersion: version };
   }
 
