@@ -244,6 +244,17 @@ describe.each(['sqlite', 'postgres'] as const)('automations, connectors and runs
     expect(errorOf(await alice.callTool({ name: 'run_cancel', arguments: { runId, reason: 'again' } })).code).toBe('run.finished');
   });
 
+  it('records and compensates a call that was under way when the cancellation came', async () => {
+    fixture.script('/charges/o-2', [{ status: 200, hangMs: 800 }]);
+    const runId = await start(alice, 'refundable', { orderId: 'o-2' });
+    await waitForRun(alice, runId, (run) => run.steps[0]!.status === 'running');
+    await callOk(alice, 'run_cancel', { runId, reason: 'too slow' });
+    const run = await finish(alice, runId);
+    expect(run.status).toBe('cancelled');
+    expect(run.steps.map((s) => [s.id, s.status])).toEqual([['charge', 'succeeded'], ['cool_off', 'skipped'], ['ship', 'skipped']]);
+    expect(fixture.effects().filter((e) => e.path === '/refunds/o-2')).toHaveLength(1);
+  });
+
   it('keeps an old secret version for the runs that hold it, then retires it', async () => {
     const heldId = await start(alice, 'guarded_payment', { invoiceId: 'rot-1' });
     const parked = await waitForRun(alice, heldId, (run) => run.approval?.status === 'pending');

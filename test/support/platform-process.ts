@@ -40,7 +40,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
     output: () => output,
     async stop() {
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       child.kill('SIGKILL');
       if (!env.LEDGERLINE_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
     },

@@ -7,3 +7,4 @@ export { ConnectorViews, type ConnectorSummary, type ConnectorHealth } from './c
 export { ConnectorGateway, type PreparedConnector } from './gateway/connector-gateway.js';
 export { RetireSecretVersionCommand } from './connector/commands/retire-secret-version/retire-secret-version.command.js';
 export { ConnectorSecretRotatedNotice } from './connector/connector-secret-rotated.notice.js';
+export { CONNECTOR_NAME } from './connector/connector-stream.js';

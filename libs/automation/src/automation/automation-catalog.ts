@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
-import type { AutomationDefinition } from '../definition/index.js';
+import { AUTOMATION_NAME_PATTERN, type AutomationDefinition } from '../definition/index.js';
 import type { AutomationPublished } from './automation.events.js';
 import { automationStreamId } from './automation-stream.js';
 import { AUTOMATIONS_TABLE, automationsProjection } from './projections/automations.projection.js';
@@ -41,8 +41,17 @@ export class AutomationCatalog {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  /**
+   * The latest version of one automation, from the head of its stream: always current, and no
+   * wait for the view (a start and every tools/call for an unknown name go through here).
+   */
   async latestOf(tenantId: string, name: string): Promise<PublishedAutomation | undefined> {
-    return (await this.latest(tenantId)).find((automation) => automation.name === name);
+    if (!AUTOMATION_NAME_PATTERN.test(name)) return undefined;
+    const [head] = await this.store.readStream(tenantId, automationStreamId(name), { direction: 'backward', limit: 1 });
+    if (!head || head.type !== 'AutomationPublished') return undefined;
+    const { version } = (head as unknown as AutomationPublished).data;
+    const definition = await this.version(tenantId, name, version);
+    return definition && { name, version, definition, publishedAt: head.recordedAt };
   }
 
   async version(tenantId: string, name: string, version: number): Promise<AutomationDefinition | undefined> {

@@ -68,7 +68,7 @@ export class AutomationToolSource implements ToolSource {
         return input;
       },
       handler: {
-        execute: (input, { metadata }): Promise<StartRunResult> => commandBus.execute(new StartRunCommand(metadata, name, input as JsonObject)),
+        execute: (input, { metadata }): Promise<StartRunResult> => commandBus.execute(new StartRunCommand(metadata, name, version, input as JsonObject)),
       },
     };
   }

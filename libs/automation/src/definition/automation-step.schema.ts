@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CONNECTOR_NAME_PATTERN, httpRequestTemplateSchema } from './http-request.schema.js';
+import { CONNECTOR_NAME } from '#connectors';
+import { httpRequestTemplateSchema } from './http-request.schema.js';
 import { jsonValueSchema } from './json-value.schema.js';
 import { retryPolicySchema } from './retry-policy.schema.js';
 
@@ -11,7 +12,7 @@ export const MAX_TIMEOUT_SECONDS = 2_592_000;
 const stepId = z.string()
   .regex(STEP_ID_PATTERN, { error: 'step ids are 1-32 characters of a-z, 0-9 and _, starting with a letter' })
   .refine((id) => !(OTHERWISE_OUTCOMES as readonly string[]).includes(id), { error: 'complete and fail are reserved for condition outcomes' });
-const connector = z.string().regex(CONNECTOR_NAME_PATTERN, { error: 'connector names are 1-63 characters of a-z, 0-9, _ and -, starting with a letter' });
+const connector = z.string().regex(CONNECTOR_NAME, { error: 'connector names are 1-63 characters of a-z, 0-9, _ and -, starting with a letter' });
 const seconds = z.int().min(1).max(MAX_TIMEOUT_SECONDS);
 
 const compensationSchema = z.strictObject({ connector, request: httpRequestTemplateSchema });

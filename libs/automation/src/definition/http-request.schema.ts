@@ -5,8 +5,6 @@ import { literalParts } from './template-reference.js';
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-// The same rule as CONNECTOR_NAME in #connectors (connector-stream.ts).
-export const CONNECTOR_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
 // Credentials are the connector's business and framing is the HTTP client's; a tenant template must not override either.
 const RESERVED_HEADERS: ReadonlySet<string> = new Set([

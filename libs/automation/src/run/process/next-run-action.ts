@@ -1,5 +1,5 @@
 import type { JsonValue } from '#core';
-import { evaluateCondition, renderRequest, renderString, renderWaitUntil, type AutomationDefinition, type AutomationStep, type RenderedHttpRequest, type RetryPolicy, type TemplateContext } from '../../definition/index.js';
+import { evaluateCondition, renderRequest, renderString, renderWaitUntil, type AutomationDefinition, type AutomationStep, type CallStep, type RenderedHttpRequest, type RetryPolicy, type TemplateContext } from '../../definition/index.js';
 import type { RunEvent } from '../run.events.js';
 import { approvalIdOf, stepIdempotencyKey } from '../run-stream.js';
 import { outputsOf, type ActiveRunState } from '../run.state.js';
@@ -57,11 +57,7 @@ function stepAction(state: ActiveRunState, step: AutomationStep, options: Action
       if (progress.status === 'running' && options.honourLeases && progress.leaseUntil !== null && progress.leaseUntil > now) return idle(progress.leaseUntil);
       if (progress.status === 'retrying' && progress.retryAt !== null && progress.retryAt > now) return idle(progress.retryAt);
       // A call found running after a restart is made again with the same key: the downstream applies it once.
-      const attempt = progress.status === 'running' ? progress.attempt : progress.attempt + 1;
-      return {
-        kind: 'call', purpose: 'step', stepId: step.id, attempt, firstAttemptAt: progress.firstAttemptAt ?? now, connector: step.connector,
-        request: renderRequest(step.request, templateContext(state)), idempotencyKey: stepIdempotencyKey(state.runId, step.id, 'step'), retry: step.retry,
-      };
+      return stepCall(state, step, progress.status === 'running' ? progress.attempt : progress.attempt + 1, now);
     }
     case 'approval': {
       const approval = state.approval?.stepId === step.id ? state.approval : null;
@@ -103,6 +99,14 @@ function stepAction(state: ActiveRunState, step: AutomationStep, options: Action
   }
 }
 
+/** The call a step makes: its attempt, and the idempotency key every attempt of the step shares. */
+function stepCall(state: ActiveRunState, step: CallStep, attempt: number, now: number): CallAction {
+  return {
+    kind: 'call', purpose: 'step', stepId: step.id, attempt, firstAttemptAt: state.steps[step.id]!.firstAttemptAt ?? now, connector: step.connector,
+    request: renderRequest(step.request, templateContext(state)), idempotencyKey: stepIdempotencyKey(state.runId, step.id, 'step'), retry: step.retry,
+  };
+}
+
 /** The steps a condition jumps over (to `target`, or to the end), recorded as skipped. */
 function skippedBetween(state: ActiveRunState, from: string, target: string | undefined): RunEvent[] {
   const start = state.stepIds.indexOf(from) + 1;
@@ -118,6 +122,9 @@ function nextCancelAction(state: ActiveRunState, definition: AutomationDefinitio
   const { now } = options;
   const inFlight = Object.values(state.steps).find((step) => step.status === 'running' && options.honourLeases && step.leaseUntil !== null && step.leaseUntil > now);
   if (inFlight) return { kind: 'idle', wakeAt: inFlight.leaseUntil };
+  // A call cut off by a crash may have taken effect: make it again (same key) to learn whether, so it is compensated if so.
+  const cutOff = definition.steps.find((step) => step.type === 'call' && state.steps[step.id]!.status === 'running');
+  if (cutOff?.type === 'call') return stepCall(state, cutOff, state.steps[cutOff.id]!.attempt, now);
   const open = state.stepIds.filter((id) => ['pending', 'running', 'retrying', 'waiting', 'awaiting_approval'].includes(state.steps[id]!.status));
   if (open.length > 0) return { kind: 'append', events: open.map((stepId) => ({ type: 'StepSkipped', data: { stepId, reason: 'run cancelled' } })) };
   const compensable = definition.steps.filter((step) => step.type === 'call' && step.compensate !== undefined && state.steps[step.id]!.status === 'succeeded').reverse();

@@ -3,6 +3,9 @@ import { RunWorker } from './run-worker.js';
 import { RunViews } from '../projections/run-views.js';
 import { RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run-scheduler.settings.js';
 
+/** How long a run this process finished is ignored in the view (which may still list it). */
+const FINISHED_MEMORY_MS = 60_000;
+
 interface Candidate {
   tenantId: string;
   runId: string;
@@ -81,6 +84,7 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private launch(candidates: Candidate[], now: number): void {
+    for (const [id, parked] of this.parked) if (parked.until <= now) this.parked.delete(id);
     for (const candidate of candidates) {
       if (this.inHand.size >= this.settings.concurrency) return;
       const id = key(candidate.tenantId, candidate.runId);
@@ -94,7 +98,8 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       const work = this.worker
         .drive(candidate.tenantId, candidate.runId)
         .then((outcome) => {
-          if (outcome.kind === 'parked') this.parked.set(id, { version: outcome.streamVersion, until: outcome.until });
+          // A finished run stays in the view until the projector deletes it: do not pick it up again meanwhile.
+          this.parked.set(id, outcome.kind === 'parked' ? { version: outcome.streamVersion, until: outcome.until } : { version: Number.MAX_SAFE_INTEGER, until: Date.now() + FINISHED_MEMORY_MS });
         })
         .catch((error: unknown) => {
           this.logger.error(`run ${candidate.runId} of ${candidate.tenantId} failed to advance, retrying in 1 s: ${error instanceof Error ? error.message : String(error)}`);

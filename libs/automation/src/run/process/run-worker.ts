@@ -10,6 +10,11 @@ import { SAGA_CLIENT } from './saga-client.js';
 import { SecretRetirement } from './secret-retirement.js';
 import { RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run-scheduler.settings.js';
 
+function isUnderWay(state: ActiveRunState, action: CallAction): boolean {
+  const progress = action.purpose === 'step' ? state.steps[action.stepId] : state.compensations[action.stepId];
+  return progress?.status === 'running' && progress.attempt === action.attempt;
+}
+
 export type DriveOutcome = { kind: 'done' } | { kind: 'parked'; streamVersion: number; until: number };
 
 /** How long past a call's timeout its lease runs: another worker redoes the call only after that. */
@@ -80,8 +85,24 @@ export class RunWorker {
       if (error instanceof ConnectorAbortedError) return { kind: 'parked', streamVersion: Number.MAX_SAFE_INTEGER, until: Number.MAX_SAFE_INTEGER };
       result = { ok: false, error };
     }
-    const outcome = callOutcomeEvents(action, result, Date.now(), Math.random);
-    return { kind: 'called', state: await this.append(tenantId, started, outcome) };
+    return { kind: 'called', state: await this.recordOutcome(tenantId, started as ActiveRunState, action, callOutcomeEvents(action, result, Date.now(), Math.random)) };
+  }
+
+  /**
+   * A call's outcome is a fact about the downstream: it is recorded even when the stream moved
+   * meanwhile (a cancellation came in), as long as the call is still the one under way there.
+   * Cancelling, only the call's own record goes in (its retry or give-up no longer matters).
+   */
+  private async recordOutcome(tenantId: string, state: ActiveRunState, action: CallAction, outcome: RunEvent[]): Promise<RunState> {
+    for (let current: RunState = state; ;) {
+      if (current.status === 'none' || isFinal(current) || !isUnderWay(current, action)) return current;
+      try {
+        return await this.append(tenantId, current, current.status === 'cancelling' ? outcome.slice(0, 1) : outcome);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        current = await this.load(tenantId, state.runId);
+      }
+    }
   }
 
   private async append(tenantId: string, state: ActiveRunState, events: RunEvent[]): Promise<RunState> {

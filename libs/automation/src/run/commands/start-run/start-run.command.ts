@@ -12,6 +12,8 @@ export class StartRunCommand extends Command<StartRunResult> {
   constructor(
     readonly metadata: CommandMetadata,
     readonly automation: string,
+    /** The version whose input schema the arguments were checked against: the run keeps it. */
+    readonly version: number,
     readonly input: JsonObject,
   ) {
     super();

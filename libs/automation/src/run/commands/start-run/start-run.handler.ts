@@ -22,10 +22,9 @@ export class StartRunHandler implements ICommandHandler<StartRunCommand> {
     private readonly scheduler: RunScheduler,
   ) {}
 
-  async execute({ metadata, automation, input }: StartRunCommand): Promise<StartRunResult> {
-    const published = await this.catalog.latestOf(metadata.tenantId, automation);
-    if (!published) throw new NotFoundError('automation.not_found', `no automation named ${automation} in this tenant`, { automation });
-    const { definition, version } = published;
+  async execute({ metadata, automation, version, input }: StartRunCommand): Promise<StartRunResult> {
+    const definition = await this.catalog.version(metadata.tenantId, automation, version);
+    if (!definition) throw new NotFoundError('automation.not_found', `no automation ${automation} v${version} in this tenant`, { automation, version });
     const runId = newRunId(metadata.tenantId, metadata.idempotencyKey);
     const command = {
       runId, automation, version, input, startedBy: metadata.userId, now: Date.now(), timeoutSeconds: definition.timeoutSeconds,
