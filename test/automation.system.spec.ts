@@ -98,6 +98,9 @@ describe.each(['sqlite', 'postgres'] as const)('automations, connectors and runs
     expect(noSecretSlot.code).toBe('connector.invalid_config');
     expect(errorOf(await admin.callTool({ name: 'connector_register', arguments: { name: 'Bad Name', config: {} } })).code).toBe('connector.invalid_name');
     expect(errorOf(await admin.callTool({ name: 'connector_secret_set', arguments: { name: 'billing', secret: SECRET_V1 } })).code).toBe('connector.not_found');
+    const badSecret = await admin.callTool({ name: 'connector_secret_set', arguments: { name: 'billing', secret: `${SECRET_V1}\nInjected: header` } });
+    expect(errorOf(badSecret).code).toBe('connector.invalid_secret');
+    expect(JSON.stringify(badSecret)).not.toContain(SECRET_V1);
     expect(await tenantEvents()).toHaveLength(before.length);
     expect(fixture.requests).toHaveLength(0);
   });

@@ -215,3 +215,12 @@ describe('callConnector, secrecy', () => {
     expect(String((errors[0] as ConnectorCallError).details['responseBody'])).toBe('you sent key=[redacted] and [redacted]');
   });
 });
+
+describe('callConnector, secrecy of successful answers', () => {
+  it('redacts the secret from a 2xx answer that echoes it, in the body and the kept headers', async () => {
+    fixture.script('/api/echoing', [{ status: 200, body: { youSent: `Bearer ${SECRET}`, [SECRET]: [encodeURIComponent(SECRET)] }, headers: { location: `/next?k=${SECRET}` } }]);
+    const response = await callConnector(call({ method: 'POST', path: '/echoing', body: {} }, { config: config(headerAuth) }));
+    expect(response.body).toEqual({ youSent: 'Bearer [redacted]', '[redacted]': ['[redacted]'] });
+    expect(JSON.stringify(response)).not.toContain(SECRET);
+  });
+});

@@ -6,6 +6,7 @@ import { statusFailure, transportFailure, type CallContext } from './connector-f
 import { connectorUrl, parseConnectorRequest, type ConnectorRequest } from './connector-request.js';
 import { assertEgressAllowed } from './egress-policy.js';
 import { isJsonContentType } from './http-syntax.js';
+import { redactSecretInJson } from './redact-secret.js';
 import { decodeBody, readBodyBytes } from './response-body.js';
 
 export interface ConnectorCall {
@@ -76,10 +77,11 @@ export async function callConnector(call: ConnectorCall): Promise<ConnectorRespo
   } catch (error) {
     throw transportFailure(error, context);
   }
+  // A downstream that echoes the request (the secret with it) must not get the secret into the run's events.
   return {
     status: response.status,
-    headers: keptHeaders(response.headers),
-    body: decodeBody(bytes, response.headers.get('content-type'), MAX_TEXT_BYTES),
+    headers: redactSecretInJson(keptHeaders(response.headers), call.secret) as Record<string, string>,
+    body: redactSecretInJson(decodeBody(bytes, response.headers.get('content-type'), MAX_TEXT_BYTES), call.secret),
     durationMs: Math.round(performance.now() - started),
   };
 }

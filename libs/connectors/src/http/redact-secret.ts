@@ -1,3 +1,5 @@
+import type { JsonValue } from '#core';
+
 const REDACTED = '[redacted]';
 
 /** The spellings a secret can take on the wire: raw and URL-encoded. */
@@ -16,6 +18,15 @@ export function redactSecret(text: string, secret: string | undefined): string {
   let result = text;
   for (const spelling of spellingsOf(secret)) result = result.split(spelling).join(REDACTED);
   return result;
+}
+
+/** A JSON value with every spelling of the secret removed from its strings and keys. */
+export function redactSecretInJson(value: JsonValue, secret: string | undefined): JsonValue {
+  if (!secret) return value;
+  if (typeof value === 'string') return redactSecret(value, secret);
+  if (Array.isArray(value)) return value.map((item) => redactSecretInJson(item, secret));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [redactSecret(key, secret), redactSecretInJson(item, secret)]));
 }
 
 /**
