@@ -46,3 +46,4 @@ export { principalOf, isPrincipal } from './request-principal.js';
 export { protectedResourceMetadata, type ProtectedResourceMetadata } from './protected-resource-metadata.js';
 export { ProtectedResourceController } from './protected-resource.controller.js';
 export { AuthModule } from './auth.module.js';
+export { CallerMetadata, callerMetadata } from './caller-metadata.js';

@@ -17,6 +17,9 @@ import { ApprovalDecideTool } from './run/tools/approval-decide.tool.js';
 import { ApprovalListTool } from './run/tools/approval-list.tool.js';
 import { RunCancelTool } from './run/tools/run-cancel.tool.js';
 import { RunGetTool } from './run/tools/run-get.tool.js';
+import { AutomationsController } from './automation/http/automations.controller.js';
+import { ApprovalsController } from './run/http/approvals.controller.js';
+import { RunsController } from './run/http/runs.controller.js';
 import { RunListTool } from './run/tools/run-list.tool.js';
 
 /** Automations and their runs: publishing, one tool per automation, the run saga, approvals. */
@@ -25,6 +28,7 @@ export class AutomationModule {
   static forRoot(settings: RunSchedulerSettings = DEFAULT_RUN_SCHEDULER_SETTINGS): DynamicModule {
     return {
       module: AutomationModule,
+      controllers: [AutomationsController, ApprovalsController, RunsController],
       providers: [
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
         AutomationCatalog, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,

@@ -8,6 +8,7 @@ import { ConnectorListTool } from './connector/tools/connector-list.tool.js';
 import { ConnectorRegisterTool } from './connector/tools/connector-register.tool.js';
 import { ConnectorSecretSetTool } from './connector/tools/connector-secret-set.tool.js';
 import { ConnectorGateway } from './gateway/connector-gateway.js';
+import { ConnectorsController } from './connector/http/connectors.controller.js';
 import { loadMasterKey, openDataKeyStore, SecretVault, type DataKeyStore } from './secrets/index.js';
 
 export interface ConnectorsSettings {
@@ -29,6 +30,7 @@ export class ConnectorsModule implements OnApplicationShutdown {
     return {
       module: ConnectorsModule,
       global: true,
+      controllers: [ConnectorsController],
       providers: [
         { provide: DATA_KEY_STORE, inject: [EVENT_STORE_SETTINGS], useFactory: (store: EventStoreSettings) => openDataKeyStore(store) },
         {

@@ -1,12 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { AUTH_SETTINGS, authChallenge, FORBIDDEN_ORIGIN_BODY, InsufficientScopeError, originPolicy, TokenVerifier, UnauthenticatedError, type AuthSettings, type Principal } from '#auth';
-import type { CommandMetadata } from '#core';
+import { AUTH_SETTINGS, authChallenge, callerMetadata, FORBIDDEN_ORIGIN_BODY, InsufficientScopeError, originPolicy, TokenVerifier, UnauthenticatedError, type AuthSettings, type Principal } from '#auth';
 import { McpEndpoint } from './mcp-endpoint.js';
 import { ToolRegistry } from './tool-registry.js';
-
-const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
 /**
  * /mcp: the Streamable HTTP endpoint, stateless (no sessions, JSON responses), served as
@@ -47,7 +43,7 @@ export class McpMiddleware implements NestMiddleware {
       }
       const missing = await this.missingScopes(req.body, principal);
       if (missing.length > 0) return this.challenge(res, new InsufficientScopeError(missing));
-      await this.endpoint.handle(req, res, this.metadata(req, principal));
+      await this.endpoint.handle(req, res, callerMetadata(principal, { get: (name) => req.get(name) }));
     } catch (error) {
       next(error);
     }
@@ -56,19 +52,6 @@ export class McpMiddleware implements NestMiddleware {
   private challenge(res: Response, error: UnauthenticatedError | InsufficientScopeError): void {
     const challenge = authChallenge(error, this.settings.resourceMetadataUrl);
     res.status(challenge.status).set('WWW-Authenticate', challenge.wwwAuthenticate).json(challenge.body);
-  }
-
-  private metadata(req: Request, principal: Principal): CommandMetadata {
-    const requestId = req.get('x-request-id');
-    const idempotencyKey = req.get('idempotency-key');
-    return {
-      tenantId: principal.tenantId,
-      userId: principal.userId,
-      clientId: principal.clientId,
-      scopes: principal.scopes,
-      correlationId: requestId !== undefined && REQUEST_ID.test(requestId) ? requestId : randomUUID(),
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-    };
   }
 
   private async missingScopes(body: unknown, principal: Principal): Promise<string[]> {

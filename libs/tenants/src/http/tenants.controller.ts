@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal, type Principal } from '#auth';
+import { Authenticated, CallerMetadata } from '#auth';
+import type { CommandMetadata } from '#core';
 import { CreateTenantCommand } from '../commands/create-tenant/create-tenant.command.js';
 import { ListTenantsQuery } from '../queries/list-tenants/list-tenants.query.js';
 import { PLATFORM_ADMIN_SCOPE } from '../tenant.events.js';
@@ -25,8 +25,7 @@ export class TenantsController {
   @HttpCode(201)
   @ApiCreatedResponse({ type: TenantDto })
   @ApiConflictResponse({ description: 'a tenant with this id exists' })
-  async create(@Body() body: CreateTenantDto, @CurrentPrincipal() principal: Principal): Promise<{ id: string; name: string }> {
-    const metadata = { tenantId: principal.tenantId, userId: principal.userId, clientId: principal.clientId, scopes: principal.scopes, correlationId: randomUUID() };
+  async create(@Body() body: CreateTenantDto, @CallerMetadata() metadata: CommandMetadata): Promise<{ id: string; name: string }> {
     return this.commandBus.execute(new CreateTenantCommand(metadata, body.id, body.name));
   }
 

@@ -70,6 +70,11 @@ export class RunViews {
     return row && { ...toRun(row), tenantId };
   }
 
+  /** Pending approvals the caller may decide: the tenant's, except those of the caller's own runs. */
+  async approvalsFor(metadata: CommandMetadata): Promise<ApprovalSummary[]> {
+    return (await this.pendingApprovals(metadata.tenantId)).filter((approval) => approval.requestedBy !== metadata.userId);
+  }
+
   async pendingApprovals(tenantId: string): Promise<ApprovalSummary[]> {
     await this.projector.caughtUpWith(tenantId);
     const rows = await this.db.forTenant(tenantId).all<Row>(`SELECT * FROM ${APPROVALS_TABLE} WHERE tenant_id = ? AND status = 'pending' ORDER BY requested_at, approval_id`, [tenantId]);

@@ -23,7 +23,6 @@ export class ApprovalListTool implements McpToolHandler<z.infer<typeof input>, {
   constructor(private readonly views: RunViews) {}
 
   async execute(_input: z.infer<typeof input>, { metadata }: ToolContext): Promise<{ approvals: ApprovalSummary[] }> {
-    const pending = await this.views.pendingApprovals(metadata.tenantId);
-    return { approvals: pending.filter((approval) => approval.requestedBy !== metadata.userId) };
+    return { approvals: await this.views.approvalsFor(metadata) };
   }
 }

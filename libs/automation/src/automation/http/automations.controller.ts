@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { IsObject } from 'class-validator';
+import { Authenticated, CallerMetadata } from '#auth';
+import type { CommandMetadata } from '#core';
+import { AutomationCatalog } from '../automation-catalog.js';
+import { AUTOMATIONS_ADMIN_SCOPE, automationScope } from '../automation-stream.js';
+import { PublishAutomationCommand, type PublishAutomationResult } from '../commands/publish-automation/publish-automation.command.js';
+
+export class PublishAutomationDto {
+  @ApiProperty({ description: 'name, title, description, inputSchema (JSON Schema of an object), timeoutSeconds, steps: call | approval | wait | condition' })
+  @IsObject()
+  definition!: Record<string, unknown>;
+}
+
+/** Admin REST for the caller's tenant's automations: the same commands as automation_publish and automation_list. */
+@ApiTags('automations')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'no or invalid bearer token' })
+@ApiForbiddenResponse({ description: `the token lacks the scope ${AUTOMATIONS_ADMIN_SCOPE}` })
+@Controller('v1/automations')
+@Authenticated(AUTOMATIONS_ADMIN_SCOPE)
+export class AutomationsController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly catalog: AutomationCatalog,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'the published version (changed: false when the latest version already had this definition)' })
+  @ApiBadRequestResponse({ description: 'automation.invalid, with every issue by path in details.issues' })
+  publish(@Body() body: PublishAutomationDto, @CallerMetadata() metadata: CommandMetadata): Promise<PublishAutomationResult> {
+    return this.commandBus.execute(new PublishAutomationCommand(metadata, body.definition));
+  }
+
+  @Get()
+  async list(@CallerMetadata() metadata: CommandMetadata): Promise<{ automations: Array<{ name: string; version: number; title: string; scope: string; publishedAt: string }> }> {
+    const automations = await this.catalog.latest(metadata.tenantId);
+    return { automations: automations.map(({ name, version, definition, publishedAt }) => ({ name, version, title: definition.title, scope: automationScope(name), publishedAt })) };
+  }
+}

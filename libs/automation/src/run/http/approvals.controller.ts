@@ -1,0 +1,48 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { IsIn, IsString, Length } from 'class-validator';
+import { Authenticated, CallerMetadata } from '#auth';
+import type { CommandMetadata } from '#core';
+import { DecideApprovalCommand, type DecideApprovalResult } from '../commands/decide-approval/decide-approval.command.js';
+import { RunViews, type ApprovalSummary } from '../projections/run-views.js';
+import { APPROVALS_DECIDE_SCOPE } from '../run-scopes.js';
+
+export class ApprovalDecisionDto {
+  @ApiProperty({ enum: ['approve', 'deny'] })
+  @IsIn(['approve', 'deny'])
+  decision!: 'approve' | 'deny';
+
+  @ApiProperty({ minLength: 1, maxLength: 1000 })
+  @IsString()
+  @Length(1, 1000)
+  reason!: string;
+}
+
+/** Approvals over REST, for people deciding from an admin console rather than through an agent. */
+@ApiTags('approvals')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'no or invalid bearer token' })
+@ApiForbiddenResponse({ description: `the token lacks the scope ${APPROVALS_DECIDE_SCOPE}, or approval.self_decision` })
+@Controller('v1/approvals')
+@Authenticated(APPROVALS_DECIDE_SCOPE)
+export class ApprovalsController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly views: RunViews,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ description: "pending approvals of the caller's tenant that the caller may decide" })
+  async pending(@CallerMetadata() metadata: CommandMetadata): Promise<{ approvals: ApprovalSummary[] }> {
+    return { approvals: await this.views.approvalsFor(metadata) };
+  }
+
+  @Post(':approvalId/decision')
+  @HttpCode(200)
+  @ApiNotFoundResponse({ description: 'approval.not_found' })
+  @ApiConflictResponse({ description: 'approval.not_pending, approval.expired' })
+  decide(@Param('approvalId') approvalId: string, @Body() body: ApprovalDecisionDto, @CallerMetadata() metadata: CommandMetadata): Promise<DecideApprovalResult> {
+    return this.commandBus.execute(new DecideApprovalCommand(metadata, approvalId, body.decision, body.reason));
+  }
+}
