@@ -2,6 +2,8 @@
 // Runs a command with the services it needs: the ones given by environment variables are used
 // as they are (DATABASE_URL); the missing ones are started here, throw-away, and stopped after.
 //   node deploy/with-services.mjs -- <command> [args…]
+// Kafka is opt-in (nothing needs it yet, and its first start fetches ~45 MB of jars):
+// LEDGERLINE_WITH_KAFKA=1 starts a broker and passes KAFKA_BROKERS, unless KAFKA_BROKERS is set.
 import { spawn } from 'node:child_process';
 import { startPostgres } from './postgres/local-postgres.mjs';
 import { log } from './service-utils.mjs';
@@ -23,6 +25,17 @@ try {
     env.DATABASE_URL = postgres.url;
   } else {
     log('using PostgreSQL from DATABASE_URL');
+  }
+  if (env.LEDGERLINE_WITH_KAFKA === '1') {
+    if (env.KAFKA_BROKERS) {
+      log(`using Kafka from KAFKA_BROKERS (${env.KAFKA_BROKERS})`);
+    } else {
+      // Loaded only when asked for, so that without the variable nothing here changes.
+      const { startKafka } = await import('./kafka/local-kafka.mjs');
+      const kafka = await startKafka();
+      started.push(kafka);
+      env.KAFKA_BROKERS = kafka.brokers;
+    }
   }
   exitCode = await run(command, env);
 } catch (error) {

@@ -10,6 +10,7 @@ import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-te
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
 import { callOk, connect } from './support/mcp-session.js';
+import { waitForRun } from './support/runs.js';
 import { startPlatform, type PlatformProcess } from './support/platform-process.js';
 import { freePort } from './support/processes.js';
 
@@ -24,6 +25,20 @@ const twoSteps = {
   description: 'Two effects downstream, each exactly once.',
   inputSchema: { type: 'object', properties: { order: { type: 'string' } }, required: ['order'] },
   steps: STEPS.map((id) => ({ id, type: 'call', connector: 'shop', request: { method: 'POST', path: `/${id}/{{input.order}}` }, retry: { maxAttempts: 20, initialDelayMs: 20, maxDelayMs: 200 } })),
+};
+
+/** A wait until a time, a call that may fail once (a retry timer), and an approval gate with a 1 s deadline (skipped when approve is false). */
+const timers = {
+  name: 'timers',
+  title: 'Timers',
+  description: 'Waits, calls (retrying), then maybe asks for an approval that nobody gives.',
+  inputSchema: { type: 'object', properties: { id: { type: 'string' }, until: { type: 'string' }, approve: { type: 'boolean' } }, required: ['id', 'until', 'approve'] },
+  steps: [
+    { id: 'pause', type: 'wait', until: '{{input.until}}' },
+    { id: 'call', type: 'call', connector: 'shop', request: { method: 'POST', path: '/after-wait/{{input.id}}' }, retry: { maxAttempts: 3, initialDelayMs: 1500, maxDelayMs: 1500 } },
+    { id: 'check', type: 'condition', when: { path: 'input.approve', op: 'eq', value: true }, otherwise: 'complete' },
+    { id: 'gate', type: 'approval', prompt: 'ok?', timeoutSeconds: 1 },
+  ],
 };
 
 /**
@@ -42,7 +57,6 @@ describe.each(['sqlite', 'postgres'] as const)('runs survive kill -9 on %s', (ki
 
   beforeAll(async () => {
     fixture = await startFixtureServer();
-    for (const step of STEPS) fixture.respond(`/${step}`, { status: 200 });
     dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-crash-'));
     database = kind === 'postgres' ? await createTestDatabase() : undefined;
     env = { LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_PORT: String(await freePort()), ...(database && { DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '4' }) };
@@ -60,7 +74,7 @@ describe.each(['sqlite', 'postgres'] as const)('runs survive kill -9 on %s', (ki
     const issuer = DevIssuer.openOrCreate(dataDir, { issuer: platform.url, audience: `${platform.url}/mcp` });
     const token = issuer.mint({ tenantId: TENANT, userId: 'ops', clientId: 'crash-test', scopes: ['connectors:admin', 'automations:admin', 'automation:reserve_and_charge', 'runs:read'] });
     const admin = await connect(platform, token);
-    await callOk(admin, 'connector_register', { name: 'shop', config: { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host], timeoutMs: 1000, rateLimit: { perSecond: 1000, burst: 1000 } } });
+    await callOk(admin, 'connector_register', { name: 'shop', config: shopConfig(fixture) });
     await callOk(admin, 'automation_publish', { definition: twoSteps });
     await admin.close();
     // Slow answers, some hanging past the timeout: plenty of moments where a call is out and not yet recorded.
@@ -123,7 +137,40 @@ describe.each(['sqlite', 'postgres'] as const)('runs survive kill -9 on %s', (ki
     });
     expect(redone.length).toBeGreaterThan(0);
   });
+
+  it('fires durable timers that fell due while the platform was down: a wait, a retry, an approval deadline', async () => {
+    const issuer = DevIssuer.openOrCreate(dataDir, { issuer: platform.url, audience: `${platform.url}/mcp` });
+    const token = issuer.mint({ tenantId: TENANT, userId: 'ops', clientId: 'crash-test', scopes: ['connectors:admin', 'automations:admin', 'automation:timers', 'runs:read'] });
+    const admin = await connect(platform, token);
+    await callOk(admin, 'connector_register', { name: 'shop', config: shopConfig(fixture) });
+    await callOk(admin, 'automation_publish', { definition: timers });
+    await admin.close();
+    fixture.script('/after-wait/t-1', [{ status: 503 }]);
+    const agent = await connect(platform, token);
+    const at = (ms: number): string => new Date(Date.now() + ms).toISOString();
+    const waiting = await callOk<{ runId: string }>(agent, 'timers', { id: 't-1', until: at(1000), approve: false });
+    const parked = await callOk<{ runId: string }>(agent, 'timers', { id: 't-2', until: at(-1000), approve: true });
+    await waitForRun(agent, waiting.runId, (run) => run.steps[0]!.status === 'waiting');
+    await waitForRun(agent, parked.runId, (run) => run.approval?.status === 'pending');
+    await agent.close();
+    await platform.kill();
+    // Down for longer than the wait (1 s) and the approval's deadline (1 s): nothing in memory survives this.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    platform = await startPlatform(env);
+    const after = await connect(platform, token);
+    const done = await waitForRun(after, waiting.runId);
+    expect(done.status).toBe('completed');
+    expect(done.steps.map((step) => [step.id, step.status, step.attempts])).toEqual([['pause', 'succeeded', 0], ['call', 'succeeded', 2], ['check', 'succeeded', 0], ['gate', 'skipped', 0]]);
+    expect(fixture.effects().filter((effect) => effect.path === '/after-wait/t-1')).toHaveLength(1);
+    const expired = await waitForRun(after, parked.runId);
+    expect(expired).toMatchObject({ status: 'failed', approval: { status: 'expired' } });
+    await after.close();
+  });
 });
+
+function shopConfig(fixture: FixtureServer): Record<string, unknown> {
+  return { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host], timeoutMs: 1000, rateLimit: { perSecond: 1000, burst: 1000 } };
+}
 
 async function waitForAllRunsToEnd(store: EventStore, timeoutMs: number): Promise<Map<string, RecordedEvent[]>> {
   const deadline = Date.now() + timeoutMs;

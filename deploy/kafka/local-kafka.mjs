@@ -10,7 +10,7 @@
 //   node deploy/kafka/local-kafka.mjs --check   // smoke test: start, topic, produce, consume, stop
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,15 @@ function requireJava() {
   if (!(major >= 17)) throw new Error(`Kafka ${KAFKA_VERSION} needs Java 17 or newer; java on PATH says: ${out.split('\n')[0]}`);
 }
 
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
 /**
  * Returns the lib/ directory holding the broker's jars, fetching them with Maven when missing.
  * The stamp file is written last and names the version and a hash of pom.xml: an interrupted fetch
@@ -68,14 +77,20 @@ export function ensureKafkaJars() {
   // Fetch into a private directory and move it into place only when complete, so that two processes
   // fetching at once, or a fetch killed half-way, never leave a lib/ with missing jars behind a stamp.
   const partial = join(cache, `lib.partial-${process.pid}`);
-  rmSync(partial, { recursive: true, force: true });
+  for (const name of readdirSync(cache)) {
+    const pid = Number(name.match(/^lib\.partial-(\d+)$/)?.[1]);
+    if (pid && (pid === process.pid || !isRunning(pid))) rmSync(join(cache, name), { recursive: true, force: true }); // left by a killed fetch
+  }
   const mvn = spawnSync('mvn', [
     '-q', '-B', '-Dstyle.color=never', '-f', POM, 'dependency:copy-dependencies',
     `-DoutputDirectory=${partial}`, '-DincludeScope=runtime', '-Dmdep.useRepositoryLayout=false',
-  ], { stdio: ['ignore', 2, 2] }); // Maven's output goes to stderr: stdout belongs to whoever runs us
+  ], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (mvn.status !== 0) {
     rmSync(partial, { recursive: true, force: true });
-    throw new Error(`Maven could not fetch Kafka ${KAFKA_VERSION} (exit ${mvn.status ?? mvn.signal}); see its output above`);
+    // Shown only on failure (on stderr: stdout belongs to whoever runs us). Maven 3.8 prints colour
+    // resets even with -B -q; they are noise in a log file.
+    const output = `${mvn.stdout ?? ''}${mvn.stderr ?? ''}`.replaceAll('\x1b[0m', '').trim();
+    throw new Error(`Maven could not fetch Kafka ${KAFKA_VERSION} (exit ${mvn.status ?? mvn.signal ?? mvn.error?.message}):\n${output}`);
   }
   if (isFetched()) {
     rmSync(partial, { recursive: true, force: true }); // another process finished first

@@ -27,6 +27,16 @@ function asPostgresUser(binary, args) {
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', binary, ...args]] : [binary, args];
 }
 
+/** The last resort: the postmaster's pid is the first line of postmaster.pid. */
+function killPostmaster(dataDir) {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (pid > 0) process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
 export async function startPostgres() {
   let binDir = findBinDir();
   if (!binDir) {
@@ -59,8 +69,14 @@ export async function startPostgres() {
     url,
     async stop() {
       if (!exited) {
-        server.kill('SIGINT'); // fast shutdown
-        await waitFor(async () => { if (!exited) throw new Error('still running'); }, 20_000, 'PostgreSQL shutdown').catch(() => server.kill('SIGKILL'));
+        // runuser does not pass SIGINT on to postgres: ask the postmaster itself, through pg_ctl, for a fast shutdown.
+        const [ctl, ctlArgs] = asPostgresUser(join(binDir, 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '20']);
+        try {
+          execFileSync(ctl, ctlArgs, { stdio: 'ignore' });
+        } catch {
+          killPostmaster(dataDir);
+        }
+        await waitFor(async () => { if (!exited) throw new Error('still running'); }, 10_000, 'PostgreSQL shutdown').catch(() => server.kill('SIGKILL'));
       }
       rmSync(dir, { recursive: true, force: true });
     },
