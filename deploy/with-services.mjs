@@ -2,8 +2,9 @@
 // Runs a command with the services it needs: the ones given by environment variables are used
 // as they are (DATABASE_URL); the missing ones are started here, throw-away, and stopped after.
 //   node deploy/with-services.mjs -- <command> [args…]
-// Kafka is opt-in (nothing needs it yet, and its first start fetches ~45 MB of jars):
-// LEDGERLINE_WITH_KAFKA=1 starts a broker and passes KAFKA_BROKERS, unless KAFKA_BROKERS is set.
+//   node deploy/with-services.mjs --kafka -- <command>   also a Kafka broker (KAFKA_BROKERS)
+// Kafka is asked for (with --kafka, or LEDGERLINE_WITH_KAFKA=1): its first start fetches ~45 MB
+// of jars, which commands that do not use it should not pay for.
 import { spawn } from 'node:child_process';
 import { startPostgres } from './postgres/local-postgres.mjs';
 import { log } from './service-utils.mjs';
@@ -26,7 +27,7 @@ try {
   } else {
     log('using PostgreSQL from DATABASE_URL');
   }
-  if (env.LEDGERLINE_WITH_KAFKA === '1') {
+  if (process.argv.slice(2, separator).includes('--kafka') || env.LEDGERLINE_WITH_KAFKA === '1') {
     if (env.KAFKA_BROKERS) {
       log(`using Kafka from KAFKA_BROKERS (${env.KAFKA_BROKERS})`);
     } else {

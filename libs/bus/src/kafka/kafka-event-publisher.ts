@@ -1,0 +1,46 @@
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import type { RecordedEvent } from '#event-store';
+import type { EventPublisher } from '../bus.port.js';
+import { DEFAULT_EVENTS_PARTITIONS, EVENTS_TOPIC } from '../topology.js';
+import { encodeEvent } from './event-codec.js';
+import type { KafkaSettings } from './kafka-settings.js';
+
+/**
+ * Publishes events to the events topic with an idempotent producer (acks from all in-sync
+ * replicas, one request in flight), so a retried send neither duplicates nor reorders within a
+ * partition; the relay's own restart may still publish an event twice, never skip one.
+ */
+export class KafkaEventPublisher implements EventPublisher {
+  private constructor(private readonly producer: Producer, private readonly topic: string) {}
+
+  static async connect(settings: KafkaSettings): Promise<KafkaEventPublisher> {
+    const kafka = new Kafka({ clientId: settings.clientId, brokers: settings.brokers, logLevel: logLevel.WARN });
+    const topic = settings.eventsTopic ?? EVENTS_TOPIC;
+    await ensureTopic(kafka, topic, settings.eventsPartitions ?? DEFAULT_EVENTS_PARTITIONS);
+    // The default partitioner (murmur2 of the key, as Java clients do): a stream's events land in one partition.
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    return new KafkaEventPublisher(producer, topic);
+  }
+
+  async publish(events: readonly RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.producer.send({ topic: this.topic, acks: -1, messages: events.map(encodeEvent) });
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}
+
+/** Creates a topic if it is missing (several processes may try at once: only one wins, the others find it). */
+export async function ensureTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = await admin.listTopics();
+    if (!topics.includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
