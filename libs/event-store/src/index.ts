@@ -8,3 +8,4 @@ export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
 export * from './event-store.module.js';
 export * from './handle-command.js';
+export { followLog } from './follow-log.js';

@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent, TenantId } from './event-store.port.js';
+import { followLog } from './follow-log.js';
 
 export interface SubscriptionOptions {
   /** Names the durable checkpoint: a subscription with the same id resumes where it stopped. */
@@ -52,9 +53,7 @@ export function subscribe(store: EventStore, options: SubscriptionOptions): Subs
     position = (await store.checkpoints.load(options.subscriptionId)) ?? 0;
     const startHead = await store.headPosition(options.tenantId);
     if (position >= startHead) resolveCaughtUp();
-    while (!abort.signal.aborted) {
-      // Arm the wake-up before reading, so an append that lands during the read is not missed.
-      const woken = store.waitForAppend(options.idleWaitMs ?? 1000, abort.signal);
+    await followLog(store, abort.signal, options.idleWaitMs ?? 1000, async () => {
       for await (const batch of store.readAll({ after: position, tenantId: options.tenantId, batchSize: options.batchSize ?? 500 })) {
         for (const event of batch) {
           if (abort.signal.aborted) return;
@@ -66,8 +65,7 @@ export function subscribe(store: EventStore, options: SubscriptionOptions): Subs
         if (position >= startHead) resolveCaughtUp();
       }
       if (position >= startHead) resolveCaughtUp();
-      await woken;
-    }
+    });
   };
 
   const running = run().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '#event-store';
+import { followLog, type EventStore, type RecordedEvent } from '#event-store';
 import type { Projection } from './projection.js';
 import type { ViewDb } from './view-db.port.js';
 
@@ -115,18 +115,13 @@ export class Projector {
   }
 
   private async follow(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      const woken = this.store.waitForAppend(this.options.idleWaitMs ?? 1000, signal);
-      try {
-        await this.catchUp();
-      } catch (error) {
-        // A failing event stops the view where it is; the process stays up and says so.
-        this.failure = error;
-        for (const waiter of this.waiters.splice(0)) waiter.reject(error);
-        process.stderr.write(`projection ${this.projection.name} stopped at ${this.position}: ${String(error)}\n`);
-        return;
-      }
-      await woken;
+    try {
+      await followLog(this.store, signal, this.options.idleWaitMs ?? 1000, () => this.catchUp());
+    } catch (error) {
+      // A failing event stops the view where it is; the process stays up and says so.
+      this.failure = error;
+      for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+      process.stderr.write(`projection ${this.projection.name} stopped at ${this.position}: ${String(error)}\n`);
     }
   }
 }

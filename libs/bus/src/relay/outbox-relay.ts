@@ -1,4 +1,4 @@
-import type { EventStore } from '#event-store';
+import { followLog, type EventStore } from '#event-store';
 import type { EventPublisher } from '../bus.port.js';
 
 export const RELAY_CHECKPOINT = 'relay:events';
@@ -50,9 +50,8 @@ export class OutboxRelay {
     return position;
   }
 
-  private async follow(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      const woken = this.store.waitForAppend(this.options.idleWaitMs ?? 1000, signal);
+  private follow(signal: AbortSignal): Promise<void> {
+    return followLog(this.store, signal, this.options.idleWaitMs ?? 1000, async () => {
       try {
         await this.catchUp(signal);
       } catch (error) {
@@ -60,7 +59,6 @@ export class OutboxRelay {
         process.stderr.write(`relay: ${error instanceof Error ? error.message : String(error)}; retrying\n`);
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
-      await woken;
-    }
+    });
   }
 }
