@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { freePort, waitForHttp } from './processes.js';
 
 export const PLATFORM_MAIN = 'dist/apps/platform/src/main.js';
+export const WORKER_MAIN = 'dist/apps/worker/src/main.js';
 
 export interface PlatformProcess {
   url: string;
@@ -15,12 +16,12 @@ export interface PlatformProcess {
   kill(): Promise<void>;
 }
 
-/** Starts the built platform as a real process on a free port, with its own data directory. */
-export async function startPlatform(env: Record<string, string> = {}): Promise<PlatformProcess> {
+/** Starts the built platform (or a worker: `main`) as a real process on a free port, with its own data directory unless given. */
+export async function startPlatform(env: Record<string, string> = {}, main = PLATFORM_MAIN): Promise<PlatformProcess> {
   const dataDir = env.LEDGERLINE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'ledgerline-system-'));
   const port = env.LEDGERLINE_PORT !== undefined ? Number(env.LEDGERLINE_PORT) : await freePort();
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [PLATFORM_MAIN], {
+  const child: ChildProcess = spawn(process.execPath, [main], {
     env: { PATH: process.env.PATH, LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

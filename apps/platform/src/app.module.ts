@@ -2,14 +2,14 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '#audit';
-import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationModule, RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '#automation';
-import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsModule } from '#connectors';
+import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, AutomationModule, RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '#automation';
+import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
 import { EventStoreModule, type EventStoreSettings } from '#event-store';
 import { McpModule } from '#mcp';
 import { MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
 import { ProjectionsModule } from '#projections';
-import { PLATFORM_ADMIN_SCOPE, TenantsModule } from '#tenants';
+import { PLATFORM_ADMIN_SCOPE, TenantsHttpModule, TenantsModule } from '#tenants';
 import { loadPlatformConfig, type PlatformConfig } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
 
@@ -31,7 +31,8 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
         EventStoreModule.forRootAsync({ inject: [ConfigService], useFactory: eventStoreSettings }),
         AuthModule.forRoot(auth, { scopesSupported: PLATFORM_SCOPES }),
-        ProjectionsModule.forRoot(),
+        // Scale-out API processes only read the views; the workers apply them.
+        ProjectionsModule.forRoot(config.LEDGERLINE_ROLE === 'api' ? 'watch' : 'apply'),
         CqrsModule.forRoot(),
         McpModule.forRoot({ toolRateLimit: { perSecond: config.LEDGERLINE_TOOL_RATE_PER_SEC, burst: config.LEDGERLINE_TOOL_RATE_BURST } }),
         ConnectorsModule.forRoot({ masterKeyBase64: config.LEDGERLINE_MASTER_KEY, masterKeyFile: config.LEDGERLINE_MASTER_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR }),
@@ -39,18 +40,21 @@ export class AppModule {
           concurrency: config.LEDGERLINE_RUN_CONCURRENCY,
           perTenant: config.LEDGERLINE_RUN_CONCURRENCY_PER_TENANT,
           honourLeases: false,
-          enabled: true,
+          enabled: config.LEDGERLINE_ROLE === 'all',
         }),
         MemoryModule,
         AuditModule,
         TenantsModule,
+        ConnectorsHttpModule,
+        AutomationHttpModule,
+        TenantsHttpModule,
       ],
       controllers: [HealthController],
     };
   }
 }
 
-function eventStoreSettings(config: ConfigService<PlatformConfig, true>): EventStoreSettings {
+export function eventStoreSettings(config: ConfigService<PlatformConfig, true>): EventStoreSettings {
   const maxEventBytes = config.get('LEDGERLINE_MAX_EVENT_BYTES', { infer: true });
   return config.get('LEDGERLINE_EVENT_STORE', { infer: true }) === 'postgres'
     ? {

@@ -28,7 +28,8 @@ export class AutomationModule {
   static forRoot(settings: RunSchedulerSettings = DEFAULT_RUN_SCHEDULER_SETTINGS): DynamicModule {
     return {
       module: AutomationModule,
-      controllers: [AutomationsController, ApprovalsController, RunsController],
+      global: true,
+      exports: [AutomationCatalog, RunViews, RunReader],
       providers: [
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
         AutomationCatalog, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
@@ -38,3 +39,7 @@ export class AutomationModule {
     };
   }
 }
+
+/** Admin REST for automations, approvals and runs: processes without an API (workers) leave it out. */
+@Module({ controllers: [AutomationsController, ApprovalsController, RunsController] })
+export class AutomationHttpModule {}

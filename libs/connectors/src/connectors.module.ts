@@ -30,7 +30,6 @@ export class ConnectorsModule implements OnApplicationShutdown {
     return {
       module: ConnectorsModule,
       global: true,
-      controllers: [ConnectorsController],
       providers: [
         { provide: DATA_KEY_STORE, inject: [EVENT_STORE_SETTINGS], useFactory: (store: EventStoreSettings) => openDataKeyStore(store) },
         {
@@ -49,3 +48,7 @@ export class ConnectorsModule implements OnApplicationShutdown {
     await this.keys.close();
   }
 }
+
+/** The connectors' admin REST: processes without an API (workers) leave it out. */
+@Module({ controllers: [ConnectorsController] })
+export class ConnectorsHttpModule {}

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { assertTenantId } from '#event-store';
-import type { ViewDb, ViewSql } from './view-db.port.js';
+import type { Leadership, ViewDb, ViewSql } from './view-db.port.js';
 
 const TENANT_ROLE = 'ledgerline_tenant';
 const TENANT_SETTING = 'ledgerline.tenant_id';
@@ -26,14 +26,14 @@ function sqlOn(client: pg.Pool | pg.PoolClient): ViewSql {
 export class PostgresViewDb implements ViewDb {
   private readonly sql: ViewSql;
 
-  private constructor(private readonly pool: pg.Pool) {
+  private constructor(private readonly pool: pg.Pool, private readonly connectionString: string) {
     this.sql = sqlOn(pool);
   }
 
   static connect(connectionString: string, poolSize = 4): PostgresViewDb {
     const pool = new pg.Pool({ connectionString, max: poolSize });
     pool.on('error', () => undefined);
-    return new PostgresViewDb(pool);
+    return new PostgresViewDb(pool, connectionString);
   }
 
   run(sql: string, params?: readonly unknown[]): Promise<number> {
@@ -71,6 +71,21 @@ export class PostgresViewDb implements ViewDb {
       run: (sql, params) => bound((tx) => tx.run(sql, params)),
       all: <Row extends object>(sql: string, params?: readonly unknown[]) => bound((tx) => tx.all<Row>(sql, params)),
     };
+  }
+
+  async tryLead(name: string): Promise<Leadership | undefined> {
+    const client = new pg.Client({ connectionString: this.connectionString });
+    await client.connect();
+    let lose!: () => void;
+    const lost = new Promise<void>((resolve) => (lose = resolve));
+    client.on('error', () => lose());
+    client.on('end', () => lose());
+    const { rows } = await client.query<{ leads: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS leads', [`ledgerline:${name}`]);
+    if (!rows[0]?.leads) {
+      await client.end();
+      return undefined;
+    }
+    return { lost, release: () => client.end().catch(() => undefined) };
   }
 
   async protectTenantTable(table: string): Promise<void> {

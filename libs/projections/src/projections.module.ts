@@ -13,14 +13,28 @@ export function openViewDb(settings: EventStoreSettings): ViewDb {
   return settings.kind === 'sqlite' ? SqliteViewDb.open(join(settings.dataDir, 'views.db')) : PostgresViewDb.connect(settings.connectionString);
 }
 
+/**
+ * What this process does with the views: `apply` them (the embedded mode's single process),
+ * `elect` one process among several workers to apply them while the others stand by (scale-out
+ * workers), or only `watch` their checkpoints to serve reads (scale-out API processes).
+ */
+export type ProjectionRole = 'apply' | 'elect' | 'watch';
+
+export const PROJECTION_ROLE = Symbol('PROJECTION_ROLE');
+
+const LEADERSHIP = 'projectors';
+
 /** The projectors of this process: feature modules register their projections; all start with the app. */
 @Injectable()
 export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly projectors = new Map<string, Projector>();
+  private readonly stopping = new AbortController();
+  private election: Promise<void> | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(VIEW_DB) private readonly db: ViewDb,
+    @Inject(PROJECTION_ROLE) private readonly role: ProjectionRole,
   ) {}
 
   register(projection: Projection): Projector {
@@ -33,12 +47,42 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const projector of this.projectors.values()) await projector.start();
+    if (this.role === 'apply') return this.applyAll();
+    for (const projector of this.projectors.values()) projector.startWatching();
+    if (this.role === 'elect') this.election = this.elect();
   }
 
   /** Before any module's shutdown hook, so the event store is still open while projectors stop. */
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([...this.projectors.values()].map((projector) => projector.stop()));
+    this.stopping.abort();
+    await this.election;
+    await this.stopAll();
+  }
+
+  private async applyAll(): Promise<void> {
+    for (const projector of this.projectors.values()) await projector.start();
+  }
+
+  private stopAll(): Promise<unknown> {
+    return Promise.all([...this.projectors.values()].map((projector) => projector.stop()));
+  }
+
+  /** Stands by until this process leads, applies the views while it does, and stands by again when it loses the lead. */
+  private async elect(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
+    while (!this.stopping.signal.aborted) {
+      const leadership = await this.db.tryLead(LEADERSHIP).catch(() => undefined);
+      if (!leadership) {
+        await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 1000))]);
+        continue;
+      }
+      await this.stopAll();
+      await this.applyAll();
+      await Promise.race([leadership.lost, stopped]);
+      await this.stopAll();
+      await leadership.release();
+      if (!this.stopping.signal.aborted) for (const projector of this.projectors.values()) projector.startWatching();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -49,10 +93,10 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
 @Global()
 @Module({})
 export class ProjectionsModule {
-  static forRoot(): DynamicModule {
+  static forRoot(role: ProjectionRole = 'apply'): DynamicModule {
     return {
       module: ProjectionsModule,
-      providers: [{ provide: VIEW_DB, inject: [EVENT_STORE_SETTINGS], useFactory: openViewDb }, ProjectorRegistry],
+      providers: [{ provide: VIEW_DB, inject: [EVENT_STORE_SETTINGS], useFactory: openViewDb }, { provide: PROJECTION_ROLE, useValue: role }, ProjectorRegistry],
       exports: [VIEW_DB, ProjectorRegistry],
     };
   }

@@ -19,6 +19,7 @@ export class Projector {
   private abort = new AbortController();
   private waiters: Array<{ position: number; resolve: () => void; reject: (error: unknown) => void }> = [];
   private failure: unknown;
+  private applying = false;
   private readonly progressListeners = new Set<(position: number) => void>();
 
   constructor(
@@ -30,6 +31,7 @@ export class Projector {
 
   /** Creates or upgrades the tables (a new version rebuilds from 0), catches up, then follows the log. */
   async start(): Promise<void> {
+    this.applying = true;
     await this.db.run(`CREATE TABLE IF NOT EXISTS ${META_TABLE} (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)`);
     const [meta] = await this.db.all<{ version: number | string; position: number | string }>(`SELECT version, position FROM ${META_TABLE} WHERE name = ?`, [this.projection.name]);
     if (!meta || Number(meta.version) !== this.projection.version) await this.reset();
@@ -39,11 +41,21 @@ export class Projector {
     this.running = this.follow(this.abort.signal);
   }
 
+  /**
+   * Another process applies this projection (scale-out): only track its saved checkpoint, so
+   * that reads here can wait for their writes to show. Polls fast while someone waits.
+   */
+  startWatching(): void {
+    this.applying = false;
+    this.abort = new AbortController();
+    this.running = this.watch(this.abort.signal);
+  }
+
   async stop(): Promise<void> {
     this.abort.abort();
     await this.running;
     this.running = undefined;
-    if (this.position > this.savedPosition && this.failure === undefined) await this.save([], this.position);
+    if (this.applying && this.position > this.savedPosition && this.failure === undefined) await this.save([], this.position);
   }
 
   /** Drops and recreates the tables and replays the whole log into them. */
@@ -99,9 +111,26 @@ export class Projector {
       const last = batch[batch.length - 1]!.globalPosition;
       const handled = batch.filter((event) => this.projection.handles(event));
       if (handled.length > 0 || last - this.savedPosition >= MAX_UNSAVED_SKIPPED) await this.save(handled, last);
-      this.position = last;
-      this.waiters = this.waiters.filter((waiter) => (waiter.position <= last ? (waiter.resolve(), false) : true));
-      if (handled.length > 0) for (const listener of this.progressListeners) listener(last);
+      this.advanceTo(last, handled.length > 0);
+    }
+  }
+
+  private advanceTo(position: number, changedView: boolean): void {
+    this.position = position;
+    this.waiters = this.waiters.filter((waiter) => (waiter.position <= position ? (waiter.resolve(), false) : true));
+    if (changedView) for (const listener of this.progressListeners) listener(position);
+  }
+
+  private async watch(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const [meta] = await this.db.all<{ version: number | string; position: number | string }>(`SELECT version, position FROM ${META_TABLE} WHERE name = ?`, [this.projection.name]);
+        const saved = meta && Number(meta.version) === this.projection.version ? Number(meta.position) : 0;
+        if (saved > this.position) this.advanceTo(saved, true);
+      } catch {
+        // no checkpoint table yet: the applying process has not started
+      }
+      await sleep(this.waiters.length > 0 ? 10 : 250, signal);
     }
   }
 
@@ -126,3 +155,15 @@ export class Projector {
   }
 }
 
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+}

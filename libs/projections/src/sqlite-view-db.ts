@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import type { ViewDb, ViewSql } from './view-db.port.js';
+import type { Leadership, ViewDb, ViewSql } from './view-db.port.js';
 
 /**
  * Views of the embedded mode, in their own SQLite file beside the events: the event store's
@@ -69,6 +69,11 @@ export class SqliteViewDb implements ViewDb {
   }
 
   async protectTenantTable(): Promise<void> {}
+
+  /** One process per embedded data directory: it always leads. */
+  async tryLead(): Promise<Leadership> {
+    return { lost: new Promise<void>(() => undefined), release: async () => undefined };
+  }
 
   async close(): Promise<void> {
     this.reader.close();

@@ -8,7 +8,19 @@ export interface ViewSql {
   all<Row extends object>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
 }
 
+/** Being the one process that does a job, until `lost` resolves (the holder's connection died). */
+export interface Leadership {
+  readonly lost: Promise<void>;
+  release(): Promise<void>;
+}
+
 export interface ViewDb extends ViewSql {
+  /**
+   * Becomes the one process, among all sharing this database, that holds `name`, or answers
+   * undefined when another holds it. On PostgreSQL a session advisory lock on its own connection:
+   * a holder that dies releases it with its connection. The embedded store has one process.
+   */
+  tryLead(name: string): Promise<Leadership | undefined>;
   /** Runs `work` in one transaction: a view change and its checkpoint commit together or not at all. */
   transaction<T>(work: (tx: ViewSql) => Promise<T>): Promise<T>;
   /**

@@ -17,10 +17,15 @@ export const platformConfigSchema = z
     LEDGERLINE_TOOL_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(100),
     LEDGERLINE_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(8),
+    LEDGERLINE_ROLE: z.enum(['all', 'api']).default('all'),
   })
   .refine((config) => config.LEDGERLINE_EVENT_STORE !== 'postgres' || config.DATABASE_URL !== undefined, {
     message: 'LEDGERLINE_EVENT_STORE=postgres needs DATABASE_URL',
     path: ['DATABASE_URL'],
+  })
+  .refine((config) => config.LEDGERLINE_ROLE !== 'api' || config.LEDGERLINE_EVENT_STORE === 'postgres', {
+    message: 'LEDGERLINE_ROLE=api serves a PostgreSQL store that worker processes carry forward: set DATABASE_URL',
+    path: ['LEDGERLINE_ROLE'],
   });
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EVENT_STORE, type EventStore } from '#event-store';
+import { loadPlatformConfig } from '../../platform/src/config/platform.config.js';
+import { WorkerModule } from './worker.module.js';
+
+/** A worker has no API; it answers /healthz and /readyz (the event store reads) for orchestrators and tests. */
+async function bootstrap(): Promise<void> {
+  const config = loadPlatformConfig(process.env);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(process.env));
+  app.enableShutdownHooks();
+  const store = app.get<EventStore>(EVENT_STORE);
+  const health = createServer((req, res) => {
+    const answer = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (req.url === '/healthz') return answer(200, { status: 'ok' });
+    if (req.url === '/readyz') {
+      store.headPosition().then((headPosition) => answer(200, { status: 'ready', role: 'worker', headPosition }), () => answer(503, { status: 'unavailable' }));
+      return;
+    }
+    answer(404, { error: 'not found' });
+  });
+  await new Promise<void>((resolve) => health.listen(config.LEDGERLINE_PORT, config.LEDGERLINE_HOST, resolve));
+  process.once('SIGTERM', () => health.close());
+  new Logger('Ledgerline').log(`worker running (health on http://${config.LEDGERLINE_HOST}:${config.LEDGERLINE_PORT}/readyz)`);
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from '#audit';
+import { AutomationModule } from '#automation';
+import { ConnectorsModule } from '#connectors';
+import { EventStoreModule } from '#event-store';
+import { MemoryModule } from '#memory';
+import { ProjectionsModule } from '#projections';
+import { ValidationError } from '#core';
+import { TenantsModule } from '#tenants';
+import { eventStoreSettings } from '../../platform/src/app.module.js';
+import { loadPlatformConfig } from '../../platform/src/config/platform.config.js';
+
+/**
+ * A scale-out worker: the same domain code as the platform, without the MCP endpoint or REST.
+ * It carries runs forward (the saga, honouring other workers' leases) and, when elected among
+ * the workers, applies the views. Configuration is the platform's; only PostgreSQL is shared
+ * between processes, so a worker needs DATABASE_URL.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    const config = loadPlatformConfig(env);
+    if (config.LEDGERLINE_EVENT_STORE !== 'postgres') {
+      throw new ValidationError('config.invalid', 'a worker shares the event store with other processes: set DATABASE_URL (PostgreSQL)');
+    }
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
+        EventStoreModule.forRootAsync({ inject: [ConfigService], useFactory: eventStoreSettings }),
+        ProjectionsModule.forRoot('elect'),
+        CqrsModule.forRoot(),
+        ConnectorsModule.forRoot({ masterKeyBase64: config.LEDGERLINE_MASTER_KEY, masterKeyFile: config.LEDGERLINE_MASTER_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR }),
+        AutomationModule.forRoot({ concurrency: config.LEDGERLINE_RUN_CONCURRENCY, perTenant: config.LEDGERLINE_RUN_CONCURRENCY_PER_TENANT, honourLeases: true, enabled: true }),
+        MemoryModule,
+        AuditModule,
+        TenantsModule,
+      ],
+    };
+  }
+}
