@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { DevIssuer } from '#auth';
+import { RELAY_CHECKPOINT } from '#bus';
+import { PostgresEventStore } from '#event-store';
+import { kafkaTestBrokers } from '../libs/bus/src/testing/kafka-test-brokers.js';
 import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-test-database.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
 import { callOk, connect } from './support/mcp-session.js';
@@ -26,7 +29,7 @@ const twoCalls = {
  * load balancer) and two workers. Any API process serves any call; the workers carry the runs and
  * one of them, elected, applies the views; when it dies the other takes over.
  */
-describe('two API processes and two workers on one PostgreSQL', () => {
+describe.each(['PostgreSQL alone', 'Kafka'] as const)('two API processes and two workers on one PostgreSQL, runs reaching workers through %s', (bus) => {
   let database: { url: string; drop: () => Promise<void> };
   let fixture: FixtureServer;
   let sharedDir: string;
@@ -40,7 +43,8 @@ describe('two API processes and two workers on one PostgreSQL', () => {
     fixture = await startFixtureServer();
     sharedDir = mkdtempSync(join(tmpdir(), 'ledgerline-scale-'));
     const publicPort = await freePort();
-    const common = { DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '4', LEDGERLINE_MASTER_KEY: randomBytes(32).toString('base64'), LEDGERLINE_DATA_DIR: sharedDir, LEDGERLINE_PUBLIC_URL: `http://127.0.0.1:${publicPort}` };
+    const kafka: Record<string, string> = bus === 'Kafka' ? { KAFKA_BROKERS: kafkaTestBrokers().join(','), LEDGERLINE_KAFKA_TOPIC: `ledgerline.events.scale-${randomBytes(4).toString('hex')}`, LEDGERLINE_KAFKA_PARTITIONS: '6' } : {};
+    const common = { ...kafka, DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '4', LEDGERLINE_MASTER_KEY: randomBytes(32).toString('base64'), LEDGERLINE_DATA_DIR: sharedDir, LEDGERLINE_PUBLIC_URL: `http://127.0.0.1:${publicPort}` };
     workerEnv = common;
     workers = await Promise.all([0, 1].map(() => startPlatform(common, WORKER_MAIN)));
     apis = [await startPlatform({ ...common, LEDGERLINE_ROLE: 'api', LEDGERLINE_PORT: String(publicPort) })];
@@ -80,6 +84,16 @@ describe('two API processes and two workers on one PostgreSQL', () => {
     // The views kept being applied after the kill: a run list read through either API process shows every run completed.
     const listed = await callOk<{ runs: Array<{ status: string }> }>(b!, 'run_list', { limit: 100 });
     expect(listed.runs.filter((run) => run.status === 'completed')).toHaveLength(RUNS);
+    if (bus === 'Kafka') {
+      // The log did go through Kafka: the elected relay's position reached the last run's events.
+      const store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 1 });
+      try {
+        const lastStart = (await store.readStream(TENANT, runIds[RUNS - 1]!))[0]!.globalPosition;
+        expect(await store.checkpoints.load(RELAY_CHECKPOINT)).toBeGreaterThanOrEqual(lastStart);
+      } finally {
+        await store.close();
+      }
+    }
     await Promise.all([a!.close(), b!.close()]);
   });
 

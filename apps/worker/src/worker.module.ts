@@ -3,6 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '#audit';
 import { AutomationModule } from '#automation';
+import { BusModule, parseBrokers } from '#bus';
 import { ConnectorsModule } from '#connectors';
 import { EventStoreModule } from '#event-store';
 import { MemoryModule } from '#memory';
@@ -15,7 +16,8 @@ import { loadPlatformConfig } from '../../platform/src/config/platform.config.js
 /**
  * A scale-out worker: the same domain code as the platform, without the MCP endpoint or REST.
  * It carries runs forward (the saga, honouring other workers' leases) and, when elected among
- * the workers, applies the views. Configuration is the platform's; only PostgreSQL is shared
+ * the workers, applies the views. With KAFKA_BROKERS, runs reach it through Kafka: one elected
+ * worker relays the log, and each carries the runs of its partitions. Configuration is the platform's; only PostgreSQL is shared
  * between processes, so a worker needs DATABASE_URL.
  */
 @Module({})
@@ -37,6 +39,9 @@ export class WorkerModule {
         MemoryModule,
         AuditModule,
         TenantsModule,
+        ...(config.KAFKA_BROKERS
+          ? [BusModule.forRoot({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'ledgerline-worker', eventsTopic: config.LEDGERLINE_KAFKA_TOPIC, eventsPartitions: config.LEDGERLINE_KAFKA_PARTITIONS })]
+          : []),
       ],
     };
   }

@@ -29,7 +29,7 @@ export class AutomationModule {
     return {
       module: AutomationModule,
       global: true,
-      exports: [AutomationCatalog, RunViews, RunReader],
+      exports: [AutomationCatalog, RunViews, RunReader, RunScheduler],
       providers: [
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
         AutomationCatalog, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,

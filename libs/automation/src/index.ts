@@ -4,3 +4,4 @@ export { AUTOMATIONS_ADMIN_SCOPE, automationScope } from './automation/automatio
 export * from './run/run-scopes.js';
 export * from './run/run.events.js';
 export type { RunSchedulerSettings } from './run/process/run-scheduler.settings.js';
+export { RunScheduler } from './run/process/run-scheduler.js';

@@ -4,3 +4,4 @@ export * from './projector.js';
 export * from './sqlite-view-db.js';
 export * from './postgres-view-db.js';
 export * from './projections.module.js';
+export { whileLeading } from './while-leading.js';

@@ -6,6 +6,7 @@ import { Projector } from './projector.js';
 import { PostgresViewDb } from './postgres-view-db.js';
 import { SqliteViewDb } from './sqlite-view-db.js';
 import type { ViewDb } from './view-db.port.js';
+import { whileLeading } from './while-leading.js';
 
 export const VIEW_DB = Symbol('VIEW_DB');
 
@@ -67,23 +68,18 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
     return Promise.all([...this.projectors.values()].map((projector) => projector.stop()));
   }
 
-  /** Stands by until this process leads, applies the views while it does, and stands by again when it loses the lead. */
-  private async elect(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
-    while (!this.stopping.signal.aborted) {
-      const leadership = await this.db.tryLead(LEADERSHIP).catch(() => undefined);
-      if (!leadership) {
-        await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 1000))]);
-        continue;
-      }
+  /** Applies the views while this process leads the workers; watches them otherwise. */
+  private elect(): Promise<void> {
+    return whileLeading(this.db, LEADERSHIP, this.stopping.signal, async () => {
       await this.stopAll();
       await this.applyAll();
-      await Promise.race([leadership.lost, stopped]);
-      await this.stopAll();
-      await leadership.release();
-      if (!this.stopping.signal.aborted) for (const projector of this.projectors.values()) projector.startWatching();
-    }
+      return async () => {
+        await this.stopAll();
+        if (!this.stopping.signal.aborted) for (const projector of this.projectors.values()) projector.startWatching();
+      };
+    });
   }
+
 
   async onApplicationShutdown(): Promise<void> {
     await this.db.close();

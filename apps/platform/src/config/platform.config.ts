@@ -18,6 +18,9 @@ export const platformConfigSchema = z
     LEDGERLINE_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(8),
     LEDGERLINE_ROLE: z.enum(['all', 'api']).default('all'),
+    KAFKA_BROKERS: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'host:port[,host:port…]').optional(),
+    LEDGERLINE_KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(12),
+    LEDGERLINE_KAFKA_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default('ledgerline.events'),
   })
   .refine((config) => config.LEDGERLINE_EVENT_STORE !== 'postgres' || config.DATABASE_URL !== undefined, {
     message: 'LEDGERLINE_EVENT_STORE=postgres needs DATABASE_URL',
@@ -43,6 +46,7 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv): PlatformConfig {
     DATABASE_URL: present(env.DATABASE_URL),
     LEDGERLINE_MASTER_KEY: present(env.LEDGERLINE_MASTER_KEY),
     LEDGERLINE_MASTER_KEY_FILE: present(env.LEDGERLINE_MASTER_KEY_FILE),
+    KAFKA_BROKERS: present(env.KAFKA_BROKERS),
   });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);

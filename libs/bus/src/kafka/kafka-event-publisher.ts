@@ -11,16 +11,16 @@ import type { KafkaSettings } from './kafka-settings.js';
  * partition; the relay's own restart may still publish an event twice, never skip one.
  */
 export class KafkaEventPublisher implements EventPublisher {
-  private constructor(private readonly producer: Producer, private readonly topic: string) {}
+  private constructor(private readonly producer: Producer, private readonly topic: string, readonly partitions: number) {}
 
   static async connect(settings: KafkaSettings): Promise<KafkaEventPublisher> {
     const kafka = new Kafka({ clientId: settings.clientId, brokers: settings.brokers, logLevel: logLevel.WARN });
     const topic = settings.eventsTopic ?? EVENTS_TOPIC;
-    await ensureTopic(kafka, topic, settings.eventsPartitions ?? DEFAULT_EVENTS_PARTITIONS);
+    const partitions = await ensureTopic(kafka, topic, settings.eventsPartitions ?? DEFAULT_EVENTS_PARTITIONS);
     // The default partitioner (murmur2 of the key, as Java clients do): a stream's events land in one partition.
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    return new KafkaEventPublisher(producer, topic);
+    return new KafkaEventPublisher(producer, topic, partitions);
   }
 
   async publish(events: readonly RecordedEvent[]): Promise<void> {
@@ -33,13 +33,15 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 }
 
-/** Creates a topic if it is missing (several processes may try at once: only one wins, the others find it). */
-export async function ensureTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {
+/** Creates a topic if it is missing (several processes may try at once: only one wins, the others find it); its partition count. */
+export async function ensureTopic(kafka: Kafka, topic: string, partitions: number): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const topics = await admin.listTopics();
     if (!topics.includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    return metadata.topics[0]!.partitions.length;
   } finally {
     await admin.disconnect();
   }

@@ -32,6 +32,7 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private loop: Promise<void> | undefined;
   private wakeUp: () => void = () => undefined;
   private unsubscribe: () => void = () => undefined;
+  private owns: (tenantId: string, runId: string) => boolean = () => true;
 
   constructor(
     private readonly views: RunViews,
@@ -52,6 +53,16 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     this.wakeUp();
     await this.loop;
     await Promise.allSettled([...this.inHand.values()]);
+  }
+
+  /**
+   * With several workers, the runs this one carries: those of the bus partitions it was assigned
+   * (others' leases and stream versions keep two workers from doing a step twice anyway; this keeps
+   * them from contending). Without it, every run.
+   */
+  restrictTo(owns: (tenantId: string, runId: string) => boolean): void {
+    this.owns = owns;
+    this.wakeUp();
   }
 
   /** Someone just acted on this run (started, cancelled, decided): look at it now, without waiting for the view. */
@@ -88,7 +99,7 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     for (const candidate of candidates) {
       if (this.inHand.size >= this.settings.concurrency) return;
       const id = key(candidate.tenantId, candidate.runId);
-      if (this.inHand.has(id)) continue;
+      if (this.inHand.has(id) || !this.owns(candidate.tenantId, candidate.runId)) continue;
       const parked = this.parked.get(id);
       if (parked && candidate.streamVersion !== undefined && candidate.streamVersion <= parked.version && now < parked.until) continue;
       const tenantSlots = this.perTenant.get(candidate.tenantId) ?? 0;

@@ -1,0 +1,53 @@
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { RecordedEvent } from '#event-store';
+import { EVENTS_TOPIC } from '../topology.js';
+import { decodeEvent } from './event-codec.js';
+import type { KafkaSettings } from './kafka-settings.js';
+
+export interface ConsumerHandlers {
+  /** A partition's events in order; an error makes Kafka deliver the batch again (at-least-once). */
+  handle(events: RecordedEvent[], partition: number): Promise<void>;
+  /** The partitions this member owns after each rebalance. */
+  assigned?(partitions: number[]): void;
+}
+
+/**
+ * A member of a consumer group on the events topic. Offsets are committed after a batch was
+ * handled, so a crash redelivers (never skips); handlers must be idempotent, and a recent-id
+ * filter drops the duplicates a relay restart or a redelivery brings.
+ */
+export class KafkaEventConsumer {
+  private readonly seen = new Set<string>();
+
+  private constructor(private readonly consumer: Consumer) {}
+
+  static async start(settings: KafkaSettings, groupId: string, handlers: ConsumerHandlers): Promise<KafkaEventConsumer> {
+    const kafka = new Kafka({ clientId: settings.clientId, brokers: settings.brokers, logLevel: logLevel.WARN });
+    const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 } });
+    const member = new KafkaEventConsumer(consumer);
+    const topic = settings.eventsTopic ?? EVENTS_TOPIC;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => handlers.assigned?.([...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b)));
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch, heartbeat }) => {
+        const fresh = batch.messages.map((message) => decodeEvent(message.value)).filter((event) => !member.seen.has(event.eventId));
+        if (fresh.length > 0) await handlers.handle(fresh, batch.partition);
+        // Remembered only once handled: a batch whose handler failed comes again, and is handled then.
+        for (const event of fresh) member.remember(event.eventId);
+        await heartbeat();
+      },
+    });
+    return member;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  /** A bounded memory of recent ids: enough to drop the duplicates of a republished batch. */
+  private remember(eventId: string): void {
+    this.seen.add(eventId);
+    if (this.seen.size > 100_000) for (const id of [...this.seen].slice(0, 50_000)) this.seen.delete(id);
+  }
+}

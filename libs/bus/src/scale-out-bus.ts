@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { RunScheduler } from '#automation';
+import { EVENT_STORE, type EventStore } from '#event-store';
+import { VIEW_DB, whileLeading, type ViewDb } from '#projections';
+import { KafkaEventConsumer } from './kafka/kafka-event-consumer.js';
+import { KafkaEventPublisher } from './kafka/kafka-event-publisher.js';
+import type { KafkaSettings } from './kafka/kafka-settings.js';
+import { partitionOf } from './kafka/partition-of.js';
+import { OutboxRelay } from './relay/outbox-relay.js';
+import { EVENTS_TOPIC, eventKey } from './topology.js';
+
+export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
+
+/**
+ * A worker's part of the bus: one worker at a time (elected) relays the log to Kafka; every
+ * worker is a member of the saga consumer group, carries the runs of the partitions it was
+ * assigned, and is woken by their events instead of polling for them.
+ */
+@Injectable()
+export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ScaleOutBus.name);
+  private readonly stopping = new AbortController();
+  private publisher: KafkaEventPublisher | undefined;
+  private consumer: KafkaEventConsumer | undefined;
+  private relaying: Promise<void> | undefined;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(VIEW_DB) private readonly db: ViewDb,
+    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
+    private readonly scheduler: RunScheduler,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const publisher = await KafkaEventPublisher.connect(this.settings);
+    this.publisher = publisher;
+    let assigned = new Set<number>();
+    this.scheduler.restrictTo((tenantId, runId) => assigned.has(partitionOf(eventKey({ tenantId, streamId: runId }), publisher.partitions)));
+    // One group per events topic: deployments sharing a cluster keep apart by topic.
+    this.consumer = await KafkaEventConsumer.start(this.settings, `${this.settings.eventsTopic ?? EVENTS_TOPIC}.sagas`, {
+      handle: async (events) => {
+        for (const event of events) if (event.streamId.startsWith('run-')) this.scheduler.poke(event.tenantId, event.streamId);
+      },
+      assigned: (partitions) => {
+        assigned = new Set(partitions);
+        this.logger.log(`carrying the runs of partitions ${partitions.join(', ') || '(none)'}`);
+      },
+    });
+    this.relaying = whileLeading(this.db, 'relay', this.stopping.signal, async () => {
+      const relay = new OutboxRelay(this.store, publisher);
+      relay.start();
+      this.logger.log('relaying the log to Kafka');
+      return () => relay.stop();
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping.abort();
+    await this.consumer?.stop();
+    await this.relaying;
+    await this.publisher?.close();
+  }
+}
