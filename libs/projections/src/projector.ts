@@ -5,6 +5,11 @@ import type { ViewDb } from './view-db.port.js';
 const META_TABLE = 'll_projections';
 /** How far a projection may run ahead of its saved checkpoint over events it does not handle. */
 const MAX_UNSAVED_SKIPPED = 1000;
+/**
+ * How long it may stay ahead of it: processes that only watch the saved checkpoint (scale-out
+ * API processes) wait on it for reads, so a quiet projection must not lag the log for long.
+ */
+const MAX_UNSAVED_MS = 250;
 
 /**
  * Keeps one projection up to date with the global log. Each batch of events and the new
@@ -15,6 +20,7 @@ const MAX_UNSAVED_SKIPPED = 1000;
 export class Projector {
   private position = 0;
   private savedPosition = 0;
+  private savedAt = 0;
   private running: Promise<void> | undefined;
   private abort = new AbortController();
   private waiters: Array<{ position: number; resolve: () => void; reject: (error: unknown) => void }> = [];
@@ -110,9 +116,15 @@ export class Projector {
     for await (const batch of this.store.readAll({ after: this.position, batchSize: this.options.batchSize ?? 500 })) {
       const last = batch[batch.length - 1]!.globalPosition;
       const handled = batch.filter((event) => this.projection.handles(event));
-      if (handled.length > 0 || last - this.savedPosition >= MAX_UNSAVED_SKIPPED) await this.save(handled, last);
+      if (handled.length > 0 || last - this.savedPosition >= MAX_UNSAVED_SKIPPED || this.unsavedTooLong()) await this.save(handled, last);
       this.advanceTo(last, handled.length > 0);
     }
+    // Caught up: skipped events not saved for a while are saved now (the idle wake-ups come here too).
+    if (this.applying && this.unsavedTooLong()) await this.save([], this.position);
+  }
+
+  private unsavedTooLong(): boolean {
+    return this.position > this.savedPosition && Date.now() - this.savedAt >= MAX_UNSAVED_MS;
   }
 
   private advanceTo(position: number, changedView: boolean): void {
@@ -141,6 +153,7 @@ export class Projector {
       await tx.run(`UPDATE ${META_TABLE} SET position = ? WHERE name = ?`, [position, this.projection.name]);
     });
     this.savedPosition = position;
+    this.savedAt = Date.now();
   }
 
   private async follow(signal: AbortSignal): Promise<void> {
