@@ -1,4 +1,5 @@
-# The platform image: the same build as `npm start`, on Node.js 20.
+# The image of the platform and the worker (same build as `npm start`; the worker runs
+# `node dist/apps/worker/src/main.js`), on Node.js 20.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -8,6 +9,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY apps apps
 COPY libs libs
 COPY bench bench
+COPY test/support test/support
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

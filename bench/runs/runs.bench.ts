@@ -5,7 +5,7 @@
 // Usage: npm run bench:runs (starts PostgreSQL itself). BENCH_RUNS, BENCH_TOTAL, BENCH_CONCURRENCY.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DevIssuer } from '#auth';
@@ -14,6 +14,7 @@ import { createTestDatabase } from '../../libs/event-store/src/postgres/postgres
 import { startFixtureServer, type FixtureServer } from '../../test/support/fixture-server.js';
 import { freePort, waitForHttp } from '../../test/support/processes.js';
 import { formatRate, machine, median, writeResults } from '../support/bench-utils.js';
+import { drive, mcpCaller, percentile, post, runIdOf, waitForCompletions } from '../support/run-load.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 300);
@@ -34,31 +35,6 @@ interface Measured {
   runsPerSec: number;
   p50StartToCompleteMs: number;
   p95StartToCompleteMs: number;
-}
-
-function post(agent: Agent, url: URL, headers: Record<string, string>, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => (res.statusCode === 200 && !text.includes('"isError":true') ? resolve(text) : reject(new Error(`${res.statusCode} ${text.slice(0, 300)}`))));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-/** `total` jobs from `concurrency` loops; returns each job's start time. */
-async function drive(total: number, concurrency: number, job: (n: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let n = next++; n < total; n = next++) await job(n);
-  }));
 }
 
 class Platform {
@@ -94,10 +70,7 @@ class Platform {
 async function measureLedgerline(platform: Platform, store: EventStore, fixture: FixtureServer, round: number, unloaded = false): Promise<Measured> {
   const token = DevIssuer.openOrCreate(platform.dataDir, { issuer: platform.url, audience: `${platform.url}/mcp` })
     .mint({ tenantId: TENANT, userId: 'bench', scopes: ['connectors:admin', 'automations:admin', 'automation:two_steps'], ttlSeconds: 3600 });
-  const headers = { accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25', authorization: `Bearer ${token}` };
-  const mcp = new URL(`${platform.url}/mcp`);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const call = (name: string, args: unknown): Promise<string> => post(agent, mcp, headers, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } }));
+  const { call, close } = mcpCaller(`${platform.url}/mcp`, token, CONCURRENCY);
   if (round === 0) {
     await call('connector_register', { name: 'shop', config: { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host], rateLimit: { perSecond: 10000, burst: 10000 } } });
     await call('automation_publish', { definition: automation });
@@ -110,35 +83,15 @@ async function measureLedgerline(platform: Platform, store: EventStore, fixture:
   await drive(total, unloaded ? 1 : CONCURRENCY, async (n) => {
     const sentAt = Date.now();
     const text = await call('two_steps', { n: (unloaded ? 1_000_000 : 0) + round * TOTAL + n });
-    const runId = /"runId":"(run-[^"]+)"/.exec(text)![1]!;
+    const runId = runIdOf(text);
     startedAt.set(runId, sentAt);
     while (unloaded && (await store.readStream(TENANT, runId, { direction: 'backward', limit: 1 }))[0]?.type !== 'RunCompleted') await new Promise((resolve) => setTimeout(resolve, 2));
   });
-  const completedAt = await waitForCompletions(store, after, startedAt.size);
-  agent.destroy();
-  const latencies = [...startedAt].map(([runId, sentAt]) => completedAt.get(runId)! - sentAt).sort((a, b) => a - b);
+  const completedAt = await waitForCompletions(store, after, startedAt.size, TENANT);
+  close();
+  const latencies = [...startedAt].map(([runId, sentAt]) => completedAt.get(`${TENANT}/${runId}`)! - sentAt).sort((a, b) => a - b);
   const last = Math.max(...completedAt.values());
   return { runsPerSec: total / ((last - began) / 1000), p50StartToCompleteMs: percentile(latencies, 50), p95StartToCompleteMs: percentile(latencies, 95) };
-}
-
-/** Follows the log from `after` until `count` runs completed; their RunCompleted times (the store's clock is this machine's). */
-async function waitForCompletions(store: EventStore, after: number, count: number): Promise<Map<string, number>> {
-  const completed = new Map<string, number>();
-  let position = after;
-  const deadline = Date.now() + 300_000;
-  while (completed.size < count) {
-    if (Date.now() > deadline) throw new Error(`only ${completed.size} of ${count} runs completed`);
-    const woken = store.waitForAppend(200);
-    for await (const batch of store.readAll({ after: position, tenantId: TENANT })) {
-      for (const event of batch) {
-        if (event.type === 'RunCompleted') completed.set(event.streamId, Date.parse(event.recordedAt));
-        if (event.type === 'RunFailed') throw new Error(`run ${event.streamId} failed: ${JSON.stringify(event.data)}`);
-      }
-      position = batch[batch.length - 1]!.globalPosition;
-    }
-    await woken;
-  }
-  return completed;
 }
 
 /** The downstream work alone: the same two calls per job, sequential within a job, from here. */

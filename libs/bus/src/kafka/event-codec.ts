@@ -12,5 +12,9 @@ export function encodeEvent(event: RecordedEvent): { key: string; value: string;
 
 export function decodeEvent(value: Buffer | null): RecordedEvent {
   if (value === null) throw new Error('a message of the events topic without a value');
-  return JSON.parse(value.toString('utf8')) as RecordedEvent;
+  const event = JSON.parse(value.toString('utf8')) as Partial<RecordedEvent> | null;
+  if (typeof event !== 'object' || event === null || typeof event.eventId !== 'string' || typeof event.tenantId !== 'string' || typeof event.streamId !== 'string' || typeof event.globalPosition !== 'number') {
+    throw new Error('a message of the events topic that is not a recorded event');
+  }
+  return event as RecordedEvent;
 }

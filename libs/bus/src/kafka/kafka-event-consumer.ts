@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { RecordedEvent } from '#event-store';
 import { EVENTS_TOPIC } from '../topology.js';
@@ -18,6 +19,7 @@ export interface ConsumerHandlers {
  */
 export class KafkaEventConsumer {
   private readonly seen = new Set<string>();
+  private readonly logger = new Logger(KafkaEventConsumer.name);
 
   private constructor(private readonly consumer: Consumer) {}
 
@@ -31,7 +33,7 @@ export class KafkaEventConsumer {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachBatch: async ({ batch, heartbeat }) => {
-        const fresh = batch.messages.map((message) => decodeEvent(message.value)).filter((event) => !member.seen.has(event.eventId));
+        const fresh = batch.messages.flatMap((message) => member.decode(message.value, batch.partition, message.offset)).filter((event) => !member.seen.has(event.eventId));
         if (fresh.length > 0) await handlers.handle(fresh, batch.partition);
         // Remembered only once handled: a batch whose handler failed comes again, and is handled then.
         for (const event of fresh) member.remember(event.eventId);
@@ -43,6 +45,19 @@ export class KafkaEventConsumer {
 
   async stop(): Promise<void> {
     await this.consumer.disconnect();
+  }
+
+  /**
+   * A message that is not an event of ours (written by something else) is logged and passed
+   * over: retrying it could never succeed, and it would hold up its whole partition.
+   */
+  private decode(value: Buffer | null, partition: number, offset: string): RecordedEvent[] {
+    try {
+      return [decodeEvent(value)];
+    } catch (error) {
+      this.logger.warn(`skipped an undecodable message at partition ${partition} offset ${offset}: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
   }
 
   /** A bounded memory of recent ids: enough to drop the duplicates of a republished batch. */

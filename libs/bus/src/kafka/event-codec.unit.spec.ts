@@ -1,0 +1,24 @@
+import { describe, expect, it } from '@jest/globals';
+import type { RecordedEvent } from '#event-store';
+import { decodeEvent, encodeEvent } from './event-codec.js';
+
+const event: RecordedEvent = {
+  globalPosition: 42, tenantId: 'acme', tenantPosition: 7, streamId: 'run-1', streamVersion: 3, eventId: '0193a0c0-0000-7000-8000-000000000001',
+  type: 'StepSucceeded', schemaVersion: 1, data: { stepId: 'pay' }, metadata: { userId: 'alice' }, recordedAt: '2026-11-25T00:00:00.000Z', hash: 'ab'.repeat(32),
+};
+
+describe('the Kafka message of an event', () => {
+  it('is keyed by tenant and stream, carries the id in a header, and decodes to the same envelope', () => {
+    const message = encodeEvent(event);
+    expect(message.key).toBe('acme/run-1');
+    expect(message.headers).toMatchObject({ 'ledgerline-event-id': event.eventId, 'ledgerline-tenant': 'acme', 'ledgerline-position': '42' });
+    expect(decodeEvent(Buffer.from(message.value))).toEqual(event);
+  });
+
+  it('refuses what is not a recorded event: no value, no JSON, another shape', () => {
+    expect(() => decodeEvent(null)).toThrow(/without a value/);
+    expect(() => decodeEvent(Buffer.from('not json'))).toThrow();
+    expect(() => decodeEvent(Buffer.from('null'))).toThrow(/not a recorded event/);
+    expect(() => decodeEvent(Buffer.from(JSON.stringify({ eventId: 'x', tenantId: 'acme' })))).toThrow(/not a recorded event/);
+  });
+});
