@@ -8,3 +8,6 @@ export * from './kafka/partition-of.js';
 export * from './kafka/kafka-event-consumer.js';
 export * from './scale-out-bus.js';
 export * from './bus.module.js';
+export * from './kafka/run-retry-topics.js';
+export * from './kafka/kafka-run-retries.js';
+export * from './kafka/dead-letters.js';

@@ -4,6 +4,8 @@ import { EVENT_STORE, type EventStore } from '#event-store';
 import { VIEW_DB, whileLeading, type ViewDb } from '#projections';
 import { KafkaEventConsumer } from './kafka/kafka-event-consumer.js';
 import { KafkaEventPublisher } from './kafka/kafka-event-publisher.js';
+import { KafkaRunRetries } from './kafka/kafka-run-retries.js';
+import { runRetryTopics } from './kafka/run-retry-topics.js';
 import type { KafkaSettings } from './kafka/kafka-settings.js';
 import { partitionOf } from './kafka/partition-of.js';
 import { OutboxRelay } from './relay/outbox-relay.js';
@@ -14,7 +16,8 @@ export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
 /**
  * A worker's part of the bus: one worker at a time (elected) relays the log to Kafka; every
  * worker is a member of the saga consumer group, carries the runs of the partitions it was
- * assigned, and is woken by their events instead of polling for them.
+ * assigned, and is woken by their events instead of polling for them. Runs the worker fails on
+ * go through the retry topics and, past the last, to the dead letters (`cli dlq`).
  */
 @Injectable()
 export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
@@ -23,6 +26,7 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
   private publisher: KafkaEventPublisher | undefined;
   private consumer: KafkaEventConsumer | undefined;
   private relaying: Promise<void> | undefined;
+  private retries: KafkaRunRetries | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -46,6 +50,9 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.log(`carrying the runs of partitions ${partitions.join(', ') || '(none)'}`);
       },
     });
+    const topic = this.settings.eventsTopic ?? EVENTS_TOPIC;
+    this.retries = await KafkaRunRetries.start(this.settings, runRetryTopics(topic, this.settings.runRetryDelaysMs), (tenantId, runId, failures) => this.scheduler.poke(tenantId, runId, { force: true, failures }), `${topic}.retries`);
+    this.scheduler.handOffFailuresTo(this.retries);
     this.relaying = whileLeading(this.db, 'relay', this.stopping.signal, async () => {
       const relay = new OutboxRelay(this.store, publisher);
       relay.start();
@@ -57,6 +64,7 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopping.abort();
     await this.consumer?.stop();
+    await this.retries?.stop();
     await this.relaying;
     await this.publisher?.close();
   }

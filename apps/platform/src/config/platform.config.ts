@@ -21,6 +21,8 @@ export const platformConfigSchema = z
     KAFKA_BROKERS: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'host:port[,host:port…]').optional(),
     LEDGERLINE_KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(12),
     LEDGERLINE_KAFKA_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default('ledgerline.events'),
+    LEDGERLINE_RUN_RETRY_DELAYS_MS: z.string().regex(/^\d{1,9}(,\d{1,9}){0,9}$/, 'comma-separated milliseconds').default('1000,10000,60000')
+      .transform((value) => value.split(',').map(Number)),
   })
   .refine((config) => config.LEDGERLINE_EVENT_STORE !== 'postgres' || config.DATABASE_URL !== undefined, {
     message: 'LEDGERLINE_EVENT_STORE=postgres needs DATABASE_URL',

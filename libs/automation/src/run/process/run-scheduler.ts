@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { RunWorker } from './run-worker.js';
 import { RunViews } from '../projections/run-views.js';
+import type { RunFailureHandler } from './run-failure.js';
 import { RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run-scheduler.settings.js';
 
 /** How long a run this process finished is ignored in the view (which may still list it). */
@@ -11,6 +12,8 @@ interface Candidate {
   runId: string;
   /** The stream version the view saw; undefined for a poke (someone just acted on the run). */
   streamVersion: number | undefined;
+  /** Taken even if another worker's partitions hold it (a retry or a redrive addressed to this run). */
+  force?: boolean;
 }
 
 /**
@@ -33,6 +36,8 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private wakeUp: () => void = () => undefined;
   private unsubscribe: () => void = () => undefined;
   private owns: (tenantId: string, runId: string) => boolean = () => true;
+  private failureHandler: RunFailureHandler | undefined;
+  private readonly failures = new Map<string, number>();
 
   constructor(
     private readonly views: RunViews,
@@ -65,11 +70,22 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     this.wakeUp();
   }
 
-  /** Someone just acted on this run (started, cancelled, decided): look at it now, without waiting for the view. */
-  poke(tenantId: string, runId: string): void {
+  /** Repeated failures to carry a run forward go to `handler` (durable retries, dead letters) instead of in-process retries. */
+  handOffFailuresTo(handler: RunFailureHandler): void {
+    this.failureHandler = handler;
+  }
+
+  /**
+   * Someone just acted on this run (started, cancelled, decided): look at it now, without waiting
+   * for the view. A retry or a redrive forces it (whoever's partition it is in) and says how many
+   * failures came before.
+   */
+  poke(tenantId: string, runId: string, options: { force?: boolean; failures?: number } = {}): void {
     if (!this.settings.enabled) return;
-    this.parked.delete(key(tenantId, runId));
-    this.pokes.push({ tenantId, runId, streamVersion: undefined });
+    const id = key(tenantId, runId);
+    this.parked.delete(id);
+    if (options.failures !== undefined) this.failures.set(id, options.failures);
+    this.pokes.push({ tenantId, runId, streamVersion: undefined, force: options.force });
     this.wakeUp();
   }
 
@@ -99,7 +115,7 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     for (const candidate of candidates) {
       if (this.inHand.size >= this.settings.concurrency) return;
       const id = key(candidate.tenantId, candidate.runId);
-      if (this.inHand.has(id) || !this.owns(candidate.tenantId, candidate.runId)) continue;
+      if (this.inHand.has(id) || (!candidate.force && !this.owns(candidate.tenantId, candidate.runId))) continue;
       const parked = this.parked.get(id);
       if (parked && candidate.streamVersion !== undefined && candidate.streamVersion <= parked.version && now < parked.until) continue;
       const tenantSlots = this.perTenant.get(candidate.tenantId) ?? 0;
@@ -109,13 +125,11 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       const work = this.worker
         .drive(candidate.tenantId, candidate.runId)
         .then((outcome) => {
+          this.failures.delete(id);
           // A finished run stays in the view until the projector deletes it: do not pick it up again meanwhile.
           this.parked.set(id, outcome.kind === 'parked' ? { version: outcome.streamVersion, until: outcome.until } : { version: Number.MAX_SAFE_INTEGER, until: Date.now() + FINISHED_MEMORY_MS });
         })
-        .catch((error: unknown) => {
-          this.logger.error(`run ${candidate.runId} of ${candidate.tenantId} failed to advance, retrying in 1 s: ${error instanceof Error ? error.message : String(error)}`);
-          this.parked.set(id, { version: Number.MAX_SAFE_INTEGER, until: Date.now() + 1000 });
-        })
+        .catch((error: unknown) => this.failed(candidate, error))
         .finally(() => {
           this.inHand.delete(id);
           this.perTenant.set(candidate.tenantId, (this.perTenant.get(candidate.tenantId) ?? 1) - 1);
@@ -123,6 +137,28 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         });
       this.inHand.set(id, work);
     }
+  }
+
+  /** The platform failed on a run (the database, a bug): retry later, in process or through the failure handler. */
+  private failed(candidate: Candidate, error: unknown): void {
+    const id = key(candidate.tenantId, candidate.runId);
+    const failures = (this.failures.get(id) ?? 0) + 1;
+    this.failures.set(id, failures);
+    const message = error instanceof Error ? error.message : String(error);
+    const handler = this.failureHandler;
+    if (!handler) {
+      const delay = Math.min(1000 * 2 ** (failures - 1), 30_000);
+      this.logger.error(`run ${candidate.runId} of ${candidate.tenantId} failed to advance (${failures} in a row), retrying in ${delay} ms: ${message}`);
+      this.parked.set(id, { version: Number.MAX_SAFE_INTEGER, until: Date.now() + delay });
+      return;
+    }
+    this.logger.error(`run ${candidate.runId} of ${candidate.tenantId} failed to advance (${failures} in a row), handed to the retry topics: ${message}`);
+    // Until the handler's retry (or an operator's redrive) pokes it again, the scheduler leaves it alone.
+    this.parked.set(id, { version: Number.MAX_SAFE_INTEGER, until: Number.MAX_SAFE_INTEGER });
+    handler.handle({ tenantId: candidate.tenantId, runId: candidate.runId, error: message, failures, at: new Date().toISOString() }).catch((handOffError: unknown) => {
+      this.logger.error(`could not hand run ${candidate.runId} over, retrying in process in 5 s: ${handOffError instanceof Error ? handOffError.message : String(handOffError)}`);
+      this.parked.set(id, { version: Number.MAX_SAFE_INTEGER, until: Date.now() + 5000 });
+    });
   }
 }
 

@@ -1,0 +1,61 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import type { RunFailure, RunFailureHandler } from '#automation';
+import { ensureTopic } from './kafka-event-publisher.js';
+import type { KafkaSettings } from './kafka-settings.js';
+import type { RunRetryMessage, RunRetryTopics } from './run-retry-topics.js';
+
+/** Puts a run back to work: the scheduler's poke, forced past partition ownership. */
+export type RunRetrier = (tenantId: string, runId: string, failures: number) => void;
+
+/**
+ * Durable retries of runs the saga failed on: the n-th failure waits in the n-th retry topic for
+ * its delay (each topic has one delay, so its messages come due in order), then the run is tried
+ * again; a failure past the last retry topic is a dead letter, until an operator redrives it.
+ * Unlike an in-memory timer, a retry survives the worker.
+ */
+export class KafkaRunRetries implements RunFailureHandler {
+  private readonly logger = new Logger(KafkaRunRetries.name);
+
+  private constructor(
+    private readonly producer: Producer,
+    private readonly consumer: Consumer,
+    private readonly topics: RunRetryTopics,
+  ) {}
+
+  static async start(settings: KafkaSettings, topics: RunRetryTopics, retry: RunRetrier, group: string): Promise<KafkaRunRetries> {
+    const kafka = new Kafka({ clientId: settings.clientId, brokers: settings.brokers, logLevel: logLevel.WARN });
+    for (const topic of [...topics.retries.map((r) => r.topic), topics.deadLetters, topics.redrives]) await ensureTopic(kafka, topic, settings.eventsPartitions ?? 12);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const consumer = kafka.consumer({ groupId: group, sessionTimeout: 30_000, heartbeatInterval: 1_000 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...topics.retries.map((r) => r.topic), topics.redrives], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, message, heartbeat }) => {
+        const retryMessage = JSON.parse(message.value?.toString('utf8') ?? 'null') as RunRetryMessage | null;
+        if (!retryMessage) return;
+        // Wait out the delay in place: the topic's later messages are due later still.
+        while (Date.now() < retryMessage.notBefore) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, retryMessage.notBefore - Date.now())));
+          await heartbeat();
+        }
+        retry(retryMessage.tenantId, retryMessage.runId, topic === topics.redrives ? 0 : retryMessage.failures);
+      },
+    });
+    return new KafkaRunRetries(producer, consumer, topics);
+  }
+
+  async handle(failure: RunFailure): Promise<void> {
+    const retry = this.topics.retries[failure.failures - 1];
+    const message: RunRetryMessage = { ...failure, notBefore: retry ? Date.now() + retry.delayMs : 0 };
+    const topic = retry?.topic ?? this.topics.deadLetters;
+    if (!retry) this.logger.error(`run ${failure.runId} of ${failure.tenantId} dead-lettered after ${failure.failures} failures: ${failure.error}`);
+    await this.producer.send({ topic, acks: -1, messages: [{ key: `${failure.tenantId}/${failure.runId}`, value: JSON.stringify(message) }] });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+}
