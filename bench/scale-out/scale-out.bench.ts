@@ -77,6 +77,68 @@ async function measureRuns(workers: number, fixture: FixtureServer): Promise<{ r
   }
 }
 
+/**
+ * The noisy neighbour: a quiet tenant starts a run every 250 ms, alone and then while a noisy
+ * tenant offers ten times that (its excess refused at the front door, 6 starts/s per tenant and
+ * tool); the quiet tenant's p95 start-to-complete latency in both, one API process, 2 workers.
+ */
+async function measureNoisyNeighbour(fixture: FixtureServer): Promise<{ quietSoloP95Ms: number; quietBesideNoisyP95Ms: number; ratio: number }> {
+  const database = await createTestDatabase('ll_bench');
+  const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-noisy-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const common = {
+    DATABASE_URL: database.url, LEDGERLINE_MASTER_KEY: randomBytes(32).toString('base64'), LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_PUBLIC_URL: url,
+    KAFKA_BROKERS: brokers().join(','), LEDGERLINE_KAFKA_TOPIC: `ledgerline.bench-${randomBytes(4).toString('hex')}`, LEDGERLINE_KAFKA_PARTITIONS: '8',
+    LEDGERLINE_TOOL_RATE_PER_SEC: '6', LEDGERLINE_TOOL_RATE_BURST: '6', LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: '4',
+  };
+  const processes: PlatformProcess[] = [];
+  const store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 });
+  try {
+    for (let w = 0; w < 2; w++) processes.push(await startPlatform(common, WORKER_MAIN));
+    processes.push(await startPlatform({ ...common, LEDGERLINE_ROLE: 'api', LEDGERLINE_PORT: String(port) }));
+    const issuer = DevIssuer.openOrCreate(dataDir, { issuer: url, audience: `${url}/mcp` });
+    const [quiet, noisy] = ['quiet', 'noisy'].map((tenantId) => mcpCaller(`${url}/mcp`, issuer.mint({ tenantId, userId: 'bench', scopes: ['connectors:admin', 'automations:admin', 'automation:two_steps'], ttlSeconds: 3600 }), 8));
+    for (const caller of [quiet!, noisy!]) {
+      await caller.call('connector_register', { name: 'shop', config: { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host], rateLimit: { perSecond: 10000, burst: 10000 } } });
+      await caller.call('automation_publish', { definition: automation });
+    }
+    const quietP95 = async (runs: number): Promise<number> => {
+      const after = await store.headPosition();
+      const started = new Map<string, number>();
+      for (let n = 0; n < runs; n++) {
+        const at = Date.now();
+        started.set(`quiet/${runIdOf(await quiet!.call('two_steps', { n }))}`, at);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const completed = await waitForCompletions(store, after, runs, 'quiet');
+      const latencies = [...started].map(([key, at]) => completed.get(key)! - at).sort((a, b) => a - b);
+      return latencies[Math.min(latencies.length - 1, Math.floor(0.95 * latencies.length))]!;
+    };
+    await quietP95(20);
+    const solo = await quietP95(60);
+    let stop = false;
+    const noise = Promise.all(Array.from({ length: 4 }, async (_, loop) => {
+      for (let n = 0; !stop; n++) {
+        await noisy!.call('two_steps', { n: loop * 1_000_000 + n }).catch(() => undefined); // refused at the front door: offered anyway
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }));
+    const loaded = await quietP95(60);
+    stop = true;
+    await noise;
+    quiet!.close();
+    noisy!.close();
+    process.stderr.write(`  noisy neighbour: quiet tenant p95 ${solo} ms alone, ${loaded} ms beside a tenant offering 10x (ratio ${(loaded / solo).toFixed(2)})\n`);
+    return { quietSoloP95Ms: solo, quietBesideNoisyP95Ms: loaded, ratio: loaded / solo };
+  } finally {
+    for (const process of processes) await process.stop();
+    await store.close();
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /** The relay over a log of RELAY_EVENTS events, and the same messages produced straight to Kafka. */
 async function measureRelay(): Promise<{ relayEventsPerSec: number; directProduceEventsPerSec: number }> {
   const database = await createTestDatabase('ll_bench');
@@ -119,12 +181,14 @@ async function main(): Promise<void> {
     const one = await measureRuns(1, fixture);
     const two = await measureRuns(2, fixture);
     const relay = await measureRelay();
+    const neighbour = await measureNoisyNeighbour(fixture);
     writeResults('bench/results/scale-out.json', {
       benchmark: 'scale-out', measuredAt: new Date().toISOString(), machine: machine(),
       settings: { runsPerRound: TOTAL, tenants: TENANTS, concurrentStarters: CONCURRENCY, rounds: ROUNDS, relayEvents: RELAY_EVENTS, topology: '1 API process, N workers, PostgreSQL, Kafka (one broker), all on this machine' },
       workers1RunsPerSec: one.runsPerSec, workers2RunsPerSec: two.runsPerSec, relayEventsPerSec: relay.relayEventsPerSec,
       directProduceEventsPerSec: relay.directProduceEventsPerSec, relayToDirect: relay.relayEventsPerSec / relay.directProduceEventsPerSec,
       rounds: { workers1: one.rounds, workers2: two.rounds },
+      noisyNeighbour: neighbour,
     });
     console.table({ '1 worker': { runsPerSec: Math.round(one.runsPerSec) }, '2 workers': { runsPerSec: Math.round(two.runsPerSec) } });
     console.log(`relay ${formatRate(relay.relayEventsPerSec)} events/s (direct produce ${formatRate(relay.directProduceEventsPerSec)}); written to bench/results/scale-out.json`);
