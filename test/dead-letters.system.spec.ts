@@ -1,18 +1,9 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { v7 as uuidv7 } from 'uuid';
-import { DevIssuer } from '#auth';
-import { PostgresEventStore } from '#event-store';
-import { kafkaTestBrokers } from '../libs/bus/src/testing/kafka-test-brokers.js';
-import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-test-database.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
 import { callOk, connect } from './support/mcp-session.js';
-import { startPlatform, WORKER_MAIN, type PlatformProcess } from './support/platform-process.js';
-import { freePort } from './support/processes.js';
+import { startCluster, type Cluster } from './support/cluster.js';
 
 const TENANT = 'haunted';
 
@@ -39,35 +30,22 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, 
  * cause is fixed and an operator redrives it.
  */
 describe('dead-lettered runs and their redrive, through Kafka and the CLI', () => {
-  let database: { url: string; drop: () => Promise<void> };
+  let cluster: Cluster;
   let fixture: FixtureServer;
-  let dataDir: string;
-  let processes: PlatformProcess[] = [];
-  let store: PostgresEventStore;
-  let kafkaEnv: Record<string, string>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     fixture = await startFixtureServer();
-    dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-dlq-'));
-    store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 });
-    kafkaEnv = { KAFKA_BROKERS: kafkaTestBrokers().join(','), LEDGERLINE_KAFKA_TOPIC: `ledgerline.dlq-test-${randomBytes(4).toString('hex')}` };
+    cluster = await startCluster({ workers: 1, env: { LEDGERLINE_RUN_RETRY_DELAYS_MS: '200,400' } });
   });
   afterAll(async () => {
-    for (const process of processes) await process.stop();
-    await store?.close();
+    await cluster?.stop();
     await fixture?.close();
-    await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('retries, dead-letters, lists, redrives and completes the run; bad CLI input is refused', async () => {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const common = { ...kafkaEnv, DATABASE_URL: database.url, LEDGERLINE_MASTER_KEY: randomBytes(32).toString('base64'), LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_PUBLIC_URL: url, LEDGERLINE_RUN_RETRY_DELAYS_MS: '200,400' };
-    processes.push(await startPlatform(common, WORKER_MAIN));
-    processes.push(await startPlatform({ ...common, LEDGERLINE_ROLE: 'api', LEDGERLINE_PORT: String(port) }));
-    const admin = await connect(processes[1]!, DevIssuer.openOrCreate(dataDir, { issuer: url, audience: `${url}/mcp` }).mint({ tenantId: TENANT, userId: 'root', scopes: ['connectors:admin', 'automations:admin'] }));
+    const { store } = cluster;
+    const kafkaEnv = { KAFKA_BROKERS: cluster.env.KAFKA_BROKERS!, LEDGERLINE_KAFKA_TOPIC: cluster.env.LEDGERLINE_KAFKA_TOPIC! };
+    const admin = await connect(cluster.api, cluster.issuer.mint({ tenantId: TENANT, userId: 'root', scopes: ['connectors:admin', 'automations:admin'] }));
     await callOk(admin, 'connector_register', { name: 'shop', config: { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host] } });
 
     // A run of an automation version that is not (yet) in the log: every attempt to carry it fails.

@@ -1,17 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { DevIssuer } from '#auth';
-import { PostgresEventStore } from '#event-store';
-import { kafkaTestBrokers } from '../libs/bus/src/testing/kafka-test-brokers.js';
-import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-test-database.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
 import { callOk, connect, errorOf, type ToolError } from './support/mcp-session.js';
-import { startPlatform, WORKER_MAIN, type PlatformProcess } from './support/platform-process.js';
-import { freePort } from './support/processes.js';
+import { startCluster, type Cluster } from './support/cluster.js';
 
 const QUIET_RUNS = 20;
 const QUIET_EVERY_MS = 250;
@@ -36,39 +27,22 @@ function p95(values: number[]): number {
  * 2-core machine every process competes for the same CPU, so it is no pass/fail line here).
  */
 describe('a noisy tenant beside a quiet one, across API and worker processes', () => {
-  let database: { url: string; drop: () => Promise<void> };
+  let cluster: Cluster;
   let fixture: FixtureServer;
-  let dataDir: string;
-  let processes: PlatformProcess[] = [];
-  let store: PostgresEventStore;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     fixture = await startFixtureServer();
-    dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-noisy-'));
-    store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 });
+    cluster = await startCluster({ workers: 2, env: { LEDGERLINE_TOOL_RATE_PER_SEC: '6', LEDGERLINE_TOOL_RATE_BURST: '6', LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: '4' } });
   });
   afterAll(async () => {
-    for (const process of processes) await process.stop();
-    await store?.close();
+    await cluster?.stop();
     await fixture?.close();
-    await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('refuses the noisy tenant\'s excess and never the quiet tenant, whose runs all complete', async () => {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const common = {
-      DATABASE_URL: database.url, LEDGERLINE_MASTER_KEY: randomBytes(32).toString('base64'), LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_PUBLIC_URL: url,
-      KAFKA_BROKERS: kafkaTestBrokers().join(','), LEDGERLINE_KAFKA_TOPIC: `ledgerline.noisy-${randomBytes(4).toString('hex')}`, LEDGERLINE_KAFKA_PARTITIONS: '8',
-      LEDGERLINE_TOOL_RATE_PER_SEC: '6', LEDGERLINE_TOOL_RATE_BURST: '6', LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: '4',
-    };
-    processes.push(...(await Promise.all([0, 1].map(() => startPlatform(common, WORKER_MAIN)))));
-    processes.push(await startPlatform({ ...common, LEDGERLINE_ROLE: 'api', LEDGERLINE_PORT: String(port) }));
-    const issuer = DevIssuer.openOrCreate(dataDir, { issuer: url, audience: `${url}/mcp` });
+    const { store, issuer } = cluster;
     const agentOf = async (tenantId: string): Promise<Client> => {
-      const client = await connect(processes[2]!, issuer.mint({ tenantId, userId: 'agent', scopes: ['connectors:admin', 'automations:admin', 'automation:two_calls'], ttlSeconds: 3600 }));
+      const client = await connect(cluster.api, issuer.mint({ tenantId, userId: 'agent', scopes: ['connectors:admin', 'automations:admin', 'automation:two_calls'], ttlSeconds: 3600 }));
       await callOk(client, 'connector_register', { name: 'shop', config: { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host], rateLimit: { perSecond: 1000, burst: 1000 } } });
       await callOk(client, 'automation_publish', { definition: automation });
       return client;
