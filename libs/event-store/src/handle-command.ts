@@ -3,6 +3,7 @@ import type { CommandMetadata, Decider, DomainEvent, JsonValue } from '#core';
 import { IdempotencyKeyReusedError } from './event-store.errors.js';
 import type { AppendResult, EventStore, StreamId } from './event-store.port.js';
 import { canonicalJson } from './hash-chain.js';
+import { loadStream } from './load-stream.js';
 import { StreamStateCache } from './stream-state-cache.js';
 
 export interface CommandOutcome<State> {
@@ -29,7 +30,7 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
   const { tenantId, idempotencyKey } = metadata;
   const fingerprint = idempotencyKey === undefined ? undefined : commandFingerprint(metadata.tool ?? streamId, args);
   const cache = decider.copy ? StreamStateCache.for(store, decider.evolve) : undefined;
-  const { state, version } = await loadState(store, tenantId, streamId, decider, cache);
+  const { state, version } = await loadStream(store, tenantId, streamId, decider);
   if (idempotencyKey !== undefined) {
     const accepted = await store.findIdempotencyKey(tenantId, idempotencyKey);
     if (accepted) {
@@ -65,21 +66,6 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
   const next = events.reduce(decider.evolve, state);
   if (cache && !append.replayed) cache.set(tenantId, streamId, append.nextExpectedVersion, decider.copy!(next));
   return { append, state: next };
-}
-
-/** The stream's current state and version: from the cache plus the events since, or folded from the start. */
-async function loadState<Command, State, Event extends DomainEvent>(
-  store: EventStore,
-  tenantId: string,
-  streamId: StreamId,
-  decider: Decider<Command, State, Event>,
-  cache: StreamStateCache | undefined,
-): Promise<{ state: State; version: number }> {
-  const cached = cache?.get(tenantId, streamId);
-  const tail = await store.readStream(tenantId, streamId, cached ? { fromVersion: cached.version + 1 } : {});
-  let state = cached ? decider.copy!(cached.state as State) : decider.initialState();
-  for (const event of tail) state = decider.evolve(state, event as unknown as Event);
-  return { state, version: tail.length > 0 ? tail[tail.length - 1]!.streamVersion : (cached?.version ?? 0) };
 }
 
 function commandFingerprint(name: string, args: JsonValue): string {

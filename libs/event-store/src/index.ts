@@ -9,3 +9,4 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export * from './event-store.module.js';
 export * from './handle-command.js';
 export { followLog } from './follow-log.js';
+export { loadStream, type StreamFold } from './load-stream.js';

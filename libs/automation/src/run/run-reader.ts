@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandMetadata, JsonValue } from '#core';
-import { EVENT_STORE, type EventStore } from '#event-store';
+import { EVENT_STORE, loadStream, type EventStore } from '#event-store';
 import type { RunSummary } from './projections/run-views.js';
 import { RunNotFoundError, NotYourRunError } from './run.errors.js';
-import type { RunEvent } from './run.events.js';
 import { APPROVALS_DECIDE_SCOPE, RUNS_ADMIN_SCOPE } from './run-scopes.js';
 import { assertRunId } from './run-stream.js';
-import { evolveRun, initialRunState, type RunState } from './run.state.js';
+import { runFold } from './run.state.js';
 
 export interface RunDetails extends Omit<RunSummary, 'updatedAt' | 'lastError'> {
   deadlineAt: string;
@@ -24,8 +23,7 @@ export class RunReader {
 
   async get(metadata: CommandMetadata, runId: string): Promise<RunDetails> {
     assertRunId(runId);
-    const events = await this.store.readStream(metadata.tenantId, runId);
-    const state = events.reduce((s: RunState, event) => evolveRun(s, event as unknown as RunEvent), initialRunState());
+    const { state } = await loadStream(this.store, metadata.tenantId, runId, runFold);
     if (state.status === 'none') throw new RunNotFoundError(runId);
     const mayReadAny = metadata.scopes.includes(RUNS_ADMIN_SCOPE) || metadata.scopes.includes(APPROVALS_DECIDE_SCOPE);
     if (state.startedBy !== metadata.userId && !mayReadAny) throw new NotYourRunError(runId);

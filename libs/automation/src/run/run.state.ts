@@ -158,6 +158,9 @@ export function evolveRun(state: RunState, event: RunEvent): RunState {
   }
 }
 
+/** How a run's stream folds (no state cache: runs are short, and each read wants the whole of it). */
+export const runFold = { initialState: initialRunState, evolve: evolveRun };
+
 export function outputsOf(state: ActiveRunState): JsonObject {
   return Object.fromEntries(Object.entries(state.steps).filter(([, step]) => step.output !== undefined).map(([id, step]) => [id, step.output as JsonValue]));
 }

@@ -5,7 +5,9 @@ import { decideSetConnectorSecret, type SetConnectorSecret } from './commands/se
 import type { ConnectorEvent } from './connector.events.js';
 import { copyConnectorState, evolveConnector, initialConnectorState, type ConnectorState } from './connector.state.js';
 
-const base = { initialState: initialConnectorState, evolve: evolveConnector, copy: copyConnectorState };
+/** How a connector's stream folds: shared by its deciders and its readers (one state cache). */
+export const connectorFold = { initialState: initialConnectorState, evolve: evolveConnector, copy: copyConnectorState };
+const base = connectorFold;
 
 export const registerConnectorDecider: Decider<RegisterConnector, ConnectorState, ConnectorEvent> = { ...base, decide: decideRegisterConnector };
 export const setConnectorSecretDecider: Decider<SetConnectorSecret, ConnectorState, ConnectorEvent> = { ...base, decide: decideSetConnectorSecret };

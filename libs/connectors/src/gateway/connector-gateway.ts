@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TokenBuckets } from '#core';
-import { EVENT_STORE, type EventStore } from '#event-store';
+import { EVENT_STORE, loadStream, type EventStore } from '#event-store';
 import { callConnector, type ConnectorConfig, type ConnectorRequest, type ConnectorResponse } from '../http/index.js';
 import { SecretVault } from '../secrets/index.js';
 import { ConnectorNotFoundError, SecretVersionUnavailableError } from '../connector/connector.errors.js';
 import { connectorStreamId, secretContext } from '../connector/connector-stream.js';
-import { evolveConnector, initialConnectorState, type ConnectorState } from '../connector/connector.state.js';
-import type { ConnectorEvent } from '../connector/connector.events.js';
+import { connectorFold } from '../connector/connector.decider.js';
+import type { ConnectorState } from '../connector/connector.state.js';
 
 /** A connector ready to call: its configuration and, opened for this call only, the secret version the run pinned. */
 export interface PreparedConnector {
@@ -58,8 +58,8 @@ export class ConnectorGateway {
     return callConnector({ config: connector.config, secret: connector.secret, request, idempotencyKey, signal });
   }
 
+  /** Every call reads the connector: from its cached state plus the tail of its stream. */
   private async load(tenantId: string, name: string): Promise<ConnectorState> {
-    const events = await this.store.readStream(tenantId, connectorStreamId(name));
-    return events.reduce((state, event) => evolveConnector(state, event as unknown as ConnectorEvent), initialConnectorState());
+    return (await loadStream(this.store, tenantId, connectorStreamId(name), connectorFold)).state;
   }
 }

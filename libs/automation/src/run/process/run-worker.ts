@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConnectorAbortedError, ConnectorGateway } from '#connectors';
-import { EVENT_STORE, WrongExpectedVersionError, type EventStore } from '#event-store';
+import { EVENT_STORE, loadStream, WrongExpectedVersionError, type EventStore } from '#event-store';
 import { AutomationCatalog } from '../../automation/automation-catalog.js';
 import type { RunEvent } from '../run.events.js';
-import { evolveRun, initialRunState, isFinal, type ActiveRunState, type RunState } from '../run.state.js';
+import { evolveRun, isFinal, runFold, type ActiveRunState, type RunState } from '../run.state.js';
 import { callOutcomeEvents, type CallResult } from './call-outcome.js';
 import { nextRunAction, type CallAction } from './next-run-action.js';
 import { SAGA_CLIENT } from './saga-client.js';
@@ -112,8 +112,7 @@ export class RunWorker {
   }
 
   private async load(tenantId: string, runId: string): Promise<RunState> {
-    const events = await this.store.readStream(tenantId, runId);
-    return events.reduce((state, event) => evolveRun(state, event as unknown as RunEvent), initialRunState());
+    return (await loadStream(this.store, tenantId, runId, runFold)).state;
   }
 
 }

@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { ValidationError } from '#core';
-import { EVENT_STORE, handleCommand, type EventStore } from '#event-store';
+import { EVENT_STORE, handleCommand, loadStream, type EventStore } from '#event-store';
 import { SecretVault } from '../../../secrets/index.js';
 import type { SealedSecretData } from '../../connector.events.js';
 import { ConnectorNotFoundError } from '../../connector.errors.js';
 import { ConnectorSecretRotatedNotice } from '../../connector-secret-rotated.notice.js';
-import { setConnectorSecretDecider } from '../../connector.decider.js';
+import { connectorFold, setConnectorSecretDecider } from '../../connector.decider.js';
 import { assertConnectorName, connectorStreamId, secretContext } from '../../connector-stream.js';
 import { SetConnectorSecretCommand, type SetConnectorSecretResult } from './set-connector-secret.command.js';
 
@@ -35,8 +35,8 @@ export class SetConnectorSecretHandler implements ICommandHandler<SetConnectorSe
   }
 
   private async nextVersion(tenantId: string, name: string): Promise<number> {
-    const events = await this.store.readStream(tenantId, connectorStreamId(name));
-    if (events.length === 0) throw new ConnectorNotFoundError(name);
-    return events.filter((event) => event.type === 'ConnectorSecretRotated').length + 1;
+    const { state } = await loadStream(this.store, tenantId, connectorStreamId(name), connectorFold);
+    if (state.status !== 'registered') throw new ConnectorNotFoundError(name);
+    return state.currentSecretVersion + 1;
   }
 }
