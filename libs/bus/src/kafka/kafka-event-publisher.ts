@@ -33,15 +33,25 @@ export class KafkaEventPublisher implements EventPublisher {
   }
 }
 
-/** Creates a topic if it is missing (several processes may try at once: only one wins, the others find it); its partition count. */
+/**
+ * Creates a topic if it is missing; its partition count. Several processes start together and
+ * race: a creation refused because another process just made the topic, or metadata asked for
+ * before the new topic has spread to the broker's metadata, are retried a few times.
+ */
 export async function ensureTopic(kafka: Kafka, topic: string, partitions: number): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const topics = await admin.listTopics();
-    if (!topics.includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
-    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-    return metadata.topics[0]!.partitions.length;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!(await admin.listTopics()).includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+        const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+        return metadata.topics[0]!.partitions.length;
+      } catch (error) {
+        if (attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
   } finally {
     await admin.disconnect();
   }
