@@ -15,7 +15,7 @@ import { startFixtureServer, type FixtureServer } from '../../test/support/fixtu
 import { startPlatform, WORKER_MAIN, type PlatformProcess } from '../../test/support/platform-process.js';
 import { freePort } from '../../test/support/processes.js';
 import { formatRate, machine, median, writeResults } from '../support/bench-utils.js';
-import { drive, mcpCaller, runIdOf, waitForCompletions } from '../support/run-load.js';
+import { drive, mcpCaller, percentile, runIdOf, waitForCompletions } from '../support/run-load.js';
 
 const ROUNDS = Number(process.env.BENCH_RUNS ?? 3);
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 200);
@@ -113,7 +113,7 @@ async function measureNoisyNeighbour(fixture: FixtureServer): Promise<{ quietSol
       }
       const completed = await waitForCompletions(store, after, runs, 'quiet');
       const latencies = [...started].map(([key, at]) => completed.get(key)! - at).sort((a, b) => a - b);
-      return latencies[Math.min(latencies.length - 1, Math.floor(0.95 * latencies.length))]!;
+      return percentile(latencies, 95);
     };
     await quietP95(20);
     const solo = await quietP95(60);

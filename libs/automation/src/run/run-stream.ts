@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { ValidationError } from '#core';
+import { STEP_ID_PATTERN } from '../definition/index.js';
 
 const RUN_ID = /^run-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -27,7 +28,7 @@ export function parseApprovalId(approvalId: string): { runId: string; stepId: st
   const dot = approvalId.indexOf('.');
   const runId = approvalId.slice(0, dot);
   const stepId = approvalId.slice(dot + 1);
-  if (dot < 0 || !RUN_ID.test(runId) || !/^[a-z][a-z0-9_]{0,31}$/.test(stepId)) {
+  if (dot < 0 || !RUN_ID.test(runId) || !STEP_ID_PATTERN.test(stepId)) {
     throw new ValidationError('approval.invalid_id', 'an approval id looks like run-<uuid>.<step id>', { approvalId });
   }
   return { runId, stepId };
