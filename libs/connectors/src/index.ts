@@ -8,3 +8,4 @@ export { ConnectorGateway, type PreparedConnector } from './gateway/connector-ga
 export { RetireSecretVersionCommand } from './connector/commands/retire-secret-version/retire-secret-version.command.js';
 export { ConnectorSecretRotatedNotice } from './connector/connector-secret-rotated.notice.js';
 export { CONNECTOR_NAME } from './connector/connector-stream.js';
+export { connectorsProjection } from './connector/projections/connectors.projection.js';

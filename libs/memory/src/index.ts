@@ -2,3 +2,4 @@ export * from './memory.module.js';
 export * from './memory.events.js';
 export * from './memory-stream.js';
 export { TENANT_MEMORY_SCOPE } from './memory-access.js';
+export { memoryItemsProjection } from './projections/memory-items.projection.js';

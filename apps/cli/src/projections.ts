@@ -1,0 +1,16 @@
+import { auditEntriesProjection } from '#audit';
+import { automationsProjection, runsProjection } from '#automation';
+import { connectorsProjection } from '#connectors';
+import { memoryItemsProjection } from '#memory';
+import type { Projection } from '#projections';
+import { tenantsProjection } from '#tenants';
+
+/** Every view the platform builds; the ops commands (replay, export --with-views) work on these. */
+export const ALL_PROJECTIONS: readonly Projection[] = [
+  tenantsProjection,
+  memoryItemsProjection,
+  auditEntriesProjection,
+  connectorsProjection,
+  automationsProjection,
+  runsProjection,
+];
