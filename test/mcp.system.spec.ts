@@ -50,9 +50,11 @@ describe.each(['sqlite', 'postgres'] as const)('MCP front door on %s', (kind) =>
       streamId: 'memory:user:alice:notes',
       streamVersion: 1,
       type: 'MemoryItemPut',
-      data: { key: 'greeting', value: { text: 'hello' } },
+      data: { key: 'greeting', value: { $sealed: { v: 1, keyId: expect.stringMatching(/^pd\.[0-9a-f]{32}\.k1$/) } }, digest: expect.any(String) },
       metadata: { userId: 'alice', clientId: 'claude', tool: 'memory_put', scopes: ALL_SCOPES },
     });
+    // The value is personal data: sealed for alice before it was appended, so the log never holds it in the clear.
+    expect(JSON.stringify(event.data)).not.toContain('hello');
     expect(typeof event.metadata.correlationId).toBe('string');
     expect(findChainBreak(after)).toBeUndefined();
 

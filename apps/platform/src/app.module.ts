@@ -2,9 +2,11 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '#audit';
+import { COMPLIANCE_PURGE_SCOPE, PurgeHttpModule, PurgeModule } from '#compliance';
 import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, AutomationModule, RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '#automation';
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
+import { KeysModule } from '#keys';
 import { EventStoreModule, type EventStoreSettings } from '#event-store';
 import { McpModule } from '#mcp';
 import { MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
@@ -17,6 +19,7 @@ import { HealthController } from './health/health.controller.js';
 export const PLATFORM_SCOPES = [
   'memory:read', 'memory:write', TENANT_MEMORY_SCOPE, 'audit:read', PLATFORM_ADMIN_SCOPE,
   CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, AUTOMATIONS_ADMIN_SCOPE, RUNS_SCOPE, RUNS_CANCEL_SCOPE, RUNS_ADMIN_SCOPE, APPROVALS_DECIDE_SCOPE,
+  COMPLIANCE_PURGE_SCOPE,
 ];
 
 @Module({})
@@ -35,7 +38,8 @@ export class AppModule {
         ProjectionsModule.forRoot(config.LEDGERLINE_ROLE === 'api' ? 'watch' : 'apply'),
         CqrsModule.forRoot(),
         McpModule.forRoot({ toolRateLimit: { perSecond: config.LEDGERLINE_TOOL_RATE_PER_SEC, burst: config.LEDGERLINE_TOOL_RATE_BURST } }),
-        ConnectorsModule.forRoot({ masterKeyBase64: config.LEDGERLINE_MASTER_KEY, masterKeyFile: config.LEDGERLINE_MASTER_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR }),
+        KeysModule.forRoot({ masterKeyBase64: config.LEDGERLINE_MASTER_KEY, masterKeyFile: config.LEDGERLINE_MASTER_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR }),
+        ConnectorsModule,
         AutomationModule.forRoot({
           concurrency: config.LEDGERLINE_RUN_CONCURRENCY,
           perTenant: config.LEDGERLINE_RUN_CONCURRENCY_PER_TENANT,
@@ -48,6 +52,8 @@ export class AppModule {
         ConnectorsHttpModule,
         AutomationHttpModule,
         TenantsHttpModule,
+        PurgeModule,
+        PurgeHttpModule,
       ],
       controllers: [HealthController],
     };

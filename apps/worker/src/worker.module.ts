@@ -2,9 +2,11 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '#audit';
+import { PurgeModule } from '#compliance';
 import { AutomationModule } from '#automation';
 import { BusModule, parseBrokers } from '#bus';
 import { ConnectorsModule } from '#connectors';
+import { KeysModule } from '#keys';
 import { EventStoreModule } from '#event-store';
 import { MemoryModule } from '#memory';
 import { ProjectionsModule } from '#projections';
@@ -34,10 +36,12 @@ export class WorkerModule {
         EventStoreModule.forRootAsync({ inject: [ConfigService], useFactory: eventStoreSettings }),
         ProjectionsModule.forRoot('elect'),
         CqrsModule.forRoot(),
-        ConnectorsModule.forRoot({ masterKeyBase64: config.LEDGERLINE_MASTER_KEY, masterKeyFile: config.LEDGERLINE_MASTER_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR }),
+        KeysModule.forRoot({ masterKeyBase64: config.LEDGERLINE_MASTER_KEY, masterKeyFile: config.LEDGERLINE_MASTER_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR }),
+        ConnectorsModule,
         AutomationModule.forRoot({ concurrency: config.LEDGERLINE_RUN_CONCURRENCY, perTenant: config.LEDGERLINE_RUN_CONCURRENCY_PER_TENANT, honourLeases: true, enabled: true }),
         MemoryModule,
         AuditModule,
+        PurgeModule,
         TenantsModule,
         ...(config.KAFKA_BROKERS
           ? [BusModule.forRoot({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'ledgerline-worker', eventsTopic: config.LEDGERLINE_KAFKA_TOPIC, eventsPartitions: config.LEDGERLINE_KAFKA_PARTITIONS, runRetryDelaysMs: config.LEDGERLINE_RUN_RETRY_DELAYS_MS })]

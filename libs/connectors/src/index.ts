@@ -1,4 +1,3 @@
-export * from './secrets/index.js';
 export * from './http/index.js';
 export * from './connectors.module.js';
 export * from './connector/connector.events.js';

@@ -19,6 +19,11 @@ export function memoryOwner(scope: MemoryScope, userId: string): string {
   return PLAIN_USER.test(userId) ? userId : `h-${createHash('sha256').update(userId).digest('hex').slice(0, 40)}`;
 }
 
+/** Whose personal data a namespace's values are: the user's for private memory, the tenant's (undefined) for tenant-wide memory. */
+export function memorySubject(scope: MemoryScope, userId: string): string | undefined {
+  return scope === 'tenant' ? undefined : userId;
+}
+
 /** The namespace a memory stream holds, or undefined for any other stream. */
 export function parseMemoryStreamId(streamId: string): { scope: MemoryScope; owner: string; namespace: string } | undefined {
   const parts = streamId.split(':');

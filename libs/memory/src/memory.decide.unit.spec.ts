@@ -7,17 +7,25 @@ import { evolveMemory, initialMemoryState } from './memory.state.js';
 import { memoryStreamId } from './memory-stream.js';
 
 const given = (...events: MemoryEvent[]) => events.reduce(evolveMemory, initialMemoryState());
+/** What the handler hands the decider: the value sealed (the vault is not the decider's business). */
+const sealedAs = (digest: string) => ({ sealed: { $sealed: { v: 1 as const, keyId: 'pd.k1', iv: 'aXY=', ciphertext: 'Y3Q=', tag: 'dGFn' } }, digest });
+const put = (key: string, value: unknown, digest = `k1:${JSON.stringify(value)}`) => ({ namespace: 'ns', key, value: value as never, sealed: sealedAs(digest) });
 
 describe('memory deciders', () => {
-  it('given nothing, when a value is put, then MemoryItemPut', () => {
-    expect(decidePutMemory({ namespace: 'ns', key: 'k', value: { a: 1 } }, given())).toEqual([
-      { type: 'MemoryItemPut', data: { key: 'k', value: { a: 1 } } },
-    ]);
+  it('given nothing, when a value is put, then MemoryItemPut with the value sealed and its keyed digest, never the plain value', () => {
+    const command = put('k', { a: 1 }, 'pd.k1:D1');
+    expect(decidePutMemory(command, given())).toEqual([{ type: 'MemoryItemPut', data: { key: 'k', value: command.sealed.sealed, digest: 'pd.k1:D1' } }]);
   });
 
-  it('given the same value (in another key order), when it is put again, then nothing', () => {
+  it('given a sealed value, when a value with the same keyed digest is put, then nothing; another digest, then MemoryItemPut', () => {
+    const state = given({ type: 'MemoryItemPut', data: { key: 'k', value: sealedAs('pd.k1:D1').sealed, digest: 'pd.k1:D1' } });
+    expect(decidePutMemory(put('k', 'same', 'pd.k1:D1'), state)).toEqual([]);
+    expect(decidePutMemory(put('k', 'other', 'pd.k1:D2'), state)).toHaveLength(1);
+  });
+
+  it('given a value stored before values were sealed, when the same value (in another key order) is put again, then nothing', () => {
     const state = given({ type: 'MemoryItemPut', data: { key: 'k', value: { a: 1, b: 2 } } });
-    expect(decidePutMemory({ namespace: 'ns', key: 'k', value: { b: 2, a: 1 } }, state)).toEqual([]);
+    expect(decidePutMemory(put('k', { b: 2, a: 1 }), state)).toEqual([]);
   });
 
   it('given a deleted item, when it is deleted again, then memory.not_found', () => {
@@ -29,11 +37,11 @@ describe('memory deciders', () => {
   });
 
   it('refuses values over the size limit and namespaces over the item limit', () => {
-    expect(() => decidePutMemory({ namespace: 'ns', key: 'k', value: 'x'.repeat(MEMORY_LIMITS.maxValueBytes) }, given()))
+    expect(() => decidePutMemory(put('k', 'x'.repeat(MEMORY_LIMITS.maxValueBytes)), given()))
       .toThrow(expect.objectContaining({ code: 'memory.value_too_large' }));
     const full = given(...Array.from({ length: MEMORY_LIMITS.maxItemsPerNamespace }, (_, i): MemoryEvent => ({ type: 'MemoryItemPut', data: { key: `k${i}`, value: i } })));
-    expect(() => decidePutMemory({ namespace: 'ns', key: 'new', value: 1 }, full)).toThrow(expect.objectContaining({ code: 'memory.namespace_full' }));
-    expect(decidePutMemory({ namespace: 'ns', key: 'k1', value: 'replaced' }, full)).toHaveLength(1);
+    expect(() => decidePutMemory(put('new', 1), full)).toThrow(expect.objectContaining({ code: 'memory.namespace_full' }));
+    expect(decidePutMemory(put('k1', 'replaced'), full)).toHaveLength(1);
   });
 
   it('names streams so that users and tenant-wide namespaces never share one', () => {

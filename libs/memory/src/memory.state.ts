@@ -1,9 +1,13 @@
-import type { JsonValue } from '#core';
+import { canonicalJson } from '#event-store';
 import type { MemoryEvent } from './memory.events.js';
 
-/** One namespace of memory: its live items, in the order they were first put. */
+/**
+ * One namespace of memory: its live items, in the order they were first put, each with the
+ * fingerprint of its value (the keyed digest, or the canonical JSON of a value stored unsealed):
+ * enough to decide, without holding personal data in memory.
+ */
 export interface MemoryState {
-  readonly items: ReadonlyMap<string, JsonValue>;
+  readonly items: ReadonlyMap<string, string>;
 }
 
 export const initialMemoryState = (): MemoryState => ({ items: new Map() });
@@ -14,10 +18,10 @@ export const initialMemoryState = (): MemoryState => ({ items: new Map() });
  * States are therefore used like batons: once evolved, a state is not read again.
  */
 export function evolveMemory(state: MemoryState, event: MemoryEvent): MemoryState {
-  const items = state.items as Map<string, JsonValue>;
+  const items = state.items as Map<string, string>;
   switch (event.type) {
     case 'MemoryItemPut':
-      items.set(event.data.key, event.data.value);
+      items.set(event.data.key, event.data.digest ?? canonicalJson(event.data.value));
       return { items };
     case 'MemoryItemDeleted':
       items.delete(event.data.key);

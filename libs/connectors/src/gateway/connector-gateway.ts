@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TokenBuckets } from '#core';
 import { EVENT_STORE, loadStream, type EventStore } from '#event-store';
 import { callConnector, type ConnectorConfig, type ConnectorRequest, type ConnectorResponse } from '../http/index.js';
-import { SecretVault } from '../secrets/index.js';
+import { SecretVault } from '#keys';
 import { ConnectorNotFoundError, SecretVersionUnavailableError } from '../connector/connector.errors.js';
 import { connectorStreamId, secretContext } from '../connector/connector-stream.js';
 import { connectorFold } from '../connector/connector.decider.js';

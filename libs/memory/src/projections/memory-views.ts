@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandMetadata, JsonValue } from '#core';
+import { PersonalDataVault } from '#keys';
 import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
 import { assertMayUseScope } from '../memory-access.js';
-import { memoryOwner, type MemoryScope } from '../memory-stream.js';
+import { memoryOwner, memoryStreamId, type MemoryScope } from '../memory-stream.js';
 import { MEMORY_ITEMS_TABLE, memoryItemsProjection } from './memory-items.projection.js';
 
 /**
@@ -17,13 +18,16 @@ export class MemoryViews {
   constructor(
     registry: ProjectorRegistry,
     @Inject(VIEW_DB) private readonly db: ViewDb,
+    private readonly personalData: PersonalDataVault,
   ) {
     this.projector = registry.register(memoryItemsProjection);
   }
 
+  /** The item's value, opened: the view holds it sealed; erased personal data reads as ERASED. */
   async get(metadata: CommandMetadata, scope: MemoryScope, namespace: string, key: string): Promise<JsonValue | undefined> {
     const [row] = await this.query<{ value: string }>(metadata, scope, 'SELECT value', namespace, 'AND item_key = ?', [key]);
-    return row === undefined ? undefined : (JSON.parse(row.value) as JsonValue);
+    if (row === undefined) return undefined;
+    return this.personalData.open(metadata.tenantId, JSON.parse(row.value) as JsonValue, memoryStreamId(scope, metadata.userId, namespace));
   }
 
   /** Keys in UTF-16 code-unit order (sorted here: SQL collations differ between the stores). */

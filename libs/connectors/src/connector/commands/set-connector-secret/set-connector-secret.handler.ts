@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { ValidationError } from '#core';
 import { EVENT_STORE, handleCommand, loadStream, type EventStore } from '#event-store';
-import { SecretVault } from '../../../secrets/index.js';
+import { SecretVault } from '#keys';
 import type { SealedSecretData } from '../../connector.events.js';
 import { ConnectorNotFoundError } from '../../connector.errors.js';
 import { ConnectorSecretRotatedNotice } from '../../connector-secret-rotated.notice.js';

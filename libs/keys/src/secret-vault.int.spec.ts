@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createTestDatabase } from '../../../event-store/src/postgres/postgres-test-database.js';
+import { createTestDatabase } from '../../event-store/src/postgres/postgres-test-database.js';
 import type { DataKeyStore } from './data-key-store.port.js';
 import { MasterKey } from './master-key.js';
 import { openDataKeyStore } from './open-data-key-store.js';
@@ -206,7 +206,7 @@ describe.each(['sqlite', 'postgres'] as const)('SecretVault on %s', (kind) => {
     expect(fresh.keyId).toBe('k2');
     expect(await vault.open(doomed, fresh, CONTEXT)).toBe('after the shred');
     await refusal(vault.open(doomed, sealed, CONTEXT), IllegalStateError, 'secrets.key_destroyed');
-    expect(await h.store.destroy(doomed, 'k2')).toBe(1);
+    expect(await h.store.destroy(doomed, { keyId: 'k2' })).toBe(1);
   });
 
   it('creates exactly one data key when 20 first seals race in one vault', async () => {
@@ -241,10 +241,10 @@ describe.each(['sqlite', 'postgres'] as const)('SecretVault on %s', (kind) => {
     let rivalSealed: SealedSecret | undefined;
     // This vault's store lets the rival seal (and create k1) right after the step finds nothing.
     const interleaving: DataKeyStore = {
-      active: (tenantId) => h.store.active(tenantId),
+      active: (tenantId, ring) => h.store.active(tenantId, ring),
       get: (tenantId, keyId) => h.store.get(tenantId, keyId),
       insert: (key) => h.store.insert(key),
-      destroy: (tenantId, keyId) => h.store.destroy(tenantId, keyId),
+      destroy: (tenantId, which) => h.store.destroy(tenantId, which),
       close: async () => undefined,
       [step]: async (tenantId: string, keyId: string) => {
         const found = await h.store[step](tenantId, keyId);

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { IllegalStateError } from '#core';
 import { assertTenantId } from '#event-store';
-import { AES_256_KEY_BYTES, gcmOpen, gcmSeal } from './aes-gcm.js';
+import { AES_256_KEY_BYTES, gcmOpen, gcmSeal, type GcmBox } from './aes-gcm.js';
 import type { DataKeyStore, StoredDataKey } from './data-key-store.port.js';
+import { SECRETS_RING } from './key-rings.js';
 import type { MasterKey } from './master-key.js';
 import { parseSealedSecret, type SealedSecret } from './sealed-secret.js';
 import {
@@ -19,6 +20,11 @@ export const MAX_SECRET_BYTES = 64 * 1024;
 const CONTEXT = /^[\x21-\x7e]{1,256}$/;
 /** Losing a creation race means the winner's key exists: the re-read finds it. Only a destroy in between needs another turn. */
 const CREATE_ATTEMPTS = 3;
+/**
+ * How long an unwrapped key stays cached. A destroy in another process reaches this one as an
+ * event (see forget), but a process that misses it must not keep shredded keys usable for long.
+ */
+export const KEY_CACHE_TTL_MS = 60_000;
 
 export interface SecretVaultOptions {
   clock?: () => Date;
@@ -29,6 +35,11 @@ interface DataKey {
   key: Buffer;
 }
 
+interface TenantKeyCache {
+  keys: Map<string, Buffer>;
+  expiresAt: number;
+}
+
 /**
  * Envelope encryption of tenant secrets. Each tenant has a data key (AES-256), created on its
  * first seal and stored wrapped by the master key; secrets are sealed with AES-256-GCM under
@@ -37,7 +48,7 @@ interface DataKey {
  */
 export class SecretVault {
   /** Unwrapped data keys per tenant. forget() replaces a tenant's map, so work in flight cannot refill it. */
-  private readonly dataKeys = new Map<string, Map<string, Buffer>>();
+  private readonly dataKeys = new Map<string, TenantKeyCache>();
   private readonly resolvingActive = new Map<string, Promise<DataKey>>();
   private readonly clock: () => Date;
 
@@ -49,10 +60,35 @@ export class SecretVault {
   async seal(tenantId: string, plaintext: string, context: string): Promise<SealedSecret> {
     assertTenantId(tenantId);
     assertContext(context);
-    const bytes = plaintextBytes(plaintext);
-    const { keyId, key } = await this.activeDataKey(tenantId);
-    const { iv, ciphertext, tag } = gcmSeal(key, bytes, secretAad(tenantId, context));
+    return this.sealBytes(tenantId, SECRETS_RING, plaintextBytes(plaintext), secretAad(tenantId, context));
+  }
+
+  /** Seals bytes with the active key of one of the tenant's rings (created now if the ring has none). */
+  async sealBytes(tenantId: string, ring: string, bytes: Buffer, aad: string): Promise<SealedSecret> {
+    const { keyId, key } = await this.activeDataKey(tenantId, ring);
+    const { iv, ciphertext, tag } = gcmSeal(key, bytes, aad);
     return { v: 1, keyId, iv: iv.toString('base64'), ciphertext: ciphertext.toString('base64'), tag: tag.toString('base64') };
+  }
+
+  /**
+   * Opens a box sealed by sealBytes: undefined when GCM authentication fails (tampered, or another
+   * AAD). A destroyed key throws DataKeyDestroyedError: the caller decides what erased data shows.
+   */
+  async openBytes(tenantId: string, keyId: string, box: GcmBox, aad: string): Promise<Buffer | undefined> {
+    assertTenantId(tenantId);
+    return gcmOpen(await this.dataKey(tenantId, keyId), box, aad);
+  }
+
+  /**
+   * A keyed digest (HMAC-SHA256 under a key derived from the ring's active data key), prefixed by
+   * that key's id: equal values give equal digests while the key lives, and nothing can be learnt
+   * or checked from a digest once the key is destroyed.
+   */
+  async keyedDigest(tenantId: string, ring: string, bytes: Buffer): Promise<string> {
+    assertTenantId(tenantId);
+    const { keyId, key } = await this.activeDataKey(tenantId, ring);
+    const macKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'ledgerline/keyed-digest', 32));
+    return `${keyId}:${createHmac('sha256', macKey).update(bytes).digest('base64url')}`;
   }
 
   async open(tenantId: string, sealed: SealedSecret, context: string): Promise<string> {
@@ -75,40 +111,49 @@ export class SecretVault {
     this.dataKeys.delete(tenantId);
   }
 
-  /** One resolution per tenant at a time: concurrent first seals in this process share it and create one key. */
-  private activeDataKey(tenantId: string): Promise<DataKey> {
-    let pending = this.resolvingActive.get(tenantId);
+  /** Crypto-shredding: destroys one ring's keys of the tenant, or all its keys, and forgets them here. */
+  async destroy(tenantId: string, ring?: string): Promise<number> {
+    assertTenantId(tenantId);
+    const destroyed = await this.store.destroy(tenantId, ring === undefined ? undefined : { ring });
+    this.forget(tenantId);
+    return destroyed;
+  }
+
+  /** One resolution per tenant and ring at a time: concurrent first seals in this process share it and create one key. */
+  private activeDataKey(tenantId: string, ring: string): Promise<DataKey> {
+    const slot = `${tenantId}\u0000${ring}`;
+    let pending = this.resolvingActive.get(slot);
     if (!pending) {
-      pending = this.resolveActiveDataKey(tenantId).finally(() => this.resolvingActive.delete(tenantId));
-      this.resolvingActive.set(tenantId, pending);
+      pending = this.resolveActiveDataKey(tenantId, ring).finally(() => this.resolvingActive.delete(slot));
+      this.resolvingActive.set(slot, pending);
     }
     return pending;
   }
 
-  private async resolveActiveDataKey(tenantId: string): Promise<DataKey> {
+  private async resolveActiveDataKey(tenantId: string, ring: string): Promise<DataKey> {
     const cache = this.cacheOf(tenantId);
     for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
-      const stored = await this.store.active(tenantId);
+      const stored = await this.store.active(tenantId, ring);
       if (stored) return { keyId: stored.keyId, key: cache.get(stored.keyId) ?? this.unwrap(cache, stored) };
-      const created = await this.createDataKey(tenantId, cache);
+      const created = await this.createDataKey(tenantId, ring, cache);
       if (created) return created;
     }
     throw new IllegalStateError('secrets.key_unavailable', `no active data key for tenant ${tenantId} after ${CREATE_ATTEMPTS} attempts`, { tenantId });
   }
 
   /**
-   * Key ids are deterministic: the first id after the tenant's destroyed keys (k1, then k2 once k1
+   * Key ids are deterministic: the first id after the ring's destroyed keys (k1, then k2 once k1
    * is destroyed, …). Processes racing to create a tenant's key therefore insert the same id, the
    * primary key admits one, and the losers (undefined here) re-read the winner's; their random
    * keys were never used. A live key met while looking for the id is a winner already: skipping
    * past it would make a second active key.
    */
-  private async createDataKey(tenantId: string, cache: Map<string, Buffer>): Promise<DataKey | undefined> {
+  private async createDataKey(tenantId: string, ring: string, cache: Map<string, Buffer>): Promise<DataKey | undefined> {
     let sequence = 1;
-    for (let existing = await this.store.get(tenantId, 'k1'); existing; existing = await this.store.get(tenantId, `k${++sequence}`)) {
+    for (let existing = await this.store.get(tenantId, `${ring}k1`); existing; existing = await this.store.get(tenantId, `${ring}k${++sequence}`)) {
       if (existing.destroyedAt === null) return undefined;
     }
-    const keyId = `k${sequence}`;
+    const keyId = `${ring}k${sequence}`;
     const key = randomBytes(AES_256_KEY_BYTES);
     try {
       await this.store.insert({
@@ -147,12 +192,13 @@ export class SecretVault {
   }
 
   private cacheOf(tenantId: string): Map<string, Buffer> {
+    const now = Date.now();
     let cache = this.dataKeys.get(tenantId);
-    if (!cache) {
-      cache = new Map();
+    if (!cache || cache.expiresAt <= now) {
+      cache = { keys: new Map(), expiresAt: now + KEY_CACHE_TTL_MS };
       this.dataKeys.set(tenantId, cache);
     }
-    return cache;
+    return cache.keys;
   }
 }
 

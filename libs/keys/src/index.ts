@@ -7,3 +7,7 @@ export { openDataKeyStore, DATA_KEYS_FILE } from './open-data-key-store.js';
 export { SecretVault, MAX_SECRET_BYTES, type SecretVaultOptions } from './secret-vault.js';
 export type { SealedSecret } from './sealed-secret.js';
 export * from './secrets.errors.js';
+export { SECRETS_RING, TENANT_PERSONAL_RING, subjectRing } from './key-rings.js';
+export { KEY_CACHE_TTL_MS } from './secret-vault.js';
+export * from './personal/personal-data-vault.js';
+export * from './keys.module.js';

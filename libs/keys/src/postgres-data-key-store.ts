@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { DataKeyStore, StoredDataKey } from './data-key-store.port.js';
+import { ringPattern, SECRETS_RING } from './key-rings.js';
 import { DataKeyExistsError } from './secrets.errors.js';
 import { DATA_KEY_COLUMNS, DATA_KEYS_DDL, toStoredDataKey, type DataKeyRow } from './data-keys.table.js';
 
@@ -47,11 +48,11 @@ export class PostgresDataKeyStore implements DataKeyStore {
     return new PostgresDataKeyStore(pool);
   }
 
-  async active(tenantId: string): Promise<StoredDataKey | undefined> {
+  async active(tenantId: string, ring = SECRETS_RING): Promise<StoredDataKey | undefined> {
     this.assertOpen();
     const { rows } = await this.pool.query<DataKeyRow>(
-      `SELECT ${DATA_KEY_COLUMNS} FROM ll_data_keys WHERE tenant_id = $1 AND destroyed_at IS NULL ORDER BY created_at DESC, key_id DESC LIMIT 1`,
-      [tenantId],
+      `SELECT ${DATA_KEY_COLUMNS} FROM ll_data_keys WHERE tenant_id = $1 AND key_id LIKE $2 AND destroyed_at IS NULL ORDER BY created_at DESC, key_id DESC LIMIT 1`,
+      [tenantId, ringPattern(ring)],
     );
     return rows[0] && toStoredDataKey(rows[0]);
   }
@@ -74,12 +75,14 @@ export class PostgresDataKeyStore implements DataKeyStore {
     }
   }
 
-  async destroy(tenantId: string, keyId?: string): Promise<number> {
+  async destroy(tenantId: string, which?: { keyId: string } | { ring: string }): Promise<number> {
     this.assertOpen();
+    const keyId = which !== undefined && 'keyId' in which ? which.keyId : null;
+    const pattern = which !== undefined && 'ring' in which ? ringPattern(which.ring) : null;
     const { rowCount } = await this.pool.query(
-      `UPDATE ll_data_keys SET wrapped_key = '', destroyed_at = $3
-       WHERE tenant_id = $1 AND ($2::text IS NULL OR key_id = $2) AND destroyed_at IS NULL`,
-      [tenantId, keyId ?? null, new Date().toISOString()],
+      `UPDATE ll_data_keys SET wrapped_key = '', destroyed_at = $4
+       WHERE tenant_id = $1 AND ($2::text IS NULL OR key_id = $2) AND ($3::text IS NULL OR key_id LIKE $3) AND destroyed_at IS NULL`,
+      [tenantId, keyId, pattern, new Date().toISOString()],
     );
     const destroyed = rowCount ?? 0;
     // Hygiene only: every reader already sees the key as destroyed, so a failed VACUUM must not

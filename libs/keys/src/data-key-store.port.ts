@@ -15,8 +15,11 @@ export interface StoredDataKey {
  * durably, and destroying one keeps the row (without the key) to record that it existed.
  */
 export interface DataKeyStore {
-  /** The tenant's active (not destroyed) data key, the newest if several. */
-  active(tenantId: string): Promise<StoredDataKey | undefined>;
+  /**
+   * The active (not destroyed) data key of one of the tenant's key rings, the newest if several.
+   * A ring is a key-id prefix (see key-rings.ts): '' holds the connector secrets' keys `k<n>`.
+   */
+  active(tenantId: string, ring?: string): Promise<StoredDataKey | undefined>;
   get(tenantId: string, keyId: string): Promise<StoredDataKey | undefined>;
   /**
    * Inserts; a key id the tenant already has (destroyed or not) is refused with DataKeyExistsError
@@ -24,7 +27,10 @@ export interface DataKeyStore {
    * the caller re-reads active().
    */
   insert(key: StoredDataKey): Promise<void>;
-  /** Crypto-shredding (used later by compliance): forget the wrapped key for good. One key, or all the tenant's; returns how many were destroyed now. */
-  destroy(tenantId: string, keyId?: string): Promise<number>;
+  /**
+   * Crypto-shredding: forgets wrapped keys for good (the row stays, without the key). One key, the
+   * keys of one ring, or all the tenant's; returns how many were destroyed now.
+   */
+  destroy(tenantId: string, which?: { keyId: string } | { ring: string }): Promise<number>;
   close(): Promise<void>;
 }

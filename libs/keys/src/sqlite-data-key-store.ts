@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import type { DataKeyStore, StoredDataKey } from './data-key-store.port.js';
+import { ringPattern, SECRETS_RING } from './key-rings.js';
 import { DataKeyExistsError } from './secrets.errors.js';
 import { DATA_KEY_COLUMNS, DATA_KEYS_DDL, toStoredDataKey, type DataKeyRow } from './data-keys.table.js';
 
@@ -12,20 +13,22 @@ import { DATA_KEY_COLUMNS, DATA_KEYS_DDL, toStoredDataKey, type DataKeyRow } fro
  */
 export class SqliteDataKeyStore implements DataKeyStore {
   private readonly statements: {
-    active: Statement<[string], DataKeyRow>;
+    active: Statement<[string, string], DataKeyRow>;
     get: Statement<[string, string], DataKeyRow>;
     insert: Statement<[string, string, string, string, string, string | null]>;
     destroyOne: Statement<[string, string, string]>;
+    destroyRing: Statement<[string, string, string]>;
     destroyAll: Statement<[string, string]>;
   };
   private closed = false;
 
   private constructor(private readonly db: Database) {
     this.statements = {
-      active: db.prepare(`SELECT ${DATA_KEY_COLUMNS} FROM ll_data_keys WHERE tenant_id = ? AND destroyed_at IS NULL ORDER BY created_at DESC, key_id DESC LIMIT 1`),
+      active: db.prepare(`SELECT ${DATA_KEY_COLUMNS} FROM ll_data_keys WHERE tenant_id = ? AND key_id LIKE ? AND destroyed_at IS NULL ORDER BY created_at DESC, key_id DESC LIMIT 1`),
       get: db.prepare(`SELECT ${DATA_KEY_COLUMNS} FROM ll_data_keys WHERE tenant_id = ? AND key_id = ?`),
       insert: db.prepare(`INSERT INTO ll_data_keys (${DATA_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`),
       destroyOne: db.prepare(`UPDATE ll_data_keys SET wrapped_key = '', destroyed_at = ? WHERE tenant_id = ? AND key_id = ? AND destroyed_at IS NULL`),
+      destroyRing: db.prepare(`UPDATE ll_data_keys SET wrapped_key = '', destroyed_at = ? WHERE tenant_id = ? AND key_id LIKE ? AND destroyed_at IS NULL`),
       destroyAll: db.prepare(`UPDATE ll_data_keys SET wrapped_key = '', destroyed_at = ? WHERE tenant_id = ? AND destroyed_at IS NULL`),
     };
   }
@@ -48,9 +51,9 @@ export class SqliteDataKeyStore implements DataKeyStore {
     }
   }
 
-  async active(tenantId: string): Promise<StoredDataKey | undefined> {
+  async active(tenantId: string, ring = SECRETS_RING): Promise<StoredDataKey | undefined> {
     this.assertOpen();
-    const row = this.statements.active.get(tenantId);
+    const row = this.statements.active.get(tenantId, ringPattern(ring));
     return row && toStoredDataKey(row);
   }
 
@@ -70,10 +73,13 @@ export class SqliteDataKeyStore implements DataKeyStore {
     }
   }
 
-  async destroy(tenantId: string, keyId?: string): Promise<number> {
+  async destroy(tenantId: string, which?: { keyId: string } | { ring: string }): Promise<number> {
     this.assertOpen();
     const now = new Date().toISOString();
-    const { changes } = keyId === undefined ? this.statements.destroyAll.run(now, tenantId) : this.statements.destroyOne.run(now, tenantId, keyId);
+    const { changes } =
+      which === undefined ? this.statements.destroyAll.run(now, tenantId)
+      : 'keyId' in which ? this.statements.destroyOne.run(now, tenantId, which.keyId)
+      : this.statements.destroyRing.run(now, tenantId, ringPattern(which.ring));
     if (changes > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
     return changes;
   }

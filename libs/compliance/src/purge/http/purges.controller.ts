@@ -1,0 +1,50 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Allow } from 'class-validator';
+import { Authenticated, CallerMetadata } from '#auth';
+import type { CommandMetadata } from '#core';
+import { EVENT_STORE, type EventStore } from '#event-store';
+import { PersonalDataVault } from '#keys';
+import { parsePurgeTarget, purgePersonalData, type PurgeResult } from '../purge-personal-data.js';
+
+export const COMPLIANCE_PURGE_SCOPE = 'compliance:purge';
+
+export class PurgeRequestDto {
+  @ApiPropertyOptional({ example: 'alice', description: 'the data subject: a user id of the caller\'s tenant' })
+  @Allow() // checked by parsePurgeTarget, which gives the purge's own typed errors
+  subject?: string;
+
+  @ApiPropertyOptional({ description: 'true to shred everything the tenant holds keys for (all personal data and connector secrets)' })
+  @Allow()
+  wholeTenant?: boolean;
+}
+
+export class PurgeResultDto {
+  @ApiProperty() tenantId!: string;
+  @ApiProperty({ example: { kind: 'subject', subject: 'alice' } }) target!: object;
+  @ApiProperty({ description: 'data keys destroyed now (0 when a previous purge already did)' }) keysDestroyed!: number;
+  @ApiProperty({ description: 'global position of the PurgeCompleted event' }) position!: number;
+}
+
+/** Crypto-shredding on request, in the caller's own tenant (the tenant comes from the token only). */
+@ApiTags('compliance')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'no or invalid bearer token' })
+@ApiForbiddenResponse({ description: `the token lacks the scope ${COMPLIANCE_PURGE_SCOPE}` })
+@Controller('v1/compliance/purges')
+@Authenticated(COMPLIANCE_PURGE_SCOPE)
+export class PurgesController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly personalData: PersonalDataVault,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOkResponse({ type: PurgeResultDto })
+  @ApiBadRequestResponse({ description: 'neither or both of subject and wholeTenant, or a malformed subject: nothing is appended or destroyed' })
+  purge(@Body() body: PurgeRequestDto, @CallerMetadata() metadata: CommandMetadata): Promise<PurgeResult> {
+    const target = parsePurgeTarget(typeof body === 'object' && body !== null ? body : {});
+    return purgePersonalData(this.store, this.personalData, { ...metadata, tool: 'POST /v1/compliance/purges' }, target);
+  }
+}

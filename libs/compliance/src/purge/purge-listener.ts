@@ -1,0 +1,36 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { EVENT_STORE, followLog, type EventStore } from '#event-store';
+import { PersonalDataVault } from '#keys';
+
+/**
+ * Another process may purge (the CLI, another platform): this process then still holds the
+ * destroyed keys unwrapped in its cache. It follows the log from now on and forgets a tenant's
+ * keys when a PurgeCompleted of the tenant appears (the vault's cache also expires on its own).
+ */
+@Injectable()
+export class PurgeListener implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly abort = new AbortController();
+  private running: Promise<void> | undefined;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly personalData: PersonalDataVault,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    let position = await this.store.headPosition();
+    this.running = followLog(this.store, this.abort.signal, 1000, async () => {
+      for await (const batch of this.store.readAll({ after: position })) {
+        for (const event of batch) if (event.type === 'PurgeCompleted') this.personalData.forget(event.tenantId);
+        position = batch[batch.length - 1]!.globalPosition;
+      }
+    }).catch((error: unknown) => {
+      process.stderr.write(`purge listener stopped: ${String(error)}\n`);
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+  }
+}

@@ -1,0 +1,3 @@
+import { ValidationError } from '#core';
+
+export class InvalidPurgeError extends ValidationError {}

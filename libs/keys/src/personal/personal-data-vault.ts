@@ -1,0 +1,104 @@
+import type { JsonObject, JsonValue } from '#core';
+import { decodeBase64 } from '../aes-gcm.js';
+import { subjectRing, TENANT_PERSONAL_RING } from '../key-rings.js';
+import { parseSealedSecret, type SealedSecret } from '../sealed-secret.js';
+import type { SecretVault } from '../secret-vault.js';
+import { DataKeyDestroyedError, SecretUnreadableError } from '../secrets.errors.js';
+
+/** Personal data as it is stored in events and views: sealed, and recognisable inside any JSON. */
+export type SealedPersonalData = { $sealed: SealedSecret };
+
+/** What erased personal data reads as, everywhere (tool results, exports): its key was destroyed. */
+export const ERASED = Object.freeze({ $erased: true as const, reason: 'personal data erased: its key was destroyed' });
+export type Erased = typeof ERASED;
+
+export interface SealedValue {
+  sealed: SealedPersonalData;
+  /** Keyed digest of the plaintext (SecretVault.keyedDigest): lets a decider spot an unchanged value without reading it. */
+  digest: string;
+}
+
+/**
+ * Encryption of personal data (DESIGN.md, "Event model"): values are sealed with a data key of
+ * the data subject (a user of the tenant) or of the tenant itself BEFORE they are appended, so the
+ * hash chain covers ciphertext. Destroying the subject's (or the tenant's) keys shreds the data in
+ * the store, the views and every later export at once, and the chain still verifies.
+ */
+export class PersonalDataVault {
+  constructor(private readonly vault: SecretVault) {}
+
+  /** Seals `value` for `subject` (a user id), or for the tenant when no single user owns it. `context` binds it to where it lives (the stream id). */
+  async seal(tenantId: string, subject: string | undefined, value: JsonValue, context: string): Promise<SealedValue> {
+    const ring = subject === undefined ? TENANT_PERSONAL_RING : subjectRing(subject);
+    const bytes = Buffer.from(JSON.stringify(value), 'utf8');
+    const sealed = await this.vault.sealBytes(tenantId, ring, bytes, personalAad(tenantId, context));
+    return { sealed: { $sealed: sealed }, digest: await this.vault.keyedDigest(tenantId, ring, bytes) };
+  }
+
+  /** The keyed digest seal() would give now for `value`: compare it with a stored one. */
+  digest(tenantId: string, subject: string | undefined, value: JsonValue): Promise<string> {
+    return this.vault.keyedDigest(tenantId, subject === undefined ? TENANT_PERSONAL_RING : subjectRing(subject), Buffer.from(JSON.stringify(value), 'utf8'));
+  }
+
+  /** The plaintext of a sealed value, ERASED once its key is destroyed; a value that was never sealed is returned as it is. */
+  async open(tenantId: string, value: JsonValue, context: string): Promise<JsonValue> {
+    if (!isSealedPersonalData(value)) return value;
+    const parsed = parseSealedSecret(value.$sealed);
+    if (!parsed) throw new SecretUnreadableError(tenantId, 'not a well-formed sealed value');
+    try {
+      const bytes = await this.vault.openBytes(tenantId, parsed.keyId, parsed.box, personalAad(tenantId, context));
+      if (!bytes) throw new SecretUnreadableError(tenantId, 'authentication failed: tampered, or sealed for another tenant or place');
+      return JSON.parse(bytes.toString('utf8')) as JsonValue;
+    } catch (error) {
+      if (error instanceof DataKeyDestroyedError) return ERASED;
+      throw error;
+    }
+  }
+
+  /** `data` with every sealed value inside opened (or ERASED), or undefined when nothing in it was sealed. */
+  async openAll(tenantId: string, data: JsonValue, context: string): Promise<JsonValue | undefined> {
+    if (!containsSealed(data)) return undefined;
+    return this.openTree(tenantId, data, context);
+  }
+
+  /** Shreds one data subject's personal data: destroys the keys of the subject's ring. */
+  eraseSubject(tenantId: string, subject: string): Promise<number> {
+    return this.vault.destroy(tenantId, subjectRing(subject));
+  }
+
+  /** Shreds everything of the tenant the key store holds keys for: personal data of every subject and of the tenant, and its connector secrets. */
+  eraseTenant(tenantId: string): Promise<number> {
+    return this.vault.destroy(tenantId);
+  }
+
+  /** Drops the tenant's unwrapped keys from this process (another process destroyed some). */
+  forget(tenantId: string): void {
+    this.vault.forget(tenantId);
+  }
+
+  private async openTree(tenantId: string, value: JsonValue, context: string): Promise<JsonValue> {
+    if (isSealedPersonalData(value)) return this.open(tenantId, value, context);
+    if (Array.isArray(value)) return Promise.all(value.map((item) => this.openTree(tenantId, item, context)));
+    if (typeof value !== 'object' || value === null) return value;
+    const opened: JsonObject = {};
+    for (const [key, item] of Object.entries(value)) opened[key] = await this.openTree(tenantId, item!, context);
+    return opened;
+  }
+}
+
+export function personalAad(tenantId: string, context: string): string {
+  return `ledgerline/personal/${tenantId}/${context}`;
+}
+
+export function isSealedPersonalData(value: unknown): value is SealedPersonalData {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === '$sealed' && typeof (value as { $sealed: unknown }).$sealed === 'object' && decodeBase64((value as SealedPersonalData).$sealed.iv) !== undefined;
+}
+
+function containsSealed(value: JsonValue): boolean {
+  if (isSealedPersonalData(value)) return true;
+  if (Array.isArray(value)) return value.some(containsSealed);
+  if (typeof value === 'object' && value !== null) return Object.values(value).some((item) => item !== undefined && containsSealed(item));
+  return false;
+}
