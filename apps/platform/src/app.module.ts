@@ -9,7 +9,7 @@ import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
 import { KeysModule } from '#keys';
 import { EventStoreModule, type EventStoreSettings } from '#event-store';
 import { McpModule } from '#mcp';
-import { MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
+import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
 import { ProjectionsModule } from '#projections';
 import { PLATFORM_ADMIN_SCOPE, TenantsHttpModule, TenantsModule } from '#tenants';
 import { loadPlatformConfig, type PlatformConfig } from './config/platform.config.js';
@@ -19,7 +19,7 @@ import { HealthController } from './health/health.controller.js';
 export const PLATFORM_SCOPES = [
   'memory:read', 'memory:write', TENANT_MEMORY_SCOPE, 'audit:read', PLATFORM_ADMIN_SCOPE,
   CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, AUTOMATIONS_ADMIN_SCOPE, RUNS_SCOPE, RUNS_CANCEL_SCOPE, RUNS_ADMIN_SCOPE, APPROVALS_DECIDE_SCOPE,
-  COMPLIANCE_PURGE_SCOPE,
+  COMPLIANCE_PURGE_SCOPE, MEMORY_ADMIN_SCOPE,
 ];
 
 @Module({})
@@ -46,7 +46,9 @@ export class AppModule {
           honourLeases: false,
           enabled: config.LEDGERLINE_ROLE === 'all',
         }),
-        MemoryModule,
+        // Scale-out API processes leave the retention sweep to the workers.
+        MemoryModule.forRoot({ expirySweepMs: config.LEDGERLINE_ROLE === 'api' ? 0 : config.LEDGERLINE_MEMORY_EXPIRY_SWEEP_MS }),
+        MemoryHttpModule,
         AuditModule,
         TenantsModule,
         ConnectorsHttpModule,

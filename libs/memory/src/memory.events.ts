@@ -7,4 +7,6 @@ import type { DomainEvent, JsonValue } from '#core';
  */
 export type MemoryItemPut = DomainEvent<'MemoryItemPut', { key: string; value: JsonValue; digest?: string }>;
 export type MemoryItemDeleted = DomainEvent<'MemoryItemDeleted', { key: string }>;
-export type MemoryEvent = MemoryItemPut | MemoryItemDeleted;
+/** The tenant's memory retention removed an item not updated for `retentionDays` days. */
+export type MemoryItemExpired = DomainEvent<'MemoryItemExpired', { key: string; retentionDays: number }>;
+export type MemoryEvent = MemoryItemPut | MemoryItemDeleted | MemoryItemExpired;

@@ -24,6 +24,7 @@ export function evolveMemory(state: MemoryState, event: MemoryEvent): MemoryStat
       items.set(event.data.key, event.data.digest ?? canonicalJson(event.data.value));
       return { items };
     case 'MemoryItemDeleted':
+    case 'MemoryItemExpired':
       items.delete(event.data.key);
       return { items };
     default: {

@@ -12,14 +12,16 @@ export interface PutMemoryDecision {
   key: string;
   value: JsonValue;
   sealed: SealedValue;
+  /** Under a retention policy a put renews the item's time even when the value is unchanged. */
+  renew?: boolean;
 }
 
-/** Putting the value an item already holds changes nothing and appends nothing. */
+/** Putting the value an item already holds changes nothing and appends nothing (unless it must renew the item). */
 export function decidePutMemory(command: PutMemoryDecision, state: MemoryState): MemoryEvent[] {
   const bytes = Buffer.byteLength(canonicalJson(command.value));
   if (bytes > MEMORY_LIMITS.maxValueBytes) throw new MemoryValueTooLargeError(bytes, MEMORY_LIMITS.maxValueBytes);
   const current = state.items.get(command.key);
-  if (current !== undefined && (current === command.sealed.digest || current === canonicalJson(command.value))) return [];
+  if (!command.renew && current !== undefined && (current === command.sealed.digest || current === canonicalJson(command.value))) return [];
   if (current === undefined && state.items.size >= MEMORY_LIMITS.maxItemsPerNamespace) {
     throw new MemoryNamespaceFullError(command.namespace, MEMORY_LIMITS.maxItemsPerNamespace);
   }
