@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '#audit';
+import { COMPLIANCE_EXPORT_SCOPE, ComplianceHttpModule, ComplianceModule } from '#compliance';
 import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, AutomationModule, RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '#automation';
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
@@ -17,6 +18,7 @@ import { HealthController } from './health/health.controller.js';
 export const PLATFORM_SCOPES = [
   'memory:read', 'memory:write', TENANT_MEMORY_SCOPE, 'audit:read', PLATFORM_ADMIN_SCOPE,
   CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, AUTOMATIONS_ADMIN_SCOPE, RUNS_SCOPE, RUNS_CANCEL_SCOPE, RUNS_ADMIN_SCOPE, APPROVALS_DECIDE_SCOPE,
+  COMPLIANCE_EXPORT_SCOPE,
 ];
 
 @Module({})
@@ -45,9 +47,13 @@ export class AppModule {
         MemoryModule,
         AuditModule,
         TenantsModule,
+        ComplianceModule.forRoot({
+          signingKey: { pem: config.LEDGERLINE_EXPORT_SIGNING_KEY, file: config.LEDGERLINE_EXPORT_SIGNING_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR },
+        }),
         ConnectorsHttpModule,
         AutomationHttpModule,
         TenantsHttpModule,
+        ComplianceHttpModule,
       ],
       controllers: [HealthController],
     };
