@@ -26,7 +26,11 @@ export function jwkThumbprint(x: string): string {
 
 /** The JWK of an Ed25519 key (public, or the public half of a private one). */
 export function publicJwkOf(key: KeyObject): ExportPublicJwk {
-  const { x } = createPublicKey(key).export({ format: 'jwk' });
+  const { x } = publicHalf(key).export({ format: 'jwk' });
   if (typeof x !== 'string') throw new Error('an Ed25519 key exports x');
   return { kty: 'OKP', crv: 'Ed25519', x, kid: jwkThumbprint(x), alg: 'EdDSA', use: 'sig' };
+}
+
+export function publicHalf(key: KeyObject): KeyObject {
+  return key.type === 'public' ? key : createPublicKey(key);
 }

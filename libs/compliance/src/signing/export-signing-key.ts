@@ -1,8 +1,8 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFileOnce } from '#core';
-import { isEd25519, publicJwkOf, type ExportJwks, type ExportPublicJwk } from './ed25519-jwk.js';
+import { isEd25519, publicHalf, publicJwkOf, type ExportJwks, type ExportPublicJwk } from './ed25519-jwk.js';
 import { SigningKeyError } from './signing.errors.js';
 
 export const EXPORT_SIGNING_KEY_ENV = {
@@ -44,7 +44,7 @@ export class ExportSigningKey implements ExportSigner {
     /** True when this call created the key file. */
     readonly isNew: boolean,
   ) {
-    this.publicKey = createPublicKey(privateKey);
+    this.publicKey = publicHalf(privateKey);
     this.publicJwk = publicJwkOf(this.publicKey);
   }
 

@@ -1,5 +1,5 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { isEd25519, publicJwkOf } from './ed25519-jwk.js';
+import { isEd25519, publicHalf, publicJwkOf } from './ed25519-jwk.js';
 import { SigningKeyError } from './signing.errors.js';
 
 /** Public keys the verifier accepts signatures from, by key id (RFC 7638 thumbprint, recomputed: a stated kid is never taken on trust). */
@@ -9,7 +9,7 @@ export class TrustedKeys {
   static of(keys: readonly KeyObject[]): TrustedKeys {
     const byId = new Map<string, KeyObject>();
     for (const key of keys) {
-      const publicKey = createPublicKey(key);
+      const publicKey = publicHalf(key);
       if (!isEd25519(publicKey)) throw new SigningKeyError(`a trusted export key must be Ed25519, not ${publicKey.asymmetricKeyType ?? 'unknown'}`);
       byId.set(publicJwkOf(publicKey).kid, publicKey);
     }
