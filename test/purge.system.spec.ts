@@ -6,7 +6,10 @@ import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { gunzipSync } from 'node:zlib';
+import { TrustedKeys } from '#compliance';
 import { findChainBreak } from '#event-store';
+import { verifyBytes } from '../libs/compliance/src/export/testing/export-bytes.js';
 import { ERASED, subjectRing } from '#keys';
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
@@ -53,6 +56,16 @@ describe.each(['sqlite', 'postgres'] as const)('personal data sealed at rest and
     } finally {
       await client.end();
     }
+  };
+  /** The tenant's export over REST, verified against the published key; its lines with an `opened` form. */
+  const exportOpened = async (): Promise<{ file: Buffer; opened: Array<{ streamId: string; opened: unknown }> }> => {
+    const response = await fetch(`${h.platform.url}/v1/compliance/export`, { headers: { authorization: `Bearer ${h.issuer.mint({ tenantId: tenant, userId: 'dpo', scopes: ['compliance:export'] })}` } });
+    expect(response.status).toBe(200);
+    const file = Buffer.from(await response.arrayBuffer());
+    const keys = TrustedKeys.parse(await (await fetch(`${h.platform.url}/.well-known/ledgerline-export-keys`)).text(), 'jwks');
+    expect(await verifyBytes(file, keys)).toMatchObject({ ok: true });
+    const lines = gunzipSync(file).toString('utf8').split('\n').filter((line) => line.includes('"opened"'));
+    return { file, opened: lines.map((line) => JSON.parse(line) as { event: { streamId: string }; opened: unknown }).map(({ event, opened }) => ({ streamId: event.streamId, opened })) };
   };
   const scan = (text: string) => scanForSecret(text, { store: h.store, dataDir: h.platform.dataDir, databaseUrl: h.databaseUrl, logs: h.platform.output(), extra: results });
 
@@ -103,6 +116,8 @@ describe.each(['sqlite', 'postgres'] as const)('personal data sealed at rest and
     const aliceKeys = await wrappedKeys('alice');
     expect(aliceKeys).toHaveLength(1);
     expect(aliceKeys[0]!.length).toBeGreaterThan(20);
+    const before = await exportOpened();
+    expect(before.opened).toContainEqual({ streamId: 'memory:user:alice:health', opened: { key: 'note', value: { text: aliceText }, digest: expect.any(String) } });
     results.length = 0; // answers given before the purge held the plaintext, rightly
     const response = await purgeOverRest(h.issuer.mint({ tenantId: tenant, userId: 'dpo', scopes: ['compliance:purge'] }), { subject: 'alice' });
     expect(response.status).toBe(200);
@@ -121,6 +136,12 @@ describe.each(['sqlite', 'postgres'] as const)('personal data sealed at rest and
     // Neither the plaintext nor the destroyed key is anywhere: files (with their WALs), tables, logs, answers.
     expect(await scan(aliceText)).toEqual([]);
     expect(await scan(aliceKeys[0]!)).toEqual([]);
+    // A later export still verifies, shows the marker where alice's data was, and bob's data as it is.
+    const after = await exportOpened();
+    expect(after.opened).toContainEqual({ streamId: 'memory:user:alice:health', opened: { key: 'note', value: ERASED, digest: expect.any(String) } });
+    expect(after.opened).toContainEqual({ streamId: 'memory:user:bob:health', opened: { key: 'note', value: { text: bobText }, digest: expect.any(String) } });
+    expect(after.file.toString('latin1')).not.toContain(aliceText);
+    expect(gunzipSync(after.file).toString('utf8')).not.toContain(aliceText);
     expect(await wrappedKeys('alice')).toEqual(['']);
   });
 

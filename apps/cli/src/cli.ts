@@ -1,13 +1,15 @@
 import { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { dlqCommand } from './commands/dlq.command.js';
+import { exportCommand } from './commands/export.command.js';
 import { purgeCommand } from './commands/purge.command.js';
 import { retentionCommand } from './commands/retention.command.js';
 import { tokenCommand } from './commands/token.command.js';
+import { verifyCommand } from './commands/verify.command.js';
 import { EXIT_OK, exitCodeFor } from './exit-codes.js';
 
 /** One factory per command file under commands/; add new commands here. */
-const COMMANDS: ReadonlyArray<(io: CliIo) => Command> = [tokenCommand, dlqCommand, purgeCommand, retentionCommand];
+const COMMANDS: ReadonlyArray<(io: CliIo) => Command> = [tokenCommand, dlqCommand, exportCommand, verifyCommand, purgeCommand, retentionCommand];
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

@@ -2,11 +2,11 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '#audit';
-import { COMPLIANCE_PURGE_SCOPE, PurgeHttpModule, PurgeModule } from '#compliance';
+import { COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE, ComplianceHttpModule, ComplianceModule, PersonalDataOpener, PurgeHttpModule, PurgeModule } from '#compliance';
 import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, AutomationModule, RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '#automation';
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
-import { KeysModule } from '#keys';
+import { KeysModule, PersonalDataVault } from '#keys';
 import { EventStoreModule, type EventStoreSettings } from '#event-store';
 import { McpModule } from '#mcp';
 import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
@@ -19,7 +19,7 @@ import { HealthController } from './health/health.controller.js';
 export const PLATFORM_SCOPES = [
   'memory:read', 'memory:write', TENANT_MEMORY_SCOPE, 'audit:read', PLATFORM_ADMIN_SCOPE,
   CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, AUTOMATIONS_ADMIN_SCOPE, RUNS_SCOPE, RUNS_CANCEL_SCOPE, RUNS_ADMIN_SCOPE, APPROVALS_DECIDE_SCOPE,
-  COMPLIANCE_PURGE_SCOPE, MEMORY_ADMIN_SCOPE,
+  COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE, MEMORY_ADMIN_SCOPE,
 ];
 
 @Module({})
@@ -51,9 +51,14 @@ export class AppModule {
         MemoryHttpModule,
         AuditModule,
         TenantsModule,
+        ComplianceModule.forRoot({
+          signingKey: { pem: config.LEDGERLINE_EXPORT_SIGNING_KEY, file: config.LEDGERLINE_EXPORT_SIGNING_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR },
+          opener: { inject: [PersonalDataVault], useFactory: (vault: PersonalDataVault) => new PersonalDataOpener(vault) },
+        }),
         ConnectorsHttpModule,
         AutomationHttpModule,
         TenantsHttpModule,
+        ComplianceHttpModule,
         PurgeModule,
         PurgeHttpModule,
       ],

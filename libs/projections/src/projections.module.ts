@@ -47,6 +47,11 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
     return projector;
   }
 
+  /** Every projection registered in this process (the compliance export reads their tables). */
+  projections(): Projection[] {
+    return [...this.projectors.values()].map((projector) => projector.projection);
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     if (this.role === 'apply') return this.applyAll();
     for (const projector of this.projectors.values()) projector.startWatching();

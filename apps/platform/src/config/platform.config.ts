@@ -13,6 +13,9 @@ export const platformConfigSchema = z
     LEDGERLINE_MAX_EVENT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
     LEDGERLINE_MASTER_KEY: z.string().min(1).optional(),
     LEDGERLINE_MASTER_KEY_FILE: z.string().min(1).optional(),
+    /** Ed25519 PKCS#8 PEM that signs compliance exports; every process of an installation needs the same one. */
+    LEDGERLINE_EXPORT_SIGNING_KEY: z.string().min(1).optional(),
+    LEDGERLINE_EXPORT_SIGNING_KEY_FILE: z.string().min(1).optional(),
     LEDGERLINE_TOOL_RATE_PER_SEC: z.coerce.number().positive().max(100_000).default(50),
     LEDGERLINE_TOOL_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(100),
     LEDGERLINE_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
@@ -28,6 +31,10 @@ export const platformConfigSchema = z
   .refine((config) => config.LEDGERLINE_EVENT_STORE !== 'postgres' || config.DATABASE_URL !== undefined, {
     message: 'LEDGERLINE_EVENT_STORE=postgres needs DATABASE_URL',
     path: ['DATABASE_URL'],
+  })
+  .refine((config) => config.LEDGERLINE_EXPORT_SIGNING_KEY === undefined || config.LEDGERLINE_EXPORT_SIGNING_KEY_FILE === undefined, {
+    message: 'set LEDGERLINE_EXPORT_SIGNING_KEY or LEDGERLINE_EXPORT_SIGNING_KEY_FILE, not both',
+    path: ['LEDGERLINE_EXPORT_SIGNING_KEY_FILE'],
   })
   .refine((config) => config.LEDGERLINE_ROLE !== 'api' || config.LEDGERLINE_EVENT_STORE === 'postgres', {
     message: 'LEDGERLINE_ROLE=api serves a PostgreSQL store that worker processes carry forward: set DATABASE_URL',
@@ -49,6 +56,8 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv): PlatformConfig {
     DATABASE_URL: present(env.DATABASE_URL),
     LEDGERLINE_MASTER_KEY: present(env.LEDGERLINE_MASTER_KEY),
     LEDGERLINE_MASTER_KEY_FILE: present(env.LEDGERLINE_MASTER_KEY_FILE),
+    LEDGERLINE_EXPORT_SIGNING_KEY: present(env.LEDGERLINE_EXPORT_SIGNING_KEY),
+    LEDGERLINE_EXPORT_SIGNING_KEY_FILE: present(env.LEDGERLINE_EXPORT_SIGNING_KEY_FILE),
     KAFKA_BROKERS: present(env.KAFKA_BROKERS),
   });
   if (parsed.success) return parsed.data;
