@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AuditModule } from '#audit';
+import { AuditHttpModule, AuditModule } from '#audit';
 import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, AutomationModule, RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '#automation';
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
@@ -48,6 +48,7 @@ export class AppModule {
         ConnectorsHttpModule,
         AutomationHttpModule,
         TenantsHttpModule,
+        AuditHttpModule,
       ],
       controllers: [HealthController],
     };
