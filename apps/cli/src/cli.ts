@@ -1,11 +1,14 @@
 import { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { auditCommand } from './commands/audit.command.js';
 import { dlqCommand } from './commands/dlq.command.js';
+import { inspectCommand } from './commands/inspect.command.js';
+import { tenantsCommand } from './commands/tenants.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { EXIT_OK, exitCodeFor } from './exit-codes.js';
 
 /** One factory per command file under commands/; add new commands here. */
-const COMMANDS: ReadonlyArray<(io: CliIo) => Command> = [tokenCommand, dlqCommand];
+const COMMANDS: ReadonlyArray<(io: CliIo) => Command> = [tokenCommand, dlqCommand, tenantsCommand, inspectCommand, auditCommand];
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

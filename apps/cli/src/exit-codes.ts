@@ -4,7 +4,7 @@ import type { CliIo } from './cli-io.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
-/** Invalid arguments or a refused request: the caller must change something. */
+/** Invalid arguments, something named that does not exist, or a refused request: the caller must change something. */
 export const EXIT_USAGE = 2;
 
 /** Maps an error to an exit code at the CLI edge, printing what the user needs to know. */
@@ -13,7 +13,7 @@ export function exitCodeFor(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   if (error instanceof DomainError) {
     io.stderr.write(`ledgerline: ${error.message} [${error.code}]\n`);
-    return error.kind === 'validation' || error.kind === 'forbidden' ? EXIT_USAGE : EXIT_FAILURE;
+    return error.kind === 'validation' || error.kind === 'forbidden' || error.kind === 'not_found' ? EXIT_USAGE : EXIT_FAILURE;
   }
   io.stderr.write(`ledgerline: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return EXIT_FAILURE;

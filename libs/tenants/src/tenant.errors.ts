@@ -12,9 +12,9 @@ export class ReservedTenantIdError extends ValidationError {
   }
 }
 
-export class InvalidTenantIdError extends ValidationError {
-  constructor(tenantId: string) {
-    super('tenant.invalid_id', 'a tenant id is 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit', { tenantId });
+export class InvalidTenantNameError extends ValidationError {
+  constructor() {
+    super('tenant.invalid_name', 'a tenant name is 1-200 characters, not all blank');
   }
 }
 
