@@ -17,11 +17,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)');
-  for (const create of COMMANDS) program.addCommand(create(io).copyInheritedSettings(program));
+  for (const create of COMMANDS) program.addCommand(inheritSettings(create(io), program));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (error) {
     return exitCodeFor(error, io);
   }
+}
+
+/** Subcommands (`tenants suspend`) were made before their parent joined the program: hand the program's settings (exitOverride, output) down to them too. */
+function inheritSettings(command: Command, parent: Command): Command {
+  command.copyInheritedSettings(parent);
+  for (const sub of command.commands) inheritSettings(sub, command);
+  return command;
 }
