@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { TenantAccess, type TenantAccessCheck } from '#auth';
 import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
 import { TENANTS_TABLE, tenantsProjection } from '../projections/tenants.projection.js';
@@ -21,6 +21,7 @@ export class SuspendedTenants implements TenantAccessCheck, OnModuleInit {
   private readAt = Number.NEGATIVE_INFINITY;
   private movedAt = 0;
   private reading: Promise<void> | undefined;
+  private readonly logger = new Logger(SuspendedTenants.name);
 
   constructor(
     registry: ProjectorRegistry,
@@ -47,10 +48,19 @@ export class SuspendedTenants implements TenantAccessCheck, OnModuleInit {
     return this.reading;
   }
 
+  /**
+   * A view that cannot be read (a scale-out API process started before the workers built it)
+   * leaves the last known set in force until the next try: a token was verified all the same,
+   * and the whole API must not fail on the registry's view.
+   */
   private async read(): Promise<void> {
     const startedAt = performance.now();
-    const rows = await this.db.forTenant(PLATFORM_TENANT).all<{ id: string }>(`SELECT id FROM ${TENANTS_TABLE} WHERE tenant_id = ? AND status = 'suspended'`, [PLATFORM_TENANT]);
-    this.suspended = new Set(rows.map((row) => row.id));
+    try {
+      const rows = await this.db.forTenant(PLATFORM_TENANT).all<{ id: string }>(`SELECT id FROM ${TENANTS_TABLE} WHERE tenant_id = ? AND status = 'suspended'`, [PLATFORM_TENANT]);
+      this.suspended = new Set(rows.map((row) => row.id));
+    } catch (error) {
+      this.logger.warn(`cannot read the suspended tenants (${String(error)}); keeping the ${this.suspended.size} known until the next try`);
+    }
     this.readAt = startedAt;
   }
 }
