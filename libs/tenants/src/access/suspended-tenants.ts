@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { TenantAccess, type TenantAccessCheck } from '#auth';
 import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
 import { TENANTS_TABLE, tenantsProjection } from '../projections/tenants.projection.js';
@@ -26,14 +26,15 @@ export class SuspendedTenants implements TenantAccessCheck, OnModuleInit {
   constructor(
     registry: ProjectorRegistry,
     @Inject(VIEW_DB) private readonly db: ViewDb,
-    @Inject(TenantAccess) private readonly access: TenantAccess,
+    // Processes without an API (workers) have no authentication to plug into.
+    @Optional() @Inject(TenantAccess) private readonly access?: TenantAccess,
   ) {
     this.projector = registry.register(tenantsProjection);
   }
 
   onModuleInit(): void {
     this.projector.onProgress(() => (this.movedAt = performance.now()));
-    this.access.enforce(this);
+    this.access?.enforce(this);
   }
 
   async assertMayAct(tenantId: string): Promise<void> {
