@@ -1,15 +1,20 @@
 import { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { auditCommand } from './commands/audit.command.js';
 import { dlqCommand } from './commands/dlq.command.js';
 import { exportCommand } from './commands/export.command.js';
 import { purgeCommand } from './commands/purge.command.js';
 import { retentionCommand } from './commands/retention.command.js';
+import { inspectCommand } from './commands/inspect.command.js';
+import { tenantsCommand } from './commands/tenants.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { verifyCommand } from './commands/verify.command.js';
 import { EXIT_OK, exitCodeFor } from './exit-codes.js';
 
 /** One factory per command file under commands/; add new commands here. */
-const COMMANDS: ReadonlyArray<(io: CliIo) => Command> = [tokenCommand, dlqCommand, exportCommand, verifyCommand, purgeCommand, retentionCommand];
+const COMMANDS: ReadonlyArray<(io: CliIo) => Command> = [
+  tokenCommand, tenantsCommand, inspectCommand, auditCommand, exportCommand, verifyCommand, purgeCommand, retentionCommand, dlqCommand,
+];
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -18,11 +23,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)');
-  for (const create of COMMANDS) program.addCommand(create(io).copyInheritedSettings(program));
+  for (const create of COMMANDS) program.addCommand(inheritSettings(create(io), program));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (error) {
     return exitCodeFor(error, io);
   }
+}
+
+/** Subcommands (`tenants suspend`) were made before their parent joined the program: hand the program's settings (exitOverride, output) down to them too. */
+function inheritSettings(command: Command, parent: Command): Command {
+  command.copyInheritedSettings(parent);
+  for (const sub of command.commands) inheritSettings(sub, command);
+  return command;
 }

@@ -4,7 +4,7 @@ import type { CliIo } from './cli-io.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
-/** Invalid arguments or a refused request: the caller must change something. */
+/** Invalid arguments, something named that does not exist, or a refused request: the caller must change something. */
 export const EXIT_USAGE = 2;
 /** The file was read and is not what it claims (`ledgerline verify`): tampered, truncated or signed by an untrusted key. */
 export const EXIT_INVALID = 3;

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AuditModule } from '#audit';
+import { AuditHttpModule, AuditModule } from '#audit';
 import { COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE, ComplianceHttpModule, ComplianceModule, PersonalDataOpener, PurgeHttpModule, PurgeModule } from '#compliance';
 import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, AutomationModule, RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '#automation';
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
@@ -61,6 +61,7 @@ export class AppModule {
         ComplianceHttpModule,
         PurgeModule,
         PurgeHttpModule,
+        AuditHttpModule,
       ],
       controllers: [HealthController],
     };

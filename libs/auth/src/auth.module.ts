@@ -9,13 +9,14 @@ import { OriginGuard } from './origin.guard.js';
 import { PrincipalContextInterceptor } from './principal-context.interceptor.js';
 import { ProtectedResourceController } from './protected-resource.controller.js';
 import { ScopesGuard } from './scopes.guard.js';
+import { TenantAccess } from './tenant-access.js';
 import { TokenVerifier } from './token-verifier.js';
 
 @Module({})
 export class AuthModule {
   /** The resource-server side of MCP authorization; global, so any module can guard its routes. */
   static forRoot(settings: AuthSettings, options: AuthOptions = {}): DynamicModule {
-    const exported = [AUTH_SETTINGS, JwtStrategy, TokenVerifier, BearerAuthGuard, ScopesGuard, OriginGuard, PrincipalContextInterceptor];
+    const exported = [AUTH_SETTINGS, JwtStrategy, TokenVerifier, BearerAuthGuard, ScopesGuard, OriginGuard, PrincipalContextInterceptor, TenantAccess];
     return {
       module: AuthModule,
       global: true,
@@ -30,6 +31,7 @@ export class AuthModule {
         ScopesGuard,
         OriginGuard,
         PrincipalContextInterceptor,
+        TenantAccess,
       ],
       exports: [...exported, PassportModule],
     };

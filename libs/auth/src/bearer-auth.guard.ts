@@ -7,17 +7,29 @@ import type { AuthSettings } from './auth.settings.js';
 import { authenticationFailure } from './authentication-failure.js';
 import { challengeException } from './challenge.exception.js';
 import { extractBearerToken, LEDGERLINE_JWT } from './jwt-strategy.options.js';
-import { isPrincipal } from './request-principal.js';
+import { isPrincipal, principalOf } from './request-principal.js';
+import { TenantAccess } from './tenant-access.js';
 
 /**
  * Authenticates the bearer token with the `ledgerline-jwt` strategy and puts the Principal on
- * `request.user`. A failure is a 401 with the RFC 6750 / RFC 9728 challenge that points the
+ * `request.user`, then asks TenantAccess whether its tenant may act. A token failure is a 401 with the RFC 6750 / RFC 9728 challenge that points the
  * client at this resource's metadata.
  */
 @Injectable()
 export class BearerAuthGuard extends AuthGuard(LEDGERLINE_JWT) {
-  constructor(@Inject(AUTH_SETTINGS) private readonly settings: AuthSettings) {
+  constructor(
+    @Inject(AUTH_SETTINGS) private readonly settings: AuthSettings,
+    @Inject(TenantAccess) private readonly tenantAccess: TenantAccess,
+  ) {
     super();
+  }
+
+  /** A verified token whose tenant may not act (suspended) is refused with the check's DomainError (403). */
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const allowed = (await super.canActivate(context)) as boolean;
+    const principal = principalOf(context.switchToHttp().getRequest<Request>());
+    if (principal) await this.tenantAccess.assertMayAct(principal.tenantId);
+    return allowed;
   }
 
   override handleRequest<TUser>(err: unknown, user: unknown, info: unknown, context: ExecutionContext): TUser {

@@ -35,6 +35,7 @@ export { TokenVerifier } from './token-verifier.js';
 export { authChallenge, type AuthChallenge } from './auth-challenge.js';
 export { AUTH_OPTIONS, AUTH_SETTINGS, type AuthOptions } from './auth.tokens.js';
 export { BearerAuthGuard } from './bearer-auth.guard.js';
+export { TenantAccess, type TenantAccessCheck } from './tenant-access.js';
 export { REQUIRED_SCOPES, RequireScopes } from './require-scopes.decorator.js';
 export { ScopesGuard } from './scopes.guard.js';
 export { OriginGuard } from './origin.guard.js';

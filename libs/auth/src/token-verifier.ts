@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Strategy } from 'passport-jwt';
 import { UnauthenticatedError } from './auth.errors.js';
 import type { AuthSettings } from './auth.settings.js';
@@ -7,6 +7,7 @@ import { extractBearerToken } from './jwt-strategy.options.js';
 import { createJwtStrategy, JwtStrategy } from './jwt.strategy.js';
 import type { Principal } from './principal.js';
 import { isPrincipal } from './request-principal.js';
+import { TenantAccess } from './tenant-access.js';
 
 /** What passport attaches to a strategy for one attempt; the verifier attaches its own. */
 interface StrategyActions {
@@ -23,14 +24,26 @@ interface StrategyActions {
  */
 @Injectable()
 export class TokenVerifier {
-  constructor(@Inject(JwtStrategy) private readonly strategy: Strategy) {}
+  constructor(
+    @Inject(JwtStrategy) private readonly strategy: Strategy,
+    @Optional() @Inject(TenantAccess) private readonly tenantAccess?: TenantAccess,
+  ) {}
 
   static fromSettings(settings: AuthSettings): TokenVerifier {
     return new TokenVerifier(createJwtStrategy(settings));
   }
 
-  /** @throws UnauthenticatedError (`auth.invalid_token`) when the header holds no bearer token or one that does not verify. */
-  verify(authorizationHeader: string | undefined): Promise<Principal> {
+  /**
+   * @throws UnauthenticatedError (`auth.invalid_token`) when the header holds no bearer token or one that does not verify;
+   * in AuthModule, the DomainError of TenantAccess when the token's tenant may not act (suspended).
+   */
+  async verify(authorizationHeader: string | undefined): Promise<Principal> {
+    const principal = await this.verifyToken(authorizationHeader);
+    await this.tenantAccess?.assertMayAct(principal.tenantId);
+    return principal;
+  }
+
+  private verifyToken(authorizationHeader: string | undefined): Promise<Principal> {
     const request = { headers: authorizationHeader === undefined ? {} : { authorization: authorizationHeader } };
     const tokenPresented = extractBearerToken(request) !== null;
     return new Promise<Principal>((resolve, reject) => {

@@ -8,3 +8,5 @@ export { RunScheduler } from './run/process/run-scheduler.js';
 export type { RunFailure, RunFailureHandler } from './run/process/run-failure.js';
 export { automationsProjection } from './automation/projections/automations.projection.js';
 export { runsProjection } from './run/projections/runs.projection.js';
+export { runFold, type RunState } from './run/run.state.js';
+export { evolveAutomation, initialAutomationState, type AutomationState } from './automation/automation.state.js';

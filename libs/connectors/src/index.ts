@@ -8,3 +8,5 @@ export { RetireSecretVersionCommand } from './connector/commands/retire-secret-v
 export { ConnectorSecretRotatedNotice } from './connector/connector-secret-rotated.notice.js';
 export { CONNECTOR_NAME } from './connector/connector-stream.js';
 export { connectorsProjection } from './connector/projections/connectors.projection.js';
+export { connectorFold } from './connector/connector.decider.js';
+export type { ConnectorState } from './connector/connector.state.js';

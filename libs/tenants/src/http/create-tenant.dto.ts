@@ -17,4 +17,7 @@ export class TenantDto {
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'ISO-8601 UTC' }) createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) createdBy!: string | null;
+  @ApiProperty({ enum: ['active', 'suspended'] }) status!: 'active' | 'suspended';
+  @ApiProperty({ nullable: true, type: String, description: 'ISO-8601 UTC; null while active' }) suspendedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "the operator's note; null while active" }) reason!: string | null;
 }

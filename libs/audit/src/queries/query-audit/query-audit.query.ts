@@ -1,34 +1,33 @@
 import { Query } from '@nestjs/cqrs';
 import type { CommandMetadata } from '#core';
+import type { AuditFilter } from './audit-filter.js';
+
+export type { AuditFilter } from './audit-filter.js';
 
 export interface AuditEntry {
   position: number;
   recordedAt: string;
   type: string;
   streamId: string;
+  streamVersion: number;
   userId: string | null;
   clientId: string | null;
   tool: string | null;
   scopes: string[];
   correlationId: string | null;
-}
-
-export interface AuditFilter {
-  userId?: string;
-  tool?: string;
-  /** Inclusive ISO-8601 bounds on recorded-at. */
-  from?: string;
-  to?: string;
-  /** Entries older than this position (the previous page's nextCursor). */
-  before?: number;
-  limit: number;
+  /** The connector the event touched: its own stream's, or the one a run step called. */
+  connector: string | null;
+  automation: string | null;
+  runId: string | null;
 }
 
 export interface QueryAuditResult {
   entries: AuditEntry[];
-  nextCursor: number | null;
+  /** Opaque; null on the last page. */
+  nextCursor: string | null;
 }
 
+/** The caller's tenant trail; the tenant is metadata.tenantId (from the token), never a filter. */
 export class QueryAuditQuery extends Query<QueryAuditResult> {
   constructor(
     readonly metadata: CommandMetadata,

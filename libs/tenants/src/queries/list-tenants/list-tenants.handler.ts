@@ -5,6 +5,16 @@ import { TENANTS_TABLE, tenantsProjection } from '../../projections/tenants.proj
 import { PLATFORM_TENANT } from '../../tenant.events.js';
 import { ListTenantsQuery, type TenantView } from './list-tenants.query.js';
 
+interface TenantRow {
+  id: string;
+  name: string;
+  created_at: string;
+  created_by: string | null;
+  status: string;
+  suspended_at: string | null;
+  reason: string | null;
+}
+
 @QueryHandler(ListTenantsQuery)
 export class ListTenantsHandler implements IQueryHandler<ListTenantsQuery> {
   private readonly projector: Projector;
@@ -15,10 +25,18 @@ export class ListTenantsHandler implements IQueryHandler<ListTenantsQuery> {
 
   async execute(): Promise<TenantView[]> {
     await this.projector.caughtUpWith(PLATFORM_TENANT);
-    const rows = await this.db.forTenant(PLATFORM_TENANT).all<{ id: string; name: string; created_at: string; created_by: string | null }>(
-      `SELECT id, name, created_at, created_by FROM ${TENANTS_TABLE} WHERE tenant_id = ?`,
+    const rows = await this.db.forTenant(PLATFORM_TENANT).all<TenantRow>(
+      `SELECT id, name, created_at, created_by, status, suspended_at, reason FROM ${TENANTS_TABLE} WHERE tenant_id = ?`,
       [PLATFORM_TENANT],
     );
-    return rows.map((row) => ({ id: row.id, name: row.name, createdAt: row.created_at, createdBy: row.created_by })).sort((a, b) => (a.id < b.id ? -1 : 1));
+    return rows.map((row): TenantView => ({
+      id: row.id,
+      name: row.name,
+      createdAt: row.created_at,
+      createdBy: row.created_by,
+      status: row.status === 'suspended' ? 'suspended' : 'active',
+      suspendedAt: row.suspended_at,
+      reason: row.reason,
+    })).sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 }
