@@ -7,6 +7,9 @@ import { assertRenamable, renameTables, shadowNames, shadowSql } from './shadow-
 import { LiveVersionMismatchError, OtherRebuildPendingError } from './view-rebuild.errors.js';
 import { switchShadowIn } from './view-switch.js';
 
+/** How close (in log positions) the shadow gets to the live checkpoint in batches before it switches. */
+const SWITCH_WITHIN = 50;
+
 export interface ViewRebuildOptions {
   /** Rebuilds only this tenant's rows, from its events alone; the other tenants' rows stay. */
   tenantId?: TenantId;
@@ -47,7 +50,7 @@ export class ViewRebuild {
   private eventsApplied = 0;
 
   constructor(private readonly store: EventStore, private readonly db: ViewDb, private readonly projection: Projection, private readonly options: ViewRebuildOptions = {}) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 200;
     this.scope = options.tenantId ?? ALL_TENANTS;
   }
 
@@ -65,8 +68,11 @@ export class ViewRebuild {
       if (target < this.state.position) this.state = await this.startShadow(this.state, live.version);
       const head = await this.store.headPosition(this.options.tenantId);
       this.options.onProgress?.(this.state.position, head, this.eventsApplied);
-      // Close enough: the last events go to the shadow inside the switch, under the lock.
-      if (target - this.state.position <= this.batchSize) break;
+      // Close enough: the last events go to the shadow inside the switch, under the lock, which
+      // must stay short: readers wait on it, and on PostgreSQL every open writing transaction
+      // holds back the log's safe head (DESIGN.md, global order), so the platform's
+      // read-your-writes waits for it too.
+      if (target - this.state.position <= Math.min(this.batchSize, SWITCH_WITHIN)) break;
       if (!(await this.catchUpTo(target, head))) return this.result('interrupted', resumedFrom, this.state.position);
     }
     const switched = await switchShadowIn(this.store, this.db, this.projection, this.state);
