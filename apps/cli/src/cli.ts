@@ -7,13 +7,14 @@ import { purgeCommand } from './commands/purge.command.js';
 import { retentionCommand } from './commands/retention.command.js';
 import { inspectCommand } from './commands/inspect.command.js';
 import { tenantsCommand } from './commands/tenants.command.js';
+import { replayCommand } from './commands/replay.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { verifyCommand } from './commands/verify.command.js';
 import { EXIT_OK, exitCodeFor } from './exit-codes.js';
 
 /** One factory per command file under commands/; add new commands here. */
 const COMMANDS: ReadonlyArray<(io: CliIo) => Command> = [
-  tokenCommand, tenantsCommand, inspectCommand, auditCommand, exportCommand, verifyCommand, purgeCommand, retentionCommand, dlqCommand,
+  tokenCommand, tenantsCommand, inspectCommand, auditCommand, replayCommand, exportCommand, verifyCommand, purgeCommand, retentionCommand, dlqCommand,
 ];
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */

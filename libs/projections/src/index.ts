@@ -5,3 +5,8 @@ export * from './sqlite-view-db.js';
 export * from './postgres-view-db.js';
 export * from './projections.module.js';
 export { whileLeading } from './while-leading.js';
+export { CHECKPOINTS_TABLE, loadCheckpoint, type SavedCheckpoint } from './checkpoints.js';
+export { ViewRebuild, type ViewRebuildOptions, type ViewRebuildResult } from './rebuild/view-rebuild.js';
+export { LiveVersionMismatchError, OtherRebuildPendingError } from './rebuild/view-rebuild.errors.js';
+export { assertRenamable, columnsOf, renameTables, shadowNames } from './rebuild/shadow-tables.js';
+export { REBUILDS_TABLE } from './rebuild/rebuild-state.js';

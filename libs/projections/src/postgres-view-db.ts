@@ -24,6 +24,7 @@ function sqlOn(client: pg.Pool | pg.PoolClient): ViewSql {
 
 /** Views in the same PostgreSQL database as the events, protected by the same row-level security. */
 export class PostgresViewDb implements ViewDb {
+  readonly lockRowsClause = ' FOR UPDATE';
   private readonly sql: ViewSql;
 
   private constructor(private readonly pool: pg.Pool, private readonly connectionString: string) {
@@ -59,6 +60,13 @@ export class PostgresViewDb implements ViewDb {
     } finally {
       client.release(broken);
     }
+  }
+
+  exclusiveTransaction<T>(tables: readonly string[], work: (tx: ViewSql) => Promise<T>): Promise<T> {
+    return this.transaction(async (tx) => {
+      if (tables.length > 0) await tx.run(`LOCK TABLE ${tables.join(', ')} IN ACCESS EXCLUSIVE MODE`);
+      return work(tx);
+    });
   }
 
   forTenant(tenantId: string): ViewSql {

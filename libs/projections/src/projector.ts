@@ -1,8 +1,8 @@
 import { followLog, type EventStore, type RecordedEvent } from '#event-store';
+import { CHECKPOINTS_TABLE as META_TABLE, ensureCheckpointsTable, loadCheckpoint } from './checkpoints.js';
 import type { Projection } from './projection.js';
 import type { ViewDb } from './view-db.port.js';
 
-const META_TABLE = 'll_projections';
 /** How far a projection may run ahead of its saved checkpoint over events it does not handle. */
 const MAX_UNSAVED_SKIPPED = 1000;
 /**
@@ -38,10 +38,10 @@ export class Projector {
   /** Creates or upgrades the tables (a new version rebuilds from 0), catches up, then follows the log. */
   async start(): Promise<void> {
     this.applying = true;
-    await this.db.run(`CREATE TABLE IF NOT EXISTS ${META_TABLE} (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)`);
-    const [meta] = await this.db.all<{ version: number | string; position: number | string }>(`SELECT version, position FROM ${META_TABLE} WHERE name = ?`, [this.projection.name]);
-    if (!meta || Number(meta.version) !== this.projection.version) await this.reset();
-    else this.position = this.savedPosition = Number(meta.position);
+    await ensureCheckpointsTable(this.db);
+    const meta = await loadCheckpoint(this.db, this.projection.name);
+    if (!meta || meta.version !== this.projection.version) await this.reset();
+    else this.position = this.savedPosition = meta.position;
     await this.catchUp();
     this.abort = new AbortController();
     this.running = this.follow(this.abort.signal);
@@ -112,6 +112,11 @@ export class Projector {
     this.position = this.savedPosition = 0;
   }
 
+  /**
+   * Invariant the online rebuild (rebuild/view-switch.ts) relies on: a batch with handled events
+   * is saved before the position moves past it, so the position runs ahead of the saved
+   * checkpoint over events this projection does not handle, and only those.
+   */
   private async catchUp(): Promise<void> {
     for await (const batch of this.store.readAll({ after: this.position, batchSize: this.options.batchSize ?? 500 })) {
       const last = batch[batch.length - 1]!.globalPosition;
@@ -136,8 +141,8 @@ export class Projector {
   private async watch(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        const [meta] = await this.db.all<{ version: number | string; position: number | string }>(`SELECT version, position FROM ${META_TABLE} WHERE name = ?`, [this.projection.name]);
-        const saved = meta && Number(meta.version) === this.projection.version ? Number(meta.position) : 0;
+        const meta = await loadCheckpoint(this.db, this.projection.name);
+        const saved = meta && meta.version === this.projection.version ? meta.position : 0;
         if (saved > this.position) this.advanceTo(saved, true);
       } catch {
         // no checkpoint table yet: the applying process has not started

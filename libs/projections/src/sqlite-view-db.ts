@@ -10,6 +10,7 @@ import type { Leadership, ViewDb, ViewSql } from './view-db.port.js';
  * they stay atomic together.
  */
 export class SqliteViewDb implements ViewDb {
+  readonly lockRowsClause = '';
   /** Inside a transaction, statements go to the writer; reads outside go to the reader, whose WAL snapshot never shows a half-applied batch. */
   private readonly writerSql: ViewSql;
   private lastTransaction: Promise<void> = Promise.resolve();
@@ -50,6 +51,11 @@ export class SqliteViewDb implements ViewDb {
     const turn = this.lastTransaction.then(() => this.runTransaction(work));
     this.lastTransaction = turn.then(() => undefined, () => undefined);
     return turn;
+  }
+
+  /** BEGIN IMMEDIATE already holds the file's write lock, for this process's and other processes' writers alike. */
+  exclusiveTransaction<T>(_tables: readonly string[], work: (tx: ViewSql) => Promise<T>): Promise<T> {
+    return this.transaction(work);
   }
 
   private async runTransaction<T>(work: (tx: ViewSql) => Promise<T>): Promise<T> {

@@ -24,6 +24,16 @@ export interface ViewDb extends ViewSql {
   /** Runs `work` in one transaction: a view change and its checkpoint commit together or not at all. */
   transaction<T>(work: (tx: ViewSql) => Promise<T>): Promise<T>;
   /**
+   * Like `transaction`, but no other writer of `tables` has a transaction in flight while `work`
+   * runs, and readers of them wait for the commit instead of seeing a half-done change. The lock
+   * comes first, before any statement of `work`. PostgreSQL: LOCK TABLE … IN ACCESS EXCLUSIVE
+   * MODE; SQLite: the transaction's own database-wide write lock (BEGIN IMMEDIATE), while its
+   * readers keep their WAL snapshot until the commit.
+   */
+  exclusiveTransaction<T>(tables: readonly string[], work: (tx: ViewSql) => Promise<T>): Promise<T>;
+  /** What a SELECT appends to lock the rows it reads until the commit: ` FOR UPDATE`, or '' where the write lock is database-wide. */
+  readonly lockRowsClause: string;
+  /**
    * Reads bound to one tenant. On PostgreSQL these run as the RLS-bound tenant role, so a query
    * that forgets its tenant predicate still sees one tenant's rows.
    */
