@@ -112,6 +112,13 @@ export interface EventStore {
   findIdempotencyKey(tenantId: TenantId, idempotencyKey: string): Promise<IdempotencyRecord | undefined>;
   /** The highest global position readers may safely read up to now. */
   headPosition(tenantId?: TenantId): Promise<number>;
+  /**
+   * The highest global position of an event committed now. It can be above headPosition while
+   * older transactions are still open (PostgreSQL; any transaction of the cluster holds the safe
+   * head back, a view rebuild's too); readers reach it once they end. Read-your-writes waits for
+   * this one: a write acknowledged before a read began is always in what the read waits for.
+   */
+  committedPosition(tenantId?: TenantId): Promise<number>;
   /** Resolves when something may have been appended since the call, or after `timeoutMs`. */
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void>;
   readonly checkpoints: CheckpointStore;

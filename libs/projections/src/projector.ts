@@ -95,7 +95,7 @@ export class Projector {
 
   /** Read-your-writes: waits until the view holds everything the tenant's log held when called. */
   async caughtUpWith(tenantId?: string): Promise<void> {
-    await this.reached(await this.store.headPosition(tenantId));
+    await this.reached(await this.store.committedPosition(tenantId));
   }
 
   private async reset(): Promise<void> {

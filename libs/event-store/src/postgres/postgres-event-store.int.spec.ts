@@ -28,6 +28,24 @@ describe('PostgresEventStore', () => {
     await database?.drop();
   });
 
+  it('holds the safe head back behind any open transaction, while committedPosition names the last commit (what read-your-writes waits for)', async () => {
+    const t = tenant();
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_current_xact_id()'); // an open transaction with an xid, as a long view transaction has
+      const { lastGlobalPosition } = await store.append(t, 'after-the-open-one', 'no-stream', events(1));
+      expect(await store.committedPosition(t)).toBe(lastGlobalPosition);
+      expect(await store.committedPosition()).toBeGreaterThanOrEqual(lastGlobalPosition);
+      expect(await store.headPosition(t)).toBeLessThan(lastGlobalPosition);
+      await other.query('COMMIT');
+      expect(await store.headPosition(t)).toBe(lastGlobalPosition);
+    } finally {
+      await other.end();
+    }
+  });
+
   it('row-level security confines a tenant-bound connection to its tenant, whatever SQL it runs', async () => {
     const a = tenant();
     const b = tenant();

@@ -204,6 +204,19 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
+  async committedPosition(tenantId?: TenantId): Promise<number> {
+    this.assertOpen();
+    if (tenantId === undefined) {
+      const { rows } = await this.pool.query<{ head: string | null }>('SELECT max(global_position) AS head FROM ll_events');
+      return Number(rows[0]!.head ?? 0);
+    }
+    assertTenantId(tenantId);
+    return this.inTenantTransaction(tenantId, async (client) => {
+      const { rows } = await client.query<{ head: string | null }>('SELECT max(global_position) AS head FROM ll_events WHERE tenant_id = $1', [tenantId]);
+      return Number(rows[0]!.head ?? 0);
+    });
+  }
+
   async waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     await this.listen();
     return this.notifier.wait(timeoutMs, signal);

@@ -249,6 +249,11 @@ export class SqliteEventStore implements EventStore {
     return (this.statements.lastTenantPosition.get(tenantId) as number | null) ?? 0;
   }
 
+  /** One writer, commits in position order: what is committed is safe to read. */
+  committedPosition(tenantId?: TenantId): Promise<number> {
+    return this.headPosition(tenantId);
+  }
+
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return this.notifier.wait(timeoutMs, signal);
   }

@@ -206,6 +206,7 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
         const afterFifth = await collect(store.readAll({ tenantId: b, after: onlyB[4]!.globalPosition }));
         expect(afterFifth.map((e) => e.tenantPosition)).toEqual([6, 7, 8, 9, 10]);
         expect(await store.headPosition(b)).toBe(onlyB[9]!.globalPosition);
+        expect(await store.committedPosition(b)).toBe(onlyB[9]!.globalPosition);
       });
 
       it('chains every tenant event to its predecessor, so tampering is detected', async () => {
