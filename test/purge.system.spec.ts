@@ -14,10 +14,18 @@ import { ERASED, subjectRing } from '#keys';
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 import { callOk, connect } from './support/mcp-session.js';
+import { waitForRun } from './support/runs.js';
 import { scanForSecret } from './support/secret-scan.js';
 
 const run = promisify(execFile);
 const MEMORY_SCOPES = ['memory:read', 'memory:write', 'memory:tenant'];
+const RUN_SCOPES = ['automation:consult', 'runs:read'];
+/** A run whose input is personal data: it waits at an approval whose prompt shows that data. */
+const consult = {
+  name: 'consult', title: 'Consult', description: 'Asks before following up.',
+  inputSchema: { type: 'object', properties: { patient: { type: 'string' } }, required: ['patient'] },
+  steps: [{ id: 'approve', type: 'approval', prompt: 'Follow up with {{input.patient}}?', timeoutSeconds: 600 }],
+};
 
 describe.each(['sqlite', 'postgres'] as const)('personal data sealed at rest and purged on request, on %s', (kind) => {
   let h: PlatformHarness;
@@ -27,6 +35,9 @@ describe.each(['sqlite', 'postgres'] as const)('personal data sealed at rest and
   const aliceText = plain('alice');
   const bobText = plain('bob');
   const tenantText = plain('tenant');
+  const aliceRunText = plain('alice-run');
+  let runId: string;
+  let approver: Client;
   let alice: Client;
   let bob: Client;
   const results: unknown[] = [];
@@ -71,15 +82,23 @@ describe.each(['sqlite', 'postgres'] as const)('personal data sealed at rest and
 
   beforeAll(async () => {
     h = await startPlatformOn(kind);
-    alice = await connect(h.platform, h.issuer.mint({ tenantId: tenant, userId: 'alice', scopes: MEMORY_SCOPES }));
+    alice = await connect(h.platform, h.issuer.mint({ tenantId: tenant, userId: 'alice', scopes: [...MEMORY_SCOPES, ...RUN_SCOPES] }));
+    approver = await connect(h.platform, h.issuer.mint({ tenantId: tenant, userId: 'carol', scopes: ['approvals:decide'] }));
+    const admin = await connect(h.platform, h.issuer.mint({ tenantId: tenant, userId: 'admin', scopes: ['automations:admin'] }));
+    await callOk(admin, 'automation_publish', { definition: consult });
+    await admin.close();
     bob = await connect(h.platform, h.issuer.mint({ tenantId: tenant, userId: 'bob', scopes: MEMORY_SCOPES }));
     await callOk(alice, 'memory_put', { namespace: 'health', key: 'note', value: { text: aliceText } });
     await callOk(bob, 'memory_put', { namespace: 'health', key: 'note', value: { text: bobText } });
     await callOk(alice, 'memory_put', { scope: 'tenant', namespace: 'health', key: 'policy', value: tenantText });
+    runId = (await callOk<{ runId: string }>(alice, 'consult', { patient: aliceRunText })).runId;
+    await waitForRun(alice, runId, (run) => run.approval?.status === 'pending');
   });
+  const prompts = async () => (await callOk<{ approvals: Array<{ runId: string; prompt: string }> }>(approver, 'approval_list')).approvals.filter((a) => a.runId === runId).map((a) => a.prompt);
   afterAll(async () => {
     await alice?.close();
     await bob?.close();
+    await approver?.close();
     await h?.stop();
   });
 
@@ -87,8 +106,10 @@ describe.each(['sqlite', 'postgres'] as const)('personal data sealed at rest and
     expect(await get(alice, 'note')).toEqual({ text: aliceText });
     expect(await get(bob, 'note')).toEqual({ text: bobText });
     expect(await get(alice, 'policy', 'tenant')).toBe(tenantText);
+    expect(await prompts()).toEqual([`Follow up with ${aliceRunText}?`]);
     results.length = 0; // the owners' own reads are the only place the plaintext may appear
-    for (const text of [aliceText, bobText, tenantText]) expect(await scan(text)).toEqual([]);
+    // The run's input and the prompt rendered from it are sealed too: in RunStarted, ApprovalRequested and the approvals view.
+    for (const text of [aliceText, bobText, tenantText, aliceRunText]) expect(await scan(text)).toEqual([]);
   });
 
   it('refuses bad purge requests with a typed 400, a missing scope with 403, and appends or destroys nothing', async () => {
@@ -136,6 +157,13 @@ describe.each(['sqlite', 'postgres'] as const)('personal data sealed at rest and
     // Neither the plaintext nor the destroyed key is anywhere: files (with their WALs), tables, logs, answers.
     expect(await scan(aliceText)).toEqual([]);
     expect(await scan(aliceKeys[0]!)).toEqual([]);
+    // Alice's run: its prompt reads as erased, and once approved it cannot go on with erased data.
+    expect(await prompts()).toEqual([JSON.stringify(ERASED)]);
+    const [approval] = (await callOk<{ approvals: Array<{ approvalId: string; runId: string }> }>(approver, 'approval_list')).approvals.filter((a) => a.runId === runId);
+    await callOk(approver, 'approval_decide', { approvalId: approval!.approvalId, decision: 'approve', reason: 'ok' });
+    expect(await waitForRun(alice, runId)).toMatchObject({ status: 'failed' });
+    expect((await tenantEvents()).filter((event) => event.streamId === runId).at(-1)).toMatchObject({ type: 'RunFailed', data: { reason: 'personal_data_erased' } });
+    expect(await scan(aliceRunText)).toEqual([]);
     // A later export still verifies, shows the marker where alice's data was, and bob's data as it is.
     const after = await exportOpened();
     expect(after.opened).toContainEqual({ streamId: 'memory:user:alice:health', opened: { key: 'note', value: ERASED, digest: expect.any(String) } });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { DevIssuer } from '#auth';
+import type { JsonValue } from '#core';
 import { PostgresEventStore, SqliteEventStore, type EventStore, type RecordedEvent } from '#event-store';
 import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-test-database.js';
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
@@ -13,6 +14,7 @@ import { callOk, connect } from './support/mcp-session.js';
 import { waitForRun } from './support/runs.js';
 import { startPlatform, type PlatformProcess } from './support/platform-process.js';
 import { freePort } from './support/processes.js';
+import { openVaultOf } from './support/vault.js';
 
 const RUNS = 50;
 const MIN_KILLS = 6;
@@ -120,8 +122,10 @@ describe.each(['sqlite', 'postgres'] as const)('runs survive kill -9 on %s', (ki
     expect(runs.size).toBe(RUNS);
     expect([...runs.values()].map((events) => events[events.length - 1]!.type)).toEqual(Array(RUNS).fill('RunCompleted'));
 
+    // The run's input is sealed in the log (the starter's personal data): opened with the platform's vault.
+    const { vault, close } = await openVaultOf(dataDir, database?.url);
     for (const [runId, events] of runs) {
-      const order = (events[0]!.data as { input: { order: string } }).input.order;
+      const order = ((await vault.open(TENANT, (events[0]!.data as { input: JsonValue }).input, runId)) as { order: string }).order;
       for (const step of STEPS) {
         // Accepted at the downstream exactly once, under the run's key for that step; recorded once in the log.
         const effects = fixture.effects().filter((effect) => effect.path === `/${step}/${order}`);
@@ -129,6 +133,7 @@ describe.each(['sqlite', 'postgres'] as const)('runs survive kill -9 on %s', (ki
         expect(events.filter((event) => event.type === 'StepSucceeded' && (event.data as { stepId: string }).stepId === step)).toHaveLength(1);
       }
     }
+    await close();
     expect([...fixture.effectCounts().values()].every((count) => count === 1)).toBe(true);
     // The kills did cut calls short: some attempt was started twice (recorded, killed before its outcome, made again).
     const redone = [...runs.values()].flatMap((events) => {

@@ -13,6 +13,7 @@ import { RunWorker } from './run/process/run-worker.js';
 import { RetireAfterRotation, SecretRetirement } from './run/process/secret-retirement.js';
 import { RunViews } from './run/projections/run-views.js';
 import { RunReader } from './run/run-reader.js';
+import { RunPersonalData } from './run/run-personal-data.js';
 import { ApprovalDecideTool } from './run/tools/approval-decide.tool.js';
 import { ApprovalListTool } from './run/tools/approval-list.tool.js';
 import { RunCancelTool } from './run/tools/run-cancel.tool.js';
@@ -33,7 +34,7 @@ export class AutomationModule {
       providers: [
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
         AutomationCatalog, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
-        RunViews, RunReader, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, CancelRunHandler, DecideApprovalHandler,
+        RunPersonalData, RunViews, RunReader, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, CancelRunHandler, DecideApprovalHandler,
         RunGetTool, RunListTool, RunCancelTool, ApprovalListTool, ApprovalDecideTool,
       ],
     };

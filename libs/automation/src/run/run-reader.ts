@@ -6,6 +6,7 @@ import { RunNotFoundError, NotYourRunError } from './run.errors.js';
 import { APPROVALS_DECIDE_SCOPE, RUNS_ADMIN_SCOPE } from './run-scopes.js';
 import { assertRunId } from './run-stream.js';
 import { runFold } from './run.state.js';
+import { RunPersonalData } from './run-personal-data.js';
 
 export interface RunDetails extends Omit<RunSummary, 'updatedAt' | 'lastError'> {
   deadlineAt: string;
@@ -19,7 +20,10 @@ export interface RunDetails extends Omit<RunSummary, 'updatedAt' | 'lastError'> 
 /** One run, read from its own stream (always current), for its starter, a runs admin or an approver. */
 @Injectable()
 export class RunReader {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly personalData: RunPersonalData,
+  ) {}
 
   async get(metadata: CommandMetadata, runId: string): Promise<RunDetails> {
     assertRunId(runId);
@@ -37,10 +41,12 @@ export class RunReader {
       startedAt: iso(state.startedAt)!,
       deadlineAt: iso(state.deadlineAt)!,
       currentStep: state.status === 'running' ? (state.stepIds[state.cursor] ?? null) : null,
-      steps: state.stepIds.map((id) => {
+      // Step outputs are sealed in the stream: opened for the reader (ERASED after a purge).
+      steps: await Promise.all(state.stepIds.map(async (id) => {
         const step = state.steps[id]!;
-        return { id, status: step.status, attempts: step.attempt, output: step.output ?? null, retryAt: iso(step.retryAt) };
-      }),
+        const output = step.output === undefined ? null : await this.personalData.open(metadata.tenantId, state.runId, step.output);
+        return { id, status: step.status, attempts: step.attempt, output, retryAt: iso(step.retryAt) };
+      })),
       approval: state.approval && { approvalId: state.approval.approvalId, status: state.approval.status, decidedBy: state.approval.decidedBy, reason: state.approval.reason },
       cancel: state.cancel,
       lastError: state.lastError,

@@ -8,6 +8,7 @@ export type RunStarted = DomainEvent<'RunStarted', {
   runId: string;
   automation: string;
   version: number;
+  /** Sealed for the starter (RunPersonalData), as are step outputs and RunCompleted.outputs; older events carry them plain. */
   input: JsonValue;
   startedBy: string;
   startedAt: number;
@@ -37,7 +38,8 @@ export type StepFailed = DomainEvent<'StepFailed', CallFailureData>;
 export type StepSkipped = DomainEvent<'StepSkipped', { stepId: string; reason: string }>;
 export type WaitStarted = DomainEvent<'WaitStarted', { stepId: string; until: number }>;
 export type ConditionEvaluated = DomainEvent<'ConditionEvaluated', { stepId: string; result: boolean; next: string | null }>;
-export type ApprovalRequested = DomainEvent<'ApprovalRequested', { approvalId: string; stepId: string; prompt: string; requestedBy: string; deadlineAt: number | null }>;
+/** `prompt` is rendered from the run's data: sealed like it (RunPersonalData); older events carry the plain string. */
+export type ApprovalRequested = DomainEvent<'ApprovalRequested', { approvalId: string; stepId: string; prompt: JsonValue; requestedBy: string; deadlineAt: number | null }>;
 export type ApprovalGranted = DomainEvent<'ApprovalGranted', { approvalId: string; stepId: string; decidedBy: string; reason: string }>;
 export type ApprovalDenied = DomainEvent<'ApprovalDenied', { approvalId: string; stepId: string; decidedBy: string; reason: string }>;
 export type ApprovalExpired = DomainEvent<'ApprovalExpired', { approvalId: string; stepId: string }>;

@@ -3,12 +3,18 @@ import { ConnectorAbortedError, ConnectorGateway } from '#connectors';
 import { EVENT_STORE, loadStream, WrongExpectedVersionError, type EventStore } from '#event-store';
 import { AutomationCatalog } from '../../automation/automation-catalog.js';
 import type { RunEvent } from '../run.events.js';
+import { RunPersonalData } from '../run-personal-data.js';
 import { evolveRun, isFinal, runFold, type ActiveRunState, type RunState } from '../run.state.js';
 import { callOutcomeEvents, type CallResult } from './call-outcome.js';
 import { nextRunAction, type CallAction } from './next-run-action.js';
 import { SAGA_CLIENT } from './saga-client.js';
 import { SecretRetirement } from './secret-retirement.js';
 import { RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run-scheduler.settings.js';
+
+/** A purge destroyed the key of the run's data: it cannot go on, and says why. */
+function erasedRunFails(): { kind: 'append'; events: RunEvent[] } {
+  return { kind: 'append', events: [{ type: 'RunFailed', data: { reason: 'personal_data_erased', stepId: null, message: "the run's personal data was erased by a purge: it cannot go on" } }] };
+}
 
 function isUnderWay(state: ActiveRunState, action: CallAction): boolean {
   const progress = action.purpose === 'step' ? state.steps[action.stepId] : state.compensations[action.stepId];
@@ -38,6 +44,7 @@ export class RunWorker {
     private readonly gateway: ConnectorGateway,
     private readonly secrets: SecretRetirement,
     @Inject(RUN_SCHEDULER_SETTINGS) private readonly settings: RunSchedulerSettings,
+    private readonly personalData: RunPersonalData,
   ) {}
 
   async drive(tenantId: string, runId: string): Promise<DriveOutcome> {
@@ -50,12 +57,14 @@ export class RunWorker {
       }
       const definition = await this.catalog.version(tenantId, state.automation, state.version);
       if (!definition) throw new Error(`automation ${state.automation} v${state.version} is missing from the log`);
+      // The saga decides on the run's data opened; what it appends is sealed again (RunPersonalData).
+      const opened = await this.personalData.openState(tenantId, state);
       const now = Date.now();
-      const action = nextRunAction(state, definition, { now, honourLeases: this.settings.honourLeases });
+      const action = opened === 'erased' ? erasedRunFails() : nextRunAction(opened, definition, { now, honourLeases: this.settings.honourLeases });
       if (action.kind === 'idle') return { kind: 'parked', streamVersion: state.streamVersion, until: action.wakeAt ?? Number.MAX_SAFE_INTEGER };
       try {
         if (action.kind === 'append') {
-          state = await this.append(tenantId, state, action.events);
+          state = await this.append(tenantId, state, await this.personalData.sealEvents(tenantId, state, action.events));
           continue;
         }
         const heldBack = await this.call(tenantId, state, action);
@@ -85,7 +94,8 @@ export class RunWorker {
       if (error instanceof ConnectorAbortedError) return { kind: 'parked', streamVersion: Number.MAX_SAFE_INTEGER, until: Number.MAX_SAFE_INTEGER };
       result = { ok: false, error };
     }
-    return { kind: 'called', state: await this.recordOutcome(tenantId, started as ActiveRunState, action, callOutcomeEvents(action, result, Date.now(), Math.random)) };
+    const outcome = await this.personalData.sealEvents(tenantId, state, callOutcomeEvents(action, result, Date.now(), Math.random));
+    return { kind: 'called', state: await this.recordOutcome(tenantId, started as ActiveRunState, action, outcome) };
   }
 
   /**

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandMetadata } from '#core';
+import type { JsonValue } from '#core';
 import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { RunPersonalData } from '../run-personal-data.js';
 import { APPROVALS_TABLE, RUN_SCHEDULE_TABLE, RUN_SECRET_PINS_TABLE, RUNS_TABLE, runsProjection } from './runs.projection.js';
 
 export interface RunSummary {
@@ -45,6 +47,7 @@ export class RunViews {
   constructor(
     registry: ProjectorRegistry,
     @Inject(VIEW_DB) private readonly db: ViewDb,
+    private readonly personalData: RunPersonalData,
   ) {
     this.projector = registry.register(runsProjection);
   }
@@ -78,7 +81,11 @@ export class RunViews {
   async pendingApprovals(tenantId: string): Promise<ApprovalSummary[]> {
     await this.projector.caughtUpWith(tenantId);
     const rows = await this.db.forTenant(tenantId).all<Row>(`SELECT * FROM ${APPROVALS_TABLE} WHERE tenant_id = ? AND status = 'pending' ORDER BY requested_at, approval_id`, [tenantId]);
-    return rows.map(toApproval);
+    // The prompt is kept sealed in the view (it is rendered from the run's data): opened for the reader.
+    return Promise.all(rows.map(async (row) => {
+      const prompt = await this.personalData.open(tenantId, String(row.run_id), JSON.parse(String(row.prompt)) as JsonValue);
+      return { ...toApproval(row), prompt: typeof prompt === 'string' ? prompt : JSON.stringify(prompt) };
+    }));
   }
 
   /** Unfinished runs whose next move is due (or whose deadline passed), oldest due first. System read: all tenants. */

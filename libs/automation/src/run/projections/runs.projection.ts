@@ -17,7 +17,7 @@ const FINAL_STATUS: Partial<Record<RunEvent['type'], string>> = { RunCompleted: 
  */
 export const runsProjection: Projection = {
   name: 'runs',
-  version: 1,
+  version: 2,
   tables: {
     [RUNS_TABLE]: `CREATE TABLE ${RUNS_TABLE} (
       tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, automation TEXT NOT NULL, version INTEGER NOT NULL,
@@ -119,7 +119,7 @@ async function applyApproval(tx: ViewSql, recorded: RecordedEvent, event: RunEve
       await tx.run(
         `INSERT INTO ${APPROVALS_TABLE} (tenant_id, approval_id, run_id, step_id, automation, requested_by, prompt, requested_at, deadline_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
          ON CONFLICT (tenant_id, approval_id) DO NOTHING`,
-        [tenantId, event.data.approvalId, runId, event.data.stepId, run?.automation ?? '', event.data.requestedBy, event.data.prompt, recordedAt, event.data.deadlineAt],
+        [tenantId, event.data.approvalId, runId, event.data.stepId, run?.automation ?? '', event.data.requestedBy, JSON.stringify(event.data.prompt), recordedAt, event.data.deadlineAt],
       );
       return;
     }

@@ -6,6 +6,7 @@ import { EVENT_STORE, handleCommand, type EventStore } from '#event-store';
 import { AutomationCatalog } from '../../../automation/automation-catalog.js';
 import type { AutomationDefinition } from '../../../definition/index.js';
 import { RunScheduler } from '../../process/run-scheduler.js';
+import { RunPersonalData } from '../../run-personal-data.js';
 import { runDecider } from '../../run.decider.js';
 import { newRunId } from '../../run-stream.js';
 import { StartRunCommand, type StartRunResult } from './start-run.command.js';
@@ -20,17 +21,21 @@ export class StartRunHandler implements ICommandHandler<StartRunCommand> {
     private readonly catalog: AutomationCatalog,
     private readonly connectors: ConnectorGateway,
     private readonly scheduler: RunScheduler,
+    private readonly personalData: RunPersonalData,
   ) {}
 
   async execute({ metadata, automation, version, input }: StartRunCommand): Promise<StartRunResult> {
     const definition = await this.catalog.version(metadata.tenantId, automation, version);
     if (!definition) throw new NotFoundError('automation.not_found', `no automation ${automation} v${version} in this tenant`, { automation, version });
     const runId = newRunId(metadata.tenantId, metadata.idempotencyKey);
+    // The input is the starter's personal data: sealed before it is appended; the idempotency key
+    // promises its keyed digest, never a plain hash of it.
+    const sealed = await this.personalData.sealInput(metadata.tenantId, metadata.userId, runId, input);
     const command = {
-      runId, automation, version, input, startedBy: metadata.userId, now: Date.now(), timeoutSeconds: definition.timeoutSeconds,
+      runId, automation, version, input: sealed.sealed, startedBy: metadata.userId, now: Date.now(), timeoutSeconds: definition.timeoutSeconds,
       stepIds: definition.steps.map((step) => step.id), secretPins: await this.pinSecrets(metadata.tenantId, definition),
     };
-    const { state } = await handleCommand(this.store, metadata, runId, startRunDecider, command, { automation, input });
+    const { state } = await handleCommand(this.store, metadata, runId, startRunDecider, command, { automation, input: sealed.digest });
     this.scheduler.poke(metadata.tenantId, runId);
     return { runId, automation, version: state.status === 'none' ? version : state.version, status: state.status === 'none' ? 'running' : state.status };
   }
