@@ -81,6 +81,9 @@ describe.each(['PostgreSQL alone', 'Kafka'] as const)('two API processes and two
       for (const step of ['first', 'second']) expect(fixture.effects().filter((effect) => effect.path === `/${step}/${n}`)).toHaveLength(1);
     }
     expect([...fixture.effectCounts().values()].every((count) => count === 1)).toBe(true);
+    // The surviving worker carried runs: its /metrics (on its health port) counts their calls.
+    const scrape = await (await fetch(`${workers[1]!.url}/metrics`)).text();
+    expect(scrape).toMatch(/^ledgerline_saga_step_outcomes_total\{purpose="step",outcome="succeeded"\} [1-9]/m);
     // The views kept being applied after the kill: a run list read through either API process shows every run completed.
     const listed = await callOk<{ runs: Array<{ status: string }> }>(b!, 'run_list', { limit: 100 });
     expect(listed.runs.filter((run) => run.status === 'completed')).toHaveLength(RUNS);

@@ -7,6 +7,7 @@ import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, 
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
 import { KeysModule, PersonalDataVault } from '#keys';
+import { ObservabilityModule } from '#observability';
 import { EventStoreModule, type EventStoreSettings } from '#event-store';
 import { McpModule } from '#mcp';
 import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
@@ -61,6 +62,7 @@ export class AppModule {
         ComplianceHttpModule,
         PurgeModule,
         PurgeHttpModule,
+        ObservabilityModule.forRoot({ metricsToken: config.LEDGERLINE_METRICS_TOKEN }),
         AuditHttpModule,
       ],
       controllers: [HealthController],

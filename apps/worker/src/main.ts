@@ -3,10 +3,11 @@ import { createServer } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EVENT_STORE, type EventStore } from '#event-store';
+import { mayScrape, scrapeMetrics } from '#observability';
 import { loadPlatformConfig } from '../../platform/src/config/platform.config.js';
 import { WorkerModule } from './worker.module.js';
 
-/** A worker has no API; it answers /healthz and /readyz (the event store reads) for orchestrators and tests. */
+/** A worker has no API; it answers /healthz, /readyz (the event store reads) and /metrics for orchestrators, scrapers and tests. */
 async function bootstrap(): Promise<void> {
   const config = loadPlatformConfig(process.env);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(process.env));
@@ -17,6 +18,11 @@ async function bootstrap(): Promise<void> {
     if (req.url === '/healthz') return answer(200, { status: 'ok' });
     if (req.url === '/readyz') {
       store.headPosition().then((headPosition) => answer(200, { status: 'ready', role: 'worker', headPosition }), () => answer(503, { status: 'unavailable' }));
+      return;
+    }
+    if (req.url === '/metrics') {
+      if (!mayScrape(req.headers.authorization, config.LEDGERLINE_METRICS_TOKEN)) return answer(401, { error: { code: 'metrics.unauthorized', message: 'metrics need the scrape token' } });
+      scrapeMetrics().then(({ contentType, body }) => void res.writeHead(200, { 'content-type': contentType }).end(body), () => answer(500, { error: 'metrics failed' }));
       return;
     }
     answer(404, { error: 'not found' });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from './event-store.port.js';
 import { PostgresEventStore } from './postgres/postgres-event-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
+import { MeteredEventStore } from './metered-event-store.js';
 
 export type EventStoreSettings =
   | { kind: 'sqlite'; dataDir: string; maxEventBytes?: number }
@@ -27,7 +28,8 @@ export class EventStoreModule implements OnApplicationShutdown {
       global: true,
       providers: [
         { provide: EVENT_STORE_SETTINGS, inject: options.inject as never[], useFactory: options.useFactory },
-        { provide: EVENT_STORE, inject: [EVENT_STORE_SETTINGS], useFactory: openEventStore },
+        // The platform's store is metered; other users of openEventStore (the CLI, tests) get it bare.
+        { provide: EVENT_STORE, inject: [EVENT_STORE_SETTINGS], useFactory: async (settings: EventStoreSettings) => new MeteredEventStore(await openEventStore(settings)) },
       ],
       exports: [EVENT_STORE, EVENT_STORE_SETTINGS],
     };

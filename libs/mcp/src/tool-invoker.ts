@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { DomainError, RateLimitedError, TokenBuckets, ValidationError, type CommandMetadata } from '#core';
+import { rateLimitRejections, toolCallDuration } from '#observability';
 import { MCP_SETTINGS, type McpSettings } from './mcp.settings.js';
 import { ToolRegistry } from './tool-registry.js';
 
@@ -26,18 +27,29 @@ export class ToolInvoker {
   }
 
   async call(name: string, args: unknown, metadata: CommandMetadata): Promise<CallToolResult> {
+    const end = toolCallDuration.startTimer();
+    let label = 'unknown';
     try {
       const tool = await this.registry.resolve(metadata.tenantId, name);
       if (!tool || !metadata.scopes.includes(tool.scope)) {
         // An invisible tool answers like a missing one: no probing for tools one may not call.
-        throw new ValidationError('tool.unknown', `unknown tool ${name}`, { tool: name });
+        // (Its name is not a metric label either: labels are bounded to known tools.)
+        end({ tool: 'unknown', outcome: 'validation' });
+        return this.toToolError(name, new ValidationError('tool.unknown', `unknown tool ${name}`, { tool: name }));
       }
+      // Tenants name their automation tools: one label for all of them keeps the metric's size bounded.
+      label = tool.scope.startsWith('automation:') ? 'automation' : name;
       const rate = this.rates.get(`${metadata.tenantId}\u0000${name}`).tryTake();
-      if (!rate.ok) throw new RateLimitedError('tool.rate_limited', `too many calls of ${name} for this tenant; retry in ${rate.retryAfterMs} ms`, rate.retryAfterMs, { tool: name });
+      if (!rate.ok) {
+        rateLimitRejections.inc({ tool: label });
+        throw new RateLimitedError('tool.rate_limited', `too many calls of ${name} for this tenant; retry in ${rate.retryAfterMs} ms`, rate.retryAfterMs, { tool: name });
+      }
       const input = await tool.parse(args);
       const output = await tool.handler.execute(input, { metadata: { ...metadata, tool: name } });
+      end({ tool: label, outcome: 'ok' });
       return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> };
     } catch (error) {
+      end({ tool: label, outcome: error instanceof DomainError ? error.kind : 'internal' });
       return this.toToolError(name, error);
     }
   }

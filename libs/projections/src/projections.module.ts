@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { join } from 'node:path';
 import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSettings } from '#event-store';
+import { reportProjectionLag } from '#observability';
 import type { Projection } from './projection.js';
 import { Projector } from './projector.js';
 import { PostgresViewDb } from './postgres-view-db.js';
@@ -31,6 +32,7 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
   private readonly projectors = new Map<string, Projector>();
   private readonly stopping = new AbortController();
   private election: Promise<void> | undefined;
+  private stopReportingLag: () => void = () => undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -53,6 +55,10 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.stopReportingLag = reportProjectionLag(async () => {
+      const head = await this.store.committedPosition();
+      return [...this.projectors.values()].map((projector) => ({ projection: projector.projection.name, lag: Math.max(0, head - projector.checkpoint) }));
+    });
     if (this.role === 'apply') return this.applyAll();
     for (const projector of this.projectors.values()) projector.startWatching();
     if (this.role === 'elect') this.election = this.elect();
@@ -60,6 +66,7 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
 
   /** Before any module's shutdown hook, so the event store is still open while projectors stop. */
   async onModuleDestroy(): Promise<void> {
+    this.stopReportingLag();
     this.stopping.abort();
     await this.election;
     await this.stopAll();

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConnectorAbortedError, ConnectorGateway } from '#connectors';
 import { EVENT_STORE, loadStream, WrongExpectedVersionError, type EventStore } from '#event-store';
+import { sagaStepOutcomes } from '#observability';
 import { AutomationCatalog } from '../../automation/automation-catalog.js';
 import type { RunEvent } from '../run.events.js';
 import { RunPersonalData } from '../run-personal-data.js';
@@ -10,6 +11,15 @@ import { nextRunAction, type CallAction } from './next-run-action.js';
 import { SAGA_CLIENT } from './saga-client.js';
 import { SecretRetirement } from './secret-retirement.js';
 import { RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run-scheduler.settings.js';
+
+/** ledgerline_saga_step_outcomes_total: a call's outcome event says succeeded, retry (another attempt is due) or failed (gave up). */
+function countStepOutcome(event: RunEvent | undefined): void {
+  if (event === undefined) return;
+  if (event.type === 'StepSucceeded' || event.type === 'CompensationSucceeded') sagaStepOutcomes.inc({ purpose: event.type === 'StepSucceeded' ? 'step' : 'compensation', outcome: 'succeeded' });
+  if (event.type === 'StepFailed' || event.type === 'CompensationFailed') {
+    sagaStepOutcomes.inc({ purpose: event.type === 'StepFailed' ? 'step' : 'compensation', outcome: event.data.retryAt === null ? 'failed' : 'retry' });
+  }
+}
 
 /** A purge destroyed the key of the run's data: it cannot go on, and says why. */
 function erasedRunFails(): { kind: 'append'; events: RunEvent[] } {
@@ -94,7 +104,9 @@ export class RunWorker {
       if (error instanceof ConnectorAbortedError) return { kind: 'parked', streamVersion: Number.MAX_SAFE_INTEGER, until: Number.MAX_SAFE_INTEGER };
       result = { ok: false, error };
     }
-    const outcome = await this.personalData.sealEvents(tenantId, state, callOutcomeEvents(action, result, Date.now(), Math.random));
+    const decided = callOutcomeEvents(action, result, Date.now(), Math.random);
+    countStepOutcome(decided[0]);
+    const outcome = await this.personalData.sealEvents(tenantId, state, decided);
     return { kind: 'called', state: await this.recordOutcome(tenantId, started as ActiveRunState, action, outcome) };
   }
 

@@ -1,0 +1,44 @@
+import { DomainError } from '#core';
+import { appendDuration, timed } from '#observability';
+import type { AppendOptions, AppendResult, CheckpointStore, EventStore, ExpectedVersion, IdempotencyRecord, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamId, TenantId } from './event-store.port.js';
+
+/** The platform's event store with its appends timed into ledgerline_event_append_duration_seconds (outcome ok, or the error kind). */
+export class MeteredEventStore implements EventStore {
+  constructor(private readonly inner: EventStore) {}
+
+  get checkpoints(): CheckpointStore {
+    return this.inner.checkpoints;
+  }
+
+  append(tenantId: TenantId, streamId: StreamId, expectedVersion: ExpectedVersion, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    return timed(appendDuration, {}, () => this.inner.append(tenantId, streamId, expectedVersion, events, options), (error) => (error instanceof DomainError ? error.kind : 'error'));
+  }
+
+  readStream(tenantId: TenantId, streamId: StreamId, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return this.inner.readStream(tenantId, streamId, options);
+  }
+
+  readAll(options?: ReadAllOptions): AsyncGenerator<RecordedEvent[]> {
+    return this.inner.readAll(options);
+  }
+
+  findIdempotencyKey(tenantId: TenantId, idempotencyKey: string): Promise<IdempotencyRecord | undefined> {
+    return this.inner.findIdempotencyKey(tenantId, idempotencyKey);
+  }
+
+  headPosition(tenantId?: TenantId): Promise<number> {
+    return this.inner.headPosition(tenantId);
+  }
+
+  committedPosition(tenantId?: TenantId): Promise<number> {
+    return this.inner.committedPosition(tenantId);
+  }
+
+  waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.inner.waitForAppend(timeoutMs, signal);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

@@ -1,0 +1,5 @@
+// Observability: Prometheus metrics (the registry, the platform's metrics, the scrape endpoint).
+export * from './metrics.js';
+export * from './observability.settings.js';
+export { ObservabilityModule } from './observability.module.js';
+export { mayScrape, scrapeMetrics } from './scrape.js';

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
+import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
+import { callOk, connect, errorOf } from './support/mcp-session.js';
+
+const METRICS_TOKEN = 'scrape-token-0123456789abcdef';
+const charge = {
+  name: 'charge', title: 'Charge', description: 'One call, retried once.',
+  inputSchema: { type: 'object', properties: { order: { type: 'string' } }, required: ['order'] },
+  steps: [{ id: 'charge', type: 'call', connector: 'shop', request: { method: 'POST', path: '/charge/{{input.order}}' }, retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 50 } }],
+};
+
+/** The value of one sample line of a Prometheus text scrape, or undefined. */
+function sample(scrape: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  for (const line of scrape.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const labelText = line.slice(name.length).split(' ')[0]!;
+    if (wanted.every((pair) => labelText.includes(pair))) return Number(line.split(' ').at(-1));
+  }
+  return undefined;
+}
+
+describe.each(['sqlite', 'postgres'] as const)('/metrics shows what the platform did, on %s', (kind) => {
+  let h: PlatformHarness;
+  let fixture: FixtureServer;
+  let alice: Client;
+  const tenant = `acme-metrics-${kind}`;
+  let aliceToken: string;
+  const scrape = (authorization?: string) => fetch(`${h.platform.url}/metrics`, { headers: authorization ? { authorization } : {} });
+
+  beforeAll(async () => {
+    fixture = await startFixtureServer();
+    h = await startPlatformOn(kind, { LEDGERLINE_METRICS_TOKEN: METRICS_TOKEN, LEDGERLINE_TOOL_RATE_PER_SEC: '0.01', LEDGERLINE_TOOL_RATE_BURST: '2' });
+    aliceToken = h.issuer.mint({ tenantId: tenant, userId: 'alice-metrics', scopes: ['memory:read', 'memory:write', 'automation:charge', 'runs:read'] });
+    alice = await connect(h.platform, aliceToken);
+    const admin = await connect(h.platform, h.issuer.mint({ tenantId: tenant, userId: 'admin', scopes: ['connectors:admin', 'automations:admin'] }));
+    await callOk(admin, 'connector_register', { name: 'shop', config: { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host], timeoutMs: 2000 } });
+    await callOk(admin, 'automation_publish', { definition: charge });
+    await admin.close();
+  });
+  afterAll(async () => {
+    await alice?.close();
+    await h?.stop();
+    await fixture?.close();
+  });
+
+  it('refuses a scrape without the token', async () => {
+    expect((await scrape()).status).toBe(401);
+    expect((await scrape('Bearer wrong-token-wrong-token-xx')).status).toBe(401);
+  });
+
+  it('counts tool calls by tool and outcome, rate-limit rejections, appends, saga step outcomes, projection lag and process memory', async () => {
+    await callOk(alice, 'memory_put', { namespace: 'n', key: 'a', value: 1 });
+    await callOk(alice, 'memory_put', { namespace: 'n', key: 'b', value: 2 });
+    expect(errorOf(await alice.callTool({ name: 'memory_put', arguments: { namespace: 'n', key: 'c', value: 3 } })).code).toBe('tool.rate_limited');
+    expect(errorOf(await alice.callTool({ name: 'memory_get', arguments: { namespace: 'n', key: 'missing' } })).code).toBe('memory.not_found');
+    expect(errorOf(await alice.callTool({ name: 'no_such_tool', arguments: {} })).code).toBe('tool.unknown');
+    fixture.script('/charge/o-1', [{ status: 503 }, { status: 200 }]);
+    const { runId } = await callOk<{ runId: string }>(alice, 'charge', { order: 'o-1' });
+    // Watched in the log, not with run_get: this platform allows two calls of a tool (burst) and then almost none.
+    const deadline = Date.now() + 20_000;
+    while (!(await h.store.readStream(tenant, runId)).some((event) => event.type === 'RunCompleted') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await h.store.readStream(tenant, runId)).at(-1)).toMatchObject({ type: 'RunCompleted' });
+
+    const response = await scrape(`Bearer ${METRICS_TOKEN}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    const count = 'ledgerline_tool_call_duration_seconds_count';
+    expect(sample(text, count, { tool: 'memory_put', outcome: 'ok' })).toBe(2);
+    expect(sample(text, count, { tool: 'memory_put', outcome: 'rate_limited' })).toBe(1);
+    expect(sample(text, count, { tool: 'memory_get', outcome: 'not_found' })).toBe(1);
+    expect(sample(text, count, { tool: 'unknown', outcome: 'validation' })).toBe(1);
+    // Tenants name their automation tools: they share one label, so the metric stays bounded.
+    expect(sample(text, count, { tool: 'automation', outcome: 'ok' })).toBe(1);
+    expect(text).not.toContain('tool="charge"');
+    expect(sample(text, 'ledgerline_rate_limit_rejections_total', { tool: 'memory_put' })).toBe(1);
+    expect(sample(text, 'ledgerline_event_append_duration_seconds_count', { outcome: 'ok' })).toBeGreaterThanOrEqual(6);
+    expect(sample(text, 'ledgerline_saga_step_outcomes_total', { purpose: 'step', outcome: 'retry' })).toBe(1);
+    expect(sample(text, 'ledgerline_saga_step_outcomes_total', { purpose: 'step', outcome: 'succeeded' })).toBe(1);
+    expect(sample(text, 'ledgerline_projection_lag_events', { projection: 'memory_items' })).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'ledgerline_projection_lag_events', { projection: 'runs' })).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'ledgerline_process_resident_memory_bytes')).toBeGreaterThan(0);
+    // Never a tenant, a user, a token or a value.
+    for (const secret of [tenant, 'alice-metrics', aliceToken, METRICS_TOKEN, 'o-1']) expect(text).not.toContain(secret);
+  });
+});
