@@ -22,7 +22,20 @@ function sample(scrape: string, name: string, labels: Record<string, string> = {
   return undefined;
 }
 
-describe.each(['sqlite', 'postgres'] as const)('/metrics shows what the platform did, on %s', (kind) => {
+interface LogLine {
+  level: number;
+  msg: string;
+  req?: { id: string; method: string; path: string };
+  res?: { statusCode: number };
+  tenant?: string;
+  user?: string;
+  client?: string;
+  tool?: string;
+  outcome?: string;
+  responseTime?: number;
+}
+
+describe.each(['sqlite', 'postgres'] as const)('/metrics and the logs show what the platform did, on %s', (kind) => {
   let h: PlatformHarness;
   let fixture: FixtureServer;
   let alice: Client;
@@ -85,5 +98,37 @@ describe.each(['sqlite', 'postgres'] as const)('/metrics shows what the platform
     expect(sample(text, 'ledgerline_process_resident_memory_bytes')).toBeGreaterThan(0);
     // Never a tenant, a user, a token or a value.
     for (const secret of [tenant, 'alice-metrics', aliceToken, METRICS_TOKEN, 'o-1']) expect(text).not.toContain(secret);
+  });
+
+  it('logs one JSON line per request with its id, tenant, user, client, tool, latency and outcome, and never the token', async () => {
+    const mcp = (requestId: string, body: unknown) =>
+      fetch(`${h.platform.url}/mcp`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${aliceToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-request-id': requestId },
+        body: JSON.stringify(body),
+      });
+    const called = await mcp(`req-${kind}-1`, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'memory_get', arguments: { namespace: 'n', key: 'a' } } });
+    expect(called.status).toBe(200);
+    expect(called.headers.get('x-request-id')).toBe(`req-${kind}-1`);
+    const rest = await fetch(`${h.platform.url}/v1/runs/run-00000000-0000-0000-0000-000000000000`, { headers: { authorization: `Bearer ${aliceToken}` } });
+    const restId = rest.headers.get('x-request-id')!;
+    expect(restId).toMatch(/^[0-9a-f-]{36}$/);
+    // A malformed request id is not taken: a new one is made.
+    expect((await mcp('bad id with spaces', { jsonrpc: '2.0', id: 2, method: 'tools/list' })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+
+    const deadline = Date.now() + 5000;
+    const lines = (): LogLine[] => h.platform.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogLine);
+    while (!lines().some((line) => line.req?.id === restId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lines().find((line) => line.req?.id === `req-${kind}-1`)).toMatchObject({
+      req: { method: 'POST', path: '/mcp' }, res: { statusCode: 200 }, msg: 'POST /mcp 200',
+      tenant, user: 'alice-metrics', tool: 'memory_get', outcome: 'ok', responseTime: expect.any(Number),
+    });
+    expect(lines().find((line) => line.req?.id === restId)).toMatchObject({
+      req: { method: 'GET', path: '/v1/runs/run-00000000-0000-0000-0000-000000000000' }, tenant, user: 'alice-metrics', tool: 'GET /v1/runs/:runId', res: { statusCode: rest.status },
+    });
+    // Tool errors are outcomes too; and nothing anywhere in the logs carries a token.
+    expect(lines().some((line) => line.tool === 'memory_get' && line.outcome === 'memory.not_found')).toBe(true);
+    expect(h.platform.output()).not.toContain(aliceToken);
+    expect(h.platform.output()).not.toContain(METRICS_TOKEN);
   });
 });

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { CommandBus } from '@nestjs/cqrs';
 import { AUTH_SETTINGS, type AuthSettings } from '#auth';
 import { CreateTenantCommand, PLATFORM_TENANT, TenantExistsError } from '#tenants';
@@ -10,7 +11,8 @@ import { configureApp } from './configure-app.js';
 import type { PlatformConfig } from './config/platform.config.js';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule.forRoot(process.env));
+  const app = await NestFactory.create(AppModule.forRoot(process.env), { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
   configureApp(app);
   const config = app.get<ConfigService<PlatformConfig, true>>(ConfigService);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createServer } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { mayScrape, scrapeMetrics } from '#observability';
 import { loadPlatformConfig } from '../../platform/src/config/platform.config.js';
@@ -10,7 +11,8 @@ import { WorkerModule } from './worker.module.js';
 /** A worker has no API; it answers /healthz, /readyz (the event store reads) and /metrics for orchestrators, scrapers and tests. */
 async function bootstrap(): Promise<void> {
   const config = loadPlatformConfig(process.env);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(process.env));
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(process.env), { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
   const store = app.get<EventStore>(EVENT_STORE);
   const health = createServer((req, res) => {

@@ -3,6 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '#audit';
 import { PurgeModule } from '#compliance';
+import { loggingModule } from '#observability';
 import { AutomationModule } from '#automation';
 import { BusModule, parseBrokers } from '#bus';
 import { ConnectorsModule } from '#connectors';
@@ -32,6 +33,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
+        loggingModule(config.LEDGERLINE_LOG_LEVEL),
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
         EventStoreModule.forRootAsync({ inject: [ConfigService], useFactory: eventStoreSettings }),
         ProjectionsModule.forRoot('elect'),

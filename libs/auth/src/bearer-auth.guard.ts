@@ -1,6 +1,7 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
+import { logContext } from '#observability';
 import { authChallenge } from './auth-challenge.js';
 import { AUTH_SETTINGS } from './auth.tokens.js';
 import type { AuthSettings } from './auth.settings.js';
@@ -27,8 +28,12 @@ export class BearerAuthGuard extends AuthGuard(LEDGERLINE_JWT) {
   /** A verified token whose tenant may not act (suspended) is refused with the check's DomainError (403). */
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const allowed = (await super.canActivate(context)) as boolean;
-    const principal = principalOf(context.switchToHttp().getRequest<Request>());
-    if (principal) await this.tenantAccess.assertMayAct(principal.tenantId);
+    const request = context.switchToHttp().getRequest<Request>();
+    const principal = principalOf(request);
+    if (principal) {
+      Object.assign(logContext(request), { tenant: principal.tenantId, user: principal.userId, client: principal.clientId, tool: `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}` });
+      await this.tenantAccess.assertMayAct(principal.tenantId);
+    }
     return allowed;
   }
 

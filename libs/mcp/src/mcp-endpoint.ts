@@ -5,6 +5,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CommandMetadata } from '#core';
+import { logContext, type RequestLogContext } from '#observability';
 import { ToolInvoker } from './tool-invoker.js';
 
 const SERVER_INFO = { name: 'ledgerline', version: '0.1.0' };
@@ -13,6 +14,8 @@ const MAX_IDLE_SERVERS = 64;
 /** The per-request context the endpoint hands to the MCP server through the transport's auth slot. */
 interface CallerContext {
   metadata: CommandMetadata;
+  /** The request's log line: the tool called and its outcome go there. */
+  log: RequestLogContext;
 }
 
 /**
@@ -37,7 +40,7 @@ export class McpEndpoint implements OnModuleDestroy {
       });
     });
     await server.connect(transport);
-    const caller: CallerContext = { metadata };
+    const caller: CallerContext = { metadata, log: logContext(req) };
     const auth: AuthInfo = { token: '', clientId: metadata.clientId, scopes: [...metadata.scopes], extra: { caller } };
     await transport.handleRequest(Object.assign(req, { auth }), res, req.body);
   }
@@ -52,15 +55,27 @@ export class McpEndpoint implements OnModuleDestroy {
       const { metadata } = callerOf(extra.authInfo);
       return { tools: await this.invoker.list(metadata.tenantId, metadata.scopes) };
     });
-    server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
-      const { metadata } = callerOf(extra.authInfo);
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+      const { metadata, log } = callerOf(extra.authInfo);
       const idempotencyKey = request.params._meta?.['io.ledgerline/idempotency-key'];
-      return this.invoker.call(request.params.name, request.params.arguments, {
+      log.tool = request.params.name;
+      const result = await this.invoker.call(request.params.name, request.params.arguments, {
         ...metadata,
         idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : metadata.idempotencyKey,
       });
+      log.outcome = result.isError ? errorCodeOf(result) : 'ok';
+      return result;
     });
     return server;
+  }
+}
+
+/** The stable code of a tool error result (ToolInvoker writes `{ error: { code } }` as its text). */
+function errorCodeOf(result: { content: Array<{ type: string; text?: string }> }): string {
+  try {
+    return (JSON.parse(result.content[0]?.text ?? '{}') as { error?: { code?: string } }).error?.code ?? 'error';
+  } catch {
+    return 'error';
   }
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AUTH_SETTINGS, authChallenge, callerMetadata, FORBIDDEN_ORIGIN_BODY, InsufficientScopeError, originPolicy, TokenVerifier, UnauthenticatedError, type AuthSettings, type Principal } from '#auth';
+import { logContext } from '#observability';
 import { McpEndpoint } from './mcp-endpoint.js';
 import { ToolRegistry } from './tool-registry.js';
 
@@ -41,6 +42,7 @@ export class McpMiddleware implements NestMiddleware {
         if (!(error instanceof UnauthenticatedError)) throw error;
         return this.challenge(res, error);
       }
+      Object.assign(logContext(req), { tenant: principal.tenantId, user: principal.userId, client: principal.clientId });
       const missing = await this.missingScopes(req.body, principal);
       if (missing.length > 0) return this.challenge(res, new InsufficientScopeError(missing));
       await this.endpoint.handle(req, res, callerMetadata(principal, { get: (name) => req.get(name) }));

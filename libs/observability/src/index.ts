@@ -3,3 +3,4 @@ export * from './metrics.js';
 export * from './observability.settings.js';
 export { ObservabilityModule } from './observability.module.js';
 export { mayScrape, scrapeMetrics } from './scrape.js';
+export { logContext, loggingModule, type RequestLogContext } from './logging.js';

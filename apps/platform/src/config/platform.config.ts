@@ -21,6 +21,7 @@ export const platformConfigSchema = z
     LEDGERLINE_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(8),
     LEDGERLINE_ROLE: z.enum(['all', 'api']).default('all'),
+    LEDGERLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LEDGERLINE_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
     LEDGERLINE_MEMORY_EXPIRY_SWEEP_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
     KAFKA_BROKERS: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'host:port[,host:port…]').optional(),

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import type { DynamicModule } from '@nestjs/common';
+
+/** What a request's log line says about the call, filled in by whoever knows it (the MCP front door, the guards). */
+export interface RequestLogContext {
+  tenant?: string;
+  user?: string;
+  client?: string;
+  /** The MCP tool called (tools/call), or for REST the route. */
+  tool?: string;
+  /** `ok`, or the error code a tool call answered with; REST outcomes are the status code. */
+  outcome?: string;
+}
+
+const CONTEXT = Symbol('ledgerline.logContext');
+
+/** The request's path as the client sent it (Express strips a mounted prefix from `url`), without the query. */
+function pathOf(req: IncomingMessage): string {
+  return ((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0]!;
+}
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request's log context, created on first use. */
+export function logContext(req: IncomingMessage): RequestLogContext {
+  const holder = req as IncomingMessage & { [CONTEXT]?: RequestLogContext };
+  return (holder[CONTEXT] ??= {});
+}
+
+/**
+ * Structured JSON logs (pino): one line per request with its id (X-Request-Id, taken from the
+ * caller when well-formed, else new, and echoed), tenant, user, client, tool, latency
+ * (`responseTime`, ms) and outcome; Nest's own logs as JSON too. Requests are logged by method
+ * and path only: never headers (the bearer token), query strings or bodies.
+ */
+export function loggingModule(level: string): DynamicModule {
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      level,
+      genReqId: (req: IncomingMessage, res: ServerResponse) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req: IncomingMessage) => ['/healthz', '/readyz', '/metrics'].includes(pathOf(req)) },
+      customProps: (req: IncomingMessage) => ({ ...logContext(req) }),
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
+      customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
+    },
+  });
+}
