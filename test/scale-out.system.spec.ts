@@ -96,6 +96,17 @@ describe.each(['PostgreSQL alone', 'Kafka'] as const)('two API processes and two
       } finally {
         await store.close();
       }
+      // The saga group's lag is on the worker's /metrics, and drains to 0 once every run is carried.
+      const topic = workerEnv.LEDGERLINE_KAFKA_TOPIC!;
+      const lagLine = new RegExp(`^ledgerline_consumer_lag_messages\\{group="${topic.replace(/\./g, '\\.')}\\.sagas",topic="${topic.replace(/\./g, '\\.')}"\\} (\\d+)$`, 'm');
+      const deadline = Date.now() + 20_000;
+      let lag = Number.NaN;
+      do {
+        lag = Number(lagLine.exec(await (await fetch(`${workers[1]!.url}/metrics`)).text())?.[1]);
+        if (lag === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      } while (Date.now() < deadline);
+      expect(lag).toBe(0);
     }
     await Promise.all([a!.close(), b!.close()]);
   });

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { RunScheduler } from '#automation';
 import { EVENT_STORE, type EventStore } from '#event-store';
+import { reportConsumerLag } from '#observability';
 import { VIEW_DB, whileLeading, type ViewDb } from '#projections';
+import { ConsumerLag } from './kafka/consumer-lag.js';
 import { KafkaEventConsumer } from './kafka/kafka-event-consumer.js';
 import { KafkaEventPublisher } from './kafka/kafka-event-publisher.js';
 import { KafkaRunRetries } from './kafka/kafka-run-retries.js';
@@ -27,6 +29,8 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer: KafkaEventConsumer | undefined;
   private relaying: Promise<void> | undefined;
   private retries: KafkaRunRetries | undefined;
+  private lag: ConsumerLag | undefined;
+  private stopReportingLag: () => void = () => undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -41,7 +45,8 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
     let assigned = new Set<number>();
     this.scheduler.restrictTo((tenantId, runId) => assigned.has(partitionOf(eventKey({ tenantId, streamId: runId }), publisher.partitions)));
     // One group per events topic: deployments sharing a cluster keep apart by topic.
-    this.consumer = await KafkaEventConsumer.start(this.settings, `${this.settings.eventsTopic ?? EVENTS_TOPIC}.sagas`, {
+    const sagaGroup = `${this.settings.eventsTopic ?? EVENTS_TOPIC}.sagas`;
+    this.consumer = await KafkaEventConsumer.start(this.settings, sagaGroup, {
       handle: async (events) => {
         for (const event of events) if (event.streamId.startsWith('run-')) this.scheduler.poke(event.tenantId, event.streamId);
       },
@@ -51,6 +56,9 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
       },
     });
     const topic = this.settings.eventsTopic ?? EVENTS_TOPIC;
+    const lag = await ConsumerLag.connect(this.settings);
+    this.lag = lag;
+    this.stopReportingLag = reportConsumerLag(async () => [{ group: sagaGroup, topic, lag: await lag.of(sagaGroup, topic) }]);
     this.retries = await KafkaRunRetries.start(this.settings, runRetryTopics(topic, this.settings.runRetryDelaysMs), (tenantId, runId, failures) => this.scheduler.poke(tenantId, runId, { force: true, failures }), `${topic}.retries`);
     this.scheduler.handOffFailuresTo(this.retries);
     this.relaying = whileLeading(this.db, 'relay', this.stopping.signal, async () => {
@@ -67,5 +75,7 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
     await this.retries?.stop();
     await this.relaying;
     await this.publisher?.close();
+    this.stopReportingLag();
+    await this.lag?.close();
   }
 }

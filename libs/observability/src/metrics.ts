@@ -57,6 +57,28 @@ export const projectionLag = new Gauge({
   },
 });
 
+/** Sources of consumer-group lag, registered by the processes that consume Kafka. */
+const consumerLagSources = new Set<() => Promise<Array<{ group: string; topic: string; lag: number }>>>();
+
+export const consumerLag = new Gauge({
+  name: 'ledgerline_consumer_lag_messages',
+  help: 'Messages of a Kafka topic its consumer group has not committed yet (all partitions)',
+  labelNames: ['group', 'topic'] as const,
+  registers: [METRICS_REGISTRY],
+  async collect() {
+    this.reset();
+    for (const source of consumerLagSources) {
+      for (const { group, topic, lag } of await source().catch(() => [])) this.set({ group, topic }, lag);
+    }
+  },
+});
+
+/** Adds a source of consumer-group lag to every scrape; returns its removal. */
+export function reportConsumerLag(source: () => Promise<Array<{ group: string; topic: string; lag: number }>>): () => void {
+  consumerLagSources.add(source);
+  return () => consumerLagSources.delete(source);
+}
+
 /** Adds a source of projection lag to every scrape; returns its removal. */
 export function reportProjectionLag(source: () => Promise<Array<{ projection: string; lag: number }>>): () => void {
   lagSources.add(source);
