@@ -50,6 +50,8 @@ class Platform {
         PATH: process.env.PATH, LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir,
         // One tenant drives the whole load here: lift the per-tenant caps that protect tenants from each other.
         LEDGERLINE_TOOL_RATE_PER_SEC: '100000', LEDGERLINE_TOOL_RATE_BURST: '100000', LEDGERLINE_RUN_CONCURRENCY: '64', LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: '64',
+        // The fixture downstream listens on loopback, a private address the operator must open for connectors.
+        LEDGERLINE_EGRESS_PRIVATE_NETWORKS: '127.0.0.1/32',
         ...env,
       },
       stdio: ['ignore', 'ignore', 'inherit'],

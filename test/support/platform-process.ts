@@ -22,7 +22,8 @@ export async function startPlatform(env: Record<string, string> = {}, main = PLA
   const port = env.LEDGERLINE_PORT !== undefined ? Number(env.LEDGERLINE_PORT) : await freePort();
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH, LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir, ...env },
+    // Fixture servers listen on loopback: the operator opens it for connector calls (tests that check the refusal set it to '').
+    env: { PATH: process.env.PATH, LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_EGRESS_PRIVATE_NETWORKS: '127.0.0.1/32', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -41,7 +41,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         McpModule.forRoot({ toolRateLimit: { perSecond: config.LEDGERLINE_TOOL_RATE_PER_SEC, burst: config.LEDGERLINE_TOOL_RATE_BURST } }),
         KeysModule.forRoot({ masterKeyBase64: config.LEDGERLINE_MASTER_KEY, masterKeyFile: config.LEDGERLINE_MASTER_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR }),
-        ConnectorsModule,
+        ConnectorsModule.forRoot({ egressPrivateNetworks: config.LEDGERLINE_EGRESS_PRIVATE_NETWORKS }),
         AutomationModule.forRoot({
           concurrency: config.LEDGERLINE_RUN_CONCURRENCY,
           perTenant: config.LEDGERLINE_RUN_CONCURRENCY_PER_TENANT,

@@ -21,6 +21,8 @@ export const platformConfigSchema = z
     LEDGERLINE_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(8),
     LEDGERLINE_ROLE: z.enum(['all', 'api']).default('all'),
+    LEDGERLINE_EGRESS_PRIVATE_NETWORKS: z.string().regex(/^\s*([0-9A-Fa-f.:]+\/\d{1,3}(\s*,\s*[0-9A-Fa-f.:]+\/\d{1,3})*)?\s*$/, 'comma-separated CIDRs, e.g. 10.0.0.0/8,127.0.0.1/32').default('')
+      .transform((value) => value.split(',').map((network) => network.trim()).filter((network) => network !== '')),
     LEDGERLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LEDGERLINE_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
     LEDGERLINE_MEMORY_EXPIRY_SWEEP_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),

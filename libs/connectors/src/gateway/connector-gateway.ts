@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TokenBuckets } from '#core';
 import { EVENT_STORE, loadStream, type EventStore } from '#event-store';
-import { callConnector, type ConnectorConfig, type ConnectorRequest, type ConnectorResponse } from '../http/index.js';
+import { callConnector, type ConnectorConfig, type ConnectorEgress, type ConnectorRequest, type ConnectorResponse } from '../http/index.js';
 import { SecretVault } from '#keys';
 import { ConnectorNotFoundError, SecretVersionUnavailableError } from '../connector/connector.errors.js';
 import { connectorStreamId, secretContext } from '../connector/connector-stream.js';
@@ -21,6 +21,9 @@ export interface PreparedConnector {
  * live no longer than the call; each tenant's connector has its own outbound token bucket, so
  * one tenant's traffic never spends another's budget.
  */
+/** The egress every connector call of this process gets (ConnectorsModule.forRoot). */
+export const CONNECTOR_EGRESS = Symbol('CONNECTOR_EGRESS');
+
 @Injectable()
 export class ConnectorGateway {
   private readonly buckets = new TokenBuckets({ ratePerSec: 10, burst: 10 });
@@ -28,6 +31,7 @@ export class ConnectorGateway {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly vault: SecretVault,
+    @Inject(CONNECTOR_EGRESS) private readonly egress: ConnectorEgress,
   ) {}
 
   /** The secret version a run starting now pins (0 when the connector has no secret), or not found. */
@@ -55,7 +59,7 @@ export class ConnectorGateway {
   }
 
   call(connector: PreparedConnector, request: ConnectorRequest, idempotencyKey: string, signal?: AbortSignal): Promise<ConnectorResponse> {
-    return callConnector({ config: connector.config, secret: connector.secret, request, idempotencyKey, signal });
+    return callConnector({ config: connector.config, secret: connector.secret, request, idempotencyKey, signal, egress: this.egress });
   }
 
   /** Every call reads the connector: from its cached state plus the tail of its stream. */

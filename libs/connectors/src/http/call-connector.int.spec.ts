@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { ForbiddenError, IllegalStateError, ValidationError } from '#core';
 import { startFixtureServer, type FixtureServer } from '../../../../test/support/fixture-server.js';
 import { freePort } from '../../../../test/support/processes.js';
-import { callConnector, type ConnectorCall } from './call-connector.js';
+import { callConnector, connectorEgress, type ConnectorCall } from './call-connector.js';
 import { ConnectorAbortedError, ConnectorCallError } from './connector-call.errors.js';
 import { parseConnectorConfig, type ConnectorConfig, type ConnectorConfigInput } from './connector-definition.js';
 import type { ConnectorRequest } from './connector-request.js';
@@ -26,8 +26,11 @@ function config(change: Partial<ConnectorConfigInput> = {}): ConnectorConfig {
 const headerAuth = { auth: { placement: 'header', name: 'X-Api-Key', template: 'Key {{secret}}' } } as const;
 const queryAuth = { auth: { placement: 'query', name: 'api_key', template: '{{secret}}' } } as const;
 
+/** The fixture listens on loopback, a non-public address: these calls go through an egress that opens it. */
+const LOOPBACK = connectorEgress(['127.0.0.1/32']);
+
 function call(request: ConnectorRequest, change: Partial<ConnectorCall> = {}): ConnectorCall {
-  return { config: config(queryAuth), secret: SECRET, request, idempotencyKey: `key-${++keys}`, ...change };
+  return { config: config(queryAuth), secret: SECRET, request, idempotencyKey: `key-${++keys}`, egress: LOOPBACK, ...change };
 }
 
 async function failure(connectorCall: ConnectorCall): Promise<Error> {
@@ -222,5 +225,31 @@ describe('callConnector, secrecy of successful answers', () => {
     const response = await callConnector(call({ method: 'POST', path: '/echoing', body: {} }, { config: config(headerAuth) }));
     expect(response.body).toEqual({ youSent: 'Bearer [redacted]', '[redacted]': ['[redacted]'] });
     expect(JSON.stringify(response)).not.toContain(SECRET);
+  });
+});
+
+describe('callConnector, egress to non-public addresses (SSRF)', () => {
+  const refused = async (connectorCall: ConnectorCall): Promise<void> => {
+    const error = await failure(connectorCall);
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error).toMatchObject({ code: 'connector.egress_refused' });
+  };
+
+  it('refuses loopback, link-local (the metadata service) and private IP literals the operator did not open, before any connection', async () => {
+    await refused(call({ method: 'GET', path: '/x' }, { egress: undefined }));
+    for (const host of ['169.254.169.254', '10.1.2.3', '192.168.0.1', '[::1]', '[::ffff:7f00:1]', '0.0.0.0']) {
+      await refused(call({ method: 'GET', path: '/x' }, { config: parseConnectorConfig({ baseUrl: `http://${host}/`, allowedHosts: [host] }), egress: connectorEgress([]) }));
+    }
+    expect(fixture.requests).toHaveLength(0);
+  });
+
+  it('refuses a NAME that resolves to a non-public address (DNS rebinding), checked on the address connected to', async () => {
+    const port = new URL(fixture.url).port;
+    const viaName = parseConnectorConfig({ baseUrl: `http://localhost:${port}/api`, allowedHosts: [`localhost:${port}`], timeoutMs: 2_000 });
+    await refused(call({ method: 'GET', path: '/x' }, { config: viaName, egress: connectorEgress([]) }));
+    expect(fixture.requests).toHaveLength(0);
+    // Opened by the operator (every address the name resolves to), the same call goes through.
+    await callConnector(call({ method: 'GET', path: '/x' }, { config: viaName, egress: connectorEgress(['127.0.0.0/8', '::1/128']) }));
+    expect(fixture.requests).toHaveLength(1);
   });
 });

@@ -1,3 +1,4 @@
+import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { ValidationError, type JsonValue } from '#core';
 import { renderConnectorAuth, type RenderedAuth } from './connector-auth.js';
 import { ConnectorAbortedError } from './connector-call.errors.js';
@@ -5,6 +6,7 @@ import type { ConnectorConfig } from './connector-definition.js';
 import { statusFailure, transportFailure, type CallContext } from './connector-failure.js';
 import { connectorUrl, parseConnectorRequest, type ConnectorRequest } from './connector-request.js';
 import { assertEgressAllowed } from './egress-policy.js';
+import { EgressAddressRefusedError, EgressNetworks } from './egress-networks.js';
 import { isJsonContentType } from './http-syntax.js';
 import { redactSecretInJson } from './redact-secret.js';
 import { decodeBody, readBodyBytes } from './response-body.js';
@@ -18,6 +20,25 @@ export interface ConnectorCall {
   idempotencyKey: string;
   /** Aborting it ends the call with ConnectorAbortedError (code 'connector.aborted'), not a timeout. */
   signal?: AbortSignal;
+  /** Which non-public networks the operator opened; by default none (public addresses only). */
+  egress?: ConnectorEgress;
+}
+
+/** The operator's egress networks and the HTTP dispatcher that enforces them at connect time (one per process: it pools connections). */
+export interface ConnectorEgress {
+  networks: EgressNetworks;
+  dispatcher: Dispatcher;
+}
+
+let publicOnly: ConnectorEgress | undefined;
+
+/** Egress to public addresses only: what a call gets when nobody opened a private network. */
+export function connectorEgress(networks: readonly string[] = []): ConnectorEgress {
+  if (networks.length === 0 && publicOnly) return publicOnly;
+  const egress = { networks: new EgressNetworks(networks), dispatcher: undefined as unknown as Dispatcher };
+  egress.dispatcher = egress.networks.dispatcher();
+  if (networks.length === 0) publicOnly = egress;
+  return egress;
 }
 
 export interface ConnectorResponse {
@@ -46,6 +67,8 @@ export async function callConnector(call: ConnectorCall): Promise<ConnectorRespo
   const request = parseConnectorRequest(call.request, config);
   const url = connectorUrl(config.baseUrl, request);
   assertEgressAllowed(url, config.allowedHosts);
+  const egress = call.egress ?? connectorEgress();
+  egress.networks.assertLiteralAllowed(url.hostname);
   if (!IDEMPOTENCY_KEY.test(call.idempotencyKey)) {
     const message = 'must be 1-255 visible ASCII characters';
     throw new ValidationError('connector.invalid_request', `invalid connector request: idempotencyKey: ${message}`, { issues: [{ path: 'idempotencyKey', message }] });
@@ -60,14 +83,19 @@ export async function callConnector(call: ConnectorCall): Promise<ConnectorRespo
   const started = performance.now();
   let response: Response;
   try {
-    response = await fetch(url, {
+    // undici's own fetch, so the egress dispatcher is surely the one used (Node's global fetch is undici too).
+    response = (await undiciFetch(url, {
       method: request.method,
       headers: outgoingHeaders(config, request, call.idempotencyKey, auth),
       ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
       redirect: 'manual',
       signal: call.signal ? AbortSignal.any([call.signal, timeout]) : timeout,
-    });
+      dispatcher: egress.dispatcher,
+    })) as unknown as Response;
   } catch (error) {
+    // A name that resolved to a non-public address: refused, not a transport failure to retry.
+    const refused = causeOfType(error, EgressAddressRefusedError);
+    if (refused) throw refused;
     throw transportFailure(error, context);
   }
   if (response.status < 200 || response.status > 299) throw await statusFailure(response, context);
@@ -106,4 +134,12 @@ function keptHeaders(headers: Headers): Record<string, string> {
     if (value !== null) kept[name] = value;
   }
   return kept;
+}
+
+/** The first error of `type` along the cause chain (not `instanceof Error` on the way: fetch's own errors may come from another realm). */
+function causeOfType<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+  for (let current: unknown = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    if (current instanceof type) return current;
+  }
+  return undefined;
 }

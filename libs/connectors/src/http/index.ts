@@ -18,3 +18,5 @@ export {
 export { connectorUrl, parseConnectorRequest, type ConnectorRequest } from './connector-request.js';
 export { assertEgressAllowed, isEgressAllowed } from './egress-policy.js';
 export { parseRetryAfter } from './retry-after.js';
+export { connectorEgress, type ConnectorEgress } from './call-connector.js';
+export { EgressAddressRefusedError, EgressNetworks } from './egress-networks.js';
