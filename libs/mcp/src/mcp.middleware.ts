@@ -43,6 +43,11 @@ export class McpMiddleware implements NestMiddleware {
         return this.challenge(res, error);
       }
       Object.assign(logContext(req), { tenant: principal.tenantId, user: principal.userId, client: principal.clientId });
+      const invalid = invalidToolCall(req.body);
+      if (invalid) {
+        res.status(200).json(invalid);
+        return;
+      }
       const missing = await this.missingScopes(req.body, principal);
       if (missing.length > 0) return this.challenge(res, new InsufficientScopeError(missing));
       await this.endpoint.handle(req, res, callerMetadata(principal, { get: (name) => req.get(name) }));
@@ -68,4 +73,22 @@ export class McpMiddleware implements NestMiddleware {
     }
     return [...missing];
   }
+}
+
+/**
+ * A tools/call whose params are not the shape the spec gives them (name a string, arguments an
+ * object) is answered here with JSON-RPC's -32602 Invalid params: the SDK would refuse it too, but
+ * as -32603, an internal error, which it is not.
+ */
+function invalidToolCall(body: unknown): { jsonrpc: '2.0'; id: unknown; error: { code: number; message: string } } | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { method, params, id } = body as { method?: unknown; params?: unknown; id?: unknown };
+  if (method !== 'tools/call') return undefined;
+  const shaped = typeof params === 'object' && params !== null && !Array.isArray(params);
+  const { name, arguments: args } = (shaped ? params : {}) as { name?: unknown; arguments?: unknown };
+  const problem = !shaped ? 'params must be an object'
+    : typeof name !== 'string' ? 'params.name must be a string'
+    : args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args)) ? 'params.arguments must be an object'
+    : undefined;
+  return problem === undefined ? undefined : { jsonrpc: '2.0', id: typeof id === 'string' || typeof id === 'number' ? id : null, error: { code: -32602, message: `Invalid params: ${problem}` } };
 }
