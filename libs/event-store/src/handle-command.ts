@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CommandMetadata, Decider, DomainEvent, JsonValue } from '#core';
-import { IdempotencyKeyReusedError } from './event-store.errors.js';
+import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './event-store.errors.js';
 import type { AppendResult, EventStore, StreamId } from './event-store.port.js';
 import { canonicalJson } from './hash-chain.js';
 import { loadStream } from './load-stream.js';
@@ -13,13 +13,36 @@ export interface CommandOutcome<State> {
   state: State;
 }
 
+/** How often a command is decided again when another writer appended to its stream in between. */
+const CONFLICT_ATTEMPTS = 8;
+
 /**
  * The one way commands change state: load the stream, fold it, decide, append with the version
- * that was read and the caller's metadata. An idempotency key that was already accepted for the
+ * that was read and the caller's metadata. When another writer appended to the stream meanwhile
+ * (optimistic concurrency), the command is decided again on the new state, a few times: callers
+ * never state an expected version, so a conflict is ours to resolve, not theirs (found by the
+ * load test: concurrent memory_put calls on one namespace failed with the store's conflict). An idempotency key that was already accepted for the
  * same arguments returns its first result before anything is decided; for other arguments it is
  * refused. `args` is what the key promises (the command's arguments as the caller gave them).
  */
 export async function handleCommand<Command, State, Event extends DomainEvent>(
+  store: EventStore,
+  metadata: CommandMetadata,
+  streamId: StreamId,
+  decider: Decider<Command, State, Event>,
+  command: Command,
+  args: JsonValue,
+): Promise<CommandOutcome<State>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handleOnce(store, metadata, streamId, decider, command, args);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError) || attempt >= CONFLICT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function handleOnce<Command, State, Event extends DomainEvent>(
   store: EventStore,
   metadata: CommandMetadata,
   streamId: StreamId,

@@ -1,0 +1,185 @@
+// Load test: sustained mixed MCP traffic from BENCH_TENANTS (50) tenants for BENCH_SECONDS (300) against
+// the platform on the embedded store (BENCH_STORE=postgres for PostgreSQL), over keep-alive HTTP from
+// BENCH_CONCURRENCY (32) loops: 40% memory_get, 20% memory_list, 30% memory_put, 10% run starts (a
+// one-call automation against a fixture downstream). Reports calls/s, p50/p95/p99, the error rate, the
+// platform's RSS every 5 s (flat = no leak), and afterwards checks that every acknowledged write (each
+// put's stream version, each started run) is in the log. Baseline, same run: GET /healthz at the same
+// concurrency for 10 s (the HTTP stack alone). Usage: npm run bench:load.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DevIssuer } from '#auth';
+import { PostgresEventStore, SqliteEventStore, type EventStore } from '#event-store';
+import { createTestDatabase } from '../../libs/event-store/src/postgres/postgres-test-database.js';
+import { startFixtureServer } from '../../test/support/fixture-server.js';
+import { freePort, waitForHttp } from '../../test/support/processes.js';
+import { formatRate, machine, writeResults } from '../support/bench-utils.js';
+import { mcpCaller, percentile, runIdOf } from '../support/run-load.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 300);
+const TENANTS = Number(process.env.BENCH_TENANTS ?? 50);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const STORE = process.env.BENCH_STORE === 'postgres' ? 'postgres' : 'sqlite';
+const ping = {
+  name: 'ping', title: 'Ping', description: 'One call downstream.',
+  inputSchema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] },
+  steps: [{ id: 'ping', type: 'call', connector: 'downstream', request: { method: 'POST', path: '/ping/{{input.n}}' } }],
+};
+
+interface Acked {
+  puts: Array<{ tenant: string; stream: string; version: number }>;
+  runs: Array<{ tenant: string; runId: string }>;
+}
+
+function rssMbOf(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+function get(agent: Agent, url: URL): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, agent }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(String(res.statusCode)))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A small deterministic generator (mulberry32), so runs are comparable. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-load-'));
+const fixture = await startFixtureServer();
+const database = STORE === 'postgres' ? await createTestDatabase('ll_load') : undefined;
+const port = await freePort();
+const url = `http://127.0.0.1:${port}`;
+const child: ChildProcess = spawn(process.execPath, ['dist/apps/platform/src/main.js'], {
+  env: {
+    PATH: process.env.PATH, LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_LOG_LEVEL: 'warn',
+    LEDGERLINE_TOOL_RATE_PER_SEC: '100000', LEDGERLINE_TOOL_RATE_BURST: '100000', LEDGERLINE_EGRESS_PRIVATE_NETWORKS: '127.0.0.1/32',
+    ...(database ? { DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '10' } : {}),
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+let store: EventStore | undefined;
+try {
+  await waitForHttp(`${url}/readyz`, 30_000);
+  const issuer = DevIssuer.openOrCreate(dataDir, { issuer: url, audience: `${url}/mcp` });
+  const scopes = ['memory:read', 'memory:write', 'connectors:admin', 'automations:admin', 'automation:ping'];
+  const callers = Array.from({ length: TENANTS }, (_, t) => mcpCaller(`${url}/mcp`, issuer.mint({ tenantId: `load-${t}`, userId: `user-${t}`, scopes, ttlSeconds: 7200 }), Math.ceil(CONCURRENCY / 4) + 1));
+  for (const caller of callers) {
+    await caller.call('connector_register', { name: 'downstream', config: { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host], rateLimit: { perSecond: 10000, burst: 10000 } } });
+    await caller.call('automation_publish', { definition: ping });
+  }
+
+  // Baseline: the HTTP stack alone.
+  const healthAgent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  let healthCalls = 0;
+  const healthEnd = Date.now() + 10_000;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (Date.now() < healthEnd) {
+      await get(healthAgent, new URL(`${url}/healthz`));
+      healthCalls++;
+    }
+  }));
+  healthAgent.destroy();
+  const healthzPerSec = healthCalls / 10;
+  console.log(`baseline GET /healthz: ${formatRate(healthzPerSec)} calls/s`);
+
+  const acked: Acked = { puts: [], runs: [] };
+  const latencies: number[] = [];
+  const counts = { get: 0, list: 0, put: 0, start: 0 };
+  let errors = 0;
+  const errorCodes: Record<string, number> = {};
+  let sequence = 0;
+  const rss: Array<{ atSec: number; rssMb: number }> = [];
+  const began = Date.now();
+  const sampler = setInterval(() => rss.push({ atSec: Math.round((Date.now() - began) / 1000), rssMb: Math.round(rssMbOf(child.pid!) * 10) / 10 }), 5000);
+  const end = began + SECONDS * 1000;
+  console.log(`load: ${TENANTS} tenants, ${CONCURRENCY} loops, ${SECONDS} s on ${STORE}`);
+  await Promise.all(Array.from({ length: CONCURRENCY }, async (_, loop) => {
+    const next = random(loop + 1);
+    while (Date.now() < end) {
+      const t = Math.floor(next() * TENANTS);
+      const caller = callers[t]!;
+      const n = ++sequence;
+      const dice = next();
+      const t0 = performance.now();
+      try {
+        if (dice < 0.4) {
+          counts.get++;
+          await caller.call('memory_get', { namespace: 'load', key: `k${n % 50}` }).catch((error: Error) => {
+            if (!error.message.includes('memory.not_found')) throw error; // a key not written yet: an answer, not an error
+          });
+        } else if (dice < 0.6) {
+          counts.list++;
+          await caller.call('memory_list', { namespace: 'load' });
+        } else if (dice < 0.9) {
+          counts.put++;
+          const text = await caller.call('memory_put', { namespace: 'load', key: `k${n % 50}`, value: { n, at: Date.now() } });
+          const version = Number(/"streamVersion":(\d+)/.exec(text)?.[1]);
+          acked.puts.push({ tenant: `load-${t}`, stream: `memory:user:user-${t}:load`, version });
+        } else {
+          counts.start++;
+          const text = await caller.call('ping', { n });
+          acked.runs.push({ tenant: `load-${t}`, runId: runIdOf(text) });
+        }
+        latencies.push(performance.now() - t0);
+      } catch (error) {
+        errors++;
+        const code = /\\"code\\":\\"([^"\\]+)/.exec((error as Error).message)?.[1] ?? (error as Error).message.slice(0, 40);
+        errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+      }
+    }
+  }));
+  clearInterval(sampler);
+  const durationSec = (Date.now() - began) / 1000;
+  rss.push({ atSec: Math.round(durationSec), rssMb: Math.round(rssMbOf(child.pid!) * 10) / 10 });
+  for (const caller of callers) caller.close();
+
+  // Every acknowledged write must be in the log.
+  store = database ? await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 }) : SqliteEventStore.open({ path: join(dataDir, 'events.db') });
+  const present = new Set<string>();
+  for await (const batch of store.readAll({ batchSize: 2000 })) {
+    for (const event of batch) {
+      if (event.type === 'MemoryItemPut') present.add(`${event.tenantId}|${event.streamId}|${event.streamVersion}`);
+      if (event.type === 'RunStarted') present.add(`${event.tenantId}|${event.streamId}`);
+    }
+  }
+  const lostWrites = acked.puts.filter((put) => !present.has(`${put.tenant}|${put.stream}|${put.version}`)).length
+    + acked.runs.filter((run) => !present.has(`${run.tenant}|${run.runId}`)).length;
+
+  latencies.sort((a, b) => a - b);
+  const calls = latencies.length + errors;
+  const warm = rss.find((sample) => sample.atSec >= 30) ?? rss[0]!;
+  const result = {
+    benchmark: 'load', at: new Date().toISOString(), machine: machine(), store: STORE, tenants: TENANTS, concurrency: CONCURRENCY,
+    durationSec, callsPerSec: calls / durationSec, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), p99Ms: percentile(latencies, 99),
+    errorRate: errors / Math.max(1, calls), errorCodes, lostWrites, ackedWrites: acked.puts.length + acked.runs.length, counts,
+    rssStartMb: warm.rssMb, rssEndMb: rss[rss.length - 1]!.rssMb, rssMaxMb: Math.max(...rss.map((sample) => sample.rssMb)), rss,
+    baseline: { healthzPerSec, callsVsHealthz: calls / durationSec / healthzPerSec },
+  };
+  console.log(`${formatRate(result.callsPerSec)} calls/s for ${durationSec.toFixed(0)} s; p50 ${result.p50Ms.toFixed(1)} ms, p95 ${result.p95Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms; errors ${(result.errorRate * 100).toFixed(3)}%`);
+  console.log(`acknowledged writes ${result.ackedWrites}, lost ${lostWrites}; RSS ${result.rssStartMb} MB at 30 s -> ${result.rssEndMb} MB at the end (max ${result.rssMaxMb} MB)`);
+  writeResults('bench/results/load.json', result);
+  console.log('wrote bench/results/load.json');
+} finally {
+  await store?.close();
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+  await fixture.close();
+  await database?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
