@@ -15,6 +15,7 @@ import { PostgresEventStore, SqliteEventStore, type EventStore } from '#event-st
 import { createTestDatabase } from '../../libs/event-store/src/postgres/postgres-test-database.js';
 import { startFixtureServer } from '../../test/support/fixture-server.js';
 import { freePort, waitForHttp } from '../../test/support/processes.js';
+import { seededRandom } from '../../test/support/seeded-random.js';
 import { formatRate, machine, writeResults } from '../support/bench-utils.js';
 import { mcpCaller, percentile, runIdOf } from '../support/run-load.js';
 
@@ -49,16 +50,6 @@ function get(agent: Agent, url: URL): Promise<void> {
   });
 }
 
-/** A small deterministic generator (mulberry32), so runs are comparable. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-load-'));
 const fixture = await startFixtureServer();
@@ -110,7 +101,7 @@ try {
   const end = began + SECONDS * 1000;
   console.log(`load: ${TENANTS} tenants, ${CONCURRENCY} loops, ${SECONDS} s on ${STORE}`);
   await Promise.all(Array.from({ length: CONCURRENCY }, async (_, loop) => {
-    const next = random(loop + 1);
+    const next = seededRandom(loop + 1); // the same draws every run, so runs compare
     while (Date.now() < end) {
       const t = Math.floor(next() * TENANTS);
       const caller = callers[t]!;

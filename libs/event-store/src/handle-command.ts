@@ -33,62 +33,55 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
   command: Command,
   args: JsonValue,
 ): Promise<CommandOutcome<State>> {
+  const { tenantId, idempotencyKey } = metadata;
+  const fingerprint = idempotencyKey === undefined ? undefined : commandFingerprint(metadata.tool ?? streamId, args);
+  const cache = decider.copy ? StreamStateCache.for(store, decider.evolve) : undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await handleOnce(store, metadata, streamId, decider, command, args);
+      return await decideAndAppend();
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError) || attempt >= CONFLICT_ATTEMPTS) throw error;
     }
   }
-}
 
-async function handleOnce<Command, State, Event extends DomainEvent>(
-  store: EventStore,
-  metadata: CommandMetadata,
-  streamId: StreamId,
-  decider: Decider<Command, State, Event>,
-  command: Command,
-  args: JsonValue,
-): Promise<CommandOutcome<State>> {
-  const { tenantId, idempotencyKey } = metadata;
-  const fingerprint = idempotencyKey === undefined ? undefined : commandFingerprint(metadata.tool ?? streamId, args);
-  const cache = decider.copy ? StreamStateCache.for(store, decider.evolve) : undefined;
-  const { state, version } = await loadStream(store, tenantId, streamId, decider);
-  if (idempotencyKey !== undefined) {
-    const accepted = await store.findIdempotencyKey(tenantId, idempotencyKey);
-    if (accepted) {
-      if (accepted.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(tenantId, idempotencyKey);
-      return { append: accepted.result, state };
+  async function decideAndAppend(): Promise<CommandOutcome<State>> {
+    const { state, version } = await loadStream(store, tenantId, streamId, decider);
+    if (idempotencyKey !== undefined) {
+      const accepted = await store.findIdempotencyKey(tenantId, idempotencyKey);
+      if (accepted) {
+        if (accepted.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(tenantId, idempotencyKey);
+        return { append: accepted.result, state };
+      }
     }
+    const events = decider.decide(command, state);
+    if (events.length === 0) return { append: undefined, state };
+    const eventMetadata = {
+      userId: metadata.userId,
+      clientId: metadata.clientId,
+      scopes: [...metadata.scopes],
+      tool: metadata.tool,
+      correlationId: metadata.correlationId,
+      causationId: metadata.causationId,
+      idempotencyKey,
+      traceId: metadata.traceId,
+    };
+    let append: AppendResult;
+    try {
+      append = await store.append(
+        tenantId,
+        streamId,
+        version === 0 ? 'no-stream' : version,
+        events.map((event) => ({ type: event.type, data: event.data, metadata: eventMetadata })),
+        { idempotencyKey, fingerprint },
+      );
+    } catch (error) {
+      cache?.delete(tenantId, streamId);
+      throw error;
+    }
+    const next = events.reduce(decider.evolve, state);
+    if (cache && !append.replayed) cache.set(tenantId, streamId, append.nextExpectedVersion, decider.copy!(next));
+    return { append, state: next };
   }
-  const events = decider.decide(command, state);
-  if (events.length === 0) return { append: undefined, state };
-  const eventMetadata = {
-    userId: metadata.userId,
-    clientId: metadata.clientId,
-    scopes: [...metadata.scopes],
-    tool: metadata.tool,
-    correlationId: metadata.correlationId,
-    causationId: metadata.causationId,
-    idempotencyKey,
-    traceId: metadata.traceId,
-  };
-  let append: AppendResult;
-  try {
-    append = await store.append(
-      tenantId,
-      streamId,
-      version === 0 ? 'no-stream' : version,
-      events.map((event) => ({ type: event.type, data: event.data, metadata: eventMetadata })),
-      { idempotencyKey, fingerprint },
-    );
-  } catch (error) {
-    cache?.delete(tenantId, streamId);
-    throw error;
-  }
-  const next = events.reduce(decider.evolve, state);
-  if (cache && !append.replayed) cache.set(tenantId, streamId, append.nextExpectedVersion, decider.copy!(next));
-  return { append, state: next };
 }
 
 function commandFingerprint(name: string, args: JsonValue): string {

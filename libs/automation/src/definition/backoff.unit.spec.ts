@@ -1,19 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { nextRetryAt, retryDelayMs } from './backoff.js';
 import type { RetryPolicy } from './retry-policy.schema.js';
+import { seededRandom } from '../../../../test/support/seeded-random.js';
 
 const policy: RetryPolicy = { maxAttempts: 5, initialDelayMs: 200, maxDelayMs: 30_000, deadlineSeconds: 600 };
 
-/** A small deterministic generator (mulberry32), so the bounds are checked over many draws. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic draws, so the bounds are checked over many of them. */
+const seeded = seededRandom;
 const almostOne = (): number => 0.999_999;
 
 describe('retryDelayMs', () => {
