@@ -65,9 +65,20 @@ export class SecretVault {
 
   /** Seals bytes with the active key of one of the tenant's rings (created now if the ring has none). */
   async sealBytes(tenantId: string, ring: string, bytes: Buffer, aad: string): Promise<SealedSecret> {
-    const { keyId, key } = await this.activeDataKey(tenantId, ring);
-    const { iv, ciphertext, tag } = gcmSeal(key, bytes, aad);
-    return { v: 1, keyId, iv: iv.toString('base64'), ciphertext: ciphertext.toString('base64'), tag: tag.toString('base64') };
+    return sealWith(await this.activeDataKey(tenantId, ring), bytes, aad);
+  }
+
+  /**
+   * sealBytes, and a keyed digest of the same bytes under the same key (one lookup of the active
+   * key): HMAC-SHA256 under a key derived from the data key, prefixed by its key id. Equal values
+   * give equal digests while the key lives; nothing can be learnt or checked from a digest once
+   * the key is destroyed.
+   */
+  async sealWithDigest(tenantId: string, ring: string, bytes: Buffer, aad: string): Promise<{ sealed: SealedSecret; digest: string }> {
+    assertTenantId(tenantId);
+    const dataKey = await this.activeDataKey(tenantId, ring);
+    const macKey = Buffer.from(hkdfSync('sha256', dataKey.key, Buffer.alloc(0), 'ledgerline/keyed-digest', 32));
+    return { sealed: sealWith(dataKey, bytes, aad), digest: `${dataKey.keyId}:${createHmac('sha256', macKey).update(bytes).digest('base64url')}` };
   }
 
   /**
@@ -77,18 +88,6 @@ export class SecretVault {
   async openBytes(tenantId: string, keyId: string, box: GcmBox, aad: string): Promise<Buffer | undefined> {
     assertTenantId(tenantId);
     return gcmOpen(await this.dataKey(tenantId, keyId), box, aad);
-  }
-
-  /**
-   * A keyed digest (HMAC-SHA256 under a key derived from the ring's active data key), prefixed by
-   * that key's id: equal values give equal digests while the key lives, and nothing can be learnt
-   * or checked from a digest once the key is destroyed.
-   */
-  async keyedDigest(tenantId: string, ring: string, bytes: Buffer): Promise<string> {
-    assertTenantId(tenantId);
-    const { keyId, key } = await this.activeDataKey(tenantId, ring);
-    const macKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'ledgerline/keyed-digest', 32));
-    return `${keyId}:${createHmac('sha256', macKey).update(bytes).digest('base64url')}`;
   }
 
   async open(tenantId: string, sealed: SealedSecret, context: string): Promise<string> {
@@ -200,6 +199,11 @@ export class SecretVault {
     }
     return cache.keys;
   }
+}
+
+function sealWith({ keyId, key }: DataKey, bytes: Buffer, aad: string): SealedSecret {
+  const { iv, ciphertext, tag } = gcmSeal(key, bytes, aad);
+  return { v: 1, keyId, iv: iv.toString('base64'), ciphertext: ciphertext.toString('base64'), tag: tag.toString('base64') };
 }
 
 export function dataKeyAad(tenantId: string, keyId: string): string {

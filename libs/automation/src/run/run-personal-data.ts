@@ -20,7 +20,7 @@ export class RunPersonalData {
 
   /** The events the saga appends, with their personal data sealed. */
   sealEvents(tenantId: string, state: ActiveRunState, events: RunEvent[]): Promise<RunEvent[]> {
-    const seal = async (value: JsonValue): Promise<JsonObject> => (await this.vault.seal(tenantId, state.startedBy, value, state.runId)).sealed;
+    const seal = (value: JsonValue): Promise<JsonObject> => this.vault.sealValue(tenantId, state.startedBy, value, state.runId);
     return Promise.all(
       events.map(async (event): Promise<RunEvent> => {
         switch (event.type) {
@@ -53,11 +53,6 @@ export class RunPersonalData {
 
   open(tenantId: string, runId: string, value: JsonValue): Promise<JsonValue> {
     return this.vault.open(tenantId, value, runId);
-  }
-
-  /** The keyed digest an idempotent start promises instead of the input itself. */
-  inputDigest(tenantId: string, startedBy: string, input: JsonObject): Promise<string> {
-    return this.vault.digest(tenantId, startedBy, input);
   }
 }
 

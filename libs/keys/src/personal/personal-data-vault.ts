@@ -14,7 +14,7 @@ export type Erased = typeof ERASED;
 
 export interface SealedValue {
   sealed: SealedPersonalData;
-  /** Keyed digest of the plaintext (SecretVault.keyedDigest): lets a decider spot an unchanged value without reading it. */
+  /** Keyed digest of the plaintext (SecretVault.sealWithDigest): lets a decider spot an unchanged value without reading it. */
   digest: string;
 }
 
@@ -27,17 +27,18 @@ export interface SealedValue {
 export class PersonalDataVault {
   constructor(private readonly vault: SecretVault) {}
 
-  /** Seals `value` for `subject` (a user id), or for the tenant when no single user owns it. `context` binds it to where it lives (the stream id). */
+  /**
+   * Seals `value` for `subject` (a user id), or for the tenant when no single user owns it, with its
+   * keyed digest. `context` binds it to where it lives (the stream id).
+   */
   async seal(tenantId: string, subject: string | undefined, value: JsonValue, context: string): Promise<SealedValue> {
-    const ring = subject === undefined ? TENANT_PERSONAL_RING : subjectRing(subject);
-    const bytes = Buffer.from(JSON.stringify(value), 'utf8');
-    const sealed = await this.vault.sealBytes(tenantId, ring, bytes, personalAad(tenantId, context));
-    return { sealed: { $sealed: sealed }, digest: await this.vault.keyedDigest(tenantId, ring, bytes) };
+    const { sealed, digest } = await this.vault.sealWithDigest(tenantId, ringOf(subject), bytesOf(value), personalAad(tenantId, context));
+    return { sealed: { $sealed: sealed }, digest };
   }
 
-  /** The keyed digest seal() would give now for `value`: compare it with a stored one. */
-  digest(tenantId: string, subject: string | undefined, value: JsonValue): Promise<string> {
-    return this.vault.keyedDigest(tenantId, subject === undefined ? TENANT_PERSONAL_RING : subjectRing(subject), Buffer.from(JSON.stringify(value), 'utf8'));
+  /** seal() without the digest, for values nothing compares. */
+  async sealValue(tenantId: string, subject: string | undefined, value: JsonValue, context: string): Promise<SealedPersonalData> {
+    return { $sealed: await this.vault.sealBytes(tenantId, ringOf(subject), bytesOf(value), personalAad(tenantId, context)) };
   }
 
   /** The plaintext of a sealed value, ERASED once its key is destroyed; a value that was never sealed is returned as it is. */
@@ -84,6 +85,14 @@ export class PersonalDataVault {
     for (const [key, item] of Object.entries(value)) opened[key] = await this.openTree(tenantId, item!, context);
     return opened;
   }
+}
+
+function ringOf(subject: string | undefined): string {
+  return subject === undefined ? TENANT_PERSONAL_RING : subjectRing(subject);
+}
+
+function bytesOf(value: JsonValue): Buffer {
+  return Buffer.from(JSON.stringify(value), 'utf8');
 }
 
 export function personalAad(tenantId: string, context: string): string {
