@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MEMORY_RETENTION_STREAM, setMemoryRetention } from '#memory';
+import { readMemoryRetention, setMemoryRetention } from '#memory';
 import { Command, InvalidArgumentError } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { withStores } from '../stores.js';
@@ -25,9 +25,7 @@ export function retentionCommand(io: CliIo): Command {
 async function retention(options: RetentionOptions, io: CliIo): Promise<void> {
   const result = await withStores(io, async ({ store }) => {
     if (options.memoryDays === undefined) {
-      const events = await store.readStream(options.tenant, MEMORY_RETENTION_STREAM);
-      const last = events[events.length - 1]?.data as { days: number | null } | undefined;
-      return { tenantId: options.tenant, days: last?.days ?? null, changed: false };
+      return { tenantId: options.tenant, days: await readMemoryRetention(store, options.tenant), changed: false };
     }
     const metadata = { tenantId: options.tenant, userId: options.operator, clientId: 'ledgerline-cli', scopes: [], correlationId: randomUUID(), tool: 'cli retention' };
     return setMemoryRetention(store, metadata, options.memoryDays === 'off' ? null : options.memoryDays);

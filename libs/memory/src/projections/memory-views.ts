@@ -49,12 +49,6 @@ export class MemoryViews {
     return rows.map((row) => row.item_key).sort();
   }
 
-  /** The tenant's memory retention in days, or null (kept forever). */
-  async retentionDays(tenantId: string): Promise<number | null> {
-    await this.projector.caughtUpWith(tenantId);
-    return this.retentionOf(tenantId);
-  }
-
   /** Items past their tenant's retention at `now`, across tenants (a system read for the sweep), at most `limit`. */
   async expired(now: Date, limit: number): Promise<ExpiredMemoryItem[]> {
     const policies = await this.db.all<{ tenant_id: string; days: number | string }>(`SELECT tenant_id, days FROM ${MEMORY_RETENTION_TABLE} WHERE days IS NOT NULL ORDER BY tenant_id`);

@@ -30,6 +30,7 @@ export function parseRetentionDays(value: unknown): number | null {
 export const memoryRetentionDecider: Decider<SetMemoryRetention, MemoryRetentionState, MemoryRetentionSet> = {
   initialState: () => ({ days: null }),
   evolve: (_state, event) => ({ days: event.data.days }),
+  copy: (state) => ({ ...state }),
   decide: (command, state) => {
     const days = parseRetentionDays(command.days);
     return days === state.days ? [] : [{ type: 'MemoryRetentionSet', data: { days } }];

@@ -4,9 +4,8 @@ import { Allow } from 'class-validator';
 import { Authenticated, CallerMetadata } from '#auth';
 import type { CommandMetadata } from '#core';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { MemoryViews } from '../../projections/memory-views.js';
 import { MAX_RETENTION_DAYS, MEMORY_ADMIN_SCOPE } from '../memory-retention.js';
-import { setMemoryRetention, type MemoryRetention } from '../set-memory-retention.js';
+import { readMemoryRetention, setMemoryRetention, type MemoryRetention } from '../set-memory-retention.js';
 
 export class MemoryRetentionDto {
   @ApiProperty({ nullable: true, type: Number, minimum: 1, maximum: MAX_RETENTION_DAYS, example: 90, description: 'items not updated for this many days expire; null keeps memory forever' })
@@ -24,13 +23,12 @@ export class MemoryRetentionDto {
 export class MemoryRetentionController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly views: MemoryViews,
   ) {}
 
   @Get()
   @ApiOkResponse({ type: MemoryRetentionDto })
   async get(@CallerMetadata() metadata: CommandMetadata): Promise<{ days: number | null }> {
-    return { days: await this.views.retentionDays(metadata.tenantId) };
+    return { days: await readMemoryRetention(this.store, metadata.tenantId) };
   }
 
   @Put()
