@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, type NewEvent } from '#event-store';
-import { loadMasterKey, openDataKeyStore, PersonalDataVault, SecretVault } from '#keys';
+import { openPersonalDataVault } from '#keys';
 import { Projector, SqliteViewDb } from '#projections';
 import { ALL_PROJECTIONS } from '../../apps/cli/src/projections.js';
 import { formatRate, machine, writeResults } from '../support/bench-utils.js';
@@ -62,8 +62,7 @@ function cli(dataDir: string, args: string[]): Promise<CliRun> {
 
 async function generate(dataDir: string, tenantId: string, total: number): Promise<number> {
   const store = SqliteEventStore.open({ path: join(dataDir, 'events.db') });
-  const keys = await openDataKeyStore({ kind: 'sqlite', dataDir });
-  const vault = new PersonalDataVault(new SecretVault(loadMasterKey({ dataDir }), keys));
+  const { vault, close } = await openPersonalDataVault({ kind: 'sqlite', dataDir }, { dataDir });
   const started = performance.now();
   try {
     for (let written = 0, round = 0; written < total; round++) {
@@ -83,7 +82,7 @@ async function generate(dataDir: string, tenantId: string, total: number): Promi
       written += events.length;
     }
   } finally {
-    await keys.close();
+    await close();
     await store.close();
   }
   return (performance.now() - started) / 1000;

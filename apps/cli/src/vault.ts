@@ -1,18 +1,17 @@
-import { loadMasterKey, openDataKeyStore, PersonalDataVault, SecretVault } from '#keys';
+import { openPersonalDataVault, type PersonalDataVault } from '#keys';
 import type { CliIo } from './cli-io.js';
 import type { CliStores } from './stores.js';
 
 /** The platform's vault of personal data and secrets, from the same configuration (LEDGERLINE_MASTER_KEY / _FILE, data dir). */
 export async function withPersonalDataVault<T>(io: CliIo, stores: CliStores, work: (vault: PersonalDataVault) => Promise<T>): Promise<T> {
-  const masterKey = loadMasterKey({
+  const { vault, close } = await openPersonalDataVault(stores.settings, {
     masterKeyBase64: io.env.LEDGERLINE_MASTER_KEY?.trim() || undefined,
     masterKeyFile: io.env.LEDGERLINE_MASTER_KEY_FILE?.trim() || undefined,
     dataDir: stores.dataDir,
   });
-  const keys = await openDataKeyStore(stores.settings);
   try {
-    return await work(new PersonalDataVault(new SecretVault(masterKey, keys)));
+    return await work(vault);
   } finally {
-    await keys.close();
+    await close();
   }
 }
