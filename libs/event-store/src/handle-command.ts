@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CommandMetadata, Decider, DomainEvent, JsonValue } from '#core';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './event-store.errors.js';
-import type { AppendResult, EventStore, StreamId } from './event-store.port.js';
+import type { AppendResult, EventMetadata, EventStore, StreamId } from './event-store.port.js';
 import { canonicalJson } from './hash-chain.js';
 import { loadStream } from './load-stream.js';
 import { StreamStateCache } from './stream-state-cache.js';
@@ -55,16 +55,7 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
     }
     const events = decider.decide(command, state);
     if (events.length === 0) return { append: undefined, state };
-    const eventMetadata = {
-      userId: metadata.userId,
-      clientId: metadata.clientId,
-      scopes: [...metadata.scopes],
-      tool: metadata.tool,
-      correlationId: metadata.correlationId,
-      causationId: metadata.causationId,
-      idempotencyKey,
-      traceId: metadata.traceId,
-    };
+    const eventMetadata = eventMetadataOf(metadata);
     let append: AppendResult;
     try {
       append = await store.append(
@@ -82,6 +73,20 @@ export async function handleCommand<Command, State, Event extends DomainEvent>(
     if (cache && !append.replayed) cache.set(tenantId, streamId, append.nextExpectedVersion, decider.copy!(next));
     return { append, state: next };
   }
+}
+
+/** What an event records of the command that caused it: who, through which client and tool, under which scopes, in which causal chain. */
+export function eventMetadataOf(metadata: CommandMetadata): EventMetadata {
+  return {
+    userId: metadata.userId,
+    clientId: metadata.clientId,
+    scopes: [...metadata.scopes],
+    tool: metadata.tool,
+    correlationId: metadata.correlationId,
+    causationId: metadata.causationId,
+    idempotencyKey: metadata.idempotencyKey,
+    traceId: metadata.traceId,
+  };
 }
 
 function commandFingerprint(name: string, args: JsonValue): string {

@@ -1,5 +1,5 @@
 import type { CommandMetadata, JsonObject } from '#core';
-import { assertTenantId, type EventStore } from '#event-store';
+import { assertTenantId, eventMetadataOf, type EventStore } from '#event-store';
 import type { PersonalDataVault } from '#keys';
 import { PURGES_STREAM, type PurgeTarget } from './purge.events.js';
 import { InvalidPurgeError } from './purge.errors.js';
@@ -36,13 +36,7 @@ export function parsePurgeTarget(input: { subject?: unknown; wholeTenant?: unkno
 export async function purgePersonalData(store: EventStore, personalData: PersonalDataVault, metadata: CommandMetadata, target: PurgeTarget): Promise<PurgeResult> {
   const { tenantId } = metadata;
   assertTenantId(tenantId);
-  const eventMetadata: JsonObject = {
-    userId: metadata.userId,
-    clientId: metadata.clientId,
-    scopes: [...metadata.scopes],
-    correlationId: metadata.correlationId,
-    ...(metadata.tool === undefined ? {} : { tool: metadata.tool }),
-  };
+  const eventMetadata = eventMetadataOf(metadata);
   const data = { target } as unknown as JsonObject;
   await store.append(tenantId, PURGES_STREAM, 'any', [{ type: 'PurgeRequested', data, metadata: eventMetadata }]);
   const keysDestroyed = target.kind === 'subject' ? await personalData.eraseSubject(tenantId, target.subject) : await personalData.eraseTenant(tenantId);
