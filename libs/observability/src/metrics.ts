@@ -41,49 +41,39 @@ export const sagaStepOutcomes = new Counter({
   registers: [METRICS_REGISTRY],
 });
 
-/** Sources of projection lag, registered by the processes that hold projectors. */
-const lagSources = new Set<() => Promise<Array<{ projection: string; lag: number }>>>();
+/** One lag figure of a scrape: its labels and the value. */
+export type LagSample<L extends string> = Record<L, string> & { lag: number };
 
-export const projectionLag = new Gauge({
-  name: 'ledgerline_projection_lag_events',
-  help: 'How far each view is behind the last committed event of the log (global positions)',
-  labelNames: ['projection'] as const,
-  registers: [METRICS_REGISTRY],
-  async collect() {
-    this.reset();
-    for (const source of lagSources) {
-      for (const { projection, lag } of await source().catch(() => [])) this.set({ projection }, lag);
-    }
-  },
-});
-
-/** Sources of consumer-group lag, registered by the processes that consume Kafka. */
-const consumerLagSources = new Set<() => Promise<Array<{ group: string; topic: string; lag: number }>>>();
-
-export const consumerLag = new Gauge({
-  name: 'ledgerline_consumer_lag_messages',
-  help: 'Messages of a Kafka topic its consumer group has not committed yet (all partitions)',
-  labelNames: ['group', 'topic'] as const,
-  registers: [METRICS_REGISTRY],
-  async collect() {
-    this.reset();
-    for (const source of consumerLagSources) {
-      for (const { group, topic, lag } of await source().catch(() => [])) this.set({ group, topic }, lag);
-    }
-  },
-});
-
-/** Adds a source of consumer-group lag to every scrape; returns its removal. */
-export function reportConsumerLag(source: () => Promise<Array<{ group: string; topic: string; lag: number }>>): () => void {
-  consumerLagSources.add(source);
-  return () => consumerLagSources.delete(source);
+/**
+ * A gauge whose values are asked for at scrape time from the sources processes register (the
+ * processes that hold projectors, or consume Kafka); returns the function that registers one and
+ * gives its removal. A failing source leaves its samples out of that scrape.
+ */
+function sampledGauge<L extends string>(name: string, help: string, labelNames: readonly L[]): (source: () => Promise<Array<LagSample<L>>>) => () => void {
+  const sources = new Set<() => Promise<Array<LagSample<L>>>>();
+  new Gauge<L>({
+    name,
+    help,
+    labelNames,
+    registers: [METRICS_REGISTRY],
+    async collect() {
+      this.reset();
+      for (const source of sources) {
+        for (const { lag, ...labels } of await source().catch(() => [])) this.set(labels as unknown as Partial<Record<L, string>>, lag);
+      }
+    },
+  });
+  return (source) => {
+    sources.add(source);
+    return () => sources.delete(source);
+  };
 }
 
-/** Adds a source of projection lag to every scrape; returns its removal. */
-export function reportProjectionLag(source: () => Promise<Array<{ projection: string; lag: number }>>): () => void {
-  lagSources.add(source);
-  return () => lagSources.delete(source);
-}
+/** Adds a source of projection lag (ledgerline_projection_lag_events) to every scrape; returns its removal. */
+export const reportProjectionLag = sampledGauge('ledgerline_projection_lag_events', 'How far each view is behind the last committed event of the log (global positions)', ['projection']);
+
+/** Adds a source of consumer-group lag (ledgerline_consumer_lag_messages) to every scrape; returns its removal. */
+export const reportConsumerLag = sampledGauge('ledgerline_consumer_lag_messages', 'Messages of a Kafka topic its consumer group has not committed yet (all partitions)', ['group', 'topic']);
 
 /** Times `work` into `histogram` with the outcome `ok` or the one `outcomeOf` names for its error. */
 export async function timed<T, L extends string>(histogram: Histogram<L>, labels: Partial<Record<L, string>>, work: () => Promise<T>, outcomeOf: (error: unknown) => string = () => 'error'): Promise<T> {
