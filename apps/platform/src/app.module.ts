@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditHttpModule, AuditModule } from '#audit';
 import { COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE, ComplianceHttpModule, ComplianceModule, PersonalDataOpener, PurgeHttpModule, PurgeModule } from '#compliance';
@@ -8,12 +8,12 @@ import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, Co
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
 import { KeysModule, PersonalDataVault } from '#keys';
 import { loggingModule, ObservabilityModule } from '#observability';
-import { EventStoreModule, type EventStoreSettings } from '#event-store';
+import { EventStoreModule } from '#event-store';
 import { McpModule } from '#mcp';
 import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
 import { ProjectionsModule } from '#projections';
 import { PLATFORM_ADMIN_SCOPE, TenantsHttpModule, TenantsModule } from '#tenants';
-import { loadPlatformConfig, type PlatformConfig } from './config/platform.config.js';
+import { eventStoreSettingsOf, loadPlatformConfig } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
 
 /** Every scope a token may carry for this platform's tools (RFC 9728 `scopes_supported`). */
@@ -34,7 +34,7 @@ export class AppModule {
       imports: [
         loggingModule(config.LEDGERLINE_LOG_LEVEL),
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
-        EventStoreModule.forRootAsync({ inject: [ConfigService], useFactory: eventStoreSettings }),
+        EventStoreModule.forRootAsync({ inject: [], useFactory: () => eventStoreSettingsOf(config) }),
         AuthModule.forRoot(auth, { scopesSupported: PLATFORM_SCOPES }),
         // Scale-out API processes only read the views; the workers apply them.
         ProjectionsModule.forRoot(config.LEDGERLINE_ROLE === 'api' ? 'watch' : 'apply'),
@@ -69,16 +69,4 @@ export class AppModule {
       controllers: [HealthController],
     };
   }
-}
-
-export function eventStoreSettings(config: ConfigService<PlatformConfig, true>): EventStoreSettings {
-  const maxEventBytes = config.get('LEDGERLINE_MAX_EVENT_BYTES', { infer: true });
-  return config.get('LEDGERLINE_EVENT_STORE', { infer: true }) === 'postgres'
-    ? {
-        kind: 'postgres',
-        connectionString: config.get('DATABASE_URL', { infer: true })!,
-        poolSize: config.get('LEDGERLINE_PG_POOL_SIZE', { infer: true }),
-        maxEventBytes,
-      }
-    : { kind: 'sqlite', dataDir: config.get('LEDGERLINE_DATA_DIR', { infer: true }), maxEventBytes };
 }

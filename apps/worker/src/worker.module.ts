@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '#audit';
 import { PurgeModule } from '#compliance';
@@ -13,8 +13,7 @@ import { MemoryModule } from '#memory';
 import { ProjectionsModule } from '#projections';
 import { ValidationError } from '#core';
 import { TenantsModule } from '#tenants';
-import { eventStoreSettings } from '../../platform/src/app.module.js';
-import { loadPlatformConfig } from '../../platform/src/config/platform.config.js';
+import { eventStoreSettingsOf, loadPlatformConfig } from '../../platform/src/config/platform.config.js';
 
 /**
  * A scale-out worker: the same domain code as the platform, without the MCP endpoint or REST.
@@ -35,7 +34,7 @@ export class WorkerModule {
       imports: [
         loggingModule(config.LEDGERLINE_LOG_LEVEL),
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
-        EventStoreModule.forRootAsync({ inject: [ConfigService], useFactory: eventStoreSettings }),
+        EventStoreModule.forRootAsync({ inject: [], useFactory: () => eventStoreSettingsOf(config) }),
         ProjectionsModule.forRoot('elect'),
         CqrsModule.forRoot(),
         KeysModule.forRoot({ masterKeyBase64: config.LEDGERLINE_MASTER_KEY, masterKeyFile: config.LEDGERLINE_MASTER_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR }),

@@ -39,7 +39,7 @@ async function runExport(options: ExportOptions, io: CliIo): Promise<void> {
   const range = parseExportRange({ since: options.since, until: options.until });
   const toStdout = options.out === '-';
   if (toStdout && !(io.stdout instanceof Writable)) throw new ValidationError('cli.export.stdout', 'stdout cannot take binary output here: give --out <file>');
-  await withStores(io, (stores) => withPersonalDataVault(io, stores, async (vault) => {
+  await withStores(io, (stores) => withPersonalDataVault(stores, async (vault) => {
     const { store, views, dataDir } = stores;
     const signer = ExportSigningKey.load(exportSigningKeySourceFromEnv(io.env, dataDir));
     if (signer.isNew) io.stderr.write(`created the export signing key ${signer.file}\n`);

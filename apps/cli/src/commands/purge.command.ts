@@ -32,7 +32,7 @@ async function purge(options: PurgeOptions, io: CliIo): Promise<void> {
   const target = parsePurgeTarget({ subject: options.subject, wholeTenant: options.wholeTenant === true });
   if (!options.yes) throw new ValidationError('cli.purge.unconfirmed', 'a purge cannot be undone: add --yes to confirm');
   const result = await withStores(io, (stores) =>
-    withPersonalDataVault(io, stores, (vault) =>
+    withPersonalDataVault(stores, (vault) =>
       purgePersonalData(stores.store, vault, { tenantId: options.tenant, userId: options.operator, clientId: 'ledgerline-cli', scopes: [], correlationId: randomUUID(), tool: 'cli purge' }, target),
     ),
   );

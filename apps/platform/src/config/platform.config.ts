@@ -1,4 +1,5 @@
 import { ValidationError } from '#core';
+import type { EventStoreSettings } from '#event-store';
 import { z } from 'zod';
 
 /** Every configuration variable of the platform; README.md lists them with the same defaults. */
@@ -68,4 +69,12 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv): PlatformConfig {
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
   throw new ValidationError('config.invalid', `invalid configuration: ${problems.join('; ')}`, { problems });
+}
+
+/** The event store a configuration names; the platform, the workers and the CLI all open it this way. */
+export function eventStoreSettingsOf(config: PlatformConfig): EventStoreSettings {
+  const maxEventBytes = config.LEDGERLINE_MAX_EVENT_BYTES;
+  return config.LEDGERLINE_EVENT_STORE === 'postgres'
+    ? { kind: 'postgres', connectionString: config.DATABASE_URL!, poolSize: config.LEDGERLINE_PG_POOL_SIZE, maxEventBytes }
+    : { kind: 'sqlite', dataDir: config.LEDGERLINE_DATA_DIR, maxEventBytes };
 }

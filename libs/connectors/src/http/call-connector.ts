@@ -35,8 +35,8 @@ let publicOnly: ConnectorEgress | undefined;
 /** Egress to public addresses only: what a call gets when nobody opened a private network. */
 export function connectorEgress(networks: readonly string[] = []): ConnectorEgress {
   if (networks.length === 0 && publicOnly) return publicOnly;
-  const egress = { networks: new EgressNetworks(networks), dispatcher: undefined as unknown as Dispatcher };
-  egress.dispatcher = egress.networks.dispatcher();
+  const guard = new EgressNetworks(networks);
+  const egress = { networks: guard, dispatcher: guard.dispatcher() };
   if (networks.length === 0) publicOnly = egress;
   return egress;
 }
