@@ -14,6 +14,9 @@ export interface PlatformProcess {
   stop(): Promise<void>;
   /** SIGKILL, as a crash or a pulled plug would: no shutdown hook runs. The data directory stays. */
   kill(): Promise<void>;
+  /** Sends a signal and returns at once; `exited` says how the process ended. */
+  signal(signal: NodeJS.Signals): void;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** Starts the built platform (or a worker: `main`) as a real process on a free port, with its own data directory unless given. */
@@ -23,12 +26,12 @@ export async function startPlatform(env: Record<string, string> = {}, main = PLA
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [main], {
     // Fixture servers listen on loopback: the operator opens it for connector calls (tests that check the refusal set it to '').
-    env: { PATH: process.env.PATH, LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_EGRESS_PRIVATE_NETWORKS: '127.0.0.1/32', ...env },
+    env: { PATH: process.env.PATH, LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_EGRESS_PRIVATE_NETWORKS: '127.0.0.1/32', LEDGERLINE_SHUTDOWN_TIMEOUT_MS: '3000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${url}/readyz`, 30_000);
@@ -50,5 +53,9 @@ export async function startPlatform(env: Record<string, string> = {}, main = PLA
       child.kill('SIGKILL');
       await exited;
     },
+    signal(signal) {
+      child.kill(signal);
+    },
+    exited,
   };
 }

@@ -15,6 +15,7 @@ import { ProjectionsModule } from '#projections';
 import { PLATFORM_ADMIN_SCOPE, TenantsHttpModule, TenantsModule } from '#tenants';
 import { eventStoreSettingsOf, loadPlatformConfig } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
+import { DrainState } from './lifecycle/drain-state.js';
 
 /** Every scope a token may carry for this platform's tools (RFC 9728 `scopes_supported`). */
 export const PLATFORM_SCOPES = [
@@ -47,6 +48,7 @@ export class AppModule {
           perTenant: config.LEDGERLINE_RUN_CONCURRENCY_PER_TENANT,
           honourLeases: false,
           enabled: config.LEDGERLINE_ROLE === 'all',
+          drainMs: config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS,
         }),
         // Scale-out API processes leave the retention sweep to the workers.
         MemoryModule.forRoot({ expirySweepMs: config.LEDGERLINE_ROLE === 'api' ? 0 : config.LEDGERLINE_MEMORY_EXPIRY_SWEEP_MS }),
@@ -67,6 +69,7 @@ export class AppModule {
         AuditHttpModule,
       ],
       controllers: [HealthController],
+      providers: [DrainState],
     };
   }
 }

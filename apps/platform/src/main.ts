@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { CommandBus } from '@nestjs/cqrs';
@@ -8,19 +7,28 @@ import { AUTH_SETTINGS, type AuthSettings } from '#auth';
 import { CreateTenantCommand, PLATFORM_TENANT, TenantExistsError } from '#tenants';
 import { AppModule, PLATFORM_SCOPES } from './app.module.js';
 import { configureApp } from './configure-app.js';
-import type { PlatformConfig } from './config/platform.config.js';
+import { loadPlatformConfig } from './config/platform.config.js';
+import { DrainState } from './lifecycle/drain-state.js';
+import { closeConnectionsWhileDraining, installGracefulShutdown } from './lifecycle/graceful-shutdown.js';
+import { PlatformHttpAdapter } from './lifecycle/platform-http-adapter.js';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule.forRoot(process.env), { bufferLogs: true });
+  const config = loadPlatformConfig(process.env);
+  const adapter = new PlatformHttpAdapter({
+    headersTimeoutMs: config.LEDGERLINE_HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.LEDGERLINE_HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.LEDGERLINE_HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  });
+  const app = await NestFactory.create(AppModule.forRoot(process.env), adapter, { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
-  app.enableShutdownHooks();
+  app.use(closeConnectionsWhileDraining(app.get(DrainState)));
   configureApp(app);
-  const config = app.get<ConfigService<PlatformConfig, true>>(ConfigService);
-  await app.listen(config.get('LEDGERLINE_PORT', { infer: true }), config.get('LEDGERLINE_HOST', { infer: true }));
+  const logger = new Logger('Ledgerline');
+  installGracefulShutdown(app, { delayMs: config.LEDGERLINE_SHUTDOWN_DELAY_MS, timeoutMs: config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS }, logger);
+  await app.listen(config.LEDGERLINE_PORT, config.LEDGERLINE_HOST);
   const url = await app.getUrl();
   const auth = app.get<AuthSettings>(AUTH_SETTINGS);
-  const logger = new Logger('Ledgerline');
-  logger.log(`platform listening on ${url} (event store: ${config.get('LEDGERLINE_EVENT_STORE', { infer: true })})`);
+  logger.log(`platform listening on ${url} (event store: ${config.LEDGERLINE_EVENT_STORE})`);
   logger.log(`MCP endpoint: ${auth.resourceUrl} (Streamable HTTP, stateless, bearer token)`);
   if (auth.key.kind === 'dev') {
     await createDemoTenant(app.get(CommandBus));

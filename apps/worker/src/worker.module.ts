@@ -39,7 +39,7 @@ export class WorkerModule {
         CqrsModule.forRoot(),
         KeysModule.forRoot({ masterKeyBase64: config.LEDGERLINE_MASTER_KEY, masterKeyFile: config.LEDGERLINE_MASTER_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR }),
         ConnectorsModule.forRoot({ egressPrivateNetworks: config.LEDGERLINE_EGRESS_PRIVATE_NETWORKS }),
-        AutomationModule.forRoot({ concurrency: config.LEDGERLINE_RUN_CONCURRENCY, perTenant: config.LEDGERLINE_RUN_CONCURRENCY_PER_TENANT, honourLeases: true, enabled: true }),
+        AutomationModule.forRoot({ concurrency: config.LEDGERLINE_RUN_CONCURRENCY, perTenant: config.LEDGERLINE_RUN_CONCURRENCY_PER_TENANT, honourLeases: true, enabled: true, drainMs: config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS }),
         MemoryModule.forRoot({ expirySweepMs: config.LEDGERLINE_MEMORY_EXPIRY_SWEEP_MS }),
         AuditModule,
         PurgeModule,

@@ -3,7 +3,7 @@
  * `code` that callers may switch on. They are mapped to HTTP statuses, MCP tool errors or CLI
  * exit codes only at the edge; domain code never formats a response.
  */
-export type DomainErrorKind = 'validation' | 'not_found' | 'conflict' | 'forbidden' | 'illegal_state' | 'rate_limited';
+export type DomainErrorKind = 'validation' | 'not_found' | 'conflict' | 'forbidden' | 'illegal_state' | 'rate_limited' | 'unavailable';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -45,5 +45,17 @@ export class RateLimitedError extends DomainError {
 
   constructor(code: string, message: string, readonly retryAfterMs: number, details: Readonly<Record<string, unknown>> = {}) {
     super(code, message, { ...details, retryAfterMs });
+  }
+}
+
+/**
+ * A dependency (the database, the broker) cannot be reached: nothing was done, or nothing is known
+ * to have been done; the same call may succeed once it is back. Answered at once, never after a hang.
+ */
+export class UnavailableError extends DomainError {
+  readonly kind = 'unavailable';
+
+  constructor(code: string, message: string, readonly retryAfterMs = 1000, details: Readonly<Record<string, unknown>> = {}, options?: { cause?: unknown }) {
+    super(code, message, { ...details, retryAfterMs }, options);
   }
 }

@@ -7,14 +7,14 @@ import { MeteredEventStore } from './metered-event-store.js';
 
 export type EventStoreSettings =
   | { kind: 'sqlite'; dataDir: string; maxEventBytes?: number }
-  | { kind: 'postgres'; connectionString: string; poolSize?: number; maxEventBytes?: number };
+  | { kind: 'postgres'; connectionString: string; poolSize?: number; maxEventBytes?: number; connectTimeoutMs?: number };
 
 export const EVENT_STORE_SETTINGS = Symbol('EVENT_STORE_SETTINGS');
 
 export async function openEventStore(settings: EventStoreSettings): Promise<EventStore> {
   return settings.kind === 'sqlite'
     ? SqliteEventStore.open({ path: join(settings.dataDir, 'events.db'), maxEventBytes: settings.maxEventBytes })
-    : PostgresEventStore.connect({ connectionString: settings.connectionString, poolSize: settings.poolSize, maxEventBytes: settings.maxEventBytes });
+    : PostgresEventStore.connect({ connectionString: settings.connectionString, poolSize: settings.poolSize, maxEventBytes: settings.maxEventBytes, connectTimeoutMs: settings.connectTimeoutMs });
 }
 
 @Module({})

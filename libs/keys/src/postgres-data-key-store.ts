@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { createPgPool } from '#event-store';
 import type { DataKeyStore, StoredDataKey } from './data-key-store.port.js';
 import { ringPattern, SECRETS_RING } from './key-rings.js';
 import { DataKeyExistsError } from './secrets.errors.js';
@@ -12,6 +13,7 @@ export const DEFAULT_DATA_KEY_POOL_SIZE = 2;
 
 export interface PostgresDataKeyStoreOptions {
   poolSize?: number;
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -26,8 +28,7 @@ export class PostgresDataKeyStore implements DataKeyStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async connect(connectionString: string, options: PostgresDataKeyStoreOptions = {}): Promise<PostgresDataKeyStore> {
-    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? DEFAULT_DATA_KEY_POOL_SIZE });
-    pool.on('error', () => undefined); // an idle client's error; the next checkout reconnects
+    const pool = createPgPool({ connectionString, max: options.poolSize ?? DEFAULT_DATA_KEY_POOL_SIZE, connectTimeoutMs: options.connectTimeoutMs });
     try {
       const client = await pool.connect();
       try {

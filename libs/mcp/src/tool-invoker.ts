@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { DomainError, RateLimitedError, TokenBuckets, ValidationError, type CommandMetadata } from '#core';
+import { storeUnavailableFrom } from '#event-store';
 import { rateLimitRejections, toolCallDuration } from '#observability';
 import { MCP_SETTINGS, type McpSettings } from './mcp.settings.js';
 import { ToolRegistry } from './tool-registry.js';
@@ -48,7 +49,8 @@ export class ToolInvoker {
       const output = await tool.handler.execute(input, { metadata: { ...metadata, tool: name } });
       end({ tool: label, outcome: 'ok' });
       return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> };
-    } catch (error) {
+    } catch (thrown) {
+      const error = thrown instanceof DomainError ? thrown : (storeUnavailableFrom(thrown) ?? thrown);
       end({ tool: label, outcome: error instanceof DomainError ? error.kind : 'internal' });
       return this.toToolError(name, error);
     }

@@ -163,7 +163,18 @@ export class Projector {
 
   private async follow(signal: AbortSignal): Promise<void> {
     try {
-      await followLog(this.store, signal, this.options.idleWaitMs ?? 1000, () => this.catchUp());
+      await followLog(this.store, signal, this.options.idleWaitMs ?? 1000, () => this.catchUp(), {
+        // A batch whose commit answer was lost may have landed: go on from the checkpoint saved, not the one believed.
+        beforeRetry: async () => {
+          const meta = await loadCheckpoint(this.db, this.projection.name);
+          if (meta && meta.version === this.projection.version && meta.position > this.position) {
+            this.savedPosition = meta.position;
+            this.advanceTo(meta.position, true);
+          }
+        },
+        onOutage: (lost, error) =>
+          process.stderr.write(lost ? `projection ${this.projection.name} waits for its database at ${this.position}: ${String(error)}\n` : `projection ${this.projection.name} follows the log again\n`),
+      });
     } catch (error) {
       // A failing event stops the view where it is; the process stays up and says so.
       this.failure = error;

@@ -11,6 +11,16 @@ export const platformConfigSchema = z
     LEDGERLINE_EVENT_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
     DATABASE_URL: z.string().url().optional(),
     LEDGERLINE_PG_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+    LEDGERLINE_PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+    /** Slow clients: the whole header block, then the whole request, must arrive within these. */
+    LEDGERLINE_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    LEDGERLINE_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    /** Longer than the idle timeout of clients' agents and load balancers, or they reuse a socket the server just closed. */
+    LEDGERLINE_HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(65_000),
+    /** SIGTERM: readiness goes false at once; new requests are still served this long (for load balancers to notice)… */
+    LEDGERLINE_SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+    /** …then in-flight requests get this long to finish before their connections are closed. */
+    LEDGERLINE_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
     LEDGERLINE_MAX_EVENT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
     LEDGERLINE_MASTER_KEY: z.string().min(1).optional(),
     LEDGERLINE_MASTER_KEY_FILE: z.string().min(1).optional(),
@@ -75,6 +85,6 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv): PlatformConfig {
 export function eventStoreSettingsOf(config: PlatformConfig): EventStoreSettings {
   const maxEventBytes = config.LEDGERLINE_MAX_EVENT_BYTES;
   return config.LEDGERLINE_EVENT_STORE === 'postgres'
-    ? { kind: 'postgres', connectionString: config.DATABASE_URL!, poolSize: config.LEDGERLINE_PG_POOL_SIZE, maxEventBytes }
+    ? { kind: 'postgres', connectionString: config.DATABASE_URL!, poolSize: config.LEDGERLINE_PG_POOL_SIZE, maxEventBytes, connectTimeoutMs: config.LEDGERLINE_PG_CONNECT_TIMEOUT_MS }
     : { kind: 'sqlite', dataDir: config.LEDGERLINE_DATA_DIR, maxEventBytes };
 }

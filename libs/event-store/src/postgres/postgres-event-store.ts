@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createPgPool } from './pg-pool.js';
 import { assertIdempotencyKey, assertPosition, assertStreamId, assertTenantId, validateAppend } from '../append-request.js';
 import { AppendNotifier } from '../append-notifier.js';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from '../event-store.errors.js';
@@ -22,6 +23,8 @@ import { migratePostgres, TENANT_ROLE, TENANT_SETTING } from './postgres.schema.
 export interface PostgresEventStoreOptions extends EventStoreOptions {
   connectionString: string;
   poolSize?: number;
+  /** How long a checkout waits for a connection before the call fails (DEFAULT_PG_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
 }
 
 interface EventRow {
@@ -86,8 +89,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
-    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
-    pool.on('error', () => undefined); // an idle client's error; the next checkout reconnects
+    const pool = createPgPool({ connectionString: options.connectionString, max: options.poolSize ?? 10, connectTimeoutMs: options.connectTimeoutMs });
     const client = await pool.connect();
     try {
       await migratePostgres(client);
@@ -218,7 +220,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   async waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    await this.listen();
+    // Without a listener (the database is away) the wait is just the timeout; the next call listens again.
+    await this.listen().catch(() => undefined);
     return this.notifier.wait(timeoutMs, signal);
   }
 
@@ -278,8 +281,14 @@ export class PostgresEventStore implements EventStore {
       if (this.listener === listener) this.listener = undefined;
       listener.end().catch(() => undefined);
     });
-    await listener.connect();
-    await listener.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    try {
+      await listener.connect();
+      await listener.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    } catch (error) {
+      if (this.listener === listener) this.listener = undefined;
+      await listener.end().catch(() => undefined);
+      throw error;
+    }
   }
 
   private assertOpen(): void {

@@ -10,6 +10,8 @@ export interface RunSchedulerSettings {
   honourLeases: boolean;
   /** Whether this process drives runs at all (an API-only process in scale-out does not). */
   enabled: boolean;
+  /** At shutdown, calls under way get this long to finish and be recorded before they are cut (and made again after the restart). */
+  drainMs?: number;
 }
 
 export const RUN_SCHEDULER_SETTINGS = Symbol('RUN_SCHEDULER_SETTINGS');

@@ -53,11 +53,14 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    this.worker.shutdown.abort();
+    this.worker.draining.abort();
     this.unsubscribe();
     this.wakeUp();
     await this.loop;
+    // A call that finishes now is recorded and not made again after the restart; one that does not is cut.
+    const cut = setTimeout(() => this.worker.shutdown.abort(), this.settings.drainMs ?? 0);
     await Promise.allSettled([...this.inHand.values()]);
+    clearTimeout(cut);
   }
 
   /**

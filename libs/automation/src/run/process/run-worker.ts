@@ -45,7 +45,9 @@ const LEASE_MARGIN_MS = 5000;
  */
 @Injectable()
 export class RunWorker {
-  /** Aborted at shutdown: calls under way stop, record nothing, and are made again (same key) after the restart. */
+  /** Aborted when shutting down begins: a run under way stops before its next step (the step under way finishes). */
+  readonly draining = new AbortController();
+  /** Aborted when the drain time is up: calls under way stop, record nothing, and are made again (same key) after the restart. */
   readonly shutdown = new AbortController();
 
   constructor(
@@ -61,6 +63,7 @@ export class RunWorker {
     let state = await this.load(tenantId, runId);
     for (;;) {
       if (state.status === 'none') return { kind: 'done' };
+      if (this.draining.signal.aborted) return { kind: 'parked', streamVersion: state.streamVersion, until: Number.MAX_SAFE_INTEGER };
       if (isFinal(state)) {
         for (const [connector, version] of Object.entries(state.secretPins)) await this.secrets.retireIfUnused(tenantId, connector, version, state.runId);
         return { kind: 'done' };

@@ -1,0 +1,55 @@
+import pg from 'pg';
+import { UnavailableError } from '#core';
+
+/** How long a checkout waits for a new connection before the call fails (pg's own default is forever). */
+export const DEFAULT_PG_CONNECT_TIMEOUT_MS = 5000;
+
+export interface PgPoolOptions {
+  connectionString: string;
+  max: number;
+  connectTimeoutMs?: number;
+}
+
+/**
+ * The one way Ledgerline opens a PostgreSQL pool: a lost database makes calls fail within the connect
+ * timeout instead of hanging, TCP keep-alive notices a peer that vanished without a word, and an idle
+ * client's error (the server went away) is dropped: the next checkout reconnects by itself.
+ */
+export function createPgPool(options: PgPoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_PG_CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
+  pool.on('error', () => undefined);
+  // A checked-out client whose connection drops emits 'error' too (its query, if any, is rejected):
+  // without a listener that would kill the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+const LOST_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const LOST_CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'Connection ended unexpectedly',
+];
+
+/**
+ * The PostgreSQL (or network) failures that mean "the database cannot be reached right now", as a
+ * typed `store.unavailable` error; anything else is not ours to classify. SQLSTATE class 08 is a
+ * connection exception; 57P01-57P03 are an administrator's shutdown or a server still starting.
+ */
+export function storeUnavailableFrom(error: unknown): UnavailableError | undefined {
+  if (error instanceof UnavailableError) return error;
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  const lost =
+    (typeof code === 'string' && (LOST_CONNECTION_CODES.has(code) || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03')) ||
+    LOST_CONNECTION_MESSAGES.some((message) => error.message.includes(message)) ||
+    (error instanceof AggregateError && error.errors.some((inner) => storeUnavailableFrom(inner) !== undefined));
+  return lost ? new UnavailableError('store.unavailable', 'the database cannot be reached; nothing was done, retry shortly', 1000, {}, { cause: error }) : undefined;
+}
