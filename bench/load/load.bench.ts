@@ -2,7 +2,8 @@
 // the platform on the embedded store (BENCH_STORE=postgres for PostgreSQL), over keep-alive HTTP from
 // BENCH_CONCURRENCY (32) loops: 40% memory_get, 20% memory_list, 30% memory_put, 10% run starts (a
 // one-call automation against a fixture downstream). Reports calls/s, p50/p95/p99, the error rate, the
-// platform's RSS every 5 s (flat = no leak), and afterwards checks that every acknowledged write (each
+// platform's memory every 5 s (RSS, and the V8 heap from its /metrics: the heap's floor after GC not
+// rising = no leak), and afterwards checks that every acknowledged write (each
 // put's stream version, each started run) is in the log. Baseline, same run: GET /healthz at the same
 // concurrency for 10 s (the HTTP stack alone). Usage: npm run bench:load.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,9 +35,33 @@ interface Acked {
   runs: Array<{ tenant: string; runId: string }>;
 }
 
-function rssMbOf(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
+function rssMbOf(pid: number, field = 'VmRSS'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Math.round((Number(match[1]) / 1024) * 10) / 10 : Number.NaN;
+}
+
+/** Where the platform's memory is: RSS (anonymous / file-backed) from /proc, the V8 heap and external memory from its /metrics. */
+interface MemorySample {
+  atSec: number;
+  rssMb: number;
+  rssAnonMb: number;
+  rssFileMb: number;
+  heapUsedMb?: number;
+  heapTotalMb?: number;
+  externalMb?: number;
+}
+
+async function memorySample(pid: number, metricsUrl: string, atSec: number): Promise<MemorySample> {
+  const sample: MemorySample = { atSec, rssMb: rssMbOf(pid), rssAnonMb: rssMbOf(pid, 'RssAnon'), rssFileMb: rssMbOf(pid, 'RssFile') };
+  const text = await fetch(metricsUrl).then((response) => response.text(), () => '');
+  const metric = (name: string): number | undefined => {
+    const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    return match ? Math.round((Number(match[1]) / 1048576) * 10) / 10 : undefined;
+  };
+  sample.heapUsedMb = metric('ledgerline_nodejs_heap_size_used_bytes');
+  sample.heapTotalMb = metric('ledgerline_nodejs_heap_size_total_bytes');
+  sample.externalMb = metric('ledgerline_nodejs_external_memory_bytes');
+  return sample;
 }
 
 function get(agent: Agent, url: URL): Promise<void> {
@@ -56,7 +81,9 @@ const fixture = await startFixtureServer();
 const database = STORE === 'postgres' ? await createTestDatabase('ll_load') : undefined;
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-const child: ChildProcess = spawn(process.execPath, ['dist/apps/platform/src/main.js'], {
+// BENCH_HEAP_SNAPSHOTS=<dir>: heap snapshots of the platform after the warm-up and at the end, to compare when RSS grows.
+const SNAPSHOTS = process.env.BENCH_HEAP_SNAPSHOTS;
+const child: ChildProcess = spawn(process.execPath, [...(SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOTS}`] : []), 'dist/apps/platform/src/main.js'], {
   env: {
     PATH: process.env.PATH, LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_LOG_LEVEL: 'warn',
     LEDGERLINE_TOOL_RATE_PER_SEC: '100000', LEDGERLINE_TOOL_RATE_BURST: '100000', LEDGERLINE_EGRESS_PRIVATE_NETWORKS: '127.0.0.1/32',
@@ -95,9 +122,11 @@ try {
   let errors = 0;
   const errorCodes: Record<string, number> = {};
   let sequence = 0;
-  const rss: Array<{ atSec: number; rssMb: number }> = [];
+  const rss: MemorySample[] = [];
   const began = Date.now();
-  const sampler = setInterval(() => rss.push({ atSec: Math.round((Date.now() - began) / 1000), rssMb: Math.round(rssMbOf(child.pid!) * 10) / 10 }), 5000);
+  const sample = async (): Promise<void> => void rss.push(await memorySample(child.pid!, `${url}/metrics`, Math.round((Date.now() - began) / 1000)));
+  const sampler = setInterval(() => void sample(), 5000);
+  const warmSnapshot = SNAPSHOTS ? setTimeout(() => child.kill('SIGUSR2'), 60_000) : undefined;
   const end = began + SECONDS * 1000;
   console.log(`load: ${TENANTS} tenants, ${CONCURRENCY} loops, ${SECONDS} s on ${STORE}`);
   await Promise.all(Array.from({ length: CONCURRENCY }, async (_, loop) => {
@@ -136,8 +165,10 @@ try {
     }
   }));
   clearInterval(sampler);
+  clearTimeout(warmSnapshot);
   const durationSec = (Date.now() - began) / 1000;
-  rss.push({ atSec: Math.round(durationSec), rssMb: Math.round(rssMbOf(child.pid!) * 10) / 10 });
+  await sample();
+  if (SNAPSHOTS) child.kill('SIGUSR2');
   for (const caller of callers) caller.close();
 
   // Every acknowledged write must be in the log.
@@ -155,15 +186,22 @@ try {
   latencies.sort((a, b) => a - b);
   const calls = latencies.length + errors;
   const warm = rss.find((sample) => sample.atSec >= 30) ?? rss[0]!;
+  // The V8 heap in use swings between garbage collections; its floor (the lowest sample of a window,
+  // just after a major GC) is what a leak raises. First and last third of the run after the warm-up.
+  const afterWarmUp = rss.filter((sample) => sample.atSec >= 30 && sample.heapUsedMb !== undefined);
+  const third = Math.max(1, Math.floor(afterWarmUp.length / 3));
+  const floorOf = (samples: MemorySample[]): number => Math.min(...samples.map((sample) => sample.heapUsedMb!));
   const result = {
     benchmark: 'load', at: new Date().toISOString(), machine: machine(), store: STORE, tenants: TENANTS, concurrency: CONCURRENCY,
     durationSec, callsPerSec: calls / durationSec, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), p99Ms: percentile(latencies, 99),
     errorRate: errors / Math.max(1, calls), errorCodes, lostWrites, ackedWrites: acked.puts.length + acked.runs.length, counts,
-    rssStartMb: warm.rssMb, rssEndMb: rss[rss.length - 1]!.rssMb, rssMaxMb: Math.max(...rss.map((sample) => sample.rssMb)), rss,
+    rssStartMb: warm.rssMb, rssEndMb: rss[rss.length - 1]!.rssMb, rssMaxMb: Math.max(...rss.map((sample) => sample.rssMb)),
+    heapFloorStartMb: floorOf(afterWarmUp.slice(0, third)), heapFloorEndMb: floorOf(afterWarmUp.slice(-third)), rss,
     baseline: { healthzPerSec, callsVsHealthz: calls / durationSec / healthzPerSec },
   };
   console.log(`${formatRate(result.callsPerSec)} calls/s for ${durationSec.toFixed(0)} s; p50 ${result.p50Ms.toFixed(1)} ms, p95 ${result.p95Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms; errors ${(result.errorRate * 100).toFixed(3)}%`);
   console.log(`acknowledged writes ${result.ackedWrites}, lost ${lostWrites}; RSS ${result.rssStartMb} MB at 30 s -> ${result.rssEndMb} MB at the end (max ${result.rssMaxMb} MB)`);
+  console.log(`V8 heap in use, floor after GC: ${result.heapFloorStartMb} MB in the first third -> ${result.heapFloorEndMb} MB in the last third`);
   writeResults('bench/results/load.json', result);
   console.log('wrote bench/results/load.json');
 } finally {
