@@ -136,6 +136,8 @@ export interface EventStore {
    * metadata go. Positions stay contiguous and the tenant's chain still verifies; reads skip
    * them. Only for closed streams that were written to an archive first (libs/compliance
    * retention). Returns how many events it tombstoned now (0 when done before: idempotent).
+   * The caller appends its record of the archive first, so the head of the log (global or the
+   * tenant's) is never a tombstone and a reader waiting for a head position always reaches it.
    */
   archiveStreams(tenantId: TenantId, streamIds: readonly StreamId[], upTo: number): Promise<number>;
   /** Resolves when something may have been appended since the call, or after `timeoutMs`. */
