@@ -28,4 +28,6 @@ export { ARCHIVES_STREAM, type ArchiveCompleted, type StreamsArchived } from './
 export { archiveTenant, MAX_STREAMS_PER_ARCHIVE, type ArchiveTenantRequest, type ArchiveTenantResult } from './retention/archive/archive-tenant.js';
 export type { ClosedStreamRule } from './retention/archive/closed-streams.js';
 export { EVENT_RETENTION_PATH } from './retention/http/event-retention.controller.js';
-export { RetentionHttpModule } from './retention/retention.module.js';
+export { RetentionHttpModule, RetentionModule } from './retention/retention.module.js';
+export { EventArchiveSweeper, type EventArchiveSettings } from './retention/archive/event-archive-sweeper.js';
+export { eventRetentionProjection } from './retention/event-retention.projection.js';

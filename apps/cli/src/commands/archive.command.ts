@@ -3,7 +3,7 @@ import { ValidationError } from '#core';
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
-import { CLOSED_STREAMS } from '../closed-streams.js';
+import { CLOSED_STREAMS } from '../../../platform/src/retention/closed-streams.js';
 import { ALL_PROJECTIONS } from '../projections.js';
 import { withStores } from '../stores.js';
 import { DEFAULT_OPERATOR } from './export.command.js';
