@@ -9,7 +9,7 @@ export const eventRetentionProjection: Projection = {
   name: EVENT_RETENTION_TABLE,
   version: 1,
   tables: {
-    [EVENT_RETENTION_TABLE]: `CREATE TABLE ${EVENT_RETENTION_TABLE} (tenant_id TEXT NOT NULL PRIMARY KEY, days INTEGER)`,
+    [EVENT_RETENTION_TABLE]: `CREATE TABLE ${EVENT_RETENTION_TABLE} (tenant_id TEXT NOT NULL, days INTEGER, PRIMARY KEY (tenant_id))`,
   },
   handles: (event) => event.streamId === EVENT_RETENTION_STREAM && event.type === 'EventRetentionSet',
   async apply(tx: ViewSql, event: RecordedEvent): Promise<void> {
