@@ -30,7 +30,7 @@ export type StreamsArchived = DomainEvent<'StreamsArchived', {
   cutoff: string;
 }>;
 
-/** The streams are tombstoned and the tenant's views rebuilt without them. */
+/** The streams are tombstoned and the tenant's views rebuilt without them; `tombstoned` counts the events the completing run tombstoned (for every archive it completed). */
 export type ArchiveCompleted = DomainEvent<'ArchiveCompleted', { archiveId: string; tombstoned: number }>;
 
 export type ArchiveEvent = StreamsArchived | ArchiveCompleted;
