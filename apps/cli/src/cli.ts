@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { archiveCommand } from './commands/archive.command.js';
 import { auditCommand } from './commands/audit.command.js';
 import { dlqCommand } from './commands/dlq.command.js';
 import { exportCommand } from './commands/export.command.js';
@@ -14,7 +15,7 @@ import { EXIT_OK, exitCodeFor } from './exit-codes.js';
 
 /** One factory per command file under commands/; add new commands here. */
 const COMMANDS: ReadonlyArray<(io: CliIo) => Command> = [
-  tokenCommand, tenantsCommand, inspectCommand, auditCommand, replayCommand, exportCommand, verifyCommand, purgeCommand, retentionCommand, dlqCommand,
+  tokenCommand, tenantsCommand, inspectCommand, auditCommand, replayCommand, exportCommand, verifyCommand, purgeCommand, retentionCommand, archiveCommand, dlqCommand,
 ];
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */

@@ -1,5 +1,6 @@
 import { auditEntriesProjection } from '#audit';
 import { automationsProjection, runsProjection } from '#automation';
+import { eventRetentionProjection } from '#compliance';
 import { connectorsProjection } from '#connectors';
 import { memoryItemsProjection } from '#memory';
 import type { Projection } from '#projections';
@@ -13,4 +14,5 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   connectorsProjection,
   automationsProjection,
   runsProjection,
+  eventRetentionProjection,
 ];

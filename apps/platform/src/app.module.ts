@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditHttpModule, AuditModule } from '#audit';
-import { COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE, ComplianceHttpModule, ComplianceModule, PersonalDataOpener, PurgeHttpModule, PurgeModule } from '#compliance';
+import { COMPLIANCE_ADMIN_SCOPE, COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE, ComplianceHttpModule, ComplianceModule, PersonalDataOpener, PurgeHttpModule, PurgeModule, RetentionHttpModule } from '#compliance';
 import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, AutomationModule, RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '#automation';
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
@@ -16,12 +16,13 @@ import { PLATFORM_ADMIN_SCOPE, TenantsHttpModule, TenantsModule } from '#tenants
 import { eventStoreSettingsOf, loadPlatformConfig } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
 import { DrainState } from './lifecycle/drain-state.js';
+import { eventArchiveModule } from './retention/event-archive.module.js';
 
 /** Every scope a token may carry for this platform's tools (RFC 9728 `scopes_supported`). */
 export const PLATFORM_SCOPES = [
   'memory:read', 'memory:write', TENANT_MEMORY_SCOPE, 'audit:read', PLATFORM_ADMIN_SCOPE,
   CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, AUTOMATIONS_ADMIN_SCOPE, RUNS_SCOPE, RUNS_CANCEL_SCOPE, RUNS_ADMIN_SCOPE, APPROVALS_DECIDE_SCOPE,
-  COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE, MEMORY_ADMIN_SCOPE,
+  COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE, COMPLIANCE_ADMIN_SCOPE, MEMORY_ADMIN_SCOPE,
 ];
 
 @Module({})
@@ -65,6 +66,9 @@ export class AppModule {
         ComplianceHttpModule,
         PurgeModule,
         PurgeHttpModule,
+        // Scale-out API processes leave the archive sweep to the workers.
+        eventArchiveModule(config, config.LEDGERLINE_ROLE === 'api'),
+        RetentionHttpModule,
         ObservabilityModule.forRoot({ metricsToken: config.LEDGERLINE_METRICS_TOKEN }),
         AuditHttpModule,
       ],

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '#audit';
-import { PurgeModule } from '#compliance';
+import { ComplianceModule, PurgeModule } from '#compliance';
 import { loggingModule } from '#observability';
 import { AutomationModule } from '#automation';
 import { BusModule, parseBrokers } from '#bus';
@@ -14,6 +14,7 @@ import { ProjectionsModule } from '#projections';
 import { ValidationError } from '#core';
 import { TenantsModule } from '#tenants';
 import { eventStoreSettingsOf, loadPlatformConfig } from '../../platform/src/config/platform.config.js';
+import { eventArchiveModule } from '../../platform/src/retention/event-archive.module.js';
 
 /**
  * A scale-out worker: the same domain code as the platform, without the MCP endpoint or REST.
@@ -44,6 +45,9 @@ export class WorkerModule {
         AuditModule,
         PurgeModule,
         TenantsModule,
+        // The archive sweep signs its archive files with the installation's export key.
+        ComplianceModule.forRoot({ signingKey: { pem: config.LEDGERLINE_EXPORT_SIGNING_KEY, file: config.LEDGERLINE_EXPORT_SIGNING_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR } }),
+        eventArchiveModule(config),
         ...(config.KAFKA_BROKERS
           ? [BusModule.forRoot({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'ledgerline-worker', eventsTopic: config.LEDGERLINE_KAFKA_TOPIC, eventsPartitions: config.LEDGERLINE_KAFKA_PARTITIONS, runRetryDelaysMs: config.LEDGERLINE_RUN_RETRY_DELAYS_MS })]
           : []),

@@ -21,3 +21,13 @@ export { ComplianceModule, type ComplianceModuleOptions } from './compliance.mod
 export { ComplianceHttpModule } from './http/compliance-http.module.js';
 export { EXPORT_KEYS_PATH } from './http/export-keys.controller.js';
 export { exportFileName } from './http/export-file-name.js';
+export { CLOSED_EXPORT_STREAMS } from './export/export.events.js';
+export { COMPLIANCE_ADMIN_SCOPE, EVENT_RETENTION_STREAM, InvalidEventRetentionError, MAX_EVENT_RETENTION_DAYS, MIN_EVENT_RETENTION_DAYS, type EventRetentionSet } from './retention/event-retention.js';
+export { readEventRetention, setEventRetention, type EventRetention } from './retention/set-event-retention.js';
+export { ARCHIVES_STREAM, type ArchiveCompleted, type StreamsArchived } from './retention/archive/archive.events.js';
+export { archiveTenant, MAX_STREAMS_PER_ARCHIVE, type ArchiveTenantRequest, type ArchiveTenantResult } from './retention/archive/archive-tenant.js';
+export type { ClosedStreamRule } from './retention/archive/closed-streams.js';
+export { EVENT_RETENTION_PATH } from './retention/http/event-retention.controller.js';
+export { RetentionHttpModule, RetentionModule } from './retention/retention.module.js';
+export { EventArchiveSweeper, type EventArchiveSettings } from './retention/archive/event-archive-sweeper.js';
+export { eventRetentionProjection } from './retention/event-retention.projection.js';

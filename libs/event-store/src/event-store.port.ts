@@ -48,6 +48,12 @@ export interface RecordedEvent<Data extends JsonValue = JsonValue> {
   recordedAt: string;
   /** Hex SHA-256 of the previous hash and this envelope's canonical form: the tenant's hash chain. */
   hash: string;
+  /**
+   * Set on a tombstone only (read with `withTombstones`): the event left the live store with its
+   * stream's archive; data is null, metadata empty, and the hash is kept as it was, so the chain
+   * goes on from it.
+   */
+  archived?: true;
 }
 
 export interface AppendOptions {
@@ -93,6 +99,11 @@ export interface ReadAllOptions {
   /** Restricts the read to one tenant's events. */
   tenantId?: TenantId;
   batchSize?: number;
+  /**
+   * Also yields the tombstones of archived events (see RecordedEvent.archived), for chain
+   * verification and exports. Every other reader (projectors, relays, sagas) leaves it unset.
+   */
+  withTombstones?: boolean;
 }
 
 /**
@@ -119,6 +130,16 @@ export interface EventStore {
    * this one: a write acknowledged before a read began is always in what the read waits for.
    */
   committedPosition(tenantId?: TenantId): Promise<number>;
+  /**
+   * Replaces the events of whole streams of the tenant, at or below global position `upTo`, by
+   * tombstones: position, tenant position, stream, version, type, time and hash stay, data and
+   * metadata go. Positions stay contiguous and the tenant's chain still verifies; reads skip
+   * them. Only for closed streams that were written to an archive first (libs/compliance
+   * retention). Returns how many events it tombstoned now (0 when done before: idempotent).
+   * The caller appends its record of the archive first, so the head of the log (global or the
+   * tenant's) is never a tombstone and a reader waiting for a head position always reaches it.
+   */
+  archiveStreams(tenantId: TenantId, streamIds: readonly StreamId[], upTo: number): Promise<number>;
   /** Resolves when something may have been appended since the call, or after `timeoutMs`. */
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void>;
   readonly checkpoints: CheckpointStore;

@@ -22,6 +22,10 @@ export class MeteredEventStore implements EventStore {
     return this.inner.readAll(options);
   }
 
+  archiveStreams(tenantId: TenantId, streamIds: readonly StreamId[], upTo: number): Promise<number> {
+    return this.inner.archiveStreams(tenantId, streamIds, upTo);
+  }
+
   findIdempotencyKey(tenantId: TenantId, idempotencyKey: string): Promise<IdempotencyRecord | undefined> {
     return this.inner.findIdempotencyKey(tenantId, idempotencyKey);
   }

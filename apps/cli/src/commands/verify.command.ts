@@ -34,8 +34,9 @@ async function runVerify(file: string, options: VerifyOptions, io: CliIo): Promi
     throw new CommandVerdict(EXIT_INVALID);
   }
   if (!options.json) {
-    const { tenantId, chainHead, keyId } = result.manifest!;
-    io.stdout.write(`valid: ${result.events} events and ${result.viewRows} view rows of tenant ${tenantId}, chain head ${chainHead}, signed by key ${keyId}\n`);
+    const { tenantId, chainHead, keyId, counts } = result.manifest!;
+    const stubs = [counts.archived && `${counts.archived} archived`, counts.elided && `${counts.elided} elided`].filter(Boolean).join(', ');
+    io.stdout.write(`valid: ${result.events} events${stubs ? ` (and ${stubs} by their hash)` : ''} and ${result.viewRows} view rows of tenant ${tenantId}, chain head ${chainHead}, signed by key ${keyId}\n`);
   }
 }
 

@@ -37,6 +37,10 @@ export const platformConfigSchema = z
     LEDGERLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LEDGERLINE_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
     LEDGERLINE_MEMORY_EXPIRY_SWEEP_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+    /** How often the event archive sweep runs (tenants with an event retention); 0, the default, leaves archiving to `ledgerline archive`. */
+    LEDGERLINE_EVENT_ARCHIVE_SWEEP_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(0),
+    /** Where the sweep writes archive files (default <LEDGERLINE_DATA_DIR>/archives): archived events live only there. */
+    LEDGERLINE_ARCHIVE_DIR: z.string().min(1).optional(),
     KAFKA_BROKERS: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'host:port[,host:port…]').optional(),
     LEDGERLINE_KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(12),
     LEDGERLINE_KAFKA_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default('ledgerline.events'),

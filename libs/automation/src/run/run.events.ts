@@ -59,3 +59,6 @@ export type RunEvent =
   | RunCompleted | RunFailed | RunCancelled | RunTimedOut;
 
 export const FINAL_RUN_EVENTS: ReadonlySet<RunEvent['type']> = new Set(['RunCompleted', 'RunFailed', 'RunCancelled', 'RunTimedOut']);
+
+/** A run's stream is closed once a final event is in (nothing is appended after it): event retention may archive it whole. */
+export const CLOSED_RUN_STREAMS = { prefix: 'run-', finalTypes: FINAL_RUN_EVENTS as ReadonlySet<string> } as const;

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { canonicalJson, chainHash, GENESIS_HASH, type RecordedEvent } from '#event-store';
 import type { TrustedKeys } from '../signing/trusted-keys.js';
-import { signedManifestText, type ExportCounts, type ExportHeaderLine, type ExportManifest, type ExportPosition } from './export-format.js';
-import { describeIssue, eventLineSchema, headerLineSchema, manifestLineSchema, viewLineSchema } from './export-line.schema.js';
+import { signedManifestText, type ExportCounts, type ExportHeaderLine, type ExportManifest, type ExportPosition, type ExportStubLine } from './export-format.js';
+import { describeIssue, eventLineSchema, headerLineSchema, manifestLineSchema, stubLineSchema, viewLineSchema } from './export-line.schema.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -54,6 +54,10 @@ export class ExportChecker {
       case 'event':
         problem = this.checkEvent(line);
         break;
+      case 'archived':
+      case 'elided':
+        problem = this.checkStub(line);
+        break;
       case 'view':
         problem = this.checkView(line);
         break;
@@ -83,20 +87,43 @@ export class ExportChecker {
     const event = (line as { event: RecordedEvent }).event;
     const tenantId = this.header!.tenantId;
     if (event.tenantId !== tenantId) return `an event of tenant ${event.tenantId} in the export of tenant ${tenantId}`;
-    if (this.previousPosition === undefined && this.header!.chainStart === GENESIS_HASH && event.tenantPosition !== 1) {
-      return `the export starts at the tenant's first event (chainStart is the genesis hash) but this is tenantPosition ${event.tenantPosition}: a line is missing`;
-    }
-    if (this.previousPosition !== undefined && event.tenantPosition !== this.previousPosition + 1) {
-      return `tenantPosition ${event.tenantPosition} does not follow ${this.previousPosition}: a line is missing or out of order`;
-    }
+    const gap = this.positionProblem(event.tenantPosition);
+    if (gap !== undefined) return gap;
     if (chainHash(this.previousHash, event) !== event.hash) return `event ${event.eventId} (tenantPosition ${event.tenantPosition}) does not match its hash: it was altered`;
-    this.previousHash = event.hash;
-    this.previousPosition = event.tenantPosition;
     this.counts.events++;
     this.counts.byType[event.type] = (this.counts.byType[event.type] ?? 0) + 1;
-    this.last = { tenantPosition: event.tenantPosition, globalPosition: event.globalPosition };
-    this.first ??= this.last;
+    this.extendChain(event);
     return undefined;
+  }
+
+  /** A stub's hash is taken as given: the next line must link to it, so a changed stub hash breaks there (or at the signed chainHead). */
+  private checkStub(line: unknown): string | undefined {
+    if (this.section !== 'events') return 'a stub line after the view lines';
+    const parsed = stubLineSchema.safeParse(line);
+    if (!parsed.success) return `bad ${String((line as { kind: unknown }).kind)} line: ${describeIssue(parsed.error)}`;
+    const stub = parsed.data as ExportStubLine;
+    const gap = this.positionProblem(stub.tenantPosition);
+    if (gap !== undefined) return gap;
+    this.counts[stub.kind] = (this.counts[stub.kind] ?? 0) + 1;
+    this.extendChain(stub);
+    return undefined;
+  }
+
+  private positionProblem(tenantPosition: number): string | undefined {
+    if (this.previousPosition === undefined && this.header!.chainStart === GENESIS_HASH && tenantPosition !== 1) {
+      return `the export starts at the tenant's first event (chainStart is the genesis hash) but this is tenantPosition ${tenantPosition}: a line is missing`;
+    }
+    if (this.previousPosition !== undefined && tenantPosition !== this.previousPosition + 1) {
+      return `tenantPosition ${tenantPosition} does not follow ${this.previousPosition}: a line is missing or out of order`;
+    }
+    return undefined;
+  }
+
+  private extendChain(link: { tenantPosition: number; globalPosition: number; hash: string }): void {
+    this.previousHash = link.hash;
+    this.previousPosition = link.tenantPosition;
+    this.last = { tenantPosition: link.tenantPosition, globalPosition: link.globalPosition };
+    this.first ??= this.last;
   }
 
   private checkView(line: unknown): string | undefined {

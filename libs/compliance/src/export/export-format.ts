@@ -28,6 +28,21 @@ export interface ExportEventLine {
   opened?: JsonValue;
 }
 
+/**
+ * An event of the chain whose envelope is not in the file, by its hash alone: `archived`, the
+ * event left the live store with its stream's archive (a tombstone); `elided`, an archive file
+ * holds only its streams' events and names the tenant's other events in between this way. The
+ * chain verifies across it: the next event must link to its hash.
+ */
+export interface ExportStubLine {
+  kind: 'archived' | 'elided';
+  tenantPosition: number;
+  globalPosition: number;
+  streamId: string;
+  streamVersion: number;
+  hash: string;
+}
+
 export interface ExportViewLine {
   kind: 'view';
   projection: string;
@@ -44,6 +59,9 @@ export type ExportCounts = {
   events: number;
   byType: Record<string, number>;
   viewRows: number;
+  /** Stub lines of each kind, present only when there are some (files without stubs read as before). */
+  archived?: number;
+  elided?: number;
 };
 
 export interface ExportManifest {
@@ -52,6 +70,7 @@ export interface ExportManifest {
   createdAt: string;
   range: ExportRange;
   counts: ExportCounts;
+  /** The first and last line of the chain (an event or a stub). */
   first: ExportPosition | null;
   last: ExportPosition | null;
   chainStart: string;
@@ -70,7 +89,7 @@ export interface ExportManifestLine {
   signature: string;
 }
 
-export type ExportLine = ExportHeaderLine | ExportEventLine | ExportViewLine | ExportManifestLine;
+export type ExportLine = ExportHeaderLine | ExportEventLine | ExportStubLine | ExportViewLine | ExportManifestLine;
 
 /** What the signature covers: the manifest's RFC 8785 canonical JSON. */
 export function signedManifestText(manifest: ExportManifest): string {

@@ -38,6 +38,15 @@ export const eventLineSchema = z.strictObject({
   opened: json.optional(),
 });
 
+export const stubLineSchema = z.strictObject({
+  kind: z.enum(['archived', 'elided']),
+  tenantPosition: position,
+  globalPosition: position,
+  streamId: z.string(),
+  streamVersion: position,
+  hash,
+});
+
 export const viewLineSchema = z.strictObject({
   kind: z.literal('view'),
   projection: z.string(),
@@ -52,7 +61,13 @@ export const manifestLineSchema = z.strictObject({
     tenantId: z.string(),
     createdAt: z.iso.datetime(),
     range,
-    counts: z.strictObject({ events: z.number().int().min(0), byType: z.record(z.string(), z.number().int().min(1)), viewRows: z.number().int().min(0) }),
+    counts: z.strictObject({
+      events: z.number().int().min(0),
+      byType: z.record(z.string(), z.number().int().min(1)),
+      viewRows: z.number().int().min(0),
+      archived: z.number().int().min(1).optional(),
+      elided: z.number().int().min(1).optional(),
+    }),
     first: exportPosition.nullable(),
     last: exportPosition.nullable(),
     chainStart: hash,

@@ -14,6 +14,7 @@ export interface ExportWindow {
 }
 
 /**
+ * Tombstones count as events here (they keep their time): the window is a run of tenant positions.
  * From the first event recorded at or after `since` to the last recorded before `until`, up to
  * `head`; everything between is exported whatever its time, so the tenant positions stay
  * gap-free (clocks of several processes need not agree to the millisecond).
@@ -25,7 +26,7 @@ export async function findExportWindow(store: EventStore, tenantId: string, head
   let previousGlobal = 0;
   let start: { first: number; after: number; chainStart: string } | undefined;
   let last = 0;
-  scan: for await (const batch of store.readAll({ tenantId, batchSize: READ_BATCH })) {
+  scan: for await (const batch of store.readAll({ tenantId, batchSize: READ_BATCH, withTombstones: true })) {
     for (const event of batch) {
       if (event.globalPosition > head) break scan;
       const at = Date.parse(event.recordedAt);

@@ -20,3 +20,6 @@ export type ExportCompleted = {
 };
 
 export type ExportEvent = ExportRequested | ExportCompleted;
+
+/** An export's stream is closed once ExportCompleted is in: retention may archive it (see ClosedStreamRule). */
+export const CLOSED_EXPORT_STREAMS = { prefix: 'export-', finalTypes: new Set<string>(['ExportCompleted']) } as const;

@@ -1,10 +1,10 @@
 import type { Writable } from 'node:stream';
-import type { EventStore } from '#event-store';
+import type { EventStore, RecordedEvent } from '#event-store';
 import type { ViewDb } from '#projections';
 import type { ExportSigner } from '../signing/export-signing-key.js';
 import type { EventDataOpener } from './event-data-opener.port.js';
-import { EXPORT_FORMAT, type ExportCounts, type ExportEventLine, type ExportHeaderLine, type ExportManifest, type ExportPosition, type ExportRange, signedManifestText } from './export-format.js';
-import { findExportWindow, READ_BATCH } from './export-window.js';
+import { EXPORT_FORMAT, type ExportCounts, type ExportEventLine, type ExportHeaderLine, type ExportManifest, type ExportPosition, type ExportRange, type ExportStubLine, signedManifestText } from './export-format.js';
+import { findExportWindow, READ_BATCH, type ExportWindow } from './export-window.js';
 import { NdjsonGzipWriter } from './ndjson-gzip-writer.js';
 import { tenantRows, type ViewTable } from './tenant-view-rows.js';
 
@@ -21,6 +21,10 @@ export interface ExportPlan {
   head: number;
   createdAt: string;
   exportId: string;
+  /** The run of tenant positions to write, when the caller knows it already (an archive); else found from `range`. */
+  window?: ExportWindow;
+  /** Writes only these events in full; the others of the window become `elided` lines (an archive holds its streams alone). */
+  only?: (event: RecordedEvent) => boolean;
 }
 
 export interface ExportSummary extends ExportManifest {
@@ -41,7 +45,7 @@ export async function writeExport(plan: ExportPlan, out: Writable, endOut: boole
 
 async function writeLines(plan: ExportPlan, writer: NdjsonGzipWriter): Promise<ExportSummary> {
   const { store, tenantId, range, head, createdAt } = plan;
-  const window = await findExportWindow(store, tenantId, head, range);
+  const window = plan.window ?? (await findExportWindow(store, tenantId, head, range));
   const header: ExportHeaderLine = { kind: 'header', format: EXPORT_FORMAT, tenantId, createdAt, range, chainStart: window.chainStart, includesViews: plan.withViews };
   await writer.writeLine(header);
 
@@ -50,14 +54,21 @@ async function writeLines(plan: ExportPlan, writer: NdjsonGzipWriter): Promise<E
   let last: ExportPosition | null = null;
   let chainHead = window.chainStart;
   if (window.first <= window.last) {
-    reading: for await (const batch of store.readAll({ tenantId, after: window.after, batchSize: READ_BATCH })) {
+    reading: for await (const batch of store.readAll({ tenantId, after: window.after, batchSize: READ_BATCH, withTombstones: true })) {
       for (const event of batch) {
         if (event.globalPosition > head || event.tenantPosition > window.last) break reading;
-        const opened = await plan.opener.open(event);
-        const line: ExportEventLine = { kind: 'event', event, ...(opened !== undefined && { opened }) };
-        await writer.writeLine(line);
-        counts.events++;
-        counts.byType[event.type] = (counts.byType[event.type] ?? 0) + 1;
+        const stub = event.archived ? 'archived' : plan.only && !plan.only(event) ? 'elided' : undefined;
+        if (stub !== undefined) {
+          const { tenantPosition, globalPosition, streamId, streamVersion, hash } = event;
+          await writer.writeLine({ kind: stub, tenantPosition, globalPosition, streamId, streamVersion, hash } satisfies ExportStubLine);
+          counts[stub] = (counts[stub] ?? 0) + 1;
+        } else {
+          const opened = await plan.opener.open(event);
+          const line: ExportEventLine = { kind: 'event', event, ...(opened !== undefined && { opened }) };
+          await writer.writeLine(line);
+          counts.events++;
+          counts.byType[event.type] = (counts.byType[event.type] ?? 0) + 1;
+        }
         last = { tenantPosition: event.tenantPosition, globalPosition: event.globalPosition };
         first ??= last;
         chainHead = event.hash;

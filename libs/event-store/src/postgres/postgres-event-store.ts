@@ -40,6 +40,7 @@ interface EventRow {
   metadata: RecordedEvent['metadata'];
   recorded_at: string;
   hash: string;
+  archived: boolean;
 }
 
 /** A row of ll_append(): see postgres.schema.ts. */
@@ -53,7 +54,9 @@ interface AppendOutcome {
 
 const NOTIFY_CHANNEL = 'll_events';
 const EVENT_COLUMNS = `global_position, tenant_id, tenant_position, stream_id, stream_version, event_id, type,
-  schema_version, data, metadata, recorded_at, hash`;
+  schema_version, data, metadata, recorded_at, hash, archived`;
+/** Readers skip tombstones unless they ask for them (chain verification, exports). */
+const LIVE = 'NOT archived';
 /** Only events of transactions older than every running one: nothing below them can still commit. */
 const SAFE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 
@@ -145,7 +148,7 @@ export class PostgresEventStore implements EventStore {
     return this.inTenantTransaction(tenantId, async (client) => {
       const { rows } = await client.query<EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE tenant_id = $1 AND stream_id = $2
-         AND stream_version ${backward ? '<=' : '>='} $3 ORDER BY stream_version ${backward ? 'DESC' : 'ASC'} LIMIT $4`,
+         AND stream_version ${backward ? '<=' : '>='} $3 AND ${LIVE} ORDER BY stream_version ${backward ? 'DESC' : 'ASC'} LIMIT $4`,
         [tenantId, streamId, options.fromVersion ?? (backward ? Number.MAX_SAFE_INTEGER : 1), limit],
       );
       return rows.map(toRecordedEvent);
@@ -162,14 +165,15 @@ export class PostgresEventStore implements EventStore {
     if (tenantId !== undefined) assertTenantId(tenantId);
     // A snapshot of the safe head keeps the iteration finite while writers go on appending.
     const head = await this.headPosition(tenantId);
+    const live = options.withTombstones ? '' : `AND ${LIVE}`;
     while (after < head) {
       const rows = tenantId === undefined
         ? (await this.pool.query<EventRow>(
-            `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE global_position > $1 AND global_position <= $2 ORDER BY global_position LIMIT $3`,
+            `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE global_position > $1 AND global_position <= $2 ${live} ORDER BY global_position LIMIT $3`,
             [after, head, batchSize],
           )).rows
         : await this.inTenantTransaction(tenantId, async (client) => (await client.query<EventRow>(
-            `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE tenant_id = $1 AND global_position > $2 AND global_position <= $3
+            `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE tenant_id = $1 AND global_position > $2 AND global_position <= $3 ${live}
              ORDER BY global_position LIMIT $4`,
             [tenantId, after, head, batchSize],
           )).rows);
@@ -177,6 +181,20 @@ export class PostgresEventStore implements EventStore {
       after = Number(rows[rows.length - 1]!.global_position);
       yield rows.map(toRecordedEvent);
     }
+  }
+
+  /** As the owner (the tenant role may not update events), bound to the tenant by the predicate. */
+  async archiveStreams(tenantId: TenantId, streamIds: readonly StreamId[], upTo: number): Promise<number> {
+    this.assertOpen();
+    assertTenantId(tenantId);
+    streamIds.forEach((streamId) => assertStreamId(streamId));
+    assertPosition(upTo, 'upTo');
+    const { rowCount } = await this.pool.query(
+      `UPDATE ll_events SET data = 'null'::json, metadata = '{}'::json, archived = true
+       WHERE tenant_id = $1 AND stream_id = ANY($2::text[]) AND global_position <= $3 AND ${LIVE}`,
+      [tenantId, streamIds, upTo],
+    );
+    return rowCount ?? 0;
   }
 
   async findIdempotencyKey(tenantId: TenantId, idempotencyKey: string): Promise<IdempotencyRecord | undefined> {
@@ -310,5 +328,6 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     metadata: row.metadata,
     recordedAt: row.recorded_at,
     hash: row.hash,
+    ...(row.archived && { archived: true as const }),
   };
 }

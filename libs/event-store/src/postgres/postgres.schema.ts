@@ -165,6 +165,9 @@ const MIGRATIONS: readonly string[] = [
     RETURN QUERY SELECT 'appended', v_version + v_count, v_positions[1], v_positions[v_count], NULL::JSON;
   END $fn$;
   `,
+  // Tombstones of archived events (retention): the row, its positions and hash stay, data and
+  // metadata go. Only the owner updates rows (the tenant role may not), with a tenant predicate.
+  `ALTER TABLE ll_events ADD COLUMN archived BOOLEAN NOT NULL DEFAULT false;`,
 ];
 
 /** Applies pending migrations; safe when several processes start at once. */

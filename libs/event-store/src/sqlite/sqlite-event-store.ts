@@ -47,6 +47,7 @@ interface EventRow {
   metadata: string;
   recorded_at: string;
   hash: string;
+  archived: number;
 }
 
 interface PendingAppend {
@@ -57,6 +58,9 @@ interface PendingAppend {
 
 const EVENT_COLUMNS = `global_position, tenant_id, tenant_position, stream_id, stream_version, event_id, type,
   schema_version, data, metadata, recorded_at, hash`;
+const READ_COLUMNS = `${EVENT_COLUMNS}, archived`;
+/** Readers skip tombstones unless they ask for them (chain verification, exports). */
+const LIVE = 'archived = 0';
 const EVENT_COLUMN_COUNT = 12;
 /** Rows per multi-row INSERT: fewer statement calls per group commit. */
 const INSERT_CHUNK = 32;
@@ -225,13 +229,23 @@ export class SqliteEventStore implements EventStore {
     // A snapshot of the head keeps the iteration finite while writers go on appending.
     const head = await this.headPosition(options.tenantId);
     while (after < head) {
+      const s = this.statements;
       const rows = (options.tenantId === undefined
-        ? this.statements.readAll.all(after, head, batchSize)
-        : this.statements.readAllForTenant.all(options.tenantId, after, head, batchSize)) as EventRow[];
+        ? (options.withTombstones ? s.readAllWithTombstones : s.readAll).all(after, head, batchSize)
+        : (options.withTombstones ? s.readAllForTenantWithTombstones : s.readAllForTenant).all(options.tenantId, after, head, batchSize)) as EventRow[];
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.global_position;
       yield rows.map(toRecordedEvent);
     }
+  }
+
+  async archiveStreams(tenantId: TenantId, streamIds: readonly StreamId[], upTo: number): Promise<number> {
+    this.assertOpen();
+    assertTenantId(tenantId);
+    streamIds.forEach((streamId) => assertStreamId(streamId));
+    assertPosition(upTo, 'upTo');
+    // Heads and stream versions are unchanged by a tombstone, so the head cache stays valid.
+    return this.db.transaction(() => streamIds.reduce((count, streamId) => count + this.statements.archiveStream.run(tenantId, streamId, upTo).changes, 0)).immediate();
   }
 
   async findIdempotencyKey(tenantId: TenantId, idempotencyKey: string): Promise<IdempotencyRecord | undefined> {
@@ -284,14 +298,20 @@ function prepareStatements(db: Database) {
     insertEvents: prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${Array(INSERT_CHUNK).fill(ROW_PLACEHOLDERS).join(', ')}`),
     findIdempotencyKey: prepare('SELECT request_hash, result FROM idempotency_keys WHERE tenant_id = ? AND idempotency_key = ?'),
     insertIdempotencyKey: prepare('INSERT INTO idempotency_keys (tenant_id, idempotency_key, request_hash, result) VALUES (?, ?, ?, ?)'),
-    readStreamForward: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE tenant_id = ? AND stream_id = ? AND stream_version >= ?
+    readStreamForward: prepare(`SELECT ${READ_COLUMNS} FROM events WHERE tenant_id = ? AND stream_id = ? AND stream_version >= ? AND ${LIVE}
       ORDER BY stream_version LIMIT ?`),
-    readStreamBackward: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE tenant_id = ? AND stream_id = ? AND stream_version <= ?
+    readStreamBackward: prepare(`SELECT ${READ_COLUMNS} FROM events WHERE tenant_id = ? AND stream_id = ? AND stream_version <= ? AND ${LIVE}
       ORDER BY stream_version DESC LIMIT ?`),
-    readAll: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? AND global_position <= ?
+    readAll: prepare(`SELECT ${READ_COLUMNS} FROM events WHERE global_position > ? AND global_position <= ? AND ${LIVE}
       ORDER BY global_position LIMIT ?`),
-    readAllForTenant: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE tenant_id = ? AND global_position > ? AND global_position <= ?
+    readAllWithTombstones: prepare(`SELECT ${READ_COLUMNS} FROM events WHERE global_position > ? AND global_position <= ?
       ORDER BY global_position LIMIT ?`),
+    readAllForTenant: prepare(`SELECT ${READ_COLUMNS} FROM events WHERE tenant_id = ? AND global_position > ? AND global_position <= ? AND ${LIVE}
+      ORDER BY global_position LIMIT ?`),
+    readAllForTenantWithTombstones: prepare(`SELECT ${READ_COLUMNS} FROM events WHERE tenant_id = ? AND global_position > ? AND global_position <= ?
+      ORDER BY global_position LIMIT ?`),
+    archiveStream: prepare(`UPDATE events SET data = 'null', metadata = '{}', archived = 1
+      WHERE tenant_id = ? AND stream_id = ? AND global_position <= ? AND ${LIVE}`),
     loadCheckpoint: single('SELECT position FROM checkpoints WHERE subscription_id = ?'),
     saveCheckpoint: prepare(`INSERT INTO checkpoints (subscription_id, position, updated_at) VALUES (?, ?, ?)
       ON CONFLICT (subscription_id) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`),
@@ -312,5 +332,6 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     metadata: JSON.parse(row.metadata),
     recordedAt: row.recorded_at,
     hash: row.hash,
+    ...(row.archived === 1 && { archived: true as const }),
   };
 }

@@ -35,6 +35,8 @@ const MIGRATIONS: readonly string[] = [
     updated_at      TEXT    NOT NULL
   ) WITHOUT ROWID;
   `,
+  // Tombstones of archived events (retention): the row, its positions and hash stay, data and metadata go.
+  `ALTER TABLE events ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function migrateSqlite(db: Database): void {

@@ -222,6 +222,59 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
       });
     });
 
+    describe('archived streams (tombstones)', () => {
+      it('reads skip tombstones, a chain read sees them, and the chain verifies across them and after them', async () => {
+        const t = tenant();
+        const other = tenant();
+        await store.append(t, 'run-a', 'no-stream', events(2));
+        await store.append(t, 'live', 'no-stream', events(1));
+        await store.append(t, 'run-b', 'no-stream', events(1));
+        await store.append(other, 'run-a', 'no-stream', events(2));
+        await store.append(t, 'live', 1, events(1));
+        const before = await collect(store.readAll({ tenantId: t }));
+        const head = await store.headPosition(t);
+
+        expect(await store.archiveStreams(t, ['run-a', 'run-b'], head)).toBe(3);
+        expect(await store.archiveStreams(t, ['run-a', 'run-b'], head)).toBe(0);
+
+        expect(await store.readStream(t, 'run-a')).toEqual([]);
+        expect(await store.readStream(t, 'live')).toHaveLength(2);
+        const live = await collect(store.readAll({ tenantId: t, batchSize: 1 }));
+        expect(live.map((e) => e.streamId)).toEqual(['live', 'live']);
+        expect(live.every((e) => e.archived === undefined)).toBe(true);
+        const everyone = await collect(store.readAll({ after: before[0]!.globalPosition - 1 }));
+        expect(everyone.filter((e) => e.tenantId === t).map((e) => e.streamId)).toEqual(['live', 'live']);
+        expect((await store.readStream(other, 'run-a')).map((e) => e.data)).toEqual(events(2).map((e) => e.data));
+        expect(await store.headPosition(t)).toBe(head);
+
+        const chain = await collect(store.readAll({ tenantId: t, withTombstones: true, batchSize: 2 }));
+        expect(chain.map((e) => e.tenantPosition)).toEqual([1, 2, 3, 4, 5]);
+        expect(chain.map((e) => [e.globalPosition, e.hash])).toEqual(before.map((e) => [e.globalPosition, e.hash]));
+        const tombstones = chain.filter((e) => e.archived === true);
+        expect(tombstones.map((e) => [e.streamId, e.streamVersion, e.data, e.metadata])).toEqual([['run-a', 1, null, {}], ['run-a', 2, null, {}], ['run-b', 1, null, {}]]);
+        expect(findChainBreak(chain)).toBeUndefined();
+        const tampered = chain.map((e) => (e.tenantPosition === 2 ? { ...e, hash: 'f'.repeat(64) } : e));
+        expect(findChainBreak(tampered)?.tenantPosition).toBe(3);
+
+        await store.append(t, 'live', 2, events(1));
+        expect(findChainBreak(await collect(store.readAll({ tenantId: t, withTombstones: true })))).toBeUndefined();
+        // A closed stream is never written again: its version is held by its tombstones.
+        await expectCode(store.append(t, 'run-a', 'no-stream', events(1)), 'stream.wrong_expected_version');
+      });
+
+      it('tombstones only up to the given position, and refuses bad arguments', async () => {
+        const t = tenant();
+        const first = await store.append(t, 'run-c', 'no-stream', events(2));
+        await store.append(t, 'run-c', 2, events(1));
+        expect(await store.archiveStreams(t, ['run-c'], first.lastGlobalPosition)).toBe(2);
+        expect((await store.readStream(t, 'run-c')).map((e) => e.streamVersion)).toEqual([3]);
+        await expectCode(store.archiveStreams('bad tenant', ['run-c'], 10), 'store.invalid_tenant_id');
+        await expectCode(store.archiveStreams(t, ['bad stream'], 10), 'store.invalid_stream_id');
+        await expectCode(store.archiveStreams(t, ['run-c'], -1), 'store.invalid_position');
+        expect(await store.readStream(t, 'run-c')).toHaveLength(1);
+      });
+    });
+
     describe('tenant isolation', () => {
       it('keeps streams with the same id apart and never reads across tenants', async () => {
         const a = tenant();
