@@ -10,7 +10,7 @@ import { startPlatformOn, type PlatformHarness } from './support/platform-harnes
  */
 const SCOPES = [
   'memory:read', 'memory:write', 'memory:tenant', 'memory:admin', 'audit:read', 'connectors:admin', 'connectors:read', 'automations:admin',
-  'runs:read', 'runs:cancel', 'runs:admin', 'approvals:decide', 'compliance:export', 'compliance:purge',
+  'runs:read', 'runs:cancel', 'runs:admin', 'approvals:decide', 'compliance:export', 'compliance:purge', 'compliance:admin',
 ];
 const TOOLS = ['memory_put', 'memory_get', 'memory_list', 'memory_delete', 'audit_query', 'connector_register', 'connector_secret_set', 'connector_list', 'automation_publish', 'run_get', 'run_list', 'run_cancel', 'approval_list', 'approval_decide'];
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
@@ -91,7 +91,7 @@ describe.each(['sqlite', 'postgres'] as const)('fuzzing the entry points on %s',
   it('answers any body at the admin REST API with a success or a typed 4xx, and appends nothing when it refuses', async () => {
     const endpoints: Array<[string, string]> = [
       ['PUT', '/v1/connectors/fuzzed'], ['PUT', '/v1/connectors/fuzzed/secret'], ['POST', '/v1/automations'], ['POST', '/v1/approvals/a-1/decision'],
-      ['POST', '/v1/runs/run-00000000-0000-0000-0000-000000000000/cancel'], ['POST', '/v1/compliance/purges'], ['PUT', '/v1/memory/retention'], ['POST', '/v1/tenants'],
+      ['POST', '/v1/runs/run-00000000-0000-0000-0000-000000000000/cancel'], ['POST', '/v1/compliance/purges'], ['PUT', '/v1/memory/retention'], ['PUT', '/v1/compliance/retention'], ['POST', '/v1/tenants'],
     ];
     const rawBody = fc.oneof(hostile.map((value) => JSON.stringify(value) ?? 'null'), fc.string({ maxLength: 100 }));
     await fc.assert(
