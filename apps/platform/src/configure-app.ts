@@ -2,10 +2,11 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
+import { JsonDepthPipe } from './http/json-depth.pipe.js';
 
 /** What every start of the platform app needs besides its modules: pipes, filters, OpenAPI at /docs. */
 export function configureApp(app: INestApplication): void {
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(new JsonDepthPipe(), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter()), new DomainErrorFilter());
   const document = SwaggerModule.createDocument(
     app,

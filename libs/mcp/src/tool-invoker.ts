@@ -1,15 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { DomainError, jsonDepthExceeds, RateLimitedError, TokenBuckets, ValidationError, type CommandMetadata } from '#core';
+import { DomainError, jsonDepthExceeds, MAX_REQUEST_JSON_DEPTH, RateLimitedError, TokenBuckets, ValidationError, type CommandMetadata } from '#core';
 import { rateLimitRejections, toolCallDuration } from '#observability';
 import { MCP_SETTINGS, type McpSettings } from './mcp.settings.js';
 import { ToolRegistry } from './tool-registry.js';
-
-/**
- * Deeper arguments are refused before any schema sees them: the schemas validate recursively and a
- * few thousand levels (a few KiB of JSON) overflow the stack, which would surface as an internal error.
- */
-export const MAX_ARGUMENT_DEPTH = 100;
 
 /**
  * Runs one tools/call: the caller's scope, the tenant's rate on the tool, the tool's schema,
@@ -50,8 +44,9 @@ export class ToolInvoker {
         rateLimitRejections.inc({ tool: label });
         throw new RateLimitedError('tool.rate_limited', `too many calls of ${name} for this tenant; retry in ${rate.retryAfterMs} ms`, rate.retryAfterMs, { tool: name });
       }
-      if (jsonDepthExceeds(args, MAX_ARGUMENT_DEPTH)) {
-        throw new ValidationError('tool.arguments_too_deep', `the arguments of ${name} nest more than ${MAX_ARGUMENT_DEPTH} levels deep`, { tool: name, maxDepth: MAX_ARGUMENT_DEPTH });
+      // Before any schema sees them: the schemas validate recursively.
+      if (jsonDepthExceeds(args, MAX_REQUEST_JSON_DEPTH)) {
+        throw new ValidationError('tool.arguments_too_deep', `the arguments of ${name} nest more than ${MAX_REQUEST_JSON_DEPTH} levels deep`, { tool: name, maxDepth: MAX_REQUEST_JSON_DEPTH });
       }
       const input = await tool.parse(args);
       const output = await tool.handler.execute(input, { metadata: { ...metadata, tool: name } });
