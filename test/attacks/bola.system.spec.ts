@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gunzipSync } from 'node:zlib';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { collect } from '../../libs/event-store/src/testing/event-store.contract.js';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js';
 import { callOk, connect, errorOf } from '../support/mcp-session.js';
 import { startPlatformOn, type PlatformHarness } from '../support/platform-harness.js';
@@ -278,7 +279,14 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
     await waitForRun(alice, w.runId, (run) => run.approval?.status === 'pending');
     w.approvalId = `${w.runId}.ask`;
     expect((await rest(h.platform.url, 'PUT', '/v1/memory/retention', w.aAdminToken, { days: 30 })).status).toBe(200);
-    expect((await fetch(`${h.platform.url}/v1/compliance/export`, { headers: { Authorization: `Bearer ${w.aAdminToken}` } })).status).toBe(200);
+    const exported = await fetch(`${h.platform.url}/v1/compliance/export`, { headers: { Authorization: `Bearer ${w.aAdminToken}` } });
+    expect(exported.status).toBe(200);
+    await exported.arrayBuffer();
+    // The export appends its completion after the download ended: A's log is still only once that is in.
+    for (let waited = 0; !(await collect(h.store.readAll({ tenantId: A }))).some((event) => event.type === 'ExportCompleted'); waited += 50) {
+      if (waited > 10_000) throw new Error('the export of A never completed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect((await rest(h.platform.url, 'POST', '/v1/compliance/purges', w.aAdminToken, { subject: 'zed' })).status).toBe(200);
   });
   afterAll(async () => {
