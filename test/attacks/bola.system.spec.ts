@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gunzipSync } from 'node:zlib';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { collect } from '../../libs/event-store/src/testing/event-store.contract.js';
+import { GATED_CALL } from '../support/automations.js';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js';
 import { callOk, connect, errorOf } from '../support/mcp-session.js';
 import { startPlatformOn, type PlatformHarness } from '../support/platform-harness.js';
@@ -23,15 +24,6 @@ const A_SECRET = 'acme_erp_s3cret_never_leaks';
 const NOTE = { text: 'acme alice private note' };
 const POLICY = 'acme tenant-wide policy';
 const AUTOMATION_TOOL = '<any automation tool of another tenant>';
-
-const gated = {
-  name: 'gated_call', title: 'Gated call', description: 'Asks, then calls.',
-  inputSchema: { type: 'object', properties: { ref: { type: 'string' } }, required: ['ref'] },
-  steps: [
-    { id: 'ask', type: 'approval', prompt: 'Call for {{input.ref}}?' },
-    { id: 'call', type: 'call', connector: 'erp', request: { method: 'POST', path: '/orders/{{input.ref}}' } },
-  ],
-};
 
 interface World {
   h: PlatformHarness;
@@ -182,14 +174,14 @@ const CROSS_TENANT: Case[] = [
   } },
   { target: 'automation_publish', attack: async (w) => {
     // payroll is A's connector only: B's automation cannot name it.
-    const usesA = { ...gated, steps: [gated.steps[0], { ...gated.steps[1], connector: 'payroll' }] };
+    const usesA = { ...GATED_CALL, steps: [GATED_CALL.steps[0], { ...GATED_CALL.steps[1], connector: 'payroll' }] };
     expect(errorOf(await w.b.callTool({ name: 'automation_publish', arguments: { definition: usesA } }))).toMatchObject({ code: 'automation.invalid', details: { issues: [expect.objectContaining({ path: 'steps.1.connector' })] } });
-    expect(await code(w.b, 'automation_publish', { definition: gated, tenantId: A })).toBe('tool.invalid_arguments');
+    expect(await code(w.b, 'automation_publish', { definition: GATED_CALL, tenantId: A })).toBe('tool.invalid_arguments');
   } },
   { target: 'POST /v1/automations', attack: async (w) => {
-    const usesA = { ...gated, steps: [gated.steps[0], { ...gated.steps[1], connector: 'payroll' }] };
+    const usesA = { ...GATED_CALL, steps: [GATED_CALL.steps[0], { ...GATED_CALL.steps[1], connector: 'payroll' }] };
     expectError(await restOf(w, 'POST', '/v1/automations', { definition: usesA }), 400, 'automation.invalid');
-    expectError(await restOf(w, 'POST', '/v1/automations', { definition: gated, tenantId: A }), 400, 'request.invalid');
+    expectError(await restOf(w, 'POST', '/v1/automations', { definition: GATED_CALL, tenantId: A }), 400, 'request.invalid');
   } },
   { target: 'PUT /v1/memory/retention', attack: async (w) => {
     expectError(await restOf(w, 'PUT', '/v1/memory/retention', { days: 1, tenantId: A }), 400, 'request.invalid');
@@ -274,7 +266,7 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
       await callOk(w.aAdmin, 'connector_register', { name, config });
       await callOk(w.aAdmin, 'connector_secret_set', { name, secret: A_SECRET });
     }
-    await callOk(w.aAdmin, 'automation_publish', { definition: gated });
+    await callOk(w.aAdmin, 'automation_publish', { definition: GATED_CALL });
     w.runId = (await callOk<{ runId: string }>(alice, 'gated_call', { ref: 'a-1' })).runId;
     await waitForRun(alice, w.runId, (run) => run.approval?.status === 'pending');
     w.approvalId = `${w.runId}.ask`;
