@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '#event-store';
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
+import { GATED_CALL } from './support/automations.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
 import { callOk, connect } from './support/mcp-session.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 import { waitForRun } from './support/runs.js';
 
 const SECRET = 'rest_only_s3cret_value';
-
-const gated = {
-  name: 'gated_call', title: 'Gated call', description: 'Asks, then calls.',
-  inputSchema: { type: 'object', properties: { ref: { type: 'string' } }, required: ['ref'] },
-  steps: [
-    { id: 'ask', type: 'approval', prompt: 'Call for {{input.ref}}?' },
-    { id: 'call', type: 'call', connector: 'erp', request: { method: 'POST', path: '/orders/{{input.ref}}' } },
-  ],
-};
 
 describe.each(['sqlite', 'postgres'] as const)('admin REST for connectors, automations, runs and approvals on %s', (kind) => {
   let h: PlatformHarness;
@@ -53,7 +45,7 @@ describe.each(['sqlite', 'postgres'] as const)('admin REST for connectors, autom
       ['PUT', '/v1/connectors/erp', 'connectors:admin', { config: connectorConfig() }],
       ['PUT', '/v1/connectors/erp/secret', 'connectors:admin', { secret: 'x' }],
       ['GET', '/v1/automations', 'automations:admin', undefined],
-      ['POST', '/v1/automations', 'automations:admin', { definition: gated }],
+      ['POST', '/v1/automations', 'automations:admin', { definition: GATED_CALL }],
       ['GET', '/v1/approvals', 'approvals:decide', undefined],
       ['POST', '/v1/approvals/run-00000000-0000-7000-8000-000000000000.ask/decision', 'approvals:decide', { decision: 'approve', reason: 'x' }],
       ['GET', '/v1/runs/run-00000000-0000-7000-8000-000000000000', 'runs:read', undefined],
@@ -96,11 +88,11 @@ describe.each(['sqlite', 'postgres'] as const)('admin REST for connectors, autom
 
   it('publishes automations, listing every problem of a bad one', async () => {
     const before = await events();
-    const bad = await call('POST', '/v1/automations', admin, { definition: { ...gated, steps: [{ id: 'x', type: 'call', connector: 'missing', request: { method: 'GET', path: '/' } }] } });
+    const bad = await call('POST', '/v1/automations', admin, { definition: { ...GATED_CALL, steps: [{ id: 'x', type: 'call', connector: 'missing', request: { method: 'GET', path: '/' } }] } });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { code: 'automation.invalid', details: { issues: expect.arrayContaining([expect.objectContaining({ path: 'steps.0.connector' })]) } } });
     expect(await events()).toHaveLength(before.length);
-    expect(await call('POST', '/v1/automations', admin, { definition: gated })).toMatchObject({ status: 200, body: { name: 'gated_call', version: 1, changed: true } });
+    expect(await call('POST', '/v1/automations', admin, { definition: GATED_CALL })).toMatchObject({ status: 200, body: { name: 'gated_call', version: 1, changed: true } });
     expect((await call('GET', '/v1/automations', admin)).body).toEqual({ automations: [expect.objectContaining({ name: 'gated_call', version: 1, scope: 'automation:gated_call' })] });
   });
 

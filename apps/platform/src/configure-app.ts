@@ -2,13 +2,14 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
+import { JsonDepthPipe } from './http/json-depth.pipe.js';
 import { UnexpectedErrorFilter } from './http/unexpected-error.filter.js';
 
 /** What every start of the platform app needs besides its modules: pipes, filters, OpenAPI at /docs. */
 export function configureApp(app: INestApplication): void {
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(new JsonDepthPipe(), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   // Asked last to first: the catch-all comes first so that it is asked last.
-  app.useGlobalFilters(new UnexpectedErrorFilter(app.getHttpAdapter()), new HttpErrorFilter(), new DomainErrorFilter());
+  app.useGlobalFilters(new UnexpectedErrorFilter(app.getHttpAdapter()), new HttpErrorFilter(app.getHttpAdapter()), new DomainErrorFilter());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

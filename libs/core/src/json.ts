@@ -59,3 +59,25 @@ function findJsonProblem(value: unknown, path: string, ancestors: Set<object>): 
     ancestors.delete(value);
   }
 }
+
+/**
+ * How deep a request's JSON (a REST body, tool arguments) may nest. Validators recurse: a few
+ * thousand levels, a few KiB of JSON, overflow their stack, which would surface as an internal error.
+ */
+export const MAX_REQUEST_JSON_DEPTH = 100;
+
+/**
+ * Whether a parsed JSON value nests objects and arrays more than `maxDepth` levels deep (a
+ * scalar is depth 0). Iterative, so a hostile value cannot overflow the stack of the check itself,
+ * as it would overflow recursive validators run after it.
+ */
+export function jsonDepthExceeds(value: unknown, maxDepth: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth + 1 > maxDepth) return true;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return false;
+}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { DomainError, RateLimitedError, TokenBuckets, ValidationError, type CommandMetadata } from '#core';
+import { DomainError, jsonDepthExceeds, MAX_REQUEST_JSON_DEPTH, RateLimitedError, TokenBuckets, ValidationError, type CommandMetadata } from '#core';
 import { storeUnavailableFrom } from '#event-store';
 import { rateLimitRejections, toolCallDuration } from '#observability';
 import { MCP_SETTINGS, type McpSettings } from './mcp.settings.js';
@@ -44,6 +44,10 @@ export class ToolInvoker {
       if (!rate.ok) {
         rateLimitRejections.inc({ tool: label });
         throw new RateLimitedError('tool.rate_limited', `too many calls of ${name} for this tenant; retry in ${rate.retryAfterMs} ms`, rate.retryAfterMs, { tool: name });
+      }
+      // Before any schema sees them: the schemas validate recursively.
+      if (jsonDepthExceeds(args, MAX_REQUEST_JSON_DEPTH)) {
+        throw new ValidationError('tool.arguments_too_deep', `the arguments of ${name} nest more than ${MAX_REQUEST_JSON_DEPTH} levels deep`, { tool: name, maxDepth: MAX_REQUEST_JSON_DEPTH });
       }
       const input = await tool.parse(args);
       const output = await tool.handler.execute(input, { metadata: { ...metadata, tool: name } });
