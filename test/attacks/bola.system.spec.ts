@@ -115,6 +115,9 @@ const CROSS_TENANT: Case[] = [
   { target: 'GET /v1/approvals', attack: async (w) => {
     expect((await restOf(w, 'GET', '/v1/approvals')).body).toEqual({ approvals: [] });
   } },
+  { target: 'GET /v1/compliance/retention', attack: async (w) => {
+    expect((await restOf(w, 'GET', '/v1/compliance/retention')).body).toMatchObject({ days: null });
+  } },
   { target: 'GET /v1/memory/retention', attack: async (w) => {
     expect((await restOf(w, 'GET', '/v1/memory/retention')).body).toEqual({ days: null });
   } },
@@ -182,6 +185,10 @@ const CROSS_TENANT: Case[] = [
     const usesA = { ...GATED_CALL, steps: [GATED_CALL.steps[0], { ...GATED_CALL.steps[1], connector: 'payroll' }] };
     expectError(await restOf(w, 'POST', '/v1/automations', { definition: usesA }), 400, 'automation.invalid');
     expectError(await restOf(w, 'POST', '/v1/automations', { definition: GATED_CALL, tenantId: A }), 400, 'request.invalid');
+  } },
+  { target: 'PUT /v1/compliance/retention', attack: async (w) => {
+    expectError(await restOf(w, 'PUT', '/v1/compliance/retention', { days: 1, tenantId: A }), 400, 'request.invalid');
+    expect((await restOf(w, 'PUT', '/v1/compliance/retention', { days: 3650 })).body).toMatchObject({ days: 3650 });
   } },
   { target: 'PUT /v1/memory/retention', attack: async (w) => {
     expectError(await restOf(w, 'PUT', '/v1/memory/retention', { days: 1, tenantId: A }), 400, 'request.invalid');
@@ -271,6 +278,7 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
     await waitForRun(alice, w.runId, (run) => run.approval?.status === 'pending');
     w.approvalId = `${w.runId}.ask`;
     expect((await rest(h.platform.url, 'PUT', '/v1/memory/retention', w.aAdminToken, { days: 30 })).status).toBe(200);
+    expect((await rest(h.platform.url, 'PUT', '/v1/compliance/retention', w.aAdminToken, { days: 400 })).status).toBe(200);
     const exported = await fetch(`${h.platform.url}/v1/compliance/export`, { headers: { Authorization: `Bearer ${w.aAdminToken}` } });
     expect(exported.status).toBe(200);
     await exported.arrayBuffer();
@@ -319,6 +327,7 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
       .toEqual(['erp', 'ledger', 'payroll'].map((name) => ({ name, hasSecret: true })));
     expect(await callOk(w.aAdmin, 'automation_list', {})).toMatchObject({ automations: [{ name: 'gated_call', version: 1 }] });
     expect((await rest(w.h.platform.url, 'GET', '/v1/memory/retention', w.aAdminToken)).body).toEqual({ days: 30 });
+    expect((await rest(w.h.platform.url, 'GET', '/v1/compliance/retention', w.aAdminToken)).body).toMatchObject({ days: 400 });
     expect(await callOk(w.aAdmin, 'run_get', { runId: w.runId })).toMatchObject({ status: 'running', approval: { status: 'pending' } });
     // The approval is still A's to decide, and the run still calls out with A's own secret.
     await callOk(w.aAdmin, 'approval_decide', { approvalId: w.approvalId, decision: 'approve', reason: 'fine' });
