@@ -12,14 +12,19 @@ export interface RequestLogContext {
   tool?: string;
   /** `ok`, or the error code a tool call answered with; REST outcomes are the status code. */
   outcome?: string;
+  /** The request's trace and server span, when traces are on (logs ↔ traces). */
+  trace_id?: string;
+  span_id?: string;
 }
 
 const CONTEXT = Symbol('ledgerline.logContext');
 
 /** The request's path as the client sent it (Express strips a mounted prefix from `url`), without the query. */
-function pathOf(req: IncomingMessage): string {
+export function pathOf(req: IncomingMessage): string {
   return ((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0]!;
 }
+/** Probes and scrapes: neither logged nor traced. */
+export const UNLOGGED_PATHS = ['/healthz', '/readyz', '/metrics'];
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The request's log context, created on first use. */
@@ -44,7 +49,7 @@ export function loggingModule(level: string): DynamicModule {
         res.setHeader('x-request-id', id);
         return id;
       },
-      autoLogging: { ignore: (req: IncomingMessage) => ['/healthz', '/readyz', '/metrics'].includes(pathOf(req)) },
+      autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.includes(pathOf(req)) },
       customProps: (req: IncomingMessage) => ({ ...logContext(req) }),
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
