@@ -28,7 +28,8 @@ export function httpTracing(): (req: IncomingMessage, res: ServerResponse, next:
       if (ended) return;
       ended = true;
       const route = (req as IncomingMessage & { route?: { path?: unknown } }).route?.path;
-      const template = typeof route === 'string' ? route : FIXED_ROUTES.has(path) ? path : undefined;
+      // A route with a splat is a middleware's mount ('{/*splat}'), not the request's route.
+      const template = FIXED_ROUTES.has(path) ? path : typeof route === 'string' && !route.includes('*') ? route : undefined;
       if (template !== undefined) span.updateName(`${method} ${template}`).setAttribute('http.route', template);
       const tenant = logContext(req).tenant;
       if (tenant !== undefined) span.setAttribute('ledgerline.tenant.id', tenant);
