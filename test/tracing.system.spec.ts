@@ -191,6 +191,30 @@ describe('OpenTelemetry traces of the embedded platform', () => {
   });
 });
 
+describe('OpenTelemetry traces at shutdown', () => {
+  it('flushes the spans still batched when the platform gets SIGTERM', async () => {
+    const receiver = await startOtlpReceiver();
+    // An export delay far beyond the test: only the shutdown flush can deliver the spans.
+    const h = await startPlatformOn('sqlite', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '600000' });
+    try {
+      const caller = callerSpan();
+      const token = h.issuer.mint({ tenantId: 'acme-tracing-stop', userId: 'stopper', scopes: ['memory:write'] });
+      const client = await connectTraced(h.platform, token, { traceparent: caller.traceparent });
+      await callOk(client, 'memory_put', { namespace: 'n', key: 'k', value: 1 });
+      await client.close();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(receiver.spans).toHaveLength(0);
+      await h.platform.stop();
+      const names = inTrace(receiver.spans, caller.traceId, 'tools/call memory_put');
+      expect(names).toHaveLength(1);
+      expect(inTrace(receiver.spans, caller.traceId, 'event.append').length).toBeGreaterThan(0);
+    } finally {
+      await h.stop();
+      await receiver.close();
+    }
+  });
+});
+
 describe('OpenTelemetry traces across processes (API process, worker fed from Kafka)', () => {
   let receiver: OtlpReceiver;
   let fixture: FixtureServer;
