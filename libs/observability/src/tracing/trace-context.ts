@@ -12,7 +12,8 @@ export function traceparentOf(ctx: Context = context.active()): string | undefin
 }
 
 /**
- * `base` with the remote span a `traceparent` (and `tracestate`) names, or `base` unchanged when
+ * `base` with the remote span a `traceparent` (and `tracestate`) names, in request headers or an
+ * event's metadata, or `base` unchanged when
  * there is none or it is malformed: a bad header starts a new trace, it is never an error.
  */
 export function contextOfTraceparent(carrier: Readonly<Record<string, unknown>>, base: Context = ROOT_CONTEXT): Context {

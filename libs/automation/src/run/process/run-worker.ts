@@ -117,14 +117,20 @@ export class RunWorker {
       const connector = await this.gateway.prepare(tenantId, action.connector, state.secretPins[action.connector] ?? 0);
       const waitMs = this.gateway.takeCallSlot(connector);
       // Over the connector's outbound rate: the work waits its turn (in memory; a crash just retries it), never dropped.
-      if (waitMs > 0) return { kind: 'parked', streamVersion: state.streamVersion, until: Date.now() + waitMs };
+      if (waitMs > 0) {
+        span.setAttribute('ledgerline.outcome', 'held_back');
+        return { kind: 'parked', streamVersion: state.streamVersion, until: Date.now() + waitMs };
+      }
       const now = Date.now();
       const data = { stepId: action.stepId, attempt: action.attempt, startedAt: now, leaseUntil: now + connector.config.timeoutMs + LEASE_MARGIN_MS };
       started = (await this.append(tenantId, state, [action.purpose === 'step' ? { type: 'StepStarted', data } : { type: 'CompensationStarted', data }])) as ActiveRunState;
       result = { ok: true, response: await this.gateway.call(connector, action.request, action.idempotencyKey, this.shutdown.signal) };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw error;
-      if (error instanceof ConnectorAbortedError) return { kind: 'parked', streamVersion: Number.MAX_SAFE_INTEGER, until: Number.MAX_SAFE_INTEGER };
+      if (error instanceof ConnectorAbortedError) {
+        span.setAttribute('ledgerline.outcome', 'aborted');
+        return { kind: 'parked', streamVersion: Number.MAX_SAFE_INTEGER, until: Number.MAX_SAFE_INTEGER };
+      }
       result = { ok: false, error };
     }
     const decided = callOutcomeEvents(action, result, Date.now(), Math.random);
