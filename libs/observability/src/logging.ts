@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DynamicModule } from '@nestjs/common';
+import { traceIdsOf } from './tracing/trace-context.js';
 
 /** What a request's log line says about the call, filled in by whoever knows it (the MCP front door, the guards). */
 export interface RequestLogContext {
@@ -12,9 +13,6 @@ export interface RequestLogContext {
   tool?: string;
   /** `ok`, or the error code a tool call answered with; REST outcomes are the status code. */
   outcome?: string;
-  /** The request's trace and server span, when traces are on (logs ↔ traces). */
-  trace_id?: string;
-  span_id?: string;
 }
 
 const CONTEXT = Symbol('ledgerline.logContext');
@@ -37,12 +35,15 @@ export function logContext(req: IncomingMessage): RequestLogContext {
  * Structured JSON logs (pino): one line per request with its id (X-Request-Id, taken from the
  * caller when well-formed, else new, and echoed), tenant, user, client, tool, latency
  * (`responseTime`, ms) and outcome; Nest's own logs as JSON too. Requests are logged by method
- * and path only: never headers (the bearer token), query strings or bodies.
+ * and path only: never headers (the bearer token), query strings or bodies. With traces on, every
+ * line written in a span (a request's line, its span being bound to the response) names it:
+ * `trace_id`, `span_id`.
  */
 export function loggingModule(level: string): DynamicModule {
   return LoggerModule.forRoot({
     pinoHttp: {
       level,
+      mixin: () => traceIdsOf() ?? {},
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
         const given = req.headers['x-request-id'];
         const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { logContext, pathOf, UNLOGGED_PATHS } from '../logging.js';
 import { tracingEnabled } from './start-tracing.js';
-import { contextOfTraceparent, traceIdsOf } from './trace-context.js';
+import { contextOfTraceparent } from './trace-context.js';
 
 /** Paths whose span name is the path itself: fixed, with no caller data in them. */
 const FIXED_ROUTES = new Set(['/mcp']);
@@ -11,7 +11,7 @@ const FIXED_ROUTES = new Set(['/mcp']);
  * Express middleware, mounted before any other: one SERVER span per request, continuing the
  * caller's trace when it sends a well-formed `traceparent` (a malformed one starts a new trace).
  * The rest of the request runs in the span's context (its events bound to it, so body parsers do
- * not lose it), and the request's log line gets its trace_id and span_id. The span names the
+ * not lose it, and the request's log line, written on `finish`, names the span). The span names the
  * route template, never the path: paths may carry keys and names.
  */
 export function httpTracing(): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
@@ -22,7 +22,6 @@ export function httpTracing(): (req: IncomingMessage, res: ServerResponse, next:
     const method = req.method ?? 'GET';
     const span = trace.getTracer('ledgerline').startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method } }, parent);
     const active = trace.setSpan(parent, span);
-    Object.assign(logContext(req), traceIdsOf(active));
     let ended = false;
     const end = (): void => {
       if (ended) return;
