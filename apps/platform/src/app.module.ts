@@ -7,7 +7,7 @@ import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, 
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
 import { KeysModule, PersonalDataVault } from '#keys';
-import { loggingModule, ObservabilityModule } from '#observability';
+import { loggingModule, ObservabilityModule, TracingModule, tracingSettingsOf } from '#observability';
 import { EventStoreModule } from '#event-store';
 import { McpModule } from '#mcp';
 import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
@@ -34,6 +34,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        TracingModule.forRoot(tracingSettingsOf(config, 'ledgerline-platform')),
         loggingModule(config.LEDGERLINE_LOG_LEVEL),
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
         EventStoreModule.forRootAsync({ inject: [], useFactory: () => eventStoreSettingsOf(config) }),

@@ -1,12 +1,15 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { httpTracing } from '#observability';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { JsonDepthPipe } from './http/json-depth.pipe.js';
 import { UnexpectedErrorFilter } from './http/unexpected-error.filter.js';
 
-/** What every start of the platform app needs besides its modules: pipes, filters, OpenAPI at /docs. */
+/** What every start of the platform app needs besides its modules: request spans, pipes, filters, OpenAPI at /docs. */
 export function configureApp(app: INestApplication): void {
+  // Ahead of Nest's body parsers and middleware (added at init), so all of a request runs in its span.
+  app.use(httpTracing());
   app.useGlobalPipes(new JsonDepthPipe(), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   // Asked last to first: the catch-all comes first so that it is asked last.
   app.useGlobalFilters(new UnexpectedErrorFilter(app.getHttpAdapter()), new HttpErrorFilter(app.getHttpAdapter()), new DomainErrorFilter());

@@ -3,7 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '#audit';
 import { ComplianceModule, PurgeModule } from '#compliance';
-import { loggingModule } from '#observability';
+import { loggingModule, TracingModule, tracingSettingsOf } from '#observability';
 import { AutomationModule } from '#automation';
 import { BusModule, parseBrokers } from '#bus';
 import { ConnectorsModule } from '#connectors';
@@ -33,6 +33,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
+        TracingModule.forRoot(tracingSettingsOf(config, 'ledgerline-worker')),
         loggingModule(config.LEDGERLINE_LOG_LEVEL),
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
         EventStoreModule.forRootAsync({ inject: [], useFactory: () => eventStoreSettingsOf(config) }),

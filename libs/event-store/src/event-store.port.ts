@@ -21,6 +21,8 @@ export interface EventMetadata {
   causationId?: string;
   idempotencyKey?: string;
   traceId?: string;
+  /** W3C trace context of the span that appended the event: what it causes later joins that trace. */
+  traceparent?: string;
   [key: string]: JsonValue | undefined;
 }
 

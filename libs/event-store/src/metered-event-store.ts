@@ -1,8 +1,13 @@
 import { DomainError } from '#core';
-import { appendDuration, timed } from '#observability';
+import { appendDuration, inSpan, timed, traceparentOf } from '#observability';
 import type { AppendOptions, AppendResult, CheckpointStore, EventStore, ExpectedVersion, IdempotencyRecord, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamId, TenantId } from './event-store.port.js';
 
-/** The platform's event store with its appends timed into ledgerline_event_append_duration_seconds (outcome ok, or the error kind). */
+/**
+ * The platform's event store with its appends timed into ledgerline_event_append_duration_seconds
+ * (outcome ok, or the error kind) and traced: each append is a span, and the events record its
+ * `traceparent` in their metadata, so whatever they cause later (saga steps, in this process or a
+ * worker reading the log) continues the same trace.
+ */
 export class MeteredEventStore implements EventStore {
   constructor(private readonly inner: EventStore) {}
 
@@ -11,7 +16,11 @@ export class MeteredEventStore implements EventStore {
   }
 
   append(tenantId: TenantId, streamId: StreamId, expectedVersion: ExpectedVersion, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
-    return timed(appendDuration, {}, () => this.inner.append(tenantId, streamId, expectedVersion, events, options), (error) => (error instanceof DomainError ? error.kind : 'error'));
+    const outcomeOf = (error: unknown): string => (error instanceof DomainError ? error.kind : 'error');
+    return inSpan('event.append', { attributes: { 'ledgerline.tenant.id': tenantId, 'ledgerline.event.count': events.length } }, () => {
+      const traced = withTraceparent(events, traceparentOf());
+      return timed(appendDuration, {}, () => this.inner.append(tenantId, streamId, expectedVersion, traced, options), outcomeOf);
+    }, outcomeOf);
   }
 
   readStream(tenantId: TenantId, streamId: StreamId, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
@@ -45,4 +54,10 @@ export class MeteredEventStore implements EventStore {
   close(): Promise<void> {
     return this.inner.close();
   }
+}
+
+/** The events with the appending span's traceparent in their metadata (unless they name their own cause). */
+function withTraceparent(events: NewEvent[], traceparent: string | undefined): NewEvent[] {
+  if (traceparent === undefined) return events;
+  return events.map((event) => (event.metadata?.traceparent !== undefined ? event : { ...event, metadata: { ...event.metadata, traceparent } }));
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { DomainError, jsonDepthExceeds, MAX_REQUEST_JSON_DEPTH, RateLimitedError, TokenBuckets, ValidationError, type CommandMetadata } from '#core';
 import { storeUnavailableFrom } from '#event-store';
-import { rateLimitRejections, toolCallDuration } from '#observability';
+import { inSpan, markFailed, rateLimitRejections, toolCallDuration, type Span } from '#observability';
 import { MCP_SETTINGS, type McpSettings } from './mcp.settings.js';
 import { ToolRegistry } from './tool-registry.js';
 
@@ -27,8 +27,17 @@ export class ToolInvoker {
     return (await this.registry.visibleTo(tenantId, scopes)).map((tool) => tool.listing);
   }
 
-  async call(name: string, args: unknown, metadata: CommandMetadata): Promise<CallToolResult> {
-    const end = toolCallDuration.startTimer();
+  /** One span per call (`tools/call <tool>`, its tenant and outcome; never its arguments), in which the command's appends nest. */
+  call(name: string, args: unknown, metadata: CommandMetadata): Promise<CallToolResult> {
+    return inSpan('tools/call', { attributes: { 'mcp.method.name': 'tools/call', 'ledgerline.tenant.id': metadata.tenantId } }, (span) => this.invoke(name, args, metadata, span));
+  }
+
+  private async invoke(name: string, args: unknown, metadata: CommandMetadata, span: Span): Promise<CallToolResult> {
+    const timer = toolCallDuration.startTimer();
+    const end = (labels: { tool: string; outcome: string }): void => {
+      timer(labels);
+      describeToolSpan(span, labels.tool === 'unknown' ? undefined : name, labels);
+    };
     let label = 'unknown';
     try {
       const tool = await this.registry.resolve(metadata.tenantId, name);
@@ -68,4 +77,14 @@ export class ToolInvoker {
       : { error: { code: 'internal', kind: 'internal', message: 'the tool failed; the error was logged' } };
     return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }] };
   }
+}
+
+/** The tool span's name and attributes: the tool (a known one only, as callers name anything) and the outcome. */
+function describeToolSpan(span: Span, tool: string | undefined, labels: { tool: string; outcome: string }): void {
+  span.updateName(`tools/call ${labels.tool}`);
+  if (tool !== undefined) span.setAttribute('gen_ai.tool.name', tool);
+  span.setAttribute('ledgerline.outcome', labels.outcome);
+  // A refused call (validation, scope, rate) is the caller's error, answered as designed; only an internal one fails the span.
+  if (labels.outcome === 'internal') markFailed(span, 'internal');
+  else if (labels.outcome !== 'ok') span.setAttribute('error.type', labels.outcome);
 }

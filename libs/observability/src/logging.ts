@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DynamicModule } from '@nestjs/common';
+import { traceIdsOf } from './tracing/trace-context.js';
 
 /** What a request's log line says about the call, filled in by whoever knows it (the MCP front door, the guards). */
 export interface RequestLogContext {
@@ -17,9 +18,11 @@ export interface RequestLogContext {
 const CONTEXT = Symbol('ledgerline.logContext');
 
 /** The request's path as the client sent it (Express strips a mounted prefix from `url`), without the query. */
-function pathOf(req: IncomingMessage): string {
+export function pathOf(req: IncomingMessage): string {
   return ((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0]!;
 }
+/** Probes and scrapes: neither logged nor traced. */
+export const UNLOGGED_PATHS = ['/healthz', '/readyz', '/metrics'];
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The request's log context, created on first use. */
@@ -32,19 +35,22 @@ export function logContext(req: IncomingMessage): RequestLogContext {
  * Structured JSON logs (pino): one line per request with its id (X-Request-Id, taken from the
  * caller when well-formed, else new, and echoed), tenant, user, client, tool, latency
  * (`responseTime`, ms) and outcome; Nest's own logs as JSON too. Requests are logged by method
- * and path only: never headers (the bearer token), query strings or bodies.
+ * and path only: never headers (the bearer token), query strings or bodies. With traces on, every
+ * line written in a span (a request's line, its span being bound to the response) names it:
+ * `trace_id`, `span_id`.
  */
 export function loggingModule(level: string): DynamicModule {
   return LoggerModule.forRoot({
     pinoHttp: {
       level,
+      mixin: () => traceIdsOf() ?? {},
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
         const given = req.headers['x-request-id'];
         const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
         res.setHeader('x-request-id', id);
         return id;
       },
-      autoLogging: { ignore: (req: IncomingMessage) => ['/healthz', '/readyz', '/metrics'].includes(pathOf(req)) },
+      autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.includes(pathOf(req)) },
       customProps: (req: IncomingMessage) => ({ ...logContext(req) }),
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),

@@ -1,5 +1,6 @@
 import { ValidationError } from '#core';
 import type { EventStoreSettings } from '#event-store';
+import { OTEL_CONFIG_SHAPE } from '#observability';
 import { z } from 'zod';
 
 /** Every configuration variable of the platform; README.md lists them with the same defaults. */
@@ -46,6 +47,8 @@ export const platformConfigSchema = z
     LEDGERLINE_KAFKA_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default('ledgerline.events'),
     LEDGERLINE_RUN_RETRY_DELAYS_MS: z.string().regex(/^\d{1,9}(,\d{1,9}){0,9}$/, 'comma-separated milliseconds').default('1000,10000,60000')
       .transform((value) => value.split(',').map(Number)),
+    /** Traces: the standard OpenTelemetry variables (OTLP/HTTP export when an endpoint is set). */
+    ...OTEL_CONFIG_SHAPE,
   })
   .refine((config) => config.LEDGERLINE_EVENT_STORE !== 'postgres' || config.DATABASE_URL !== undefined, {
     message: 'LEDGERLINE_EVENT_STORE=postgres needs DATABASE_URL',

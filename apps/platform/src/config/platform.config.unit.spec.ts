@@ -23,4 +23,15 @@ describe('platform configuration', () => {
     expect(() => loadPlatformConfig({ PORT: 'eighty', LEDGERLINE_EVENT_STORE: 'postgres', LEDGERLINE_PG_POOL_SIZE: '0' }))
       .toThrow(/LEDGERLINE_PORT.*LEDGERLINE_PG_POOL_SIZE.*|LEDGERLINE_PG_POOL_SIZE.*LEDGERLINE_PORT/);
   });
+
+  it('takes the standard OpenTelemetry variables and refuses bad ones by name', () => {
+    expect(loadPlatformConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5', OTEL_BSP_SCHEDULE_DELAY: '' }))
+      .toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: 0.5, OTEL_BSP_SCHEDULE_DELAY: undefined });
+    expect(() => loadPlatformConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => loadPlatformConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://collector/v1/traces' })).toThrow(/OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/);
+    expect(() => loadPlatformConfig({ OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/OTEL_TRACES_SAMPLER/);
+    expect(() => loadPlatformConfig({ OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
+    expect(() => loadPlatformConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL: http\/json or http\/protobuf/);
+    expect(() => loadPlatformConfig({ OTEL_BSP_SCHEDULE_DELAY: 'soon' })).toThrow(/OTEL_BSP_SCHEDULE_DELAY/);
+  });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TokenBuckets } from '#core';
+import { inSpan, SpanKind } from '#observability';
 import { EVENT_STORE, loadStream, type EventStore } from '#event-store';
 import { callConnector, type ConnectorConfig, type ConnectorEgress, type ConnectorRequest, type ConnectorResponse } from '../http/index.js';
 import { SecretVault } from '#keys';
@@ -58,12 +59,26 @@ export class ConnectorGateway {
     return taken.ok ? 0 : taken.retryAfterMs;
   }
 
+  /** A CLIENT span per call (method, host, connector; never the path, query or body), whose context the request carries as `traceparent`. */
   call(connector: PreparedConnector, request: ConnectorRequest, idempotencyKey: string, signal?: AbortSignal): Promise<ConnectorResponse> {
-    return callConnector({ config: connector.config, secret: connector.secret, request, idempotencyKey, signal, egress: this.egress });
+    const attributes = { 'http.request.method': request.method, 'server.address': hostOf(connector.config.baseUrl), 'ledgerline.connector': connector.name, 'ledgerline.tenant.id': connector.tenantId };
+    return inSpan('connector.call', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const response = await callConnector({ config: connector.config, secret: connector.secret, request, idempotencyKey, signal, egress: this.egress });
+      span.setAttribute('http.response.status_code', response.status);
+      return response;
+    });
   }
 
   /** Every call reads the connector: from its cached state plus the tail of its stream. */
   private async load(tenantId: string, name: string): Promise<ConnectorState> {
     return (await loadStream(this.store, tenantId, connectorStreamId(name), connectorFold)).state;
+  }
+}
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).hostname;
+  } catch {
+    return 'invalid';
   }
 }

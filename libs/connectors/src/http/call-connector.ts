@@ -1,5 +1,6 @@
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { ValidationError, type JsonValue } from '#core';
+import { traceHeaders } from '#observability';
 import { renderConnectorAuth, type RenderedAuth } from './connector-auth.js';
 import { ConnectorAbortedError } from './connector-call.errors.js';
 import type { ConnectorConfig } from './connector-definition.js';
@@ -114,7 +115,7 @@ export async function callConnector(call: ConnectorCall): Promise<ConnectorRespo
   };
 }
 
-/** Later sources win: defaults, the connector's static headers, the request's, then what this module owns. */
+/** Later sources win: defaults, the connector's static headers, the request's, then what this module owns (idempotency key, trace context, auth). */
 function outgoingHeaders(config: ConnectorConfig, request: ConnectorRequest, idempotencyKey: string, auth: RenderedAuth): Array<[string, string]> {
   // A Map, not an object: a header named __proto__ must stay a header.
   const headers = new Map<string, string>([['accept', 'application/json'], ['user-agent', 'Ledgerline-Connector']]);
@@ -123,6 +124,8 @@ function outgoingHeaders(config: ConnectorConfig, request: ConnectorRequest, ide
   }
   if (request.body !== undefined && !isJsonContentType(headers.get('content-type'))) headers.set('content-type', 'application/json');
   headers.set('idempotency-key', idempotencyKey);
+  // The trace context of the call (when traces are on): the tenant's endpoint may continue the trace.
+  for (const [name, value] of Object.entries(traceHeaders())) headers.set(name, value);
   if (auth.placement === 'header') headers.set(auth.name.toLowerCase(), auth.value);
   return [...headers];
 }

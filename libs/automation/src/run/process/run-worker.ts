@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConnectorAbortedError, ConnectorGateway } from '#connectors';
 import { EVENT_STORE, loadStream, WrongExpectedVersionError, type EventStore } from '#event-store';
-import { sagaStepOutcomes } from '#observability';
+import { contextOfTraceparent, inSpan, sagaStepOutcomes, SpanKind, tracingEnabled, type Span } from '#observability';
 import { AutomationCatalog } from '../../automation/automation-catalog.js';
 import type { RunEvent } from '../run.events.js';
 import { RunPersonalData } from '../run-personal-data.js';
@@ -12,13 +12,20 @@ import { SAGA_CLIENT } from './saga-client.js';
 import { SecretRetirement } from './secret-retirement.js';
 import { RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run-scheduler.settings.js';
 
-/** ledgerline_saga_step_outcomes_total: a call's outcome event says succeeded, retry (another attempt is due) or failed (gave up). */
-function countStepOutcome(event: RunEvent | undefined): void {
-  if (event === undefined) return;
-  if (event.type === 'StepSucceeded' || event.type === 'CompensationSucceeded') sagaStepOutcomes.inc({ purpose: event.type === 'StepSucceeded' ? 'step' : 'compensation', outcome: 'succeeded' });
-  if (event.type === 'StepFailed' || event.type === 'CompensationFailed') {
-    sagaStepOutcomes.inc({ purpose: event.type === 'StepFailed' ? 'step' : 'compensation', outcome: event.data.retryAt === null ? 'failed' : 'retry' });
-  }
+/** A call's outcome event says succeeded, retry (another attempt is due) or failed (gave up). */
+function stepOutcomeOf(event: RunEvent | undefined): 'succeeded' | 'retry' | 'failed' | undefined {
+  if (event?.type === 'StepSucceeded' || event?.type === 'CompensationSucceeded') return 'succeeded';
+  if (event?.type === 'StepFailed' || event?.type === 'CompensationFailed') return event.data.retryAt === null ? 'failed' : 'retry';
+  return undefined;
+}
+
+/** ledgerline_saga_step_outcomes_total, and the outcome on the step's span. */
+function recordStepOutcome(action: CallAction, event: RunEvent | undefined, span: Span): void {
+  const outcome = stepOutcomeOf(event);
+  if (outcome === undefined) return;
+  sagaStepOutcomes.inc({ purpose: action.purpose, outcome });
+  span.setAttribute('ledgerline.outcome', outcome);
+  if (event?.type === 'StepFailed' || event?.type === 'CompensationFailed') span.setAttribute('error.type', event.data.code);
 }
 
 /** A purge destroyed the key of the run's data: it cannot go on, and says why. */
@@ -59,7 +66,18 @@ export class RunWorker {
     private readonly personalData: RunPersonalData,
   ) {}
 
+  /**
+   * A span per drive, continuing the trace of the run's last event (its start, a decision, the
+   * previous step: whatever moved it last), read from the log, so it works the same in the
+   * process that appended it and in a worker fed from Kafka or PostgreSQL.
+   */
   async drive(tenantId: string, runId: string): Promise<DriveOutcome> {
+    const parent = tracingEnabled() ? contextOfTraceparent((await this.store.readStream(tenantId, runId, { direction: 'backward', limit: 1 }))[0]?.metadata ?? {}) : undefined;
+    const attributes = { 'ledgerline.tenant.id': tenantId, 'ledgerline.run.id': runId };
+    return inSpan('run.drive', { kind: SpanKind.CONSUMER, attributes, parent }, () => this.carry(tenantId, runId));
+  }
+
+  private async carry(tenantId: string, runId: string): Promise<DriveOutcome> {
     let state = await this.load(tenantId, runId);
     for (;;) {
       if (state.status === 'none') return { kind: 'done' };
@@ -90,25 +108,36 @@ export class RunWorker {
     }
   }
 
-  private async call(tenantId: string, state: ActiveRunState, action: CallAction): Promise<{ kind: 'called'; state: RunState } | Extract<DriveOutcome, { kind: 'parked' }>> {
+  private call(tenantId: string, state: ActiveRunState, action: CallAction): Promise<{ kind: 'called'; state: RunState } | Extract<DriveOutcome, { kind: 'parked' }>> {
+    const attributes = { 'ledgerline.run.purpose': action.purpose, 'ledgerline.run.step': action.stepId, 'ledgerline.run.attempt': action.attempt, 'ledgerline.connector': action.connector };
+    return inSpan(`run.${action.purpose}`, { attributes }, (span) => this.callIn(span, tenantId, state, action));
+  }
+
+  private async callIn(span: Span, tenantId: string, state: ActiveRunState, action: CallAction): Promise<{ kind: 'called'; state: RunState } | Extract<DriveOutcome, { kind: 'parked' }>> {
     let result: CallResult;
     let started = state;
     try {
       const connector = await this.gateway.prepare(tenantId, action.connector, state.secretPins[action.connector] ?? 0);
       const waitMs = this.gateway.takeCallSlot(connector);
       // Over the connector's outbound rate: the work waits its turn (in memory; a crash just retries it), never dropped.
-      if (waitMs > 0) return { kind: 'parked', streamVersion: state.streamVersion, until: Date.now() + waitMs };
+      if (waitMs > 0) {
+        span.setAttribute('ledgerline.outcome', 'held_back');
+        return { kind: 'parked', streamVersion: state.streamVersion, until: Date.now() + waitMs };
+      }
       const now = Date.now();
       const data = { stepId: action.stepId, attempt: action.attempt, startedAt: now, leaseUntil: now + connector.config.timeoutMs + LEASE_MARGIN_MS };
       started = (await this.append(tenantId, state, [action.purpose === 'step' ? { type: 'StepStarted', data } : { type: 'CompensationStarted', data }])) as ActiveRunState;
       result = { ok: true, response: await this.gateway.call(connector, action.request, action.idempotencyKey, this.shutdown.signal) };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw error;
-      if (error instanceof ConnectorAbortedError) return { kind: 'parked', streamVersion: Number.MAX_SAFE_INTEGER, until: Number.MAX_SAFE_INTEGER };
+      if (error instanceof ConnectorAbortedError) {
+        span.setAttribute('ledgerline.outcome', 'aborted');
+        return { kind: 'parked', streamVersion: Number.MAX_SAFE_INTEGER, until: Number.MAX_SAFE_INTEGER };
+      }
       result = { ok: false, error };
     }
     const decided = callOutcomeEvents(action, result, Date.now(), Math.random);
-    countStepOutcome(decided[0]);
+    recordStepOutcome(action, decided[0], span);
     const outcome = await this.personalData.sealEvents(tenantId, state, decided);
     return { kind: 'called', state: await this.recordOutcome(tenantId, started as ActiveRunState, action, outcome) };
   }
