@@ -43,7 +43,7 @@ function findPython() {
   throw new Error(
     `schemathesis ${SCHEMATHESIS_VERSION} needs Python ${MIN_PYTHON.join('.')}+ with venv and pip ` +
       `(Debian: apt-get install python3 python3-venv; or set LEDGERLINE_PYTHON to one)` +
-      (seen.length > 0 ? `; found: ${seen.join('; ')}` : '; none found on PATH (tried python3.11, python3)'),
+      (seen.length > 0 ? `; found: ${seen.join('; ')}` : `; none found on PATH (tried ${candidates.join(', ')})`),
   );
 }
 
