@@ -8,4 +8,9 @@ import schemathesis
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
-    case.headers = {**(case.headers or {}), "X-Request-Id": f"st-{uuid.uuid4()}"}
+    headers = case.headers if case.headers is not None else {}
+    headers["X-Request-Id"] = f"st-{uuid.uuid4()}"
+    # Added behind schemathesis' back (4.32): an edit it sees makes it revalidate the case, relabel a
+    # negative one ("Authorization missing") as positive and send the CLI's Authorization after all.
+    object.__setattr__(case, "headers", headers)
+    case._sync_validated_hashes()
