@@ -4,7 +4,7 @@ import type { PersonalDataVault } from '#keys';
 import { PURGES_STREAM, type PurgeTarget } from './purge.events.js';
 import { InvalidPurgeError } from './purge.errors.js';
 
-const SUBJECT = /^[\x21-\x7e]{1,256}$/;
+export const SUBJECT = /^[\x21-\x7e]{1,256}$/;
 
 export interface PurgeResult {
   tenantId: string;
