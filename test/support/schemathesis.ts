@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureSchemathesis } from '../../deploy/schemathesis/ensure.mjs';
 
 const HOOKS = fileURLToPath(new URL('./schemathesis-hooks.py', import.meta.url));
+const CONFIG = fileURLToPath(new URL('./schemathesis.toml', import.meta.url));
 
 /** One request schemathesis sent and the answer it got, from its HAR report. */
 export interface Exchange {
@@ -43,7 +44,7 @@ export async function runSchemathesis(baseUrl: string, token: string, args: stri
   try {
     const { exitCode, output } = await new Promise<{ exitCode: number; output: string }>((resolve, reject) => {
       const child = spawn(st, [
-        'run', `${baseUrl}/docs/openapi.json`, '--header', `Authorization: Bearer ${token}`,
+        '--config-file', CONFIG, 'run', `${baseUrl}/docs/openapi.json`, '--header', `Authorization: Bearer ${token}`,
         '--workers', '1', '--no-color', '--report', 'har', '--report-dir', reportDir, '--generation-database', 'none', ...args,
       ], { env: { PATH: process.env.PATH, HOME: process.env.HOME, SCHEMATHESIS_HOOKS: HOOKS }, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
