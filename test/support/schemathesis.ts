@@ -46,7 +46,12 @@ export async function runSchemathesis(baseUrl: string, token: string, args: stri
       const child = spawn(st, [
         '--config-file', CONFIG, 'run', `${baseUrl}/docs/openapi.json`, '--header', `Authorization: Bearer ${token}`,
         '--workers', '1', '--no-color', '--report', 'har', '--report-dir', reportDir, '--generation-database', 'none', ...args,
-      ], { env: { PATH: process.env.PATH, HOME: process.env.HOME, SCHEMATHESIS_HOOKS: HOOKS }, stdio: ['ignore', 'pipe', 'pipe'] });
+      ], {
+        // In the report directory, so that its crash cache (.schemathesis/) does not land in the checkout; no __pycache__ beside the hooks either.
+        cwd: reportDir,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, SCHEMATHESIS_HOOKS: HOOKS, PYTHONDONTWRITEBYTECODE: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
