@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, type ApiBodyOptions, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Allow, IsBoolean, ValidateIf } from 'class-validator';
+import { Allow } from 'class-validator';
 import { Authenticated, CallerMetadata } from '#auth';
 import type { CommandMetadata } from '#core';
 import { EVENT_STORE, type EventStore } from '#event-store';
@@ -15,8 +15,7 @@ export class PurgeRequestDto {
   subject?: string;
 
   @ApiPropertyOptional({ description: 'true to shred everything the tenant holds keys for (all personal data and connector secrets)' })
-  @ValidateIf((_dto, value) => value !== undefined) // null too is refused (IsOptional would let it through)
-  @IsBoolean() // anything but true meant "not the whole tenant": a typo like "yes" purged the subject instead of being refused
+  @Allow()
   wholeTenant?: boolean;
 }
 
