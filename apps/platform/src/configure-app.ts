@@ -7,7 +7,7 @@ import { documentRefusals } from './http/openapi-refusals.js';
 /** What every start of the platform app needs besides its modules: pipes, filters, OpenAPI at /docs. */
 export function configureApp(app: INestApplication): void {
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.useGlobalFilters(new HttpErrorFilter(), new DomainErrorFilter());
+  app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter()), new DomainErrorFilter());
   const document = documentRefusals(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -41,11 +41,12 @@ const GLOBAL_REFUSALS: Array<{ status: string; description: string; applies: (op
   { status: '401', description: 'no bearer token, or one that does not verify', applies: (op) => (op.security?.length ?? 0) > 0 },
   { status: '403', description: "the token lacks the operation's scope (insufficient_scope), its tenant is suspended (tenant.suspended), or a refused Origin", applies: (op) => (op.security?.length ?? 0) > 0 },
   { status: '413', description: 'the body is larger than the platform accepts (request.too_large)', applies: (op) => op.requestBody !== undefined },
+  { status: '415', description: 'a body in a content encoding or charset the platform does not read (request.unsupported_encoding)', applies: (op) => op.requestBody !== undefined },
 ];
 
 /**
  * Completes the generated document with the refusals that come from the app's global set-up rather
- * than from one controller (the ValidationPipe, the body size limit, the guards of `@Authenticated`),
+ * than from one controller (the ValidationPipe, the body parser, the guards of `@Authenticated`),
  * and gives every 4xx its typed error body: 401 and 403 may come from the guards (RFC 6750 body) or
  * from a domain error, everything else is `{ error: { code, message, details } }`.
  */
