@@ -21,6 +21,10 @@ const TENANT_ADMIN_SCOPES = [
 ];
 const EXAMPLES = process.env.OPENAPI_FUZZ_EXAMPLES ?? '25';
 const SCHEMATHESIS_ARGS = ['--seed', '7', '--max-examples', EXAMPLES, '--max-failures', '50', '--request-timeout', '20', '--suppress-health-check', 'all'];
+/** A well-formed value for each path parameter of the document. */
+const PATH_VALUES: Record<string, string> = {
+  runId: 'run-00000000-0000-4000-8000-000000000000', approvalId: 'run-00000000-0000-4000-8000-000000000000.approve', name: 'billing', id: 'nobody',
+};
 /** `{ error: { code, message, details } }`: domain errors and the framework's refusals (apps/platform/src/http). */
 const DOMAIN_CODE = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
 /** RFC 6750 bodies of the bearer guards (401, 403 insufficient_scope) and of the Origin check. */
@@ -109,6 +113,32 @@ describe.each(['sqlite', 'postgres'] as const)('the admin REST API fuzzed from i
     expect(fromRefused).toEqual([]);
     // Not vacuous: the fuzzer's accepted writes did append, and were traced.
     expect(events.filter((e) => accepted.has(correlationOf(e))).length).toBeGreaterThan(0);
+  });
+
+  it('answers a body that is not JSON, too large or in an unknown encoding with a typed error on every operation that takes one, appending nothing', async () => {
+    const token = h.issuer.mint({ tenantId: tenantA, userId: 'fuzzer', scopes: [...TENANT_ADMIN_SCOPES, 'platform:admin'] });
+    const document = (await (await fetch(`${h.platform.url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const writes = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations).filter(([, operation]) => operation.requestBody !== undefined).map(([method, operation]) => ({ method: method.toUpperCase(), path: path.replace(/\{(\w+)\}/g, (_, name: string) => PATH_VALUES[name]!) })));
+    expect(writes.length).toBeGreaterThanOrEqual(9);
+    const heads = async () => [await h.store.committedPosition(tenantA), await h.store.committedPosition(PLATFORM_TENANT)];
+    const before = await heads();
+    const malformed: Array<{ headers: Record<string, string>; body: string; status: number }> = [
+      { headers: { 'content-type': 'application/json' }, body: '{"reason": "x",', status: 400 },
+      { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ padding: 'x'.repeat(2_000_000) }), status: 413 },
+      { headers: { 'content-type': 'application/json', 'content-encoding': 'br2' }, body: '{}', status: 415 },
+      { headers: { 'content-type': 'application/json; charset=latin9' }, body: '{}', status: 415 },
+    ];
+    const answers = [];
+    for (const { method, path } of writes) {
+      for (const { headers, body, status } of malformed) {
+        const response = await fetch(`${h.platform.url}${path}`, { method, headers: { ...headers, authorization: `Bearer ${token}` }, body });
+        const exchange = { method, url: path, requestId: undefined, status: response.status, contentType: response.headers.get('content-type') ?? undefined, body: await response.text() };
+        answers.push({ request: `${method} ${path} ${headers['content-encoding'] ?? headers['content-type']}`, status: exchange.status, problem: exchange.status === status ? typedErrorProblem(exchange) : `expected ${status}` });
+      }
+    }
+    expect(answers.filter((answer) => answer.problem)).toEqual([]);
+    expect(await heads()).toEqual(before);
   });
 
   it("leaves another tenant's log alone", async () => {
