@@ -14,6 +14,18 @@ export class PublishAutomationDto {
   definition!: Record<string, unknown>;
 }
 
+export class AutomationSummaryDto {
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: 'integer' }) version!: number;
+  @ApiProperty() title!: string;
+  @ApiProperty({ description: 'the scope a token needs to call it: automation:<name>' }) scope!: string;
+  @ApiProperty() publishedAt!: string;
+}
+
+export class AutomationListDto {
+  @ApiProperty({ type: [AutomationSummaryDto] }) automations!: AutomationSummaryDto[];
+}
+
 /** Admin REST for the caller's tenant's automations: the same commands as automation_publish and automation_list. */
 @ApiTags('automations')
 @ApiBearerAuth()
@@ -36,6 +48,7 @@ export class AutomationsController {
   }
 
   @Get()
+  @ApiOkResponse({ type: AutomationListDto, description: 'the latest version of each' })
   async list(@CallerMetadata() metadata: CommandMetadata): Promise<{ automations: Array<{ name: string; version: number; title: string; scope: string; publishedAt: string }> }> {
     const automations = await this.catalog.latest(metadata.tenantId);
     return { automations: automations.map(({ name, version, definition, publishedAt }) => ({ name, version, title: definition.title, scope: automationScope(name), publishedAt })) };

@@ -20,6 +20,24 @@ export class ApprovalDecisionDto {
   reason!: string;
 }
 
+export class ApprovalSummaryDto {
+  @ApiProperty() approvalId!: string;
+  @ApiProperty() runId!: string;
+  @ApiProperty() stepId!: string;
+  @ApiProperty() automation!: string;
+  @ApiProperty() requestedBy!: string;
+  @ApiProperty() prompt!: string;
+  @ApiProperty() requestedAt!: string;
+  @ApiProperty({ nullable: true, type: String }) deadlineAt!: string | null;
+  @ApiProperty() status!: string;
+  @ApiProperty({ nullable: true, type: String }) decidedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+}
+
+export class ApprovalListDto {
+  @ApiProperty({ type: [ApprovalSummaryDto] }) approvals!: ApprovalSummaryDto[];
+}
+
 /** Approvals over REST, for people deciding from an admin console rather than through an agent. */
 @ApiTags('approvals')
 @ApiBearerAuth()
@@ -34,7 +52,7 @@ export class ApprovalsController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: "pending approvals of the caller's tenant that the caller may decide" })
+  @ApiOkResponse({ type: ApprovalListDto, description: "pending approvals of the caller's tenant that the caller may decide" })
   async pending(@CallerMetadata() metadata: CommandMetadata): Promise<{ approvals: ApprovalSummary[] }> {
     return { approvals: await this.views.approvalsFor(metadata) };
   }

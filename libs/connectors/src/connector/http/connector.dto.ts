@@ -29,6 +29,27 @@ export class SetConnectorSecretDto {
   secret!: string;
 }
 
+export class ConnectorHealthDto {
+  @ApiProperty({ enum: ['unknown', 'healthy', 'failing'] }) status!: string;
+  @ApiProperty({ type: 'integer' }) callsOk!: number;
+  @ApiProperty({ type: 'integer' }) callsFailed!: number;
+  @ApiProperty({ type: 'integer' }) consecutiveFailures!: number;
+  @ApiProperty({ nullable: true, type: String }) lastCallAt!: string | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) lastStatus!: number | null;
+  @ApiProperty({ nullable: true, type: String }) lastErrorClass!: string | null;
+}
+
+export class ConnectorSummaryDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty() hasSecret!: boolean;
+  @ApiProperty({ type: ConnectorHealthDto }) health!: ConnectorHealthDto;
+}
+
+export class ConnectorListDto {
+  @ApiProperty({ type: [ConnectorSummaryDto] }) connectors!: ConnectorSummaryDto[];
+}
+
 export class RegisterConnectorResultDto {
   @ApiProperty() name!: string;
   @ApiProperty() created!: boolean;

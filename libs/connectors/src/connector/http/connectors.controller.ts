@@ -8,7 +8,7 @@ import { SetConnectorSecretCommand, type SetConnectorSecretResult } from '../com
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE } from '../connector-scopes.js';
 import { CONNECTOR_NAME } from '../connector-stream.js';
 import { ConnectorViews, type ConnectorSummary } from '../projections/connector-views.js';
-import { ConnectorSecretResultDto, RegisterConnectorDto, RegisterConnectorResultDto, SetConnectorSecretDto } from './connector.dto.js';
+import { ConnectorListDto, ConnectorSecretResultDto, RegisterConnectorDto, RegisterConnectorResultDto, SetConnectorSecretDto } from './connector.dto.js';
 
 const NAME_PARAM = { name: 'name', schema: { type: 'string' as const, pattern: CONNECTOR_NAME.source }, description: '1-63 of a-z 0-9 _ -, starting with a letter' };
 
@@ -26,7 +26,7 @@ export class ConnectorsController {
 
   @Get()
   @Authenticated(CONNECTORS_READ_SCOPE)
-  @ApiOkResponse({ description: 'names and health only' })
+  @ApiOkResponse({ type: ConnectorListDto, description: 'names and health only' })
   async list(@CallerMetadata() metadata: CommandMetadata): Promise<{ connectors: ConnectorSummary[] }> {
     return { connectors: await this.views.list(metadata.tenantId) };
   }
