@@ -17,7 +17,7 @@ import { log } from '../service-utils.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REQUIREMENTS = join(HERE, 'requirements.txt');
 /** The version the requirements pin; the cache directory is named after it. */
-export const SCHEMATHESIS_VERSION = readFileSync(REQUIREMENTS, 'utf8').match(/^schemathesis==(\S+)$/m)[1];
+export const SCHEMATHESIS_VERSION = readFileSync(REQUIREMENTS, 'utf8').match(/^schemathesis==([^\s\\]+)/m)[1];
 const MIN_PYTHON = [3, 11]; // schemathesis 4.32 says Requires-Python >=3.11
 
 /** Where the venv lives: LEDGERLINE_SCHEMATHESIS_CACHE, else ~/.cache/ledgerline/schemathesis-<version>; the venv in venv/. */
