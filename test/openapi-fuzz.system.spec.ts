@@ -43,7 +43,7 @@ function typedErrorProblem(exchange: Exchange): string | undefined {
     const { code, message } = error as { code?: unknown; message?: unknown };
     return typeof code === 'string' && DOMAIN_CODE.test(code) && typeof message === 'string' ? undefined : 'error without a code and a message';
   }
-  const description = (body as { error_description?: unknown }).error_description;
+  const description = (body as { error_description?: unknown } | null)?.error_description;
   return typeof error === 'string' && AUTH_ERRORS.includes(error) && typeof description === 'string' ? undefined : 'not a typed error';
 }
 
