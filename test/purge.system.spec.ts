@@ -115,7 +115,7 @@ describe.each(['sqlite', 'postgres'] as const)('personal data sealed at rest and
   it('refuses bad purge requests with a typed 400, a missing scope with 403, and appends or destroys nothing', async () => {
     const admin = h.issuer.mint({ tenantId: tenant, userId: 'dpo', scopes: ['compliance:purge'] });
     const before = (await tenantEvents()).length;
-    for (const body of [{}, { subject: 'alice', wholeTenant: true }, { subject: 'has space' }, { subject: 42 }, { wholeTenant: 'yes' }]) {
+    for (const body of [{}, { subject: 'alice', wholeTenant: true }, { subject: 'has space' }, { subject: 42 }, { wholeTenant: 'yes' }, { subject: 'alice', wholeTenant: 'yes' }, { subject: 'alice', wholeTenant: null }]) {
       const response = await purgeOverRest(admin, body);
       expect(response.status).toBe(400);
       expect(((await response.json()) as { error: { code: string } }).error.code).toMatch(/^purge\./);

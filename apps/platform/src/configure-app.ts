@@ -4,6 +4,7 @@ import { httpTracing } from '#observability';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { JsonDepthPipe } from './http/json-depth.pipe.js';
+import { documentRefusals } from './http/openapi-refusals.js';
 import { UnexpectedErrorFilter } from './http/unexpected-error.filter.js';
 
 /** What every start of the platform app needs besides its modules: request spans, pipes, filters, OpenAPI at /docs. */
@@ -13,7 +14,7 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalPipes(new JsonDepthPipe(), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   // Asked last to first: the catch-all comes first so that it is asked last.
   app.useGlobalFilters(new UnexpectedErrorFilter(app.getHttpAdapter()), new HttpErrorFilter(app.getHttpAdapter()), new DomainErrorFilter());
-  const document = SwaggerModule.createDocument(
+  const document = documentRefusals(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Ledgerline admin API')
@@ -21,6 +22,6 @@ export function configureApp(app: INestApplication): void {
       .setVersion('0.1.0')
       .addBearerAuth()
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 }

@@ -1,9 +1,10 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnauthorizedResponse, type ApiQueryOptions } from '@nestjs/swagger';
+import { z } from 'zod';
 import { Authenticated, CallerMetadata } from '#auth';
 import type { CommandMetadata } from '#core';
-import { parseAuditFilter } from '../queries/query-audit/audit-filter.js';
+import { auditFilterInput, parseAuditFilter } from '../queries/query-audit/audit-filter.js';
 import { QueryAuditQuery, type QueryAuditResult } from '../queries/query-audit/query-audit.query.js';
 
 /** Admin REST: the caller's tenant audit trail (the tenant from the token only), the twin of the audit_query tool. */
@@ -19,13 +20,17 @@ export class AuditController {
   @Get()
   @ApiOkResponse({ description: '{ entries, nextCursor }: newest first unless order=asc; nextCursor is null on the last page' })
   @ApiBadRequestResponse({ description: 'a bad filter value (audit.invalid_filter, audit.invalid_cursor)' })
-  @ApiQuery({ name: 'type', required: false, description: 'event type, or a prefix ending in *' })
-  @ApiQuery({ name: 'from', required: false, description: 'ISO-8601, inclusive' })
-  @ApiQuery({ name: 'to', required: false, description: 'ISO-8601, exclusive' })
-  @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
+  @ApiAuditFilterQuery()
   query(@Query() query: Record<string, unknown>, @CallerMetadata() metadata: CommandMetadata): Promise<QueryAuditResult> {
     return this.queryBus.execute(new QueryAuditQuery(metadata, parseAuditFilter(restFilter(query))));
   }
+}
+
+/** One optional query parameter per filter, with the schema the filter is validated by (a cursor is text here). */
+function ApiAuditFilterQuery(): MethodDecorator {
+  const { properties } = z.toJSONSchema(auditFilterInput, { io: 'input' }) as { properties: Record<string, Extract<ApiQueryOptions, { schema: unknown }>['schema']> };
+  const schemas = { ...properties, cursor: { type: 'string', minLength: 1, maxLength: 200, description: 'nextCursor of the previous page (opaque)' } };
+  return applyDecorators(...Object.entries(schemas).map(([name, schema]) => ApiQuery({ name, required: false, schema })));
 }
 
 /** Query strings are text: limit becomes a number; repeated or unknown parameters fail the filter's strict schema. */

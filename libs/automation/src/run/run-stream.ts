@@ -5,6 +5,10 @@ import { STEP_ID_PATTERN } from '../definition/index.js';
 
 const RUN_ID = /^run-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** The shapes of the ids as regular expressions' sources, for the OpenAPI document. */
+export const RUN_ID_PATTERN = RUN_ID.source;
+export const APPROVAL_ID_PATTERN = `${RUN_ID.source.slice(0, -1)}\\.${STEP_ID_PATTERN.source.slice(1)}`;
+
 /**
  * A run's id is its stream's id. A start carrying an idempotency key gets an id derived from the
  * key, so a retried start lands on the same stream and returns the same run.

@@ -1,7 +1,7 @@
 import { InvalidExportRangeError } from './export.errors.js';
 import type { ExportRange } from './export-format.js';
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Checks `since` and `until` (ISO-8601 instants with a zone) and gives them back as UTC with milliseconds. */
 export function parseExportRange(input: { since?: string | undefined; until?: string | undefined }): ExportRange {

@@ -6,11 +6,15 @@ import type { CommandMetadata } from '#core';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { ProjectorRegistry, VIEW_DB, type ViewDb } from '#projections';
 import { ComplianceExporter } from '../export/compliance-exporter.js';
+import { ISO_INSTANT } from '../export/export-range.js';
 import { EVENT_DATA_OPENER, type EventDataOpener } from '../export/event-data-opener.port.js';
 import { COMPLIANCE_EXPORT_SCOPE } from '../export/export.events.js';
 import { EXPORT_SIGNING_KEY, type ExportSigningKey } from '../signing/export-signing-key.js';
 import { exportFileName } from './export-file-name.js';
 import { parseExportQuery } from './export-query.js';
+
+/** What parseExportRange accepts: RFC 3339 with a zone, as the export's own regular expression has it. */
+const INSTANT = { type: 'string' as const, format: 'date-time', pattern: ISO_INSTANT.source };
 
 /** The caller's tenant's verifiable export (ledgerline-export/1), streamed as it is written. */
 @ApiTags('compliance')
@@ -32,8 +36,8 @@ export class ComplianceExportController {
 
   @Get('export')
   @Authenticated(COMPLIANCE_EXPORT_SCOPE)
-  @ApiQuery({ name: 'since', required: false, description: 'ISO-8601 instant: the first exported event is the first recorded at or after it' })
-  @ApiQuery({ name: 'until', required: false, description: 'ISO-8601 instant: the last exported event is the last recorded before it' })
+  @ApiQuery({ name: 'since', required: false, schema: INSTANT, description: 'ISO-8601 instant: the first exported event is the first recorded at or after it' })
+  @ApiQuery({ name: 'until', required: false, schema: INSTANT, description: 'ISO-8601 instant: the last exported event is the last recorded before it' })
   @ApiQuery({ name: 'withViews', required: false, enum: ['true', 'false'], description: "add the tenant's view rows" })
   @ApiProduces('application/gzip')
   @ApiOkResponse({ description: 'gzip of NDJSON: header, events, view rows, signed manifest (verify with `ledgerline verify` and the keys at /.well-known/ledgerline-export-keys)' })

@@ -4,7 +4,7 @@ import type { PersonalDataVault } from '#keys';
 import { PURGES_STREAM, type PurgeTarget } from './purge.events.js';
 import { InvalidPurgeError } from './purge.errors.js';
 
-const SUBJECT = /^[\x21-\x7e]{1,256}$/;
+export const SUBJECT = /^[\x21-\x7e]{1,256}$/;
 
 export interface PurgeResult {
   tenantId: string;
@@ -16,6 +16,10 @@ export interface PurgeResult {
 
 /** Checks a purge request as a caller gave it; throws InvalidPurgeError (nothing appended, nothing destroyed). */
 export function parsePurgeTarget(input: { subject?: unknown; wholeTenant?: unknown }): PurgeTarget {
+  // Anything but a boolean is refused: `"yes"` or null beside a subject silently purged the subject instead.
+  if (input.wholeTenant !== undefined && typeof input.wholeTenant !== 'boolean') {
+    throw new InvalidPurgeError('purge.target', 'wholeTenant is true or false');
+  }
   const wantsTenant = input.wholeTenant === true;
   if (wantsTenant === (input.subject !== undefined)) {
     throw new InvalidPurgeError('purge.target', 'say what to purge: a subject (a user id of the tenant), or the whole tenant — exactly one');

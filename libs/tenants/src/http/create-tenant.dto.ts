@@ -1,15 +1,23 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
 
+export const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export class CreateTenantDto {
-  @ApiProperty({ example: 'acme', description: '1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit' })
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
+  @ApiProperty({ example: 'acme', pattern: TENANT_ID.source, description: '1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit' })
+  @Matches(TENANT_ID)
   id!: string;
 
   @ApiProperty({ example: 'Acme Corporation', minLength: 1, maxLength: 200 })
   @IsString()
   @Length(1, 200)
   name!: string;
+}
+
+/** What a create answers: the registry's entry is listed by GET /v1/tenants. */
+export class CreatedTenantDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
 }
 
 export class TenantDto {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Authenticated, CallerMetadata } from '#auth';
 import type { CommandMetadata } from '#core';
 import { CreateTenantCommand } from '../commands/create-tenant/create-tenant.command.js';
@@ -8,8 +8,10 @@ import { ResumeTenantCommand } from '../commands/resume-tenant/resume-tenant.com
 import { SuspendTenantCommand, type TenantStatusResult } from '../commands/suspend-tenant/suspend-tenant.command.js';
 import { ListTenantsQuery } from '../queries/list-tenants/list-tenants.query.js';
 import { PLATFORM_ADMIN_SCOPE } from '../tenant.events.js';
-import { CreateTenantDto, TenantDto } from './create-tenant.dto.js';
+import { CreatedTenantDto, CreateTenantDto, TENANT_ID, TenantDto } from './create-tenant.dto.js';
 import { SuspendTenantDto, TenantStatusDto } from './suspend-tenant.dto.js';
+
+const ID_PARAM = { name: 'id', schema: { type: 'string' as const, pattern: TENANT_ID.source } };
 
 /** Admin REST: the tenant registry, for platform administrators only. */
 @ApiTags('tenants')
@@ -26,7 +28,7 @@ export class TenantsController {
 
   @Post()
   @HttpCode(201)
-  @ApiCreatedResponse({ type: TenantDto })
+  @ApiCreatedResponse({ type: CreatedTenantDto })
   @ApiConflictResponse({ description: 'a tenant with this id exists' })
   async create(@Body() body: CreateTenantDto, @CallerMetadata() metadata: CommandMetadata): Promise<{ id: string; name: string }> {
     return this.commandBus.execute(new CreateTenantCommand(metadata, body.id, body.name));
@@ -40,6 +42,7 @@ export class TenantsController {
 
   @Post(':id/suspend')
   @HttpCode(200)
+  @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: TenantStatusDto, description: "the tenant's tokens are refused (403 tenant.suspended) from within a second or two" })
   @ApiNotFoundResponse({ description: 'no tenant with this id (tenant.not_found)' })
   @ApiConflictResponse({ description: 'the tenant is already suspended (tenant.already_suspended)' })
@@ -49,6 +52,7 @@ export class TenantsController {
 
   @Post(':id/resume')
   @HttpCode(200)
+  @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: TenantStatusDto })
   @ApiNotFoundResponse({ description: 'no tenant with this id (tenant.not_found)' })
   @ApiConflictResponse({ description: 'the tenant is not suspended (tenant.not_suspended)' })

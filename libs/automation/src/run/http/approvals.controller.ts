@@ -1,12 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { Authenticated, CallerMetadata } from '#auth';
 import type { CommandMetadata } from '#core';
 import { DecideApprovalCommand, type DecideApprovalResult } from '../commands/decide-approval/decide-approval.command.js';
 import { RunViews, type ApprovalSummary } from '../projections/run-views.js';
 import { APPROVALS_DECIDE_SCOPE } from '../run-scopes.js';
+import { APPROVAL_ID_PATTERN } from '../run-stream.js';
 
 export class ApprovalDecisionDto {
   @ApiProperty({ enum: ['approve', 'deny'] })
@@ -17,6 +18,24 @@ export class ApprovalDecisionDto {
   @IsString()
   @Length(1, 1000)
   reason!: string;
+}
+
+export class ApprovalSummaryDto {
+  @ApiProperty() approvalId!: string;
+  @ApiProperty() runId!: string;
+  @ApiProperty() stepId!: string;
+  @ApiProperty() automation!: string;
+  @ApiProperty() requestedBy!: string;
+  @ApiProperty() prompt!: string;
+  @ApiProperty() requestedAt!: string;
+  @ApiProperty({ nullable: true, type: String }) deadlineAt!: string | null;
+  @ApiProperty() status!: string;
+  @ApiProperty({ nullable: true, type: String }) decidedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+}
+
+export class ApprovalListDto {
+  @ApiProperty({ type: [ApprovalSummaryDto] }) approvals!: ApprovalSummaryDto[];
 }
 
 /** Approvals over REST, for people deciding from an admin console rather than through an agent. */
@@ -33,13 +52,15 @@ export class ApprovalsController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: "pending approvals of the caller's tenant that the caller may decide" })
+  @ApiOkResponse({ type: ApprovalListDto, description: "pending approvals of the caller's tenant that the caller may decide" })
   async pending(@CallerMetadata() metadata: CommandMetadata): Promise<{ approvals: ApprovalSummary[] }> {
     return { approvals: await this.views.approvalsFor(metadata) };
   }
 
   @Post(':approvalId/decision')
   @HttpCode(200)
+  @ApiParam({ name: 'approvalId', schema: { type: 'string', pattern: APPROVAL_ID_PATTERN }, description: 'run-<uuid>.<step id>' })
+  @ApiOkResponse({ description: 'the decision is recorded; the run goes on (approve) or fails (deny)' })
   @ApiNotFoundResponse({ description: 'approval.not_found' })
   @ApiConflictResponse({ description: 'approval.not_pending, approval.expired' })
   decide(@Param('approvalId') approvalId: string, @Body() body: ApprovalDecisionDto, @CallerMetadata() metadata: CommandMetadata): Promise<DecideApprovalResult> {

@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, type ApiBodyOptions, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { Authenticated, CallerMetadata } from '#auth';
 import type { CommandMetadata } from '#core';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { PersonalDataVault } from '#keys';
-import { parsePurgeTarget, purgePersonalData, type PurgeResult } from '../purge-personal-data.js';
+import { parsePurgeTarget, purgePersonalData, SUBJECT, type PurgeResult } from '../purge-personal-data.js';
 
 export const COMPLIANCE_PURGE_SCOPE = 'compliance:purge';
 
@@ -18,6 +18,17 @@ export class PurgeRequestDto {
   @Allow()
   wholeTenant?: boolean;
 }
+
+/** What parsePurgeTarget accepts: a subject, or the whole tenant — exactly one. */
+const PURGE_REQUEST_SCHEMA: NonNullable<Extract<ApiBodyOptions, { schema?: unknown }>['schema']> = {
+  oneOf: [
+    {
+      type: 'object', additionalProperties: false, required: ['subject'],
+      properties: { subject: { type: 'string', pattern: SUBJECT.source, example: 'alice' }, wholeTenant: { type: 'boolean', enum: [false] } },
+    },
+    { type: 'object', additionalProperties: false, required: ['wholeTenant'], properties: { wholeTenant: { type: 'boolean', enum: [true] } } },
+  ],
+};
 
 export class PurgeResultDto {
   @ApiProperty() tenantId!: string;
@@ -41,6 +52,7 @@ export class PurgesController {
 
   @Post()
   @HttpCode(200)
+  @ApiBody({ schema: PURGE_REQUEST_SCHEMA })
   @ApiOkResponse({ type: PurgeResultDto })
   @ApiBadRequestResponse({ description: 'neither or both of subject and wholeTenant, or a malformed subject: nothing is appended or destroyed' })
   purge(@Body() body: PurgeRequestDto, @CallerMetadata() metadata: CommandMetadata): Promise<PurgeResult> {

@@ -8,9 +8,15 @@ import { MAX_RETENTION_DAYS, MEMORY_ADMIN_SCOPE } from '../memory-retention.js';
 import { readMemoryRetention, setMemoryRetention, type MemoryRetention } from '../set-memory-retention.js';
 
 export class MemoryRetentionDto {
-  @ApiProperty({ nullable: true, type: Number, minimum: 1, maximum: MAX_RETENTION_DAYS, example: 90, description: 'items not updated for this many days expire; null keeps memory forever' })
+  @ApiProperty({ nullable: true, type: 'integer', minimum: 1, maximum: MAX_RETENTION_DAYS, example: 90, description: 'items not updated for this many days expire; null keeps memory forever' })
   @Allow() // checked by the decider, which gives its own typed error
   days!: number | null;
+}
+
+export class MemoryRetentionResultDto {
+  @ApiProperty() tenantId!: string;
+  @ApiProperty({ nullable: true, type: 'integer' }) days!: number | null;
+  @ApiProperty({ description: 'false when the retention already was this' }) changed!: boolean;
 }
 
 /** The caller's tenant's memory retention. */
@@ -32,7 +38,7 @@ export class MemoryRetentionController {
   }
 
   @Put()
-  @ApiOkResponse({ description: 'the retention now, and whether it changed' })
+  @ApiOkResponse({ type: MemoryRetentionResultDto, description: 'the retention now, and whether it changed' })
   @ApiBadRequestResponse({ description: 'days out of range: nothing is appended' })
   set(@Body() body: MemoryRetentionDto, @CallerMetadata() metadata: CommandMetadata): Promise<MemoryRetention> {
     return setMemoryRetention(this.store, { ...metadata, tool: 'PUT /v1/memory/retention' }, typeof body === 'object' && body !== null && 'days' in body ? body.days : undefined);
