@@ -131,4 +131,29 @@ describe.each(['sqlite', 'postgres'] as const)('/metrics and the logs show what 
     expect(h.platform.output()).not.toContain(aliceToken);
     expect(h.platform.output()).not.toContain(METRICS_TOKEN);
   });
+
+  it('gives a request without X-Request-Id one id, the same in its response, its log line and its events', async () => {
+    const joined = `${tenant}-joined`;
+    const put = await fetch(`${h.platform.url}/mcp`, {
+      method: 'POST',
+      // A tenant of its own: the tests above spent this platform's tiny per-tenant rate on memory_put.
+      headers: { authorization: `Bearer ${h.issuer.mint({ tenantId: joined, userId: 'bob', scopes: ['memory:write'] })}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'memory_put', arguments: { namespace: 'joined', key: 'k', value: 1 } } }),
+    });
+    expect(put.status).toBe(200);
+    const id = put.headers.get('x-request-id')!;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    // The store handle here is another process's: it sees the platform's append once committed.
+    const deadline = Date.now() + 5000;
+    const appendedBy = async (): Promise<string[]> => {
+      const events: Array<{ type: string; metadata: Record<string, unknown> }> = [];
+      for await (const batch of h.store.readAll({ tenantId: joined })) events.push(...batch);
+      return events.filter((event) => event.metadata.correlationId === id).map((event) => event.type);
+    };
+    while ((await appendedBy()).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await appendedBy()).toEqual(['MemoryItemPut']);
+    const logged = (): boolean => h.platform.output().split('\n').some((line) => line.includes(`"id":"${id}"`) && line.includes("\"tool\":\"memory_put\""));
+    while (!logged() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(logged()).toBe(true);
+  });
 });

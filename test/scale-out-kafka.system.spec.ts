@@ -8,14 +8,9 @@ import { DevIssuer } from '#auth';
 import { PostgresEventStore, type RecordedEvent } from '#event-store';
 import { PostgresViewDb, Projector, type Projection } from '#projections';
 import { startKafka, type LocalKafka } from '../deploy/kafka/local-kafka.mjs';
-import { auditEntriesProjection } from '../libs/audit/src/projections/audit-entries.projection.js';
-import { automationsProjection } from '../libs/automation/src/automation/projections/automations.projection.js';
-import { runsProjection } from '../libs/automation/src/run/projections/runs.projection.js';
-import { connectorsProjection } from '../libs/connectors/src/connector/projections/connectors.projection.js';
+import { ALL_PROJECTIONS } from '../apps/cli/src/projections.js';
 import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-test-database.js';
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
-import { memoryItemsProjection } from '../libs/memory/src/projections/memory-items.projection.js';
-import { tenantsProjection } from '../libs/tenants/src/projections/tenants.projection.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
 import { callOk, connect } from './support/mcp-session.js';
 import { startPlatform, WORKER_MAIN, type PlatformProcess } from './support/platform-process.js';
@@ -25,7 +20,8 @@ const TENANTS = 20;
 const RUNS_PER_TENANT = 50;
 const RUNS = TENANTS * RUNS_PER_TENANT;
 const STEPS = ['first', 'second'] as const;
-const PROJECTIONS: Projection[] = [memoryItemsProjection, auditEntriesProjection, tenantsProjection, connectorsProjection, automationsProjection, runsProjection];
+/** Every view the processes build: each must equal a rebuild from the log. */
+const PROJECTIONS: readonly Projection[] = ALL_PROJECTIONS;
 
 const automation = {
   name: 'two_calls', title: 'Two calls', description: 'Two effects downstream.',
@@ -150,8 +146,9 @@ async function expectViewsEqualRebuild(store: PostgresEventStore, liveUrl: strin
     const head = await store.headPosition();
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const rows = await live.all<{ position: string }>('SELECT position FROM ll_projections');
-      if (rows.length === PROJECTIONS.length && rows.every((row) => Number(row.position) >= head)) break;
+      const rows = await live.all<{ name: string; position: string }>('SELECT name, position FROM ll_projections');
+      const reached = new Set(rows.filter((row) => Number(row.position) >= head).map((row) => row.name));
+      if (PROJECTIONS.every((projection) => reached.has(projection.name))) break;
       if (Date.now() > deadline) throw new Error(`views did not reach ${head}: ${JSON.stringify(rows)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -4,3 +4,4 @@ export * from './decider.js';
 export * from './platform-tenant.js';
 export * from './token-bucket.js';
 export * from './create-file-once.js';
+export * from './request-id.js';

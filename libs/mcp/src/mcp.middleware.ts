@@ -50,7 +50,7 @@ export class McpMiddleware implements NestMiddleware {
       }
       const missing = await this.missingScopes(req.body, principal);
       if (missing.length > 0) return this.challenge(res, new InsufficientScopeError(missing));
-      await this.endpoint.handle(req, res, callerMetadata(principal, { get: (name) => req.get(name) }));
+      await this.endpoint.handle(req, res, callerMetadata(principal, req));
     } catch (error) {
       next(error);
     }

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DynamicModule } from '@nestjs/common';
+import { requestIdOf } from '#core';
 import { traceIdsOf } from './tracing/trace-context.js';
 
 /** What a request's log line says about the call, filled in by whoever knows it (the MCP front door, the guards). */
@@ -23,7 +23,6 @@ export function pathOf(req: IncomingMessage): string {
 }
 /** Probes and scrapes: neither logged nor traced. */
 export const UNLOGGED_PATHS = ['/healthz', '/readyz', '/metrics'];
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The request's log context, created on first use. */
 export function logContext(req: IncomingMessage): RequestLogContext {
@@ -45,8 +44,7 @@ export function loggingModule(level: string): DynamicModule {
       level,
       mixin: () => traceIdsOf() ?? {},
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        const id = requestIdOf(req);
         res.setHeader('x-request-id', id);
         return id;
       },
