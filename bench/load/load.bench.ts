@@ -2,12 +2,12 @@
 // the platform on the embedded store (BENCH_STORE=postgres for PostgreSQL), over keep-alive HTTP from
 // BENCH_CONCURRENCY (32) loops: 40% memory_get, 20% memory_list, 30% memory_put, 10% run starts (a
 // one-call automation against a fixture downstream). Reports calls/s, p50/p95/p99, the error rate, the
-// platform's memory every 5 s (RSS, and the V8 heap from its /metrics: the heap's floor after GC not
-// rising = no leak), and afterwards checks that every acknowledged write (each
+// platform's memory every 5 s (RSS, and the V8 heap from its /metrics; with BENCH_HEAP_SNAPSHOTS its
+// live heap after the warm-up and at the end: not rising = no leak), and afterwards checks that every acknowledged write (each
 // put's stream version, each started run) is in the log. Baseline, same run: GET /healthz at the same
 // concurrency for 10 s (the HTTP stack alone). Usage: npm run bench:load.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,30 @@ async function memorySample(pid: number, metricsUrl: string, atSec: number): Pro
   return sample;
 }
 
+/**
+ * Asks the platform for a heap snapshot (SIGUSR2; V8 collects garbage first) and sums the self sizes
+ * of its nodes once the file is complete: the live JS heap, in MB.
+ */
+async function liveHeapMb(platform: ChildProcess, dir: string): Promise<number> {
+  const before = new Set(readdirSync(dir));
+  platform.kill('SIGUSR2');
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const file = readdirSync(dir).find((name) => name.endsWith('.heapsnapshot') && !before.has(name));
+    if (!file) continue;
+    try {
+      const snapshot = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { snapshot: { meta: { node_fields: string[] } }; nodes: number[] };
+      const fields = snapshot.snapshot.meta.node_fields;
+      const selfSize = fields.indexOf('self_size');
+      let bytes = 0;
+      for (let i = selfSize; i < snapshot.nodes.length; i += fields.length) bytes += snapshot.nodes[i]!;
+      return Math.round((bytes / 1048576) * 10) / 10;
+    } catch {
+      // still being written
+    }
+  }
+}
+
 function get(agent: Agent, url: URL): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path: url.pathname, agent }, (res) => {
@@ -81,7 +105,9 @@ const fixture = await startFixtureServer();
 const database = STORE === 'postgres' ? await createTestDatabase('ll_load') : undefined;
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-// BENCH_HEAP_SNAPSHOTS=<dir>: heap snapshots of the platform after the warm-up and at the end, to compare when RSS grows.
+// BENCH_HEAP_SNAPSHOTS=<dir>: heap snapshots of the platform after the warm-up and at the end (a snapshot
+// collects garbage first, so its size is the live heap), kept in <dir> to compare by constructor. Off by
+// default: writing a snapshot costs the platform ~200 MB of RSS from then on, which the RSS series would show.
 const SNAPSHOTS = process.env.BENCH_HEAP_SNAPSHOTS;
 const child: ChildProcess = spawn(process.execPath, [...(SNAPSHOTS ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOTS}`] : []), 'dist/apps/platform/src/main.js'], {
   env: {
@@ -126,7 +152,9 @@ try {
   const began = Date.now();
   const sample = async (): Promise<void> => void rss.push(await memorySample(child.pid!, `${url}/metrics`, Math.round((Date.now() - began) / 1000)));
   const sampler = setInterval(() => void sample(), 5000);
-  const warmSnapshot = SNAPSHOTS ? setTimeout(() => child.kill('SIGUSR2'), 60_000) : undefined;
+  const warmSnapshot = Math.min(60, SECONDS / 2) * 1000;
+  let liveHeapStart: Promise<number> | undefined;
+  const warmTimer = SNAPSHOTS ? setTimeout(() => (liveHeapStart = liveHeapMb(child, SNAPSHOTS)), warmSnapshot) : undefined;
   const end = began + SECONDS * 1000;
   console.log(`load: ${TENANTS} tenants, ${CONCURRENCY} loops, ${SECONDS} s on ${STORE}`);
   await Promise.all(Array.from({ length: CONCURRENCY }, async (_, loop) => {
@@ -165,10 +193,11 @@ try {
     }
   }));
   clearInterval(sampler);
-  clearTimeout(warmSnapshot);
+  clearTimeout(warmTimer);
   const durationSec = (Date.now() - began) / 1000;
   await sample();
-  if (SNAPSHOTS) child.kill('SIGUSR2');
+  const liveHeapStartMb = await liveHeapStart;
+  const liveHeapEndMb = SNAPSHOTS ? await liveHeapMb(child, SNAPSHOTS) : undefined;
   for (const caller of callers) caller.close();
 
   // Every acknowledged write must be in the log.
@@ -196,12 +225,14 @@ try {
     durationSec, callsPerSec: calls / durationSec, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), p99Ms: percentile(latencies, 99),
     errorRate: errors / Math.max(1, calls), errorCodes, lostWrites, ackedWrites: acked.puts.length + acked.runs.length, counts,
     rssStartMb: warm.rssMb, rssEndMb: rss[rss.length - 1]!.rssMb, rssMaxMb: Math.max(...rss.map((sample) => sample.rssMb)),
-    heapFloorStartMb: floorOf(afterWarmUp.slice(0, third)), heapFloorEndMb: floorOf(afterWarmUp.slice(-third)), rss,
+    heapFloorStartMb: floorOf(afterWarmUp.slice(0, third)), heapFloorEndMb: floorOf(afterWarmUp.slice(-third)),
+    liveHeapStartMb, liveHeapEndMb, liveHeapStartAtSec: warmSnapshot / 1000, rss,
     baseline: { healthzPerSec, callsVsHealthz: calls / durationSec / healthzPerSec },
   };
   console.log(`${formatRate(result.callsPerSec)} calls/s for ${durationSec.toFixed(0)} s; p50 ${result.p50Ms.toFixed(1)} ms, p95 ${result.p95Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms; errors ${(result.errorRate * 100).toFixed(3)}%`);
   console.log(`acknowledged writes ${result.ackedWrites}, lost ${lostWrites}; RSS ${result.rssStartMb} MB at 30 s -> ${result.rssEndMb} MB at the end (max ${result.rssMaxMb} MB)`);
-  console.log(`V8 heap in use, floor after GC: ${result.heapFloorStartMb} MB in the first third -> ${result.heapFloorEndMb} MB in the last third`);
+  console.log(`V8 heap in use, lowest 5 s sample: ${result.heapFloorStartMb} MB in the first third -> ${result.heapFloorEndMb} MB in the last third`);
+  if (SNAPSHOTS) console.log(`live heap (heap snapshot, after a full GC): ${liveHeapStartMb} MB at ${warmSnapshot / 1000} s -> ${liveHeapEndMb} MB at the end`);
   writeResults('bench/results/load.json', result);
   console.log('wrote bench/results/load.json');
 } finally {

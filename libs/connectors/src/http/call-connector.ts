@@ -82,6 +82,19 @@ export async function callConnector(call: ConnectorCall): Promise<ConnectorRespo
   const timeout = AbortSignal.timeout(config.timeoutMs);
   const context: CallContext = { target, secret, timeoutMs: config.timeoutMs, timeout, callerSignal: call.signal };
   const started = performance.now();
+  const linked = call.signal ? eitherSignal(call.signal, timeout) : { signal: timeout, release: () => undefined };
+  try {
+    return await send(url, request, call, auth, linked.signal, egress, context, started);
+  } finally {
+    linked.release();
+  }
+}
+
+async function send(
+  url: URL, request: ConnectorRequest, call: ConnectorCall, auth: RenderedAuth, signal: AbortSignal,
+  egress: ConnectorEgress, context: CallContext, started: number,
+): Promise<ConnectorResponse> {
+  const { config } = call;
   let response: Response;
   try {
     // undici's own fetch, so the egress dispatcher is surely the one used (Node's global fetch is undici too).
@@ -90,7 +103,7 @@ export async function callConnector(call: ConnectorCall): Promise<ConnectorRespo
       headers: outgoingHeaders(config, request, call.idempotencyKey, auth),
       ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
       redirect: 'manual',
-      signal: call.signal ? AbortSignal.any([call.signal, timeout]) : timeout,
+      signal,
       dispatcher: egress.dispatcher,
     })) as unknown as Response;
   } catch (error) {
@@ -112,6 +125,28 @@ export async function callConnector(call: ConnectorCall): Promise<ConnectorRespo
     headers: redactSecretInJson(keptHeaders(response.headers), call.secret) as Record<string, string>,
     body: redactSecretInJson(decodeBody(bytes, response.headers.get('content-type'), MAX_TEXT_BYTES), call.secret),
     durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/**
+ * Aborts when `caller` or `timeout` does, and lets go of both afterwards. Not AbortSignal.any: on
+ * Node 20 a long-lived source (the worker's shutdown signal) keeps a WeakRef for every signal ever
+ * derived from it, so each call leaked one (seen in the load test's heap snapshots).
+ */
+function eitherSignal(caller: AbortSignal, timeout: AbortSignal): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const fromCaller = (): void => controller.abort(caller.reason);
+  const fromTimeout = (): void => controller.abort(timeout.reason);
+  if (caller.aborted) fromCaller();
+  else if (timeout.aborted) fromTimeout();
+  caller.addEventListener('abort', fromCaller, { once: true });
+  timeout.addEventListener('abort', fromTimeout, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      caller.removeEventListener('abort', fromCaller);
+      timeout.removeEventListener('abort', fromTimeout);
+    },
   };
 }
 
