@@ -105,7 +105,7 @@ const fixture = await startFixtureServer();
 const database = STORE === 'postgres' ? await createTestDatabase('ll_load') : undefined;
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-// BENCH_HEAP_SNAPSHOTS=<dir>: heap snapshots of the platform after the warm-up and at the end (a snapshot
+// BENCH_HEAP_SNAPSHOTS=<dir>: heap snapshots of the platform at BENCH_SNAPSHOT_AT s (60) and at the end (a snapshot
 // collects garbage first, so its size is the live heap), kept in <dir> to compare by constructor. Off by
 // default: writing a snapshot costs the platform ~200 MB of RSS from then on, which the RSS series would show.
 const SNAPSHOTS = process.env.BENCH_HEAP_SNAPSHOTS;
@@ -152,7 +152,7 @@ try {
   const began = Date.now();
   const sample = async (): Promise<void> => void rss.push(await memorySample(child.pid!, `${url}/metrics`, Math.round((Date.now() - began) / 1000)));
   const sampler = setInterval(() => void sample(), 5000);
-  const warmSnapshot = Math.min(60, SECONDS / 2) * 1000;
+  const warmSnapshot = Number(process.env.BENCH_SNAPSHOT_AT ?? Math.min(60, SECONDS / 2)) * 1000;
   let liveHeapStart: Promise<number> | undefined;
   const warmTimer = SNAPSHOTS ? setTimeout(() => (liveHeapStart = liveHeapMb(child, SNAPSHOTS)), warmSnapshot) : undefined;
   const end = began + SECONDS * 1000;

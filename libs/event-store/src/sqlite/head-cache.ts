@@ -1,7 +1,8 @@
 import type { TenantHead } from '../append-plan.js';
 import type { StreamId, TenantId } from '../event-store.port.js';
 
-const MAX_STREAMS = 100_000;
+/** Hot streams only: most streams (a run's) are written a few times and never again. */
+const MAX_STREAMS = 10_000;
 
 /**
  * Tenant heads and stream versions this connection has written or read, so a group commit

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConnectorAbortedError, ConnectorGateway } from '#connectors';
 import { EVENT_STORE, loadStream, WrongExpectedVersionError, type EventStore } from '#event-store';
@@ -64,7 +65,10 @@ export class RunWorker {
     private readonly secrets: SecretRetirement,
     @Inject(RUN_SCHEDULER_SETTINGS) private readonly settings: RunSchedulerSettings,
     private readonly personalData: RunPersonalData,
-  ) {}
+  ) {
+    // Every call under way listens to it (one listener each, removed after the call): up to the run concurrency.
+    setMaxListeners(settings.concurrency + 16, this.shutdown.signal);
+  }
 
   /**
    * A span per drive, continuing the trace of the run's last event (its start, a decision, the
