@@ -9,28 +9,58 @@ import { dirname } from 'node:path';
  * wins, no reader ever sees half a file, and a key that already protects data is never overwritten.
  */
 export function createFileOnce(path: string, content: string | Uint8Array): boolean {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temporary, 'wx', 0o600);
+  const temporary = openTemporaryFor(path);
   try {
-    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    linkSync(temporary, path);
+    writeSync(temporary.fd, typeof content === 'string' ? Buffer.from(content) : content);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    temporary.discard();
     throw error;
-  } finally {
-    rmSync(temporary, { force: true });
   }
-  const directory = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(directory);
-  } finally {
-    closeSync(directory);
-  }
-  return true;
+  return temporary.placeOnce();
+}
+
+/** A private temporary file beside `path`, to be written through `fd` and then placed once (or discarded). */
+export interface TemporaryFile {
+  fd: number;
+  /** Syncs and closes it, links it to `path` unless `path` exists (false then), syncs the directory; the temporary name is gone either way. */
+  placeOnce(): boolean;
+  discard(): void;
+}
+
+export function openTemporaryFor(path: string): TemporaryFile {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const name = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(name, 'wx', 0o600);
+  let open = true;
+  const close = (): void => {
+    if (open) closeSync(fd);
+    open = false;
+  };
+  return {
+    fd,
+    placeOnce() {
+      try {
+        fsyncSync(fd);
+        close();
+        linkSync(name, path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw error;
+      } finally {
+        close();
+        rmSync(name, { force: true });
+      }
+      const directory = openSync(dirname(path), 'r');
+      try {
+        fsyncSync(directory);
+      } finally {
+        closeSync(directory);
+      }
+      return true;
+    },
+    discard() {
+      close();
+      rmSync(name, { force: true });
+    },
+  };
 }

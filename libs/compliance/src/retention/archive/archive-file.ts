@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, linkSync, mkdirSync, openSync, rmSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
-import { ValidationError } from '#core';
+import { openTemporaryFor, ValidationError } from '#core';
 
 export interface WrittenArchive {
   file: string;
@@ -18,30 +18,20 @@ export interface WrittenArchive {
  */
 export async function writeArchiveFile(file: string, write: (out: Writable) => Promise<void>): Promise<WrittenArchive> {
   if (existsSync(file)) throw archiveFileError(file, 'EEXIST');
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temporary, 'wx', 0o600);
+  const temporary = openTemporaryFor(file);
   try {
-    try {
-      await write(createWriteStream('', { fd, autoClose: false }));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      linkSync(temporary, file);
-    } catch (error) {
-      throw archiveFileError(file, (error as NodeJS.ErrnoException).code);
-    }
-  } finally {
-    rmSync(temporary, { force: true });
+    await write(createWriteStream('', { fd: temporary.fd, autoClose: false }));
+  } catch (error) {
+    temporary.discard();
+    throw error;
   }
-  const directory = openSync(dirname(file), 'r');
+  let placed: boolean;
   try {
-    fsyncSync(directory);
-  } finally {
-    closeSync(directory);
+    placed = temporary.placeOnce();
+  } catch (error) {
+    throw archiveFileError(file, (error as NodeJS.ErrnoException).code);
   }
+  if (!placed) throw archiveFileError(file, 'EEXIST');
   return { file, fileName: basename(file), sha256: await sha256File(file) };
 }
 
