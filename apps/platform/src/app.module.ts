@@ -13,7 +13,7 @@ import { McpModule } from '#mcp';
 import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
 import { ProjectionsModule } from '#projections';
 import { PLATFORM_ADMIN_SCOPE, TenantsHttpModule, TenantsModule } from '#tenants';
-import { eventStoreSettingsOf, loadPlatformConfig } from './config/platform.config.js';
+import { eventStoreSettingsOf, exportSigningKeySourceOf, loadPlatformConfig } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
 import { DrainState } from './lifecycle/drain-state.js';
 import { eventArchiveModule } from './retention/event-archive.module.js';
@@ -58,7 +58,7 @@ export class AppModule {
         AuditModule,
         TenantsModule,
         ComplianceModule.forRoot({
-          signingKey: { pem: config.LEDGERLINE_EXPORT_SIGNING_KEY, file: config.LEDGERLINE_EXPORT_SIGNING_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR },
+          signingKey: exportSigningKeySourceOf(config),
           opener: { inject: [PersonalDataVault], useFactory: (vault: PersonalDataVault) => new PersonalDataOpener(vault) },
         }),
         ConnectorsHttpModule,

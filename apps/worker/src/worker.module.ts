@@ -13,7 +13,7 @@ import { MemoryModule } from '#memory';
 import { ProjectionsModule } from '#projections';
 import { ValidationError } from '#core';
 import { TenantsModule } from '#tenants';
-import { eventStoreSettingsOf, loadPlatformConfig } from '../../platform/src/config/platform.config.js';
+import { eventStoreSettingsOf, exportSigningKeySourceOf, loadPlatformConfig } from '../../platform/src/config/platform.config.js';
 import { eventArchiveModule } from '../../platform/src/retention/event-archive.module.js';
 
 /**
@@ -47,7 +47,7 @@ export class WorkerModule {
         PurgeModule,
         TenantsModule,
         // The archive sweep signs its archive files with the installation's export key.
-        ComplianceModule.forRoot({ signingKey: { pem: config.LEDGERLINE_EXPORT_SIGNING_KEY, file: config.LEDGERLINE_EXPORT_SIGNING_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR } }),
+        ComplianceModule.forRoot({ signingKey: exportSigningKeySourceOf(config) }),
         eventArchiveModule(config),
         ...(config.KAFKA_BROKERS
           ? [BusModule.forRoot({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'ledgerline-worker', eventsTopic: config.LEDGERLINE_KAFKA_TOPIC, eventsPartitions: config.LEDGERLINE_KAFKA_PARTITIONS, runRetryDelaysMs: config.LEDGERLINE_RUN_RETRY_DELAYS_MS })]

@@ -13,7 +13,7 @@ export { parseExportRange } from './export/export-range.js';
 export { ComplianceExporter, type ExportRequest, type ExportRequester, type PreparedExport } from './export/compliance-exporter.js';
 export type { ExportSummary } from './export/write-export.js';
 export { verifyExport, type VerifyExportResult } from './export/verify-export.js';
-export { EXPORT_SIGNING_KEY, EXPORT_SIGNING_KEY_ENV, EXPORT_SIGNING_KEY_FILE, ExportSigningKey, exportSigningKeySourceFromEnv, type ExportSigner, type ExportSigningKeySource } from './signing/export-signing-key.js';
+export { EXPORT_SIGNING_KEY, EXPORT_SIGNING_KEY_FILE, ExportSigningKey, type ExportSigner, type ExportSigningKeySource } from './signing/export-signing-key.js';
 export { jwkThumbprint, type ExportJwks, type ExportPublicJwk } from './signing/ed25519-jwk.js';
 export { SigningKeyError } from './signing/signing.errors.js';
 export { TrustedKeys } from './signing/trusted-keys.js';

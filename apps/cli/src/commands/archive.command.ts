@@ -1,10 +1,11 @@
-import { archiveTenant, ExportSigningKey, exportSigningKeySourceFromEnv, type ArchiveTenantResult } from '#compliance';
+import { archiveTenant, ExportSigningKey, type ArchiveTenantResult } from '#compliance';
 import { ValidationError } from '#core';
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CLOSED_STREAMS } from '../../../platform/src/retention/closed-streams.js';
 import { ALL_PROJECTIONS } from '../projections.js';
+import { exportSigningKeySourceOf } from '../../../platform/src/config/platform.config.js';
 import { withStores } from '../stores.js';
 import { DEFAULT_OPERATOR } from './export.command.js';
 import { DEFAULT_CLI_CLIENT_ID } from './token.command.js';
@@ -31,8 +32,8 @@ export function archiveCommand(io: CliIo): Command {
 
 async function runArchive(options: ArchiveOptions, io: CliIo): Promise<void> {
   if (!options.dryRun && options.out === undefined) throw new ValidationError('cli.archive.out', 'give the archive file with --out <file> (or --dry-run)');
-  const result = await withStores(io, async ({ store, views, dataDir }) => {
-    const signer = ExportSigningKey.load(exportSigningKeySourceFromEnv(io.env, dataDir));
+  const result = await withStores(io, async ({ store, views, config }) => {
+    const signer = ExportSigningKey.load(exportSigningKeySourceOf(config));
     if (signer.isNew) io.stderr.write(`created the export signing key ${signer.file}\n`);
     return archiveTenant({
       store, views, projections: ALL_PROJECTIONS, rules: CLOSED_STREAMS, signer,

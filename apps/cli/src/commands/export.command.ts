@@ -1,10 +1,11 @@
 import { createWriteStream, openSync, rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { ValidationError } from '#core';
-import { ComplianceExporter, exportFileName, PersonalDataOpener, ExportSigningKey, exportSigningKeySourceFromEnv, parseExportRange, type ExportSummary } from '#compliance';
+import { ComplianceExporter, exportFileName, PersonalDataOpener, ExportSigningKey, parseExportRange, type ExportSummary } from '#compliance';
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { ALL_PROJECTIONS } from '../projections.js';
+import { exportSigningKeySourceOf } from '../../../platform/src/config/platform.config.js';
 import { withStores } from '../stores.js';
 import { withPersonalDataVault } from '../vault.js';
 import { DEFAULT_CLI_CLIENT_ID } from './token.command.js';
@@ -40,8 +41,8 @@ async function runExport(options: ExportOptions, io: CliIo): Promise<void> {
   const toStdout = options.out === '-';
   if (toStdout && !(io.stdout instanceof Writable)) throw new ValidationError('cli.export.stdout', 'stdout cannot take binary output here: give --out <file>');
   await withStores(io, (stores) => withPersonalDataVault(stores, async (vault) => {
-    const { store, views, dataDir } = stores;
-    const signer = ExportSigningKey.load(exportSigningKeySourceFromEnv(io.env, dataDir));
+    const { store, views, dataDir, config } = stores;
+    const signer = ExportSigningKey.load(exportSigningKeySourceOf(config));
     if (signer.isNew) io.stderr.write(`created the export signing key ${signer.file}\n`);
     const prepared = await new ComplianceExporter().prepare({
       store,

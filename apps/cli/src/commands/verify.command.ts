@@ -2,10 +2,11 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ValidationError } from '#core';
-import { EXPORT_SIGNING_KEY_FILE, ExportSigningKey, exportSigningKeySourceFromEnv, TrustedKeys, verifyExport } from '#compliance';
+import { EXPORT_SIGNING_KEY_FILE, ExportSigningKey, TrustedKeys, verifyExport } from '#compliance';
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { CommandVerdict, EXIT_INVALID } from '../exit-codes.js';
+import { exportSigningKeySourceOf } from '../../../platform/src/config/platform.config.js';
 import { storeSettingsFromEnv } from '../stores.js';
 
 interface VerifyOptions {
@@ -50,7 +51,7 @@ function trustedKeys(options: VerifyOptions, io: CliIo): TrustedKeys {
     }
     return TrustedKeys.parse(text, options.key);
   }
-  const source = exportSigningKeySourceFromEnv(io.env, storeSettingsFromEnv(io.env).dataDir);
+  const source = exportSigningKeySourceOf(storeSettingsFromEnv(io.env).config);
   if (source.pem === undefined && source.file === undefined && !existsSync(join(source.dataDir, EXPORT_SIGNING_KEY_FILE))) {
     throw new ValidationError('cli.verify.no_key', `no --key given and no export signing key in ${source.dataDir}: pass the platform's JWKS (/.well-known/ledgerline-export-keys) with --key`);
   }

@@ -1,5 +1,6 @@
 import { ValidationError } from '#core';
 import type { EventStoreSettings } from '#event-store';
+import type { ExportSigningKeySource } from '#compliance';
 import { OTEL_CONFIG_SHAPE } from '#observability';
 import { z } from 'zod';
 
@@ -94,4 +95,9 @@ export function eventStoreSettingsOf(config: PlatformConfig): EventStoreSettings
   return config.LEDGERLINE_EVENT_STORE === 'postgres'
     ? { kind: 'postgres', connectionString: config.DATABASE_URL!, poolSize: config.LEDGERLINE_PG_POOL_SIZE, maxEventBytes, connectTimeoutMs: config.LEDGERLINE_PG_CONNECT_TIMEOUT_MS }
     : { kind: 'sqlite', dataDir: config.LEDGERLINE_DATA_DIR, maxEventBytes };
+}
+
+/** Where a configuration's export signing key comes from; the platform, the workers and the CLI all load it this way. */
+export function exportSigningKeySourceOf(config: PlatformConfig): ExportSigningKeySource {
+  return { pem: config.LEDGERLINE_EXPORT_SIGNING_KEY, file: config.LEDGERLINE_EXPORT_SIGNING_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR };
 }

@@ -5,10 +5,6 @@ import { createFileOnce } from '#core';
 import { isEd25519, publicHalf, publicJwkOf, type ExportJwks, type ExportPublicJwk } from './ed25519-jwk.js';
 import { SigningKeyError } from './signing.errors.js';
 
-export const EXPORT_SIGNING_KEY_ENV = {
-  pem: 'LEDGERLINE_EXPORT_SIGNING_KEY',
-  file: 'LEDGERLINE_EXPORT_SIGNING_KEY_FILE',
-} as const;
 export const EXPORT_SIGNING_KEY_FILE = join('keys', 'export-signing.pem');
 
 /** Where the key comes from: PEM text, a file, or the data directory's key (created on first use). */
@@ -16,12 +12,6 @@ export interface ExportSigningKeySource {
   pem?: string | undefined;
   file?: string | undefined;
   dataDir: string;
-}
-
-/** The key source of the environment: the same variables the platform reads. */
-export function exportSigningKeySourceFromEnv(env: NodeJS.ProcessEnv, dataDir: string): ExportSigningKeySource {
-  const present = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value);
-  return { pem: present(env[EXPORT_SIGNING_KEY_ENV.pem]), file: present(env[EXPORT_SIGNING_KEY_ENV.file]), dataDir };
 }
 
 export const EXPORT_SIGNING_KEY = Symbol('EXPORT_SIGNING_KEY');
@@ -50,7 +40,7 @@ export class ExportSigningKey implements ExportSigner {
 
   /** Loads the configured key; the data directory's default key is created (0600) when missing and `create` allows it. */
   static load(source: ExportSigningKeySource, options: { create: boolean } = { create: true }): ExportSigningKey {
-    if (source.pem !== undefined) return new ExportSigningKey(parsePrivateKey(source.pem.replaceAll('\\n', '\n'), EXPORT_SIGNING_KEY_ENV.pem), undefined, false);
+    if (source.pem !== undefined) return new ExportSigningKey(parsePrivateKey(source.pem.replaceAll('\\n', '\n'), 'LEDGERLINE_EXPORT_SIGNING_KEY'), undefined, false);
     const file = source.file ?? join(source.dataDir, EXPORT_SIGNING_KEY_FILE);
     let isNew = false;
     if (source.file === undefined && options.create && !existsSync(file)) {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jwkThumbprint } from './ed25519-jwk.js';
-import { EXPORT_SIGNING_KEY_FILE, ExportSigningKey, exportSigningKeySourceFromEnv } from './export-signing-key.js';
+import { EXPORT_SIGNING_KEY_FILE, ExportSigningKey } from './export-signing-key.js';
 import { SigningKeyError } from './signing.errors.js';
 import { TrustedKeys } from './trusted-keys.js';
 
@@ -30,12 +30,12 @@ describe('export signing key', () => {
     expect(again.jwks()).toEqual({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: first.keyId, alg: 'EdDSA', use: 'sig' }] });
   });
 
-  it('takes the PEM from the environment (also with escaped newlines) or a file, before the data directory', () => {
+  it('takes the PEM as text (also with escaped newlines, as an environment variable holds it) or a file, before the data directory', () => {
     const pem = pkcs8('ed25519');
-    const fromText = ExportSigningKey.load(exportSigningKeySourceFromEnv({ LEDGERLINE_EXPORT_SIGNING_KEY: pem.replaceAll('\n', '\\n') }, join(dir, 'unused')));
+    const fromText = ExportSigningKey.load({ pem: pem.replaceAll('\n', '\\n'), dataDir: join(dir, 'unused') });
     const file = join(dir, 'shared.pem');
     writeFileSync(file, pem);
-    const fromFile = ExportSigningKey.load(exportSigningKeySourceFromEnv({ LEDGERLINE_EXPORT_SIGNING_KEY_FILE: file }, join(dir, 'unused')));
+    const fromFile = ExportSigningKey.load({ file, dataDir: join(dir, 'unused') });
     expect(fromFile.keyId).toBe(fromText.keyId);
     expect(fromText.file).toBeUndefined();
     expect(() => statSync(join(dir, 'unused'))).toThrow();
