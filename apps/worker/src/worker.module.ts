@@ -18,9 +18,10 @@ import { eventArchiveModule } from '../../platform/src/retention/event-archive.m
 
 /**
  * A scale-out worker: the same domain code as the platform, without the MCP endpoint or REST.
- * It carries runs forward (the saga, honouring other workers' leases) and, when elected among
- * the workers, applies the views. With KAFKA_BROKERS, runs reach it through Kafka: one elected
- * worker relays the log, and each carries the runs of its partitions. Configuration is the platform's; only PostgreSQL is shared
+ * It carries runs forward (the saga, honouring other workers' leases) and applies the views:
+ * when elected among the workers, from the log; with KAFKA_BROKERS, runs and views reach it
+ * through Kafka: one elected worker relays the log, and each carries the runs and applies the
+ * views of its partitions. Configuration is the platform's; only PostgreSQL is shared
  * between processes, so a worker needs DATABASE_URL.
  */
 @Module({})
@@ -37,7 +38,8 @@ export class WorkerModule {
         loggingModule(config.LEDGERLINE_LOG_LEVEL),
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
         EventStoreModule.forRootAsync({ inject: [], useFactory: () => eventStoreSettingsOf(config) }),
-        ProjectionsModule.forRoot('elect'),
+        // On Kafka the views come from the projections' consumer group (ScaleOutBus); without it one elected worker applies them from the log.
+        ProjectionsModule.forRoot(config.KAFKA_BROKERS ? 'consume' : 'elect'),
         CqrsModule.forRoot(),
         KeysModule.forRoot({ masterKeyBase64: config.LEDGERLINE_MASTER_KEY, masterKeyFile: config.LEDGERLINE_MASTER_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR }),
         ConnectorsModule.forRoot({ egressPrivateNetworks: config.LEDGERLINE_EGRESS_PRIVATE_NETWORKS }),

@@ -4,7 +4,7 @@ export * from './kafka/kafka-settings.js';
 export * from './kafka/event-codec.js';
 export * from './kafka/kafka-event-publisher.js';
 export * from './relay/outbox-relay.js';
-export * from './kafka/partition-of.js';
+
 export * from './kafka/kafka-event-consumer.js';
 export * from './scale-out-bus.js';
 export * from './bus.module.js';

@@ -2,16 +2,16 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { RunScheduler } from '#automation';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { reportConsumerLag } from '#observability';
-import { VIEW_DB, whileLeading, type ViewDb } from '#projections';
+import { partitionOf, ProjectorRegistry, VIEW_DB, whileLeading, type ViewDb } from '#projections';
 import { ConsumerLag } from './kafka/consumer-lag.js';
 import { KafkaEventConsumer } from './kafka/kafka-event-consumer.js';
 import { KafkaEventPublisher } from './kafka/kafka-event-publisher.js';
 import { KafkaRunRetries } from './kafka/kafka-run-retries.js';
 import { runRetryTopics } from './kafka/run-retry-topics.js';
 import type { KafkaSettings } from './kafka/kafka-settings.js';
-import { partitionOf } from './kafka/partition-of.js';
+
 import { OutboxRelay } from './relay/outbox-relay.js';
-import { EVENTS_TOPIC, eventKey } from './topology.js';
+import { EVENTS_TOPIC, eventKey, viewsTopicOf } from './topology.js';
 
 export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
 
@@ -19,7 +19,9 @@ export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
  * A worker's part of the bus: one worker at a time (elected) relays the log to Kafka; every
  * worker is a member of the saga consumer group, carries the runs of the partitions it was
  * assigned, and is woken by their events instead of polling for them. Runs the worker fails on
- * go through the retry topics and, past the last, to the dead letters (`cli dlq`).
+ * go through the retry topics and, past the last, to the dead letters (`cli dlq`). Every worker
+ * is also a member of the projections' consumer group on the views topic (keyed by tenant) and
+ * applies the views' share of its partitions (ProjectorRegistry.applyBusBatch).
  */
 @Injectable()
 export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
@@ -27,6 +29,7 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly stopping = new AbortController();
   private publisher: KafkaEventPublisher | undefined;
   private consumer: KafkaEventConsumer | undefined;
+  private viewsConsumer: KafkaEventConsumer | undefined;
   private relaying: Promise<void> | undefined;
   private retries: KafkaRunRetries | undefined;
   private lag: ConsumerLag | undefined;
@@ -37,6 +40,7 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(VIEW_DB) private readonly db: ViewDb,
     @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
     private readonly scheduler: RunScheduler,
+    private readonly projectors: ProjectorRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -56,9 +60,16 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
       },
     });
     const topic = this.settings.eventsTopic ?? EVENTS_TOPIC;
+    const viewsTopic = viewsTopicOf(topic);
+    const viewsGroup = `${viewsTopic}.projections`;
+    await this.projectors.prepareForBus(publisher.viewPartitions);
+    this.viewsConsumer = await KafkaEventConsumer.start(this.settings, viewsGroup, { handle: (events, partition, upTo) => this.projectors.applyBusBatch(partition, events, upTo) }, viewsTopic);
     const lag = await ConsumerLag.connect(this.settings);
     this.lag = lag;
-    this.stopReportingLag = reportConsumerLag(async () => [{ group: sagaGroup, topic, lag: await lag.of(sagaGroup, topic) }]);
+    this.stopReportingLag = reportConsumerLag(async () => [
+      { group: sagaGroup, topic, lag: await lag.of(sagaGroup, topic) },
+      { group: viewsGroup, topic: viewsTopic, lag: await lag.of(viewsGroup, viewsTopic) },
+    ]);
     this.retries = await KafkaRunRetries.start(this.settings, runRetryTopics(topic, this.settings.runRetryDelaysMs), (tenantId, runId, failures) => this.scheduler.poke(tenantId, runId, { force: true, failures }), `${topic}.retries`);
     this.scheduler.handOffFailuresTo(this.retries);
     this.relaying = whileLeading(this.db, 'relay', this.stopping.signal, async () => {
@@ -72,6 +83,7 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopping.abort();
     await this.consumer?.stop();
+    await this.viewsConsumer?.stop();
     await this.retries?.stop();
     await this.relaying;
     await this.publisher?.close();

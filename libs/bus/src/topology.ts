@@ -12,3 +12,13 @@ export const DEFAULT_EVENTS_PARTITIONS = 12;
 export function eventKey(event: Pick<RecordedEvent, 'tenantId' | 'streamId'>): string {
   return `${event.tenantId}/${event.streamId}`;
 }
+
+/**
+ * The topic that feeds the projections: the same events keyed by tenant (viewKeyOf), so that a
+ * view sees each tenant's events in the order of the log across all its streams, and marks from
+ * the relay that tell each partition how far the log was published (so a partition with no new
+ * events still moves on). Partitioned like the events topic.
+ */
+export function viewsTopicOf(eventsTopic: string): string {
+  return `${eventsTopic}.by-tenant`;
+}

@@ -1,7 +1,8 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { join } from 'node:path';
-import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSettings } from '#event-store';
+import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSettings, type RecordedEvent } from '#event-store';
 import { reportProjectionLag } from '#observability';
+import { applyBusBatch } from './bus-fed.js';
 import type { Projection } from './projection.js';
 import { Projector } from './projector.js';
 import { PostgresViewDb } from './postgres-view-db.js';
@@ -16,11 +17,13 @@ export function openViewDb(settings: EventStoreSettings): ViewDb {
 }
 
 /**
- * What this process does with the views: `apply` them (the embedded mode's single process),
- * `elect` one process among several workers to apply them while the others stand by (scale-out
- * workers), or only `watch` their checkpoints to serve reads (scale-out API processes).
+ * What this process does with the views: `apply` them from the log (the embedded mode's single
+ * process), `elect` one process among several workers to apply them from the log while the others
+ * stand by (scale-out workers without a bus), `consume` their share of the bus's partitions in a
+ * consumer group (scale-out workers on Kafka: the bus calls prepareForBus, then feeds
+ * applyBusBatch), or only `watch` their checkpoints to serve reads (scale-out API processes).
  */
-export type ProjectionRole = 'apply' | 'elect' | 'watch';
+export type ProjectionRole = 'apply' | 'elect' | 'consume' | 'watch';
 
 export const PROJECTION_ROLE = Symbol('PROJECTION_ROLE');
 
@@ -60,6 +63,7 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
       return [...this.projectors.values()].map((projector) => ({ projection: projector.projection.name, lag: Math.max(0, head - projector.checkpoint) }));
     });
     if (this.role === 'apply') return this.applyAll();
+    if (this.role === 'consume') return;
     for (const projector of this.projectors.values()) projector.startWatching();
     if (this.role === 'elect') this.election = this.elect();
   }
@@ -70,6 +74,32 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
     this.stopping.abort();
     await this.election;
     await this.stopAll();
+  }
+
+  /**
+   * Readies every view for the bus (Projector.prepareForBus), one process at a time, then watches
+   * where the consumer group has taken them. Resolves once this process may feed batches.
+   */
+  async prepareForBus(partitions: number): Promise<void> {
+    for (;;) {
+      if (this.stopping.signal.aborted) return;
+      const leadership = await this.db.tryLead(LEADERSHIP).catch(() => undefined);
+      if (leadership) {
+        try {
+          for (const projector of this.projectors.values()) await projector.prepareForBus(partitions);
+        } finally {
+          await leadership.release();
+        }
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    for (const projector of this.projectors.values()) projector.startWatching();
+  }
+
+  /** One partition's batch from the bus, into every view at once (bus-fed.ts). */
+  applyBusBatch(partition: number, events: readonly RecordedEvent[], upTo: number): Promise<void> {
+    return applyBusBatch(this.db, this.projections(), partition, events, upTo);
   }
 
   private async applyAll(): Promise<void> {

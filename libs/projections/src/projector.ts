@@ -1,5 +1,5 @@
 import { followLog, type EventStore, type RecordedEvent } from '#event-store';
-import { CHECKPOINTS_TABLE as META_TABLE, ensureCheckpointsTable, loadCheckpoint } from './checkpoints.js';
+import { CHECKPOINTS_TABLE as META_TABLE, ensureCheckpointsTable, Frontier, loadCheckpoint, loadFrontier, loadPartitionPositions, PARTITION_CHECKPOINTS_TABLE } from './checkpoints.js';
 import type { Projection } from './projection.js';
 import type { ViewDb } from './view-db.port.js';
 
@@ -23,7 +23,9 @@ export class Projector {
   private savedAt = 0;
   private running: Promise<void> | undefined;
   private abort = new AbortController();
-  private waiters: Array<{ position: number; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private waiters: Array<{ position: number; tenantId?: string; resolve: () => void; reject: (error: unknown) => void }> = [];
+  /** What the view holds when another process applies it (watching); undefined while this one applies it from the log. */
+  private frontier: Frontier | undefined;
   private failure: unknown;
   private applying = false;
   private readonly progressListeners = new Set<(position: number) => void>();
@@ -57,6 +59,34 @@ export class Projector {
     this.running = this.watch(this.abort.signal);
   }
 
+  /**
+   * Makes the view ready to be fed by a bus partitioned `partitions` ways (scale-out workers in a
+   * consumer group, see applyBusBatch): creates or upgrades the tables, catches them up from the
+   * log, and gives every partition that position. A view already fed by such a bus is left as it
+   * is. The caller holds the projectors' leadership, so one process does this at a time.
+   */
+  async prepareForBus(partitions: number): Promise<void> {
+    this.applying = true;
+    await ensureCheckpointsTable(this.db);
+    const meta = await loadCheckpoint(this.db, this.projection.name);
+    const fed = await loadPartitionPositions(this.db, this.projection.name);
+    this.applying = false;
+    if (meta && meta.version === this.projection.version && fed.length === partitions) return;
+    this.applying = true;
+    // A new version, or partitions counted otherwise (tenants hash elsewhere now): from position 0.
+    if (!meta || meta.version !== this.projection.version || fed.length > 0) await this.reset();
+    else this.position = this.savedPosition = meta.position;
+    await this.catchUp();
+    const position = this.position;
+    await this.db.transaction(async (tx) => {
+      await tx.run(`UPDATE ${META_TABLE} SET position = ? WHERE name = ?`, [position, this.projection.name]);
+      await tx.run(`DELETE FROM ${PARTITION_CHECKPOINTS_TABLE} WHERE name = ?`, [this.projection.name]);
+      for (let part = 0; part < partitions; part++) await tx.run(`INSERT INTO ${PARTITION_CHECKPOINTS_TABLE} (name, part, position) VALUES (?, ?, ?)`, [this.projection.name, part, position]);
+    });
+    this.savedPosition = position;
+    this.applying = false;
+  }
+
   async stop(): Promise<void> {
     this.abort.abort();
     await this.running;
@@ -80,11 +110,16 @@ export class Projector {
     return this.position;
   }
 
-  /** Resolves once the view reflects every event up to `position`. */
-  reached(position: number): Promise<void> {
+  /** Resolves once the view reflects every event up to `position` (of `tenantId`'s events, when given). */
+  reached(position: number, tenantId?: string): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (position <= this.position) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
+    if (position <= this.reachedFor(tenantId)) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ position, tenantId, resolve, reject }));
+  }
+
+  /** Where the view stands for the tenant's events: a view fed by partitions may be further for some tenants than for all. */
+  private reachedFor(tenantId: string | undefined): number {
+    return tenantId !== undefined && this.frontier ? Math.max(this.position, this.frontier.reachedFor(tenantId)) : this.position;
   }
 
   /** Called after each batch the view took in: lets a process that reads the view react without polling. */
@@ -95,7 +130,7 @@ export class Projector {
 
   /** Read-your-writes: waits until the view holds everything the tenant's log held when called. */
   async caughtUpWith(tenantId?: string): Promise<void> {
-    await this.reached(await this.store.committedPosition(tenantId));
+    await this.reached(await this.store.committedPosition(tenantId), tenantId);
   }
 
   private async reset(): Promise<void> {
@@ -107,6 +142,7 @@ export class Projector {
         `INSERT INTO ${META_TABLE} (name, version, position) VALUES (?, ?, 0) ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = 0`,
         [name, version],
       );
+      await tx.run(`DELETE FROM ${PARTITION_CHECKPOINTS_TABLE} WHERE name = ?`, [name]);
     });
     for (const table of Object.keys(tables)) await this.db.protectTenantTable(table);
     this.position = this.savedPosition = 0;
@@ -134,16 +170,19 @@ export class Projector {
 
   private advanceTo(position: number, changedView: boolean): void {
     this.position = position;
-    this.waiters = this.waiters.filter((waiter) => (waiter.position <= position ? (waiter.resolve(), false) : true));
+    this.waiters = this.waiters.filter((waiter) => (waiter.position <= this.reachedFor(waiter.tenantId) ? (waiter.resolve(), false) : true));
     if (changedView) for (const listener of this.progressListeners) listener(position);
   }
 
   private async watch(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        const meta = await loadCheckpoint(this.db, this.projection.name);
-        const saved = meta && meta.version === this.projection.version ? meta.position : 0;
-        if (saved > this.position) this.advanceTo(saved, true);
+        const frontier = await loadFrontier(this.db, this.projection.name);
+        if (frontier && frontier.version === this.projection.version) {
+          const moved = frontier.partitioned && frontier.movedSince(this.frontier);
+          this.frontier = frontier.partitioned ? frontier : undefined;
+          if (frontier.low > this.position || moved) this.advanceTo(Math.max(this.position, frontier.low), true);
+        }
       } catch {
         // no checkpoint table yet: the applying process has not started
       }

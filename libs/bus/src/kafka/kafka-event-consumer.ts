@@ -2,12 +2,15 @@ import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { RecordedEvent } from '#event-store';
 import { EVENTS_TOPIC } from '../topology.js';
-import { decodeEvent } from './event-codec.js';
+import { decodeMessage, type BusMessage } from './event-codec.js';
 import type { KafkaSettings } from './kafka-settings.js';
 
 export interface ConsumerHandlers {
-  /** A partition's events in order; an error makes Kafka deliver the batch again (at-least-once). */
-  handle(events: RecordedEvent[], partition: number): Promise<void>;
+  /**
+   * A partition's events in order, and the highest position the batch carried (its events' or a
+   * relay's mark, which may come alone); an error makes Kafka deliver the batch again (at-least-once).
+   */
+  handle(events: RecordedEvent[], partition: number, upTo: number): Promise<void>;
   /** The partitions this member owns after each rebalance. */
   assigned?(partitions: number[]): void;
 }
@@ -23,18 +26,20 @@ export class KafkaEventConsumer {
 
   private constructor(private readonly consumer: Consumer) {}
 
-  static async start(settings: KafkaSettings, groupId: string, handlers: ConsumerHandlers): Promise<KafkaEventConsumer> {
+  /** `topic`: the events topic unless given (the views topic for the projections). */
+  static async start(settings: KafkaSettings, groupId: string, handlers: ConsumerHandlers, topic = settings.eventsTopic ?? EVENTS_TOPIC): Promise<KafkaEventConsumer> {
     const kafka = new Kafka({ clientId: settings.clientId, brokers: settings.brokers, logLevel: logLevel.WARN });
     const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 } });
     const member = new KafkaEventConsumer(consumer);
-    const topic = settings.eventsTopic ?? EVENTS_TOPIC;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => handlers.assigned?.([...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b)));
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachBatch: async ({ batch, heartbeat }) => {
-        const fresh = batch.messages.flatMap((message) => member.decode(message.value, batch.partition, message.offset)).filter((event) => !member.seen.has(event.eventId));
-        if (fresh.length > 0) await handlers.handle(fresh, batch.partition);
+        const messages = batch.messages.flatMap((message) => member.decode(message, batch.partition));
+        const fresh = messages.flatMap(({ event }) => (event && !member.seen.has(event.eventId) ? [event] : []));
+        const upTo = Math.max(0, ...messages.map((message) => message.position));
+        if (messages.length > 0) await handlers.handle(fresh, batch.partition, upTo);
         // Remembered only once handled: a batch whose handler failed comes again, and is handled then.
         for (const event of fresh) member.remember(event.eventId);
         await heartbeat();
@@ -51,11 +56,11 @@ export class KafkaEventConsumer {
    * A message that is not an event of ours (written by something else) is logged and passed
    * over: retrying it could never succeed, and it would hold up its whole partition.
    */
-  private decode(value: Buffer | null, partition: number, offset: string): RecordedEvent[] {
+  private decode(message: { value: Buffer | null; headers?: Record<string, unknown>; offset: string }, partition: number): BusMessage[] {
     try {
-      return [decodeEvent(value)];
+      return [decodeMessage(message)];
     } catch (error) {
-      this.logger.warn(`skipped an undecodable message at partition ${partition} offset ${offset}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`skipped an undecodable message at partition ${partition} offset ${message.offset}: ${error instanceof Error ? error.message : String(error)}`);
       return [];
     }
   }

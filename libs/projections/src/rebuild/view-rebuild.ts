@@ -1,5 +1,5 @@
 import { assertTenantId, type EventStore, type RecordedEvent, type TenantId } from '#event-store';
-import { ensureCheckpointsTable, loadCheckpoint, type SavedCheckpoint } from '../checkpoints.js';
+import { ensureCheckpointsTable, loadFrontier, type SavedCheckpoint } from '../checkpoints.js';
 import type { Projection } from '../projection.js';
 import type { ViewDb } from '../view-db.port.js';
 import { advanceRebuild, ALL_TENANTS, ensureRebuildsTable, loadRebuildState, saveRebuildState, type RebuildState } from './rebuild-state.js';
@@ -81,10 +81,11 @@ export class ViewRebuild {
     return this.result('switched', resumedFrom, switched.position);
   }
 
+  /** The live view's version, and the position up to which it holds every event (a view fed by partitions may hold some later ones). */
   private async liveCheckpoint(): Promise<SavedCheckpoint> {
-    const live = await loadCheckpoint(this.db, this.projection.name);
+    const live = await loadFrontier(this.db, this.projection.name);
     if (!live || live.version !== this.projection.version) throw new LiveVersionMismatchError(this.projection.name, live?.version, this.projection.version);
-    return live;
+    return { version: live.version, position: live.low };
   }
 
   private async resumeOrStart(liveVersion: number): Promise<RebuildState> {

@@ -1,6 +1,6 @@
 import { ConflictError } from '#core';
 import type { EventStore, RecordedEvent } from '#event-store';
-import { CHECKPOINTS_TABLE, loadCheckpoint } from '../checkpoints.js';
+import { CHECKPOINTS_TABLE, loadFrontier, type Frontier } from '../checkpoints.js';
 import type { Projection } from '../projection.js';
 import type { ViewDb, ViewSql } from '../view-db.port.js';
 import { advanceRebuild, ALL_TENANTS, type RebuildState } from './rebuild-state.js';
@@ -13,6 +13,9 @@ import { LiveVersionMismatchError } from './view-rebuild.errors.js';
  * projector's transaction writes its rows before its checkpoint, so taking the tables first and
  * the checkpoint second waits for such a transaction instead of deadlocking with it. The shadow
  * takes the events (shadow position, P], then replaces the live rows, and the checkpoint stays P.
+ * A view fed by the bus's partitions has a checkpoint per partition (Frontier): the shadow takes
+ * each event the live view holds, by the position of its tenant's partition, and the partitions'
+ * consumers go on from their own positions.
  *
  * The live projector runs on from its own in-memory position, which is never below P; the
  * events between its saved checkpoint and that position are ones it does not handle (it saves
@@ -25,12 +28,12 @@ export async function switchShadowIn(store: EventStore, db: ViewDb, projection: 
   // Row-level security and grants stay with a table when it is renamed.
   if (allTenants) for (const shadow of names.values()) await db.protectTenantTable(shadow);
   return db.exclusiveTransaction([...names.keys()], async (tx) => {
-    const live = await loadCheckpoint(tx, projection.name, db.lockRowsClause);
+    const live = await loadFrontier(tx, projection.name, db.lockRowsClause);
     if (!live || live.version !== state.liveVersion) throw new LiveVersionMismatchError(projection.name, live?.version, projection.version);
-    if (live.position < state.position) {
-      throw new ConflictError('projections.rebuild.live_went_back', `the live view of ${projection.name} went back to ${live.position} (rebuilt in place?) behind its shadow at ${state.position}: run the rebuild again`, { projection: projection.name });
+    if (live.low < state.position) {
+      throw new ConflictError('projections.rebuild.live_went_back', `the live view of ${projection.name} went back to ${live.low} (rebuilt in place?) behind its shadow at ${state.position}: run the rebuild again`, { projection: projection.name });
     }
-    const rest = await eventsBetween(store, state, live.position);
+    const rest = await eventsBetween(store, state, live);
     const shadow = shadowSql(tx, names);
     for (const event of rest) if (projection.handles(event)) await projection.apply(shadow, event);
     for (const [liveTable, shadowTable] of names) {
@@ -41,9 +44,9 @@ export async function switchShadowIn(store: EventStore, db: ViewDb, projection: 
         await replaceTenantRows(tx, liveTable, shadowTable, state.tenantScope);
       }
     }
-    await tx.run(`UPDATE ${CHECKPOINTS_TABLE} SET position = ? WHERE name = ?`, [live.position, projection.name]);
-    await advanceRebuild(tx, state, live.position, false);
-    return { position: live.position, eventsApplied: rest.length };
+    await tx.run(`UPDATE ${CHECKPOINTS_TABLE} SET position = ? WHERE name = ?`, [live.low, projection.name]);
+    await advanceRebuild(tx, state, live.low, false);
+    return { position: live.low, eventsApplied: rest.length };
   });
 }
 
@@ -58,13 +61,14 @@ async function replaceTenantRows(tx: ViewSql, liveTable: string, shadowTable: st
   await tx.run(`DROP TABLE ${shadowTable}`);
 }
 
-async function eventsBetween(store: EventStore, state: RebuildState, upTo: number): Promise<RecordedEvent[]> {
+/** The events after the shadow's position that the live view holds. */
+async function eventsBetween(store: EventStore, state: RebuildState, live: Frontier): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
-  if (upTo <= state.position) return events;
+  if (live.high <= state.position) return events;
   const tenantId = state.tenantScope === ALL_TENANTS ? undefined : state.tenantScope;
   for await (const batch of store.readAll({ after: state.position, tenantId })) {
-    events.push(...batch.filter((event) => event.globalPosition <= upTo));
-    if (batch[batch.length - 1]!.globalPosition >= upTo) break;
+    events.push(...batch.filter((event) => live.holds(event)));
+    if (batch[batch.length - 1]!.globalPosition >= live.high) break;
   }
   return events;
 }

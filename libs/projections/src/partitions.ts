@@ -4,8 +4,8 @@ const partitioner = Partitioners.DefaultPartitioner();
 const metadataByCount = new Map<number, PartitionMetadata[]>();
 
 /**
- * The partition the producer puts a key in (murmur2, as kafkajs and the Java client do), so that
- * a process can tell which streams belong to the partitions it was assigned.
+ * The partition Kafka's producer puts a message key in (murmur2, as kafkajs and the Java client
+ * do), so that a process can tell where a key's messages went without asking the broker.
  */
 export function partitionOf(key: string, partitions: number): number {
   let metadata = metadataByCount.get(partitions);
@@ -14,4 +14,13 @@ export function partitionOf(key: string, partitions: number): number {
     metadataByCount.set(partitions, metadata);
   }
   return partitioner({ topic: '', partitionMetadata: metadata, message: { key, value: null } });
+}
+
+/**
+ * The key of an event on the bus that feeds the projections: its tenant. A tenant's events stay
+ * in one partition in the order of the log, so a view, whose rows belong to one tenant each,
+ * sees the tenant's events in the order a rebuild from the log does, across all its streams.
+ */
+export function viewKeyOf(tenantId: string): string {
+  return tenantId;
 }
