@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PostgresEventStore, type RecordedEvent } from '#event-store';
 import { createTestDatabase } from '../../event-store/src/postgres/postgres-test-database.js';
 import { collect } from '../../event-store/src/testing/event-store.contract.js';
-import { applyBusBatch, ViewVersionMismatchError } from './bus-fed.js';
+import { applyBusBatch, ViewNotReadiedError, ViewVersionMismatchError } from './bus-fed.js';
 import { loadFrontier, loadPartitionPositions } from './checkpoints.js';
 import { partitionOf, viewKeyOf } from './partitions.js';
 import { PostgresViewDb } from './postgres-view-db.js';
@@ -98,13 +98,14 @@ describe('views fed by the bus, partition by partition (PostgreSQL)', () => {
     expect(await trails(db)).toEqual(rows);
   });
 
-  it('refuses a batch for a view at another version, and changes nothing', async () => {
+  it('refuses a batch for a view at another version, or for a partition it was not readied for, and changes nothing', async () => {
     const positions = await loadPartitionPositions(db, 'bf_trail');
     const rows = await trails(db);
     const partition = partitionOfTenant(alone[0]);
     const batch = (await batchesAfter(positions[partition]!)).get(partition)!;
     const newer = { ...trailProjection, version: 2 };
     await expect(applyBusBatch(db, [newer], partition, batch, batch[batch.length - 1]!.globalPosition)).rejects.toBeInstanceOf(ViewVersionMismatchError);
+    await expect(applyBusBatch(db, [trailProjection], PARTITIONS, batch, batch[batch.length - 1]!.globalPosition)).rejects.toBeInstanceOf(ViewNotReadiedError);
     expect(await loadPartitionPositions(db, 'bf_trail')).toEqual(positions);
     expect(await trails(db)).toEqual(rows);
   });

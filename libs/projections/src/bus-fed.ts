@@ -10,6 +10,13 @@ export class ViewVersionMismatchError extends Error {
   }
 }
 
+/** The view has no position for this partition (not readied for a bus of this many partitions: Projector.prepareForBus). */
+export class ViewNotReadiedError extends Error {
+  constructor(readonly projection: string, readonly partition: number) {
+    super(`the view ${projection} has no position for partition ${partition} of the bus: it is readied (prepareForBus) before it is fed`);
+  }
+}
+
 /**
  * Applies one partition's batch from the bus to every view, with the partition's positions, in
  * one transaction of the view database: a redelivered batch, or an event the relay published
@@ -32,7 +39,8 @@ export async function applyBusBatch(db: ViewDb, projections: readonly Projection
     for (const projection of projections) {
       const version = versions.get(projection.name);
       const from = positions.get(projection.name);
-      if (version !== projection.version || from === undefined) throw new ViewVersionMismatchError(projection.name, version, projection.version);
+      if (version !== projection.version) throw new ViewVersionMismatchError(projection.name, version, projection.version);
+      if (from === undefined) throw new ViewNotReadiedError(projection.name, partition);
       // A batch may carry an event twice too (the relay restarted between its copies): only what is past the last one taken counts.
       let at = from;
       for (const event of events) {

@@ -6,7 +6,7 @@ export * from './postgres-view-db.js';
 export * from './projections.module.js';
 export { whileLeading } from './while-leading.js';
 export { CHECKPOINTS_TABLE, PARTITION_CHECKPOINTS_TABLE, Frontier, loadCheckpoint, loadFrontier, loadPartitionPositions, type SavedCheckpoint } from './checkpoints.js';
-export { applyBusBatch, ViewVersionMismatchError } from './bus-fed.js';
+export { applyBusBatch, ViewNotReadiedError, ViewVersionMismatchError } from './bus-fed.js';
 export { partitionOf, viewKeyOf } from './partitions.js';
 export { ViewRebuild, type ViewRebuildOptions, type ViewRebuildResult } from './rebuild/view-rebuild.js';
 export { LiveVersionMismatchError, OtherRebuildPendingError } from './rebuild/view-rebuild.errors.js';
