@@ -143,7 +143,7 @@ async function expectViewsEqualRebuild(store: PostgresEventStore, liveUrl: strin
   const live = PostgresViewDb.connect(liveUrl, 2);
   const rebuilt = PostgresViewDb.connect(rebuildUrl, 2);
   try {
-    const head = await store.headPosition();
+    const head = await store.committedPosition();
     const deadline = Date.now() + 60_000;
     for (;;) {
       // Fed by the projections' consumer group: every partition of the views topic past the head (the relay's marks move quiet ones).

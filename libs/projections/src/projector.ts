@@ -66,25 +66,26 @@ export class Projector {
    * is. The caller holds the projectors' leadership, so one process does this at a time.
    */
   async prepareForBus(partitions: number): Promise<void> {
-    this.applying = true;
     await ensureCheckpointsTable(this.db);
     const meta = await loadCheckpoint(this.db, this.projection.name);
     const fed = await loadPartitionPositions(this.db, this.projection.name);
-    this.applying = false;
     if (meta && meta.version === this.projection.version && fed.length === partitions) return;
     this.applying = true;
-    // A new version, or partitions counted otherwise (tenants hash elsewhere now): from position 0.
-    if (!meta || meta.version !== this.projection.version || fed.length > 0) await this.reset();
-    else this.position = this.savedPosition = meta.position;
-    await this.catchUp();
-    const position = this.position;
-    await this.db.transaction(async (tx) => {
-      await tx.run(`UPDATE ${META_TABLE} SET position = ? WHERE name = ?`, [position, this.projection.name]);
-      await tx.run(`DELETE FROM ${PARTITION_CHECKPOINTS_TABLE} WHERE name = ?`, [this.projection.name]);
-      for (let part = 0; part < partitions; part++) await tx.run(`INSERT INTO ${PARTITION_CHECKPOINTS_TABLE} (name, part, position) VALUES (?, ?, ?)`, [this.projection.name, part, position]);
-    });
-    this.savedPosition = position;
-    this.applying = false;
+    try {
+      // A new version, or partitions counted otherwise (tenants hash elsewhere now): from position 0.
+      if (!meta || meta.version !== this.projection.version || fed.length > 0) await this.reset();
+      else this.position = this.savedPosition = meta.position;
+      await this.catchUp();
+      const position = this.position;
+      await this.db.transaction(async (tx) => {
+        await tx.run(`UPDATE ${META_TABLE} SET position = ? WHERE name = ?`, [position, this.projection.name]);
+        await tx.run(`DELETE FROM ${PARTITION_CHECKPOINTS_TABLE} WHERE name = ?`, [this.projection.name]);
+        for (let part = 0; part < partitions; part++) await tx.run(`INSERT INTO ${PARTITION_CHECKPOINTS_TABLE} (name, part, position) VALUES (?, ?, ?)`, [this.projection.name, part, position]);
+      });
+      this.savedPosition = position;
+    } finally {
+      this.applying = false;
+    }
   }
 
   async stop(): Promise<void> {

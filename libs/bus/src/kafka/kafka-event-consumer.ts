@@ -38,7 +38,7 @@ export class KafkaEventConsumer {
       eachBatch: async ({ batch, heartbeat }) => {
         const messages = batch.messages.flatMap((message) => member.decode(message, batch.partition));
         const fresh = messages.flatMap(({ event }) => (event && !member.seen.has(event.eventId) ? [event] : []));
-        const upTo = Math.max(0, ...messages.map((message) => message.position));
+        const upTo = messages.reduce((highest, message) => Math.max(highest, message.position), 0);
         if (messages.length > 0) await handlers.handle(fresh, batch.partition, upTo);
         // Remembered only once handled: a batch whose handler failed comes again, and is handled then.
         for (const event of fresh) member.remember(event.eventId);
