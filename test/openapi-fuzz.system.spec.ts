@@ -8,8 +8,8 @@ import { runSchemathesis, type Exchange } from './support/schemathesis.js';
 
 /**
  * The admin REST API fuzzed from its own OpenAPI document by schemathesis: examples, boundary
- * values, negative (schema-violating) data, fuzzing and stateful sequences, with every check but
- * unsupported_method (Express answers an undeclared method with 404 route.not_found, not 405).
+ * values, negative (schema-violating) data, fuzzing and stateful sequences, with every check
+ * (unsupported_method too: an undeclared method is a 405 with Allow).
  * schemathesis fails on a 5xx, an undocumented status, a response or content type not as
  * documented, data the document allows being refused or data it forbids being accepted. On top,
  * from the requests and responses it recorded: every 4xx is a typed error, no event traces back

@@ -38,6 +38,22 @@ describe('the configured platform app refusing bad bodies', () => {
     expect(await send('/v1/nowhere', '{}')).toMatchObject({ status: 404, body: { error: { code: 'route.not_found' } } });
   });
 
+  it('answers a method a known path does not have with 405 and the methods it has, before any authentication; an unknown path stays 404', async () => {
+    for (const method of ['DELETE', 'PATCH', 'POST']) {
+      const response = await fetch(`${url}/v1/memory/retention`, { method, headers: { 'content-type': 'application/json' }, body: '{"days":1}' });
+      expect({ status: response.status, allow: response.headers.get('allow'), body: await response.json() }).toEqual({
+        status: 405, allow: 'GET, HEAD, PUT',
+        body: { error: { code: 'route.method_not_allowed', message: `${method} is not allowed on this path`, details: { allowed: ['GET', 'HEAD', 'PUT'] } } },
+      });
+    }
+    // Path parameters count: a run's route is known whatever the run id.
+    const run = await fetch(`${url}/v1/runs/run-00000000-0000-4000-8000-000000000000`, { method: 'PUT' });
+    expect(run.status).toBe(405);
+    expect(run.headers.get('allow')).toContain('GET');
+    const unknown = await fetch(`${url}/v1/nowhere`, { method: 'DELETE' });
+    expect({ status: unknown.status, allow: unknown.headers.get('allow') }).toEqual({ status: 404, allow: null });
+  });
+
   it('refuses a body nested deeper than the validators can recurse with a typed 400 (guards first)', async () => {
     let deep = '1';
     for (let i = 0; i < 10_000; i++) deep = `{"a":${deep}}`;
