@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { callOk, connect, errorOf } from './support/mcp-session.js';
+import { OpenApiConformance } from './support/openapi-conformance.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 
 interface Entry {
@@ -82,6 +83,8 @@ describe.each(['sqlite', 'postgres'] as const)('audit queries over real tool cal
     expect(positions).toHaveLength(8);
     const first = await rest(aliceToken, { limit: '3', order: 'asc' });
     const second = await rest(aliceToken, { limit: '3', order: 'asc', cursor: first.body.nextCursor! });
+    const openApi = await OpenApiConformance.load(h.platform.url);
+    for (const page of [first, second]) openApi.check('/v1/audit', 'get', 200, page.body);
     expect([...first.body.entries, ...second.body.entries].map((e) => e.position)).toEqual([...positions].reverse().slice(0, 6));
     expect((await query(alice, { cursor: positions[2]!, limit: 2 })).entries.map((e) => e.position)).toEqual(positions.slice(3, 5));
   });

@@ -4,6 +4,7 @@ import { collect } from '../libs/event-store/src/testing/event-store.contract.js
 import { GATED_CALL } from './support/automations.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
 import { callOk, connect } from './support/mcp-session.js';
+import { OpenApiConformance } from './support/openapi-conformance.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 import { waitForRun } from './support/runs.js';
 
@@ -97,10 +98,14 @@ describe.each(['sqlite', 'postgres'] as const)('admin REST for connectors, autom
   });
 
   it('decides approvals and reads and cancels runs, within the caller\'s tenant and rights', async () => {
+    const openApi = await OpenApiConformance.load(h.platform.url);
     const agent = await connect(h.platform, h.issuer.mint({ tenantId: tenant, userId: 'alice', scopes: ['automation:gated_call', 'runs:read'] }));
     const { runId } = await callOk<{ runId: string }>(agent, 'gated_call', { ref: 'r1' });
     await waitForRun(agent, runId, (run) => run.approval?.status === 'pending');
     const approvalId = `${runId}.ask`;
+    const waiting = await call('GET', `/v1/runs/${runId}`, approver);
+    expect(waiting).toMatchObject({ status: 200, body: { runId, status: 'running', approval: { status: 'pending', decidedBy: null }, cancel: null } });
+    openApi.check('/v1/runs/{runId}', 'get', 200, waiting.body);
 
     const pending = await call('GET', '/v1/approvals', approver);
     expect(pending.body).toEqual({ approvals: [expect.objectContaining({ approvalId, prompt: 'Call for r1?', requestedBy: 'alice' })] });
@@ -121,14 +126,28 @@ describe.each(['sqlite', 'postgres'] as const)('admin REST for connectors, autom
 
     const decided = await call('POST', `/v1/approvals/${approvalId}/decision`, approver, { decision: 'approve', reason: 'fine' });
     expect(decided).toMatchObject({ status: 200, body: { approvalId, runId, decision: 'approve' } });
+    openApi.check('/v1/approvals/{approvalId}/decision', 'post', 200, decided.body);
     expect((await waitForRun(agent, runId)).status).toBe('completed');
     expect(fixture.requests.find((r) => r.path === '/orders/r1')!.headers.authorization).toBe(`Bearer ${SECRET}`);
-    expect(await call('GET', `/v1/runs/${runId}`, approver)).toMatchObject({ status: 200, body: { runId, status: 'completed', approval: { decidedBy: 'bob', reason: 'fine' } } });
+    const completed = await call('GET', `/v1/runs/${runId}`, approver);
+    expect(completed).toMatchObject({ status: 200, body: { runId, status: 'completed', approval: { decidedBy: 'bob', reason: 'fine' } } });
+    openApi.check('/v1/runs/{runId}', 'get', 200, completed.body);
+    expect((completed.body.steps as Array<{ output: unknown }>).some((step) => step.output !== null)).toBe(true);
     const stranger = h.issuer.mint({ tenantId: tenant, userId: 'carol', scopes: ['runs:read', 'runs:cancel'] });
     expect(await call('GET', `/v1/runs/${runId}`, stranger)).toMatchObject({ status: 403, body: { error: { code: 'run.not_yours' } } });
     expect((await call('POST', `/v1/runs/${runId}/cancel`, stranger, {})).status).toBe(400);
     const canceller = h.issuer.mint({ tenantId: tenant, userId: 'alice', scopes: ['runs:cancel'] });
     expect(await call('POST', `/v1/runs/${runId}/cancel`, canceller, { reason: 'late' })).toMatchObject({ status: 409, body: { error: { code: 'run.finished' } } });
+
+    // A run waiting for its approval is cancelled at once; the answer and the run read after match the document.
+    const second = (await callOk<{ runId: string }>(agent, 'gated_call', { ref: 'r2' })).runId;
+    await waitForRun(agent, second, (run) => run.approval?.status === 'pending');
+    const cancelled = await call('POST', `/v1/runs/${second}/cancel`, canceller, { reason: 'not needed' });
+    expect(cancelled).toMatchObject({ status: 200, body: { runId: second } });
+    openApi.check('/v1/runs/{runId}/cancel', 'post', 200, cancelled.body);
+    const afterCancel = await call('GET', `/v1/runs/${second}`, approver);
+    expect(afterCancel.body).toMatchObject({ cancel: { reason: 'not needed', requestedBy: 'alice' } });
+    openApi.check('/v1/runs/{runId}', 'get', 200, afterCancel.body);
     await agent.close();
   });
 

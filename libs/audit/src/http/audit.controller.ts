@@ -1,11 +1,32 @@
 import { applyDecorators, Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnauthorizedResponse, type ApiQueryOptions } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiQuery, ApiTags, ApiUnauthorizedResponse, type ApiQueryOptions } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Authenticated, CallerMetadata } from '#auth';
 import type { CommandMetadata } from '#core';
 import { auditFilterInput, parseAuditFilter } from '../queries/query-audit/audit-filter.js';
 import { QueryAuditQuery, type QueryAuditResult } from '../queries/query-audit/query-audit.query.js';
+
+class AuditEntryDto {
+  @ApiProperty({ type: 'integer', description: "the event's global position" }) position!: number;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty() streamId!: string;
+  @ApiProperty({ type: 'integer' }) streamVersion!: number;
+  @ApiProperty({ nullable: true, type: String }) userId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) clientId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) tool!: string | null;
+  @ApiProperty({ type: [String] }) scopes!: string[];
+  @ApiProperty({ nullable: true, type: String }) correlationId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) connector!: string | null;
+  @ApiProperty({ nullable: true, type: String }) automation!: string | null;
+  @ApiProperty({ nullable: true, type: String }) runId!: string | null;
+}
+
+class AuditPageDto {
+  @ApiProperty({ type: [AuditEntryDto] }) entries!: AuditEntryDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'opaque; null on the last page' }) nextCursor!: string | null;
+}
 
 /** Admin REST: the caller's tenant audit trail (the tenant from the token only), the twin of the audit_query tool. */
 @ApiTags('audit')
@@ -18,7 +39,7 @@ export class AuditController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOkResponse({ description: '{ entries, nextCursor }: newest first unless order=asc; nextCursor is null on the last page' })
+  @ApiOkResponse({ type: AuditPageDto, description: 'newest first unless order=asc; nextCursor is null on the last page' })
   @ApiBadRequestResponse({ description: 'a bad filter value (audit.invalid_filter, audit.invalid_cursor)' })
   @ApiAuditFilterQuery()
   query(@Query() query: Record<string, unknown>, @CallerMetadata() metadata: CommandMetadata): Promise<QueryAuditResult> {

@@ -38,6 +38,12 @@ export class ApprovalListDto {
   @ApiProperty({ type: [ApprovalSummaryDto] }) approvals!: ApprovalSummaryDto[];
 }
 
+export class ApprovalDecisionResultDto {
+  @ApiProperty() approvalId!: string;
+  @ApiProperty() runId!: string;
+  @ApiProperty({ enum: ['approve', 'deny'] }) decision!: 'approve' | 'deny';
+}
+
 /** Approvals over REST, for people deciding from an admin console rather than through an agent. */
 @ApiTags('approvals')
 @ApiBearerAuth()
@@ -60,7 +66,7 @@ export class ApprovalsController {
   @Post(':approvalId/decision')
   @HttpCode(200)
   @ApiParam({ name: 'approvalId', schema: { type: 'string', pattern: APPROVAL_ID_PATTERN }, description: 'run-<uuid>.<step id>' })
-  @ApiOkResponse({ description: 'the decision is recorded; the run goes on (approve) or fails (deny)' })
+  @ApiOkResponse({ type: ApprovalDecisionResultDto, description: 'the decision is recorded; the run goes on (approve) or fails (deny)' })
   @ApiNotFoundResponse({ description: 'approval.not_found' })
   @ApiConflictResponse({ description: 'approval.not_pending, approval.expired' })
   decide(@Param('approvalId') approvalId: string, @Body() body: ApprovalDecisionDto, @CallerMetadata() metadata: CommandMetadata): Promise<DecideApprovalResult> {
