@@ -9,7 +9,6 @@ import { KafkaEventPublisher } from './kafka/kafka-event-publisher.js';
 import { KafkaRunRetries } from './kafka/kafka-run-retries.js';
 import { runRetryTopics } from './kafka/run-retry-topics.js';
 import type { KafkaSettings } from './kafka/kafka-settings.js';
-
 import { OutboxRelay } from './relay/outbox-relay.js';
 import { EVENTS_TOPIC, eventKey, viewsTopicOf } from './topology.js';
 
