@@ -78,8 +78,8 @@ export class Projector {
       await this.catchUp();
       const position = this.position;
       await this.db.transaction(async (tx) => {
+        // No partition rows here: a view that had some was reset above, which deletes them.
         await tx.run(`UPDATE ${META_TABLE} SET position = ? WHERE name = ?`, [position, this.projection.name]);
-        await tx.run(`DELETE FROM ${PARTITION_CHECKPOINTS_TABLE} WHERE name = ?`, [this.projection.name]);
         for (let part = 0; part < partitions; part++) await tx.run(`INSERT INTO ${PARTITION_CHECKPOINTS_TABLE} (name, part, position) VALUES (?, ?, ?)`, [this.projection.name, part, position]);
       });
       this.savedPosition = position;

@@ -33,7 +33,7 @@ export function decodeMessage(message: { value: Buffer | null; headers?: Record<
   const mark = message.headers?.[MARK_HEADER];
   if (mark !== undefined) {
     const position = Number(String(mark));
-    if (!Number.isSafeInteger(position) || position < 0) throw new Error('a mark of the events topic without a position');
+    if (!Number.isSafeInteger(position) || position < 0) throw new Error('a mark of the views topic without a position');
     return { position };
   }
   const event = decodeEvent(message.value);
