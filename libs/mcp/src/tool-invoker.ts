@@ -40,15 +40,12 @@ export class ToolInvoker {
     };
     let label = 'unknown';
     try {
-      const tool = await this.registry.resolve(metadata.tenantId, name);
-      if (!tool || !metadata.scopes.includes(tool.scope)) {
-        // An invisible tool answers like a missing one: no probing for tools one may not call.
-        // (Its name is not a metric label either: labels are bounded to known tools.)
-        end({ tool: 'unknown', outcome: 'validation' });
-        return this.toToolError(name, new ValidationError('tool.unknown', `unknown tool ${name}`, { tool: name }));
-      }
+      // Scope and rate first, from the name alone: a call the caller may not make, or one over its
+      // tenant's rate, is refused without a read (a noisy tenant's excess costs the others nothing).
+      const scope = this.registry.scopeFor(name);
+      if (scope === undefined || !metadata.scopes.includes(scope)) throw unknownTool(name);
       // Tenants name their automation tools: one label for all of them keeps the metric's size bounded.
-      label = tool.scope.startsWith('automation:') ? 'automation' : name;
+      label = scope.startsWith('automation:') ? 'automation' : name;
       const rate = this.rates.get(`${metadata.tenantId}\u0000${name}`).tryTake();
       if (!rate.ok) {
         rateLimitRejections.inc({ tool: label });
@@ -57,6 +54,11 @@ export class ToolInvoker {
       // Before any schema sees them: the schemas validate recursively.
       if (jsonDepthExceeds(args, MAX_REQUEST_JSON_DEPTH)) {
         throw new ValidationError('tool.arguments_too_deep', `the arguments of ${name} nest more than ${MAX_REQUEST_JSON_DEPTH} levels deep`, { tool: name, maxDepth: MAX_REQUEST_JSON_DEPTH });
+      }
+      const tool = await this.registry.resolve(metadata.tenantId, name);
+      if (!tool || tool.scope !== scope) {
+        label = 'unknown';
+        throw unknownTool(name);
       }
       const input = await tool.parse(args);
       const output = await tool.handler.execute(input, { metadata: { ...metadata, tool: name } });
@@ -77,6 +79,11 @@ export class ToolInvoker {
       : { error: { code: 'internal', kind: 'internal', message: 'the tool failed; the error was logged' } };
     return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }] };
   }
+}
+
+/** An invisible tool answers like a missing one: no probing for tools one may not call. (Its name is not a metric label either: labels are bounded to known tools.) */
+function unknownTool(name: string): ValidationError {
+  return new ValidationError('tool.unknown', `unknown tool ${name}`, { tool: name });
 }
 
 /** The tool span's name and attributes: the tool (a known one only, as callers name anything) and the outcome. */

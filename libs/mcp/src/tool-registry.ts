@@ -31,6 +31,17 @@ export class ToolRegistry implements OnModuleInit {
     }
   }
 
+  /** The scope a tool by this name needs, whatever tenant holds it; undefined: no tool can have this name. No read. */
+  scopeFor(name: string): string | undefined {
+    const declared = this.declared.get(name);
+    if (declared) return declared.scope;
+    for (const source of this.sources) {
+      const scope = source.scopeFor(name);
+      if (scope !== undefined) return scope;
+    }
+    return undefined;
+  }
+
   async resolve(tenantId: string, name: string): Promise<RegisteredTool | undefined> {
     const declared = this.declared.get(name);
     if (declared) return declared;

@@ -9,6 +9,11 @@ export const MCP_TOOL_SOURCE = Symbol('MCP_TOOL_SOURCE');
  * declared tools, so a source can never shadow a platform tool.
  */
 export interface ToolSource {
+  /**
+   * The scope a tool of this name from this source needs, if the source could hold one by that
+   * name; known without a read (the front door checks the scope and the rate before looking up).
+   */
+  scopeFor(name: string): string | undefined;
   toolsFor(tenantId: string): Promise<RegisteredTool[]>;
   findTool(tenantId: string, name: string): Promise<RegisteredTool | undefined>;
 }

@@ -3,6 +3,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { JsonObject } from '#core';
 import { invalidArguments, McpToolSource, type RegisteredTool, type ToolSource } from '#mcp';
 import { StartRunCommand, type StartRunResult } from '../run/commands/start-run/start-run.command.js';
+import { AUTOMATION_NAME_PATTERN } from '../definition/index.js';
 import { AutomationCatalog, type PublishedAutomation } from './automation-catalog.js';
 import { compileInputValidator } from './automation-input.js';
 import { automationScope } from './automation-stream.js';
@@ -26,6 +27,10 @@ export class AutomationToolSource implements ToolSource {
     private readonly catalog: AutomationCatalog,
     private readonly commandBus: CommandBus,
   ) {}
+
+  scopeFor(name: string): string | undefined {
+    return AUTOMATION_NAME_PATTERN.test(name) ? automationScope(name) : undefined;
+  }
 
   async toolsFor(tenantId: string): Promise<RegisteredTool[]> {
     return (await this.catalog.latest(tenantId)).map((automation) => this.toolOf(tenantId, automation));

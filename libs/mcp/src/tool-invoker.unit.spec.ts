@@ -1,0 +1,93 @@
+import { describe, expect, it } from '@jest/globals';
+import { Test } from '@nestjs/testing';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { CommandMetadata } from '#core';
+import { DiscoveryModule } from '@nestjs/core';
+import { MCP_SETTINGS } from './mcp.settings.js';
+import { McpTool, type McpToolHandler } from './mcp-tool.decorator.js';
+import type { RegisteredTool } from './registered-tool.js';
+import { ToolInvoker } from './tool-invoker.js';
+import { ToolRegistry } from './tool-registry.js';
+import { McpToolSource, type ToolSource } from './tool-source.js';
+
+@McpTool({
+  name: 'echo', title: 'Echo', description: 'Says it back.', scope: 'echo:use',
+  input: z.object({ text: z.string() }), output: z.object({ text: z.string() }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+})
+class EchoTool implements McpToolHandler<{ text: string }, { text: string }> {
+  async execute(input: { text: string }): Promise<{ text: string }> {
+    return input;
+  }
+}
+
+/** Tenant tools named `t_…`, each needing `tenant:<name>`; it counts its lookups, which are reads in a real source. */
+@McpToolSource()
+class CountingSource implements ToolSource {
+  lookups = 0;
+  readonly held = new Map<string, Set<string>>([['acme', new Set(['t_report'])], ['other', new Set(['t_secret'])]]);
+
+  scopeFor(name: string): string | undefined {
+    return name.startsWith('t_') ? `tenant:${name}` : undefined;
+  }
+  async toolsFor(tenantId: string): Promise<RegisteredTool[]> {
+    return [...(this.held.get(tenantId) ?? [])].map((name) => this.tool(name));
+  }
+  async findTool(tenantId: string, name: string): Promise<RegisteredTool | undefined> {
+    this.lookups++;
+    return this.held.get(tenantId)?.has(name) ? this.tool(name) : undefined;
+  }
+  private tool(name: string): RegisteredTool {
+    return {
+      name, scope: `tenant:${name}`, listing: { name, inputSchema: { type: 'object' } },
+      parse: async (args) => args ?? {},
+      handler: { execute: async () => ({ ran: name }) },
+    };
+  }
+}
+
+async function invokerWith(rate: { perSecond: number; burst: number }): Promise<{ invoker: ToolInvoker; source: CountingSource }> {
+  const module = await Test.createTestingModule({
+    imports: [DiscoveryModule],
+    providers: [ToolRegistry, ToolInvoker, { provide: MCP_SETTINGS, useValue: { toolRateLimit: rate } }, EchoTool, CountingSource],
+  }).compile();
+  await module.init();
+  return { invoker: module.get(ToolInvoker), source: module.get(CountingSource) };
+}
+
+const caller = (tenantId: string, scopes: string[]): CommandMetadata => ({ tenantId, userId: 'u', clientId: 'c', scopes, correlationId: 'corr' });
+
+function codeOf(result: CallToolResult): string | undefined {
+  return result.isError ? (JSON.parse((result.content[0] as { text: string }).text) as { error: { code: string } }).error.code : undefined;
+}
+
+describe('ToolInvoker: scope and rate before the lookup', () => {
+  it('refuses a call over the tenant\'s rate without looking the tool up, and answers the others', async () => {
+    const { invoker, source } = await invokerWith({ perSecond: 0.001, burst: 2 });
+    const acme = caller('acme', ['tenant:t_report']);
+    expect(codeOf(await invoker.call('t_report', {}, acme))).toBeUndefined();
+    expect(codeOf(await invoker.call('t_report', {}, acme))).toBeUndefined();
+    expect(source.lookups).toBe(2);
+    for (let n = 0; n < 5; n++) expect(codeOf(await invoker.call('t_report', {}, acme))).toBe('tool.rate_limited');
+    expect(source.lookups).toBe(2);
+    // Another tenant's budget for the same name is its own.
+    expect(codeOf(await invoker.call('t_report', {}, caller('other', ['tenant:t_report'])))).toBe('tool.unknown');
+  });
+
+  it('answers a tool the caller has no scope for, or a name no tool can have, as unknown, without a lookup', async () => {
+    const { invoker, source } = await invokerWith({ perSecond: 100, burst: 100 });
+    expect(codeOf(await invoker.call('t_report', {}, caller('acme', ['echo:use'])))).toBe('tool.unknown');
+    expect(codeOf(await invoker.call('no such tool', {}, caller('acme', ['tenant:no such tool'])))).toBe('tool.unknown');
+    expect(codeOf(await invoker.call('echo', { text: 'x' }, caller('acme', ['tenant:t_report'])))).toBe('tool.unknown');
+    expect(source.lookups).toBe(0);
+    expect((await invoker.call('echo', { text: 'x' }, caller('acme', ['echo:use']))).structuredContent).toEqual({ text: 'x' });
+  });
+
+  it('looks up a tool the caller may call and answers unknown when its tenant has none by that name (another tenant\'s included)', async () => {
+    const { invoker, source } = await invokerWith({ perSecond: 100, burst: 100 });
+    expect(codeOf(await invoker.call('t_secret', {}, caller('acme', ['tenant:t_secret'])))).toBe('tool.unknown');
+    expect(codeOf(await invoker.call('t_missing', {}, caller('acme', ['tenant:t_missing'])))).toBe('tool.unknown');
+    expect(source.lookups).toBe(2);
+  });
+});
