@@ -1,11 +1,15 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
-import { callOk, connect, errorOf, type ToolError } from './support/mcp-session.js';
+import { callOk, connect } from './support/mcp-session.js';
+import type { NoiseReport } from './support/noisy-agent.js';
 import { startCluster, type Cluster } from './support/cluster.js';
 
-const QUIET_RUNS = 20;
+/** Quiet runs per measuring window; there are two windows alone and two beside the noise, interleaved. */
+const WINDOW_RUNS = 60;
 const QUIET_EVERY_MS = 250;
+const NOISY_AGENT = 'dist/test/support/noisy-agent.js';
 
 const automation = {
   name: 'two_calls', title: 'Two calls', description: 'Two effects downstream.',
@@ -13,18 +17,35 @@ const automation = {
   steps: ['first', 'second'].map((id) => ({ id, type: 'call', connector: 'shop', request: { method: 'POST', path: `/${id}/{{run.id}}` } })),
 };
 
-function p95(values: number[]): number {
+/** One quiet run's start-to-complete latency, and the hops it went through (ms, from the run's own events). */
+interface QuietRun {
+  total: number;
+  hops: Record<'accept' | 'pickup' | 'first' | 'between' | 'second' | 'finish', number>;
+}
+
+function percentile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+function describeRuns(label: string, runs: QuietRun[]): string {
+  const hops = Object.keys(runs[0]!.hops) as Array<keyof QuietRun['hops']>;
+  const figures = (values: number[]) => `${percentile(values, 0.5)}/${percentile(values, 0.95)}`;
+  return `${label} (${runs.length} runs, p50/p95 ms): total ${figures(runs.map((run) => run.total))}; `
+    + hops.map((hop) => `${hop} ${figures(runs.map((run) => run.hops[hop]))}`).join(', ');
 }
 
 /**
- * Fairness across processes: a quiet tenant starts runs at a steady pace, alone and then while a
- * noisy tenant offers ten times its load. The noisy tenant's excess is refused at the front door
- * (its own per-tool rate, with a retry-after) and waits for its share of the workers' run slots;
- * the quiet tenant is never refused and all its runs complete. How much the noise still moves the
- * quiet tenant's p95 latency is a performance figure: bench/scale-out measures it (on a shared
- * 2-core machine every process competes for the same CPU, so it is no pass/fail line here).
+ * Fairness across processes (issue 5, scope 4c): a quiet tenant starts runs at a steady pace, alone
+ * and while a noisy tenant offers ten times its load (1 API process, 2 workers, PostgreSQL and Kafka,
+ * all on this machine). The noisy tenant's excess is refused at the front door (its own per-tool
+ * rate, with a retry-after) and its runs wait for their share of the workers' run slots; the quiet
+ * tenant is never refused, all its runs complete, and its p95 start-to-complete latency beside the
+ * noise stays within twice its p95 alone.
+ *
+ * The two p95s are a ratio measured in the same run, not a time limit, and each comes from 120 runs
+ * (the windows interleaved, alone / noisy / alone / noisy, so neither side gets the cold or the warm
+ * part of the run): with 20 runs a p95 was the slowest run, one stall, and moved 2x between runs.
  */
 describe('a noisy tenant beside a quiet one, across API and worker processes', () => {
   let cluster: Cluster;
@@ -39,7 +60,7 @@ describe('a noisy tenant beside a quiet one, across API and worker processes', (
     await fixture?.close();
   });
 
-  it('refuses the noisy tenant\'s excess and never the quiet tenant, whose runs all complete', async () => {
+  it('refuses the noisy tenant\'s excess, never the quiet tenant, and keeps the quiet p95 within 2x of its solo value', async () => {
     const { store, issuer } = cluster;
     const agentOf = async (tenantId: string): Promise<Client> => {
       const client = await connect(cluster.api, issuer.mint({ tenantId, userId: 'agent', scopes: ['connectors:admin', 'automations:admin', 'automation:two_calls'], ttlSeconds: 3600 }));
@@ -48,50 +69,78 @@ describe('a noisy tenant beside a quiet one, across API and worker processes', (
       return client;
     };
     const quiet = await agentOf('quiet');
-    const noisy = await agentOf('noisy');
+    await (await agentOf('noisy')).close();
+    let quietN = 0;
 
-    /** Starts QUIET_RUNS runs at a steady pace and returns their start-to-complete latencies. */
-    const quietLatencies = async (): Promise<number[]> => {
+    /** Starts `count` quiet runs at a steady pace, waits for them all, and reads each one's events. */
+    const quietWindow = async (count: number): Promise<QuietRun[]> => {
       const started: Array<{ runId: string; at: number }> = [];
-      for (let n = 0; n < QUIET_RUNS; n++) {
+      for (let n = 0; n < count; n++) {
         const at = Date.now();
-        started.push({ runId: (await callOk<{ runId: string }>(quiet, 'two_calls', { n })).runId, at });
+        started.push({ runId: (await callOk<{ runId: string }>(quiet, 'two_calls', { n: quietN++ })).runId, at });
         await new Promise((resolve) => setTimeout(resolve, QUIET_EVERY_MS));
       }
       return Promise.all(started.map(async ({ runId, at }) => {
         for (;;) {
-          const last = (await store.readStream('quiet', runId, { direction: 'backward', limit: 1 }))[0];
-          if (last?.type === 'RunCompleted') return Date.parse(last.recordedAt) - at;
+          const events = await store.readStream('quiet', runId);
+          if (events.at(-1)?.type === 'RunCompleted') {
+            const time = (type: string, nth = 0) => Date.parse(events.filter((event) => event.type === type)[nth]!.recordedAt);
+            return {
+              total: time('RunCompleted') - at,
+              hops: {
+                accept: time('RunStarted') - at, // the tool call, up to the appended start
+                pickup: time('StepStarted') - time('RunStarted'), // relay, Kafka, a worker's saga
+                first: time('StepSucceeded') - time('StepStarted'), // the first connector call
+                between: time('StepStarted', 1) - time('StepSucceeded'),
+                second: time('StepSucceeded', 1) - time('StepStarted', 1),
+                finish: time('RunCompleted') - time('StepSucceeded', 1),
+              },
+            };
+          }
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       }));
     };
 
-    await quietLatencies(); // warm up: connections, the consumer group's first assignment, the JIT
-    const solo = p95(await quietLatencies());
+    /**
+     * Ten times the quiet tenant's pace, from 4 loops that call again after a short pause whatever
+     * the answer, in a process of their own (as another tenant's agent is: not on the event loop
+     * that times the quiet calls).
+     */
+    const noisyToken = issuer.mint({ tenantId: 'noisy', userId: 'agent', scopes: ['automation:two_calls'], ttlSeconds: 3600 });
+    const reports: NoiseReport[] = [];
+    const noisyWindow = async (): Promise<QuietRun[]> => {
+      const agent = spawn(process.execPath, [NOISY_AGENT, `${cluster.api.url}/mcp`, noisyToken, 'two_calls', '4', String((QUIET_EVERY_MS * 4) / 10)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      agent.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => agent.on('exit', resolve));
+      while (!output.includes('ready\n')) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // the noise at full pace first
+      const runs = await quietWindow(WINDOW_RUNS);
+      agent.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      reports.push(JSON.parse(output.split('\n').filter(Boolean).at(-1)!) as NoiseReport);
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // the noisy runs under way finish
+      return runs;
+    };
 
-    // Ten times the quiet tenant's pace, from 4 loops that retry what the front door refuses.
-    let stop = false;
-    let refused = 0;
-    const refusals: ToolError[] = [];
-    const noise = Promise.all(Array.from({ length: 4 }, async (_, loop) => {
-      for (let n = 0; !stop; n++) {
-        const result = await noisy.callTool({ name: 'two_calls', arguments: { n: loop * 100_000 + n } });
-        if (result.isError) {
-          refused++;
-          refusals.push(errorOf(result));
-        }
-        await new Promise((resolve) => setTimeout(resolve, (QUIET_EVERY_MS * 4) / 10));
-      }
-    }));
-    const loaded = p95(await quietLatencies());
-    stop = true;
-    await noise;
-    process.stderr.write(`quiet tenant p95: solo ${solo} ms, beside the noisy tenant ${loaded} ms; noisy calls refused at the front door: ${refused}\n`);
-    expect(refused).toBeGreaterThan(0);
-    expect(refusals.every((error) => error.code === 'tool.rate_limited' && Number(error.details?.retryAfterMs) > 0)).toBe(true);
+    await quietWindow(20); // warm up: connections, the consumer groups' first assignment, the JIT
+    const solo = await quietWindow(WINDOW_RUNS);
+    const loaded = await noisyWindow();
+    solo.push(...await quietWindow(WINDOW_RUNS));
+    loaded.push(...await noisyWindow());
+
+    const refusals = reports.flatMap((report) => report.refused);
+    const soloP95 = percentile(solo.map((run) => run.total), 0.95);
+    const loadedP95 = percentile(loaded.map((run) => run.total), 0.95);
+    process.stderr.write(`${describeRuns('quiet tenant alone', solo)}\n${describeRuns('beside the noisy tenant', loaded)}\n`
+      + `quiet p95 ${soloP95} ms alone, ${loadedP95} ms beside the noise (${(loadedP95 / soloP95).toFixed(2)}x); noisy calls refused: ${refusals.length} of ${reports.reduce((sum, report) => sum + report.calls, 0)}\n`);
+
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(refusals.every((error) => error.code === 'tool.rate_limited' && Number(error.retryAfterMs) > 0)).toBe(true);
     // Every quiet start was accepted (callOk throws otherwise) and every quiet run completed.
-    expect([solo, loaded].every((value) => Number.isFinite(value))).toBe(true);
-    await Promise.all([quiet.close(), noisy.close()]);
-  }, 180_000);
+    expect([solo.length, loaded.length]).toEqual([2 * WINDOW_RUNS, 2 * WINDOW_RUNS]);
+    expect(loadedP95).toBeLessThanOrEqual(2 * soloP95);
+    await quiet.close();
+  }, 300_000);
 });
