@@ -73,3 +73,16 @@ export async function loadFrontier(db: ViewSql, projection: string, lockRows = '
   const saved = await loadCheckpoint(db, projection, lockRows);
   return saved && new Frontier(saved.version, saved.position, await loadPartitionPositions(db, projection, lockRows));
 }
+
+/** Every view's frontier, by projection name, in two reads (one process watches all its views with them). */
+export async function loadFrontiers(db: ViewSql): Promise<Map<string, Frontier>> {
+  const saved = await db.all<{ name: string; version: number | string; position: number | string }>(`SELECT name, version, position FROM ${CHECKPOINTS_TABLE}`);
+  const parts = await db.all<{ name: string; position: number | string }>(`SELECT name, position FROM ${PARTITION_CHECKPOINTS_TABLE} ORDER BY name, part`);
+  const positions = new Map<string, number[]>();
+  for (const row of parts) {
+    const list = positions.get(row.name) ?? [];
+    list.push(Number(row.position));
+    positions.set(row.name, list);
+  }
+  return new Map(saved.map((row) => [row.name, new Frontier(Number(row.version), Number(row.position), positions.get(row.name) ?? [])]));
+}

@@ -8,6 +8,7 @@ import { Projector } from './projector.js';
 import { PostgresViewDb } from './postgres-view-db.js';
 import { SqliteViewDb } from './sqlite-view-db.js';
 import type { ViewDb } from './view-db.port.js';
+import { ViewWatch } from './view-watch.js';
 import { whileLeading } from './while-leading.js';
 
 export const VIEW_DB = Symbol('VIEW_DB');
@@ -36,12 +37,15 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
   private readonly stopping = new AbortController();
   private election: Promise<void> | undefined;
   private stopReportingLag: () => void = () => undefined;
+  private readonly watch: ViewWatch;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(VIEW_DB) private readonly db: ViewDb,
     @Inject(PROJECTION_ROLE) private readonly role: ProjectionRole,
-  ) {}
+  ) {
+    this.watch = new ViewWatch(db, () => this.projectors.values());
+  }
 
   register(projection: Projection): Projector {
     let projector = this.projectors.get(projection.name);
@@ -64,7 +68,7 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
     });
     if (this.role === 'apply') return this.applyAll();
     if (this.role === 'consume') return;
-    for (const projector of this.projectors.values()) projector.startWatching();
+    this.watchAll();
     if (this.role === 'elect') this.election = this.elect();
   }
 
@@ -73,6 +77,7 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
     this.stopReportingLag();
     this.stopping.abort();
     await this.election;
+    await this.watch.stop();
     await this.stopAll();
   }
 
@@ -94,12 +99,18 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    for (const projector of this.projectors.values()) projector.startWatching();
+    this.watchAll();
   }
 
   /** One partition's batch from the bus, into every view at once (bus-fed.ts). */
   applyBusBatch(partition: number, events: readonly RecordedEvent[], upTo: number): Promise<void> {
     return applyBusBatch(this.db, this.projections(), partition, events, upTo);
+  }
+
+  /** Every view watched with one poll (ViewWatch) instead of one each. */
+  private watchAll(): void {
+    for (const projector of this.projectors.values()) projector.watchWith(() => this.watch.nudge());
+    this.watch.start();
   }
 
   private async applyAll(): Promise<void> {
@@ -117,7 +128,7 @@ export class ProjectorRegistry implements OnApplicationBootstrap, OnModuleDestro
       await this.applyAll();
       return async () => {
         await this.stopAll();
-        if (!this.stopping.signal.aborted) for (const projector of this.projectors.values()) projector.startWatching();
+        if (!this.stopping.signal.aborted) this.watchAll();
       };
     });
   }

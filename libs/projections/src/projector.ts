@@ -1,7 +1,8 @@
 import { followLog, type EventStore, type RecordedEvent } from '#event-store';
-import { CHECKPOINTS_TABLE as META_TABLE, ensureCheckpointsTable, Frontier, loadCheckpoint, loadFrontier, loadPartitionPositions, PARTITION_CHECKPOINTS_TABLE } from './checkpoints.js';
+import { CHECKPOINTS_TABLE as META_TABLE, ensureCheckpointsTable, loadCheckpoint, loadPartitionPositions, PARTITION_CHECKPOINTS_TABLE, type Frontier } from './checkpoints.js';
 import type { Projection } from './projection.js';
 import type { ViewDb } from './view-db.port.js';
+import { ViewWatch, type WatchedView } from './view-watch.js';
 
 /** How far a projection may run ahead of its saved checkpoint over events it does not handle. */
 const MAX_UNSAVED_SKIPPED = 1000;
@@ -17,7 +18,7 @@ const MAX_UNSAVED_MS = 250;
  * once, across crashes too. Driven by the log (catch up, then wake on appends), never by timers
  * that hold state.
  */
-export class Projector {
+export class Projector implements WatchedView {
   private position = 0;
   private savedPosition = 0;
   private savedAt = 0;
@@ -29,6 +30,9 @@ export class Projector {
   private failure: unknown;
   private applying = false;
   private readonly progressListeners = new Set<(position: number) => void>();
+  /** Set while the view is watched: asks the watch for a poll now. */
+  private nudgeWatch: (() => void) | undefined;
+  private ownWatch: ViewWatch | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -40,6 +44,7 @@ export class Projector {
   /** Creates or upgrades the tables (a new version rebuilds from 0), catches up, then follows the log. */
   async start(): Promise<void> {
     this.applying = true;
+    this.nudgeWatch = undefined;
     await ensureCheckpointsTable(this.db);
     const meta = await loadCheckpoint(this.db, this.projection.name);
     if (!meta || meta.version !== this.projection.version) await this.reset();
@@ -51,12 +56,41 @@ export class Projector {
 
   /**
    * Another process applies this projection (scale-out): only track its saved checkpoint, so
-   * that reads here can wait for their writes to show. Polls fast while someone waits.
+   * that reads here can wait for their writes to show. Polls fast while someone waits. (A
+   * registry watches all its views with one ViewWatch instead: watchWith.)
    */
   startWatching(): void {
+    const watch = new ViewWatch(this.db, () => [this]);
+    this.watchWith(() => watch.nudge());
+    this.ownWatch = watch;
+    watch.start();
+  }
+
+  /** Watched by `watch` (a ViewWatch that calls observe), which `nudge` asks for a poll when a read starts waiting. */
+  watchWith(nudge: () => void): void {
     this.applying = false;
-    this.abort = new AbortController();
-    this.running = this.watch(this.abort.signal);
+    this.nudgeWatch = nudge;
+  }
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  get watched(): boolean {
+    return this.nudgeWatch !== undefined;
+  }
+
+  get waiting(): boolean {
+    return this.waiters.length > 0;
+  }
+
+  /** Where the process applying the view has taken it (undefined: not started there yet). */
+  observe(frontier: Frontier | undefined): void {
+    // A poll that started before stop() answers after it: this process may apply the view now.
+    if (!this.watched || !frontier || frontier.version !== this.projection.version) return;
+    const moved = frontier.partitioned && frontier.movedSince(this.frontier);
+    this.frontier = frontier.partitioned ? frontier : undefined;
+    if (frontier.low > this.position || moved) this.advanceTo(Math.max(this.position, frontier.low), true);
   }
 
   /**
@@ -89,6 +123,9 @@ export class Projector {
   }
 
   async stop(): Promise<void> {
+    this.nudgeWatch = undefined;
+    await this.ownWatch?.stop();
+    this.ownWatch = undefined;
     this.abort.abort();
     await this.running;
     this.running = undefined;
@@ -115,7 +152,10 @@ export class Projector {
   reached(position: number, tenantId?: string): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (position <= this.reachedFor(tenantId)) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ position, tenantId, resolve, reject }));
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ position, tenantId, resolve, reject });
+      this.nudgeWatch?.();
+    });
   }
 
   /** Where the view stands for the tenant's events: a view fed by partitions may be further for some tenants than for all. */
@@ -175,22 +215,6 @@ export class Projector {
     if (changedView) for (const listener of this.progressListeners) listener(position);
   }
 
-  private async watch(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        const frontier = await loadFrontier(this.db, this.projection.name);
-        if (frontier && frontier.version === this.projection.version) {
-          const moved = frontier.partitioned && frontier.movedSince(this.frontier);
-          this.frontier = frontier.partitioned ? frontier : undefined;
-          if (frontier.low > this.position || moved) this.advanceTo(Math.max(this.position, frontier.low), true);
-        }
-      } catch {
-        // no checkpoint table yet: the applying process has not started
-      }
-      await sleep(this.waiters.length > 0 ? 10 : 250, signal);
-    }
-  }
-
   /** Applies events and moves the saved checkpoint in one transaction. */
   private async save(events: readonly RecordedEvent[], position: number): Promise<void> {
     await this.db.transaction(async (tx) => {
@@ -222,17 +246,4 @@ export class Projector {
       process.stderr.write(`projection ${this.projection.name} stopped at ${this.position}: ${String(error)}\n`);
     }
   }
-}
-
-/** Waits `ms`, or less when `signal` aborts; leaves no listener behind. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
-  });
 }
