@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { collect, eventStoreContract, events, tenant } from '../testing/event-store.contract.js';
+import { followLog } from '../follow-log.js';
 import { subscribe } from '../subscription.js';
 import type { RecordedEvent } from '../event-store.port.js';
 import { PostgresEventStore } from './postgres-event-store.js';
@@ -42,6 +43,36 @@ describe('PostgresEventStore', () => {
       await other.query('COMMIT');
       expect(await store.headPosition(t)).toBe(lastGlobalPosition);
     } finally {
+      await other.end();
+    }
+  });
+
+  it('wakes a reader that stopped at the safe head once the transaction holding an event back ends, without an append or the idle wait', async () => {
+    const t = tenant();
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    const abort = new AbortController();
+    try {
+      const before = await store.committedPosition();
+      await other.query('BEGIN');
+      await other.query('SELECT pg_current_xact_id()'); // a running writer, as a view batch is
+      const { lastGlobalPosition } = await store.append(t, 'held-back', 'no-stream', events(1));
+      const seen: number[] = [];
+      let rounds = 0;
+      // An idle wait no test sits out: only a wake-up makes this follower read again.
+      const following = followLog(store, abort.signal, 600_000, async () => {
+        for await (const batch of store.readAll({ after: seen.at(-1) ?? before })) seen.push(...batch.map((event) => event.globalPosition));
+        rounds++;
+      });
+      while (rounds === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(seen).toEqual([]); // held back behind the running transaction
+      await other.query('COMMIT'); // which tells nobody
+      while (!seen.includes(lastGlobalPosition)) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(seen).toEqual([lastGlobalPosition]);
+      abort.abort();
+      await following;
+    } finally {
+      abort.abort();
       await other.end();
     }
   });

@@ -59,6 +59,11 @@ const EVENT_COLUMNS = `global_position, tenant_id, tenant_position, stream_id, s
 const LIVE = 'NOT archived';
 /** Only events of transactions older than every running one: nothing below them can still commit. */
 const SAFE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+/**
+ * How soon readers look again at events committed but held back (see noteHeldBack): at once at
+ * first, then less often the longer the transaction holding them back runs.
+ */
+const HELD_BACK_RECHECK_MS = { first: 5, max: 250 };
 
 /**
  * The PostgreSQL event store, for many processes sharing one database. Appends to one tenant are
@@ -73,6 +78,9 @@ export class PostgresEventStore implements EventStore {
   private listener: pg.Client | undefined;
   private notifyScheduled = false;
   private closed = false;
+  /** Since when events committed above the safe head wait for an older transaction; undefined: none do. */
+  private heldBackSince: number | undefined;
+  private recheck: NodeJS.Timeout | undefined;
 
   private constructor(private readonly pool: pg.Pool, private readonly connectionString: string, options: EventStoreOptions) {
     this.options = resolveOptions(options);
@@ -211,8 +219,12 @@ export class PostgresEventStore implements EventStore {
   async headPosition(tenantId?: TenantId): Promise<number> {
     this.assertOpen();
     if (tenantId === undefined) {
-      const { rows } = await this.pool.query<{ head: string | null }>(`SELECT max(global_position) AS head FROM ll_events WHERE ${SAFE}`);
-      return Number(rows[0]!.head ?? 0);
+      const { rows } = await this.pool.query<{ head: string | null; committed: string | null }>(
+        `SELECT (SELECT max(global_position) FROM ll_events WHERE ${SAFE}) AS head, (SELECT max(global_position) FROM ll_events) AS committed`,
+      );
+      const head = Number(rows[0]!.head ?? 0);
+      this.noteHeldBack(head, Number(rows[0]!.committed ?? 0));
+      return head;
     }
     assertTenantId(tenantId);
     return this.inTenantTransaction(tenantId, async (client) => {
@@ -246,6 +258,7 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.recheck);
     this.notifier.notify();
     await this.listener?.end().catch(() => undefined);
     await this.pool.end();
@@ -276,6 +289,28 @@ export class PostgresEventStore implements EventStore {
     } finally {
       client.release(broken);
     }
+  }
+
+  /**
+   * Events committed above the safe head wait for a transaction older than them (any writer: a
+   * view batch, another append). Its commit sends no notification, so the readers that stopped at
+   * the safe head (the relay, projectors, followers of the log) would wait for the next append or
+   * their idle wait: they are woken again shortly, as by an append, until the events are readable.
+   */
+  private noteHeldBack(safe: number, committed: number): void {
+    if (committed <= safe) {
+      this.heldBackSince = undefined;
+      return;
+    }
+    const now = Date.now();
+    this.heldBackSince ??= now;
+    if (this.recheck || this.closed) return;
+    const ms = Math.min(HELD_BACK_RECHECK_MS.max, Math.max(HELD_BACK_RECHECK_MS.first, (now - this.heldBackSince) / 4));
+    this.recheck = setTimeout(() => {
+      this.recheck = undefined;
+      this.notifier.notify();
+    }, ms);
+    this.recheck.unref();
   }
 
   /** Tells other processes, after commit, that the log moved; coalesced to one NOTIFY a tick. */
