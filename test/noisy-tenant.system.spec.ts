@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
 import { callOk, connect } from './support/mcp-session.js';
-import type { NoiseReport } from './support/noisy-agent.js';
+import { startNoisyAgent, type NoiseReport } from './support/noisy-process.js';
 import { startCluster, type Cluster } from './support/cluster.js';
 
 /** Quiet runs per measuring window; there are two windows alone and two beside the noise, interleaved. */
 const WINDOW_RUNS = 60;
 const QUIET_EVERY_MS = 250;
-const NOISY_AGENT = 'dist/test/support/noisy-agent.js';
 
 const automation = {
   name: 'two_calls', title: 'Two calls', description: 'Two effects downstream.',
@@ -110,16 +108,10 @@ describe('a noisy tenant beside a quiet one, across API and worker processes', (
     const noisyToken = issuer.mint({ tenantId: 'noisy', userId: 'agent', scopes: ['automation:two_calls'], ttlSeconds: 3600 });
     const reports: NoiseReport[] = [];
     const noisyWindow = async (): Promise<QuietRun[]> => {
-      const agent = spawn(process.execPath, [NOISY_AGENT, `${cluster.api.url}/mcp`, noisyToken, 'two_calls', '4', String((QUIET_EVERY_MS * 4) / 10)], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let output = '';
-      agent.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => agent.on('exit', resolve));
-      while (!output.includes('ready\n')) await new Promise((resolve) => setTimeout(resolve, 20));
+      const agent = await startNoisyAgent(`${cluster.api.url}/mcp`, noisyToken, 'two_calls', 4, (QUIET_EVERY_MS * 4) / 10);
       await new Promise((resolve) => setTimeout(resolve, 1000)); // the noise at full pace first
       const runs = await quietWindow(WINDOW_RUNS);
-      agent.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      reports.push(JSON.parse(output.split('\n').filter(Boolean).at(-1)!) as NoiseReport);
+      reports.push(await agent.stop());
       await new Promise((resolve) => setTimeout(resolve, 1000)); // the noisy runs under way finish
       return runs;
     };
