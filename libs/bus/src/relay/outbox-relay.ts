@@ -13,6 +13,8 @@ export class OutboxRelay {
   private running: Promise<void> | undefined;
   private abort = new AbortController();
   private relayed = 0;
+  /** The position saved last by this relay; loaded from the store when unknown (start, after a failure). */
+  private position: number | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -26,6 +28,7 @@ export class OutboxRelay {
   }
 
   start(): void {
+    this.position = undefined;
     this.abort = new AbortController();
     this.running = this.follow(this.abort.signal);
   }
@@ -39,7 +42,8 @@ export class OutboxRelay {
   /** Publishes everything the log holds now; resolves at the position reached. */
   async catchUp(signal?: AbortSignal): Promise<number> {
     const checkpoint = this.options.checkpoint ?? RELAY_CHECKPOINT;
-    let position = (await this.store.checkpoints.load(checkpoint)) ?? 0;
+    let position = this.position ?? (await this.store.checkpoints.load(checkpoint)) ?? 0;
+    this.position = undefined; // until this round saved where it got
     for await (const batch of this.store.readAll({ after: position, batchSize: this.options.batchSize ?? 500 })) {
       if (signal?.aborted) break;
       await this.publisher.publish(batch);
@@ -47,6 +51,7 @@ export class OutboxRelay {
       await this.store.checkpoints.save(checkpoint, position);
       this.relayed += batch.length;
     }
+    this.position = position;
     return position;
   }
 
