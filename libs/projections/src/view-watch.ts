@@ -21,8 +21,8 @@ export interface WatchedView {
 /**
  * Follows where other processes (or this one's bus consumer) have taken the views: one poll of
  * every view's saved positions, two reads whatever the number of views, often while a read waits
- * (waitingPollMs) and seldom otherwise, and at once when a read starts waiting or this process
- * has just applied a batch (`nudge`). At most one poll is in flight; nudges during it make one more.
+ * (waitingPollMs) and seldom otherwise (idlePollMs), and at once when a read starts waiting
+ * (`nudge`). At most one poll is in flight; nudges during it make one more.
  */
 export class ViewWatch {
   private stopped = false;
