@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { EVENT_STORE, followLog, type EventStore } from '#event-store';
+import { delay, EVENT_STORE, followLog, type EventStore } from '#event-store';
 import { PersonalDataVault } from '#keys';
 
 /** Between two reads of the log: appends come by the hundred a second, purges seldom. */
@@ -29,16 +29,7 @@ export class PurgeListener implements OnApplicationBootstrap, OnModuleDestroy {
         for (const event of batch) if (event.type === 'PurgeCompleted') this.personalData.forget(event.tenantId);
         position = batch[batch.length - 1]!.globalPosition;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, MIN_ROUND_MS);
-        const signal = this.abort.signal;
-        function done(): void {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          resolve();
-        }
-        signal.addEventListener('abort', done);
-      });
+      await delay(MIN_ROUND_MS, this.abort.signal);
     }).catch((error: unknown) => {
       process.stderr.write(`purge listener stopped: ${String(error)}\n`);
     });
