@@ -8,6 +8,7 @@ import { partitionOf, viewKeyOf } from './partitions.js';
 import { PostgresViewDb } from './postgres-view-db.js';
 import { Projector } from './projector.js';
 import { ViewRebuild } from './rebuild/view-rebuild.js';
+import { ViewWatch } from './view-watch.js';
 import { expectedTrails, trailProjection, trails } from './testing/trail-projection.js';
 
 const PARTITIONS = 4;
@@ -112,7 +113,9 @@ describe('views fed by the bus, partition by partition (PostgreSQL)', () => {
 
   it("answers a tenant's read once its own partition has its writes, while another partition lags", async () => {
     const watcher = new Projector(store, db, trailProjection);
-    watcher.startWatching();
+    const watch = new ViewWatch(db, () => [watcher]);
+    watcher.watchWith(() => watch.nudge());
+    watch.start();
     try {
       await step(alone[0], 'run-b');
       await step(alone[1], 'run-b');
@@ -130,6 +133,7 @@ describe('views fed by the bus, partition by partition (PostgreSQL)', () => {
       await theirsRead;
       expect((await trails(db))[alone[1]]).toBe(expectedTrails(await collect(store.readAll({ tenantId: alone[1] })))[alone[1]]);
     } finally {
+      await watch.stop();
       await watcher.stop();
     }
   });

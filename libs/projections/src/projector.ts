@@ -2,7 +2,7 @@ import { followLog, type EventStore, type RecordedEvent } from '#event-store';
 import { CHECKPOINTS_TABLE as META_TABLE, ensureCheckpointsTable, loadCheckpoint, loadPartitionPositions, PARTITION_CHECKPOINTS_TABLE, type Frontier } from './checkpoints.js';
 import type { Projection } from './projection.js';
 import type { ViewDb } from './view-db.port.js';
-import { ViewWatch, type WatchedView } from './view-watch.js';
+import type { WatchedView } from './view-watch.js';
 
 /** How far a projection may run ahead of its saved checkpoint over events it does not handle. */
 const MAX_UNSAVED_SKIPPED = 1000;
@@ -32,7 +32,6 @@ export class Projector implements WatchedView {
   private readonly progressListeners = new Set<(position: number) => void>();
   /** Set while the view is watched: asks the watch for a poll now. */
   private nudgeWatch: (() => void) | undefined;
-  private ownWatch: ViewWatch | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -56,17 +55,9 @@ export class Projector implements WatchedView {
 
   /**
    * Another process applies this projection (scale-out): only track its saved checkpoint, so
-   * that reads here can wait for their writes to show. Polls fast while someone waits. (A
-   * registry watches all its views with one ViewWatch instead: watchWith.)
+   * that reads here can wait for their writes to show. `watch` (a ViewWatch) calls observe with
+   * what it polled; `nudge` asks it for a poll now, when a read starts waiting.
    */
-  startWatching(): void {
-    const watch = new ViewWatch(this.db, () => [this]);
-    this.watchWith(() => watch.nudge());
-    this.ownWatch = watch;
-    watch.start();
-  }
-
-  /** Watched by `watch` (a ViewWatch that calls observe), which `nudge` asks for a poll when a read starts waiting. */
   watchWith(nudge: () => void): void {
     this.applying = false;
     this.nudgeWatch = nudge;
@@ -124,8 +115,6 @@ export class Projector implements WatchedView {
 
   async stop(): Promise<void> {
     this.nudgeWatch = undefined;
-    await this.ownWatch?.stop();
-    this.ownWatch = undefined;
     this.abort.abort();
     await this.running;
     this.running = undefined;
