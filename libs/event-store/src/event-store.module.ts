@@ -2,19 +2,20 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from './event-store.port.js';
 import { PostgresEventStore } from './postgres/postgres-event-store.js';
+import type { PgSessionLimits } from './postgres/pg-pool.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 import { MeteredEventStore } from './metered-event-store.js';
 
 export type EventStoreSettings =
   | { kind: 'sqlite'; dataDir: string; maxEventBytes?: number }
-  | { kind: 'postgres'; connectionString: string; poolSize?: number; maxEventBytes?: number; connectTimeoutMs?: number };
+  | ({ kind: 'postgres'; connectionString: string; poolSize?: number; maxEventBytes?: number } & PgSessionLimits);
 
 export const EVENT_STORE_SETTINGS = Symbol('EVENT_STORE_SETTINGS');
 
 export async function openEventStore(settings: EventStoreSettings): Promise<EventStore> {
   return settings.kind === 'sqlite'
     ? SqliteEventStore.open({ path: join(settings.dataDir, 'events.db'), maxEventBytes: settings.maxEventBytes })
-    : PostgresEventStore.connect({ connectionString: settings.connectionString, poolSize: settings.poolSize, maxEventBytes: settings.maxEventBytes, connectTimeoutMs: settings.connectTimeoutMs });
+    : PostgresEventStore.connect(settings);
 }
 
 @Module({})

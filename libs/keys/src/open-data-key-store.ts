@@ -13,5 +13,5 @@ export const DATA_KEYS_FILE = 'keys.db';
 export async function openDataKeyStore(settings: EventStoreSettings): Promise<DataKeyStore> {
   return settings.kind === 'sqlite'
     ? SqliteDataKeyStore.open(join(settings.dataDir, DATA_KEYS_FILE))
-    : PostgresDataKeyStore.connect(settings.connectionString, { poolSize: Math.min(settings.poolSize ?? DEFAULT_DATA_KEY_POOL_SIZE, DEFAULT_DATA_KEY_POOL_SIZE), connectTimeoutMs: settings.connectTimeoutMs });
+    : PostgresDataKeyStore.connect(settings.connectionString, { ...settings, poolSize: Math.min(settings.poolSize ?? DEFAULT_DATA_KEY_POOL_SIZE, DEFAULT_DATA_KEY_POOL_SIZE) });
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { createPgPool } from '#event-store';
+import { createPgPool, type PgSessionLimits } from '#event-store';
 import type { DataKeyStore, StoredDataKey } from './data-key-store.port.js';
 import { ringPattern, SECRETS_RING } from './key-rings.js';
 import { DataKeyExistsError } from './secrets.errors.js';
@@ -11,9 +11,8 @@ const UNIQUE_VIOLATION = '23505';
 /** Keys are read once per tenant and process, then cached by the vault: a small pool suffices. */
 export const DEFAULT_DATA_KEY_POOL_SIZE = 2;
 
-export interface PostgresDataKeyStoreOptions {
+export interface PostgresDataKeyStoreOptions extends PgSessionLimits {
   poolSize?: number;
-  connectTimeoutMs?: number;
 }
 
 /**
@@ -28,7 +27,7 @@ export class PostgresDataKeyStore implements DataKeyStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async connect(connectionString: string, options: PostgresDataKeyStoreOptions = {}): Promise<PostgresDataKeyStore> {
-    const pool = createPgPool({ connectionString, max: options.poolSize ?? DEFAULT_DATA_KEY_POOL_SIZE, connectTimeoutMs: options.connectTimeoutMs });
+    const pool = createPgPool({ ...options, connectionString, max: options.poolSize ?? DEFAULT_DATA_KEY_POOL_SIZE });
     try {
       const client = await pool.connect();
       try {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { assertTenantId, createPgPool } from '#event-store';
+import { assertTenantId, createPgPool, type PgSessionLimits } from '#event-store';
 import type { Leadership, ViewDb, ViewSql } from './view-db.port.js';
 
 const TENANT_ROLE = 'ledgerline_tenant';
@@ -31,8 +31,8 @@ export class PostgresViewDb implements ViewDb {
     this.sql = sqlOn(pool);
   }
 
-  static connect(connectionString: string, poolSize = 4, connectTimeoutMs?: number): PostgresViewDb {
-    const pool = createPgPool({ connectionString, max: poolSize, connectTimeoutMs });
+  static connect(connectionString: string, poolSize = 4, limits: PgSessionLimits = {}): PostgresViewDb {
+    const pool = createPgPool({ ...limits, connectionString, max: poolSize });
     return new PostgresViewDb(pool, connectionString);
   }
 

@@ -14,7 +14,7 @@ import { whileLeading } from './while-leading.js';
 export const VIEW_DB = Symbol('VIEW_DB');
 
 export function openViewDb(settings: EventStoreSettings): ViewDb {
-  return settings.kind === 'sqlite' ? SqliteViewDb.open(join(settings.dataDir, 'views.db')) : PostgresViewDb.connect(settings.connectionString, undefined, settings.connectTimeoutMs);
+  return settings.kind === 'sqlite' ? SqliteViewDb.open(join(settings.dataDir, 'views.db')) : PostgresViewDb.connect(settings.connectionString, undefined, settings);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ValidationError } from '#core';
-import type { EventStoreSettings } from '#event-store';
+import { DEFAULT_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS, DEFAULT_PG_STATEMENT_TIMEOUT_MS, type EventStoreSettings } from '#event-store';
 import type { ExportSigningKeySource } from '#compliance';
 import { OTEL_CONFIG_SHAPE } from '#observability';
 import { z } from 'zod';
@@ -14,6 +14,10 @@ export const platformConfigSchema = z
     DATABASE_URL: z.string().url().optional(),
     LEDGERLINE_PG_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
     LEDGERLINE_PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+    /** Every statement of ours; also how long a hung append (its process killed) can hold readers of the log back. 0: none. */
+    LEDGERLINE_PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_PG_STATEMENT_TIMEOUT_MS),
+    /** A transaction of ours idle between statements this long (a frozen process) is ended. 0: never. */
+    LEDGERLINE_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(DEFAULT_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS),
     /** Slow clients: the whole header block, then the whole request, must arrive within these. */
     LEDGERLINE_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     LEDGERLINE_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
@@ -93,7 +97,11 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv): PlatformConfig {
 export function eventStoreSettingsOf(config: PlatformConfig): EventStoreSettings {
   const maxEventBytes = config.LEDGERLINE_MAX_EVENT_BYTES;
   return config.LEDGERLINE_EVENT_STORE === 'postgres'
-    ? { kind: 'postgres', connectionString: config.DATABASE_URL!, poolSize: config.LEDGERLINE_PG_POOL_SIZE, maxEventBytes, connectTimeoutMs: config.LEDGERLINE_PG_CONNECT_TIMEOUT_MS }
+    ? {
+        kind: 'postgres', connectionString: config.DATABASE_URL!, poolSize: config.LEDGERLINE_PG_POOL_SIZE, maxEventBytes,
+        connectTimeoutMs: config.LEDGERLINE_PG_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.LEDGERLINE_PG_STATEMENT_TIMEOUT_MS,
+        idleInTransactionTimeoutMs: config.LEDGERLINE_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      }
     : { kind: 'sqlite', dataDir: config.LEDGERLINE_DATA_DIR, maxEventBytes };
 }
 

@@ -3,17 +3,34 @@ import { UnavailableError } from '#core';
 
 /** How long a checkout waits for a new connection before the call fails (pg's own default is forever). */
 export const DEFAULT_PG_CONNECT_TIMEOUT_MS = 5000;
+/**
+ * The longest any statement of ours may run. An append is one statement: one that hangs (its
+ * process killed while it waits on a lock, a stalled disk) keeps its in-flight marker, and so
+ * every reader of the log, waiting at most this long.
+ */
+export const DEFAULT_PG_STATEMENT_TIMEOUT_MS = 10_000;
+/** A transaction of ours left open between statements (a frozen process) is ended after this long. */
+export const DEFAULT_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
 
-export interface PgPoolOptions {
+/** The time limits of every connection of a pool; each defaults to the DEFAULT_PG_… above. */
+export interface PgSessionLimits {
+  connectTimeoutMs?: number;
+  /** 0 turns the limit off (PostgreSQL's own default). */
+  statementTimeoutMs?: number;
+  /** 0 turns the limit off (PostgreSQL's own default). */
+  idleInTransactionTimeoutMs?: number;
+}
+
+export interface PgPoolOptions extends PgSessionLimits {
   connectionString: string;
   max: number;
-  connectTimeoutMs?: number;
 }
 
 /**
  * The one way Ledgerline opens a PostgreSQL pool: a lost database makes calls fail within the connect
- * timeout instead of hanging, TCP keep-alive notices a peer that vanished without a word, and an idle
- * client's error (the server went away) is dropped: the next checkout reconnects by itself.
+ * timeout instead of hanging, TCP keep-alive notices a peer that vanished without a word, no
+ * statement or open transaction of ours can hold locks (or readers of the log) for ever, and an
+ * idle client's error (the server went away) is dropped: the next checkout reconnects by itself.
  */
 export function createPgPool(options: PgPoolOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -22,6 +39,9 @@ export function createPgPool(options: PgPoolOptions): pg.Pool {
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_PG_CONNECT_TIMEOUT_MS,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
+    // Session settings sent at connect: they hold for every statement, whoever wrote it.
+    statement_timeout: options.statementTimeoutMs ?? DEFAULT_PG_STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? DEFAULT_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
   });
   pool.on('error', () => undefined);
   // A checked-out client whose connection drops emits 'error' too (its query, if any, is rejected):

@@ -29,33 +29,59 @@ describe('PostgresEventStore', () => {
     await database?.drop();
   });
 
-  it('holds the safe head back behind any open transaction, while committedPosition names the last commit (what read-your-writes waits for)', async () => {
+  it('an open transaction that is not an append holds no reader back, on any table, in any database', async () => {
     const t = tenant();
-    const other = new pg.Client({ connectionString: database.url });
-    await other.connect();
+    const foreign = new pg.Client({ connectionString: database.url });
+    const elsewhere = await createTestDatabase();
+    const foreignElsewhere = new pg.Client({ connectionString: elsewhere.url });
+    await Promise.all([foreign.connect(), foreignElsewhere.connect()]);
     try {
-      await other.query('BEGIN');
-      await other.query('SELECT pg_current_xact_id()'); // an open transaction with an xid, as a long view transaction has
-      const { lastGlobalPosition } = await store.append(t, 'after-the-open-one', 'no-stream', events(1));
-      expect(await store.committedPosition(t)).toBe(lastGlobalPosition);
-      expect(await store.committedPosition()).toBeGreaterThanOrEqual(lastGlobalPosition);
-      expect(await store.headPosition(t)).toBeLessThan(lastGlobalPosition);
-      await other.query('COMMIT');
+      // As an operator's psql session, a reporting job or a migration would: a transaction id, a written row, locks.
+      await foreign.query('BEGIN');
+      await foreign.query('SELECT pg_current_xact_id()');
+      await foreign.query(`INSERT INTO ll_checkpoints (subscription_id, position) VALUES ('foreign-${t}', 1)`);
+      await foreignElsewhere.query('BEGIN');
+      await foreignElsewhere.query('SELECT pg_current_xact_id()');
+      const { lastGlobalPosition } = await store.append(t, 'beside-a-stranger', 'no-stream', events(2));
       expect(await store.headPosition(t)).toBe(lastGlobalPosition);
+      expect(await store.headPosition()).toBeGreaterThanOrEqual(lastGlobalPosition);
+      expect((await collect(store.readAll({ after: lastGlobalPosition - 2 }))).map((e) => e.globalPosition)).toEqual([lastGlobalPosition - 1, lastGlobalPosition]);
     } finally {
-      await other.end();
+      await Promise.all([foreign.end(), foreignElsewhere.end()]);
+      await elsewhere.drop();
     }
   });
 
-  it('wakes a reader that stopped at the safe head once the transaction holding an event back ends, without an append or the idle wait', async () => {
+  it('holds the safe head back behind an append in flight, while committedPosition names the last commit (what read-your-writes waits for)', async () => {
     const t = tenant();
-    const other = new pg.Client({ connectionString: database.url });
-    await other.connect();
+    const appender = new pg.Client({ connectionString: database.url });
+    await appender.connect();
+    try {
+      await appender.query('BEGIN');
+      const held = await appendInOpenTransaction(appender, tenant(), 'in-flight');
+      const { lastGlobalPosition } = await store.append(t, 'after-the-open-one', 'no-stream', events(1));
+      expect(lastGlobalPosition).toBeGreaterThan(held);
+      expect(await store.committedPosition(t)).toBe(lastGlobalPosition);
+      expect(await store.committedPosition()).toBeGreaterThanOrEqual(lastGlobalPosition);
+      expect(await store.headPosition(t)).toBeLessThan(lastGlobalPosition);
+      expect(await store.headPosition()).toBe(held - 1);
+      await appender.query('COMMIT');
+      expect(await store.headPosition(t)).toBe(lastGlobalPosition);
+      expect(await store.headPosition()).toBeGreaterThanOrEqual(lastGlobalPosition);
+    } finally {
+      await appender.end();
+    }
+  });
+
+  it('wakes a reader that stopped at the safe head once the append holding an event back ends unannounced, without an append or the idle wait', async () => {
+    const t = tenant();
+    const appender = new pg.Client({ connectionString: database.url });
+    await appender.connect();
     const abort = new AbortController();
     try {
       const before = await store.committedPosition();
-      await other.query('BEGIN');
-      await other.query('SELECT pg_current_xact_id()'); // a running writer, as a view batch is
+      await appender.query('BEGIN');
+      await appendInOpenTransaction(appender, tenant(), 'abandoned'); // an append in flight whose process will not say it ended
       const { lastGlobalPosition } = await store.append(t, 'held-back', 'no-stream', events(1));
       const seen: number[] = [];
       let rounds = 0;
@@ -65,15 +91,15 @@ describe('PostgresEventStore', () => {
         rounds++;
       });
       while (rounds === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(seen).toEqual([]); // held back behind the running transaction
-      await other.query('COMMIT'); // which tells nobody
+      expect(seen).toEqual([]); // held back behind the append in flight
+      await appender.query('ROLLBACK'); // which tells nobody
       while (!seen.includes(lastGlobalPosition)) await new Promise((resolve) => setTimeout(resolve, 5));
       expect(seen).toEqual([lastGlobalPosition]);
       abort.abort();
       await following;
     } finally {
       abort.abort();
-      await other.end();
+      await appender.end();
     }
   });
 
@@ -167,7 +193,7 @@ describe('PostgresEventStore', () => {
       expect(seen.length).toBe(appended.length);
       expect(new Set(seen.map((e) => e.eventId))).toEqual(new Set(appended));
       expect(seen.every((e, i) => i === 0 || e.globalPosition > seen[i - 1]!.globalPosition)).toBe(true);
-      // Without the xmin rule, a reader skips events that committed after a higher position.
+      // Without the in-flight rule, a reader skips events that committed after a higher position.
       expect(naiveSeen.size).toBeLessThan(appended.length);
 
       for (const t of tenants) {
@@ -181,3 +207,16 @@ describe('PostgresEventStore', () => {
     }
   });
 });
+
+/**
+ * Runs one append as the store does (ll_append), inside the caller's open transaction: until that
+ * ends, the append is in flight. Returns its first position.
+ */
+async function appendInOpenTransaction(client: pg.Client, tenantId: string, streamId: string): Promise<number> {
+  const { rows } = await client.query<{ status: string; first_position: string }>(
+    `SELECT * FROM ll_append($1, $2, NULL, ARRAY[gen_random_uuid()], ARRAY['Held'], ARRAY[1], ARRAY['{}'], ARRAY['{}'], $3, NULL, NULL)`,
+    [tenantId, streamId, new Date().toISOString()],
+  );
+  expect(rows[0]!.status).toBe('appended');
+  return Number(rows[0]!.first_position);
+}

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createPgPool } from './pg-pool.js';
+import { createPgPool, type PgSessionLimits } from './pg-pool.js';
 import { assertIdempotencyKey, assertPosition, assertStreamId, assertTenantId, validateAppend } from '../append-request.js';
 import { AppendNotifier } from '../append-notifier.js';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from '../event-store.errors.js';
@@ -20,11 +20,9 @@ import type {
 } from '../event-store.port.js';
 import { migratePostgres, TENANT_ROLE, TENANT_SETTING } from './postgres.schema.js';
 
-export interface PostgresEventStoreOptions extends EventStoreOptions {
+export interface PostgresEventStoreOptions extends EventStoreOptions, PgSessionLimits {
   connectionString: string;
   poolSize?: number;
-  /** How long a checkout waits for a connection before the call fails (DEFAULT_PG_CONNECT_TIMEOUT_MS). */
-  connectTimeoutMs?: number;
 }
 
 interface EventRow {
@@ -57,8 +55,11 @@ const EVENT_COLUMNS = `global_position, tenant_id, tenant_position, stream_id, s
   schema_version, data, metadata, recorded_at, hash, archived`;
 /** Readers skip tombstones unless they ask for them (chain verification, exports). */
 const LIVE = 'NOT archived';
-/** Only events of transactions older than every running one: nothing below them can still commit. */
-const SAFE = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
+/**
+ * Only events below the oldest append in flight: nothing below them can still commit. In the same
+ * statement as the rows it filters (see ll_oldest_in_flight in postgres.schema.ts).
+ */
+const SAFE = `global_position < coalesce((SELECT ll_oldest_in_flight()), ${Number.MAX_SAFE_INTEGER})`;
 /**
  * How soon readers look again at events committed but held back (see noteHeldBack): at once at
  * first, then less often the longer the transaction holding them back runs.
@@ -100,7 +101,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
-    const pool = createPgPool({ connectionString: options.connectionString, max: options.poolSize ?? 10, connectTimeoutMs: options.connectTimeoutMs });
+    const pool = createPgPool({ ...options, max: options.poolSize ?? 10 });
     const client = await pool.connect();
     try {
       await migratePostgres(client);
@@ -220,7 +221,8 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     if (tenantId === undefined) {
       const { rows } = await this.pool.query<{ head: string | null; committed: string | null }>(
-        `SELECT (SELECT max(global_position) FROM ll_events WHERE ${SAFE}) AS head, (SELECT max(global_position) FROM ll_events) AS committed`,
+        `WITH committed AS (SELECT max(global_position) AS position FROM ll_events)
+         SELECT least(position, (SELECT ll_oldest_in_flight()) - 1) AS head, position AS committed FROM committed`,
       );
       const head = Number(rows[0]!.head ?? 0);
       this.noteHeldBack(head, Number(rows[0]!.committed ?? 0));
@@ -292,10 +294,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Events committed above the safe head wait for a transaction older than them (any writer: a
-   * view batch, another append). Its commit sends no notification, so the readers that stopped at
-   * the safe head (the relay, projectors, followers of the log) would wait for the next append or
-   * their idle wait: they are woken again shortly, as by an append, until the events are readable.
+   * Events committed above the safe head wait for an older append still in flight. An append that
+   * ends without announcing itself (rolled back, timed out, its process killed) sends no
+   * notification, so the readers that stopped at the safe head (the relay, projectors, followers
+   * of the log) would wait for the next append or their idle wait: they are woken again shortly,
+   * as by an append, until the events are readable.
    */
   private noteHeldBack(safe: number, committed: number): void {
     if (committed <= safe) {

@@ -10,6 +10,12 @@ const MIGRATION_LOCK = 7_310_001;
 /** Advisory lock class for per-tenant appends, and the key that serialises position reservation. */
 export const TENANT_LOCK_CLASS = 7_310_002;
 export const RESERVE_LOCK_CLASS = 7_310_003;
+/**
+ * An append in flight holds the transaction-level advisory lock `IN_FLIGHT_TAG | firstPosition`
+ * (the single-bigint key space). The tag bit keeps these keys apart from every other advisory lock
+ * of ours (small numbers, or hashtext's int4 sign-extended to 0xFFFFFFFF… in the high half).
+ */
+export const IN_FLIGHT_TAG = 1n << 62n;
 
 /** Ordered migrations; ll_schema_migrations records which have been applied. */
 const MIGRATIONS: readonly string[] = [
@@ -168,10 +174,54 @@ const MIGRATIONS: readonly string[] = [
   // Tombstones of archived events (retention): the row, its positions and hash stay, data and
   // metadata go. Only the owner updates rows (the tenant role may not), with a tenant predicate.
   `ALTER TABLE ll_events ADD COLUMN archived BOOLEAN NOT NULL DEFAULT false;`,
+  // Appends in flight, not transaction ids, hold readers back (the xmin rule waited for every
+  // transaction of the whole server, an operator's open psql session or another database's
+  // included). See IN_FLIGHT_TAG and ll_oldest_in_flight().
+  `
+  CREATE OR REPLACE FUNCTION ll_reserve_positions(event_count INTEGER) RETURNS BIGINT[]
+  LANGUAGE plpgsql AS $fn$
+  DECLARE
+    positions BIGINT[];
+  BEGIN
+    PERFORM pg_advisory_lock(${RESERVE_LOCK_CLASS}, 0);
+    BEGIN
+      -- Still assigns the transaction id here, for readers of an earlier version (xmin rule)
+      -- during a rolling upgrade.
+      PERFORM pg_current_xact_id();
+      SELECT array_agg(nextval(pg_get_serial_sequence('ll_events', 'global_position')) ORDER BY n)
+        INTO positions FROM generate_series(1, event_count) AS n;
+      -- Marks the append in flight from its first position until its transaction ends (commit,
+      -- rollback, or the session's death), in the same critical section as the reservation: every
+      -- reserved position is either marked, committed or abandoned, whenever a reader looks.
+      PERFORM pg_advisory_xact_lock(${IN_FLIGHT_TAG} | positions[1]);
+    EXCEPTION WHEN OTHERS OR query_canceled THEN
+      PERFORM pg_advisory_unlock(${RESERVE_LOCK_CLASS}, 0);
+      RAISE;
+    END;
+    PERFORM pg_advisory_unlock(${RESERVE_LOCK_CLASS}, 0);
+    RETURN positions;
+  END $fn$;
+
+  -- The first position of the oldest append in flight in this database (NULL: none), from the
+  -- markers of ll_reserve_positions. Readers compare committed rows of their statement's snapshot,
+  -- taken before this reads pg_locks, with it: an append that commits in between is either still
+  -- marked, or (its reservation having preceded every committed position above it) visible to the
+  -- reads that follow. STABLE, so that it runs in the caller's snapshot.
+  CREATE FUNCTION ll_oldest_in_flight() RETURNS BIGINT
+  LANGUAGE sql STABLE AS $fn$
+    SELECT min((((l.classid::bigint) << 32) | l.objid::bigint) # ${IN_FLIGHT_TAG}) FROM pg_locks l
+    WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND l.classid::bigint BETWEEN ${IN_FLIGHT_TAG >> 32n} AND ${(IN_FLIGHT_TAG >> 32n) * 2n - 1n}
+  $fn$;
+  GRANT EXECUTE ON FUNCTION ll_oldest_in_flight() TO ${TENANT_ROLE};
+  `,
 ];
 
 /** Applies pending migrations; safe when several processes start at once. */
 export async function migratePostgres(client: PoolClient): Promise<void> {
+  // A migration (or the wait for another process's) may outlast the statement timeout of appends.
+  await client.query('SET statement_timeout = 0');
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
     await client.query('CREATE TABLE IF NOT EXISTS ll_schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
@@ -189,5 +239,6 @@ export async function migratePostgres(client: PoolClient): Promise<void> {
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    await client.query('RESET statement_timeout');
   }
 }
