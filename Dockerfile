@@ -1,6 +1,6 @@
 # The image of the platform and the worker (same build as `npm start`; the worker runs
-# `node dist/apps/worker/src/main.js`), on Node.js 20.
-FROM node:20-bookworm-slim AS build
+# `node dist/apps/worker/src/main.js`), on Node.js 24 LTS (.node-version).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
@@ -12,7 +12,7 @@ COPY bench bench
 COPY test/support test/support
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production LEDGERLINE_HOST=0.0.0.0 LEDGERLINE_DATA_DIR=/data
 COPY --from=build /app/package.json ./

@@ -5,18 +5,22 @@ import { startPlatform, type PlatformProcess } from './support/platform-process.
 import { freePort, waitForHttp } from './support/processes.js';
 
 /**
- * The README's automation walkthrough, run as written: the same shell block, against a started
- * platform (embedded default) and the demo downstream. Only the ports differ (free ones here),
- * and `npm run -s cli --` is the built CLI itself, which is what that script runs after building.
+ * The README's first tool call and its automation walkthrough, run as written: the same blocks,
+ * against a started platform (embedded default) and the demo downstream. Only the ports differ
+ * (free ones here), and `npm run -s cli --` is the built CLI itself (still through `./run`), which
+ * is what that script runs after building.
  */
-describe('the README automation walkthrough', () => {
+describe('the README walkthroughs', () => {
+  const readme = readFileSync('README.md', 'utf8');
   let platform: PlatformProcess;
   let downstream: ChildProcess;
   let downstreamLog = '';
   let downstreamPort: number;
+  let port: string;
 
   beforeAll(async () => {
     platform = await startPlatform();
+    port = new URL(platform.url).port;
     downstreamPort = await freePort();
     downstream = spawn(process.execPath, ['deploy/demo/downstream.mjs', String(downstreamPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
     downstream.stdout!.on('data', (chunk: Buffer) => (downstreamLog += chunk.toString()));
@@ -27,19 +31,36 @@ describe('the README automation walkthrough', () => {
     await platform?.stop();
   });
 
-  it('publishes an automation, starts it as an agent and follows it to completion', async () => {
-    const readme = readFileSync('README.md', 'utf8');
-    const block = /<!-- readme-demo:start -->\n```sh\n([\s\S]*?)```\n<!-- readme-demo:end -->/.exec(readme)?.[1];
-    expect(block).toBeDefined();
-    const port = new URL(platform.url).port;
-    const script = block!
-      .replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`)
-      .replaceAll('127.0.0.1:4000', `127.0.0.1:${downstreamPort}`)
-      .replaceAll('npm run -s cli --', `${process.execPath} dist/apps/cli/src/main.js`);
-    const output = await new Promise<string>((resolve, reject) => {
-      execFile('bash', ['-euo', 'pipefail', '-c', script], { env: { PATH: process.env.PATH, LEDGERLINE_DATA_DIR: platform.dataDir, LEDGERLINE_PORT: port }, timeout: 60_000 }, (error, stdout, stderr) =>
+  /** The fenced block between `<!-- readme-<name>:start -->` and `<!-- readme-<name>:end -->`. */
+  const block = (name: string, language: string): string => {
+    const found = new RegExp(`<!-- readme-${name}:start -->\\n\`\`\`${language}\\n([\\s\\S]*?)\`\`\`\\n<!-- readme-${name}:end -->`).exec(readme)?.[1];
+    if (found === undefined) throw new Error(`README.md has no ${language} block marked readme-${name}`);
+    return found.replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`).replaceAll('127.0.0.1:4000', `127.0.0.1:${downstreamPort}`);
+  };
+
+  const run = (file: string, args: string[], env: Record<string, string> = {}): Promise<string> =>
+    new Promise((resolve, reject) => {
+      execFile(file, args, { env: { PATH: process.env.PATH, LEDGERLINE_DATA_DIR: platform.dataDir, LEDGERLINE_PORT: port, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
         error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout));
     });
+
+  const shell = (script: string): Promise<string> => {
+    expect(script).toContain('./run npm run -s cli -- token');
+    return run('bash', ['-euo', 'pipefail', '-c', script.replaceAll('npm run -s cli --', `${process.execPath} dist/apps/cli/src/main.js`)]);
+  };
+
+  it('gets a token with the CLI and stores a value with curl, then reads it with the MCP SDK client', async () => {
+    const output = await shell(block('quickstart', 'sh'));
+    expect(output).toContain('"changed":true');
+
+    const token = (await run(process.execPath, ['dist/apps/cli/src/main.js', 'token', '--tenant', 'demo', '--user', 'demo-user', '--scopes', 'memory:read memory:write'])).trim();
+    const client = await run(process.execPath, ['--input-type=module', '-e', block('client', 'ts')], { TOKEN: token });
+    expect(client).toContain("name: 'memory_put'");
+    expect(client).toMatch(/"value":"hello"/);
+  });
+
+  it('publishes an automation, starts it as an agent and follows it to completion', async () => {
+    const output = await shell(block('demo', 'sh'));
     const lines = output.trim().split('\n');
     expect(lines[0]).toContain('"created":true');
     expect(lines[1]).toContain('"secretVersion":1');

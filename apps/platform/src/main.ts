@@ -34,7 +34,7 @@ async function bootstrap(): Promise<void> {
     await createDemoTenant(app.get(CommandBus));
     logger.log(
       `dev issuer on (${auth.key.created ? 'signing key created' : 'signing key'} in ${auth.key.keyFile}); get a token with:\n` +
-        `  npm run cli -- token --tenant demo --user demo-user --scopes "${PLATFORM_SCOPES.join(' ')}"`,
+        `  ./run npm run -s cli -- token --tenant demo --user demo-user --scopes "${PLATFORM_SCOPES.join(' ')}"`,
     );
   }
   logger.log(`admin API docs: ${url}/docs (OpenAPI: ${url}/docs/openapi.json)`);

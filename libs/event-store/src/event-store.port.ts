@@ -34,7 +34,7 @@ export interface NewEvent<Data extends JsonValue = JsonValue> {
   schemaVersion?: number;
 }
 
-/** The envelope of a stored event; see DESIGN.md, "Event model". */
+/** The envelope of a stored event; see docs/architecture.md, "Event model". */
 export interface RecordedEvent<Data extends JsonValue = JsonValue> {
   globalPosition: number;
   tenantId: TenantId;

@@ -4,7 +4,7 @@ import type { ExportSigningKeySource } from '#compliance';
 import { OTEL_CONFIG_SHAPE } from '#observability';
 import { z } from 'zod';
 
-/** Every configuration variable of the platform; README.md lists them with the same defaults. */
+/** Every configuration variable of the platform; docs/configuration.md lists them with the same defaults. */
 export const platformConfigSchema = z
   .object({
     LEDGERLINE_HOST: z.string().min(1).default('127.0.0.1'),

@@ -19,7 +19,7 @@ export interface SealedValue {
 }
 
 /**
- * Encryption of personal data (DESIGN.md, "Event model"): values are sealed with a data key of
+ * Encryption of personal data (docs/architecture.md, "Event model"): values are sealed with a data key of
  * the data subject (a user of the tenant) or of the tenant itself BEFORE they are appended, so the
  * hash chain covers ciphertext. Destroying the subject's (or the tenant's) keys shreds the data in
  * the store, the views and every later export at once, and the chain still verifies.

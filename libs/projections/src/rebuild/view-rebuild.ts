@@ -70,7 +70,7 @@ export class ViewRebuild {
       this.options.onProgress?.(this.state.position, head, this.eventsApplied);
       // Close enough: the last events go to the shadow inside the switch, under the lock, which
       // must stay short: readers wait on it, and on PostgreSQL every open writing transaction
-      // holds back the log's safe head (DESIGN.md, global order), so the platform's
+      // holds back the log's safe head (docs/architecture.md, gap-free reads), so the platform's
       // read-your-writes waits for it too.
       if (target - this.state.position <= Math.min(this.batchSize, SWITCH_WITHIN)) break;
       if (!(await this.catchUpTo(target, head))) return this.result('interrupted', resumedFrom, this.state.position);
