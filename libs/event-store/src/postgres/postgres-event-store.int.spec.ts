@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect as connectTcp, createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { collect, eventStoreContract, events, tenant } from '../testing/event-store.contract.js';
 import { followLog } from '../follow-log.js';
@@ -100,6 +101,30 @@ describe('PostgresEventStore', () => {
     } finally {
       abort.abort();
       await appender.end();
+    }
+  });
+
+  it('a held-back re-check that comes while the listener is still connecting is not lost', async () => {
+    // New connections through this proxy take 300 ms: the pool is warmed first, so only the listener is slow.
+    const proxy = await startSlowProxy(new URL(database.url), 300);
+    const url = new URL(database.url);
+    url.port = String(proxy.port);
+    const fresh = await PostgresEventStore.connect({ connectionString: url.toString(), poolSize: 1 });
+    const appender = new pg.Client({ connectionString: database.url });
+    await appender.connect();
+    try {
+      await appender.query('BEGIN');
+      await appendInOpenTransaction(appender, tenant(), 'in-flight');
+      await store.append(tenant(), 'held-back', 'no-stream', events(1));
+      const woken = fresh.waitForAppend(600_000);
+      await fresh.headPosition(); // held back: the store re-checks in 5 ms, long before its listener is up
+      const outcome = await Promise.race([woken.then(() => 'woken'), new Promise((resolve) => setTimeout(resolve, 3000, 'lost'))]);
+      expect(outcome).toBe('woken');
+    } finally {
+      await appender.query('ROLLBACK').catch(() => undefined);
+      await appender.end();
+      await fresh.close();
+      proxy.close();
     }
   });
 
@@ -219,4 +244,22 @@ async function appendInOpenTransaction(client: pg.Client, tenantId: string, stre
   );
   expect(rows[0]!.status).toBe('appended');
   return Number(rows[0]!.first_position);
+}
+
+/** A loopback TCP proxy to the database that holds every new connection `delayMs` before passing it on. */
+async function startSlowProxy(target: URL, delayMs: number): Promise<{ port: number; close: () => void }> {
+  const server = createServer((client) => {
+    client.pause();
+    setTimeout(() => {
+      const upstream = connectTcp(Number(target.port), target.hostname);
+      client.pipe(upstream).pipe(client);
+      client.resume();
+      for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+        from.on('error', () => to.destroy());
+        from.on('close', () => to.destroy());
+      }
+    }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, close: () => server.close() };
 }

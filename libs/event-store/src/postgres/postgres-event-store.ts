@@ -251,10 +251,13 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
-  async waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    // Armed before this returns, so a wake-up that comes while the caller reads (an append of this
+    // process, a held-back re-check) is never lost, however long the listener takes to connect.
+    const woken = this.notifier.wait(timeoutMs, signal);
     // Without a listener (the database is away) the wait is just the timeout; the next call listens again.
-    await this.listen().catch(() => undefined);
-    return this.notifier.wait(timeoutMs, signal);
+    this.listen().catch(() => undefined);
+    return woken;
   }
 
   async close(): Promise<void> {
