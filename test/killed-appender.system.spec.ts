@@ -36,7 +36,7 @@ describe('an appender killed in the middle of an append', () => {
       await blocker.query('LOCK TABLE ll_idempotency_keys IN EXCLUSIVE MODE');
       const before = await store.committedPosition();
       const appender = startAppender(database.url);
-      await waitFor(async () => (await observer.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ll_append%'`)).rowCount === 1);
+      await waitFor(async () => (await observer.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%ll_append%'`)).rowCount === 1);
       const { lastGlobalPosition } = await store.append('bystander', 'after-the-stuck-one', 'no-stream', [{ type: 'Noted', data: {} }]);
       const seen: number[] = [];
       let readsAfterKill = 0;
