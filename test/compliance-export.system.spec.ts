@@ -48,7 +48,11 @@ describe.each(['sqlite', 'postgres'] as const)('compliance export over REST on %
     expect(result.viewRows).toBeGreaterThan(0);
     expect(eventsIn(file).every((event) => event.tenantId === 'acme')).toBe(true);
 
-    const log = await logOf('acme');
+    // ExportCompleted is appended once the last byte is written: the client can see the end first.
+    let log = await logOf('acme');
+    for (const deadline = Date.now() + 10_000; log.at(-1)?.type !== 'ExportCompleted' && Date.now() < deadline; log = await logOf('acme')) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const [requested, completed] = log.slice(-2);
     expect(requested).toMatchObject({ type: 'ExportRequested', data: { withViews: true, range: {} }, metadata: { userId: 'acme-auditor', tool: 'rest:GET /v1/compliance/export' } });
     expect(completed).toMatchObject({ type: 'ExportCompleted', streamId: requested!.streamId, data: { chainHead: result.manifest!.chainHead, keyId: result.manifest!.keyId } });
