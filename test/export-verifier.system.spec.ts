@@ -143,13 +143,26 @@ describe('the export format, checked by an independent verifier written from doc
       cases = tamperedCopies(linesOf(file), file, otherSigner());
     });
 
-    it('refuses each case, naming why', async () => {
+    it('refuses each case, both naming the same first broken line', async () => {
       const verdicts = [];
       for (const { name, file } of cases) {
         const { python: verdict, ours } = await bothVerdicts(file);
-        verdicts.push({ name, python: verdict.exitCode, pythonSays: verdict.output.startsWith('invalid: '), ours: ours.ok });
+        const pythonLine = /^invalid: line (\d+): /.exec(verdict.output)?.[1];
+        verdicts.push({ name, python: verdict.exitCode, ours: ours.ok, sameLine: pythonLine !== undefined && Number(pythonLine) === ours.firstBrokenLine });
       }
-      expect(verdicts).toEqual(cases.map(({ name }) => ({ name, python: 1, pythonSays: true, ours: false })));
+      expect(verdicts).toEqual(cases.map(({ name }) => ({ name, python: 1, ours: false, sameLine: true })));
+    });
+
+    it('refuses a changed or leniently encoded signature for the reason the document gives (section 7)', async () => {
+      const reasons = Object.fromEntries(cases.filter(({ name }) => name.startsWith('signature')).map(({ name, file }) => [name, python.verify(file, keyFile).output.replace(/^invalid: line \d+: /, '')]));
+      expect(reasons).toEqual({
+        'signature changed': 'the signature does not verify with the trusted key',
+        'signature with changed trailing bits': 'the signature is not canonical base64url (its unused trailing bits are not zero)',
+        'signature padded': 'the signature is not unpadded base64url',
+        'signature over another message': 'the signature does not verify with the trusted key',
+      });
+      const trailingBits = cases.find(({ name }) => name === 'signature with changed trailing bits')!;
+      expect((await verifyBytes(trailingBits.file, trusted)).problem).toBe('the signature is not canonical unpadded base64url: its unused trailing bits are not zero');
     });
 
     it('refuses an export signed by a key it does not trust', async () => {
