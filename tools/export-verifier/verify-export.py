@@ -178,7 +178,10 @@ def trusted_keys(text: str) -> dict:
     """keyId (computed, never read from a kid) -> public key."""
     if text.lstrip().startswith("{"):
         jwks = json.loads(text)
-        xs = [jwk.get("x") for jwk in jwks.get("keys", []) if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519"]
+        listed = jwks.get("keys") if isinstance(jwks, dict) else None
+        if not isinstance(listed, list):
+            raise ValueError('not a JWKS: no "keys" array')
+        xs = [jwk.get("x") for jwk in listed if isinstance(jwk, dict) and jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519"]
         keys = {thumbprint(x): Ed25519PublicKey.from_public_bytes(b64url_decode(x, "a trusted key's x", 32)) for x in xs}
     else:
         key = load_pem_public_key(text.encode())
@@ -192,9 +195,13 @@ def trusted_keys(text: str) -> dict:
 
 # --- the checks, in the order of section 9 -------------------------------------------------
 
+def not_json(constant: str):
+    raise Invalid(f"not JSON ({constant} is not a JSON number)")
+
+
 def parse_line(raw: bytes) -> dict:
     try:
-        line = json.loads(raw.decode("utf-8"), parse_int=float, parse_constant=lambda c: float("nan"))
+        line = json.loads(raw.decode("utf-8"), parse_int=float, parse_constant=not_json)
     except UnicodeDecodeError:
         raise Invalid("not UTF-8")
     except json.JSONDecodeError as error:
