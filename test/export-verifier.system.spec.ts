@@ -29,7 +29,13 @@ const started = (n: number): NewEvent => ({
   data: { runId: runId(n), automation: 'invoice', version: 1, input: { amount: 12.5, note: 'é€😀\u2028' }, startedBy: 'alice', startedAt: T0, deadlineAt: T0 + 1000 * DAY, stepIds: ['s1'], secretPins: {} },
   metadata: { userId: 'alice' },
 });
-const completed: NewEvent = { type: 'RunCompleted', data: { outputs: { total: 1e21, ratio: 0.1 + 0.2, tiny: 1e-7 } }, metadata: { userId: 'alice' } };
+/** What RFC 8785 makes hard to get right: number forms, escapes, keys in UTF-16 order (😀 before U+E000). */
+const awkwardJson = {
+  numbers: [0, -0, 1e-6, 1e-7, 1.5e-7, 5e-324, 1e20, 1e21, 123456789012345680000, Number.MAX_SAFE_INTEGER, -1e300, 0.1 + 0.2, 333333333.33333329, 4.5],
+  strings: ['\u0000', '\u001f', '\n\t"\\/', '\u007f', 'ǅ', '\u2028'],
+  keys: { '\ud83d\ude00': 1, '\ue000': 2, 'é': 3, a: 4, A: 5, '': 6 },
+};
+const completed: NewEvent = { type: 'RunCompleted', data: { outputs: awkwardJson }, metadata: { userId: 'alice' } };
 const BOB_SECRET = 'bob-plaintext-address-221B';
 
 describe('the export format, checked by an independent verifier written from docs/export-format.md', () => {
