@@ -16,6 +16,7 @@ export { verifyExport, type VerifyExportResult } from './export/verify-export.js
 export { EXPORT_SIGNING_KEY, EXPORT_SIGNING_KEY_FILE, ExportSigningKey, type ExportSigner, type ExportSigningKeySource } from './signing/export-signing-key.js';
 export { jwkThumbprint, type ExportJwks, type ExportPublicJwk } from './signing/ed25519-jwk.js';
 export { SigningKeyError } from './signing/signing.errors.js';
+export { decodeBase64url, InvalidBase64urlError } from './signing/base64url.js';
 export { TrustedKeys } from './signing/trusted-keys.js';
 export { ComplianceModule, type ComplianceModuleOptions } from './compliance.module.js';
 export { ComplianceHttpModule } from './http/compliance-http.module.js';

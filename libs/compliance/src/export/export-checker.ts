@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { canonicalJson, chainHash, GENESIS_HASH, type RecordedEvent } from '#event-store';
+import { InvalidBase64urlError } from '../signing/base64url.js';
 import type { TrustedKeys } from '../signing/trusted-keys.js';
 import { signedManifestText, type ExportCounts, type ExportHeaderLine, type ExportManifest, type ExportPosition, type ExportStubLine } from './export-format.js';
 import { describeIssue, eventLineSchema, headerLineSchema, manifestLineSchema, stubLineSchema, viewLineSchema } from './export-line.schema.js';
@@ -158,9 +159,20 @@ export class ExportChecker {
       if (statedJson !== foundJson) return `manifest ${name} is ${statedJson}, the file has ${foundJson}`;
     }
     if (!this.trustedKeys.has(manifest.keyId)) return `signed with key ${manifest.keyId}, which is not a trusted key (trusted: ${this.trustedKeys.ids.join(', ') || 'none'})`;
-    if (!this.trustedKeys.verify(manifest.keyId, signedManifestText(manifest), signature)) return `the signature does not verify with the trusted key ${manifest.keyId}`;
+    const signed = this.signatureProblem(manifest, signature);
+    if (signed !== undefined) return signed;
     this.manifest = manifest;
     this.section = 'done';
     return undefined;
+  }
+
+  private signatureProblem(manifest: ExportManifest, signature: string): string | undefined {
+    try {
+      if (this.trustedKeys.verify(manifest.keyId, signedManifestText(manifest), signature)) return undefined;
+    } catch (error) {
+      if (error instanceof InvalidBase64urlError) return error.message;
+      throw error;
+    }
+    return `the signature does not verify with the trusted key ${manifest.keyId}`;
   }
 }

@@ -64,4 +64,16 @@ describe('verifyExport (the format, line by line)', () => {
       expect(result.problem).toMatch(problem);
     }
   });
+
+  it('refuses a signature whose unused trailing bits are set, though its bytes verify', async () => {
+    const lines = exportLines(chained('acme', 2));
+    const manifestLine = JSON.parse(lines.at(-1)!) as { signature: string };
+    const { signature } = manifestLine;
+    const lenient = signature.slice(0, -1) + String.fromCharCode(signature.charCodeAt(signature.length - 1) + 1);
+    expect(Buffer.from(lenient, 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
+    const changed = [...lines.slice(0, -1), JSON.stringify({ ...manifestLine, signature: lenient })];
+    const result = await verifyBytes(gzipLines(changed), trusted);
+    expect({ ok: result.ok, line: result.firstBrokenLine }).toEqual({ ok: false, line: 4 });
+    expect(result.problem).toMatch(/the signature is not canonical unpadded base64url: its unused trailing bits are not zero/);
+  });
 });

@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidBase64urlError } from './base64url.js';
 import { jwkThumbprint } from './ed25519-jwk.js';
 import { EXPORT_SIGNING_KEY_FILE, ExportSigningKey } from './export-signing-key.js';
 import { SigningKeyError } from './signing.errors.js';
@@ -57,12 +58,17 @@ describe('export signing key', () => {
       expect(trusted.ids).toEqual([key.keyId]);
       expect(trusted.verify(key.keyId, 'manifest', signature)).toBe(true);
       expect(trusted.verify(key.keyId, 'manifest!', signature)).toBe(false);
-      expect(trusted.verify(key.keyId, 'manifest', 'AAAA')).toBe(false);
+      expect(() => trusted.verify(key.keyId, 'manifest', 'AAAA')).toThrow(/holds 3 bytes, not 64/);
       expect(trusted.verify('another-kid', 'manifest', signature)).toBe(false);
     }
     // A JWKS that names another kid does not make the key trusted under that name.
     const lying = TrustedKeys.parse(JSON.stringify({ keys: [{ ...key.publicJwk, kid: 'someone-else' }] }), 'lying.json');
     expect(lying.ids).toEqual([key.keyId]);
+    // Its x with the unused trailing bits set names the same key to Node: refused, not trusted as that key.
+    const x = key.publicJwk.x;
+    const lenientX = x.slice(0, -1) + String.fromCharCode(x.charCodeAt(x.length - 1) + 1);
+    expect(Buffer.from(lenientX, 'base64url')).toEqual(Buffer.from(x, 'base64url'));
+    expect(() => TrustedKeys.parse(JSON.stringify({ keys: [{ ...key.publicJwk, x: lenientX }] }), 'lenient.json')).toThrow(InvalidBase64urlError);
     expect(() => TrustedKeys.parse('{"keys":[]}', 'empty.json')).toThrow(/no Ed25519 key/);
     expect(() => TrustedKeys.parse('{"nope":1}', 'x.json')).toThrow(/no "keys" array/);
     expect(() => TrustedKeys.parse('not a key', 'x.pem')).toThrow(SigningKeyError);

@@ -1,6 +1,10 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { decodeBase64url } from './base64url.js';
 import { isEd25519, publicHalf, publicJwkOf } from './ed25519-jwk.js';
 import { SigningKeyError } from './signing.errors.js';
+
+const ED25519_SIGNATURE_BYTES = 64;
+const ED25519_PUBLIC_KEY_BYTES = 32;
 
 /** Public keys the verifier accepts signatures from, by key id (RFC 7638 thumbprint, recomputed: a stated kid is never taken on trust). */
 export class TrustedKeys {
@@ -30,7 +34,10 @@ export class TrustedKeys {
     if (!Array.isArray(keys)) throw new SigningKeyError(`${source} is not a JWKS: it has no "keys" array`, { source });
     const ed25519 = keys.filter((jwk): jwk is Record<string, unknown> => typeof jwk === 'object' && jwk !== null && jwk.kty === 'OKP' && jwk.crv === 'Ed25519');
     if (ed25519.length === 0) throw new SigningKeyError(`${source} holds no Ed25519 key`, { source });
-    return TrustedKeys.of(ed25519.map((jwk) => publicKeyOf(() => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x as string }, format: 'jwk' }), source)));
+    return TrustedKeys.of(ed25519.map((jwk, n) => {
+      const x = strictX(jwk.x, `${source}: the x of Ed25519 key ${n + 1}`);
+      return publicKeyOf(() => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' }), source);
+    }));
   }
 
   get ids(): string[] {
@@ -41,16 +48,23 @@ export class TrustedKeys {
     return this.keys.has(keyId);
   }
 
-  /** Whether the trusted key `keyId` signed `message`. */
+  /**
+   * Whether the trusted key `keyId` signed `message`. A signature that is not the canonical
+   * unpadded base64url of 64 bytes throws InvalidBase64urlError: its bytes may well verify, so
+   * `false` would hide why the file is refused.
+   */
   verify(keyId: string, message: string, signature: string): boolean {
     const key = this.keys.get(keyId);
     if (key === undefined) return false;
-    try {
-      return verify(null, Buffer.from(message), key, Buffer.from(signature, 'base64url'));
-    } catch {
-      return false; // a signature of the wrong shape verifies nothing
-    }
+    return verify(null, Buffer.from(message), key, decodeBase64url(signature, 'the signature', ED25519_SIGNATURE_BYTES));
   }
+}
+
+/** The JWK's x as given, once it is proven canonical: Node's JWK import would take a lenient one as the same key. */
+function strictX(x: unknown, what: string): string {
+  if (typeof x !== 'string') throw new SigningKeyError(`${what} is not a string`);
+  decodeBase64url(x, what, ED25519_PUBLIC_KEY_BYTES);
+  return x;
 }
 
 function publicKeyOf(parse: () => KeyObject, source: string): KeyObject {
