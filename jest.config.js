@@ -14,4 +14,5 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
   },
   testTimeout: 60000,
+  testSequencer: '<rootDir>/test/support/slow-first.sequencer.cjs',
 };

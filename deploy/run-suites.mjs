@@ -6,7 +6,7 @@
 //   2. the suites in ALONE, one at a time with nothing else running, because they compare
 //      latencies measured in the same run (a second suite beside them is noise they would measure).
 // Then prints the slowest ten suites of both phases and exits non-zero if any suite failed.
-//   node deploy/run-suites.mjs [extra Jest arguments for phase 1]
+//   node deploy/run-suites.mjs [Jest arguments: a pattern, … — then phase 1 alone runs, with them]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,9 +17,10 @@ const JEST = ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 
 const workers = process.env.LEDGERLINE_TEST_WORKERS ?? '2';
 const scratch = mkdtempSync(join(tmpdir(), 'ledgerline-suites-'));
 
+const extra = process.argv.slice(2);
 const phases = [
-  { name: `parallel (${workers} workers)`, args: [`--maxWorkers=${workers}`, ...ALONE.flatMap((path) => ['--testPathIgnorePatterns', path]), ...process.argv.slice(2)] },
-  { name: 'alone', args: ['--runInBand', ...ALONE] },
+  { name: `parallel (${workers} workers)`, args: [`--maxWorkers=${workers}`, ...(extra.length > 0 ? extra : ALONE.flatMap((path) => ['--testPathIgnorePatterns', path]))] },
+  ...(extra.length > 0 ? [] : [{ name: 'alone', args: ['--runInBand', ...ALONE] }]),
 ];
 const results = [];
 let failed = false;
