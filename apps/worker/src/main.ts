@@ -4,13 +4,16 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { mayScrape, scrapeMetrics } from '#observability';
+import { logProcessWarnings, mayScrape, scrapeMetrics } from '#observability';
 import { loadPlatformConfig } from '../../platform/src/config/platform.config.js';
 import { WorkerModule } from './worker.module.js';
 
 /** A worker has no API; it answers /healthz, /readyz (the event store reads) and /metrics for orchestrators, scrapers and tests. */
 async function bootstrap(): Promise<void> {
   const config = loadPlatformConfig(process.env);
+  const logger = new Logger('Ledgerline');
+  // Before the modules start: connecting to Kafka can already warn.
+  logProcessWarnings(logger);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(process.env), { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
@@ -31,7 +34,7 @@ async function bootstrap(): Promise<void> {
   });
   await new Promise<void>((resolve) => health.listen(config.LEDGERLINE_PORT, config.LEDGERLINE_HOST, resolve));
   process.once('SIGTERM', () => health.close());
-  new Logger('Ledgerline').log(`worker running (health on http://${config.LEDGERLINE_HOST}:${config.LEDGERLINE_PORT}/readyz)`);
+  logger.log(`worker running (health on http://${config.LEDGERLINE_HOST}:${config.LEDGERLINE_PORT}/readyz)`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { kafkaClient } from './kafka-client.js';
 import type { RunFailure, RunFailureHandler } from '#automation';
 import { ensureTopic } from './kafka-event-publisher.js';
 import type { KafkaSettings } from './kafka-settings.js';
@@ -24,7 +25,7 @@ export class KafkaRunRetries implements RunFailureHandler {
   ) {}
 
   static async start(settings: KafkaSettings, topics: RunRetryTopics, retry: RunRetrier, group: string): Promise<KafkaRunRetries> {
-    const kafka = new Kafka({ clientId: settings.clientId, brokers: settings.brokers, logLevel: logLevel.WARN });
+    const kafka = kafkaClient(settings);
     for (const topic of [...topics.retries.map((r) => r.topic), topics.deadLetters, topics.redrives]) await ensureTopic(kafka, topic, settings.eventsPartitions ?? 12);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
