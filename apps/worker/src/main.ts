@@ -6,6 +6,9 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { logProcessWarnings, mayScrape, scrapeMetrics } from '#observability';
 import { loadPlatformConfig } from '../../platform/src/config/platform.config.js';
+import { drainOnSignal } from '../../platform/src/lifecycle/drain-on-signal.js';
+import { DrainState } from '../../platform/src/lifecycle/drain-state.js';
+import { workerDrain } from './worker-drain.js';
 import { WorkerModule } from './worker.module.js';
 
 /** A worker has no API; it answers /healthz, /readyz (the event store reads) and /metrics for orchestrators, scrapers and tests. */
@@ -16,12 +19,14 @@ async function bootstrap(): Promise<void> {
   logProcessWarnings(logger);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(process.env), { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
-  app.enableShutdownHooks();
+  const drain = new DrainState();
+  drainOnSignal(app, drain, workerDrain(app, config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS, Boolean(config.KAFKA_BROKERS)), logger);
   const store = app.get<EventStore>(EVENT_STORE);
   const health = createServer((req, res) => {
     const answer = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.url === '/healthz') return answer(200, { status: 'ok' });
     if (req.url === '/readyz') {
+      if (drain.draining) return answer(503, { status: 'draining', role: 'worker' });
       store.headPosition().then((headPosition) => answer(200, { status: 'ready', role: 'worker', headPosition }), () => answer(503, { status: 'unavailable' }));
       return;
     }
@@ -33,8 +38,7 @@ async function bootstrap(): Promise<void> {
     answer(404, { error: 'not found' });
   });
   await new Promise<void>((resolve) => health.listen(config.LEDGERLINE_PORT, config.LEDGERLINE_HOST, resolve));
-  process.once('SIGTERM', () => health.close());
-  logger.log(`worker running (health on http://${config.LEDGERLINE_HOST}:${config.LEDGERLINE_PORT}/readyz)`);
+  logger.log(`worker ready (health on http://${config.LEDGERLINE_HOST}:${config.LEDGERLINE_PORT}/readyz)`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -23,6 +23,7 @@ export interface ConsumerHandlers {
  */
 export class KafkaEventConsumer {
   private readonly seen = new Set<string>();
+  private stopped: Promise<void> | undefined;
   private readonly logger = new Logger(KafkaEventConsumer.name);
 
   private constructor(private readonly consumer: Consumer) {}
@@ -49,8 +50,9 @@ export class KafkaEventConsumer {
     return member;
   }
 
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
+  /** Leaves the group; once, however often it is called (a draining worker stops its intake before its modules stop). */
+  stop(): Promise<void> {
+    return (this.stopped ??= this.consumer.disconnect());
   }
 
   /**

@@ -17,6 +17,7 @@ export type RunRetrier = (tenantId: string, runId: string, failures: number) => 
  */
 export class KafkaRunRetries implements RunFailureHandler {
   private readonly logger = new Logger(KafkaRunRetries.name);
+  private consumerStopped: Promise<void> | undefined;
 
   private constructor(
     private readonly producer: Producer,
@@ -55,8 +56,13 @@ export class KafkaRunRetries implements RunFailureHandler {
     await this.producer.send({ topic, acks: -1, messages: [{ key: `${failure.tenantId}/${failure.runId}`, value: JSON.stringify(message) }] });
   }
 
+  /** No more retries come due here (they go to the group's other members); failures can still be handed over. */
+  stopConsuming(): Promise<void> {
+    return (this.consumerStopped ??= this.consumer.disconnect());
+  }
+
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    await this.stopConsuming();
     await this.producer.disconnect();
   }
 }
