@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Kafka, logLevel } from 'kafkajs';
+import { v7 as uuidv7 } from 'uuid';
 import { eventKey } from '#bus';
 import { partitionOf } from '#projections';
 import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-test-database.js';
@@ -116,4 +118,45 @@ describe('the platform on PostgreSQL, alone', () => {
       await database.drop();
     }
   }, 60_000);
+});
+
+describe('a worker holding a retry that is not due yet', () => {
+  let cluster: Cluster;
+
+  beforeAll(async () => {
+    cluster = await startCluster({ workers: 1, env: { LEDGERLINE_RUN_RETRY_DELAYS_MS: '30000,30000', LEDGERLINE_SHUTDOWN_TIMEOUT_MS: '20000' } });
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  }, 60_000);
+
+  it('puts it back in its topic on SIGTERM instead of waiting it out, and exits 0', async () => {
+    const [worker] = cluster.workers as [PlatformProcess];
+    // A run the worker cannot carry (its automation is not in the log): its first failure goes to the first retry topic, due in 30 s.
+    const runId = `run-${uuidv7()}`;
+    const now = Date.now();
+    await cluster.store.append(TENANT, runId, 'no-stream', [{
+      type: 'RunStarted',
+      data: { runId, automation: 'ghost', version: 1, input: {}, startedBy: 'ops', startedAt: now, deadlineAt: now + 3_600_000, stepIds: ['call'], secretPins: {} },
+    }]);
+    await until(() => logMessages(worker.output()).find((msg) => msg.includes(runId) && msg.includes('(1 in a row), handed to the retry topics')), 30_000, 'the first failure');
+    const retryTopic = `${cluster.env.LEDGERLINE_KAFKA_TOPIC}.retry.1`;
+    // The retry consumer has taken the message and waits for it to come due.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+
+    const signalledAt = Date.now();
+    worker.signal('SIGTERM');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalledAt).toBeLessThan(15_000);
+    expect(logMessages(worker.output())).toContain('stopped');
+    // The retry is in its topic twice: as handed over, and as put back for the next member of the group.
+    const admin = new Kafka({ clientId: 'worker-stop-test', brokers: cluster.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(retryTopic);
+      expect(offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0)).toBe(2);
+    } finally {
+      await admin.disconnect();
+    }
+  }, 120_000);
 });
