@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
 import { callOk, connect } from './support/mcp-session.js';
 import { startCluster, type Cluster } from './support/cluster.js';
+import { until } from './support/until.js';
 
 const TENANT = 'haunted';
 
@@ -12,16 +13,6 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
     execFile(process.execPath, ['dist/apps/cli/src/main.js', ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
   });
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /**

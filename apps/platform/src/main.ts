@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { CommandBus } from '@nestjs/cqrs';
+import { logProcessWarnings } from '#observability';
 import { AUTH_SETTINGS, type AuthSettings } from '#auth';
 import { CreateTenantCommand, PLATFORM_TENANT, TenantExistsError } from '#tenants';
 import { AppModule, PLATFORM_SCOPES } from './app.module.js';
@@ -19,11 +20,13 @@ async function bootstrap(): Promise<void> {
     requestTimeoutMs: config.LEDGERLINE_HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: config.LEDGERLINE_HTTP_KEEP_ALIVE_TIMEOUT_MS,
   });
+  const logger = new Logger('Ledgerline');
+  // Before the modules start: connecting to Kafka can already warn.
+  logProcessWarnings(logger);
   const app = await NestFactory.create(AppModule.forRoot(process.env), adapter, { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   app.use(closeConnectionsWhileDraining(app.get(DrainState)));
   configureApp(app);
-  const logger = new Logger('Ledgerline');
   installGracefulShutdown(app, { delayMs: config.LEDGERLINE_SHUTDOWN_DELAY_MS, timeoutMs: config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS }, logger);
   await app.listen(config.LEDGERLINE_PORT, config.LEDGERLINE_HOST);
   const url = await app.getUrl();

@@ -4,21 +4,29 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { mayScrape, scrapeMetrics } from '#observability';
+import { logProcessWarnings, mayScrape, scrapeMetrics } from '#observability';
 import { loadPlatformConfig } from '../../platform/src/config/platform.config.js';
+import { drainOnSignal } from '../../platform/src/lifecycle/drain-on-signal.js';
+import { DrainState } from '../../platform/src/lifecycle/drain-state.js';
+import { workerDrain } from './worker-drain.js';
 import { WorkerModule } from './worker.module.js';
 
 /** A worker has no API; it answers /healthz, /readyz (the event store reads) and /metrics for orchestrators, scrapers and tests. */
 async function bootstrap(): Promise<void> {
   const config = loadPlatformConfig(process.env);
+  const logger = new Logger('Ledgerline');
+  // Before the modules start: connecting to Kafka can already warn.
+  logProcessWarnings(logger);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(process.env), { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
-  app.enableShutdownHooks();
+  const drain = new DrainState();
+  drainOnSignal(app, drain, workerDrain(app, config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS, Boolean(config.KAFKA_BROKERS)), logger);
   const store = app.get<EventStore>(EVENT_STORE);
   const health = createServer((req, res) => {
     const answer = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.url === '/healthz') return answer(200, { status: 'ok' });
     if (req.url === '/readyz') {
+      if (drain.draining) return answer(503, { status: 'draining', role: 'worker' });
       store.headPosition().then((headPosition) => answer(200, { status: 'ready', role: 'worker', headPosition }), () => answer(503, { status: 'unavailable' }));
       return;
     }
@@ -30,8 +38,7 @@ async function bootstrap(): Promise<void> {
     answer(404, { error: 'not found' });
   });
   await new Promise<void>((resolve) => health.listen(config.LEDGERLINE_PORT, config.LEDGERLINE_HOST, resolve));
-  process.once('SIGTERM', () => health.close());
-  new Logger('Ledgerline').log(`worker running (health on http://${config.LEDGERLINE_HOST}:${config.LEDGERLINE_PORT}/readyz)`);
+  logger.log(`worker ready (health on http://${config.LEDGERLINE_HOST}:${config.LEDGERLINE_PORT}/readyz)`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -79,9 +79,19 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
+  /**
+   * Draining: this worker leaves the saga and retry groups, so their partitions (new runs, pokes,
+   * due retries) go to the other workers now rather than when it has stopped. The views consumer
+   * and the relay stay until the module stops: what the runs in hand still record must reach the views.
+   */
+  async stopIntake(): Promise<void> {
+    await this.consumer?.stop();
+    await this.retries?.stopConsuming();
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.stopping.abort();
-    await this.consumer?.stop();
+    await this.stopIntake();
     await this.viewsConsumer?.stop();
     await this.retries?.stop();
     await this.relaying;

@@ -4,4 +4,5 @@ export * from './observability.settings.js';
 export { ObservabilityModule } from './observability.module.js';
 export { mayScrape, scrapeMetrics } from './scrape.js';
 export { logContext, loggingModule, type RequestLogContext } from './logging.js';
+export { logProcessWarnings } from './process-warnings.js';
 export * from './tracing/index.js';

@@ -32,6 +32,13 @@ export class Projector implements WatchedView {
   private readonly progressListeners = new Set<(position: number) => void>();
   /** Set while the view is watched: asks the watch for a poll now. */
   private nudgeWatch: (() => void) | undefined;
+  private markTablesExist: () => void = () => undefined;
+  /**
+   * Resolves once the view's tables exist: created or found by this process, or seen in the
+   * checkpoint of the process that applies the view. Whoever polls the tables on its own (the run
+   * scheduler) waits for it, instead of failing on a missing table at start.
+   */
+  readonly tablesExist = new Promise<void>((resolve) => (this.markTablesExist = resolve));
 
   constructor(
     private readonly store: EventStore,
@@ -48,6 +55,7 @@ export class Projector implements WatchedView {
     const meta = await loadCheckpoint(this.db, this.projection.name);
     if (!meta || meta.version !== this.projection.version) await this.reset();
     else this.position = this.savedPosition = meta.position;
+    this.markTablesExist();
     await this.catchUp();
     this.abort = new AbortController();
     this.running = this.follow(this.abort.signal);
@@ -78,7 +86,9 @@ export class Projector implements WatchedView {
   /** Where the process applying the view has taken it (undefined: not started there yet). */
   observe(frontier: Frontier | undefined): void {
     // A poll that started before stop() answers after it: this process may apply the view now.
-    if (!this.watched || !frontier || frontier.version !== this.projection.version) return;
+    if (!frontier || frontier.version !== this.projection.version) return;
+    this.markTablesExist();
+    if (!this.watched) return;
     const moved = frontier.partitioned && frontier.movedSince(this.frontier);
     this.frontier = frontier.partitioned ? frontier : undefined;
     if (frontier.low > this.position || moved) this.advanceTo(Math.max(this.position, frontier.low), true);
@@ -94,12 +104,13 @@ export class Projector implements WatchedView {
     await ensureCheckpointsTable(this.db);
     const meta = await loadCheckpoint(this.db, this.projection.name);
     const fed = await loadPartitionPositions(this.db, this.projection.name);
-    if (meta && meta.version === this.projection.version && fed.length === partitions) return;
+    if (meta && meta.version === this.projection.version && fed.length === partitions) return this.markTablesExist();
     this.applying = true;
     try {
       // A new version, or partitions counted otherwise (tenants hash elsewhere now): from position 0.
       if (!meta || meta.version !== this.projection.version || fed.length > 0) await this.reset();
       else this.position = this.savedPosition = meta.position;
+      this.markTablesExist();
       await this.catchUp();
       const position = this.position;
       await this.db.transaction(async (tx) => {

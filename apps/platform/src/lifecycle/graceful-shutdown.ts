@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import type { Request, Response, NextFunction } from 'express';
 import { DrainState } from './drain-state.js';
+import { drainOnSignal } from './drain-on-signal.js';
 
 export interface ShutdownSettings {
   /** Readiness is false and requests are still served this long before the listener closes. */
@@ -11,34 +12,20 @@ export interface ShutdownSettings {
 }
 
 /**
- * SIGTERM / SIGINT, in order: readiness answers 503 (`draining`); after `delayMs` the listener stops
- * accepting and idle keep-alive connections close; requests under way finish (their responses say
- * `Connection: close`) for up to `timeoutMs`; then the modules stop (sagas finish or park their steps,
- * consumers leave their groups, projectors and stores close) and the process exits 0.
+ * The API's drain (drainOnSignal does the rest): readiness answers 503 at once; after `delayMs`
+ * the listener stops accepting and idle keep-alive connections close; requests under way finish
+ * (their responses say `Connection: close`) for up to `timeoutMs`.
  */
 export function installGracefulShutdown(app: INestApplication, settings: ShutdownSettings, logger: LoggerService): void {
-  const drain = app.get(DrainState);
   const server = app.getHttpServer() as Server;
-  let shuttingDown: Promise<void> | undefined;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    shuttingDown ??= (async () => {
-      drain.begin();
-      logger.log(`${signal}: draining (readiness false${settings.delayMs > 0 ? `, still serving for ${settings.delayMs} ms` : ''})`);
+  drainOnSignal(app, app.get(DrainState), {
+    describe: settings.delayMs > 0 ? `still serving for ${settings.delayMs} ms` : '',
+    finish: async () => {
       await new Promise((resolve) => setTimeout(resolve, settings.delayMs));
       const unfinished = await closeServer(server, settings.timeoutMs);
-      logger.log(unfinished ? `closed connections still busy after ${settings.timeoutMs} ms` : 'in-flight requests finished');
-      await app.close();
-      logger.log('stopped');
-    })().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error(`shutdown failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+      return unfinished ? `closed connections still busy after ${settings.timeoutMs} ms` : 'in-flight requests finished';
+    },
+  }, logger);
 }
 
 /** Marks every response of a draining process `Connection: close`, so keep-alive clients move to another instance. */

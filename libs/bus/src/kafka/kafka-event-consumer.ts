@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
+import { kafkaClient } from './kafka-client.js';
 import type { RecordedEvent } from '#event-store';
 import { EVENTS_TOPIC } from '../topology.js';
 import { decodeMessage, type BusMessage } from './event-codec.js';
@@ -22,13 +23,14 @@ export interface ConsumerHandlers {
  */
 export class KafkaEventConsumer {
   private readonly seen = new Set<string>();
+  private stopped: Promise<void> | undefined;
   private readonly logger = new Logger(KafkaEventConsumer.name);
 
   private constructor(private readonly consumer: Consumer) {}
 
   /** `topic`: the events topic unless given (the views topic for the projections). */
   static async start(settings: KafkaSettings, groupId: string, handlers: ConsumerHandlers, topic = settings.eventsTopic ?? EVENTS_TOPIC): Promise<KafkaEventConsumer> {
-    const kafka = new Kafka({ clientId: settings.clientId, brokers: settings.brokers, logLevel: logLevel.WARN });
+    const kafka = kafkaClient(settings);
     const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 } });
     const member = new KafkaEventConsumer(consumer);
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => handlers.assigned?.([...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b)));
@@ -48,8 +50,9 @@ export class KafkaEventConsumer {
     return member;
   }
 
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
+  /** Leaves the group; once, however often it is called (a draining worker stops its intake before its modules stop). */
+  stop(): Promise<void> {
+    return (this.stopped ??= this.consumer.disconnect());
   }
 
   /**

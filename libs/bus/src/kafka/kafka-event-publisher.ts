@@ -1,4 +1,5 @@
-import { Kafka, logLevel, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { kafkaClient } from './kafka-client.js';
 import type { RecordedEvent } from '#event-store';
 import type { EventPublisher } from '../bus.port.js';
 import { DEFAULT_EVENTS_PARTITIONS, EVENTS_TOPIC, viewsTopicOf } from '../topology.js';
@@ -35,7 +36,7 @@ export class KafkaEventPublisher implements EventPublisher {
   ) {}
 
   static async connect(settings: KafkaSettings): Promise<KafkaEventPublisher> {
-    const kafka = new Kafka({ clientId: settings.clientId, brokers: settings.brokers, logLevel: logLevel.WARN });
+    const kafka = kafkaClient(settings);
     const topic = settings.eventsTopic ?? EVENTS_TOPIC;
     const count = settings.eventsPartitions ?? DEFAULT_EVENTS_PARTITIONS;
     const partitions = await ensureTopic(kafka, topic, count);

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type EachMessagePayload, type Producer } from 'kafkajs';
+import { kafkaClient } from './kafka-client.js';
 import type { RunFailure, RunFailureHandler } from '#automation';
 import { ensureTopic } from './kafka-event-publisher.js';
 import type { KafkaSettings } from './kafka-settings.js';
@@ -16,6 +17,8 @@ export type RunRetrier = (tenantId: string, runId: string, failures: number) => 
  */
 export class KafkaRunRetries implements RunFailureHandler {
   private readonly logger = new Logger(KafkaRunRetries.name);
+  private consumerStopped: Promise<void> | undefined;
+  private leaving = false;
 
   private constructor(
     private readonly producer: Producer,
@@ -24,26 +27,33 @@ export class KafkaRunRetries implements RunFailureHandler {
   ) {}
 
   static async start(settings: KafkaSettings, topics: RunRetryTopics, retry: RunRetrier, group: string): Promise<KafkaRunRetries> {
-    const kafka = new Kafka({ clientId: settings.clientId, brokers: settings.brokers, logLevel: logLevel.WARN });
+    const kafka = kafkaClient(settings);
     for (const topic of [...topics.retries.map((r) => r.topic), topics.deadLetters, topics.redrives]) await ensureTopic(kafka, topic, settings.eventsPartitions ?? 12);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const consumer = kafka.consumer({ groupId: group, sessionTimeout: 30_000, heartbeatInterval: 1_000 });
     await consumer.connect();
     await consumer.subscribe({ topics: [...topics.retries.map((r) => r.topic), topics.redrives], fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ topic, message, heartbeat }) => {
-        const retryMessage = JSON.parse(message.value?.toString('utf8') ?? 'null') as RunRetryMessage | null;
-        if (!retryMessage) return;
-        // Wait out the delay in place: the topic's later messages are due later still.
-        while (Date.now() < retryMessage.notBefore) {
-          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, retryMessage.notBefore - Date.now())));
-          await heartbeat();
-        }
-        retry(retryMessage.tenantId, retryMessage.runId, topic === topics.redrives ? 0 : retryMessage.failures);
-      },
-    });
-    return new KafkaRunRetries(producer, consumer, topics);
+    const retries = new KafkaRunRetries(producer, consumer, topics);
+    await consumer.run({ eachMessage: (payload) => retries.take(payload, retry) });
+    return retries;
+  }
+
+  private async take({ topic, message, heartbeat }: EachMessagePayload, retry: RunRetrier): Promise<void> {
+    const retryMessage = JSON.parse(message.value?.toString('utf8') ?? 'null') as RunRetryMessage | null;
+    if (!retryMessage) return;
+    // Wait out the delay in place: the topic's later messages are due later still.
+    while (Date.now() < retryMessage.notBefore && !this.leaving) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, retryMessage.notBefore - Date.now())));
+      await heartbeat();
+    }
+    // Leaving (draining), the wait would hold the stop up for the whole delay, and the scheduler takes no more runs:
+    // the retry goes back to its topic, for the member the partition goes to (it fires late, never early).
+    if (this.leaving) {
+      await this.producer.send({ topic, acks: -1, messages: [{ key: message.key, value: message.value }] });
+      return;
+    }
+    retry(retryMessage.tenantId, retryMessage.runId, topic === this.topics.redrives ? 0 : retryMessage.failures);
   }
 
   async handle(failure: RunFailure): Promise<void> {
@@ -54,8 +64,14 @@ export class KafkaRunRetries implements RunFailureHandler {
     await this.producer.send({ topic, acks: -1, messages: [{ key: `${failure.tenantId}/${failure.runId}`, value: JSON.stringify(message) }] });
   }
 
+  /** No more retries come due here (they go to the group's other members, a retry held back goes back to its topic); failures can still be handed over. */
+  stopConsuming(): Promise<void> {
+    this.leaving = true;
+    return (this.consumerStopped ??= this.consumer.disconnect());
+  }
+
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    await this.stopConsuming();
     await this.producer.disconnect();
   }
 }

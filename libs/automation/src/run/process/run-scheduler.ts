@@ -38,6 +38,7 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private owns: (tenantId: string, runId: string) => boolean = () => true;
   private failureHandler: RunFailureHandler | undefined;
   private readonly failures = new Map<string, number>();
+  private drained: Promise<number> | undefined;
 
   constructor(
     private readonly views: RunViews,
@@ -52,15 +53,34 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.drain();
+  }
+
+  /**
+   * Stops taking runs; the runs in hand stop before their next step, and calls under way get
+   * `drainMs` to finish and be recorded (a durable checkpoint) before they are cut. Resolves with
+   * how many runs were still in hand when the time was up. The worker calls it when it starts
+   * draining, while its views and bus are still up; stopping the module does it otherwise.
+   */
+  drain(): Promise<number> {
+    return (this.drained ??= this.stopAndWait());
+  }
+
+  private async stopAndWait(): Promise<number> {
     this.stopped = true;
     this.worker.draining.abort();
     this.unsubscribe();
     this.wakeUp();
     await this.loop;
+    let cut = 0;
     // A call that finishes now is recorded and not made again after the restart; one that does not is cut.
-    const cut = setTimeout(() => this.worker.shutdown.abort(), this.settings.drainMs ?? 0);
+    const deadline = setTimeout(() => {
+      cut = this.inHand.size;
+      this.worker.shutdown.abort();
+    }, this.settings.drainMs ?? 0);
     await Promise.allSettled([...this.inHand.values()]);
-    clearTimeout(cut);
+    clearTimeout(deadline);
+    return cut;
   }
 
   /**
@@ -93,6 +113,8 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async run(): Promise<void> {
+    // Until the view's tables exist (the projector creates them, here or in another process) there is nothing to poll.
+    await Promise.race([this.views.projector.tablesExist, aborted(this.worker.draining.signal)]);
     while (!this.stopped) {
       let nextWake = Date.now() + 1000;
       try {
@@ -163,6 +185,10 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       this.parked.set(id, { version: Number.MAX_SAFE_INTEGER, until: Date.now() + 5000 });
     });
   }
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 }
 
 function key(tenantId: string, runId: string): string {
