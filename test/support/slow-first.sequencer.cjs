@@ -11,6 +11,7 @@ const LONGEST_FIRST = [
   'test/run-crash.system.spec.ts', // ~90
   'test/stranger-transaction.system.spec.ts', // ~80
   'libs/event-store/src/postgres/postgres-event-store.int.spec.ts',
+  'test/worker-stop.system.spec.ts', // ~50
   'test/run-limits.system.spec.ts',
   'test/tenants-suspend.system.spec.ts',
   'test/dead-letters.system.spec.ts',
