@@ -19,11 +19,17 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** Runs `total` jobs from `concurrency` loops. */
+/** Runs `total` jobs from `concurrency` loops; rejects with the first job's failure. */
 export async function drive(total: number, concurrency: number, job: (n: number) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false; // the first failure ends every loop: the bench stops there, it does not measure errors
   await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let n = next++; n < total; n = next++) await job(n);
+    for (let n = next++; !failed && n < total; n = next++) {
+      await job(n).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+    }
   }));
 }
 
