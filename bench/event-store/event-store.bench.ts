@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PostgresEventStore, SqliteEventStore, type EventStore, type NewEvent } from '#event-store';
+import { runBench } from '../support/bench-settings.js';
 import { formatRate, machine, medianOf, ratePerSecond, writeResults } from '../support/bench-utils.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -118,6 +119,11 @@ async function main(): Promise<void> {
   await admin.connect();
   try {
     process.stderr.write(`event-store benchmark: ${SECONDS}s per run, median of ${RUNS} runs, ${WRITERS} concurrent writers\n`);
+    // The server's own durability settings, as it ran: the figures mean little without them.
+    const postgresSettings: Record<string, string> = {};
+    for (const name of ['server_version', 'synchronous_commit', 'fsync', 'wal_sync_method', 'max_connections', 'shared_buffers']) {
+      postgresSettings[name] = ((await admin.query(`SHOW ${name}`)).rows[0] as Record<string, string>)[name]!;
+    }
     const fsync = await medianOf(RUNS, async () => fdatasyncRate(dir, SECONDS));
     process.stderr.write(`  fdatasync/s: ${fsync.runs.map(formatRate).join(', ')}\n`);
 
@@ -140,7 +146,7 @@ async function main(): Promise<void> {
       benchmark: 'event-store',
       measuredAt: new Date().toISOString(),
       machine: machine(),
-      settings: { secondsPerRun: SECONDS, runs: RUNS, concurrentWriters: WRITERS, readEvents: READ_EVENTS, sqliteSynchronous: 'FULL', postgresSynchronousCommit: 'on' },
+      settings: { secondsPerRun: SECONDS, runs: RUNS, concurrentWriters: WRITERS, readEvents: READ_EVENTS, sqliteSynchronous: 'FULL', postgres: { ...postgresSettings, poolSize: WRITERS, database: 'throw-away, started by deploy/with-services.mjs unless DATABASE_URL is set' } },
       fdatasyncPerSec: fsync.median,
       sqlite,
       postgres,
@@ -169,4 +175,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await runBench('event-store', main);
