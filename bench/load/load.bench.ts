@@ -18,7 +18,7 @@ import { createTestDatabase } from '../../libs/event-store/src/postgres/postgres
 import { startFixtureServer } from '../../test/support/fixture-server.js';
 import { freePort, waitForHttp } from '../../test/support/processes.js';
 import { seededRandom } from '../../test/support/seeded-random.js';
-import { LIFTED_LIMITS, LOOPBACK_EGRESS, runBench, statedEnv } from '../support/bench-settings.js';
+import { LIFTED_LIMITS, LOOPBACK_EGRESS, runBench, statedSettings } from '../support/bench-settings.js';
 import { formatRate, machine, writeResults } from '../support/bench-utils.js';
 import { mcpCaller, percentile, runIdOf } from '../support/run-load.js';
 
@@ -228,7 +228,7 @@ async function main(): Promise<void> {
       benchmark: 'load', at: new Date().toISOString(), machine: machine(), store: STORE, tenants: TENANTS, concurrency: CONCURRENCY,
       settings: {
         seconds: SECONDS, tenants: TENANTS, concurrency: CONCURRENCY, store: STORE, mix: '40% memory_get, 20% memory_list, 30% memory_put, 10% run starts (one connector call)',
-        heapSnapshots: Boolean(SNAPSHOTS), platformEnv: statedEnv(platformEnv), failsOn: 'the first failed call',
+        heapSnapshots: Boolean(SNAPSHOTS), platform: statedSettings(platformEnv), failsOn: 'the first failed call',
       },
       durationSec, callsPerSec: calls / durationSec, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), p99Ms: percentile(latencies, 99),
       lostWrites, ackedWrites: acked.puts.length + acked.runs.length, counts,

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DevIssuer } from '#auth';
 import { freePort, waitForHttp } from '../../test/support/processes.js';
-import { LIFTED_LIMITS, runBench, statedEnv } from '../support/bench-settings.js';
+import { LIFTED_LIMITS, runBench, statedSettings } from '../support/bench-settings.js';
 import { formatRate, machine, median, writeResults } from '../support/bench-utils.js';
 import { load, percentile, type LoadRun } from './mcp-load.js';
 
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
           'sdk-echo-per-request': 'the same, a new McpServer + transport per request (the SDK\'s documented stateless pattern)',
           'ledgerline-memory-put': 'the platform (dist/apps/platform/src/main.js), memory_put on the embedded SQLite store (synchronous=FULL)',
         },
-        platformEnv: statedEnv(platformEnv),
+        platform: statedSettings(platformEnv),
       },
       rows, ratios, memoryPutToPooledSdkEchoAt16: ratios.c16!.memoryPutToPooledSdkEcho,
     });

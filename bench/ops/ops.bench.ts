@@ -16,7 +16,7 @@ import { SqliteEventStore, type NewEvent } from '#event-store';
 import { openPersonalDataVault } from '#keys';
 import { Projector, SqliteViewDb } from '#projections';
 import { ALL_PROJECTIONS } from '../../apps/cli/src/projections.js';
-import { runBench, statedEnv } from '../support/bench-settings.js';
+import { runBench, statedSettings } from '../support/bench-settings.js';
 import { formatRate, machine, writeResults } from '../support/bench-utils.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       machine: machine(),
       store: 'sqlite',
-      settings: { events: EVENTS, smallTenantEvents: SMALL_EVENTS, eventsPerAppend: BATCH, users: USERS, namespaces: NAMESPACES, cliEnv: statedEnv(cliEnv(dataDir)) },
+      settings: { events: EVENTS, smallTenantEvents: SMALL_EVENTS, eventsPerAppend: BATCH, users: USERS, namespaces: NAMESPACES, cli: statedSettings(cliEnv(dataDir)) },
       events: EVENTS,
       replayEventsPerSec,
       replayEventsTotal: totalEvents,

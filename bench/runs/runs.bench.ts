@@ -13,7 +13,7 @@ import { PostgresEventStore, SqliteEventStore, type EventStore } from '#event-st
 import { createTestDatabase } from '../../libs/event-store/src/postgres/postgres-test-database.js';
 import { startFixtureServer, type FixtureServer } from '../../test/support/fixture-server.js';
 import { freePort, waitForHttp } from '../../test/support/processes.js';
-import { LIFTED_LIMITS, LOOPBACK_EGRESS, runBench, statedEnv } from '../support/bench-settings.js';
+import { LIFTED_LIMITS, LOOPBACK_EGRESS, runBench, statedSettings, type StatedSettings } from '../support/bench-settings.js';
 import { formatRate, machine, median, writeResults } from '../support/bench-utils.js';
 import { drive, mcpCaller, percentile, post, runIdOf, waitForCompletions } from '../support/run-load.js';
 
@@ -120,7 +120,7 @@ function summarise(label: string, rounds: Measured[]): Measured & { rounds: Meas
   return result;
 }
 
-async function measureStore(kind: 'sqlite' | 'postgres', fixture: FixtureServer): Promise<Measured & { rounds: Measured[]; unloaded: Measured; platformEnv: Record<string, string> }> {
+async function measureStore(kind: 'sqlite' | 'postgres', fixture: FixtureServer): Promise<Measured & { rounds: Measured[]; unloaded: Measured; platform: StatedSettings }> {
   const database = kind === 'postgres' ? await createTestDatabase('ll_bench') : undefined;
   const platform = await Platform.start(database ? { DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '10' } : {});
   const store = database ? await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 }) : SqliteEventStore.open({ path: join(platform.dataDir, 'events.db') });
@@ -130,7 +130,7 @@ async function measureStore(kind: 'sqlite' | 'postgres', fixture: FixtureServer)
     const loaded = summarise(kind, rounds);
     const unloaded = await measureLedgerline(platform, store, fixture, RUNS, true);
     process.stderr.write(`  ${kind}, one run at a time: p50 ${unloaded.p50StartToCompleteMs} ms, p95 ${unloaded.p95StartToCompleteMs} ms\n`);
-    return { ...loaded, unloaded, platformEnv: statedEnv(platform.env) };
+    return { ...loaded, unloaded, platform: statedSettings(platform.env) };
   } finally {
     await store.close();
     await platform.stop();
@@ -151,15 +151,15 @@ async function main(): Promise<void> {
       benchmark: 'runs', measuredAt: new Date().toISOString(), machine: machine(),
       settings: {
         runsPerRound: TOTAL, concurrentStarters: CONCURRENCY, rounds: RUNS, unloadedRuns: UNLOADED_RUNS, automation: 'two connector calls, durable appends, embedded saga',
-        platformEnv: { sqlite: sqlite.platformEnv, postgres: postgres?.platformEnv }, platformNodeArgs: process.env.BENCH_NODE_ARGS ?? '',
+        platform: { sqlite: sqlite.platform, postgres: postgres?.platform }, platformNodeArgs: process.env.BENCH_NODE_ARGS ?? '',
       },
       runsPerSec: sqlite.runsPerSec,
       p95StartToCompleteMs: sqlite.p95StartToCompleteMs,
       unloadedP95StartToCompleteMs: sqlite.unloaded.p95StartToCompleteMs,
-      sqlite, postgres, baseline,
+      sqlite: { ...sqlite, platform: undefined }, postgres: postgres && { ...postgres, platform: undefined }, baseline,
       sqliteToBaseline: sqlite.runsPerSec / baseline.runsPerSec,
     });
-    const row = ({ rounds: _rounds, platformEnv: _env, ...figures }: Measured & { rounds: Measured[]; unloaded?: Measured; platformEnv?: Record<string, string> }) => ({ ...figures, unloaded: figures.unloaded && `p50 ${figures.unloaded.p50StartToCompleteMs} / p95 ${figures.unloaded.p95StartToCompleteMs} ms` });
+    const row = ({ rounds: _rounds, platform: _platform, ...figures }: Measured & { rounds: Measured[]; unloaded?: Measured; platform?: StatedSettings }) => ({ ...figures, unloaded: figures.unloaded && `p50 ${figures.unloaded.p50StartToCompleteMs} / p95 ${figures.unloaded.p95StartToCompleteMs} ms` });
     console.table({ baseline: row(baseline), sqlite: row(sqlite), ...(postgres && { postgres: row(postgres) }) });
     console.log(`runs/s (sqlite) ${formatRate(sqlite.runsPerSec)}, p95 start-to-complete ${sqlite.p95StartToCompleteMs} ms; written to bench/results/runs.json`);
   } finally {

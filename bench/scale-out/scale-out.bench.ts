@@ -15,7 +15,7 @@ import { startFixtureServer, type FixtureServer } from '../../test/support/fixtu
 import { startPlatform, WORKER_MAIN, type PlatformProcess } from '../../test/support/platform-process.js';
 import { startNoisyAgent } from '../../test/support/noisy-process.js';
 import { freePort } from '../../test/support/processes.js';
-import { LIFTED_LIMITS, runBench, statedEnv } from '../support/bench-settings.js';
+import { LIFTED_LIMITS, runBench, statedSettings, type StatedSettings } from '../support/bench-settings.js';
 import { formatRate, machine, median, writeResults } from '../support/bench-utils.js';
 import { drive, mcpCaller, percentile, runIdOf, waitForCompletions } from '../support/run-load.js';
 
@@ -32,8 +32,8 @@ const automation = {
 };
 
 /** The API process's environment as the JSON states it: startPlatform's own defaults, then ours (workers: the same, without the role). */
-function statedApiEnv(common: Record<string, string>): Record<string, string> {
-  return statedEnv({ LEDGERLINE_EGRESS_PRIVATE_NETWORKS: '127.0.0.1/32', LEDGERLINE_SHUTDOWN_TIMEOUT_MS: '3000', ...common, LEDGERLINE_ROLE: 'api', LEDGERLINE_PORT: '0' });
+function statedApiSettings(common: Record<string, string>): StatedSettings {
+  return statedSettings({ LEDGERLINE_EGRESS_PRIVATE_NETWORKS: '127.0.0.1/32', LEDGERLINE_SHUTDOWN_TIMEOUT_MS: '3000', ...common, LEDGERLINE_ROLE: 'api', LEDGERLINE_PORT: '0' });
 }
 
 function brokers(): string[] {
@@ -42,7 +42,7 @@ function brokers(): string[] {
 }
 
 /** One API process and `workers` workers on a fresh database and topic; runs/s of `TOTAL` two-step runs from 4 tenants, median of rounds. */
-async function measureRuns(workers: number, fixture: FixtureServer): Promise<{ runsPerSec: number; rounds: number[]; platformEnv: Record<string, string> }> {
+async function measureRuns(workers: number, fixture: FixtureServer): Promise<{ runsPerSec: number; rounds: number[]; platform: StatedSettings }> {
   const database = await createTestDatabase('ll_bench');
   const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-scale-'));
   const port = await freePort();
@@ -76,7 +76,7 @@ async function measureRuns(workers: number, fixture: FixtureServer): Promise<{ r
     for (const caller of callers) caller.close();
     const runsPerSec = median(rounds);
     process.stderr.write(`  ${workers} worker(s): ${formatRate(runsPerSec)} runs/s (rounds: ${rounds.map(formatRate).join(', ')})\n`);
-    return { runsPerSec, rounds, platformEnv: statedApiEnv(common) };
+    return { runsPerSec, rounds, platform: statedApiSettings(common) };
   } finally {
     for (const process of processes) await process.stop();
     await store.close();
@@ -97,7 +97,7 @@ interface NoisyNeighbour {
   ratio: number;
   noisyCalls: number;
   noisyRefused: number;
-  platformEnv: Record<string, string>;
+  platform: StatedSettings;
 }
 
 async function measureNoisyNeighbour(fixture: FixtureServer): Promise<NoisyNeighbour> {
@@ -158,7 +158,7 @@ async function measureNoisyNeighbour(fixture: FixtureServer): Promise<NoisyNeigh
     const [solo, loaded] = [alone, beside].map((latencies) => percentile([...latencies].sort((a, b) => a - b), 95)) as [number, number];
     quiet!.close();
     process.stderr.write(`  noisy neighbour: quiet tenant p95 ${solo} ms alone, ${loaded} ms beside a tenant offering 10x (ratio ${(loaded / solo).toFixed(2)}); noisy tenant ${noise.refused} of ${noise.calls} calls refused\n`);
-    return { quietSoloP95Ms: solo, quietBesideNoisyP95Ms: loaded, ratio: loaded / solo, noisyCalls: noise.calls, noisyRefused: noise.refused, platformEnv: statedApiEnv(common) };
+    return { quietSoloP95Ms: solo, quietBesideNoisyP95Ms: loaded, ratio: loaded / solo, noisyCalls: noise.calls, noisyRefused: noise.refused, platform: statedApiSettings(common) };
   } finally {
     for (const process of processes) await process.stop();
     await store.close();
@@ -218,12 +218,12 @@ async function main(): Promise<void> {
       benchmark: 'scale-out', measuredAt: new Date().toISOString(), machine: machine(),
       settings: {
         runsPerRound: TOTAL, tenants: TENANTS, concurrentStarters: CONCURRENCY, rounds: ROUNDS, relayEvents: RELAY_EVENTS, topology: '1 API process, N workers, PostgreSQL, Kafka (one broker), all on this machine',
-        platformEnv: { runs: one.platformEnv, noisyNeighbour: neighbour.platformEnv },
+        platform: { runs: one.platform, noisyNeighbour: neighbour.platform },
       },
       workers1RunsPerSec: one.runsPerSec, workers2RunsPerSec: two.runsPerSec, relayEventsPerSec: relay.relayEventsPerSec,
       directProduceEventsPerSec: relay.directProduceEventsPerSec, relayToDirect: relay.relayEventsPerSec / relay.directProduceEventsPerSec,
       rounds: { workers1: one.rounds, workers2: two.rounds },
-      noisyNeighbour: { ...neighbour, platformEnv: undefined },
+      noisyNeighbour: { ...neighbour, platform: undefined },
     });
     console.table({ '1 worker': { runsPerSec: Math.round(one.runsPerSec) }, '2 workers': { runsPerSec: Math.round(two.runsPerSec) } });
     console.log(`relay ${formatRate(relay.relayEventsPerSec)} events/s (direct produce ${formatRate(relay.directProduceEventsPerSec)}); written to bench/results/scale-out.json`);

@@ -1,5 +1,6 @@
 // What every bench shares about the processes it starts: the limits it lifts, how it states the
 // settings it ran with in its JSON, and how it ends when a call fails.
+import { loadPlatformConfig } from '../../apps/platform/src/config/platform.config.js';
 
 /**
  * Per-tenant protections a bench lifts when it is not about them: one tenant (or a few) drives a
@@ -28,15 +29,28 @@ const PER_RUN: Readonly<Record<string, string>> = {
   LEDGERLINE_KAFKA_TOPIC: '<random topic>',
 };
 
-/** The environment a process was started with, as a bench's JSON states it (sorted; per-run values replaced). */
-export function statedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const stated: Record<string, string> = {};
-  for (const name of Object.keys(env).sort()) {
-    const value = env[name];
+/** A started process's settings as a bench's JSON states them (sorted; per-run and secret values replaced by what they are). */
+export interface StatedSettings {
+  /** The variables the bench set. */
+  env: Record<string, string>;
+  /** Every configuration variable as the process resolves them (the platform, worker and CLI share one schema): the defaults too. */
+  config: Record<string, unknown>;
+}
+
+/** `values` sorted by name, those the bench set per run replaced (a default, such as the Kafka topic's, is stated as it is). */
+function stateEach<T>(values: Readonly<Record<string, T | undefined>>, env: Readonly<Record<string, string>>): Record<string, T | string> {
+  const stated: Record<string, T | string> = {};
+  for (const name of Object.keys(values).sort()) {
+    const value = values[name];
     if (value === undefined || PER_RUN[name] === '') continue;
-    stated[name] = PER_RUN[name] ?? value;
+    stated[name] = name in env ? (PER_RUN[name] ?? value) : value;
   }
   return stated;
+}
+
+/** What a process started with `env` (and PATH only) ran with. */
+export function statedSettings(env: Readonly<Record<string, string>>): StatedSettings {
+  return { env: stateEach(env, env), config: stateEach<unknown>(loadPlatformConfig({ ...env }), env) };
 }
 
 /**
