@@ -1,12 +1,18 @@
-// The baseline: a bare @modelcontextprotocol/sdk server with a no-op echo tool, in the SDK's own
-// stateless pattern (a new McpServer and transport per request), on node:http with JSON bodies.
-// Usage: node echo-server.js <port>
-import { createServer } from 'node:http';
+// The baseline: a bare @modelcontextprotocol/sdk server with a no-op echo tool, stateless (no
+// session), on node:http with JSON bodies, in one of two modes:
+//   per-request  the SDK's documented stateless pattern: a new McpServer and transport per request;
+//   pooled       a pool of idle McpServer objects, each connected to a new transport per request
+//                and returned once that transport closed (a server handles one request at a time,
+//                so no state crosses requests): the fastest correct stateless mode we found.
+// Usage: node echo-server.js <port> <per-request|pooled>
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
 
 const port = Number(process.argv[2]);
+const mode = process.argv[3];
+if (mode !== 'per-request' && mode !== 'pooled') throw new Error(`usage: echo-server.js <port> <per-request|pooled>, not ${mode}`);
 
 function echoServer(): McpServer {
   const server = new McpServer({ name: 'echo', version: '1.0.0' });
@@ -16,18 +22,29 @@ function echoServer(): McpServer {
   return server;
 }
 
+const idle: McpServer[] = [];
+
+async function serve(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  const server = mode === 'pooled' ? (idle.pop() ?? echoServer()) : echoServer();
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  res.on('close', () => {
+    void transport.close();
+    // Closing the transport disconnects the server (Protocol._onclose): it may take the next request.
+    if (mode === 'pooled' && !server.isConnected()) idle.push(server);
+    else void server.close();
+  });
+  await server.connect(transport);
+  await transport.handleRequest(req, res, body);
+}
+
 createServer((req, res) => {
   if (req.url === '/ready') return void res.end('ready');
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', async () => {
-    const server = echoServer();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
+  req.on('end', () => {
+    serve(req, res, chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString()) : undefined).catch((error: unknown) => {
+      process.stderr.write(`echo server: ${String(error)}\n`);
+      res.destroy();
     });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString()) : undefined);
   });
 }).listen(port, '127.0.0.1', () => process.stdout.write('ready\n'));

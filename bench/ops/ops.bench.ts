@@ -16,6 +16,7 @@ import { SqliteEventStore, type NewEvent } from '#event-store';
 import { openPersonalDataVault } from '#keys';
 import { Projector, SqliteViewDb } from '#projections';
 import { ALL_PROJECTIONS } from '../../apps/cli/src/projections.js';
+import { runBench, statedSettings } from '../support/bench-settings.js';
 import { formatRate, machine, writeResults } from '../support/bench-utils.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -32,12 +33,17 @@ interface CliRun {
   stdout: string;
 }
 
+/** The CLI's environment: the embedded store in the bench's data directory, every other setting its default. */
+function cliEnv(dataDir: string): Record<string, string> {
+  return { LEDGERLINE_DATA_DIR: dataDir };
+}
+
 /** Runs the built CLI as its own process; samples its peak RSS (VmHWM) until it exits. */
 function cli(dataDir: string, args: string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['dist/apps/cli/src/main.js', ...args], {
-      env: { PATH: process.env.PATH, LEDGERLINE_DATA_DIR: dataDir },
+      env: { PATH: process.env.PATH, ...cliEnv(dataDir) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let stdout = '';
@@ -137,59 +143,68 @@ async function readAllRate(dataDir: string, tenantId: string): Promise<number> {
   }
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-ops-'));
-try {
-  console.log(`generating ${EVENTS.toLocaleString('en-US')} events of ${BIG} and ${SMALL_EVENTS.toLocaleString('en-US')} of ${SMALL} in ${dataDir}`);
-  const generateSeconds = (await generate(dataDir, BIG, EVENTS)) + (await generate(dataDir, SMALL, SMALL_EVENTS));
-  const totalEvents = EVENTS + SMALL_EVENTS;
-  console.log(`generated in ${generateSeconds.toFixed(1)} s`);
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-ops-'));
+  try {
+    console.log(`generating ${EVENTS.toLocaleString('en-US')} events of ${BIG} and ${SMALL_EVENTS.toLocaleString('en-US')} of ${SMALL} in ${dataDir}`);
+    const generateSeconds = (await generate(dataDir, BIG, EVENTS)) + (await generate(dataDir, SMALL, SMALL_EVENTS));
+    const totalEvents = EVENTS + SMALL_EVENTS;
+    console.log(`generated in ${generateSeconds.toFixed(1)} s`);
 
-  // The views as the platform would build them, then the online rebuild of all of them.
-  const firstBuildSeconds = await buildViews(dataDir);
-  const before = await viewDigest(dataDir);
-  const replay = await cli(dataDir, ['replay', '--all', '--restart', '--json']);
-  const after = await viewDigest(dataDir);
-  const viewsEqualAfterReplay = JSON.stringify(before) === JSON.stringify(after);
-  const replayEventsPerSec = totalEvents / replay.seconds;
-  console.log(`replay --all: ${formatRate(replayEventsPerSec)} events/s (${replay.seconds.toFixed(1)} s; the projectors' own catch-up from 0: ${formatRate(totalEvents / firstBuildSeconds)} events/s); views equal after: ${viewsEqualAfterReplay}`);
+    // The views as the platform would build them, then the online rebuild of all of them.
+    const firstBuildSeconds = await buildViews(dataDir);
+    const before = await viewDigest(dataDir);
+    const replay = await cli(dataDir, ['replay', '--all', '--restart', '--json']);
+    const after = await viewDigest(dataDir);
+    const viewsEqualAfterReplay = JSON.stringify(before) === JSON.stringify(after);
+    const replayEventsPerSec = totalEvents / replay.seconds;
+    console.log(`replay --all: ${formatRate(replayEventsPerSec)} events/s (${replay.seconds.toFixed(1)} s; the projectors' own catch-up from 0: ${formatRate(totalEvents / firstBuildSeconds)} events/s); views equal after: ${viewsEqualAfterReplay}`);
 
-  const readAllEventsPerSec = await readAllRate(dataDir, BIG);
-  console.log(`baseline readAll: ${formatRate(readAllEventsPerSec)} events/s`);
+    const readAllEventsPerSec = await readAllRate(dataDir, BIG);
+    console.log(`baseline readAll: ${formatRate(readAllEventsPerSec)} events/s`);
 
-  const bigFile = join(dataDir, 'big.ndjson.gz');
-  const smallFile = join(dataDir, 'small.ndjson.gz');
-  const exportBig = await cli(dataDir, ['export', '--tenant', BIG, '--out', bigFile, '--json']);
-  const exportSmall = await cli(dataDir, ['export', '--tenant', SMALL, '--out', smallFile, '--json']);
-  const exportEventsPerSec = EVENTS / exportBig.seconds;
-  console.log(`export: ${formatRate(exportEventsPerSec)} events/s, ${(statSync(bigFile).size / 2 ** 20).toFixed(0)} MiB, peak RSS ${exportBig.peakRssMb.toFixed(0)} MB (${SMALL_EVENTS.toLocaleString('en-US')} events: ${exportSmall.peakRssMb.toFixed(0)} MB)`);
+    const bigFile = join(dataDir, 'big.ndjson.gz');
+    const smallFile = join(dataDir, 'small.ndjson.gz');
+    const exportBig = await cli(dataDir, ['export', '--tenant', BIG, '--out', bigFile, '--json']);
+    const exportSmall = await cli(dataDir, ['export', '--tenant', SMALL, '--out', smallFile, '--json']);
+    const exportEventsPerSec = EVENTS / exportBig.seconds;
+    console.log(`export: ${formatRate(exportEventsPerSec)} events/s, ${(statSync(bigFile).size / 2 ** 20).toFixed(0)} MiB, peak RSS ${exportBig.peakRssMb.toFixed(0)} MB (${SMALL_EVENTS.toLocaleString('en-US')} events: ${exportSmall.peakRssMb.toFixed(0)} MB)`);
 
-  const verify = await cli(dataDir, ['verify', bigFile, '--json']);
-  const verifyOk = (JSON.parse(verify.stdout) as { ok: boolean }).ok;
-  const verifyEventsPerSec = EVENTS / verify.seconds;
-  console.log(`verify: ${formatRate(verifyEventsPerSec)} events/s, ok: ${verifyOk}, peak RSS ${verify.peakRssMb.toFixed(0)} MB`);
+    const verify = await cli(dataDir, ['verify', bigFile, '--json']);
+    const verifyOk = (JSON.parse(verify.stdout) as { ok: boolean }).ok;
+    const verifyEventsPerSec = EVENTS / verify.seconds;
+    console.log(`verify: ${formatRate(verifyEventsPerSec)} events/s, ok: ${verifyOk}, peak RSS ${verify.peakRssMb.toFixed(0)} MB`);
 
-  writeResults('bench/results/ops.json', {
-    benchmark: 'ops',
-    at: new Date().toISOString(),
-    machine: machine(),
-    store: 'sqlite',
-    events: EVENTS,
-    replayEventsPerSec,
-    replayEventsTotal: totalEvents,
-    replaySeconds: replay.seconds,
-    catchUpEventsPerSec: totalEvents / firstBuildSeconds,
-    viewsEqualAfterReplay,
-    exportEventsPerSec,
-    exportPeakRssMb: exportBig.peakRssMb,
-    exportPeakRssMbSmallTenant: exportSmall.peakRssMb,
-    exportFileMb: statSync(bigFile).size / 2 ** 20,
-    verifyEventsPerSec,
-    verifyOk,
-    verifyPeakRssMb: verify.peakRssMb,
-    baseline: { readAllEventsPerSec, replayVsReadAll: replayEventsPerSec / readAllEventsPerSec, exportVsReadAll: exportEventsPerSec / readAllEventsPerSec, verifyVsReadAll: verifyEventsPerSec / readAllEventsPerSec },
-    generateSeconds,
-  });
-  console.log('wrote bench/results/ops.json');
-} finally {
-  if (process.env.BENCH_KEEP !== '1') rmSync(dataDir, { recursive: true, force: true });
+    // A replay that changes the views, or an export that does not verify, is a defect to fix, not a figure.
+    if (!viewsEqualAfterReplay) throw new Error(`the views differ after replay --all: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+    if (!verifyOk) throw new Error(`ledgerline verify did not accept the export: ${verify.stdout.slice(0, 500)}`);
+
+    writeResults('bench/results/ops.json', {
+      benchmark: 'ops',
+      at: new Date().toISOString(),
+      machine: machine(),
+      store: 'sqlite',
+      settings: { events: EVENTS, smallTenantEvents: SMALL_EVENTS, eventsPerAppend: BATCH, users: USERS, namespaces: NAMESPACES, cli: statedSettings(cliEnv(dataDir)) },
+      events: EVENTS,
+      replayEventsPerSec,
+      replayEventsTotal: totalEvents,
+      replaySeconds: replay.seconds,
+      catchUpEventsPerSec: totalEvents / firstBuildSeconds,
+      viewsEqualAfterReplay,
+      exportEventsPerSec,
+      exportPeakRssMb: exportBig.peakRssMb,
+      exportPeakRssMbSmallTenant: exportSmall.peakRssMb,
+      exportFileMb: statSync(bigFile).size / 2 ** 20,
+      verifyEventsPerSec,
+      verifyOk,
+      verifyPeakRssMb: verify.peakRssMb,
+      baseline: { readAllEventsPerSec, replayVsReadAll: replayEventsPerSec / readAllEventsPerSec, exportVsReadAll: exportEventsPerSec / readAllEventsPerSec, verifyVsReadAll: verifyEventsPerSec / readAllEventsPerSec },
+      generateSeconds,
+    });
+    console.log('wrote bench/results/ops.json');
+  } finally {
+    if (process.env.BENCH_KEEP !== '1') rmSync(dataDir, { recursive: true, force: true });
+  }
 }
+
+await runBench('ops', main);

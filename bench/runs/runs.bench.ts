@@ -13,6 +13,7 @@ import { PostgresEventStore, SqliteEventStore, type EventStore } from '#event-st
 import { createTestDatabase } from '../../libs/event-store/src/postgres/postgres-test-database.js';
 import { startFixtureServer, type FixtureServer } from '../../test/support/fixture-server.js';
 import { freePort, waitForHttp } from '../../test/support/processes.js';
+import { LIFTED_LIMITS, LOOPBACK_EGRESS, runBench, statedSettings, type StatedSettings } from '../support/bench-settings.js';
 import { formatRate, machine, median, writeResults } from '../support/bench-utils.js';
 import { drive, mcpCaller, percentile, post, runIdOf, waitForCompletions } from '../support/run-load.js';
 
@@ -38,27 +39,22 @@ interface Measured {
 }
 
 class Platform {
-  private constructor(readonly url: string, readonly dataDir: string, private readonly child: ChildProcess) {}
+  private constructor(readonly url: string, readonly dataDir: string, readonly env: Record<string, string>, private readonly child: ChildProcess) {}
 
-  static async start(env: Record<string, string>): Promise<Platform> {
+  static async start(extra: Record<string, string>): Promise<Platform> {
     const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-runs-'));
     const port = await freePort();
     // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the platform's node.
     const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...nodeArgs, 'dist/apps/platform/src/main.js'], {
-      env: {
-        PATH: process.env.PATH, LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir,
-        // One tenant drives the whole load here: lift the per-tenant caps that protect tenants from each other.
-        LEDGERLINE_TOOL_RATE_PER_SEC: '100000', LEDGERLINE_TOOL_RATE_BURST: '100000', LEDGERLINE_RUN_CONCURRENCY: '64', LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: '64',
-        // The fixture downstream listens on loopback, a private address the operator must open for connectors.
-        LEDGERLINE_EGRESS_PRIVATE_NETWORKS: '127.0.0.1/32',
-        ...env,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    // One tenant drives the whole load here: the per-tenant caps that protect tenants from each other are lifted.
+    const env = { LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir, ...LIFTED_LIMITS, ...LOOPBACK_EGRESS, ...extra };
+    const child = spawn(process.execPath, [...nodeArgs, 'dist/apps/platform/src/main.js'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
     const url = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${url}/readyz`, 30_000);
-    return new Platform(url, dataDir, child);
+    await waitForHttp(`${url}/readyz`, 30_000).catch((error: unknown) => {
+      child.kill('SIGKILL');
+      throw error;
+    });
+    return new Platform(url, dataDir, env, child);
   }
 
   async stop(): Promise<void> {
@@ -124,7 +120,7 @@ function summarise(label: string, rounds: Measured[]): Measured & { rounds: Meas
   return result;
 }
 
-async function measureStore(kind: 'sqlite' | 'postgres', fixture: FixtureServer): Promise<Measured & { rounds: Measured[]; unloaded: Measured }> {
+async function measureStore(kind: 'sqlite' | 'postgres', fixture: FixtureServer): Promise<Measured & { rounds: Measured[]; unloaded: Measured; platform: StatedSettings }> {
   const database = kind === 'postgres' ? await createTestDatabase('ll_bench') : undefined;
   const platform = await Platform.start(database ? { DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '10' } : {});
   const store = database ? await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 }) : SqliteEventStore.open({ path: join(platform.dataDir, 'events.db') });
@@ -134,7 +130,7 @@ async function measureStore(kind: 'sqlite' | 'postgres', fixture: FixtureServer)
     const loaded = summarise(kind, rounds);
     const unloaded = await measureLedgerline(platform, store, fixture, RUNS, true);
     process.stderr.write(`  ${kind}, one run at a time: p50 ${unloaded.p50StartToCompleteMs} ms, p95 ${unloaded.p95StartToCompleteMs} ms\n`);
-    return { ...loaded, unloaded };
+    return { ...loaded, unloaded, platform: statedSettings(platform.env) };
   } finally {
     await store.close();
     await platform.stop();
@@ -153,14 +149,17 @@ async function main(): Promise<void> {
     const postgres = process.env.DATABASE_URL ? await measureStore('postgres', fixture) : undefined;
     writeResults('bench/results/runs.json', {
       benchmark: 'runs', measuredAt: new Date().toISOString(), machine: machine(),
-      settings: { runsPerRound: TOTAL, concurrentStarters: CONCURRENCY, rounds: RUNS, unloadedRuns: UNLOADED_RUNS, automation: 'two connector calls, durable appends, embedded saga' },
+      settings: {
+        runsPerRound: TOTAL, concurrentStarters: CONCURRENCY, rounds: RUNS, unloadedRuns: UNLOADED_RUNS, automation: 'two connector calls, durable appends, embedded saga',
+        platform: { sqlite: sqlite.platform, postgres: postgres?.platform }, platformNodeArgs: process.env.BENCH_NODE_ARGS ?? '',
+      },
       runsPerSec: sqlite.runsPerSec,
       p95StartToCompleteMs: sqlite.p95StartToCompleteMs,
       unloadedP95StartToCompleteMs: sqlite.unloaded.p95StartToCompleteMs,
-      sqlite, postgres, baseline,
+      sqlite: { ...sqlite, platform: undefined }, postgres: postgres && { ...postgres, platform: undefined }, baseline,
       sqliteToBaseline: sqlite.runsPerSec / baseline.runsPerSec,
     });
-    const row = ({ rounds: _rounds, ...figures }: Measured & { rounds: Measured[]; unloaded?: Measured }) => ({ ...figures, unloaded: figures.unloaded && `p50 ${figures.unloaded.p50StartToCompleteMs} / p95 ${figures.unloaded.p95StartToCompleteMs} ms` });
+    const row = ({ rounds: _rounds, platform: _platform, ...figures }: Measured & { rounds: Measured[]; unloaded?: Measured; platform?: StatedSettings }) => ({ ...figures, unloaded: figures.unloaded && `p50 ${figures.unloaded.p50StartToCompleteMs} / p95 ${figures.unloaded.p95StartToCompleteMs} ms` });
     console.table({ baseline: row(baseline), sqlite: row(sqlite), ...(postgres && { postgres: row(postgres) }) });
     console.log(`runs/s (sqlite) ${formatRate(sqlite.runsPerSec)}, p95 start-to-complete ${sqlite.p95StartToCompleteMs} ms; written to bench/results/runs.json`);
   } finally {
@@ -168,4 +167,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await runBench('runs', main);

@@ -15,6 +15,7 @@ import { startFixtureServer, type FixtureServer } from '../../test/support/fixtu
 import { startPlatform, WORKER_MAIN, type PlatformProcess } from '../../test/support/platform-process.js';
 import { startNoisyAgent } from '../../test/support/noisy-process.js';
 import { freePort } from '../../test/support/processes.js';
+import { LIFTED_LIMITS, runBench, statedSettings, type StatedSettings } from '../support/bench-settings.js';
 import { formatRate, machine, median, writeResults } from '../support/bench-utils.js';
 import { drive, mcpCaller, percentile, runIdOf, waitForCompletions } from '../support/run-load.js';
 
@@ -30,13 +31,18 @@ const automation = {
   steps: ['reserve', 'confirm'].map((id) => ({ id, type: 'call', connector: 'shop', request: { method: 'POST', path: `/${id}/{{run.id}}` } })),
 };
 
+/** The API process's environment as the JSON states it: startPlatform's own defaults, then ours (workers: the same, without the role). */
+function statedApiSettings(common: Record<string, string>): StatedSettings {
+  return statedSettings({ LEDGERLINE_EGRESS_PRIVATE_NETWORKS: '127.0.0.1/32', LEDGERLINE_SHUTDOWN_TIMEOUT_MS: '3000', ...common, LEDGERLINE_ROLE: 'api', LEDGERLINE_PORT: '0' });
+}
+
 function brokers(): string[] {
   if (!process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is not set: run with `npm run bench:scale-out`, which starts Kafka');
   return parseBrokers(process.env.KAFKA_BROKERS);
 }
 
 /** One API process and `workers` workers on a fresh database and topic; runs/s of `TOTAL` two-step runs from 4 tenants, median of rounds. */
-async function measureRuns(workers: number, fixture: FixtureServer): Promise<{ runsPerSec: number; rounds: number[] }> {
+async function measureRuns(workers: number, fixture: FixtureServer): Promise<{ runsPerSec: number; rounds: number[]; platform: StatedSettings }> {
   const database = await createTestDatabase('ll_bench');
   const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-scale-'));
   const port = await freePort();
@@ -44,7 +50,8 @@ async function measureRuns(workers: number, fixture: FixtureServer): Promise<{ r
   const common = {
     DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '8', LEDGERLINE_MASTER_KEY: randomBytes(32).toString('base64'), LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_PUBLIC_URL: url,
     KAFKA_BROKERS: brokers().join(','), LEDGERLINE_KAFKA_TOPIC: `ledgerline.bench-${randomBytes(4).toString('hex')}`, LEDGERLINE_KAFKA_PARTITIONS: '12',
-    LEDGERLINE_TOOL_RATE_PER_SEC: '100000', LEDGERLINE_TOOL_RATE_BURST: '100000', LEDGERLINE_RUN_CONCURRENCY: '64', LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: '32',
+    // Throughput is the point here, not the per-tenant protections: their limits are lifted.
+    ...LIFTED_LIMITS,
   };
   const processes: PlatformProcess[] = [];
   const store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 });
@@ -69,7 +76,7 @@ async function measureRuns(workers: number, fixture: FixtureServer): Promise<{ r
     for (const caller of callers) caller.close();
     const runsPerSec = median(rounds);
     process.stderr.write(`  ${workers} worker(s): ${formatRate(runsPerSec)} runs/s (rounds: ${rounds.map(formatRate).join(', ')})\n`);
-    return { runsPerSec, rounds };
+    return { runsPerSec, rounds, platform: statedApiSettings(common) };
   } finally {
     for (const process of processes) await process.stop();
     await store.close();
@@ -84,7 +91,16 @@ async function measureRuns(workers: number, fixture: FixtureServer): Promise<{ r
  * the quiet tenant's p95 start-to-complete latency in both (120 runs each, in interleaved windows
  * of 60), one API process, 2 workers.
  */
-async function measureNoisyNeighbour(fixture: FixtureServer): Promise<{ quietSoloP95Ms: number; quietBesideNoisyP95Ms: number; ratio: number }> {
+interface NoisyNeighbour {
+  quietSoloP95Ms: number;
+  quietBesideNoisyP95Ms: number;
+  ratio: number;
+  noisyCalls: number;
+  noisyRefused: number;
+  platform: StatedSettings;
+}
+
+async function measureNoisyNeighbour(fixture: FixtureServer): Promise<NoisyNeighbour> {
   const database = await createTestDatabase('ll_bench');
   const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-noisy-'));
   const port = await freePort();
@@ -119,11 +135,17 @@ async function measureNoisyNeighbour(fixture: FixtureServer): Promise<{ quietSol
     };
     // The noisy tenant's agent is a process of its own (test/support/noisy-agent.ts), as in test/noisy-tenant.
     const noisyToken = issuer.mint({ tenantId: 'noisy', userId: 'bench', scopes: ['automation:two_steps'], ttlSeconds: 3600 });
+    const noise = { calls: 0, refused: 0 };
     const besideNoise = async (runs: number): Promise<number[]> => {
       const agent = await startNoisyAgent(`${url}/mcp`, noisyToken, 'two_steps', 4, 100);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const latencies = await quietLatencies(runs);
-      await agent.stop();
+      const report = await agent.stop();
+      // Its excess is meant to be refused at the front door, by the rate limit and nothing else.
+      const other = report.refused.find((refusal) => refusal.code !== 'tool.rate_limited');
+      if (other) throw new Error(`the noisy tenant was refused with ${other.code}, not only tool.rate_limited`);
+      noise.calls += report.calls;
+      noise.refused += report.refused.length;
       await new Promise((resolve) => setTimeout(resolve, 1000));
       return latencies;
     };
@@ -135,8 +157,8 @@ async function measureNoisyNeighbour(fixture: FixtureServer): Promise<{ quietSol
     beside.push(...await besideNoise(60));
     const [solo, loaded] = [alone, beside].map((latencies) => percentile([...latencies].sort((a, b) => a - b), 95)) as [number, number];
     quiet!.close();
-    process.stderr.write(`  noisy neighbour: quiet tenant p95 ${solo} ms alone, ${loaded} ms beside a tenant offering 10x (ratio ${(loaded / solo).toFixed(2)})\n`);
-    return { quietSoloP95Ms: solo, quietBesideNoisyP95Ms: loaded, ratio: loaded / solo };
+    process.stderr.write(`  noisy neighbour: quiet tenant p95 ${solo} ms alone, ${loaded} ms beside a tenant offering 10x (ratio ${(loaded / solo).toFixed(2)}); noisy tenant ${noise.refused} of ${noise.calls} calls refused\n`);
+    return { quietSoloP95Ms: solo, quietBesideNoisyP95Ms: loaded, ratio: loaded / solo, noisyCalls: noise.calls, noisyRefused: noise.refused, platform: statedApiSettings(common) };
   } finally {
     for (const process of processes) await process.stop();
     await store.close();
@@ -194,11 +216,14 @@ async function main(): Promise<void> {
     const neighbour = await measureNoisyNeighbour(fixture);
     writeResults('bench/results/scale-out.json', {
       benchmark: 'scale-out', measuredAt: new Date().toISOString(), machine: machine(),
-      settings: { runsPerRound: TOTAL, tenants: TENANTS, concurrentStarters: CONCURRENCY, rounds: ROUNDS, relayEvents: RELAY_EVENTS, topology: '1 API process, N workers, PostgreSQL, Kafka (one broker), all on this machine' },
+      settings: {
+        runsPerRound: TOTAL, tenants: TENANTS, concurrentStarters: CONCURRENCY, rounds: ROUNDS, relayEvents: RELAY_EVENTS, topology: '1 API process, N workers, PostgreSQL, Kafka (one broker), all on this machine',
+        platform: { runs: one.platform, noisyNeighbour: neighbour.platform },
+      },
       workers1RunsPerSec: one.runsPerSec, workers2RunsPerSec: two.runsPerSec, relayEventsPerSec: relay.relayEventsPerSec,
       directProduceEventsPerSec: relay.directProduceEventsPerSec, relayToDirect: relay.relayEventsPerSec / relay.directProduceEventsPerSec,
       rounds: { workers1: one.rounds, workers2: two.rounds },
-      noisyNeighbour: neighbour,
+      noisyNeighbour: { ...neighbour, platform: undefined },
     });
     console.table({ '1 worker': { runsPerSec: Math.round(one.runsPerSec) }, '2 workers': { runsPerSec: Math.round(two.runsPerSec) } });
     console.log(`relay ${formatRate(relay.relayEventsPerSec)} events/s (direct produce ${formatRate(relay.directProduceEventsPerSec)}); written to bench/results/scale-out.json`);
@@ -207,4 +232,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await runBench('scale-out', main);

@@ -19,17 +19,33 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** Runs `total` jobs from `concurrency` loops. */
+/** Runs `total` jobs from `concurrency` loops; rejects with the first job's failure. */
 export async function drive(total: number, concurrency: number, job: (n: number) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false; // the first failure ends every loop: the bench stops there, it does not measure errors
   await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let n = next++; n < total; n = next++) await job(n);
+    for (let n = next++; !failed && n < total; n = next++) {
+      await job(n).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+    }
   }));
 }
 
+/**
+ * A keep-alive socket idle this long is closed by the client, well before the server closes it
+ * (LEDGERLINE_HTTP_KEEP_ALIVE_TIMEOUT_MS, 65 s). Without it node:http's Agent keeps idle sockets
+ * for ever (it heeds the server's Keep-Alive: timeout=65 hint only under a timeout of its own), so
+ * a socket left idle for a minute (a tenant's rarely needed extra connection) could be reused as
+ * the server closes it: ECONNRESET, which a bench that stops at the first failed call must not
+ * meet for a reason of its own client's making.
+ */
+const IDLE_SOCKET_MS = 10_000;
+
 /** tools/call over raw keep-alive HTTP, as an agent with this token. */
 export function mcpCaller(endpoint: string, token: string, maxSockets: number): { call(name: string, args: unknown): Promise<string>; close(): void } {
-  const agent = new Agent({ keepAlive: true, maxSockets });
+  const agent = new Agent({ keepAlive: true, maxSockets, timeout: IDLE_SOCKET_MS });
   const url = new URL(endpoint);
   const headers = { accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25', authorization: `Bearer ${token}` };
   return {
