@@ -221,8 +221,7 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     if (tenantId === undefined) {
       const { rows } = await this.pool.query<{ head: string | null; committed: string | null }>(
-        `WITH committed AS (SELECT max(global_position) AS position FROM ll_events)
-         SELECT least(position, (SELECT ll_oldest_in_flight()) - 1) AS head, position AS committed FROM committed`,
+        `SELECT (SELECT max(global_position) FROM ll_events WHERE ${SAFE}) AS head, (SELECT max(global_position) FROM ll_events) AS committed`,
       );
       const head = Number(rows[0]!.head ?? 0);
       this.noteHeldBack(head, Number(rows[0]!.committed ?? 0));
