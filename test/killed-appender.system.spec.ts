@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { followLog, PostgresEventStore } from '#event-store';
 import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-test-database.js';
+import { until } from './support/until.js';
 
 const STATEMENT_TIMEOUT_MS = 3000;
 
@@ -36,7 +37,7 @@ describe('an appender killed in the middle of an append', () => {
       await blocker.query('LOCK TABLE ll_idempotency_keys IN EXCLUSIVE MODE');
       const before = await store.committedPosition();
       const appender = startAppender(database.url);
-      await waitFor(async () => (await observer.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%ll_append%'`)).rowCount === 1);
+      await until(async () => ((await observer.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%ll_append%'`)).rowCount === 1 ? true : undefined), 10_000, 'the appender to wait on the lock', 10);
       const { lastGlobalPosition } = await store.append('bystander', 'after-the-stuck-one', 'no-stream', [{ type: 'Noted', data: {} }]);
       const seen: number[] = [];
       let readsAfterKill = 0;
@@ -52,7 +53,7 @@ describe('an appender killed in the middle of an append', () => {
       appender.kill('SIGKILL');
       killedAt = performance.now();
       expect(await appender.exited).toEqual({ code: null, signal: 'SIGKILL' });
-      await waitFor(async () => seen.includes(lastGlobalPosition), STATEMENT_TIMEOUT_MS * 4);
+      await until(() => (seen.includes(lastGlobalPosition) ? true : undefined), STATEMENT_TIMEOUT_MS * 4, 'the held-back event', 10);
       const heldFor = performance.now() - killedAt;
       console.log(`readers held back ${heldFor.toFixed(0)} ms after the appender was killed (statement timeout ${STATEMENT_TIMEOUT_MS} ms)`);
       // Not at once (the dead session's statement still ran), and not longer than its timeout (plus the reader's re-check).
@@ -81,12 +82,4 @@ function startAppender(url: string): { kill: (signal: NodeJS.Signals) => void; e
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, URL: url }, stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return { kill: (signal) => child.kill(signal), exited };
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
