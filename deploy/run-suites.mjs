@@ -7,10 +7,10 @@
 //      latencies measured in the same run (a second suite beside them is noise they would measure).
 // Then prints the slowest ten suites of both phases and exits non-zero if any suite failed.
 //   node deploy/run-suites.mjs [Jest arguments: a pattern, … — then phase 1 alone runs, with them]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { runForwardingSignals } from './service-utils.mjs';
 
 const ALONE = ['test/noisy-tenant.system.spec.ts'];
 const JEST = ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', '--forceExit'];
@@ -28,7 +28,7 @@ try {
   for (const [index, phase] of phases.entries()) {
     const outputFile = join(scratch, `phase-${index}.json`);
     const started = Date.now();
-    const code = await run(process.execPath, [...JEST, ...phase.args, '--json', `--outputFile=${outputFile}`]);
+    const code = await runForwardingSignals([process.execPath, ...JEST, ...phase.args, '--json', `--outputFile=${outputFile}`]);
     const seconds = (Date.now() - started) / 1000;
     let report;
     try {
@@ -50,17 +50,3 @@ for (const suite of results.sort((a, b) => b.seconds - a.seconds).slice(0, 10)) 
   console.log(`[suites] ${suite.seconds.toFixed(1).padStart(7)} s  ${suite.path}${suite.status === 'passed' ? '' : `  (${suite.status})`}`);
 }
 process.exit(failed ? 1 : 0);
-
-function run(command, args) {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: 'inherit' });
-    const forward = (signal) => child.kill(signal);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    child.on('exit', (code, signal) => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
-      resolve(code ?? (signal ? 128 : 1));
-    });
-  });
-}

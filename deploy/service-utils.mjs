@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
 export function log(message) {
@@ -29,4 +30,27 @@ export async function waitFor(check, timeoutMs, what) {
     }
   }
   throw new Error(`${what} not ready after ${timeoutMs} ms: ${lastError?.message ?? lastError}`);
+}
+
+/**
+ * Runs a command with inherited stdio, passing SIGINT and SIGTERM on to it; resolves with its exit
+ * code (128 + 1 when a signal ended it, 127 when it could not start).
+ */
+export function runForwardingSignals([cmd, ...args], env = process.env) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', env });
+    const forward = (signal) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    const done = (code) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code);
+    };
+    child.on('exit', (code, signal) => done(code ?? (signal ? 128 + 1 : 1)));
+    child.on('error', (error) => {
+      console.error(`[services] cannot run ${cmd}: ${error.message}`);
+      done(127);
+    });
+  });
 }

@@ -5,9 +5,8 @@
 //   node deploy/with-services.mjs --kafka -- <command>   also a Kafka broker (KAFKA_BROKERS)
 // Kafka is asked for (with --kafka, or LEDGERLINE_WITH_KAFKA=1): its first start fetches ~45 MB
 // of jars, which commands that do not use it should not pay for.
-import { spawn } from 'node:child_process';
 import { startPostgres } from './postgres/local-postgres.mjs';
-import { log } from './service-utils.mjs';
+import { log, runForwardingSignals } from './service-utils.mjs';
 
 const separator = process.argv.indexOf('--');
 const command = separator === -1 ? [] : process.argv.slice(separator + 1);
@@ -38,24 +37,10 @@ try {
       env.KAFKA_BROKERS = kafka.brokers;
     }
   }
-  exitCode = await run(command, env);
+  exitCode = await runForwardingSignals(command, env);
 } catch (error) {
   console.error(`[services] ${error.stack ?? error}`);
 } finally {
   for (const service of started.reverse()) await service.stop().catch((error) => console.error(`[services] stop failed: ${error}`));
 }
 process.exit(exitCode);
-
-function run([cmd, ...args], env) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: 'inherit', env });
-    const forward = (signal) => child.kill(signal);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + 1 : 1)));
-    child.on('error', (error) => {
-      console.error(`[services] cannot run ${cmd}: ${error.message}`);
-      resolve(127);
-    });
-  });
-}
