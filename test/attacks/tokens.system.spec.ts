@@ -41,9 +41,11 @@ describe('token attacks at /mcp and the REST API (external issuer, RS256)', () =
       { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'memory_put', arguments: { scope: 'user', namespace: 'n', key: `k${Math.random()}`, value: 1 } } },
       { Accept: 'application/json, text/event-stream', ...extra.headers }),
   };
+  let retentionCalls = 0;
   const admin: Edge = {
     name: 'REST',
-    send: (token, extra = {}) => rest(h.platform.url, 'PUT', `/v1/memory/retention${extra.query ?? ''}`, token, { days: 1 + Math.floor(Math.random() * 300) }, extra.headers),
+    // Each call a new value: setting the retention it already has appends nothing (a random pick repeated one once in 300).
+    send: (token, extra = {}) => rest(h.platform.url, 'PUT', `/v1/memory/retention${extra.query ?? ''}`, token, { days: 1 + (retentionCalls++ % 300) }, extra.headers),
   };
 
   beforeAll(async () => {
