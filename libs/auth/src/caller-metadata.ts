@@ -17,6 +17,7 @@ export function callerMetadata(principal: Principal, request: { headers: Record<
     tenantId: principal.tenantId,
     userId: principal.userId,
     clientId: principal.clientId,
+    ...(principal.grantId !== undefined && { grantId: principal.grantId }),
     scopes: principal.scopes,
     correlationId: requestIdOf(request),
     ...(tool !== undefined && { tool }),

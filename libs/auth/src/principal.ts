@@ -6,6 +6,8 @@ export interface Principal {
   readonly tenantId: string;
   readonly userId: string;
   readonly clientId: string;
+  /** The grant id of a token from the authorization server (`grant_id`); absent for dev and external tokens. */
+  readonly grantId?: string;
   readonly scopes: readonly string[];
 }
 

@@ -19,10 +19,12 @@ export function principalFromClaims(claims: unknown): Principal {
   // The platform's own records are nobody's tenant: a token naming it would read them.
   if (record.tenant_id === PLATFORM_TENANT) throw invalid('the token names a reserved tenant');
   if (!isIdentifier(record.sub)) throw invalid('the token has no valid sub claim');
+  if (record.grant_id !== undefined && !isIdentifier(record.grant_id)) throw invalid('the token has an invalid grant_id claim');
   return {
     tenantId: record.tenant_id,
     userId: record.sub,
     clientId: clientOf(record),
+    ...(record.grant_id !== undefined && { grantId: record.grant_id }),
     scopes: scopesOf(record),
   };
 }

@@ -26,6 +26,8 @@ export interface CommandMetadata {
   tenantId: string;
   userId: string;
   clientId: string;
+  /** The delegation (OAuth grant) the caller acts under, when its token names one. */
+  grantId?: string;
   scopes: readonly string[];
   tool?: string;
   correlationId: string;

@@ -15,6 +15,8 @@ export type ExpectedVersion = number | 'no-stream' | 'any';
 export interface EventMetadata {
   userId?: string;
   clientId?: string;
+  /** The grant (delegation) of the token the command came with. */
+  grantId?: string;
   scopes?: string[];
   tool?: string;
   correlationId?: string;

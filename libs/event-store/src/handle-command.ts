@@ -80,6 +80,7 @@ export function eventMetadataOf(metadata: CommandMetadata): EventMetadata {
   return {
     userId: metadata.userId,
     clientId: metadata.clientId,
+    ...(metadata.grantId !== undefined && { grantId: metadata.grantId }),
     scopes: [...metadata.scopes],
     tool: metadata.tool,
     correlationId: metadata.correlationId,
