@@ -7,13 +7,14 @@ import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, 
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
 import { KeysModule, PersonalDataVault } from '#keys';
+import { IdentityModule } from '#identity';
 import { loggingModule, ObservabilityModule, TracingModule, tracingSettingsOf } from '#observability';
 import { EventStoreModule } from '#event-store';
 import { McpModule } from '#mcp';
 import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
 import { ProjectionsModule } from '#projections';
 import { PLATFORM_ADMIN_SCOPE, TenantsHttpModule, TenantsModule } from '#tenants';
-import { eventStoreSettingsOf, exportSigningKeySourceOf, loadPlatformConfig } from './config/platform.config.js';
+import { eventStoreSettingsOf, exportSigningKeySourceOf, identitySettingsFor, loadPlatformConfig } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
 import { DrainState } from './lifecycle/drain-state.js';
 import { eventArchiveModule } from './retention/event-archive.module.js';
@@ -72,6 +73,8 @@ export class AppModule {
         RetentionHttpModule,
         ObservabilityModule.forRoot({ metricsToken: config.LEDGERLINE_METRICS_TOKEN }),
         AuditHttpModule,
+        // The built-in authorization server, unless an external issuer signs the tokens.
+        ...(auth.key.kind === 'dev' && config.LEDGERLINE_AUTH_SERVER === 'on' ? [IdentityModule.forRoot(identitySettingsFor(config, auth, PLATFORM_SCOPES))] : []),
       ],
       controllers: [HealthController],
       providers: [DrainState],

@@ -1,6 +1,7 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { httpTracing } from '#observability';
+import { AuthorizationServer } from '#identity';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { JsonDepthPipe } from './http/json-depth.pipe.js';
@@ -11,6 +12,8 @@ import { UnexpectedErrorFilter } from './http/unexpected-error.filter.js';
 export function configureApp(app: INestApplication): void {
   // Ahead of Nest's body parsers and middleware (added at init), so all of a request runs in its span.
   app.use(httpTracing());
+  // The authorization server reads its own request bodies: it goes ahead of Nest's parsers too.
+  authorizationServerOf(app)?.mount(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(new JsonDepthPipe(), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   // Asked last to first: the catch-all comes first so that it is asked last.
   app.useGlobalFilters(new UnexpectedErrorFilter(app.getHttpAdapter()), new HttpErrorFilter(app.getHttpAdapter()), new DomainErrorFilter());
@@ -24,4 +27,12 @@ export function configureApp(app: INestApplication): void {
       .build(),
   ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+function authorizationServerOf(app: INestApplication): AuthorizationServer | undefined {
+  try {
+    return app.get(AuthorizationServer, { strict: false });
+  } catch {
+    return undefined;
+  }
 }

@@ -6,7 +6,7 @@ export { GENESIS_HASH, canonicalJson, chainHash, findChainBreak } from './hash-c
 export { subscribe, type Subscription, type SubscriptionOptions } from './subscription.js';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
-export { createPgPool, storeUnavailableFrom, DEFAULT_PG_CONNECT_TIMEOUT_MS, DEFAULT_PG_STATEMENT_TIMEOUT_MS, DEFAULT_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS, type PgPoolOptions, type PgSessionLimits } from './postgres/pg-pool.js';
+export { createPgPool, createPgPoolWithSchema, storeUnavailableFrom, DEFAULT_PG_CONNECT_TIMEOUT_MS, DEFAULT_PG_STATEMENT_TIMEOUT_MS, DEFAULT_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS, type PgPoolOptions, type PgSessionLimits } from './postgres/pg-pool.js';
 export * from './event-store.module.js';
 export * from './handle-command.js';
 export { followLog, type FollowLogOptions } from './follow-log.js';

@@ -12,3 +12,4 @@ export { KEY_CACHE_TTL_MS } from './secret-vault.js';
 export * from './personal/personal-data-vault.js';
 export * from './keys.module.js';
 export { openPersonalDataVault } from './personal/open-personal-data-vault.js';
+export { openOwnerOnlySqlite } from './owner-only-sqlite.js';

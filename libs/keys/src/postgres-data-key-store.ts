@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { createPgPool, type PgSessionLimits } from '#event-store';
+import { createPgPoolWithSchema, type PgSessionLimits } from '#event-store';
 import type { DataKeyStore, StoredDataKey } from './data-key-store.port.js';
 import { ringPattern, SECRETS_RING } from './key-rings.js';
 import { DataKeyExistsError } from './secrets.errors.js';
@@ -27,24 +27,7 @@ export class PostgresDataKeyStore implements DataKeyStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async connect(connectionString: string, options: PostgresDataKeyStoreOptions = {}): Promise<PostgresDataKeyStore> {
-    const pool = createPgPool({ ...options, connectionString, max: options.poolSize ?? DEFAULT_DATA_KEY_POOL_SIZE });
-    try {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [DATA_KEYS_SCHEMA_LOCK]);
-        await client.query(DATA_KEYS_DDL);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
+    const pool = await createPgPoolWithSchema({ ...options, connectionString, max: options.poolSize ?? DEFAULT_DATA_KEY_POOL_SIZE }, DATA_KEYS_SCHEMA_LOCK, [DATA_KEYS_DDL]);
     return new PostgresDataKeyStore(pool);
   }
 

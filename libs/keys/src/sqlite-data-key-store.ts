@@ -1,6 +1,5 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { openOwnerOnlySqlite } from './owner-only-sqlite.js';
 import type { DataKeyStore, StoredDataKey } from './data-key-store.port.js';
 import { ringPattern, SECRETS_RING } from './key-rings.js';
 import { DataKeyExistsError } from './secrets.errors.js';
@@ -34,21 +33,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
   }
 
   static open(path: string): SqliteDataKeyStore {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    // Created owner-only before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
-    closeSync(openSync(path, 'a', 0o600));
-    const db = new BetterSqlite3(path);
-    try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('secure_delete = ON');
-      db.pragma('busy_timeout = 10000');
-      db.exec(DATA_KEYS_DDL);
-      return new SqliteDataKeyStore(db);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    return new SqliteDataKeyStore(openOwnerOnlySqlite(path, ['secure_delete = ON'], [DATA_KEYS_DDL]));
   }
 
   async active(tenantId: string, ring = SECRETS_RING): Promise<StoredDataKey | undefined> {

@@ -2,6 +2,8 @@ import { ValidationError } from '#core';
 import { DEFAULT_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS, DEFAULT_PG_STATEMENT_TIMEOUT_MS, type EventStoreSettings } from '#event-store';
 import type { ExportSigningKeySource } from '#compliance';
 import { OTEL_CONFIG_SHAPE } from '#observability';
+import type { AuthSettings } from '#auth';
+import { identitySettingsOf, type IdentitySettings } from '#identity';
 import { z } from 'zod';
 
 /** Every configuration variable of the platform; docs/configuration.md lists them with the same defaults. */
@@ -52,6 +54,21 @@ export const platformConfigSchema = z
     LEDGERLINE_KAFKA_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default('ledgerline.events'),
     LEDGERLINE_RUN_RETRY_DELAYS_MS: z.string().regex(/^\d{1,9}(,\d{1,9}){0,9}$/, 'comma-separated milliseconds').default('1000,10000,60000')
       .transform((value) => value.split(',').map(Number)),
+    /** The built-in OAuth 2.1 authorization server (docs/identity.md); off, or ignored when LEDGERLINE_AUTH_ISSUER names an external issuer. */
+    LEDGERLINE_AUTH_SERVER: z.enum(['on', 'off']).default('on'),
+    /** `<tenant>:<user>` identities that may be granted platform:admin; nobody else ever is. */
+    LEDGERLINE_OPERATORS: z.string().regex(/^\s*([A-Za-z0-9][A-Za-z0-9._-]{0,63}:[^,\s]+(\s*,\s*[A-Za-z0-9][A-Za-z0-9._-]{0,63}:[^,\s]+)*)?\s*$/, 'comma-separated <tenant>:<user>').default('')
+      .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== '')),
+    /** Scopes that need a fresh sign-in, are consented to every time and live shortest; a trailing * matches a prefix. */
+    LEDGERLINE_SENSITIVE_SCOPES: z.string().regex(/^[\x21-\x7e]+(?:[ ,]+[\x21-\x7e]+)*$/, 'scopes separated by spaces or commas').optional()
+      .transform((value) => value?.split(/[ ,]+/).filter((item) => item !== '')),
+    /** Per-scope lifetime ceilings, `scope=<access seconds>/<grant seconds>`, comma-separated. */
+    LEDGERLINE_SCOPE_LIFETIMES: z.string().regex(/^\s*([\x21-\x2b\x2d-\x3c\x3e-\x7e]+=\d{1,8}\/\d{1,9}(\s*,\s*[\x21-\x2b\x2d-\x3c\x3e-\x7e]+=\d{1,8}\/\d{1,9})*)?\s*$/, 'scope=<access seconds>/<grant seconds>, comma-separated').default(''),
+    LEDGERLINE_SENSITIVE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+    /** Networks a Client ID Metadata Document may be fetched from although not public: development only. */
+    LEDGERLINE_CIMD_PRIVATE_NETWORKS: z.string().regex(/^\s*([0-9A-Fa-f.:]+\/\d{1,3}(\s*,\s*[0-9A-Fa-f.:]+\/\d{1,3})*)?\s*$/, 'comma-separated CIDRs').default('')
+      .transform((value) => value.split(',').map((network) => network.trim()).filter((network) => network !== '')),
+    LEDGERLINE_SIGNING_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** Traces: the standard OpenTelemetry variables (OTLP/HTTP export when an endpoint is set). */
     ...OTEL_CONFIG_SHAPE,
   })
@@ -108,4 +125,19 @@ export function eventStoreSettingsOf(config: PlatformConfig): EventStoreSettings
 /** Where a configuration's export signing key comes from; the platform, the workers and the CLI all load it this way. */
 export function exportSigningKeySourceOf(config: PlatformConfig): ExportSigningKeySource {
   return { pem: config.LEDGERLINE_EXPORT_SIGNING_KEY, file: config.LEDGERLINE_EXPORT_SIGNING_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR };
+}
+
+/** The authorization server's settings: its issuer is the resource server's (the platform's public origin). */
+export function identitySettingsFor(config: PlatformConfig, auth: AuthSettings, scopesSupported: readonly string[]): IdentitySettings {
+  return identitySettingsOf({
+    issuer: auth.issuer,
+    resourceUrl: auth.resourceUrl,
+    scopesSupported,
+    operators: config.LEDGERLINE_OPERATORS,
+    sensitiveScopes: config.LEDGERLINE_SENSITIVE_SCOPES,
+    scopeLifetimes: config.LEDGERLINE_SCOPE_LIFETIMES,
+    sensitiveMaxAgeSeconds: config.LEDGERLINE_SENSITIVE_MAX_AGE_SECONDS,
+    metadataDocumentNetworks: config.LEDGERLINE_CIMD_PRIVATE_NETWORKS,
+    keyRotationDays: config.LEDGERLINE_SIGNING_KEY_ROTATION_DAYS,
+  });
 }

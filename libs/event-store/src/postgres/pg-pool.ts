@@ -73,3 +73,30 @@ export function storeUnavailableFrom(error: unknown): UnavailableError | undefin
     (error instanceof AggregateError && error.errors.some((inner) => storeUnavailableFrom(inner) !== undefined));
   return lost ? new UnavailableError('store.unavailable', 'the database cannot be reached; nothing was done, retry shortly', 1000, {}, { cause: error }) : undefined;
 }
+
+/**
+ * A pool with `statements` (CREATE … IF NOT EXISTS) applied once, under a transaction-level
+ * advisory lock: concurrent starts of several processes can still collide on IF NOT EXISTS alone.
+ * The pool is ended if that fails.
+ */
+export async function createPgPoolWithSchema(options: PgPoolOptions, schemaLock: number, statements: readonly string[]): Promise<pg.Pool> {
+  const pool = createPgPool(options);
+  try {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [schemaLock]);
+      for (const statement of statements) await client.query(statement);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return pool;
+}

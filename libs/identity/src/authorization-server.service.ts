@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import type { Express, NextFunction, Request, Response } from 'express';
+import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { Logger } from '@nestjs/common';
+import type { JWK } from 'jose';
+import type { TenantAccess } from '#auth';
+import type { EventStore } from '#event-store';
+import type { SecretVault } from '#keys';
+import { LocalAccounts } from './accounts/local-accounts.js';
+import { GrantJournal } from './grants/grant-journal.js';
+import type { GrantRevocationReason } from './grants/grant.events.js';
+import type { RevokedGrants } from './grants/revoked-grants.js';
+import { interactionRouter } from './interactions/interaction-routes.js';
+import type { FederatedSignIn } from './interactions/federated-sign-in.js';
+import { parseAccountId } from './provider/account-id.js';
+import { AS_ROUTES, createProvider, INTERACTION_PATH } from './provider/authorization-server.js';
+import type { IdentitySettings } from './provider/identity.settings.js';
+import { oidcAdapterClass } from './provider/oidc-adapter.js';
+import { SigningKeys } from './provider/signing-keys.js';
+import type { IdentityStore } from './store/identity-store.port.js';
+
+/** Token-bearing models a revoked grant takes with it. */
+const GRANT_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'Grant'];
+const PRUNE_MS = 15 * 60_000;
+const METADATA_PATHS = new Set(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']);
+
+export interface GrantSummary {
+  grantId: string;
+  tenantId: string;
+  userId: string;
+  clientId: string;
+  scopes: string[];
+  issuedAt: string;
+  expiresAt: string | null;
+}
+
+export interface RevokeContext {
+  /** Who revoked it (user id), for GrantRevoked. */
+  by: string;
+  reason: GrantRevocationReason;
+  tool: string;
+  correlationId?: string;
+}
+
+/**
+ * The platform's OAuth 2.1 authorization server: oidc-provider over the identity store, the
+ * sign-in and consent pages, and the delegation trail (grants as events). The MCP endpoint stays a
+ * resource server; it learns about this one only through the public keys and the revocation feed.
+ */
+export class AuthorizationServer {
+  readonly journal: GrantJournal;
+  readonly accounts: LocalAccounts;
+  private readonly logger = new Logger('AuthorizationServer');
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private readonly provider: Provider;
+  private readonly jwks: { keys: JWK[] };
+  private readonly csrfKey: string;
+
+  private constructor(
+    private readonly settings: IdentitySettings,
+    private readonly store: IdentityStore,
+    private readonly revoked: RevokedGrants,
+    events: EventStore,
+    privateJwks: JWK[],
+    cookieKeys: string[],
+    private readonly tenantAccess: TenantAccess | undefined,
+    private readonly federated: FederatedSignIn | undefined,
+  ) {
+    // Secret and shared by every instance (it lives with the cookie keys), unlike the public kid.
+    this.csrfKey = `csrf:${cookieKeys[0]!}`;
+    this.journal = new GrantJournal(events);
+    this.accounts = new LocalAccounts(store.accounts);
+    this.jwks = SigningKeys.publicJwks(privateJwks);
+    const adapter = oidcAdapterClass(store.artifacts, (grantId, grant) => this.noteRevoked(grantId, grant));
+    this.provider = createProvider(settings, { privateJwks, cookieKeys }, {
+      adapter,
+      accountIsActive: async (tenantId, userId) => {
+        const account = await store.accounts.get(tenantId, userId);
+        // Federated users have no local account; a local one that is disabled stops its grants' refresh.
+        return !account?.disabled;
+      },
+    });
+    this.listen();
+  }
+
+  static async create(deps: {
+    settings: IdentitySettings;
+    store: IdentityStore;
+    vault: SecretVault;
+    events: EventStore;
+    revoked: RevokedGrants;
+    tenantAccess?: TenantAccess;
+    federated?: FederatedSignIn;
+  }): Promise<AuthorizationServer> {
+    const keys = await new SigningKeys(deps.store.secrets, deps.vault, deps.settings.keyRotationSeconds * 1000).load();
+    const server = new AuthorizationServer(deps.settings, deps.store, deps.revoked, deps.events, keys.privateJwks, keys.cookieKeys, deps.tenantAccess, deps.federated);
+    server.pruneTimer = setInterval(() => void deps.store.artifacts.prune(Date.now()).catch(() => undefined), PRUNE_MS);
+    server.pruneTimer.unref();
+    return server;
+  }
+
+  get issuer(): string {
+    return this.settings.issuer;
+  }
+
+  /** The public signing keys (RFC 7517), for the verifier and downstream systems. */
+  publicJwks(): { keys: JWK[] } {
+    return this.jwks;
+  }
+
+  /**
+   * Mounts the protocol endpoints and the pages on the HTTP server, ahead of Nest's body parsers
+   * (the library reads its own request bodies). Every other path goes on to Nest.
+   */
+  mount(app: Express): void {
+    const callback = this.provider.callback();
+    const routes = new Set<string>(Object.values(AS_ROUTES));
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      const path = req.path;
+      if (METADATA_PATHS.has(path)) {
+        // RFC 8414 metadata and the OpenID discovery alias are one document.
+        req.url = `/.well-known/openid-configuration${req.url.slice(req.path.length)}`;
+      } else if (!routes.has(path) && !path.startsWith(`${AS_ROUTES.registration}/`) && !path.startsWith(`${AS_ROUTES.authorization}/`)) {
+        // (`/authorize/<uid>` resumes a flow after sign-in and consent; `/register/<id>` is RFC 7592.)
+        return next();
+      }
+      res.setHeader('x-frame-options', 'DENY');
+      res.setHeader('content-security-policy', "frame-ancestors 'none'");
+      res.setHeader('cache-control', 'no-store');
+      void callback(req, res);
+    });
+    app.use(
+      INTERACTION_PATH,
+      interactionRouter({
+        provider: this.provider,
+        settings: this.settings,
+        accounts: this.accounts,
+        journal: this.journal,
+        tenantAccess: this.tenantAccess,
+        csrfKey: this.csrfKey,
+        federated: this.federated,
+      }),
+    );
+  }
+
+  /** Grants of a tenant (or of one of its users), newest first. */
+  async listGrants(tenantId: string, userId?: string, limit = 100): Promise<GrantSummary[]> {
+    const prefix = userId === undefined ? `${tenantId}:` : `${tenantId}:${userId}`;
+    const rows = await this.store.artifacts.listByModel('Grant', { accountPrefix: prefix, limit: userId === undefined ? limit : limit * 4 });
+    return rows
+      .map((row) => this.summary(row.id, row.payload))
+      .filter((grant): grant is GrantSummary => grant !== undefined && grant.tenantId === tenantId && (userId === undefined || grant.userId === userId))
+      .slice(0, limit);
+  }
+
+  async findGrant(tenantId: string, grantId: string): Promise<GrantSummary | undefined> {
+    const stored = await this.store.artifacts.find('Grant', grantId);
+    const grant = stored && this.summary(grantId, stored.payload);
+    return grant?.tenantId === tenantId ? grant : undefined;
+  }
+
+  /** Revokes a grant everywhere: its tokens stop at the next call on every instance (within a second), its refresh at once. */
+  async revokeGrant(grant: GrantSummary, context: RevokeContext): Promise<void> {
+    await this.store.revocations.add(`grant:${grant.grantId}`, grant.tenantId, Date.now());
+    this.revoked.noteRevoked(`grant:${grant.grantId}`);
+    for (const model of GRANT_MODELS) await this.store.artifacts.revokeByGrantId(model, grant.grantId);
+    await this.store.artifacts.destroy('Grant', grant.grantId);
+    await this.journal.record(
+      { tenantId: grant.tenantId, userId: context.by, clientId: grant.clientId, grantId: grant.grantId, tool: context.tool, correlationId: context.correlationId },
+      { type: 'GrantRevoked', data: { grantId: grant.grantId, clientId: grant.clientId, userId: grant.userId, revokedBy: context.by, reason: context.reason } },
+    );
+  }
+
+  close(): void {
+    clearInterval(this.pruneTimer);
+  }
+
+  private summary(grantId: string, payload: Record<string, unknown>): GrantSummary | undefined {
+    const account = typeof payload.accountId === 'string' ? parseAccountId(payload.accountId) : undefined;
+    if (!account || typeof payload.clientId !== 'string') return undefined;
+    const resources = (payload.resources ?? {}) as Record<string, unknown>;
+    const scope = resources[this.settings.resourceUrl];
+    const rejected = new Set(String(((payload.rejected as { resources?: Record<string, unknown> } | undefined)?.resources ?? {})[this.settings.resourceUrl] ?? '').split(' '));
+    const seconds = (value: unknown): string | null => (typeof value === 'number' ? new Date(value * 1000).toISOString() : null);
+    return {
+      grantId,
+      tenantId: account.tenantId,
+      userId: account.userId,
+      clientId: payload.clientId,
+      scopes: typeof scope === 'string' ? scope.split(' ').filter((item) => item !== '' && !rejected.has(item)) : [],
+      issuedAt: seconds(payload.iat) ?? new Date(0).toISOString(),
+      expiresAt: seconds(payload.exp),
+    };
+  }
+
+  /** The library revoked a grant (refresh-token reuse, RFC 7009 by its client): stop it everywhere first. */
+  private async noteRevoked(grantId: string, payload: Record<string, unknown> | undefined): Promise<void> {
+    const grant = payload && this.summary(grantId, payload);
+    if (!grant) return;
+    await this.store.revocations.add(`grant:${grantId}`, grant.tenantId, Date.now());
+    this.revoked.noteRevoked(`grant:${grantId}`);
+    this.pendingJournal.set(grantId, grant);
+  }
+
+  private readonly pendingJournal = new Map<string, GrantSummary>();
+
+  private listen(): void {
+    this.provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
+      const grant = this.pendingJournal.get(grantId);
+      this.pendingJournal.delete(grantId);
+      if (!grant) return;
+      const reused = ctx.oidc.route === 'token';
+      const context = { tenantId: grant.tenantId, userId: grant.userId, clientId: grant.clientId, grantId, tool: `oauth:${ctx.oidc.route}` };
+      void (async () => {
+        if (reused) await this.journal.record(context, { type: 'RefreshTokenReused', data: { grantId, clientId: grant.clientId } });
+        await this.journal.record(context, {
+          type: 'GrantRevoked',
+          data: { grantId, clientId: grant.clientId, userId: grant.userId, revokedBy: reused ? 'ledgerline' : grant.clientId, reason: reused ? 'refresh_token_reused' : 'revoked_by_client' },
+        });
+      })().catch((error: unknown) => this.logger.error(`grant journal: ${(error as Error).message}`));
+    });
+    this.provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+      const grantId = ctx.oidc.entities.Grant?.jti;
+      const account = ctx.oidc.entities.Account ? parseAccountId(ctx.oidc.entities.Account.accountId) : undefined;
+      if (ctx.oidc.params?.grant_type !== 'refresh_token' || !grantId || !account) return;
+      const clientId = ctx.oidc.client?.clientId ?? 'unknown';
+      void this.journal
+        .record({ tenantId: account.tenantId, userId: account.userId, clientId, grantId, tool: 'oauth:token' }, { type: 'GrantRefreshed', data: { grantId, clientId } })
+        .catch((error: unknown) => this.logger.error(`grant journal: ${(error as Error).message}`));
+    });
+    this.provider.addListener('registration_create.success', (_ctx, client) => {
+      void this.journal
+        .recordPlatform({ clientId: client.clientId, tool: 'oauth:register' }, {
+          type: 'ClientRegistered',
+          data: { clientId: client.clientId, clientName: client.clientName ?? null, method: 'dynamic', redirectUris: [...(client.redirectUris ?? [])], grantTypes: [...(client.grantTypes ?? [])] },
+        })
+        .catch((error: unknown) => this.logger.error(`client journal: ${(error as Error).message}`));
+    });
+    this.provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) => this.logger.error(`authorization server error ${randomUUID()}: ${error.message}`));
+  }
+}

@@ -1,0 +1,57 @@
+import { Inject, Module, Optional, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { TenantAccess } from '#auth';
+import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSettings } from '#event-store';
+import { SecretVault } from '#keys';
+import { AuthorizationServer } from './authorization-server.service.js';
+import { RevokedGrants } from './grants/revoked-grants.js';
+import type { IdentitySettings } from './provider/identity.settings.js';
+import type { IdentityStore } from './store/identity-store.port.js';
+import { openIdentityStore } from './store/open-identity-store.js';
+
+export const IDENTITY_STORE = Symbol('IDENTITY_STORE');
+
+/**
+ * The built-in authorization server and the revocation feed the resource server checks. Global:
+ * the grant tools and REST read it. Mounting its HTTP routes is the app's (configureApp), since
+ * they must come before Nest's body parsers.
+ */
+@Module({})
+export class IdentityModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(IDENTITY_STORE) private readonly store: IdentityStore,
+    private readonly revoked: RevokedGrants,
+    @Optional() private readonly server?: AuthorizationServer,
+  ) {}
+
+  static forRoot(settings: IdentitySettings): DynamicModule {
+    return {
+      module: IdentityModule,
+      global: true,
+      providers: [
+        { provide: IDENTITY_STORE, inject: [EVENT_STORE_SETTINGS], useFactory: (store: EventStoreSettings) => openIdentityStore(store) },
+        {
+          provide: RevokedGrants,
+          inject: [IDENTITY_STORE],
+          useFactory: async (store: IdentityStore) => {
+            const revoked = new RevokedGrants(store.revocations);
+            await revoked.start();
+            return revoked;
+          },
+        },
+        {
+          provide: AuthorizationServer,
+          inject: [IDENTITY_STORE, SecretVault, EVENT_STORE, RevokedGrants, { token: TenantAccess, optional: true }],
+          useFactory: (store: IdentityStore, vault: SecretVault, events: EventStore, revoked: RevokedGrants, tenantAccess?: TenantAccess) =>
+            AuthorizationServer.create({ settings, store, vault, events, revoked, tenantAccess }),
+        },
+      ],
+      exports: [IDENTITY_STORE, RevokedGrants, AuthorizationServer],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.server?.close();
+    this.revoked.stop();
+    await this.store.close();
+  }
+}

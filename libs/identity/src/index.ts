@@ -1,0 +1,12 @@
+export { IdentityModule, IDENTITY_STORE } from './identity.module.js';
+export { AuthorizationServer, type GrantSummary, type RevokeContext } from './authorization-server.service.js';
+export { RevokedGrants } from './grants/revoked-grants.js';
+export { identitySettingsOf, type IdentityConfigInput } from './identity-config.js';
+export type { IdentitySettings } from './provider/identity.settings.js';
+export { LocalAccounts } from './accounts/local-accounts.js';
+export { openIdentityStore } from './store/open-identity-store.js';
+export type { IdentityStore } from './store/identity-store.port.js';
+export { GrantJournal } from './grants/grant-journal.js';
+export type { GrantEvent } from './grants/grant.events.js';
+export { accountIdOf, parseAccountId } from './provider/account-id.js';
+export { DEFAULT_SENSITIVE_SCOPES, hasDescription } from './provider/scope-policy.js';

@@ -1,0 +1,29 @@
+/** The one stylesheet of the sign-in and consent pages, served from this origin (the CSP allows nothing else). */
+export const LEDGERLINE_CSS = `
+*,*::before,*::after{box-sizing:border-box}
+body{margin:0;font:19px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#0b0c0c;background:#f3f2f1}
+.ll-header{background:#0b0c0c;color:#fff;padding:12px 24px}
+.ll-brand{font-weight:700;letter-spacing:.02em}
+.ll-main{max-width:640px;margin:32px auto;background:#fff;padding:24px 32px 32px}
+h1{font-size:2rem;margin:0 0 16px}
+.ll-lead{font-size:1.2rem}
+label,legend{display:block;font-weight:700;margin:16px 0 4px}
+.ll-hint{display:block;color:#505a5f;font-weight:400;margin-bottom:4px}
+input[type=text],input[type=password]{width:100%;font:inherit;padding:6px 8px;border:2px solid #0b0c0c}
+input:focus,button:focus,a:focus{outline:3px solid #fd0;outline-offset:0}
+.ll-field-error input{border-color:#d4351c}
+.ll-error-message{display:block;color:#d4351c;font-weight:700}
+.ll-error-summary{border:5px solid #d4351c;padding:16px;margin-bottom:24px}
+.ll-error-summary h2{margin-top:0}
+.ll-error-summary a{color:#d4351c;font-weight:700}
+.ll-actions{display:flex;gap:16px;margin-top:24px;flex-wrap:wrap}
+button{font:inherit;padding:8px 16px;border:0;box-shadow:0 2px 0 #002d18;background:#00703c;color:#fff;cursor:pointer}
+button.ll-secondary{background:#f3f2f1;color:#0b0c0c;box-shadow:0 2px 0 #929191}
+.ll-scopes{list-style:none;padding:0}
+.ll-scopes li{padding:8px 0;border-bottom:1px solid #b1b4b6}
+.ll-scopes label{display:inline;font-weight:400;margin:0}
+.ll-tag{display:inline-block;font-size:.8rem;font-weight:700;padding:2px 6px;margin-left:6px;background:#fcd6c3;color:#6e3619}
+.ll-summary dt{font-weight:700}
+.ll-summary dd{margin:0 0 8px}
+code{font-size:.9em}
+`;

@@ -1,0 +1,44 @@
+import { errorSummary, escapeHtml, layout, type FieldError } from './html.js';
+
+export interface SignInPage {
+  uid: string;
+  csrf: string;
+  clientName: string;
+  /** Values to keep in the form after a failed attempt (never the password). */
+  tenant?: string;
+  username?: string;
+  errors?: readonly FieldError[];
+  /** Sign-in through the company's identity provider, when configured. */
+  federated?: { label: string };
+  /** Set when sensitive scopes asked for a fresh sign-in. */
+  reauthenticate?: boolean;
+}
+
+function field(id: string, label: string, type: 'text' | 'password', value: string, errors: readonly FieldError[], autocomplete: string, hint?: string): string {
+  const error = errors.find((item) => item.field === id);
+  return `<div class="${error ? 'll-field-error' : ''}">
+<label for="${id}">${escapeHtml(label)}${hint ? `<span class="ll-hint">${escapeHtml(hint)}</span>` : ''}</label>
+${error ? `<span class="ll-error-message" id="${id}-error">${escapeHtml(error.message)}</span>` : ''}
+<input type="${type}" id="${id}" name="${id}" value="${escapeHtml(value)}" autocomplete="${autocomplete}" spellcheck="false"${error ? ` aria-describedby="${id}-error"` : ''}>
+</div>`;
+}
+
+export function signInPage(page: SignInPage): string {
+  const errors = page.errors ?? [];
+  const action = `/interaction/${encodeURIComponent(page.uid)}`;
+  const federated = page.federated
+    ? `<form method="post" action="${action}/federated"><input type="hidden" name="csrf" value="${escapeHtml(page.csrf)}"><button type="submit" class="ll-secondary">${escapeHtml(page.federated.label)}</button></form><p>or with a Ledgerline account:</p>`
+    : '';
+  return layout('Sign in', `${errorSummary(errors)}
+<h1>Sign in</h1>
+<p class="ll-lead">${escapeHtml(page.clientName)} wants to act for you in Ledgerline.${page.reauthenticate ? ' It asks for sensitive permissions, so sign in again.' : ''}</p>
+${federated}
+<form method="post" action="${action}/sign-in" novalidate>
+<input type="hidden" name="csrf" value="${escapeHtml(page.csrf)}">
+${field('tenant', 'Organisation', 'text', page.tenant ?? '', errors, 'organization', 'Your organisation’s Ledgerline id, for example acme')}
+${field('username', 'Username', 'text', page.username ?? '', errors, 'username')}
+${field('password', 'Password', 'password', '', errors, 'current-password')}
+<div class="ll-actions"><button type="submit">Sign in</button></div>
+</form>
+<form method="post" action="${action}/abort"><input type="hidden" name="csrf" value="${escapeHtml(page.csrf)}"><button type="submit" class="ll-secondary">Cancel</button></form>`);
+}

@@ -1,0 +1,50 @@
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { ArtifactStore } from '../store/identity-store.port.js';
+
+/**
+ * oidc-provider's storage adapter over our identity store: the library asks for one adapter per
+ * model ('Session', 'AuthorizationCode', 'RefreshToken', 'Grant', 'Client', ...). `consume` marks
+ * rather than deletes, which is what lets the library see a rotated refresh token presented again
+ * (and revoke the whole grant, RFC 9700 §4.14.2).
+ */
+export function oidcAdapterClass(artifacts: ArtifactStore, onGrantDestroyed: (grantId: string, grant: Record<string, unknown> | undefined) => Promise<void>): new (model: string) => Adapter {
+  return class StoreAdapter implements Adapter {
+    constructor(private readonly model: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      await artifacts.upsert(this.model, id, payload as Record<string, unknown>, expiresIn ? Date.now() + expiresIn * 1000 : undefined);
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      return asPayload(await artifacts.find(this.model, id));
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return asPayload(await artifacts.findByUserCode(this.model, userCode));
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return asPayload(await artifacts.findByUid(this.model, uid));
+    }
+
+    async consume(id: string): Promise<void> {
+      await artifacts.consume(this.model, id);
+    }
+
+    async destroy(id: string): Promise<void> {
+      // The library destroys a grant only to revoke it (refresh-token reuse, RFC 7009, logout):
+      // the revocation must reach every instance, so it is recorded before the grant row goes.
+      if (this.model === 'Grant') await onGrantDestroyed(id, (await artifacts.find(this.model, id))?.payload);
+      await artifacts.destroy(this.model, id);
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await artifacts.revokeByGrantId(this.model, grantId);
+    }
+  };
+}
+
+function asPayload(stored: { payload: Record<string, unknown>; consumed: boolean } | undefined): AdapterPayload | undefined {
+  if (!stored) return undefined;
+  return { ...stored.payload, ...(stored.consumed && { consumed: true }) } as AdapterPayload;
+}

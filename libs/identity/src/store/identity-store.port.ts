@@ -1,0 +1,80 @@
+/**
+ * What the authorization server keeps outside the event log: the protocol's short-lived artifacts
+ * (codes, refresh tokens, sessions, interactions, registered clients, grants), its own secrets
+ * (signing and cookie keys, sealed), local accounts' password hashes, and the revocation feed every
+ * instance follows. SQLite in the embedded default, the events' PostgreSQL database in scale-out,
+ * so any instance serves any step of a flow.
+ */
+export interface IdentityStore {
+  /** oidc-provider's adapter operations, by model name ('Session', 'RefreshToken', 'Client', ...). */
+  readonly artifacts: ArtifactStore;
+  readonly secrets: SecretStore;
+  readonly accounts: AccountStore;
+  readonly revocations: RevocationStore;
+  close(): Promise<void>;
+}
+
+export interface StoredArtifact {
+  payload: Record<string, unknown>;
+  consumed: boolean;
+}
+
+export interface ArtifactStore {
+  upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | undefined): Promise<void>;
+  /** Undefined when absent or expired. */
+  find(model: string, id: string): Promise<StoredArtifact | undefined>;
+  findByUid(model: string, uid: string): Promise<StoredArtifact | undefined>;
+  findByUserCode(model: string, userCode: string): Promise<StoredArtifact | undefined>;
+  consume(model: string, id: string): Promise<void>;
+  destroy(model: string, id: string): Promise<void>;
+  revokeByGrantId(model: string, grantId: string): Promise<void>;
+  /** Every artifact of a model (bounded), newest first: grants for listing delegations. */
+  listByModel(model: string, filter: { accountPrefix?: string; limit: number }): Promise<Array<{ id: string; payload: Record<string, unknown> }>>;
+  /** Deletes expired rows; returns how many. */
+  prune(now: number): Promise<number>;
+}
+
+export interface SecretStore {
+  /** Inserts unless the name exists; returns the stored value either way (the first writer wins). */
+  putIfAbsent(name: string, value: string, createdAt: number): Promise<string>;
+  list(prefix: string): Promise<Array<{ name: string; value: string; createdAt: number }>>;
+}
+
+export interface StoredAccount {
+  tenantId: string;
+  username: string;
+  passwordHash: string;
+  disabled: boolean;
+  failedAttempts: number;
+  /** Epoch ms until which sign-in is refused after repeated failures; 0 when not locked. */
+  lockedUntil: number;
+  createdAt: number;
+}
+
+export interface AccountStore {
+  /** @returns false when the account exists already. */
+  add(account: Pick<StoredAccount, 'tenantId' | 'username' | 'passwordHash' | 'createdAt'>): Promise<boolean>;
+  get(tenantId: string, username: string): Promise<StoredAccount | undefined>;
+  list(tenantId: string): Promise<StoredAccount[]>;
+  /** @returns false when no such account. */
+  setDisabled(tenantId: string, username: string, disabled: boolean): Promise<boolean>;
+  setPasswordHash(tenantId: string, username: string, passwordHash: string): Promise<boolean>;
+  recordFailure(tenantId: string, username: string, lockedUntil: number): Promise<void>;
+  recordSuccess(tenantId: string, username: string): Promise<void>;
+}
+
+/** `subject` is `grant:<id>` or `client:<id>`. */
+export interface Revocation {
+  seq: number;
+  subject: string;
+  tenantId: string;
+  revokedAt: number;
+}
+
+export interface RevocationStore {
+  /** Idempotent: a subject revoked twice keeps its first row. */
+  add(subject: string, tenantId: string, revokedAt: number): Promise<void>;
+  remove(subject: string): Promise<void>;
+  /** Rows with seq above `afterSeq`, in seq order (the feed each instance follows). */
+  since(afterSeq: number, limit: number): Promise<Revocation[]>;
+}
