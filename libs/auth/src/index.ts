@@ -29,9 +29,8 @@ export {
   type MintRequest,
   type MintedToken,
 } from './dev-issuer.js';
-export { LEDGERLINE_JWT, extractBearerToken, jwtStrategyOptions } from './jwt-strategy.options.js';
-export { JwtStrategy } from './jwt.strategy.js';
-export { TokenVerifier } from './token-verifier.js';
+export { bearerTokenOf } from './bearer-token.js';
+export { TokenVerifier, type TokenVerifierPorts } from './token-verifier.js';
 export { authChallenge, type AuthChallenge } from './auth-challenge.js';
 export { AUTH_OPTIONS, AUTH_SETTINGS, type AuthOptions } from './auth.tokens.js';
 export { BearerAuthGuard } from './bearer-auth.guard.js';

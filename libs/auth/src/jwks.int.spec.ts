@@ -40,12 +40,12 @@ describe('TokenVerifier with an external issuer\'s JWKS (real HTTP on 127.0.0.1)
   });
   afterAll(() => jwks.close());
 
-  it('accepts ES256 and RS256 tokens signed with the keys the JWKS names by kid, fetching once per key id', async () => {
+  it('accepts ES256 and RS256 tokens signed with the keys the JWKS names by kid, fetching the set once', async () => {
     const claims = validClaims(issuer, resource, { tenant_id: 'globex', sub: 'bob' });
     await expect(verifier.verify(`Bearer ${signed(claims, ec.privateKey, 'ES256', 'ec-1')}`)).resolves.toMatchObject({ tenantId: 'globex', userId: 'bob' });
     await expect(verifier.verify(`Bearer ${signed(claims, rsa.privateKey, 'RS256', 'rsa-1')}`)).resolves.toMatchObject({ tenantId: 'globex', userId: 'bob' });
     await expect(verifier.verify(`Bearer ${signed(claims, ec.privateKey, 'ES256', 'ec-1')}`)).resolves.toMatchObject({ tenantId: 'globex' });
-    expect(jwks.requests()).toBe(2);
+    expect(jwks.requests()).toBe(1);
   });
 
   it('refuses unknown key ids, a missing kid among several keys, a key used for the wrong algorithm, and other signers', async () => {
@@ -62,13 +62,13 @@ describe('TokenVerifier with an external issuer\'s JWKS (real HTTP on 127.0.0.1)
     await expectRefused(verifier, signed(validClaims(issuer, resource), ec.publicPem, 'HS256', 'ec-1'));
   });
 
-  it('rate-limits JWKS fetches for made-up key ids', async () => {
+  it('does not refetch the JWKS for made-up key ids within the cooldown', async () => {
     const limited = verifierFor(jwks.url);
     const before = jwks.requests();
     for (let index = 0; index < 15; index += 1) {
       await expectRefused(limited, signed(validClaims(issuer, resource), ec.privateKey, 'ES256', randomUUID()));
     }
-    expect(jwks.requests() - before).toBeLessThanOrEqual(10);
+    expect(jwks.requests() - before).toBe(1);
   });
 
   it('refuses, as an invalid token, when the JWKS cannot be fetched', async () => {
@@ -77,7 +77,7 @@ describe('TokenVerifier with an external issuer\'s JWKS (real HTTP on 127.0.0.1)
     await expectRefused(verifierFor(stopped.url), signed(validClaims(issuer, resource), ec.privateKey, 'ES256', 'ec-1'));
   });
 
-  it('works in the built code under plain Node, with the real jose that jwks-rsa loads (needs npm run build)', async () => {
+  it('works in the built code under plain Node, with jose as Node loads it (needs npm run build)', async () => {
     expect(existsSync(BUILT_INDEX)).toBe(true);
     const script = `
       const { TokenVerifier, resolveAuthSettings } = await import(process.cwd() + '/${BUILT_INDEX}');

@@ -1,0 +1,36 @@
+import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { checkAlgorithms } from './algorithms.js';
+import type { AuthSettings } from './auth.settings.js';
+import { authenticationFailure } from './authentication-failure.js';
+import { issuerKeyOf, type VerificationKey } from './issuer-key.js';
+
+/**
+ * Verifies a JWT with jose: signature under an allow-listed algorithm, issuer, audience (this
+ * resource), `exp` required, `nbf`, both with the clock tolerance. No `crit` option, ever: jose
+ * then refuses every critical header parameter it does not understand (RFC 7515 §4.1.11).
+ */
+export class JwtVerification {
+  private readonly key: VerificationKey;
+  private readonly options: JWTVerifyOptions;
+
+  constructor(settings: AuthSettings) {
+    this.key = issuerKeyOf(settings.key);
+    // checkAlgorithms again: no verifier is ever built with `none`, or with HMAC beside a public key.
+    this.options = {
+      issuer: settings.issuer,
+      audience: settings.resourceUrl,
+      requiredClaims: ['exp'],
+      clockTolerance: settings.clockToleranceSeconds,
+      algorithms: checkAlgorithms(settings.key.kind, settings.algorithms),
+    };
+  }
+
+  /** @throws UnauthenticatedError (`auth.invalid_token`) */
+  async verify(token: string): Promise<JWTPayload> {
+    try {
+      return (await jwtVerify(token, this.key, this.options)).payload;
+    } catch (error) {
+      throw authenticationFailure(error);
+    }
+  }
+}
