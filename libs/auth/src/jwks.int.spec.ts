@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { UnauthenticatedError } from './auth.errors.js';
 import { resolveAuthSettings } from './auth.settings.js';
 import { startJwksServer, type JwksServer } from './testing/jwks-server.js';
-import { ecKeyPair, rsaKeyPair, signed, validClaims } from './testing/token-forge.js';
+import { ecKeyPair, rsaKeyPair, signed, UNKNOWN_CRITICAL_HEADER, validClaims } from './testing/token-forge.js';
 import { TokenVerifier } from './token-verifier.js';
 
 const issuer = 'https://id.example.com/';
@@ -55,6 +55,12 @@ describe('TokenVerifier with an external issuer\'s JWKS (real HTTP on 127.0.0.1)
     await expectRefused(verifier, signed(claims, ecKeyPair().privateKey, 'ES256', 'ec-1'));
     await expectRefused(verifier, signed(claims, rsa.privateKey, 'RS512', 'rsa-1'));
     await expectRefused(verifier, signed(validClaims(issuer, 'http://elsewhere.example.com/mcp'), rsa.privateKey, 'RS256', 'rsa-1'));
+  });
+
+  it('refuses a correctly signed token with a critical header parameter it does not understand (RFC 7515 §4.1.11)', async () => {
+    await expectRefused(verifier, signed(validClaims(issuer, resource), ec.privateKey, 'ES256', 'ec-1', UNKNOWN_CRITICAL_HEADER));
+    await expectRefused(verifier, signed(validClaims(issuer, resource), rsa.privateKey, 'RS256', 'rsa-1', UNKNOWN_CRITICAL_HEADER));
+    await expect(verifier.verify(`Bearer ${signed(validClaims(issuer, resource), ec.privateKey, 'ES256', 'ec-1', { 'x-unknown': true })}`)).resolves.toMatchObject({ tenantId: 'acme' });
   });
 
   it('refuses HS/RS confusion: HS256 signed with the JWKS key\'s public PEM', async () => {

@@ -7,7 +7,7 @@ import jwt from 'jsonwebtoken';
 import { UnauthenticatedError } from './auth.errors.js';
 import { resolveAuthSettings, type AuthSettings } from './auth.settings.js';
 import { DevIssuer } from './dev-issuer.js';
-import { ecKeyPair, nowSeconds, rsaKeyPair, signed, unsigned, validClaims, withPayload } from './testing/token-forge.js';
+import { ecKeyPair, nowSeconds, rsaKeyPair, signed, UNKNOWN_CRITICAL_HEADER, unsigned, validClaims, withPayload } from './testing/token-forge.js';
 import { TokenVerifier } from './token-verifier.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledgerline-verifier-'));
@@ -120,5 +120,18 @@ describe('TokenVerifier with an external issuer\'s public key file (RS256)', () 
     await refused(external, signed(validClaims(externalIssuer, resource), rsaKeyPair().privateKey, 'RS256'));
     await refused(external, signed(validClaims(externalIssuer, resource), ecKeyPair().privateKey, 'ES256'));
     await refused(external, unsigned(validClaims(externalIssuer, resource)));
+  });
+});
+
+describe('TokenVerifier and critical header parameters', () => {
+  const devToken = (header: Record<string, unknown>) => signed(validClaims(devSettings.issuer, resource), devSecret, 'HS256', undefined, header);
+  const externalToken = (header: Record<string, unknown>) => signed(validClaims(externalIssuer, resource), rsa.privateKey, 'RS256', undefined, header);
+
+  it('refuses a correctly signed token with a critical header parameter it does not understand (RFC 7515 §4.1.11)', async () => {
+    await refused(dev, devToken(UNKNOWN_CRITICAL_HEADER), /did not verify/);
+    await refused(external, externalToken(UNKNOWN_CRITICAL_HEADER), /did not verify/);
+    // The same tokens without `crit` verify: the signature is not what is refused.
+    await expect(dev.verify(`Bearer ${devToken({ 'x-unknown': true })}`)).resolves.toMatchObject({ userId: 'alice' });
+    await expect(external.verify(`Bearer ${externalToken({ 'x-unknown': true })}`)).resolves.toMatchObject({ userId: 'alice' });
   });
 });

@@ -14,9 +14,13 @@ export function validClaims(issuer: string, audience: string | string[], overrid
   return { iss: issuer, aud: audience, sub: 'alice', tenant_id: 'acme', client_id: 'test-client', scope: 'memory:read', iat: now, nbf: now, exp: now + 3600, ...overrides };
 }
 
-export function signed(claims: Claims, key: KeyObject | Buffer | string, algorithm: jwt.Algorithm, kid?: string): string {
-  return jwt.sign(claims, key, { algorithm, ...(kid === undefined ? {} : { keyid: kid }) });
+/** `header` adds to or overrides the protected header jsonwebtoken writes (`alg`, `typ: JWT`, `kid`). */
+export function signed(claims: Claims, key: KeyObject | Buffer | string, algorithm: jwt.Algorithm, kid?: string, header: Claims = {}): string {
+  return jwt.sign(claims, key, { algorithm, ...(kid === undefined ? {} : { keyid: kid }), header: { alg: algorithm, ...header } });
 }
+
+/** A protected header with a critical extension no verifier knows (RFC 7515 §4.1.11). */
+export const UNKNOWN_CRITICAL_HEADER: Claims = { crit: ['x-unknown'], 'x-unknown': true };
 
 /** An `alg: none` token: no signature at all. */
 export function unsigned(claims: Claims): string {
