@@ -1,8 +1,9 @@
-import { jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyOptions, type ProtectedHeaderParameters } from 'jose';
 import { checkAlgorithms } from './algorithms.js';
 import type { AuthSettings } from './auth.settings.js';
 import { authenticationFailure } from './authentication-failure.js';
 import { issuerKeyOf, type VerificationKey } from './issuer-key.js';
+import { checkTokenType } from './token-type.js';
 
 /**
  * Verifies a JWT with jose: signature under an allow-listed algorithm, issuer, audience (this
@@ -27,10 +28,19 @@ export class JwtVerification {
 
   /** @throws UnauthenticatedError (`auth.invalid_token`) */
   async verify(token: string): Promise<JWTPayload> {
+    checkTokenType(protectedHeaderOf(token).typ, false);
     try {
       return (await jwtVerify(token, this.key, this.options)).payload;
     } catch (error) {
       throw authenticationFailure(error);
     }
+  }
+}
+
+function protectedHeaderOf(token: string): ProtectedHeaderParameters {
+  try {
+    return decodeProtectedHeader(token);
+  } catch (error) {
+    throw authenticationFailure(error);
   }
 }

@@ -123,7 +123,7 @@ describe('TokenVerifier with an external issuer\'s public key file (RS256)', () 
   });
 });
 
-describe('TokenVerifier and critical header parameters', () => {
+describe('TokenVerifier and the JOSE header', () => {
   const devToken = (header: Record<string, unknown>) => signed(validClaims(devSettings.issuer, resource), devSecret, 'HS256', undefined, header);
   const externalToken = (header: Record<string, unknown>) => signed(validClaims(externalIssuer, resource), rsa.privateKey, 'RS256', undefined, header);
 
@@ -133,5 +133,19 @@ describe('TokenVerifier and critical header parameters', () => {
     // The same tokens without `crit` verify: the signature is not what is refused.
     await expect(dev.verify(`Bearer ${devToken({ 'x-unknown': true })}`)).resolves.toMatchObject({ userId: 'alice' });
     await expect(external.verify(`Bearer ${externalToken({ 'x-unknown': true })}`)).resolves.toMatchObject({ userId: 'alice' });
+  });
+
+  it('accepts typ JWT or at+jwt in any case, or no typ at all', async () => {
+    for (const typ of ['JWT', 'jwt', 'at+jwt', 'AT+JWT', 'application/at+jwt', undefined]) {
+      await expect(dev.verify(`Bearer ${devToken({ typ })}`)).resolves.toMatchObject({ userId: 'alice' });
+      await expect(external.verify(`Bearer ${externalToken({ typ })}`)).resolves.toMatchObject({ userId: 'alice' });
+    }
+  });
+
+  it('refuses a token whose typ says it is another kind of JWT (RFC 8725 §3.11)', async () => {
+    for (const typ of ['logout+jwt', 'dpop+jwt', 'secevent+jwt', 'application/jwt', 'JOSE', '', 7]) {
+      await refused(dev, devToken({ typ }), /typ/);
+      await refused(external, externalToken({ typ }), /typ/);
+    }
   });
 });
