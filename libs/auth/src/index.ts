@@ -5,6 +5,7 @@ export {
   DEV_ALGORITHM,
   EXTERNAL_ALGORITHMS,
   DEFAULT_EXTERNAL_ALGORITHMS,
+  ACCESS_TOKEN_ALGORITHMS,
   type ExternalAlgorithm,
   type VerificationAlgorithm,
 } from './algorithms.js';
@@ -31,6 +32,8 @@ export {
 } from './dev-issuer.js';
 export { bearerTokenOf } from './bearer-token.js';
 export { TokenVerifier, type TokenVerifierPorts } from './token-verifier.js';
+export { ACCESS_TOKEN_KEYS, type AccessTokenKeySet } from './access-token-keys.port.js';
+export { GRANT_STATUS, type GrantStatus } from './grant-status.port.js';
 export { authChallenge, type AuthChallenge } from './auth-challenge.js';
 export { AUTH_OPTIONS, AUTH_SETTINGS, type AuthOptions } from './auth.tokens.js';
 export { BearerAuthGuard } from './bearer-auth.guard.js';

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ACCESS_TOKEN_KEYS, type AccessTokenKeySet } from './access-token-keys.port.js';
 import { UnauthenticatedError } from './auth.errors.js';
 import { AUTH_SETTINGS } from './auth.tokens.js';
 import type { AuthSettings } from './auth.settings.js';
 import { bearerTokenOf } from './bearer-token.js';
+import { GRANT_STATUS, type GrantStatus } from './grant-status.port.js';
 import { JwtVerification } from './jwt-verification.js';
 import type { Principal } from './principal.js';
 import { TenantAccess } from './tenant-access.js';
@@ -11,6 +13,8 @@ import { principalFromClaims } from './token-claims.js';
 /** The optional collaborators of a verifier built outside Nest (`fromSettings`). */
 export interface TokenVerifierPorts {
   tenantAccess?: TenantAccess;
+  accessTokenKeys?: AccessTokenKeySet;
+  grantStatus?: GrantStatus;
 }
 
 /** Verifies an `Authorization` header value, for BearerAuthGuard, /mcp and callers without Nest or Express. */
@@ -21,17 +25,20 @@ export class TokenVerifier {
   constructor(
     @Inject(AUTH_SETTINGS) settings: AuthSettings,
     @Optional() @Inject(TenantAccess) private readonly tenantAccess?: TenantAccess,
+    @Optional() @Inject(ACCESS_TOKEN_KEYS) accessTokenKeys?: AccessTokenKeySet,
+    @Optional() @Inject(GRANT_STATUS) private readonly grantStatus?: GrantStatus,
   ) {
-    this.jwt = new JwtVerification(settings);
+    this.jwt = new JwtVerification(settings, accessTokenKeys);
   }
 
   static fromSettings(settings: AuthSettings, ports: TokenVerifierPorts = {}): TokenVerifier {
-    return new TokenVerifier(settings, ports.tenantAccess);
+    return new TokenVerifier(settings, ports.tenantAccess, ports.accessTokenKeys, ports.grantStatus);
   }
 
   /**
-   * @throws UnauthenticatedError (`auth.invalid_token`) when the header holds no bearer token or one
-   * that does not verify; the DomainError of TenantAccess when the token's tenant may not act (suspended).
+   * @throws UnauthenticatedError (`auth.invalid_token`) when the header holds no bearer token, one
+   * that does not verify, or one whose grant is no longer active; the DomainError of TenantAccess
+   * when the token's tenant may not act (suspended).
    */
   async verify(authorizationHeader: string | undefined): Promise<Principal> {
     const principal = await this.authenticate(authorizationHeader);
@@ -46,6 +53,8 @@ export class TokenVerifier {
   async authenticate(authorizationHeader: string | undefined): Promise<Principal> {
     const token = bearerTokenOf(authorizationHeader);
     if (token === null) throw new UnauthenticatedError('a bearer token is required', false);
-    return principalFromClaims(await this.jwt.verify(token));
+    const principal = principalFromClaims(await this.jwt.verify(token));
+    this.grantStatus?.assertActive(principal);
+    return principal;
   }
 }

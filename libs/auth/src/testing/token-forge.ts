@@ -1,4 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
 import jwt from 'jsonwebtoken';
 
 /** Builds the tokens the tests need, good and bad, with real keys. Test support only. */
@@ -41,6 +42,11 @@ export function rsaKeyPair(): { privateKey: KeyObject; publicKey: KeyObject; pub
 export function ecKeyPair(): { privateKey: KeyObject; publicKey: KeyObject; publicPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return { privateKey, publicKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+/** The public half of `publicKey` as a JWK set member: what an issuer publishes. */
+export function publicJwk(publicKey: KeyObject, kid: string, alg: string): JWK {
+  return { ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' };
 }
 
 function encode(value: unknown): string {
