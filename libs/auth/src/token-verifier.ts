@@ -6,9 +6,10 @@ import type { AuthSettings } from './auth.settings.js';
 import { bearerTokenOf } from './bearer-token.js';
 import { GRANT_STATUS, type GrantStatus } from './grant-status.port.js';
 import { JwtVerification } from './jwt-verification.js';
-import type { Principal } from './principal.js';
+import { frozenPrincipal, type Principal } from './principal.js';
 import { TenantAccess } from './tenant-access.js';
 import { principalFromClaims } from './token-claims.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** The optional collaborators of a verifier built outside Nest (`fromSettings`). */
 export interface TokenVerifierPorts {
@@ -17,10 +18,16 @@ export interface TokenVerifierPorts {
   grantStatus?: GrantStatus;
 }
 
-/** Verifies an `Authorization` header value, for BearerAuthGuard, /mcp and callers without Nest or Express. */
+/**
+ * Verifies an `Authorization` header value, for BearerAuthGuard, /mcp and callers without Nest
+ * or Express. A token that verified is remembered until it expires (an ES256 check costs far
+ * more than a tool call should); the grant and the tenant are asked again on every call.
+ */
 @Injectable()
 export class TokenVerifier {
   private readonly jwt: JwtVerification;
+  private readonly verified = new VerifiedTokenCache();
+  private readonly clockToleranceSeconds: number;
 
   constructor(
     @Inject(AUTH_SETTINGS) settings: AuthSettings,
@@ -29,6 +36,7 @@ export class TokenVerifier {
     @Optional() @Inject(GRANT_STATUS) private readonly grantStatus?: GrantStatus,
   ) {
     this.jwt = new JwtVerification(settings, accessTokenKeys);
+    this.clockToleranceSeconds = settings.clockToleranceSeconds;
   }
 
   static fromSettings(settings: AuthSettings, ports: TokenVerifierPorts = {}): TokenVerifier {
@@ -53,8 +61,21 @@ export class TokenVerifier {
   async authenticate(authorizationHeader: string | undefined): Promise<Principal> {
     const token = bearerTokenOf(authorizationHeader);
     if (token === null) throw new UnauthenticatedError('a bearer token is required', false);
-    const principal = principalFromClaims(await this.jwt.verify(token));
+    const principal = this.verified.get(token, nowSeconds()) ?? (await this.verifyToken(token));
     this.grantStatus?.assertActive(principal);
     return principal;
   }
+
+  private async verifyToken(token: string): Promise<Principal> {
+    const claims = await this.jwt.verify(token);
+    const principal = frozenPrincipal(principalFromClaims(claims));
+    // Good while jose would still accept it: `exp` (required, so present) plus the tolerance.
+    this.verified.set(token, principal, (claims.exp ?? 0) + this.clockToleranceSeconds);
+    return principal;
+  }
+}
+
+/** As jose counts: whole seconds. */
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
 }
