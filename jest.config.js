@@ -6,8 +6,6 @@ export default {
   testMatch: ['**/*.spec.ts'],
   moduleNameMapper: {
     '^#([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
-    // jwks-rsa (CommonJS) requires jose (ESM only), which Jest cannot load before Node 24.9; see that file.
-    '^jose$': '<rootDir>/libs/auth/src/testing/jose-for-jest.cjs',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -1,10 +1,12 @@
 import { AuthConfigError } from './auth.errors.js';
 
-/** Asymmetric algorithms an external issuer may sign with (jsonwebtoken 9 verifies all of them). */
+/** Asymmetric algorithms an external issuer may sign with (jose verifies all of them). */
 export const EXTERNAL_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
 export const DEFAULT_EXTERNAL_ALGORITHMS: readonly ExternalAlgorithm[] = ['RS256', 'ES256'];
 /** The dev issuer signs with its local secret, and only with this algorithm. */
 export const DEV_ALGORITHM = 'HS256';
+/** What the built-in authorization server signs access tokens with (ACCESS_TOKEN_KEYS). */
+export const ACCESS_TOKEN_ALGORITHMS: readonly ExternalAlgorithm[] = ['ES256', 'RS256'];
 
 export type ExternalAlgorithm = (typeof EXTERNAL_ALGORITHMS)[number];
 export type VerificationAlgorithm = typeof DEV_ALGORITHM | ExternalAlgorithm;

@@ -1,10 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { AUTH_OPTIONS, AUTH_SETTINGS, type AuthOptions } from './auth.tokens.js';
 import type { AuthSettings } from './auth.settings.js';
 import { BearerAuthGuard } from './bearer-auth.guard.js';
-import { LEDGERLINE_JWT } from './jwt-strategy.options.js';
-import { JwtStrategy } from './jwt.strategy.js';
 import { OriginGuard } from './origin.guard.js';
 import { PrincipalContextInterceptor } from './principal-context.interceptor.js';
 import { ProtectedResourceController } from './protected-resource.controller.js';
@@ -14,18 +11,19 @@ import { TokenVerifier } from './token-verifier.js';
 
 @Module({})
 export class AuthModule {
-  /** The resource-server side of MCP authorization; global, so any module can guard its routes. */
+  /**
+   * The resource-server side of MCP authorization; global, so any module can guard its routes.
+   * TokenVerifier takes ACCESS_TOKEN_KEYS and GRANT_STATUS when a global module exports them.
+   */
   static forRoot(settings: AuthSettings, options: AuthOptions = {}): DynamicModule {
-    const exported = [AUTH_SETTINGS, JwtStrategy, TokenVerifier, BearerAuthGuard, ScopesGuard, OriginGuard, PrincipalContextInterceptor, TenantAccess];
+    const exported = [AUTH_SETTINGS, TokenVerifier, BearerAuthGuard, ScopesGuard, OriginGuard, PrincipalContextInterceptor, TenantAccess];
     return {
       module: AuthModule,
       global: true,
-      imports: [PassportModule.register({ defaultStrategy: LEDGERLINE_JWT, session: false })],
       controllers: [ProtectedResourceController],
       providers: [
         { provide: AUTH_SETTINGS, useValue: settings },
         { provide: AUTH_OPTIONS, useValue: { scopesSupported: [...(options.scopesSupported ?? [])] } satisfies AuthOptions },
-        JwtStrategy,
         TokenVerifier,
         BearerAuthGuard,
         ScopesGuard,
@@ -33,7 +31,7 @@ export class AuthModule {
         PrincipalContextInterceptor,
         TenantAccess,
       ],
-      exports: [...exported, PassportModule],
+      exports: exported,
     };
   }
 }

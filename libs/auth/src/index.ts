@@ -5,6 +5,7 @@ export {
   DEV_ALGORITHM,
   EXTERNAL_ALGORITHMS,
   DEFAULT_EXTERNAL_ALGORITHMS,
+  ACCESS_TOKEN_ALGORITHMS,
   type ExternalAlgorithm,
   type VerificationAlgorithm,
 } from './algorithms.js';
@@ -29,9 +30,10 @@ export {
   type MintRequest,
   type MintedToken,
 } from './dev-issuer.js';
-export { LEDGERLINE_JWT, extractBearerToken, jwtStrategyOptions } from './jwt-strategy.options.js';
-export { JwtStrategy } from './jwt.strategy.js';
-export { TokenVerifier } from './token-verifier.js';
+export { bearerTokenOf } from './bearer-token.js';
+export { TokenVerifier, type TokenVerifierPorts } from './token-verifier.js';
+export { ACCESS_TOKEN_KEYS, type AccessTokenKeySet } from './access-token-keys.port.js';
+export { GRANT_STATUS, type GrantStatus } from './grant-status.port.js';
 export { authChallenge, type AuthChallenge } from './auth-challenge.js';
 export { AUTH_OPTIONS, AUTH_SETTINGS, type AuthOptions } from './auth.tokens.js';
 export { BearerAuthGuard } from './bearer-auth.guard.js';

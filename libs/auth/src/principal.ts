@@ -13,10 +13,15 @@ export interface Principal {
 
 const storage = new AsyncLocalStorage<Principal>();
 
+/** A copy nobody can change: one Principal object may serve many requests (the verified-token cache). */
+export function frozenPrincipal(principal: Principal): Principal {
+  return Object.freeze({ ...principal, scopes: Object.freeze([...principal.scopes]) });
+}
+
 /** The caller of the request being served, for code far from the HTTP edge. */
 export const principalContext = {
   run<T>(principal: Principal, fn: () => T): T {
-    return storage.run(Object.freeze({ ...principal, scopes: Object.freeze([...principal.scopes]) }), fn);
+    return storage.run(frozenPrincipal(principal), fn);
   },
 
   current(): Principal | undefined {

@@ -1,12 +1,17 @@
 import type { Principal } from './principal.js';
 
-/** Passport puts the verified caller on `request.user`. */
-export interface RequestWithPrincipal {
+/** BearerAuthGuard puts the verified caller on `request.user`, where Express code looks for it. */
+interface RequestWithPrincipal {
   user?: unknown;
 }
 
-export function principalOf(request: RequestWithPrincipal): Principal | undefined {
-  return isPrincipal(request.user) ? request.user : undefined;
+export function principalOf(request: object): Principal | undefined {
+  const { user } = request as RequestWithPrincipal;
+  return isPrincipal(user) ? user : undefined;
+}
+
+export function attachPrincipal(request: object, principal: Principal): void {
+  (request as RequestWithPrincipal).user = principal;
 }
 
 export function isPrincipal(value: unknown): value is Principal {

@@ -2,11 +2,12 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jwtVerify } from 'jose';
 import jwt from 'jsonwebtoken';
 import { UnauthenticatedError } from './auth.errors.js';
 import { resolveAuthSettings, type AuthSettings } from './auth.settings.js';
 import { DevIssuer } from './dev-issuer.js';
-import { ecKeyPair, nowSeconds, rsaKeyPair, signed, unsigned, validClaims, withPayload } from './testing/token-forge.js';
+import { ecKeyPair, nowSeconds, rsaKeyPair, signed, UNKNOWN_CRITICAL_HEADER, unsigned, validClaims, withPayload } from './testing/token-forge.js';
 import { TokenVerifier } from './token-verifier.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledgerline-verifier-'));
@@ -110,8 +111,8 @@ describe('TokenVerifier with an external issuer\'s public key file (RS256)', () 
   it('refuses HS/RS confusion: an HS256 token whose HMAC key is the issuer\'s public key PEM', async () => {
     const forged = signed(validClaims(externalIssuer, resource), rsa.publicPem, 'HS256');
     await refused(external, forged);
-    // And below the allow-list, jsonwebtoken 9 itself refuses an HMAC check against a public key.
-    expect(() => jwt.verify(forged, rsa.publicPem, { algorithms: ['HS256', 'RS256'] })).toThrow(/must be a symmetric key/);
+    // And below the allow-list, jose itself refuses an HMAC check against a public key.
+    await expect(jwtVerify(forged, rsa.publicKey, { algorithms: ['HS256', 'RS256'] })).rejects.toThrow(/must be of type "secret"/);
   });
 
   it('refuses a dev (HS256) token, and tokens signed by other keys', async () => {
@@ -119,5 +120,32 @@ describe('TokenVerifier with an external issuer\'s public key file (RS256)', () 
     await refused(external, signed(validClaims(externalIssuer, resource), rsaKeyPair().privateKey, 'RS256'));
     await refused(external, signed(validClaims(externalIssuer, resource), ecKeyPair().privateKey, 'ES256'));
     await refused(external, unsigned(validClaims(externalIssuer, resource)));
+  });
+});
+
+describe('TokenVerifier and the JOSE header', () => {
+  const devToken = (header: Record<string, unknown>) => signed(validClaims(devSettings.issuer, resource), devSecret, 'HS256', undefined, header);
+  const externalToken = (header: Record<string, unknown>) => signed(validClaims(externalIssuer, resource), rsa.privateKey, 'RS256', undefined, header);
+
+  it('refuses a correctly signed token with a critical header parameter it does not understand (RFC 7515 §4.1.11)', async () => {
+    await refused(dev, devToken(UNKNOWN_CRITICAL_HEADER), /did not verify/);
+    await refused(external, externalToken(UNKNOWN_CRITICAL_HEADER), /did not verify/);
+    // The same tokens without `crit` verify: the signature is not what is refused.
+    await expect(dev.verify(`Bearer ${devToken({ 'x-unknown': true })}`)).resolves.toMatchObject({ userId: 'alice' });
+    await expect(external.verify(`Bearer ${externalToken({ 'x-unknown': true })}`)).resolves.toMatchObject({ userId: 'alice' });
+  });
+
+  it('accepts typ JWT or at+jwt in any case, or no typ at all', async () => {
+    for (const typ of ['JWT', 'jwt', 'at+jwt', 'AT+JWT', 'application/at+jwt', undefined]) {
+      await expect(dev.verify(`Bearer ${devToken({ typ })}`)).resolves.toMatchObject({ userId: 'alice' });
+      await expect(external.verify(`Bearer ${externalToken({ typ })}`)).resolves.toMatchObject({ userId: 'alice' });
+    }
+  });
+
+  it('refuses a token whose typ says it is another kind of JWT (RFC 8725 §3.11)', async () => {
+    for (const typ of ['logout+jwt', 'dpop+jwt', 'secevent+jwt', 'application/jwt', 'JOSE', '', 7]) {
+      await refused(dev, devToken({ typ }), /typ/);
+      await refused(external, externalToken({ typ }), /typ/);
+    }
   });
 });

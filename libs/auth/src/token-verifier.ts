@@ -1,73 +1,81 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { Strategy } from 'passport-jwt';
+import { ACCESS_TOKEN_KEYS, type AccessTokenKeySet } from './access-token-keys.port.js';
 import { UnauthenticatedError } from './auth.errors.js';
+import { AUTH_SETTINGS } from './auth.tokens.js';
 import type { AuthSettings } from './auth.settings.js';
-import { authenticationFailure } from './authentication-failure.js';
-import { extractBearerToken } from './jwt-strategy.options.js';
-import { createJwtStrategy, JwtStrategy } from './jwt.strategy.js';
-import type { Principal } from './principal.js';
-import { isPrincipal } from './request-principal.js';
+import { bearerTokenOf } from './bearer-token.js';
+import { GRANT_STATUS, type GrantStatus } from './grant-status.port.js';
+import { JwtVerification } from './jwt-verification.js';
+import { frozenPrincipal, type Principal } from './principal.js';
 import { TenantAccess } from './tenant-access.js';
+import { principalFromClaims } from './token-claims.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
-/** What passport attaches to a strategy for one attempt; the verifier attaches its own. */
-interface StrategyActions {
-  success(user: unknown, info?: unknown): void;
-  fail(challenge?: unknown, status?: number): void;
-  error(err: unknown): void;
-  pass(): void;
-  redirect(url: string, status?: number): void;
+/** The optional collaborators of a verifier built outside Nest (`fromSettings`). */
+export interface TokenVerifierPorts {
+  tenantAccess?: TenantAccess;
+  accessTokenKeys?: AccessTokenKeySet;
+  grantStatus?: GrantStatus;
 }
 
 /**
- * Verifies an `Authorization` header value without Nest or Express, by running the same
- * passport-jwt strategy the guard runs (in AuthModule it is that very instance).
+ * Verifies an `Authorization` header value, for BearerAuthGuard, /mcp and callers without Nest
+ * or Express. A token that verified is remembered until it expires (an ES256 check costs far
+ * more than a tool call should); the grant and the tenant are asked again on every call.
  */
 @Injectable()
 export class TokenVerifier {
-  constructor(
-    @Inject(JwtStrategy) private readonly strategy: Strategy,
-    @Optional() @Inject(TenantAccess) private readonly tenantAccess?: TenantAccess,
-  ) {}
+  private readonly jwt: JwtVerification;
+  private readonly verified = new VerifiedTokenCache();
+  private readonly clockToleranceSeconds: number;
 
-  static fromSettings(settings: AuthSettings): TokenVerifier {
-    return new TokenVerifier(createJwtStrategy(settings));
+  constructor(
+    @Inject(AUTH_SETTINGS) settings: AuthSettings,
+    @Optional() @Inject(TenantAccess) private readonly tenantAccess?: TenantAccess,
+    @Optional() @Inject(ACCESS_TOKEN_KEYS) accessTokenKeys?: AccessTokenKeySet,
+    @Optional() @Inject(GRANT_STATUS) private readonly grantStatus?: GrantStatus,
+  ) {
+    this.jwt = new JwtVerification(settings, accessTokenKeys);
+    this.clockToleranceSeconds = settings.clockToleranceSeconds;
+  }
+
+  static fromSettings(settings: AuthSettings, ports: TokenVerifierPorts = {}): TokenVerifier {
+    return new TokenVerifier(settings, ports.tenantAccess, ports.accessTokenKeys, ports.grantStatus);
   }
 
   /**
-   * @throws UnauthenticatedError (`auth.invalid_token`) when the header holds no bearer token or one that does not verify;
-   * in AuthModule, the DomainError of TenantAccess when the token's tenant may not act (suspended).
+   * @throws UnauthenticatedError (`auth.invalid_token`) when the header holds no bearer token, one
+   * that does not verify, or one whose grant is no longer active; the DomainError of TenantAccess
+   * when the token's tenant may not act (suspended).
    */
   async verify(authorizationHeader: string | undefined): Promise<Principal> {
-    const principal = await this.verifyToken(authorizationHeader);
+    const principal = await this.authenticate(authorizationHeader);
     await this.tenantAccess?.assertMayAct(principal.tenantId);
     return principal;
   }
 
-  private verifyToken(authorizationHeader: string | undefined): Promise<Principal> {
-    const request = { headers: authorizationHeader === undefined ? {} : { authorization: authorizationHeader } };
-    const tokenPresented = extractBearerToken(request) !== null;
-    return new Promise<Principal>((resolve, reject) => {
-      const settle = (err: unknown, info: unknown): void => {
-        try {
-          reject(authenticationFailure(err, info, tokenPresented));
-        } catch (unexpected) {
-          reject(unexpected);
-        }
-      };
-      const actions: StrategyActions = {
-        success: (user) => (isPrincipal(user) ? resolve(user) : reject(new UnauthenticatedError('the token did not yield a caller', tokenPresented))),
-        fail: (challenge) => settle(undefined, challenge),
-        error: (err) => settle(err, undefined),
-        pass: () => settle(undefined, undefined),
-        redirect: () => settle(undefined, undefined),
-      };
-      try {
-        // passport-jwt reads nothing of the request but its headers.
-        const attempt = Object.assign(Object.create(this.strategy) as Strategy, actions);
-        attempt.authenticate(request as unknown as Parameters<Strategy['authenticate']>[0]);
-      } catch (error) {
-        settle(error, undefined);
-      }
-    });
+  /**
+   * `verify` without the tenant check, for an edge that records the caller before asking it.
+   * @throws UnauthenticatedError (`auth.invalid_token`)
+   */
+  async authenticate(authorizationHeader: string | undefined): Promise<Principal> {
+    const token = bearerTokenOf(authorizationHeader);
+    if (token === null) throw new UnauthenticatedError('a bearer token is required', false);
+    const principal = this.verified.get(token, nowSeconds()) ?? (await this.verifyToken(token));
+    this.grantStatus?.assertActive(principal);
+    return principal;
   }
+
+  private async verifyToken(token: string): Promise<Principal> {
+    const claims = await this.jwt.verify(token);
+    const principal = frozenPrincipal(principalFromClaims(claims));
+    // Good while jose would still accept it: `exp` (required, so present) plus the tolerance.
+    this.verified.set(token, principal, (claims.exp ?? 0) + this.clockToleranceSeconds);
+    return principal;
+  }
+}
+
+/** As jose counts: whole seconds. */
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
 }

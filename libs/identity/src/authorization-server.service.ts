@@ -23,6 +23,7 @@ import type { IdentityStore } from './store/identity-store.port.js';
 /** Token-bearing models a revoked grant takes with it. */
 const GRANT_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'Grant'];
 const PRUNE_MS = 15 * 60_000;
+const KEY_REFRESH_MS = 60_000;
 const METADATA_PATHS = new Set(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']);
 
 export interface GrantSummary {
@@ -54,7 +55,8 @@ export class AuthorizationServer {
   private readonly logger = new Logger('AuthorizationServer');
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly provider: Provider;
-  private readonly jwks: { keys: JWK[] };
+  private jwks: { keys: JWK[] };
+  private keyTimer: NodeJS.Timeout | undefined;
   private readonly csrfKey: string;
 
   private constructor(
@@ -93,10 +95,13 @@ export class AuthorizationServer {
     tenantAccess?: TenantAccess;
     federated?: FederatedSignIn;
   }): Promise<AuthorizationServer> {
-    const keys = await new SigningKeys(deps.store.secrets, deps.vault, deps.settings.keyRotationSeconds * 1000).load();
+    const signingKeys = new SigningKeys(deps.store.secrets, deps.vault, deps.settings.keyRotationSeconds * 1000);
+    const keys = await signingKeys.load();
     const server = new AuthorizationServer(deps.settings, deps.store, deps.revoked, deps.events, keys.privateJwks, keys.cookieKeys, deps.tenantAccess, deps.federated);
     server.pruneTimer = setInterval(() => void deps.store.artifacts.prune(Date.now()).catch(() => undefined), PRUNE_MS);
     server.pruneTimer.unref();
+    server.keyTimer = setInterval(() => void server.refreshPublicKeys(signingKeys), KEY_REFRESH_MS);
+    server.keyTimer.unref();
     return server;
   }
 
@@ -118,6 +123,12 @@ export class AuthorizationServer {
     const routes = new Set<string>(Object.values(AS_ROUTES));
     app.use((req: Request, res: Response, next: NextFunction) => {
       const path = req.path;
+      if (path === AS_ROUTES.jwks && req.method === 'GET') {
+        // Every live key in the store, not only those this instance loaded at its start.
+        res.setHeader('cache-control', 'public, max-age=60');
+        res.type('application/jwk-set+json').send(JSON.stringify(this.jwks));
+        return;
+      }
       if (METADATA_PATHS.has(path)) {
         // RFC 8414 metadata and the OpenID discovery alias are one document.
         req.url = `/.well-known/openid-configuration${req.url.slice(req.path.length)}`;
@@ -174,6 +185,18 @@ export class AuthorizationServer {
 
   close(): void {
     clearInterval(this.pruneTimer);
+    clearInterval(this.keyTimer);
+  }
+
+  /** Keys another instance added (it rotated at its start) verify here within a minute, before they sign anything. */
+  private async refreshPublicKeys(signingKeys: SigningKeys): Promise<void> {
+    try {
+      const fresh = await signingKeys.publicKeys();
+      const kids = (set: { keys: JWK[] }): string => set.keys.map((key) => key.kid).sort().join(' ');
+      if (kids(fresh) !== kids(this.jwks)) this.jwks = fresh;
+    } catch (error) {
+      this.logger.warn(`signing keys: ${(error as Error).message}`);
+    }
   }
 
   private summary(grantId: string, payload: Record<string, unknown>): GrantSummary | undefined {

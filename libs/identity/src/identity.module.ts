@@ -1,5 +1,5 @@
 import { Inject, Module, Optional, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { TenantAccess } from '#auth';
+import { ACCESS_TOKEN_KEYS, GRANT_STATUS, TenantAccess } from '#auth';
 import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSettings } from '#event-store';
 import { SecretVault } from '#keys';
 import { AuthorizationServer } from './authorization-server.service.js';
@@ -44,8 +44,11 @@ export class IdentityModule implements OnApplicationShutdown {
           useFactory: (store: IdentityStore, vault: SecretVault, events: EventStore, revoked: RevokedGrants, tenantAccess?: TenantAccess) =>
             AuthorizationServer.create({ settings, store, vault, events, revoked, tenantAccess }),
         },
+        // What the resource server (TokenVerifier) needs of this one: its public keys and the revocations.
+        { provide: ACCESS_TOKEN_KEYS, useExisting: AuthorizationServer },
+        { provide: GRANT_STATUS, useExisting: RevokedGrants },
       ],
-      exports: [IDENTITY_STORE, RevokedGrants, AuthorizationServer],
+      exports: [IDENTITY_STORE, RevokedGrants, AuthorizationServer, ACCESS_TOKEN_KEYS, GRANT_STATUS],
     };
   }
 

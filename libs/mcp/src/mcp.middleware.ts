@@ -9,7 +9,7 @@ import { ToolRegistry } from './tool-registry.js';
  * /mcp: the Streamable HTTP endpoint, stateless (no sessions, JSON responses), served as
  * middleware ahead of Nest's router: it is the hot path, and it needs none of the controller
  * machinery. The checks are the MCP authorization spec's, in order: Origin (403), bearer token
- * (401, the same passport-jwt strategy as the guards), then for a tools/call the tool's scope
+ * (401, the same TokenVerifier as the guards), then for a tools/call the tool's scope
  * (403 insufficient_scope) before any tool code runs.
  */
 @Injectable()

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { publicJwk } from './token-forge.js';
 
 export interface JwksServer {
   url: string;
@@ -10,7 +11,7 @@ export interface JwksServer {
 
 /** A real JWKS endpoint on 127.0.0.1 serving the public halves of `keys`. Test support only. */
 export async function startJwksServer(keys: ReadonlyArray<{ kid: string; alg: string; publicKey: KeyObject }>): Promise<JwksServer> {
-  const body = JSON.stringify({ keys: keys.map(({ kid, alg, publicKey }) => ({ ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' })) });
+  const body = JSON.stringify({ keys: keys.map(({ kid, alg, publicKey }) => publicJwk(publicKey, kid, alg)) });
   let requests = 0;
   const server = createServer((request, response) => {
     requests += 1;

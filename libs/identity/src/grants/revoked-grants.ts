@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { UnauthenticatedError, type Principal } from '#auth';
+import { UnauthenticatedError, type GrantStatus, type Principal } from '#auth';
 import type { RevocationStore } from '../store/identity-store.port.js';
 
 const POLL_MS = 250;
@@ -12,7 +12,7 @@ const BATCH = 1000;
  * made anywhere holds everywhere within a second, and checking a token costs two Set lookups.
  * A full reload every 30 s drops re-enabled clients.
  */
-export class RevokedGrants {
+export class RevokedGrants implements GrantStatus {
   private revoked = new Set<string>();
   private lastSeq = 0;
   private lastFullReload = 0;

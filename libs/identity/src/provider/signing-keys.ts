@@ -9,6 +9,8 @@ const COOKIE_NAME = 'cookie-keys:1';
 const SEAL_CONTEXT = 'identity-signing-key';
 const COOKIE_CONTEXT = 'identity-cookie-keys';
 export const SIGNING_ALGORITHM = 'ES256';
+/** How long a new key is published before it signs. */
+export const PUBLISH_AHEAD_MS = 2 * 60_000;
 
 export interface KeyMaterial {
   /** Private JWKs (with kid, alg, use), newest first: the first signs. */
@@ -33,10 +35,24 @@ export class SigningKeys {
       await this.addKey(now);
       stored = await this.secrets.list(SIGNING_PREFIX);
     }
-    // Published while a token it signed can still be alive: two rotation periods is ample.
-    const live = stored.filter((entry, index) => index === stored.length - 1 || now - entry.createdAt < 2 * this.rotationMs);
-    const privateJwks = await Promise.all(live.reverse().map((entry) => this.open(entry.value)));
-    return { privateJwks, cookieKeys: await this.cookieKeys(now) };
+    const live = this.live(stored, now);
+    // A new key signs only once every instance has had time to fetch it (they refresh every
+    // minute); until then the newest older key signs. The very first key signs at once.
+    const published = live.filter((entry) => now - entry.createdAt >= PUBLISH_AHEAD_MS);
+    const signer = published.at(-1) ?? live.at(-1)!;
+    const ordered = [signer, ...live.filter((entry) => entry !== signer).reverse()];
+    return { privateJwks: await Promise.all(ordered.map((entry) => this.open(entry.value))), cookieKeys: await this.cookieKeys(now) };
+  }
+
+  /** Every live public key in the store (keys other instances added included). */
+  async publicKeys(now = Date.now()): Promise<{ keys: JWK[] }> {
+    const live = this.live(await this.secrets.list(SIGNING_PREFIX), now);
+    return SigningKeys.publicJwks(await Promise.all(live.reverse().map((entry) => this.open(entry.value))));
+  }
+
+  /** Published while a token it signed can still be alive: two rotation periods is ample. */
+  private live<T extends { createdAt: number }>(stored: T[], now: number): T[] {
+    return stored.filter((entry, index) => index === stored.length - 1 || now - entry.createdAt < 2 * this.rotationMs);
   }
 
   /** The public halves, for the verifier and the JWKS endpoint. */
