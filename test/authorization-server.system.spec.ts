@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addUser, authorize, claimsOf, exchangeCode, headerOf, refresh, registerClient } from './support/oauth-flow.js';
+import { until } from './support/until.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -50,5 +51,41 @@ describe.each(['sqlite', 'postgres'] as const)('the built-in authorization serve
     const refreshed = await refresh(url, client.client_id, token.body.refresh_token!);
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.refresh_token).not.toBe(token.body.refresh_token);
+
+    const put = await callTool(url, refreshed.body.access_token!, 'memory_put', { key: 'greeting', value: 'hello' });
+    expect(put.status).toBe(200);
+    expect(put.text).not.toContain('"isError":true');
+    const appended = (await readAllOf(harness, 'acme')).find((event) => event.type.startsWith('Memory'));
+    expect(appended?.metadata).toMatchObject({ userId: 'alice', clientId: client.client_id, grantId: claims.grant_id });
+  });
+
+  it('RFC 7009 revocation of the refresh token ends the grant: refresh refused at once, the access token refused within a second', async () => {
+    const client = await registerClient(url);
+    const { code, verifier } = await authorize(url, { clientId: client.client_id, scope: 'memory:read', tenant: 'acme', username: 'alice', password: PASSWORD });
+    const token = (await exchangeCode(url, client.client_id, code, verifier)).body;
+    expect((await callTool(url, token.access_token!, 'memory_list', {})).status).toBe(200);
+    const revoked = await fetch(`${url}/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: token.refresh_token!, client_id: client.client_id }).toString() });
+    expect(revoked.status).toBe(200);
+    expect((await refresh(url, client.client_id, token.refresh_token!)).body.error).toBe('invalid_grant');
+    const started = Date.now();
+    await until(async () => ((await callTool(url, token.access_token!, 'memory_list', {})).status === 401 ? true : undefined), 1000, 'the revoked access token refused', 50);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const trail = (await readAllOf(harness, 'acme')).filter((event) => event.streamId === `grant-${String(claimsOf(token.access_token!).grant_id)}`).map((event) => event.type);
+    expect(trail).toEqual(['GrantIssued', 'GrantRevoked']);
   });
 });
+
+async function callTool(url: string, token: string, name: string, args: Record<string, unknown>): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${url}/mcp`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } }),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+async function readAllOf(harness: PlatformHarness, tenantId: string) {
+  const events = [];
+  for await (const batch of harness.store.readAll({ tenantId })) events.push(...batch);
+  return events;
+}

@@ -132,6 +132,7 @@ export class AuthorizationServer {
       if (METADATA_PATHS.has(path)) {
         // RFC 8414 metadata and the OpenID discovery alias are one document.
         req.url = `/.well-known/openid-configuration${req.url.slice(req.path.length)}`;
+        this.withScopesSupported(res);
       } else if (!routes.has(path) && !path.startsWith(`${AS_ROUTES.registration}/`) && !path.startsWith(`${AS_ROUTES.authorization}/`)) {
         // (`/authorize/<uid>` resumes a flow after sign-in and consent; `/register/<id>` is RFC 7592.)
         return next();
@@ -153,6 +154,24 @@ export class AuthorizationServer {
         federated: this.federated,
       }),
     );
+  }
+
+  /**
+   * The library lists only its OpenID scopes in `scopes_supported`; clients read the resource's
+   * scopes from there too, so the metadata names them all.
+   */
+  private withScopesSupported(res: Response): void {
+    const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => Response;
+    const scopes = ['openid', 'offline_access', ...this.settings.scopesSupported];
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if ((typeof chunk === 'string' || Buffer.isBuffer(chunk)) && res.statusCode === 200) {
+        const document = JSON.parse(chunk.toString()) as Record<string, unknown>;
+        const body = JSON.stringify({ ...document, scopes_supported: scopes });
+        res.setHeader('content-length', Buffer.byteLength(body));
+        return end(body, ...rest);
+      }
+      return end(chunk, ...rest);
+    }) as Response['end'];
   }
 
   /** Grants of a tenant (or of one of its users), newest first. */

@@ -47,7 +47,6 @@ export function createProvider(settings: IdentitySettings, keys: KeyMaterial, ho
     routes: AS_ROUTES,
     responseTypes: ['code'],
     scopes: ['openid', 'offline_access'],
-    discovery: { scopes_supported: ['openid', 'offline_access', ...settings.scopesSupported], service_documentation: 'https://github.com/ledgerline/ledgerline/blob/main/docs/identity.md' },
     claims: { openid: ['sub'] },
     pkce: { required: () => true },
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
