@@ -6,13 +6,12 @@ export default {
   testMatch: ['**/*.spec.ts'],
   moduleNameMapper: {
     '^#([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
-    // jwks-rsa (CommonJS) requires jose (ESM only), which Jest cannot load before Node 24.9; see that file.
-    '^jose$': '<rootDir>/libs/auth/src/testing/jose-for-jest.cjs',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
   },
   testTimeout: 60000,
+  resolver: '<rootDir>/test/support/jose-for-jwks-rsa.resolver.cjs',
   testSequencer: '<rootDir>/test/support/slow-first.sequencer.cjs',
 };

@@ -1,8 +1,9 @@
 'use strict';
 /**
- * Jest (before Node 24.9) cannot `require()` an ES module, and jwks-rsa, a CommonJS package,
- * requires `jose` 6, which is ESM only. Node itself loads the real `jose` at run time; under Jest
- * only, `jest.config.js` maps `jose` to this file: the four functions jwks-rsa calls, on node:crypto.
+ * jwks-rsa, a CommonJS package, requires `jose` 6, which is ESM only; Jest's require() of it fails
+ * when a test also imports jose as ESM. Node itself loads the real `jose` at run time; under Jest
+ * only, jwks-rsa's require resolves to this file (test/support/jose-for-jwks-rsa.resolver.cjs):
+ * the four functions jwks-rsa calls, on node:crypto.
  */
 const { createPrivateKey, createPublicKey } = require('node:crypto');
 
