@@ -9,9 +9,11 @@ export {
 } from './connector-call.errors.js';
 export {
   connectorConfigSchema,
+  onBehalfOfAudience,
   parseConnectorConfig,
   SECRET_PLACEHOLDER,
   type ConnectorAuth,
+  type ConnectorOnBehalfOf,
   type ConnectorConfig,
   type ConnectorConfigInput,
 } from './connector-definition.js';
@@ -20,3 +22,4 @@ export { assertEgressAllowed, isEgressAllowed } from './egress-policy.js';
 export { parseRetryAfter } from './retry-after.js';
 export { connectorEgress, type ConnectorEgress } from './call-connector.js';
 export { EgressAddressRefusedError, EgressNetworks } from './egress-networks.js';
+export { onBehalfOfHeaderProblem, onBehalfOfHeaderValue } from './on-behalf-of-header.js';
