@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DevIssuer } from '#auth';
 import { PostgresEventStore, SqliteEventStore, type EventStore } from '#event-store';
 import { createTestDatabase } from '../../libs/event-store/src/postgres/postgres-test-database.js';
-import { startPlatform, type PlatformProcess } from './platform-process.js';
+import { PLATFORM_MAIN, startPlatform, type PlatformProcess } from './platform-process.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -16,11 +16,11 @@ export interface PlatformHarness {
   stop(): Promise<void>;
 }
 
-export async function startPlatformOn(kind: StoreKind, env: Record<string, string> = {}): Promise<PlatformHarness> {
+export async function startPlatformOn(kind: StoreKind, env: Record<string, string> = {}, main = PLATFORM_MAIN): Promise<PlatformHarness> {
   const database = kind === 'postgres' ? await createTestDatabase() : undefined;
   const platform = database
-    ? await startPlatform({ LEDGERLINE_EVENT_STORE: 'postgres', DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '4', ...env })
-    : await startPlatform(env);
+    ? await startPlatform({ LEDGERLINE_EVENT_STORE: 'postgres', DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '4', ...env }, main)
+    : await startPlatform(env, main);
   const store = database
     ? await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 })
     : SqliteEventStore.open({ path: join(platform.dataDir, 'events.db') });

@@ -6,6 +6,8 @@ import { freePort, waitForHttp } from './processes.js';
 
 export const PLATFORM_MAIN = 'dist/apps/platform/src/main.js';
 export const WORKER_MAIN = 'dist/apps/worker/src/main.js';
+/** The platform with a test on-behalf-of assertion signer bound (platform-with-assertion-signer.main.ts says how). */
+export const PLATFORM_WITH_ASSERTION_SIGNER_MAIN = 'dist/test/support/platform-with-assertion-signer.main.js';
 
 export interface PlatformProcess {
   url: string;
