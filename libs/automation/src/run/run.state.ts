@@ -165,7 +165,11 @@ export function evolveRun(state: RunState, event: StoredRunEvent): RunState {
   }
 }
 
-/** How a run's stream folds (no state cache: runs are short, and each read wants the whole of it). */
+/**
+ * How a run's stream folds (no state cache: runs are short, and each read wants the whole of it;
+ * and the starter comes from RunStarted as stored, whose metadata a state folded from events just
+ * decided would lack).
+ */
 export const runFold = { initialState: initialRunState, evolve: evolveRun };
 
 export function outputsOf(state: ActiveRunState): JsonObject {

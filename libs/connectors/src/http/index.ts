@@ -22,4 +22,3 @@ export { assertEgressAllowed, isEgressAllowed } from './egress-policy.js';
 export { parseRetryAfter } from './retry-after.js';
 export { connectorEgress, type ConnectorEgress } from './call-connector.js';
 export { EgressAddressRefusedError, EgressNetworks } from './egress-networks.js';
-export { onBehalfOfHeaderProblem, onBehalfOfHeaderValue } from './on-behalf-of-header.js';
