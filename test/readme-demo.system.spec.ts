@@ -1,8 +1,8 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startDemoDownstream, type DemoDownstream } from './support/demo-downstream.js';
 import { startPlatform, type PlatformProcess } from './support/platform-process.js';
-import { freePort, waitForHttp } from './support/processes.js';
 
 /**
  * The README's first tool call and its automation walkthrough, run as written: the same blocks,
@@ -13,21 +13,16 @@ import { freePort, waitForHttp } from './support/processes.js';
 describe('the README walkthroughs', () => {
   const readme = readFileSync('README.md', 'utf8');
   let platform: PlatformProcess;
-  let downstream: ChildProcess;
-  let downstreamLog = '';
-  let downstreamPort: number;
+  let downstream: DemoDownstream;
   let port: string;
 
   beforeAll(async () => {
     platform = await startPlatform();
     port = new URL(platform.url).port;
-    downstreamPort = await freePort();
-    downstream = spawn(process.execPath, ['deploy/demo/downstream.mjs', String(downstreamPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    downstream.stdout!.on('data', (chunk: Buffer) => (downstreamLog += chunk.toString()));
-    await waitForHttp(`http://127.0.0.1:${downstreamPort}/ready`, 10_000);
+    downstream = await startDemoDownstream();
   });
   afterAll(async () => {
-    downstream?.kill();
+    await downstream?.stop();
     await platform?.stop();
   });
 
@@ -35,7 +30,7 @@ describe('the README walkthroughs', () => {
   const block = (name: string, language: string): string => {
     const found = new RegExp(`<!-- readme-${name}:start -->\\n\`\`\`${language}\\n([\\s\\S]*?)\`\`\`\\n<!-- readme-${name}:end -->`).exec(readme)?.[1];
     if (found === undefined) throw new Error(`README.md has no ${language} block marked readme-${name}`);
-    return found.replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`).replaceAll('127.0.0.1:4000', `127.0.0.1:${downstreamPort}`);
+    return found.replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`).replaceAll('127.0.0.1:4000', new URL(downstream.url).host);
   };
 
   const run = (file: string, args: string[], env: Record<string, string> = {}): Promise<string> =>
@@ -66,8 +61,8 @@ describe('the README walkthroughs', () => {
     expect(lines[1]).toContain('"secretVersion":1');
     expect(lines[2]).toContain('"version":1');
     expect(lines[lines.length - 1]).toMatch(/"status":"completed"/);
-    expect(downstreamLog).toMatch(/POST \/invoices\/inv-1\/pay idempotency-key=run-[0-9a-f-]+:pay authorization=present/);
-    expect(downstreamLog).toMatch(/POST \/ledger idempotency-key=run-[0-9a-f-]+:record/);
-    expect(downstreamLog).not.toContain('sk_test_change_me');
+    expect(downstream.log()).toMatch(/POST \/invoices\/inv-1\/pay idempotency-key=run-[0-9a-f-]+:pay authorization=present/);
+    expect(downstream.log()).toMatch(/POST \/ledger idempotency-key=run-[0-9a-f-]+:record/);
+    expect(downstream.log()).not.toContain('sk_test_change_me');
   });
 });

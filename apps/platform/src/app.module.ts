@@ -17,6 +17,7 @@ import { PLATFORM_ADMIN_SCOPE, TenantsHttpModule, TenantsModule } from '#tenants
 import { eventStoreSettingsOf, exportSigningKeySourceOf, identitySettingsFor, loadPlatformConfig } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
 import { DrainState } from './lifecycle/drain-state.js';
+import { optionalAuthorizationServer } from './optional-authorization-server.js';
 import { eventArchiveModule } from './retention/event-archive.module.js';
 
 /** Every scope a token may carry for this platform's tools (RFC 9728 `scopes_supported`). */
@@ -77,7 +78,7 @@ export class AppModule {
         ...(auth.key.kind === 'dev' && config.LEDGERLINE_AUTH_SERVER === 'on' ? [IdentityModule.forRoot(identitySettingsFor(config, auth, PLATFORM_SCOPES))] : []),
       ],
       controllers: [HealthController],
-      providers: [DrainState],
+      providers: [DrainState, optionalAuthorizationServer],
     };
   }
 }

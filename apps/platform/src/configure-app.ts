@@ -1,7 +1,8 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { httpTracing } from '#observability';
-import { AuthorizationServer } from '#identity';
+import type { AuthorizationServer } from '#identity';
+import { OPTIONAL_AUTHORIZATION_SERVER } from './optional-authorization-server.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { JsonDepthPipe } from './http/json-depth.pipe.js';
@@ -30,9 +31,6 @@ export function configureApp(app: INestApplication): void {
 }
 
 function authorizationServerOf(app: INestApplication): AuthorizationServer | undefined {
-  try {
-    return app.get(AuthorizationServer, { strict: false });
-  } catch {
-    return undefined;
-  }
+  // A provider that is always there (undefined when the server is off): asking Nest for a missing one aborts the start.
+  return app.get<AuthorizationServer | undefined>(OPTIONAL_AUTHORIZATION_SERVER, { strict: false }) ?? undefined;
 }

@@ -8,6 +8,8 @@ import { AutomationModule } from '#automation';
 import { BusModule, parseBrokers } from '#bus';
 import { ConnectorsModule } from '#connectors';
 import { KeysModule } from '#keys';
+import { authConfigInputFromEnv, parseAuthConfig } from '#auth';
+import { AssertionSigningModule } from '#identity';
 import { EventStoreModule } from '#event-store';
 import { MemoryModule } from '#memory';
 import { ProjectionsModule } from '#projections';
@@ -51,10 +53,20 @@ export class WorkerModule {
         // The archive sweep signs its archive files with the installation's export key.
         ComplianceModule.forRoot({ signingKey: exportSigningKeySourceOf(config) }),
         eventArchiveModule(config),
+        // With the built-in authorization server, connector calls may carry on-behalf-of assertions signed with its keys.
+        ...(assertionIssuerOf(env, config.LEDGERLINE_DATA_DIR, config.LEDGERLINE_AUTH_SERVER) !== undefined
+          ? [AssertionSigningModule.forRoot({ issuer: assertionIssuerOf(env, config.LEDGERLINE_DATA_DIR, config.LEDGERLINE_AUTH_SERVER)!, keyRotationSeconds: config.LEDGERLINE_SIGNING_KEY_ROTATION_DAYS * 86_400 })]
+          : []),
         ...(config.KAFKA_BROKERS
           ? [BusModule.forRoot({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'ledgerline-worker', eventsTopic: config.LEDGERLINE_KAFKA_TOPIC, eventsPartitions: config.LEDGERLINE_KAFKA_PARTITIONS, runRetryDelaysMs: config.LEDGERLINE_RUN_RETRY_DELAYS_MS })]
           : []),
       ],
     };
   }
+}
+
+/** The built-in authorization server's issuer, when this installation runs it (no external issuer, not switched off). */
+function assertionIssuerOf(env: NodeJS.ProcessEnv, dataDir: string, authServer: 'on' | 'off'): string | undefined {
+  const auth = parseAuthConfig(authConfigInputFromEnv(env, { dataDir }));
+  return auth.keySource.kind === 'dev' && authServer === 'on' ? auth.issuer : undefined;
 }

@@ -10,3 +10,8 @@ export { CONNECTOR_NAME } from './connector/connector-stream.js';
 export { connectorsProjection } from './connector/projections/connectors.projection.js';
 export { connectorFold } from './connector/connector.decider.js';
 export type { ConnectorState } from './connector/connector.state.js';
+export { ASSERTION_SIGNER, type AssertionSigner } from './on-behalf-of/assertion-signer.port.js';
+export { ASSERTION_ALGORITHM, ASSERTION_TYPE, JoseAssertionSigner, type SigningKeySource } from './on-behalf-of/jose-assertion-signer.js';
+export { ASSERTION_LIFETIME_SECONDS, buildOnBehalfOfClaims, type OnBehalfOfClaims, type OnBehalfOfContext } from './on-behalf-of/on-behalf-of.claims.js';
+export type { IssuedAssertion, OnBehalfOfRecord } from './on-behalf-of/issue-assertion.js';
+export { AssertionKeyInvalidError, OnBehalfOfMissingError, OnBehalfOfSubjectMissingError, OnBehalfOfUnavailableError } from './on-behalf-of/on-behalf-of.errors.js';

@@ -56,6 +56,7 @@ export class AuthorizationServer {
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly provider: Provider;
   private jwks: { keys: JWK[] };
+  private readonly signingKey: JWK;
   private keyTimer: NodeJS.Timeout | undefined;
   private readonly csrfKey: string;
 
@@ -74,6 +75,7 @@ export class AuthorizationServer {
     this.journal = new GrantJournal(events);
     this.accounts = new LocalAccounts(store.accounts);
     this.jwks = SigningKeys.publicJwks(privateJwks);
+    this.signingKey = privateJwks[0]!;
     const adapter = oidcAdapterClass(store.artifacts, (grantId, grant) => this.noteRevoked(grantId, grant));
     this.provider = createProvider(settings, { privateJwks, cookieKeys }, {
       adapter,
@@ -107,6 +109,11 @@ export class AuthorizationServer {
 
   get issuer(): string {
     return this.settings.issuer;
+  }
+
+  /** The private key this instance signs with (access tokens and on-behalf-of assertions alike). */
+  signingJwk(): JWK {
+    return this.signingKey;
   }
 
   /** The public signing keys (RFC 7517), for the verifier and downstream systems. */

@@ -1,5 +1,6 @@
 import { Inject, Module, Optional, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { ACCESS_TOKEN_KEYS, GRANT_STATUS, TenantAccess } from '#auth';
+import { ASSERTION_SIGNER, JoseAssertionSigner } from '#connectors';
 import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSettings } from '#event-store';
 import { SecretVault } from '#keys';
 import { AuthorizationServer } from './authorization-server.service.js';
@@ -47,8 +48,10 @@ export class IdentityModule implements OnApplicationShutdown {
         // What the resource server (TokenVerifier) needs of this one: its public keys and the revocations.
         { provide: ACCESS_TOKEN_KEYS, useExisting: AuthorizationServer },
         { provide: GRANT_STATUS, useExisting: RevokedGrants },
+        // Connector calls that ask for an on-behalf-of assertion get one signed with the same key.
+        { provide: ASSERTION_SIGNER, inject: [AuthorizationServer], useFactory: (server: AuthorizationServer) => new JoseAssertionSigner(settings.issuer, () => server.signingJwk()) },
       ],
-      exports: [IDENTITY_STORE, RevokedGrants, AuthorizationServer, ACCESS_TOKEN_KEYS, GRANT_STATUS],
+      exports: [IDENTITY_STORE, RevokedGrants, AuthorizationServer, ACCESS_TOKEN_KEYS, GRANT_STATUS, ASSERTION_SIGNER],
     };
   }
 

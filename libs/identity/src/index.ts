@@ -10,3 +10,4 @@ export { GrantJournal } from './grants/grant-journal.js';
 export type { GrantEvent } from './grants/grant.events.js';
 export { accountIdOf, parseAccountId } from './provider/account-id.js';
 export { DEFAULT_SENSITIVE_SCOPES, hasDescription } from './provider/scope-policy.js';
+export { AssertionSigningModule } from './assertion-signing.module.js';

@@ -2,6 +2,11 @@ import type { DomainEvent, JsonObject, JsonValue } from '#core';
 
 /** What a connector call's outcome tells the connectors view (the ConnectorCallOutcome contract of #connectors). */
 export type ConnectorCallData = JsonObject & { connector: string; ok: boolean; status: number | null; errorClass: string | null };
+/**
+ * On whose behalf a call was made, when its connector asked for an assertion (OnBehalfOfRecord of
+ * #connectors): the user, client and grant it named, its audience and jti; never the JWT itself.
+ */
+export type OnBehalfOfData = { userId: string; clientId: string; grantId?: string; audience: string; jti: string };
 
 /** Times are epoch milliseconds decided by the saga when it appends, so a replay sees the same. */
 export type RunStarted = DomainEvent<'RunStarted', {
@@ -30,9 +35,11 @@ export type CallFailureData = {
   /** When the next attempt is due; null when it gave up (for a step, a RunFailed follows in the same append). */
   retryAt: number | null;
   connectorCall?: ConnectorCallData;
+  /** Absent on older events and for connectors that ask for no assertion. */
+  onBehalfOf?: OnBehalfOfData;
 };
 type CallStartData = { stepId: string; attempt: number; startedAt: number; leaseUntil: number };
-type CallSuccessData = { stepId: string; attempt: number; output: JsonValue; connectorCall?: ConnectorCallData };
+type CallSuccessData = { stepId: string; attempt: number; output: JsonValue; connectorCall?: ConnectorCallData; onBehalfOf?: OnBehalfOfData };
 
 export type StepFailed = DomainEvent<'StepFailed', CallFailureData>;
 export type StepSkipped = DomainEvent<'StepSkipped', { stepId: string; reason: string }>;

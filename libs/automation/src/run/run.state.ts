@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '#core';
 import type { RunEvent, RunStarted } from './run.events.js';
+import { runStarterOf, type RunStarter } from './run-starter.js';
 
 export type StepStatus = 'pending' | 'running' | 'retrying' | 'waiting' | 'awaiting_approval' | 'succeeded' | 'failed' | 'skipped';
 export type RunStatus = 'running' | 'cancelling' | 'completed' | 'failed' | 'cancelled' | 'timed_out';
@@ -36,6 +37,8 @@ export type RunState =
   | (Omit<RunStarted['data'], 'runId'> & {
       status: RunStatus;
       runId: string;
+      /** The call that started the run (client, grant, scopes), from RunStarted's metadata: whom its connector calls act for. */
+      starter: RunStarter | null;
       /** Index in stepIds of the step the run is at; stepIds.length once every step is done. */
       cursor: number;
       steps: Record<string, StepProgress>;
@@ -54,13 +57,17 @@ export const isFinal = (state: RunState): boolean => state.status !== 'none' && 
 
 const freshStep = (): StepProgress => ({ status: 'pending', attempt: 0, firstAttemptAt: null, leaseUntil: null, retryAt: null, until: null, output: undefined });
 
+/** A run event as the store gives it back: with its envelope's metadata, which says who started the run. */
+export type StoredRunEvent = RunEvent & { metadata?: JsonObject };
+
 /** Run state is small and copied per event: runs are short streams, and a state is never shared. */
-export function evolveRun(state: RunState, event: RunEvent): RunState {
+export function evolveRun(state: RunState, event: StoredRunEvent): RunState {
   if (event.type === 'RunStarted') {
     const { runId, ...rest } = event.data;
     return {
       ...rest,
       runId,
+      starter: runStarterOf(event.metadata),
       status: 'running',
       cursor: 0,
       steps: Object.fromEntries(event.data.stepIds.map((id) => [id, freshStep()])),
@@ -158,7 +165,11 @@ export function evolveRun(state: RunState, event: RunEvent): RunState {
   }
 }
 
-/** How a run's stream folds (no state cache: runs are short, and each read wants the whole of it). */
+/**
+ * How a run's stream folds (no state cache: runs are short, and each read wants the whole of it;
+ * and the starter comes from RunStarted as stored, whose metadata a state folded from events just
+ * decided would lack).
+ */
 export const runFold = { initialState: initialRunState, evolve: evolveRun };
 
 export function outputsOf(state: ActiveRunState): JsonObject {

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { TokenBuckets } from '#core';
 import { inSpan, SpanKind } from '#observability';
 import { EVENT_STORE, loadStream, type EventStore } from '#event-store';
@@ -8,6 +9,9 @@ import { ConnectorNotFoundError, SecretVersionUnavailableError } from '../connec
 import { connectorStreamId, secretContext } from '../connector/connector-stream.js';
 import { connectorFold } from '../connector/connector.decider.js';
 import type { ConnectorState } from '../connector/connector.state.js';
+import { ASSERTION_SIGNER, type AssertionSigner } from '../on-behalf-of/assertion-signer.port.js';
+import { issueAssertion, type IssuedAssertion } from '../on-behalf-of/issue-assertion.js';
+import type { OnBehalfOfContext } from '../on-behalf-of/on-behalf-of.claims.js';
 
 /** A connector ready to call: its configuration and, opened for this call only, the secret version the run pinned. */
 export interface PreparedConnector {
@@ -33,6 +37,7 @@ export class ConnectorGateway {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly vault: SecretVault,
     @Inject(CONNECTOR_EGRESS) private readonly egress: ConnectorEgress,
+    @Optional() @Inject(ASSERTION_SIGNER) private readonly signer?: AssertionSigner,
   ) {}
 
   /** The secret version a run starting now pins (0 when the connector has no secret), or not found. */
@@ -59,11 +64,19 @@ export class ConnectorGateway {
     return taken.ok ? 0 : taken.retryAfterMs;
   }
 
+  /**
+   * The on-behalf-of assertion a call to this connector must carry (a fresh jti each time), or
+   * undefined when it asks for none; refused (typed) when it asks and none can be made.
+   */
+  assertionFor(connector: PreparedConnector, context: OnBehalfOfContext | undefined): Promise<IssuedAssertion | undefined> {
+    return issueAssertion(this.signer, { connector, context, now: Date.now(), jti: randomUUID() });
+  }
+
   /** A CLIENT span per call (method, host, connector; never the path, query or body), whose context the request carries as `traceparent`. */
-  call(connector: PreparedConnector, request: ConnectorRequest, idempotencyKey: string, signal?: AbortSignal): Promise<ConnectorResponse> {
+  call(connector: PreparedConnector, request: ConnectorRequest, idempotencyKey: string, signal?: AbortSignal, assertion?: IssuedAssertion): Promise<ConnectorResponse> {
     const attributes = { 'http.request.method': request.method, 'server.address': hostOf(connector.config.baseUrl), 'ledgerline.connector': connector.name, 'ledgerline.tenant.id': connector.tenantId };
     return inSpan('connector.call', { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      const response = await callConnector({ config: connector.config, secret: connector.secret, request, idempotencyKey, signal, egress: this.egress });
+      const response = await callConnector({ config: connector.config, secret: connector.secret, assertion: assertion?.jwt, request, idempotencyKey, signal, egress: this.egress });
       span.setAttribute('http.response.status_code', response.status);
       return response;
     });

@@ -253,3 +253,30 @@ describe('callConnector, egress to non-public addresses (SSRF)', () => {
     expect(fixture.requests).toHaveLength(1);
   });
 });
+
+describe('callConnector, on-behalf-of assertion', () => {
+  const ASSERTION = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
+
+  it('sends the assertion bare in the header the connector names, beside the secret in its own', async () => {
+    await callConnector(call({ method: 'POST', path: '/obo', body: {} }, { config: config({ ...headerAuth, onBehalfOf: { header: 'Ledgerline-On-Behalf-Of' } }), assertion: ASSERTION }));
+    expect(fixture.requests[0]?.headers).toMatchObject({ 'ledgerline-on-behalf-of': ASSERTION, 'x-api-key': `Key ${SECRET}` });
+  });
+
+  it('sends it as a bearer credential in Authorization', async () => {
+    await callConnector(call({ method: 'GET', path: '/obo' }, { config: config({ onBehalfOf: { header: 'Authorization' } }), secret: undefined, assertion: ASSERTION }));
+    expect(fixture.requests[0]?.headers['authorization']).toBe(`Bearer ${ASSERTION}`);
+  });
+
+  it('never calls a connector that asks for an assertion without one', async () => {
+    const error = await failure(call({ method: 'GET', path: '/obo' }, { config: config({ onBehalfOf: { header: 'X-Obo' } }) }));
+    expect(error).toBeInstanceOf(IllegalStateError);
+    expect(error).toMatchObject({ code: 'connector.on_behalf_of.missing' });
+    expect(fixture.requests).toHaveLength(0);
+  });
+
+  it('redacts the assertion from an answer that echoes it, as it does the secret', async () => {
+    fixture.respond('/api/echoing', { body: { youSent: ASSERTION } });
+    const response = await callConnector(call({ method: 'POST', path: '/echoing', body: {} }, { config: config({ onBehalfOf: { header: 'X-Obo' } }), assertion: ASSERTION }));
+    expect(response.body).toEqual({ youSent: '[redacted]' });
+  });
+});

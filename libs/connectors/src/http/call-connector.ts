@@ -9,6 +9,8 @@ import { connectorUrl, parseConnectorRequest, type ConnectorRequest } from './co
 import { assertEgressAllowed } from './egress-policy.js';
 import { EgressAddressRefusedError, EgressNetworks } from './egress-networks.js';
 import { isJsonContentType } from './http-syntax.js';
+import { onBehalfOfHeaderValue } from './on-behalf-of-header.js';
+import { OnBehalfOfMissingError } from '../on-behalf-of/on-behalf-of.errors.js';
 import { redactSecretInJson } from './redact-secret.js';
 import { decodeBody, readBodyBytes } from './response-body.js';
 
@@ -16,6 +18,8 @@ export interface ConnectorCall {
   config: ConnectorConfig;
   /** The tenant's stored secret for this connector; required when `config.auth` is set. */
   secret?: string;
+  /** The on-behalf-of assertion (a compact JWS) for this call; required when `config.onBehalfOf` is set, sent only then. */
+  assertion?: string;
   request: ConnectorRequest;
   /** Sent as Idempotency-Key, so a retried call is one effect downstream. 1-255 visible ASCII characters. */
   idempotencyKey: string;
@@ -75,12 +79,13 @@ export async function callConnector(call: ConnectorCall): Promise<ConnectorRespo
     throw new ValidationError('connector.invalid_request', `invalid connector request: idempotencyKey: ${message}`, { issues: [{ path: 'idempotencyKey', message }] });
   }
   const auth = renderConnectorAuth(config.auth, secret);
+  if (config.onBehalfOf && !call.assertion) throw new OnBehalfOfMissingError(config.onBehalfOf.header);
   const target = { method: request.method, host: url.host, path: url.pathname };
   if (auth.placement === 'query') url.searchParams.set(auth.name, auth.value);
   if (call.signal?.aborted) throw new ConnectorAbortedError(target, { cause: call.signal.reason });
 
   const timeout = AbortSignal.timeout(config.timeoutMs);
-  const context: CallContext = { target, secret, timeoutMs: config.timeoutMs, timeout, callerSignal: call.signal };
+  const context: CallContext = { target, secret, assertion: call.assertion, timeoutMs: config.timeoutMs, timeout, callerSignal: call.signal };
   const started = performance.now();
   const linked = call.signal ? eitherSignal(call.signal, timeout) : { signal: timeout, release: () => undefined };
   try {
@@ -100,7 +105,7 @@ async function send(
     // undici's own fetch, so the egress dispatcher is surely the one used (Node's global fetch is undici too).
     response = (await undiciFetch(url, {
       method: request.method,
-      headers: outgoingHeaders(config, request, call.idempotencyKey, auth),
+      headers: outgoingHeaders(call, request, auth),
       ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
       redirect: 'manual',
       signal,
@@ -119,11 +124,12 @@ async function send(
   } catch (error) {
     throw transportFailure(error, context);
   }
-  // A downstream that echoes the request (the secret with it) must not get the secret into the run's events.
+  // A downstream that echoes the request (the secret or the assertion with it) must not get them into the run's events.
+  const redacted = (value: JsonValue): JsonValue => redactSecretInJson(redactSecretInJson(value, call.secret), call.assertion);
   return {
     status: response.status,
-    headers: redactSecretInJson(keptHeaders(response.headers), call.secret) as Record<string, string>,
-    body: redactSecretInJson(decodeBody(bytes, response.headers.get('content-type'), MAX_TEXT_BYTES), call.secret),
+    headers: redacted(keptHeaders(response.headers)) as Record<string, string>,
+    body: redacted(decodeBody(bytes, response.headers.get('content-type'), MAX_TEXT_BYTES)),
     durationMs: Math.round(performance.now() - started),
   };
 }
@@ -150,8 +156,8 @@ function eitherSignal(caller: AbortSignal, timeout: AbortSignal): { signal: Abor
   };
 }
 
-/** Later sources win: defaults, the connector's static headers, the request's, then what this module owns (idempotency key, trace context, auth). */
-function outgoingHeaders(config: ConnectorConfig, request: ConnectorRequest, idempotencyKey: string, auth: RenderedAuth): Array<[string, string]> {
+/** Later sources win: defaults, the connector's static headers, the request's, then what this module owns (idempotency key, trace context, auth, assertion). */
+function outgoingHeaders({ config, idempotencyKey, assertion }: ConnectorCall, request: ConnectorRequest, auth: RenderedAuth): Array<[string, string]> {
   // A Map, not an object: a header named __proto__ must stay a header.
   const headers = new Map<string, string>([['accept', 'application/json'], ['user-agent', 'Ledgerline-Connector']]);
   for (const source of [config.headers, request.headers]) {
@@ -162,6 +168,7 @@ function outgoingHeaders(config: ConnectorConfig, request: ConnectorRequest, ide
   // The trace context of the call (when traces are on): the tenant's endpoint may continue the trace.
   for (const [name, value] of Object.entries(traceHeaders())) headers.set(name, value);
   if (auth.placement === 'header') headers.set(auth.name.toLowerCase(), auth.value);
+  if (config.onBehalfOf && assertion) headers.set(config.onBehalfOf.header.toLowerCase(), onBehalfOfHeaderValue(config.onBehalfOf.header, assertion));
   return [...headers];
 }
 

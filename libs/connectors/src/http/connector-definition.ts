@@ -2,6 +2,7 @@ import { ValidationError } from '#core';
 import { z } from 'zod';
 import { isEgressAllowed, splitHostEntry } from './egress-policy.js';
 import { HTTP_TOKEN, isHeaderValue, isReservedHeader } from './http-syntax.js';
+import { onBehalfOfHeaderProblem } from './on-behalf-of-header.js';
 
 export const SECRET_PLACEHOLDER = '{{secret}}';
 
@@ -31,6 +32,19 @@ const authSchema = z.strictObject({
   }
 });
 
+/** A JWT `aud`: an identifier or URI the downstream knows itself by; no spaces or control characters. */
+const AUDIENCE = /^[\x21-\x7e]+$/;
+
+/**
+ * The connector asks for an assertion of the person each call acts for, in `header`; `audience`
+ * (default: the origin of baseUrl) is the downstream the assertion is for. Cross-field rules are
+ * checked with the whole config (onBehalfOfHeaderProblem).
+ */
+const onBehalfOfSchema = z.strictObject({
+  header: headerNameSchema,
+  audience: z.string().min(1).max(1024).regex(AUDIENCE, 'must be visible ASCII without spaces').optional(),
+});
+
 const rateLimitSchema = z.strictObject({
   perSecond: z.number().positive().max(10_000),
   burst: z.number().int().min(1).max(100_000).optional(),
@@ -44,6 +58,7 @@ export const connectorConfigSchema = z.strictObject({
   timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   rateLimit: rateLimitSchema.default({ perSecond: 10, burst: 10 }),
   headers: z.record(headerNameSchema, headerValueSchema).optional(),
+  onBehalfOf: onBehalfOfSchema.optional(),
 }).superRefine((config, ctx) => {
   // zod runs this even when a field already failed with a custom issue, so baseUrl may be unparsable.
   const baseUrl = URL.parse(config.baseUrl);
@@ -56,12 +71,20 @@ export const connectorConfigSchema = z.strictObject({
       ctx.addIssue({ code: 'custom', path: ['headers', name], message: `${name} may not be set as a static header` });
     }
   }
+  const onBehalfOfProblem = config.onBehalfOf && onBehalfOfHeaderProblem(config.onBehalfOf.header, config.auth, config.headers);
+  if (onBehalfOfProblem) ctx.addIssue({ code: 'custom', path: ['onBehalfOf', 'header'], message: onBehalfOfProblem });
 });
 
 export type ConnectorConfig = z.output<typeof connectorConfigSchema>;
 /** What an administrator writes: `timeoutMs`, `rateLimit` and `rateLimit.burst` may be left out. */
 export type ConnectorConfigInput = z.input<typeof connectorConfigSchema>;
 export type ConnectorAuth = NonNullable<ConnectorConfig['auth']>;
+export type ConnectorOnBehalfOf = NonNullable<ConnectorConfig['onBehalfOf']>;
+
+/** Who an assertion for this connector is for: its `audience`, or else the origin of its base URL. */
+export function onBehalfOfAudience(config: ConnectorConfig): string {
+  return config.onBehalfOf?.audience ?? new URL(config.baseUrl).origin;
+}
 
 /** Validates a connector definition, naming every bad field in the message and in `details.issues`. */
 export function parseConnectorConfig(input: unknown): ConnectorConfig {

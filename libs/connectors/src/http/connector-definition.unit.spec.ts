@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ValidationError } from '#core';
-import { parseConnectorConfig, type ConnectorConfigInput } from './connector-definition.js';
+import { onBehalfOfAudience, parseConnectorConfig, type ConnectorConfigInput } from './connector-definition.js';
 
 const minimal: ConnectorConfigInput = { baseUrl: 'https://api.example.com/v1', allowedHosts: ['api.example.com'] };
 
@@ -70,10 +70,42 @@ describe('parseConnectorConfig', () => {
     ['a header value with CR/LF', { headers: { 'X-A': 'a\r\nX-Evil: 1' } }, 'headers.X-A'],
     ['a header name that is no token', { headers: { 'X A': 'a' } }, 'headers.X A'],
     ['an unknown field', { retries: 3 }, '(root)'],
+    ['an assertion header that is no token', { onBehalfOf: { header: 'On Behalf' } }, 'onBehalfOf.header'],
+    ['an assertion in Host', { onBehalfOf: { header: 'Host' } }, 'onBehalfOf.header'],
+    ['an assertion in Content-Length', { onBehalfOf: { header: 'content-length' } }, 'onBehalfOf.header'],
+    ['an assertion in Cookie', { onBehalfOf: { header: 'Cookie' } }, 'onBehalfOf.header'],
+    ['an assertion in Idempotency-Key', { onBehalfOf: { header: 'Idempotency-Key' } }, 'onBehalfOf.header'],
+    ['an assertion in the trace context', { onBehalfOf: { header: 'traceparent' } }, 'onBehalfOf.header'],
+    ['an assertion in Proxy-Authorization', { onBehalfOf: { header: 'Proxy-Authorization' } }, 'onBehalfOf.header'],
+    ['an assertion in a forwarding header', { onBehalfOf: { header: 'X-Forwarded-User' } }, 'onBehalfOf.header'],
+    ['an assertion in Authorization while the secret goes there', { auth: { placement: 'header', name: 'Authorization', template: 'Bearer {{secret}}' }, onBehalfOf: { header: 'authorization' } }, 'onBehalfOf.header'],
+    ['an assertion in the secret\'s header', { auth: { placement: 'header', name: 'X-Api-Key', template: '{{secret}}' }, onBehalfOf: { header: 'x-api-key' } }, 'onBehalfOf.header'],
+    ['an assertion in a static header', { headers: { 'X-On-Behalf-Of': 'fixed' }, onBehalfOf: { header: 'x-on-behalf-of' } }, 'onBehalfOf.header'],
+    ['an assertion without a header', { onBehalfOf: { audience: 'https://api.example.com' } }, 'onBehalfOf.header'],
+    ['an assertion audience with a space', { onBehalfOf: { header: 'X-Obo', audience: 'api example' } }, 'onBehalfOf.audience'],
+    ['an empty assertion audience', { onBehalfOf: { header: 'X-Obo', audience: '' } }, 'onBehalfOf.audience'],
+    ['an assertion that is no object', { onBehalfOf: 'X-Obo' }, 'onBehalfOf'],
+    ['an unknown assertion field', { onBehalfOf: { header: 'X-Obo', lifetime: 3600 } }, 'onBehalfOf'],
   ])('refuses %s', (_, change, path) => {
     const { message, issues } = refusal({ ...minimal, ...change });
     expect(issues.map((issue) => issue.path)).toContain(path);
     expect(message).toContain(`${path}: `);
+  });
+
+  it('keeps an on-behalf-of header, Authorization too while no secret is configured to go there', () => {
+    for (const change of [
+      { onBehalfOf: { header: 'Ledgerline-On-Behalf-Of', audience: 'urn:example:billing' } },
+      { onBehalfOf: { header: 'Authorization' } },
+      { auth: { placement: 'query', name: 'api_key', template: '{{secret}}' }, onBehalfOf: { header: 'Authorization' } },
+      { auth: { placement: 'header', name: 'X-Api-Key', template: '{{secret}}' }, onBehalfOf: { header: 'Authorization' } },
+    ] as const) {
+      expect(parseConnectorConfig({ ...minimal, ...change })).toMatchObject(change);
+    }
+  });
+
+  it('defaults the assertion audience to the origin of the base URL', () => {
+    expect(onBehalfOfAudience(parseConnectorConfig({ ...minimal, baseUrl: 'https://api.example.com:443/v1/', onBehalfOf: { header: 'X-Obo' } }))).toBe('https://api.example.com');
+    expect(onBehalfOfAudience(parseConnectorConfig({ ...minimal, onBehalfOf: { header: 'X-Obo', audience: 'urn:example:billing' } }))).toBe('urn:example:billing');
   });
 
   it('names every bad field at once', () => {

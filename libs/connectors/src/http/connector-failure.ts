@@ -1,5 +1,5 @@
 import { ConnectorAbortedError, ConnectorCallError, describeTarget, type ConnectorTarget } from './connector-call.errors.js';
-import { isErrorLike, redactedCause, redactedPrefix, secretSpan } from './redact-secret.js';
+import { isErrorLike, redactedCause, redactedPrefix, redactSecret, secretSpan } from './redact-secret.js';
 import { readBodyBytes, ResponseTooLargeError, utf8Prefix } from './response-body.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -8,6 +8,8 @@ const ERROR_BODY_CHARS = 2048;
 export interface CallContext {
   target: ConnectorTarget;
   secret: string | undefined;
+  /** The call's on-behalf-of assertion: redacted like the secret from what the downstream answers. */
+  assertion: string | undefined;
   timeoutMs: number;
   timeout: AbortSignal;
   callerSignal: AbortSignal | undefined;
@@ -63,7 +65,7 @@ export async function statusFailure(response: Response, context: CallContext): P
     });
   }
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-  const responseBody = await errorBody(response, context.secret);
+  const responseBody = await errorBody(response, context.secret, context.assertion);
   const common = { target, status, ...(retryAfterMs !== undefined && { retryAfterMs }), ...(responseBody !== undefined && { responseBody }) };
   const hint = retryAfterMs === undefined ? '' : `, retry after ${retryAfterMs} ms`;
   if (status === 429) {
@@ -76,12 +78,13 @@ export async function statusFailure(response: Response, context: CallContext): P
   return new ConnectorCallError({ ...common, code: 'connector.http_4xx', message: `${describeTarget(target)} answered ${status}`, errorClass: 'client' });
 }
 
-async function errorBody(response: Response, secret: string | undefined): Promise<string | undefined> {
+async function errorBody(response: Response, secret: string | undefined, assertion: string | undefined): Promise<string | undefined> {
   try {
     // Up to 4 bytes a character, plus room to see a secret that straddles the cut whole.
     const maxBytes = (ERROR_BODY_CHARS + secretSpan(secret)) * 4;
     const text = utf8Prefix(await readBodyBytes(response, maxBytes, 'truncate'), maxBytes);
-    return text === '' ? undefined : redactedPrefix(text, secret, ERROR_BODY_CHARS);
+    // An assertion cut off at the end is no credential any more (its signature is gone); a whole one is redacted.
+    return text === '' ? undefined : redactSecret(redactedPrefix(text, secret, ERROR_BODY_CHARS), assertion);
   } catch {
     // The status already tells what happened; a body cut off by the timeout adds nothing.
     return undefined;

@@ -30,18 +30,18 @@ const requestSchema = z.strictObject({
 
 /**
  * Validates a rendered request against its connector: a path that stays under the base URL, no
- * header that would override what this module owns (auth, idempotency key, framing), no query
- * parameter that would shadow the secret, a JSON body (none on GET) of at most 1 MiB.
+ * header that would override what this module owns (auth, on-behalf-of assertion, idempotency
+ * key, framing), no query parameter that would shadow the secret, a JSON body (none on GET) of at
+ * most 1 MiB.
  */
 export function parseConnectorRequest(input: unknown, config: ConnectorConfig): ConnectorRequest {
   const parsed = requestSchema.safeParse(input);
   if (!parsed.success) throw invalid('connector.invalid_request', 'invalid connector request', parsed.error);
   const { method, path, query, headers, body } = parsed.data;
   const auth = config.auth;
+  const owned = [auth?.placement === 'header' ? auth.name : undefined, config.onBehalfOf?.header].flatMap((name) => (name === undefined ? [] : [name.toLowerCase()]));
   for (const name of Object.keys(headers ?? {})) {
-    if (isReservedHeader(name) || (auth?.placement === 'header' && name.toLowerCase() === auth.name.toLowerCase())) {
-      throw refused(`headers.${name}`, `${name} may not be set by a request`);
-    }
+    if (isReservedHeader(name) || owned.includes(name.toLowerCase())) throw refused(`headers.${name}`, `${name} may not be set by a request`);
   }
   if (auth?.placement === 'query' && query && Object.hasOwn(query, auth.name)) {
     throw refused(`query.${auth.name}`, `${auth.name} may not be set by a request`);

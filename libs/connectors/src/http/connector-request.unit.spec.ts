@@ -56,6 +56,13 @@ describe('parseConnectorRequest', () => {
     expect(refusedPath({ method: 'POST', path: '/orders', ...change })).toBe(path);
   });
 
+  it('refuses a header that would shadow the on-behalf-of assertion', () => {
+    const asking = parseConnectorConfig({ baseUrl: 'https://api.example.com/', allowedHosts: ['api.example.com'], onBehalfOf: { header: 'Authorization' } });
+    expect(refusedPath({ method: 'POST', path: '/x', headers: { authorization: 'Bearer forged' } }, asking)).toBe('headers.authorization');
+    const custom = parseConnectorConfig({ baseUrl: 'https://api.example.com/', allowedHosts: ['api.example.com'], onBehalfOf: { header: 'Ledgerline-On-Behalf-Of' } });
+    expect(refusedPath({ method: 'POST', path: '/x', headers: { 'LEDGERLINE-ON-BEHALF-OF': 'forged' } }, custom)).toBe('headers.LEDGERLINE-ON-BEHALF-OF');
+  });
+
   it('refuses a query parameter that would shadow the secret', () => {
     expect(refusedPath({ method: 'GET', path: '/x', query: { api_key: 'mine' } }, queryAuth)).toBe('query.api_key');
     expect(parseConnectorRequest({ method: 'GET', path: '/x', query: { api_key: 'fine' } }, headerAuth).query).toEqual({ api_key: 'fine' });

@@ -9,9 +9,11 @@ export {
 } from './connector-call.errors.js';
 export {
   connectorConfigSchema,
+  onBehalfOfAudience,
   parseConnectorConfig,
   SECRET_PLACEHOLDER,
   type ConnectorAuth,
+  type ConnectorOnBehalfOf,
   type ConnectorConfig,
   type ConnectorConfigInput,
 } from './connector-definition.js';

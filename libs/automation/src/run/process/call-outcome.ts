@@ -1,10 +1,11 @@
 import { DomainError, type JsonValue } from '#core';
 import { ConnectorCallError, type ConnectorResponse } from '#connectors';
 import { nextRetryAt } from '../../definition/index.js';
-import type { ConnectorCallData, RunEvent } from '../run.events.js';
+import type { ConnectorCallData, OnBehalfOfData, RunEvent } from '../run.events.js';
 import type { CallAction } from './next-run-action.js';
 
-export type CallResult = { ok: true; response: ConnectorResponse } | { ok: false; error: unknown };
+/** `onBehalfOf`: the record of the assertion the call carried (or was to carry, when it failed after it was made). */
+export type CallResult = ({ ok: true; response: ConnectorResponse } | { ok: false; error: unknown }) & { onBehalfOf?: OnBehalfOfData };
 
 /**
  * What a connector call's result appends: success; a failure with the next attempt's time (back-off
@@ -14,10 +15,11 @@ export type CallResult = { ok: true; response: ConnectorResponse } | { ok: false
  */
 export function callOutcomeEvents(action: CallAction, result: CallResult, now: number, random: () => number): RunEvent[] {
   const { stepId, attempt, purpose } = action;
+  const onBehalfOf = result.onBehalfOf && { onBehalfOf: result.onBehalfOf };
   if (result.ok) {
     const output: JsonValue = { status: result.response.status, body: result.response.body };
-    const connectorCall = callData(action, true, result.response.status, null);
-    return [purpose === 'step' ? { type: 'StepSucceeded', data: { stepId, attempt, output, connectorCall } } : { type: 'CompensationSucceeded', data: { stepId, attempt, output, connectorCall } }];
+    const data = { stepId, attempt, output, connectorCall: callData(action, true, result.response.status, null), ...onBehalfOf };
+    return [purpose === 'step' ? { type: 'StepSucceeded', data } : { type: 'CompensationSucceeded', data }];
   }
   const failure = describeFailure(result.error);
   const next = failure.retryable
@@ -25,7 +27,7 @@ export function callOutcomeEvents(action: CallAction, result: CallResult, now: n
     : ({ giveUp: 'not_retryable' } as const);
   const retryAt = 'retryAt' in next ? next.retryAt : null;
   const connectorCall = failure.reachedNetwork ? callData(action, false, failure.status, failure.errorClass) : undefined;
-  const data = { stepId, attempt, errorClass: failure.errorClass, code: failure.code, message: failure.message, status: failure.status, retryAt, ...(connectorCall && { connectorCall }) };
+  const data = { stepId, attempt, errorClass: failure.errorClass, code: failure.code, message: failure.message, status: failure.status, retryAt, ...(connectorCall && { connectorCall }), ...onBehalfOf };
   if (purpose === 'compensation') return [{ type: 'CompensationFailed', data }];
   const failed: RunEvent = { type: 'StepFailed', data };
   if (retryAt !== null) return [failed];

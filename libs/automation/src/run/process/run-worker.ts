@@ -1,11 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConnectorAbortedError, ConnectorGateway } from '#connectors';
+import { ConnectorAbortedError, ConnectorGateway, type OnBehalfOfRecord } from '#connectors';
 import { EVENT_STORE, loadStream, WrongExpectedVersionError, type EventStore } from '#event-store';
 import { contextOfTraceparent, inSpan, sagaStepOutcomes, SpanKind, tracingEnabled, type Span } from '#observability';
 import { AutomationCatalog } from '../../automation/automation-catalog.js';
 import type { RunEvent } from '../run.events.js';
 import { RunPersonalData } from '../run-personal-data.js';
+import { actingFor } from '../run-starter.js';
 import { evolveRun, isFinal, runFold, type ActiveRunState, type RunState } from '../run.state.js';
 import { callOutcomeEvents, type CallResult } from './call-outcome.js';
 import { nextRunAction, type CallAction } from './next-run-action.js';
@@ -120,6 +121,7 @@ export class RunWorker {
   private async callIn(span: Span, tenantId: string, state: ActiveRunState, action: CallAction): Promise<{ kind: 'called'; state: RunState } | Extract<DriveOutcome, { kind: 'parked' }>> {
     let result: CallResult;
     let started = state;
+    let onBehalfOf: OnBehalfOfRecord | undefined;
     try {
       const connector = await this.gateway.prepare(tenantId, action.connector, state.secretPins[action.connector] ?? 0);
       const waitMs = this.gateway.takeCallSlot(connector);
@@ -131,14 +133,17 @@ export class RunWorker {
       const now = Date.now();
       const data = { stepId: action.stepId, attempt: action.attempt, startedAt: now, leaseUntil: now + connector.config.timeoutMs + LEASE_MARGIN_MS };
       started = (await this.append(tenantId, state, [action.purpose === 'step' ? { type: 'StepStarted', data } : { type: 'CompensationStarted', data }])) as ActiveRunState;
-      result = { ok: true, response: await this.gateway.call(connector, action.request, action.idempotencyKey, this.shutdown.signal) };
+      // Made once the attempt is recorded, so a refusal (no signer) is that attempt's failure; a fresh jti per attempt.
+      const assertion = await this.gateway.assertionFor(connector, actingFor(tenantId, state, action.stepId));
+      onBehalfOf = assertion?.record;
+      result = { ok: true, response: await this.gateway.call(connector, action.request, action.idempotencyKey, this.shutdown.signal, assertion), onBehalfOf };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw error;
       if (error instanceof ConnectorAbortedError) {
         span.setAttribute('ledgerline.outcome', 'aborted');
         return { kind: 'parked', streamVersion: Number.MAX_SAFE_INTEGER, until: Number.MAX_SAFE_INTEGER };
       }
-      result = { ok: false, error };
+      result = { ok: false, error, onBehalfOf };
     }
     const decided = callOutcomeEvents(action, result, Date.now(), Math.random);
     recordStepOutcome(action, decided[0], span);

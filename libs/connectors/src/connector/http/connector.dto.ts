@@ -15,7 +15,7 @@ export class RegisterConnectorDto {
 
   @ApiProperty({
     ...(CONFIG_SCHEMA as object),
-    description: 'baseUrl, allowedHosts, auth { placement: header | query, name, template with {{secret}} }, timeoutMs, rateLimit { perSecond, burst }, headers',
+    description: 'baseUrl, allowedHosts, auth { placement: header | query, name, template with {{secret}} }, timeoutMs, rateLimit { perSecond, burst }, headers, onBehalfOf { header, audience } (a platform-signed assertion of the user each call acts for)',
     example: { baseUrl: 'https://billing.example.com/api', allowedHosts: ['billing.example.com'], auth: { placement: 'header', name: 'Authorization', template: 'Bearer {{secret}}' } },
   })
   @IsObject()

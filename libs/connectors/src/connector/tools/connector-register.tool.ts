@@ -7,7 +7,7 @@ import { CONNECTORS_ADMIN_SCOPE } from '../connector-scopes.js';
 const input = z.strictObject({
   name: z.string().describe('1-63 characters of a-z, 0-9, _ and -, starting with a letter'),
   description: z.string().max(500).default(''),
-  config: z.record(z.string(), z.unknown()).describe('baseUrl, allowedHosts, auth {placement, name, template with {{secret}}}, timeoutMs, rateLimit {perSecond, burst}, headers'),
+  config: z.record(z.string(), z.unknown()).describe('baseUrl, allowedHosts, auth {placement, name, template with {{secret}}}, timeoutMs, rateLimit {perSecond, burst}, headers, onBehalfOf {header, audience?}: each call carries a short-lived platform-signed JWT naming the user the run acts for, in that header'),
 });
 const output = z.object({ name: z.string(), created: z.boolean(), changed: z.boolean() });
 
