@@ -83,8 +83,9 @@ export async function tokenRequest(baseUrl: string, params: Record<string, strin
   return { status: response.status, body: (await response.json()) as TokenAnswer['body'] };
 }
 
-export function exchangeCode(baseUrl: string, clientId: string, code: string, verifier: string, redirectUri = REDIRECT_URI): Promise<TokenAnswer> {
-  return tokenRequest(baseUrl, { grant_type: 'authorization_code', client_id: clientId, code, code_verifier: verifier, redirect_uri: redirectUri, resource: `${baseUrl}/mcp` });
+/** `resource` defaults to the MCP endpoint at `baseUrl` (another instance behind the same public URL names that URL's). */
+export function exchangeCode(baseUrl: string, clientId: string, code: string, verifier: string, redirectUri = REDIRECT_URI, resource = `${baseUrl}/mcp`): Promise<TokenAnswer> {
+  return tokenRequest(baseUrl, { grant_type: 'authorization_code', client_id: clientId, code, code_verifier: verifier, redirect_uri: redirectUri, resource });
 }
 
 export function refresh(baseUrl: string, clientId: string, refreshToken: string): Promise<TokenAnswer> {

@@ -5,6 +5,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { CommandBus } from '@nestjs/cqrs';
 import { logProcessWarnings } from '#observability';
 import { AUTH_SETTINGS, type AuthSettings } from '#auth';
+import { OPTIONAL_AUTHORIZATION_SERVER } from './optional-authorization-server.js';
 import { CreateTenantCommand, PLATFORM_TENANT, TenantExistsError } from '#tenants';
 import { AppModule, PLATFORM_SCOPES } from './app.module.js';
 import { configureApp } from './configure-app.js';
@@ -38,6 +39,12 @@ async function bootstrap(): Promise<void> {
     logger.log(
       `dev issuer on (${auth.key.created ? 'signing key created' : 'signing key'} in ${auth.key.keyFile}); get a token with:\n` +
         `  ./run npm run -s cli -- token --tenant demo --user demo-user --scopes "${PLATFORM_SCOPES.join(' ')}"`,
+    );
+  }
+  if (app.get(OPTIONAL_AUTHORIZATION_SERVER, { strict: false })) {
+    logger.log(
+      `authorization server on (${auth.issuer}/.well-known/oauth-authorization-server): MCP clients sign in by URL alone. Create a sign-in with:\n` +
+        `  ./run npm run -s cli -- users add <username> --tenant demo   (prints a generated password once; --password-stdin to give one)`,
     );
   }
   logger.log(`admin API docs: ${url}/docs (OpenAPI: ${url}/docs/openapi.json)`);

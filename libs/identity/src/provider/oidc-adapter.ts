@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { ArtifactStore } from '../store/identity-store.port.js';
 
@@ -7,16 +8,31 @@ import type { ArtifactStore } from '../store/identity-store.port.js';
  * rather than deletes, which is what lets the library see a rotated refresh token presented again
  * (and revoke the whole grant, RFC 9700 §4.14.2).
  */
+/**
+ * Models whose id is the bearer value a client presents (codes, refresh tokens, registration
+ * access tokens): stored under a SHA-256 of it and without the `jti` that repeats it, so a copy of
+ * the identity database holds nothing a caller could present. Found by id only, so the id given
+ * to `find` restores `jti`.
+ */
+const BEARER_MODELS = new Set(['AuthorizationCode', 'RefreshToken', 'AccessToken', 'ClientCredentials', 'RegistrationAccessToken']);
+
+function storedId(model: string, id: string): string {
+  return BEARER_MODELS.has(model) ? createHash('sha256').update(id).digest('base64url') : id;
+}
+
 export function oidcAdapterClass(artifacts: ArtifactStore, onGrantDestroyed: (grantId: string, grant: Record<string, unknown> | undefined) => Promise<void>): new (model: string) => Adapter {
   return class StoreAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
-      await artifacts.upsert(this.model, id, payload as Record<string, unknown>, expiresIn ? Date.now() + expiresIn * 1000 : undefined);
+      const stored: Record<string, unknown> = { ...payload };
+      if (BEARER_MODELS.has(this.model)) delete stored.jti;
+      await artifacts.upsert(this.model, storedId(this.model, id), stored, expiresIn ? Date.now() + expiresIn * 1000 : undefined);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      return asPayload(await artifacts.find(this.model, id));
+      const found = asPayload(await artifacts.find(this.model, storedId(this.model, id)));
+      return found && BEARER_MODELS.has(this.model) ? { ...found, jti: id } : found;
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
@@ -28,14 +44,14 @@ export function oidcAdapterClass(artifacts: ArtifactStore, onGrantDestroyed: (gr
     }
 
     async consume(id: string): Promise<void> {
-      await artifacts.consume(this.model, id);
+      await artifacts.consume(this.model, storedId(this.model, id));
     }
 
     async destroy(id: string): Promise<void> {
       // The library destroys a grant only to revoke it (refresh-token reuse, RFC 7009, logout):
       // the revocation must reach every instance, so it is recorded before the grant row goes.
       if (this.model === 'Grant') await onGrantDestroyed(id, (await artifacts.find(this.model, id))?.payload);
-      await artifacts.destroy(this.model, id);
+      await artifacts.destroy(this.model, storedId(this.model, id));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
