@@ -29,9 +29,10 @@ describe('delegation across two platform instances (PostgreSQL)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-two-'));
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
-    const env = { DATABASE_URL: database.url, LEDGERLINE_EVENT_STORE: 'postgres', LEDGERLINE_MASTER_KEY: randomBytes(32).toString('base64'), LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_PUBLIC_URL: publicUrl, LEDGERLINE_ROLE: 'api', LEDGERLINE_PG_POOL_SIZE: '4' };
+    const env = { DATABASE_URL: database.url, LEDGERLINE_EVENT_STORE: 'postgres', LEDGERLINE_MASTER_KEY: randomBytes(32).toString('base64'), LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_PUBLIC_URL: publicUrl, LEDGERLINE_PG_POOL_SIZE: '4' };
+    // A also carries runs and applies views (as a worker would); B serves the API only.
     a = await startPlatform({ ...env, LEDGERLINE_PORT: String(port) });
-    b = await startPlatform(env);
+    b = await startPlatform({ ...env, LEDGERLINE_ROLE: 'api' });
     store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 });
     const harness = { platform: a, store, databaseUrl: database.url } as unknown as PlatformHarness;
     await addUser(harness, 'acme', 'alice', PASSWORD);
