@@ -79,6 +79,12 @@ export class AuthorizationServer {
     const adapter = oidcAdapterClass(store.artifacts, (grantId, grant) => this.noteRevoked(grantId, grant));
     this.provider = createProvider(settings, { privateJwks, cookieKeys }, {
       adapter,
+      rememberedGrantId: async (accountId, clientId) => {
+        const account = parseAccountId(accountId);
+        if (!account) return undefined;
+        const grants = await this.listGrants(account.tenantId, account.userId, 50);
+        return grants.find((grant) => grant.clientId === clientId && !this.revoked.isRevoked(`grant:${grant.grantId}`) && !grant.scopes.some((scope) => settings.scopePolicy.isSensitive(scope)))?.grantId;
+      },
       accountIsActive: async (tenantId, userId) => {
         const account = await store.accounts.get(tenantId, userId);
         // Federated users have no local account; a local one that is disabled stops its grants' refresh.

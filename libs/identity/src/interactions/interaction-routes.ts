@@ -233,6 +233,14 @@ export function interactionRouter(deps: InteractionDeps): Router {
     };
   }
 
+  // Errors of our own middleware (an oversized or malformed form) end on a page of ours, never
+  // express's default one with its stack trace.
+  router.use((error: unknown, _req: Request, res: Response, _next: (error?: unknown) => void) => {
+    const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+    if (status >= 500) logger.error(`interaction failed: ${(error as Error).message}`);
+    send(res, status >= 400 && status < 500 ? status : 500, errorPage(status === 413 ? 'invalid_request' : status < 500 ? 'invalid_request' : 'server_error', status < 500 ? 'The form could not be read.' : 'Something went wrong on our side. Go back to the application and start again.'));
+  });
+
   return router;
 }
 

@@ -26,6 +26,8 @@ const AUTOMATION_SCOPE = /^automation:[a-z0-9][a-z0-9-]{0,62}$/;
 
 export interface ProviderHooks {
   adapter: NonNullable<Configuration['adapter']>;
+  /** The newest live grant of this account to this client, if any (a remembered consent). */
+  rememberedGrantId(accountId: string, clientId: string): Promise<string | undefined>;
   /** Undefined refuses the account (unknown or disabled): codes and refresh tokens stop working for it. */
   accountIsActive(tenantId: string, userId: string): Promise<boolean>;
 }
@@ -53,6 +55,15 @@ export function createProvider(settings: IdentitySettings, keys: KeyMaterial, ho
     clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none', id_token_signed_response_alg: SIGNING_ALGORITHM },
     enabledJWA: { idTokenSigningAlgValues: [SIGNING_ALGORITHM], clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'] },
     rotateRefreshToken: true,
+    // A consent is remembered per person and client until revoked, not only for the browser
+    // session: the newest live grant is taken up again (the consent page still asks for what it
+    // lacks; sensitive scopes are asked for every time by the policy below).
+    async loadExistingGrant(ctx) {
+      const clientId = ctx.oidc.client!.clientId;
+      const accountId = ctx.oidc.session?.accountId;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(clientId) ?? (accountId ? await hooks.rememberedGrantId(accountId, clientId) : undefined);
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     clientBasedCORS: () => true,
     conformIdTokenClaims: true,
