@@ -121,7 +121,9 @@ describe.each(['sqlite', 'postgres'] as const)(`the Python MCP SDK (mcp ${MCP_SD
 
     const grantId = String(claimsOf(issued!.access_token).grant_id);
     const events = await readAllOf(harness, 'acme');
-    expect(events.filter((event) => event.streamId === `grant-${grantId}`).map((event) => event.type)).toEqual(['GrantIssued', 'GrantRefreshed', 'GrantRevoked']);
+    const trail = events.filter((event) => event.streamId === `grant-${grantId}`).map((event) => event.type);
+    // One refresh, or more on a machine slow enough for a token to expire between the first calls.
+    expect([trail[0], new Set(trail.slice(1, -1)), trail.at(-1)]).toEqual(['GrantIssued', new Set(['GrantRefreshed']), 'GrantRevoked']);
     const put = events.find((event) => event.type.startsWith('Memory') && event.metadata.clientId === clientId);
     expect(put?.metadata).toMatchObject({ userId: 'alice', grantId });
   }
