@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { log } from './service-utils.mjs';
 
 /** The version requirements.txt pins for `name` (the first `name==version` line). */
@@ -77,4 +78,15 @@ export function ensureVenv({ what, cache, requirements, minPython, check }) {
   const installMs = Date.now() - started;
   log(`installed ${what} in ${(installMs / 1000).toFixed(1)} s`);
   return { bin, installMs };
+}
+
+/** When the module at `moduleUrl` is the script node was started with: prints what `ensure()` returns (a path), or the error and exits 1. */
+export function printWhenRunAsScript(moduleUrl, ensure) {
+  if (process.argv[1] !== fileURLToPath(moduleUrl)) return;
+  try {
+    process.stdout.write(`${ensure()}\n`);
+  } catch (error) {
+    console.error(`[services] ${error.message}`);
+    process.exit(1);
+  }
 }

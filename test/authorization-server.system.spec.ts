@@ -37,6 +37,18 @@ describe.each(['sqlite', 'postgres'] as const)('the built-in authorization serve
     }
   });
 
+  it('accepts an RFC 7591 registration naming the scopes it advertises (as MCP SDKs send them), recorded without the resource ones; unknown scopes are still refused', async () => {
+    const client = await registerClient(url, { scope: 'memory:read memory:write automation:invoice offline_access' });
+    expect(client.scope).toBe('offline_access');
+    const refused = await fetch(`${url}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:53682/callback'], token_endpoint_auth_method: 'none', scope: 'memory:read nonsense' }),
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_client_metadata' });
+  });
+
   it('signs a person in, takes a subset of the scopes on consent, and issues an at+jwt for /mcp with tenant, user, client and grant', async () => {
     const client = await registerClient(url);
     const { code, verifier, state } = await authorize(url, { clientId: client.client_id, scope: 'memory:read memory:write audit:read', tenant: 'acme', username: 'alice', password: PASSWORD, grant: ['memory:read', 'memory:write'] });

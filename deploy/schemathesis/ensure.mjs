@@ -7,7 +7,7 @@
 // Needs Python 3.11+ (see ../python-venv.mjs), and PyPI (or PIP_INDEX_URL) on the first run only.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureVenv, pinnedVersion, venvCacheDir } from '../python-venv.mjs';
+import { ensureVenv, pinnedVersion, venvCacheDir, printWhenRunAsScript } from '../python-venv.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REQUIREMENTS = join(HERE, 'requirements.txt');
@@ -28,11 +28,4 @@ export function ensureSchemathesis() {
   return { st: join(bin, 'st'), installMs };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  try {
-    process.stdout.write(`${ensureSchemathesis().st}\n`);
-  } catch (error) {
-    console.error(`[services] ${error.message}`);
-    process.exit(1);
-  }
-}
+printWhenRunAsScript(import.meta.url, () => ensureSchemathesis().st);

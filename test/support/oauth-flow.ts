@@ -31,16 +31,19 @@ export async function registerClient(baseUrl: string, metadata: Record<string, u
   return body;
 }
 
-export interface AuthorizeOptions {
-  clientId: string;
-  scope: string;
+export interface PersonAtBrowser {
   tenant: string;
   username: string;
   password: string;
   /** Untick all but these on the consent page (default: grant everything offered). */
   grant?: string[];
-  redirectUri?: string;
   browser?: OAuthBrowser;
+}
+
+export interface AuthorizeOptions extends PersonAtBrowser {
+  clientId: string;
+  scope: string;
+  redirectUri?: string;
   extra?: Record<string, string>;
 }
 
@@ -54,23 +57,33 @@ export async function authorize(baseUrl: string, options: AuthorizeOptions): Pro
     response_type: 'code', client_id: options.clientId, redirect_uri: redirectUri, scope: options.scope, state,
     code_challenge: challenge, code_challenge_method: 'S256', resource: `${baseUrl}/mcp`, ...options.extra,
   });
-  let page = await browser.follow(`${baseUrl}/authorize?${query}`, redirectUri);
+  const callback = await signInAndConsent(`${baseUrl}/authorize?${query}`, redirectUri, { ...options, browser });
+  const code = callback.searchParams.get('code');
+  if (!code) throw new Error(`no code in ${callback}`);
+  return { code, verifier, state: callback.searchParams.get('state') ?? '', browser };
+}
+
+/**
+ * What the person does with an authorization URL a client opened for them: signs in, allows the
+ * scopes on the consent page, until the redirect to `redirectUri`, whose URL is returned.
+ */
+export async function signInAndConsent(authorizationUrl: string, redirectUri: string, person: PersonAtBrowser): Promise<URL> {
+  const browser = person.browser ?? new OAuthBrowser();
+  let page = await browser.follow(authorizationUrl, redirectUri);
   for (let step = 0; step < 4 && !page.url.startsWith(redirectUri); step++) {
     if (page.body.includes('/sign-in"')) {
       const form = formOf(page.body, page.url, '/sign-in');
-      page = await browser.follow(form.action, redirectUri, { ...form.fields, tenant: options.tenant, username: options.username, password: options.password });
+      page = await browser.follow(form.action, redirectUri, { ...form.fields, tenant: person.tenant, username: person.username, password: person.password });
     } else if (page.body.includes('/consent"')) {
       const form = formOf(page.body, page.url, '/consent');
-      const scopes = options.grant ?? [...page.body.matchAll(/name="scope" value="([^"]+)"/g)].map((m) => m[1]!);
+      const scopes = person.grant ?? [...page.body.matchAll(/name="scope" value="([^"]+)"/g)].map((m) => m[1]!);
       page = await browser.follow(form.action, redirectUri, { ...form.fields, decision: 'allow', scope: scopes });
     } else {
       throw new Error(`unexpected page ${page.status} at ${page.url}:\n${page.body.slice(0, 1500)}`);
     }
   }
-  const callback = new URL(page.url);
-  const code = callback.searchParams.get('code');
-  if (!code) throw new Error(`no code in ${page.url}`);
-  return { code, verifier, state: callback.searchParams.get('state') ?? '', browser };
+  if (!page.url.startsWith(redirectUri)) throw new Error(`no redirect to ${redirectUri}; stopped at ${page.url}`);
+  return new URL(page.url);
 }
 
 export interface TokenAnswer {

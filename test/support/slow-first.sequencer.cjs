@@ -10,6 +10,7 @@ const LONGEST_FIRST = [
   'apps/cli/src/commands/export.command.int.spec.ts', // ~100
   'test/run-crash.system.spec.ts', // ~90
   'test/stranger-transaction.system.spec.ts', // ~80
+  'test/python-mcp-oauth.system.spec.ts', // ~70 on a clean clone (builds its venv), ~35 after
   'libs/event-store/src/postgres/postgres-event-store.int.spec.ts',
   'test/worker-stop.system.spec.ts', // ~50
   'test/run-limits.system.spec.ts',

@@ -4,7 +4,7 @@
 //   node tools/export-verifier/ensure.mjs   // builds the venv when missing, prints the path of its python
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureVenv, pinnedVersion, venvCacheDir } from '../../deploy/python-venv.mjs';
+import { ensureVenv, pinnedVersion, venvCacheDir, printWhenRunAsScript } from '../../deploy/python-venv.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REQUIREMENTS = join(HERE, 'requirements.txt');
@@ -23,11 +23,4 @@ export function ensureExportVerifier() {
   return { python: join(bin, 'python'), installMs };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  try {
-    process.stdout.write(`${ensureExportVerifier().python}\n`);
-  } catch (error) {
-    console.error(`[services] ${error.message}`);
-    process.exit(1);
-  }
-}
+printWhenRunAsScript(import.meta.url, () => ensureExportVerifier().python);

@@ -5,6 +5,7 @@ import type { IdentitySettings } from './identity.settings.js';
 import type { KeyMaterial } from './signing-keys.js';
 import { SIGNING_ALGORITHM } from './signing-keys.js';
 import { metadataDocumentFetch } from './metadata-document-fetch.js';
+import { selfRegisteredScope } from './self-registered-scope.js';
 import { renderProtocolError } from '../interactions/pages/error.page.js';
 
 export const AS_ROUTES = {
@@ -41,6 +42,7 @@ export interface ProviderHooks {
  */
 export function createProvider(settings: IdentitySettings, keys: KeyMaterial, hooks: ProviderHooks): Provider {
   const { scopePolicy } = settings;
+  const resourceScopes = new Set(settings.scopesSupported);
   const cookie = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: settings.secureCookies, path: '/' };
   const configuration: Configuration = {
     adapter: hooks.adapter,
@@ -85,6 +87,8 @@ export function createProvider(settings: IdentitySettings, keys: KeyMaterial, ho
           throw new errors.InvalidClientMetadata('client_credentials is only for service principals a tenant admin registers');
         }
         if (value !== undefined && !isTenantId(value)) throw new errors.InvalidClientMetadata('tenant_id is not a tenant id');
+        // Runs before the library's own checks, which would refuse the resource's scopes here.
+        if (selfRegistered && typeof metadata.scope === 'string') metadata.scope = selfRegisteredScope(metadata.scope, (scope) => resourceScopes.has(scope) || AUTOMATION_SCOPE.test(scope));
       },
     },
     features: {
