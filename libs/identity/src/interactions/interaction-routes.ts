@@ -19,8 +19,11 @@ import type { FederatedSignIn } from './federated-sign-in.js';
 
 const OIDC_SCOPES = new Set(['openid', 'offline_access']);
 const AUTOMATION_SCOPE = /^automation:[a-z0-9][a-z0-9-]{0,62}$/;
-/** Sign-in attempts per client address: a burst of 10, then one every 6 s (in each instance). */
-const ADDRESS_LIMIT = { ratePerSec: 1 / 6, burst: 10 };
+/**
+ * Failed sign-ins per client address (in each instance): ten, then one more every 6 s. Only
+ * failures count, so an office behind one address is not locked out by its own people signing in.
+ */
+const ADDRESS_FAILURES = { ratePerSec: 1 / 6, burst: 10 };
 const BAD_CREDENTIALS = 'Enter a correct organisation, username and password';
 
 export interface InteractionDeps {
@@ -45,7 +48,7 @@ export function interactionRouter(deps: InteractionDeps): Router {
   const { provider, settings } = deps;
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 200 });
-  const addresses = new TokenBuckets(ADDRESS_LIMIT);
+  const failuresByAddress = new TokenBuckets(ADDRESS_FAILURES);
   const logger = new Logger('Interactions');
   const csrfOf = (uid: string): string => createHmac('sha256', deps.csrfKey).update(`interaction:${uid}`).digest('base64url');
   const csrfValid = (uid: string, presented: unknown): boolean => {
@@ -129,14 +132,17 @@ export function interactionRouter(deps: InteractionDeps): Router {
     if (missing.length > 0) return page(400, missing);
     const address = req.socket.remoteAddress ?? 'unknown';
     const clientId = String(details.params.client_id);
-    const throttled = addresses.tryTake(address);
-    if (!throttled.ok) {
-      res.set('retry-after', String(Math.ceil(throttled.retryAfterMs / 1000)));
-      return page(429, [{ field: 'username', message: 'Too many sign-in attempts from your network. Wait a minute, then try again' }]);
+    if (failuresByAddress.get(address).available() < 1) {
+      res.set('retry-after', '6');
+      return page(429, [{ field: 'username', message: 'Too many failed sign-ins from your network. Wait a minute, then try again' }]);
     }
-    if (!isTenantId(tenant)) return page(401, [{ field: 'tenant', message: BAD_CREDENTIALS }]);
+    if (!isTenantId(tenant)) {
+      failuresByAddress.tryTake(address);
+      return page(401, [{ field: 'tenant', message: BAD_CREDENTIALS }]);
+    }
     const outcome = await deps.accounts.signIn(tenant, username, password);
     if (!outcome.ok) {
+      failuresByAddress.tryTake(address);
       if (outcome.reason !== 'unknown_account' || (await deps.accounts.list(tenant)).length > 0) {
         await deps.journal.record({ tenantId: tenant, tool: 'oauth:sign-in', clientId }, { type: 'SignInFailed', data: { userId: username, method: 'local', reason: outcome.reason, clientId } })
           .catch((error: unknown) => logger.warn(`sign-in journal: ${(error as Error).message}`));
