@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { addUser, authorize, claimsOf, exchangeCode, headerOf, refresh, registerClient } from './support/oauth-flow.js';
+import { addUser, authorize, cliOn, claimsOf, exchangeCode, headerOf, refresh, registerClient } from './support/oauth-flow.js';
 import { until } from './support/until.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 
@@ -82,8 +82,23 @@ describe.each(['sqlite', 'postgres'] as const)('the built-in authorization serve
     const started = Date.now();
     await until(async () => ((await callTool(url, token.access_token!, 'memory_list', {})).status === 401 ? true : undefined), 1000, 'the revoked access token refused', 50);
     expect(Date.now() - started).toBeLessThan(1000);
-    const trail = (await readAllOf(harness, 'acme')).filter((event) => event.streamId === `grant-${String(claimsOf(token.access_token!).grant_id)}`).map((event) => event.type);
+    // The trail is written beside the revocation's answer: it may land a moment later.
+    const trail = await until(async () => {
+      const types = (await readAllOf(harness, 'acme')).filter((event) => event.streamId === `grant-${String(claimsOf(token.access_token!).grant_id)}`).map((event) => event.type);
+      return types.includes('GrantRevoked') ? types : undefined;
+    }, 5000, 'GrantRevoked', 20);
     expect(trail).toEqual(['GrantIssued', 'GrantRevoked']);
+  });
+
+  it('stops a suspended tenant\'s grants: tool calls refused, refresh refused', async () => {
+    await addUser(harness, 'initech', 'peter', PASSWORD);
+    const client = await registerClient(url);
+    const { code, verifier } = await authorize(url, { clientId: client.client_id, scope: 'memory:read', tenant: 'initech', username: 'peter', password: PASSWORD });
+    const token = (await exchangeCode(url, client.client_id, code, verifier)).body;
+    expect((await callTool(url, token.access_token!, 'memory_list', {})).status).toBe(200);
+    expect((await cliOn(harness, ['tenants', 'suspend', 'initech', '--reason', 'unpaid'])).code).toBe(0);
+    await until(async () => ((await callTool(url, token.access_token!, 'memory_list', {})).status === 403 ? true : undefined), 5000, 'the suspension seen', 100);
+    expect((await refresh(url, client.client_id, token.refresh_token!)).body.error).toBe('invalid_grant');
   });
 });
 

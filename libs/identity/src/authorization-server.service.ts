@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type Provider from 'oidc-provider';
@@ -24,6 +25,8 @@ import type { IdentityStore } from './store/identity-store.port.js';
 const GRANT_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'Grant'];
 const PRUNE_MS = 15 * 60_000;
 const KEY_REFRESH_MS = 60_000;
+/** Which protocol endpoint a request came in at, for the adapter's grant-revocation hook. */
+const protocolRoute = new AsyncLocalStorage<string>();
 const METADATA_PATHS = new Set(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']);
 
 export interface GrantSummary {
@@ -86,6 +89,9 @@ export class AuthorizationServer {
         return grants.find((grant) => grant.clientId === clientId && !this.revoked.isRevoked(`grant:${grant.grantId}`) && !grant.scopes.some((scope) => settings.scopePolicy.isSensitive(scope)))?.grantId;
       },
       accountIsActive: async (tenantId, userId) => {
+        // A suspended tenant's grants stop refreshing (its access tokens are refused at /mcp already).
+        const mayAct = await (this.tenantAccess?.assertMayAct(tenantId) ?? Promise.resolve()).then(() => true, () => false);
+        if (!mayAct) return false;
         const account = await store.accounts.get(tenantId, userId);
         // Federated users have no local account; a local one that is disabled stops its grants' refresh.
         return !account?.disabled;
@@ -153,7 +159,8 @@ export class AuthorizationServer {
       res.setHeader('x-frame-options', 'DENY');
       res.setHeader('content-security-policy', "frame-ancestors 'none'");
       res.setHeader('cache-control', 'no-store');
-      void callback(req, res);
+      // The path travels with the request into the adapter, where a grant's revocation learns why.
+      void protocolRoute.run(path, () => callback(req, res));
     });
     app.use(
       INTERACTION_PATH,
@@ -249,32 +256,26 @@ export class AuthorizationServer {
     };
   }
 
-  /** The library revoked a grant (refresh-token reuse, RFC 7009 by its client): stop it everywhere first. */
+  /**
+   * The library revoked a grant: a rotated refresh token came back (at /token) or its client
+   * revoked it (RFC 7009, at /revoke). It is stopped everywhere and its trail written before the
+   * grant row goes, inside the request, so the answer is sent only once both hold.
+   */
   private async noteRevoked(grantId: string, payload: Record<string, unknown> | undefined): Promise<void> {
     const grant = payload && this.summary(grantId, payload);
     if (!grant) return;
     await this.store.revocations.add(`grant:${grantId}`, grant.tenantId, Date.now());
     this.revoked.noteRevoked(`grant:${grantId}`);
-    this.pendingJournal.set(grantId, grant);
+    const reused = protocolRoute.getStore() === AS_ROUTES.token;
+    const context = { tenantId: grant.tenantId, userId: grant.userId, clientId: grant.clientId, grantId, tool: `oauth:${reused ? 'token' : 'revoke'}` };
+    if (reused) await this.journal.record(context, { type: 'RefreshTokenReused', data: { grantId, clientId: grant.clientId } });
+    await this.journal.record(context, {
+      type: 'GrantRevoked',
+      data: { grantId, clientId: grant.clientId, userId: grant.userId, revokedBy: reused ? 'ledgerline' : grant.clientId, reason: reused ? 'refresh_token_reused' : 'revoked_by_client' },
+    });
   }
 
-  private readonly pendingJournal = new Map<string, GrantSummary>();
-
   private listen(): void {
-    this.provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
-      const grant = this.pendingJournal.get(grantId);
-      this.pendingJournal.delete(grantId);
-      if (!grant) return;
-      const reused = ctx.oidc.route === 'token';
-      const context = { tenantId: grant.tenantId, userId: grant.userId, clientId: grant.clientId, grantId, tool: `oauth:${ctx.oidc.route}` };
-      void (async () => {
-        if (reused) await this.journal.record(context, { type: 'RefreshTokenReused', data: { grantId, clientId: grant.clientId } });
-        await this.journal.record(context, {
-          type: 'GrantRevoked',
-          data: { grantId, clientId: grant.clientId, userId: grant.userId, revokedBy: reused ? 'ledgerline' : grant.clientId, reason: reused ? 'refresh_token_reused' : 'revoked_by_client' },
-        });
-      })().catch((error: unknown) => this.logger.error(`grant journal: ${(error as Error).message}`));
-    });
     this.provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
       const grantId = ctx.oidc.entities.Grant?.jti;
       const account = ctx.oidc.entities.Account ? parseAccountId(ctx.oidc.entities.Account.accountId) : undefined;

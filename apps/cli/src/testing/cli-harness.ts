@@ -18,7 +18,8 @@ export interface CliRun {
 export interface CliHarness {
   env: NodeJS.ProcessEnv;
   store: EventStore;
-  cli(args: string[]): Promise<CliRun>;
+  /** `stdin`: what the command reads from standard input (--password-stdin). */
+  cli(args: string[], stdin?: string): Promise<CliRun>;
   cleanup(): Promise<void>;
 }
 
@@ -30,10 +31,10 @@ export async function cliHarness(kind: StoreKind): Promise<CliHarness> {
   return {
     env,
     store,
-    async cli(args) {
+    async cli(args, stdin) {
       let stdout = '';
       let stderr = '';
-      const code = await runCli(args, { env, stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } });
+      const code = await runCli(args, { env, stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, ...(stdin !== undefined && { readStdin: async () => stdin }) });
       return { code, stdout, stderr };
     },
     async cleanup() {
