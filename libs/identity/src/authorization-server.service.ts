@@ -11,14 +11,15 @@ import { LocalAccounts } from './accounts/local-accounts.js';
 import { GrantJournal } from './grants/grant-journal.js';
 import type { GrantRevocationReason } from './grants/grant.events.js';
 import type { RevokedGrants } from './grants/revoked-grants.js';
+import { grantSummaryOf, type GrantSummary } from './grants/grant-summary.js';
 import { interactionRouter } from './interactions/interaction-routes.js';
 import type { FederatedSignIn } from './interactions/federated-sign-in.js';
-import { parseAccountId } from './provider/account-id.js';
+import { accountIdOf, parseAccountId } from './provider/account-id.js';
 import { AS_ROUTES, createProvider, INTERACTION_PATH } from './provider/authorization-server.js';
 import type { IdentitySettings } from './provider/identity.settings.js';
 import { oidcAdapterClass } from './provider/oidc-adapter.js';
 import { SigningKeys } from './provider/signing-keys.js';
-import type { IdentityStore } from './store/identity-store.port.js';
+import type { ArtifactPosition, IdentityStore } from './store/identity-store.port.js';
 
 /** Token-bearing models a revoked grant takes with it. */
 const GRANT_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'Grant'];
@@ -26,14 +27,18 @@ const PRUNE_MS = 15 * 60_000;
 const KEY_REFRESH_MS = 60_000;
 const METADATA_PATHS = new Set(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']);
 
-export interface GrantSummary {
-  grantId: string;
-  tenantId: string;
-  userId: string;
-  clientId: string;
-  scopes: string[];
-  issuedAt: string;
-  expiresAt: string | null;
+export interface GrantQuery {
+  userId?: string;
+  clientId?: string;
+  limit: number;
+  /** The position of the previous page's last grant. */
+  after?: ArtifactPosition;
+}
+
+export interface GrantPage {
+  grants: GrantSummary[];
+  /** Where the next page starts; undefined on the last page. */
+  next: ArtifactPosition | undefined;
 }
 
 export interface RevokeContext {
@@ -174,19 +179,25 @@ export class AuthorizationServer {
     }) as Response['end'];
   }
 
-  /** Grants of a tenant (or of one of its users), newest first. */
-  async listGrants(tenantId: string, userId?: string, limit = 100): Promise<GrantSummary[]> {
-    const prefix = userId === undefined ? `${tenantId}:` : `${tenantId}:${userId}`;
-    const rows = await this.store.artifacts.listByModel('Grant', { accountPrefix: prefix, limit: userId === undefined ? limit : limit * 4 });
-    return rows
-      .map((row) => this.summary(row.id, row.payload))
-      .filter((grant): grant is GrantSummary => grant !== undefined && grant.tenantId === tenantId && (userId === undefined || grant.userId === userId))
-      .slice(0, limit);
+  /** Grants of a tenant (of one of its users, to one client), newest first, a page at a time. */
+  async listGrants(tenantId: string, query: GrantQuery): Promise<GrantPage> {
+    const rows = await this.store.artifacts.listByModel('Grant', {
+      ...(query.userId === undefined ? { accountPrefix: `${tenantId}:` } : { account: accountIdOf(tenantId, query.userId) }),
+      ...(query.clientId !== undefined && { clientId: query.clientId }),
+      limit: query.limit + 1,
+      ...(query.after !== undefined && { after: query.after }),
+    });
+    const page = rows.slice(0, query.limit);
+    const grants = page
+      .map((row) => grantSummaryOf(row.id, row.payload, this.settings.resourceUrl))
+      .filter((grant): grant is GrantSummary => grant?.tenantId === tenantId);
+    const last = page.at(-1);
+    return { grants, next: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : undefined };
   }
 
   async findGrant(tenantId: string, grantId: string): Promise<GrantSummary | undefined> {
     const stored = await this.store.artifacts.find('Grant', grantId);
-    const grant = stored && this.summary(grantId, stored.payload);
+    const grant = stored && grantSummaryOf(grantId, stored.payload, this.settings.resourceUrl);
     return grant?.tenantId === tenantId ? grant : undefined;
   }
 
@@ -218,27 +229,9 @@ export class AuthorizationServer {
     }
   }
 
-  private summary(grantId: string, payload: Record<string, unknown>): GrantSummary | undefined {
-    const account = typeof payload.accountId === 'string' ? parseAccountId(payload.accountId) : undefined;
-    if (!account || typeof payload.clientId !== 'string') return undefined;
-    const resources = (payload.resources ?? {}) as Record<string, unknown>;
-    const scope = resources[this.settings.resourceUrl];
-    const rejected = new Set(String(((payload.rejected as { resources?: Record<string, unknown> } | undefined)?.resources ?? {})[this.settings.resourceUrl] ?? '').split(' '));
-    const seconds = (value: unknown): string | null => (typeof value === 'number' ? new Date(value * 1000).toISOString() : null);
-    return {
-      grantId,
-      tenantId: account.tenantId,
-      userId: account.userId,
-      clientId: payload.clientId,
-      scopes: typeof scope === 'string' ? scope.split(' ').filter((item) => item !== '' && !rejected.has(item)) : [],
-      issuedAt: seconds(payload.iat) ?? new Date(0).toISOString(),
-      expiresAt: seconds(payload.exp),
-    };
-  }
-
   /** The library revoked a grant (refresh-token reuse, RFC 7009 by its client): stop it everywhere first. */
   private async noteRevoked(grantId: string, payload: Record<string, unknown> | undefined): Promise<void> {
-    const grant = payload && this.summary(grantId, payload);
+    const grant = payload && grantSummaryOf(grantId, payload, this.settings.resourceUrl);
     if (!grant) return;
     await this.store.revocations.add(`grant:${grantId}`, grant.tenantId, Date.now());
     this.revoked.noteRevoked(`grant:${grantId}`);

@@ -1,5 +1,6 @@
 export { IdentityModule, IDENTITY_STORE } from './identity.module.js';
-export { AuthorizationServer, type GrantSummary, type RevokeContext } from './authorization-server.service.js';
+export { AuthorizationServer, type GrantPage, type GrantQuery, type RevokeContext } from './authorization-server.service.js';
+export type { GrantSummary } from './grants/grant-summary.js';
 export { RevokedGrants } from './grants/revoked-grants.js';
 export { identitySettingsOf, type IdentityConfigInput } from './identity-config.js';
 export type { IdentitySettings } from './provider/identity.settings.js';

@@ -28,10 +28,33 @@ export interface ArtifactStore {
   consume(model: string, id: string): Promise<void>;
   destroy(model: string, id: string): Promise<void>;
   revokeByGrantId(model: string, grantId: string): Promise<void>;
-  /** Every artifact of a model (bounded), newest first: grants for listing delegations. */
-  listByModel(model: string, filter: { accountPrefix?: string; limit: number }): Promise<Array<{ id: string; payload: Record<string, unknown> }>>;
+  /** Live artifacts of a model, newest first, a page at a time: grants and clients for listing delegations. */
+  listByModel(model: string, filter: ArtifactFilter): Promise<ListedArtifact[]>;
   /** Deletes expired rows; returns how many. */
   prune(now: number): Promise<number>;
+}
+
+/** Which artifacts of a model to list; every field narrows. */
+export interface ArtifactFilter {
+  /** The owner begins with this: `<tenant>:` is everything of a tenant (tenant ids hold no ':'). */
+  accountPrefix?: string;
+  /** The owner is exactly this: `<tenant>:<user>` for one person's grants. */
+  account?: string;
+  /** The payload's `clientId` (a grant's client). */
+  clientId?: string;
+  limit: number;
+  /** Keyset paging: only rows listed after this one (older, or as old with a smaller id). */
+  after?: ArtifactPosition;
+}
+
+/** Where a row stands in the newest-first order: what a cursor carries. */
+export interface ArtifactPosition {
+  createdAt: number;
+  id: string;
+}
+
+export interface ListedArtifact extends ArtifactPosition {
+  payload: Record<string, unknown>;
 }
 
 export interface SecretStore {
