@@ -8,6 +8,7 @@ import type { TenantAccess } from '#auth';
 import type { EventStore } from '#event-store';
 import type { SecretVault } from '#keys';
 import { LocalAccounts } from './accounts/local-accounts.js';
+import { ClientSecretSeal } from './clients/client-secret-seal.js';
 import { GrantJournal } from './grants/grant-journal.js';
 import type { GrantRevocationReason } from './grants/grant.events.js';
 import type { RevokedGrants } from './grants/revoked-grants.js';
@@ -73,13 +74,19 @@ export class AuthorizationServer {
     cookieKeys: string[],
     private readonly tenantAccess: TenantAccess | undefined,
     private readonly federated: FederatedSignIn | undefined,
+    clientSecrets: ClientSecretSeal,
   ) {
     // Secret and shared by every instance (it lives with the cookie keys), unlike the public kid.
     this.csrfKey = `csrf:${cookieKeys[0]!}`;
     this.journal = new GrantJournal(events);
     this.accounts = new LocalAccounts(store.accounts);
     this.jwks = SigningKeys.publicJwks(privateJwks);
-    const adapter = oidcAdapterClass(store.artifacts, (grantId, grant) => this.noteRevoked(grantId, grant));
+    const adapter = oidcAdapterClass({
+      artifacts: store.artifacts,
+      clientSecrets,
+      onGrantDestroyed: (grantId, grant) => this.noteRevoked(grantId, grant),
+      isClientDisabled: (clientId) => revoked.isRevoked(`client:${clientId}`),
+    });
     this.provider = createProvider(settings, { privateJwks, cookieKeys }, {
       adapter,
       accountIsActive: async (tenantId, userId) => {
@@ -102,7 +109,7 @@ export class AuthorizationServer {
   }): Promise<AuthorizationServer> {
     const signingKeys = new SigningKeys(deps.store.secrets, deps.vault, deps.settings.keyRotationSeconds * 1000);
     const keys = await signingKeys.load();
-    const server = new AuthorizationServer(deps.settings, deps.store, deps.revoked, deps.events, keys.privateJwks, keys.cookieKeys, deps.tenantAccess, deps.federated);
+    const server = new AuthorizationServer(deps.settings, deps.store, deps.revoked, deps.events, keys.privateJwks, keys.cookieKeys, deps.tenantAccess, deps.federated, new ClientSecretSeal(deps.vault));
     server.pruneTimer = setInterval(() => void deps.store.artifacts.prune(Date.now()).catch(() => undefined), PRUNE_MS);
     server.pruneTimer.unref();
     server.keyTimer = setInterval(() => void server.refreshPublicKeys(signingKeys), KEY_REFRESH_MS);
