@@ -3,7 +3,12 @@ import { ACCESS_TOKEN_KEYS, GRANT_STATUS, TenantAccess } from '#auth';
 import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSettings } from '#event-store';
 import { SecretVault } from '#keys';
 import { AuthorizationServer } from './authorization-server.service.js';
+import { ClientDirectory } from './clients/client-directory.js';
+import { Delegations } from './grants/delegations.js';
+import { GrantsController } from './grants/http/grants.controller.js';
 import { RevokedGrants } from './grants/revoked-grants.js';
+import { GrantListTool } from './grants/tools/grant-list.tool.js';
+import { GrantRevokeTool } from './grants/tools/grant-revoke.tool.js';
 import type { IdentitySettings } from './provider/identity.settings.js';
 import type { IdentityStore } from './store/identity-store.port.js';
 import { openIdentityStore } from './store/open-identity-store.js';
@@ -11,8 +16,8 @@ import { openIdentityStore } from './store/open-identity-store.js';
 export const IDENTITY_STORE = Symbol('IDENTITY_STORE');
 
 /**
- * The built-in authorization server and the revocation feed the resource server checks. Global:
- * the grant tools and REST read it. Mounting its HTTP routes is the app's (configureApp), since
+ * The built-in authorization server, the revocation feed the resource server checks, and the
+ * delegation tools and REST (grants, the tenant's clients). Global: other modules read it. Mounting its HTTP routes is the app's (configureApp), since
  * they must come before Nest's body parsers.
  */
 @Module({})
@@ -44,10 +49,15 @@ export class IdentityModule implements OnApplicationShutdown {
           useFactory: (store: IdentityStore, vault: SecretVault, events: EventStore, revoked: RevokedGrants, tenantAccess?: TenantAccess) =>
             AuthorizationServer.create({ settings, store, vault, events, revoked, tenantAccess }),
         },
+        { provide: ClientDirectory, inject: [IDENTITY_STORE], useFactory: (store: IdentityStore) => new ClientDirectory(store.artifacts) },
+        { provide: Delegations, inject: [AuthorizationServer, ClientDirectory], useFactory: (server: AuthorizationServer, clients: ClientDirectory) => new Delegations(server, clients) },
+        GrantListTool,
+        GrantRevokeTool,
         // What the resource server (TokenVerifier) needs of this one: its public keys and the revocations.
         { provide: ACCESS_TOKEN_KEYS, useExisting: AuthorizationServer },
         { provide: GRANT_STATUS, useExisting: RevokedGrants },
       ],
+      controllers: [GrantsController],
       exports: [IDENTITY_STORE, RevokedGrants, AuthorizationServer, ACCESS_TOKEN_KEYS, GRANT_STATUS],
     };
   }

@@ -11,3 +11,4 @@ export { GrantJournal } from './grants/grant-journal.js';
 export type { GrantEvent } from './grants/grant.events.js';
 export { accountIdOf, parseAccountId } from './provider/account-id.js';
 export { DEFAULT_SENSITIVE_SCOPES, hasDescription } from './provider/scope-policy.js';
+export { CLIENTS_ADMIN_SCOPE, GRANTS_ADMIN_SCOPE, GRANTS_MANAGE_SCOPE } from './identity-scopes.js';

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { RecordedEvent } from '#event-store';
+import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
+import { callOk, connect, errorOf } from './support/mcp-session.js';
+import { addUser, authorize, claimsOf, exchangeCode, registerClient } from './support/oauth-flow.js';
+import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
+import { rest } from './support/rest.js';
+import { until } from './support/until.js';
+
+const PASSWORD = 'correct horse battery staple';
+
+interface Delegated {
+  token: string;
+  grantId: string;
+}
+
+interface Page {
+  grants: Array<{ grantId: string; userId: string; clientId: string; clientName: string | null; scopes: string[] }>;
+  nextCursor: string | null;
+}
+
+/**
+ * Delegations end to end on both stores: people list and revoke their own grants (MCP and REST),
+ * tenant admins every grant of their tenant; nothing of another person or tenant is reachable or
+ * revealed, and a refused request appends nothing.
+ */
+describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
+  let h: PlatformHarness;
+  let url: string;
+  let agent: string;
+  const clients: Client[] = [];
+
+  const delegate = async (tenant: string, username: string, scope: string, clientId = agent): Promise<Delegated> => {
+    const { code, verifier } = await authorize(url, { clientId, scope, tenant, username, password: PASSWORD });
+    const answer = await exchangeCode(url, clientId, code, verifier);
+    if (answer.status !== 200) throw new Error(`token: ${JSON.stringify(answer.body)}`);
+    return { token: answer.body.access_token!, grantId: String(claimsOf(answer.body.access_token!).grant_id) };
+  };
+  const mcp = async (token: string): Promise<Client> => {
+    const client = await connect(h.platform, token);
+    clients.push(client);
+    return client;
+  };
+  const status = async (token: string): Promise<number> => (await rest(url, 'GET', '/v1/grants', token)).status;
+  const events = async (tenant: string, after = 0): Promise<RecordedEvent[]> => collect(h.store.readAll({ tenantId: tenant, after }));
+  const heads = async () => Promise.all(['acme', 'globex'].map((tenant) => h.store.committedPosition(tenant)));
+
+  beforeAll(async () => {
+    h = await startPlatformOn(kind);
+    url = h.platform.url;
+    await addUser(h, 'acme', 'alice', PASSWORD);
+    await addUser(h, 'acme', 'bob', PASSWORD);
+    await addUser(h, 'globex', 'carol', PASSWORD);
+    agent = (await registerClient(url, { client_name: 'Test agent' })).client_id;
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
+    await h?.stop();
+  });
+
+  it('a person lists their own grants and revokes one (MCP and REST): GrantRevoked revoked_by_user, its token refused within a second', async () => {
+    const own = await delegate('acme', 'alice', 'grants:manage memory:read');
+    const first = await delegate('acme', 'alice', 'memory:read');
+    const second = await delegate('acme', 'alice', 'grants:manage');
+    await delegate('acme', 'bob', 'memory:read');
+    const alice = await mcp(own.token);
+
+    const listed = await callOk<Page>(alice, 'grant_list', {});
+    expect(listed.grants.map((grant) => grant.grantId).sort()).toEqual([own.grantId, first.grantId, second.grantId].sort());
+    expect(listed.grants.find((grant) => grant.grantId === first.grantId)).toMatchObject({ userId: 'alice', clientId: agent, clientName: 'Test agent', scopes: ['memory:read'] });
+    expect((await rest(url, 'GET', '/v1/grants', own.token)).body).toEqual(listed);
+
+    expect(await status(first.token)).toBe(403); // alive, but it lacks grants:manage
+    const before = await h.store.committedPosition('acme');
+    const revoked = await callOk(alice, 'grant_revoke', { grantId: first.grantId });
+    expect(revoked).toMatchObject({ grantId: first.grantId, userId: 'alice', clientId: agent });
+    const started = Date.now();
+    await until(async () => ((await status(first.token)) === 401 ? true : undefined), 1000, 'the revoked grant refused', 50);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const trail = (await events('acme', before)).filter((event) => event.streamId === `grant-${first.grantId}`);
+    expect(trail.map((event) => [event.type, (event.data as { reason?: string }).reason, event.metadata.tool])).toEqual([['GrantRevoked', 'revoked_by_user', 'grant_revoke']]);
+
+    const viaRest = await rest(url, 'DELETE', `/v1/grants/${second.grantId}`, own.token);
+    expect(viaRest.status).toBe(200);
+    await until(async () => ((await status(second.token)) === 401 ? true : undefined), 1000, 'the grant revoked over REST refused', 50);
+    expect((await callOk<Page>(alice, 'grant_list', {})).grants.map((grant) => grant.grantId)).toEqual([own.grantId]);
+  });
+
+  it("another person's or tenant's grant is not found and stays alive; a malformed id is refused; nothing is appended", async () => {
+    const alice = await delegate('acme', 'alice', 'grants:manage');
+    const bobs = await delegate('acme', 'bob', 'memory:read');
+    const carols = await delegate('globex', 'carol', 'memory:read');
+    const session = await mcp(alice.token);
+    const before = await heads();
+    for (const grantId of [bobs.grantId, carols.grantId, 'no-such-grant']) {
+      expect(errorOf(await session.callTool({ name: 'grant_revoke', arguments: { grantId } }))).toMatchObject({ code: 'identity.grant.not_found', kind: 'not_found' });
+      const answer = await rest(url, 'DELETE', `/v1/grants/${grantId}`, alice.token);
+      expect([answer.status, (answer.body.error as { code: string }).code]).toEqual([404, 'identity.grant.not_found']);
+    }
+    expect(errorOf(await session.callTool({ name: 'grant_revoke', arguments: { grantId: 'bad id!' } }))).toMatchObject({ code: 'tool.invalid_arguments' });
+    for (const path of ['/v1/grants/bad%20id!', `/v1/grants/${'x'.repeat(65)}`]) {
+      expect((await rest(url, 'DELETE', path, alice.token)).body).toMatchObject({ error: { code: 'identity.grant.invalid_id' } });
+    }
+    for (const query of ['limit=0', 'limit=201', 'cursor=%2A%2A', 'user=bob', 'limit=1&limit=2']) {
+      const answer = await rest(url, 'GET', `/v1/grants?${query}`, alice.token);
+      expect([query, answer.status]).toEqual([query, 400]);
+      expect((answer.body.error as { code: string }).code).toMatch(/^identity\.grant\.invalid_(filter|cursor)$/);
+    }
+    expect(await heads()).toEqual(before);
+    // Still alive: a verified token without grants:manage is 403, a revoked one would be 401.
+    expect([await status(bobs.token), await status(carols.token)]).toEqual([403, 403]);
+    const listedByBob = await rest(url, 'GET', '/v1/grants', h.issuer.mint({ tenantId: 'acme', userId: 'bob', scopes: ['grants:manage'] }));
+    expect((listedByBob.body as unknown as Page).grants.map((grant) => grant.grantId)).toContain(bobs.grantId);
+    expect((await rest(url, 'GET', '/v1/grants', alice.token)).body.grants).not.toContainEqual(expect.objectContaining({ userId: 'bob' }));
+  });
+
+  it("a tenant admin pages through every grant of the tenant, by person and client, and revokes any (revoked_by_admin); another tenant's stays out of reach", async () => {
+    const admin = h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['grants:admin'] });
+    const bobs = await delegate('acme', 'bob', 'memory:read');
+    const carols = await delegate('globex', 'carol', 'memory:read');
+    const seen: Page['grants'] = [];
+    let cursor: string | null = null;
+    do {
+      const answer = await rest(url, 'GET', `/v1/admin/grants?limit=2${cursor ? `&cursor=${cursor}` : ''}`, admin);
+      expect(answer.status).toBe(200);
+      const page = answer.body as unknown as Page;
+      expect(page.grants.length).toBeLessThanOrEqual(2);
+      seen.push(...page.grants);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const all = (await rest(url, 'GET', '/v1/admin/grants?limit=200', admin)).body as unknown as Page;
+    expect(seen).toEqual(all.grants);
+    expect(new Set(seen.map((grant) => grant.userId))).toEqual(new Set(['alice', 'bob']));
+    expect(seen.map((grant) => grant.grantId)).not.toContain(carols.grantId);
+    const bobsOnly = (await rest(url, 'GET', '/v1/admin/grants?user=bob', admin)).body as unknown as Page;
+    expect(bobsOnly.grants.length).toBeGreaterThan(0);
+    expect(bobsOnly.grants.every((grant) => grant.userId === 'bob')).toBe(true);
+    expect(((await rest(url, 'GET', `/v1/admin/grants?client=${encodeURIComponent('someone-else')}`, admin)).body as unknown as Page).grants).toEqual([]);
+    expect(((await rest(url, 'GET', `/v1/admin/grants?client=${encodeURIComponent(agent)}`, admin)).body as unknown as Page).grants).toHaveLength(all.grants.length);
+
+    const before = await heads();
+    expect((await rest(url, 'DELETE', `/v1/admin/grants/${carols.grantId}`, admin)).status).toBe(404);
+    expect((await rest(url, 'GET', '/v1/admin/grants?tenant=globex', admin)).status).toBe(400);
+    expect(await heads()).toEqual(before);
+    expect((await rest(url, 'DELETE', `/v1/admin/grants/${bobs.grantId}`, admin)).body).toMatchObject({ grantId: bobs.grantId, userId: 'bob' });
+    const revoked = (await events('acme', before[0])).find((event) => event.type === 'GrantRevoked');
+    expect(revoked).toMatchObject({ data: { grantId: bobs.grantId, userId: 'bob', revokedBy: 'admin', reason: 'revoked_by_admin' }, metadata: { userId: 'admin', tool: 'rest:DELETE /v1/admin/grants/:id' } });
+    await until(async () => ((await rest(url, 'GET', '/v1/memory/retention', bobs.token)).status === 401 ? true : undefined), 1000, "bob's revoked grant refused", 50);
+    expect((await rest(url, 'GET', '/v1/admin/grants', h.issuer.mint({ tenantId: 'acme', userId: 'alice', scopes: ['grants:manage'] }))).status).toBe(403);
+  });
+
+  it('shows the grant tools only to a token with grants:manage', async () => {
+    const names = async (scopes: string[]) => (await (await mcp(h.issuer.mint({ tenantId: 'acme', userId: 'alice', scopes }))).listTools()).tools.map((tool) => tool.name);
+    expect(await names(['grants:manage'])).toEqual(expect.arrayContaining(['grant_list', 'grant_revoke']));
+    expect(await names(['memory:read'])).not.toContain('grant_list');
+  });
+});
