@@ -3,7 +3,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RecordedEvent } from '#event-store';
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
 import { callOk, connect, errorOf } from './support/mcp-session.js';
-import { addUser, authorize, claimsOf, exchangeCode, registerClient } from './support/oauth-flow.js';
+import { OAuthBrowser } from './support/oauth-browser.js';
+import { addUser, authorize, claimsOf, exchangeCode, REDIRECT_URI, registerClient, tokenRequest } from './support/oauth-flow.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 import { rest } from './support/rest.js';
 import { until } from './support/until.js';
@@ -28,14 +29,19 @@ interface Page {
 describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
   let h: PlatformHarness;
   let url: string;
-  let agent: string;
   const clients: Client[] = [];
 
-  const delegate = async (tenant: string, username: string, scope: string, clientId = agent): Promise<Delegated> => {
-    const { code, verifier } = await authorize(url, { clientId, scope, tenant, username, password: PASSWORD });
+  // One browser per person: each signs in once (sign-ins from one address are throttled), and a
+  // client of its own for each delegation makes each a grant of its own.
+  const browsers = new Map<string, OAuthBrowser>();
+  const delegate = async (tenant: string, username: string, scope: string, clientId?: string): Promise<Delegated & { clientId: string }> => {
+    clientId ??= (await registerClient(url, { client_name: 'Test agent' })).client_id;
+    const browser = browsers.get(`${tenant}:${username}`) ?? new OAuthBrowser();
+    browsers.set(`${tenant}:${username}`, browser);
+    const { code, verifier } = await authorize(url, { clientId, scope, tenant, username, password: PASSWORD, browser });
     const answer = await exchangeCode(url, clientId, code, verifier);
     if (answer.status !== 200) throw new Error(`token: ${JSON.stringify(answer.body)}`);
-    return { token: answer.body.access_token!, grantId: String(claimsOf(answer.body.access_token!).grant_id) };
+    return { token: answer.body.access_token!, grantId: String(claimsOf(answer.body.access_token!).grant_id), clientId };
   };
   const mcp = async (token: string): Promise<Client> => {
     const client = await connect(h.platform, token);
@@ -44,6 +50,10 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
   };
   const status = async (token: string): Promise<number> => (await rest(url, 'GET', '/v1/grants', token)).status;
   const events = async (tenant: string, after = 0): Promise<RecordedEvent[]> => collect(h.store.readAll({ tenantId: tenant, after }));
+  /** Every client secret handed out, for the scan at the end. */
+  const secrets: string[] = [];
+  const serviceToken = (clientId: string, secret: string, scope: string) =>
+    tokenRequest(url, { grant_type: 'client_credentials', scope, resource: `${url}/mcp` }, { authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}` });
   const heads = async () => Promise.all(['acme', 'globex'].map((tenant) => h.store.committedPosition(tenant)));
 
   beforeAll(async () => {
@@ -52,7 +62,6 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
     await addUser(h, 'acme', 'alice', PASSWORD);
     await addUser(h, 'acme', 'bob', PASSWORD);
     await addUser(h, 'globex', 'carol', PASSWORD);
-    agent = (await registerClient(url, { client_name: 'Test agent' })).client_id;
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
@@ -68,13 +77,13 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
 
     const listed = await callOk<Page>(alice, 'grant_list', {});
     expect(listed.grants.map((grant) => grant.grantId).sort()).toEqual([own.grantId, first.grantId, second.grantId].sort());
-    expect(listed.grants.find((grant) => grant.grantId === first.grantId)).toMatchObject({ userId: 'alice', clientId: agent, clientName: 'Test agent', scopes: ['memory:read'] });
+    expect(listed.grants.find((grant) => grant.grantId === first.grantId)).toMatchObject({ userId: 'alice', clientId: first.clientId, clientName: 'Test agent', scopes: ['memory:read'] });
     expect((await rest(url, 'GET', '/v1/grants', own.token)).body).toEqual(listed);
 
     expect(await status(first.token)).toBe(403); // alive, but it lacks grants:manage
     const before = await h.store.committedPosition('acme');
     const revoked = await callOk(alice, 'grant_revoke', { grantId: first.grantId });
-    expect(revoked).toMatchObject({ grantId: first.grantId, userId: 'alice', clientId: agent });
+    expect(revoked).toMatchObject({ grantId: first.grantId, userId: 'alice', clientId: first.clientId });
     const started = Date.now();
     await until(async () => ((await status(first.token)) === 401 ? true : undefined), 1000, 'the revoked grant refused', 50);
     expect(Date.now() - started).toBeLessThan(1000);
@@ -137,7 +146,7 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
     expect(bobsOnly.grants.length).toBeGreaterThan(0);
     expect(bobsOnly.grants.every((grant) => grant.userId === 'bob')).toBe(true);
     expect(((await rest(url, 'GET', `/v1/admin/grants?client=${encodeURIComponent('someone-else')}`, admin)).body as unknown as Page).grants).toEqual([]);
-    expect(((await rest(url, 'GET', `/v1/admin/grants?client=${encodeURIComponent(agent)}`, admin)).body as unknown as Page).grants).toHaveLength(all.grants.length);
+    expect(((await rest(url, 'GET', `/v1/admin/grants?client=${encodeURIComponent(bobs.clientId)}`, admin)).body as unknown as Page).grants.map((grant) => grant.grantId)).toEqual([bobs.grantId]);
 
     const before = await heads();
     expect((await rest(url, 'DELETE', `/v1/admin/grants/${carols.grantId}`, admin)).status).toBe(404);
@@ -148,6 +157,70 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
     expect(revoked).toMatchObject({ data: { grantId: bobs.grantId, userId: 'bob', revokedBy: 'admin', reason: 'revoked_by_admin' }, metadata: { userId: 'admin', tool: 'rest:DELETE /v1/admin/grants/:id' } });
     await until(async () => ((await rest(url, 'GET', '/v1/memory/retention', bobs.token)).status === 401 ? true : undefined), 1000, "bob's revoked grant refused", 50);
     expect((await rest(url, 'GET', '/v1/admin/grants', h.issuer.mint({ tenantId: 'acme', userId: 'alice', scopes: ['grants:manage'] }))).status).toBe(403);
+  });
+
+  it('a tenant admin registers a service principal (its secret once): it acts for the tenant with client credentials, within its scopes only', async () => {
+    const admin = h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['clients:admin', 'memory:read', 'memory:write'] });
+    const globexHead = await h.store.committedPosition('globex');
+    const registered = await rest(url, 'POST', '/v1/admin/clients', admin, { name: 'Nightly reconciler', kind: 'service', scopes: ['memory:read', 'memory:write'] }, { 'x-request-id': 'register-svc-1' });
+    expect(registered.status).toBe(201);
+    const { clientId, clientSecret } = registered.body as { clientId: string; clientSecret: string };
+    secrets.push(clientSecret);
+    expect(registered.body).toMatchObject({ kind: 'service', tenantId: 'acme', scopes: ['memory:read', 'memory:write'], disabled: false });
+    const listed = await rest(url, 'GET', '/v1/admin/clients', admin);
+    expect(listed.body.clients).toContainEqual(expect.objectContaining({ clientId, name: 'Nightly reconciler' }));
+    expect(listed.text).not.toContain(clientSecret);
+    const trail = (await events('acme')).filter((event) => event.streamId === `client-${clientId}`);
+    expect(trail).toEqual([expect.objectContaining({ type: 'ClientRegistered', data: expect.objectContaining({ method: 'admin', clientName: 'Nightly reconciler' }), metadata: expect.objectContaining({ userId: 'admin', correlationId: 'register-svc-1' }) })]);
+
+    const token = await serviceToken(clientId, clientSecret, 'memory:read memory:write audit:read platform:admin');
+    expect(token.status).toBe(200);
+    const claims = claimsOf(token.body.access_token!);
+    expect(claims).toMatchObject({ tenant_id: 'acme', sub: clientId, client_id: clientId, aud: `${url}/mcp` });
+    expect(claims).not.toHaveProperty('grant_id');
+    expect(String(claims.scope).split(' ').sort()).toEqual(['memory:read', 'memory:write']);
+    expect((await serviceToken(clientId, `${clientSecret}x`, 'memory:read')).body.error).toBe('invalid_client');
+
+    const robot = await mcp(token.body.access_token!);
+    expect((await robot.listTools()).tools.map((tool) => tool.name)).not.toContain('audit_query');
+    const before = await h.store.committedPosition('acme');
+    await callOk(robot, 'memory_put', { key: 'last-run', value: 'ok' });
+    expect((await events('acme', before)).map((event) => [event.type, event.metadata.userId, event.metadata.clientId])).toEqual([['MemoryItemPut', clientId, clientId]]);
+    expect(await h.store.committedPosition('globex')).toBe(globexHead);
+    expect((await rest(url, 'GET', '/v1/admin/grants', token.body.access_token!)).status).toBe(403);
+  });
+
+  it('binds an interactive client a tenant admin registered to its tenant and its scopes', async () => {
+    const admin = h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['clients:admin', 'memory:read'] });
+    const app = (await rest(url, 'POST', '/v1/admin/clients', admin, { name: 'Desk', kind: 'interactive', scopes: ['memory:read'], redirectUris: [REDIRECT_URI] })).body as { clientId: string };
+    const granted = await delegate('acme', 'alice', 'offline_access memory:read memory:write', app.clientId);
+    expect(claimsOf(granted.token).scope).toBe('memory:read');
+    await expect(delegate('globex', 'carol', 'memory:read', app.clientId)).rejects.toThrow(/another organisation/);
+  });
+
+  it('refuses bad registrations with a typed error, registering and appending nothing', async () => {
+    const admin = h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['clients:admin', 'memory:read'] });
+    const count = async () => ((await rest(url, 'GET', '/v1/admin/clients', admin)).body.clients as unknown[]).length;
+    const [before, clientsBefore] = [await heads(), await count()];
+    const cases: Array<[Record<string, unknown>, number, string]> = [
+      [{ name: 'x', kind: 'service', scopes: ['memory:sing'] }, 400, 'identity.client.unknown_scope'],
+      [{ name: 'x', kind: 'service', scopes: ['memory:write'] }, 403, 'identity.client.scope_not_held'],
+      [{ name: 'x', kind: 'service', scopes: ['platform:admin'] }, 400, 'identity.client.scope_not_allowed'],
+      [{ name: 'x', kind: 'service' }, 400, 'identity.client.scopes_required'],
+      [{ name: 'x', kind: 'service', scopes: ['memory:read'], redirectUris: [REDIRECT_URI] }, 400, 'identity.client.redirect_uri_not_allowed'],
+      [{ name: 'x', kind: 'interactive', scopes: ['memory:read'] }, 400, 'identity.client.redirect_uri_required'],
+      [{ name: 'x', kind: 'interactive', redirectUris: ['http://evil.example/cb'] }, 400, 'identity.client.invalid_redirect_uri'],
+      [{ name: '', kind: 'service', scopes: ['memory:read'] }, 400, 'identity.client.invalid_name'],
+      [{ name: 'x', kind: 'robot', scopes: ['memory:read'] }, 400, 'request.invalid'],
+      [{ name: 'x', kind: 'service', scopes: ['memory:read'], tenantId: 'globex' }, 400, 'request.invalid'],
+    ];
+    for (const [body, status, code] of cases) {
+      const answer = await rest(url, 'POST', '/v1/admin/clients', admin, body);
+      expect([body, answer.status, (answer.body.error as { code?: string } | undefined)?.code]).toEqual([body, status, code]);
+    }
+    expect(await heads()).toEqual(before);
+    expect(await count()).toBe(clientsBefore);
+    expect((await rest(url, 'POST', '/v1/admin/clients', h.issuer.mint({ tenantId: 'acme', userId: 'alice', scopes: ['grants:admin', 'memory:read'] }), { name: 'x', kind: 'service', scopes: ['memory:read'] })).status).toBe(403);
   });
 
   it('shows the grant tools only to a token with grants:manage', async () => {

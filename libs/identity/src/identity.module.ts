@@ -4,6 +4,9 @@ import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSett
 import { SecretVault } from '#keys';
 import { AuthorizationServer } from './authorization-server.service.js';
 import { ClientDirectory } from './clients/client-directory.js';
+import { ClientSecretSeal } from './clients/client-secret-seal.js';
+import { ClientsController } from './clients/http/clients.controller.js';
+import { TenantClients } from './clients/tenant-clients.js';
 import { Delegations } from './grants/delegations.js';
 import { GrantsController } from './grants/http/grants.controller.js';
 import { RevokedGrants } from './grants/revoked-grants.js';
@@ -51,13 +54,19 @@ export class IdentityModule implements OnApplicationShutdown {
         },
         { provide: ClientDirectory, inject: [IDENTITY_STORE], useFactory: (store: IdentityStore) => new ClientDirectory(store.artifacts) },
         { provide: Delegations, inject: [AuthorizationServer, ClientDirectory], useFactory: (server: AuthorizationServer, clients: ClientDirectory) => new Delegations(server, clients) },
+        {
+          provide: TenantClients,
+          inject: [IDENTITY_STORE, SecretVault, ClientDirectory, AuthorizationServer, RevokedGrants],
+          useFactory: (store: IdentityStore, vault: SecretVault, directory: ClientDirectory, server: AuthorizationServer, revoked: RevokedGrants) =>
+            new TenantClients({ artifacts: store.artifacts, clientSecrets: new ClientSecretSeal(vault), directory, journal: server.journal, knownScopes: settings.scopesSupported, isDisabled: (clientId) => revoked.isRevoked(`client:${clientId}`) }),
+        },
         GrantListTool,
         GrantRevokeTool,
         // What the resource server (TokenVerifier) needs of this one: its public keys and the revocations.
         { provide: ACCESS_TOKEN_KEYS, useExisting: AuthorizationServer },
         { provide: GRANT_STATUS, useExisting: RevokedGrants },
       ],
-      controllers: [GrantsController],
+      controllers: [GrantsController, ClientsController],
       exports: [IDENTITY_STORE, RevokedGrants, AuthorizationServer, ACCESS_TOKEN_KEYS, GRANT_STATUS],
     };
   }

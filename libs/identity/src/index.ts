@@ -12,3 +12,6 @@ export type { GrantEvent } from './grants/grant.events.js';
 export { accountIdOf, parseAccountId } from './provider/account-id.js';
 export { DEFAULT_SENSITIVE_SCOPES, hasDescription } from './provider/scope-policy.js';
 export { CLIENTS_ADMIN_SCOPE, GRANTS_ADMIN_SCOPE, GRANTS_MANAGE_SCOPE } from './identity-scopes.js';
+export { TenantClients, type NewClient, type TenantClient } from './clients/tenant-clients.js';
+export { ClientDirectory } from './clients/client-directory.js';
+export { ClientSecretSeal } from './clients/client-secret-seal.js';

@@ -20,7 +20,16 @@ export function clientViewOf(payload: Record<string, unknown>): ClientView | und
     name: typeof payload.client_name === 'string' ? payload.client_name : null,
     tenantId: typeof payload.tenant_id === 'string' ? payload.tenant_id : null,
     kind: strings(payload.grant_types).includes('client_credentials') ? 'service' : 'interactive',
-    scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter((scope) => scope !== '') : [],
+    scopes: [...(scopeBoundOf(payload) ?? [])],
     redirectUris: strings(payload.redirect_uris),
   };
+}
+
+/**
+ * The resource scopes a client a tenant admin registered may hold at most (its `resource_scope`);
+ * undefined when nothing bounds it (a self-registered client: people's consent decides).
+ */
+export function scopeBoundOf(metadata: Record<string, unknown>): ReadonlySet<string> | undefined {
+  if (typeof metadata.tenant_id !== 'string' || typeof metadata.resource_scope !== 'string') return undefined;
+  return new Set(metadata.resource_scope.split(' ').filter((scope) => scope !== ''));
 }

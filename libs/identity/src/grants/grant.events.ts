@@ -4,7 +4,7 @@
  * use), `sign-in-<user>` for sign-ins. No token, code, secret or password is ever in them.
  */
 export type GrantEvent =
-  | { type: 'ClientRegistered'; data: { clientId: string; clientName: string | null; method: 'dynamic' | 'metadata-document' | 'admin'; redirectUris: string[]; grantTypes: string[] } }
+  | { type: 'ClientRegistered'; data: { clientId: string; clientName: string | null; method: 'dynamic' | 'metadata-document' | 'admin'; redirectUris: string[]; grantTypes: string[]; scopes?: string[] } }
   | { type: 'ClientDisabled'; data: { clientId: string; reason: string } }
   | { type: 'GrantIssued'; data: { grantId: string; userId: string; clientId: string; scopes: string[]; accessTokenSeconds: number; grantSeconds: number; resource: string } }
   | { type: 'GrantRefreshed'; data: { grantId: string; clientId: string } }

@@ -7,6 +7,7 @@ import { TokenBuckets } from '#core';
 import type { TenantAccess } from '#auth';
 import type { LocalAccounts } from '../accounts/local-accounts.js';
 import type { GrantJournal } from '../grants/grant-journal.js';
+import { scopeBoundOf } from '../clients/client-view.js';
 import { accountIdOf, parseAccountId } from '../provider/account-id.js';
 import type { IdentitySettings } from '../provider/identity.settings.js';
 import { isTenantId } from '../provider/tenant-id.js';
@@ -207,7 +208,8 @@ export function interactionRouter(deps: InteractionDeps): Router {
     const operator = settings.operators.has(accountIdOf(account.tenantId, account.userId));
     const supported = new Set(settings.scopesSupported);
     const requested = String(details.params.scope ?? '').split(' ').filter((scope) => scope !== '' && !OIDC_SCOPES.has(scope));
-    const offered = [...new Set(requested)].filter((scope) => (supported.has(scope) || AUTOMATION_SCOPE.test(scope)) && (scope !== 'platform:admin' || operator));
+    const bound = scopeBoundOf(client.metadata());
+    const offered = [...new Set(requested)].filter((scope) => (supported.has(scope) || AUTOMATION_SCOPE.test(scope)) && (scope !== 'platform:admin' || operator) && (!bound || bound.has(scope)));
     const scopes: ConsentScope[] = offered.map((scope) => ({
       scope,
       description: settings.scopePolicy.describe(scope),
