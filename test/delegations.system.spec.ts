@@ -223,6 +223,65 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
     expect((await rest(url, 'POST', '/v1/admin/clients', h.issuer.mint({ tenantId: 'acme', userId: 'alice', scopes: ['grants:admin', 'memory:read'] }), { name: 'x', kind: 'service', scopes: ['memory:read'] })).status).toBe(403);
   });
 
+  it("disabling one of the tenant's own clients stops it everywhere: ClientDisabled, its tokens refused within a second, the token endpoint refuses it", async () => {
+    const admin = h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['clients:admin', 'grants:admin', 'memory:read'] });
+    const service = (await rest(url, 'POST', '/v1/admin/clients', admin, { name: 'Exporter', kind: 'service', scopes: ['memory:read'] })).body as { clientId: string; clientSecret: string };
+    secrets.push(service.clientSecret);
+    const token = (await serviceToken(service.clientId, service.clientSecret, 'memory:read')).body.access_token!;
+    expect(await status(token)).toBe(403);
+    const before = await h.store.committedPosition('acme');
+    const disabled = await rest(url, 'POST', `/v1/admin/clients/${service.clientId}/disable`, admin, { reason: 'rotated out' });
+    expect([disabled.status, disabled.body]).toEqual([200, expect.objectContaining({ clientId: service.clientId, blocked: 'everywhere', grantsRevoked: 0 })]);
+    const started = Date.now();
+    await until(async () => ((await status(token)) === 401 ? true : undefined), 1000, 'the disabled client refused', 50);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await serviceToken(service.clientId, service.clientSecret, 'memory:read')).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect((await events('acme', before)).map((event) => [event.type, event.streamId, event.data])).toEqual([
+      ['ClientDisabled', `client-${service.clientId}`, { clientId: service.clientId, reason: 'rotated out', blocked: 'everywhere', grantsRevoked: 0 }],
+    ]);
+    expect((await rest(url, 'GET', '/v1/admin/clients', admin)).body.clients).toContainEqual(expect.objectContaining({ clientId: service.clientId, disabled: true }));
+    const again = await rest(url, 'POST', `/v1/admin/clients/${service.clientId}/disable`, admin, { reason: 'again' });
+    expect([again.status, (again.body.error as { code: string }).code]).toEqual([409, 'identity.client.already_disabled']);
+    expect(await events('acme', before)).toHaveLength(1);
+  });
+
+  it('disabling a client anyone may use touches the tenant only: its grants there revoked (client_disabled), consent refused there; another tenant keeps it', async () => {
+    const admin = h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['grants:admin'] });
+    const shared = (await registerClient(url, { client_name: 'Shared agent' })).client_id;
+    const alices = await delegate('acme', 'alice', 'grants:manage', shared);
+    const carols = await delegate('globex', 'carol', 'memory:read', shared);
+    const before = await h.store.committedPosition('acme');
+    const disabled = await rest(url, 'POST', `/v1/admin/clients/${encodeURIComponent(shared)}/disable`, admin, { reason: 'not approved here' });
+    expect(disabled.body).toMatchObject({ clientId: shared, blocked: 'this_tenant', grantsRevoked: 1 });
+    await until(async () => ((await status(alices.token)) === 401 ? true : undefined), 1000, "the tenant's grant of the disabled client refused", 50);
+    expect((await events('acme', before)).map((event) => [event.type, (event.data as { reason?: string }).reason])).toEqual([['GrantRevoked', 'client_disabled'], ['ClientDisabled', 'not approved here']]);
+    await expect(delegate('acme', 'alice', 'memory:read', shared)).rejects.toThrow(/acme has disabled this application/);
+    expect(await status(carols.token)).toBe(403);
+    expect((await delegate('globex', 'carol', 'grants:manage', shared)).token).toEqual(expect.any(String));
+  });
+
+  it("refuses bad disables and another tenant's client with a typed error, appending nothing", async () => {
+    const globexAdmin = h.issuer.mint({ tenantId: 'globex', userId: 'root', scopes: ['clients:admin', 'memory:read'] });
+    const theirs = (await rest(url, 'POST', '/v1/admin/clients', globexAdmin, { name: 'Their robot', kind: 'service', scopes: ['memory:read'] })).body as { clientId: string; clientSecret: string };
+    secrets.push(theirs.clientSecret);
+    const admin = h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['grants:admin'] });
+    const before = await heads();
+    const cases: Array<[string, unknown, number, string]> = [
+      [theirs.clientId, { reason: 'x' }, 404, 'identity.client.not_found'],
+      ['no-such-client', { reason: 'x' }, 404, 'identity.client.not_found'],
+      [theirs.clientId, { reason: ' ' }, 400, 'identity.client.invalid_reason'],
+      [theirs.clientId, {}, 400, 'request.invalid'],
+      ['x'.repeat(2049), { reason: 'x' }, 400, 'identity.client.invalid_id'],
+    ];
+    for (const [clientId, body, code, error] of cases) {
+      const answer = await rest(url, 'POST', `/v1/admin/clients/${encodeURIComponent(clientId)}/disable`, admin, body);
+      expect([clientId.slice(0, 20), answer.status, (answer.body.error as { code?: string } | undefined)?.code]).toEqual([clientId.slice(0, 20), code, error]);
+    }
+    expect((await rest(url, 'POST', `/v1/admin/clients/${theirs.clientId}/disable`, h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['clients:admin'] }), { reason: 'x' })).status).toBe(403);
+    expect(await heads()).toEqual(before);
+    expect((await serviceToken(theirs.clientId, theirs.clientSecret, 'memory:read')).status).toBe(200);
+  });
+
   it('shows the grant tools only to a token with grants:manage', async () => {
     const names = async (scopes: string[]) => (await (await mcp(h.issuer.mint({ tenantId: 'acme', userId: 'alice', scopes }))).listTools()).tools.map((tool) => tool.name);
     expect(await names(['grants:manage'])).toEqual(expect.arrayContaining(['grant_list', 'grant_revoke']));

@@ -13,6 +13,7 @@ import { GrantJournal } from './grants/grant-journal.js';
 import type { GrantRevocationReason } from './grants/grant.events.js';
 import type { RevokedGrants } from './grants/revoked-grants.js';
 import { grantSummaryOf, type GrantSummary } from './grants/grant-summary.js';
+import { revocationSubject } from './grants/revocation-subjects.js';
 import { interactionRouter } from './interactions/interaction-routes.js';
 import type { FederatedSignIn } from './interactions/federated-sign-in.js';
 import { accountIdOf, parseAccountId } from './provider/account-id.js';
@@ -85,7 +86,7 @@ export class AuthorizationServer {
       artifacts: store.artifacts,
       clientSecrets,
       onGrantDestroyed: (grantId, grant) => this.noteRevoked(grantId, grant),
-      isClientDisabled: (clientId) => revoked.isRevoked(`client:${clientId}`),
+      isClientDisabled: (clientId) => revoked.isClientDisabled(clientId),
     });
     this.provider = createProvider(settings, { privateJwks, cookieKeys }, {
       adapter,
@@ -164,6 +165,7 @@ export class AuthorizationServer {
         tenantAccess: this.tenantAccess,
         csrfKey: this.csrfKey,
         federated: this.federated,
+        isClientBlockedIn: (tenantId, clientId) => this.revoked.isClientBlockedIn(tenantId, clientId),
       }),
     );
   }
@@ -210,8 +212,8 @@ export class AuthorizationServer {
 
   /** Revokes a grant everywhere: its tokens stop at the next call on every instance (within a second), its refresh at once. */
   async revokeGrant(grant: GrantSummary, context: RevokeContext): Promise<void> {
-    await this.store.revocations.add(`grant:${grant.grantId}`, grant.tenantId, Date.now());
-    this.revoked.noteRevoked(`grant:${grant.grantId}`);
+    await this.store.revocations.add(revocationSubject.grant(grant.grantId), grant.tenantId, Date.now());
+    this.revoked.noteRevoked(revocationSubject.grant(grant.grantId));
     for (const model of GRANT_MODELS) await this.store.artifacts.revokeByGrantId(model, grant.grantId);
     await this.store.artifacts.destroy('Grant', grant.grantId);
     await this.journal.record(
@@ -240,8 +242,8 @@ export class AuthorizationServer {
   private async noteRevoked(grantId: string, payload: Record<string, unknown> | undefined): Promise<void> {
     const grant = payload && grantSummaryOf(grantId, payload, this.settings.resourceUrl);
     if (!grant) return;
-    await this.store.revocations.add(`grant:${grantId}`, grant.tenantId, Date.now());
-    this.revoked.noteRevoked(`grant:${grantId}`);
+    await this.store.revocations.add(revocationSubject.grant(grantId), grant.tenantId, Date.now());
+    this.revoked.noteRevoked(revocationSubject.grant(grantId));
     this.pendingJournal.set(grantId, grant);
   }
 

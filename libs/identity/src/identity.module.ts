@@ -4,6 +4,7 @@ import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSett
 import { SecretVault } from '#keys';
 import { AuthorizationServer } from './authorization-server.service.js';
 import { ClientDirectory } from './clients/client-directory.js';
+import { ClientDisabling } from './clients/client-disabling.js';
 import { ClientSecretSeal } from './clients/client-secret-seal.js';
 import { ClientsController } from './clients/http/clients.controller.js';
 import { TenantClients } from './clients/tenant-clients.js';
@@ -58,7 +59,12 @@ export class IdentityModule implements OnApplicationShutdown {
           provide: TenantClients,
           inject: [IDENTITY_STORE, SecretVault, ClientDirectory, AuthorizationServer, RevokedGrants],
           useFactory: (store: IdentityStore, vault: SecretVault, directory: ClientDirectory, server: AuthorizationServer, revoked: RevokedGrants) =>
-            new TenantClients({ artifacts: store.artifacts, clientSecrets: new ClientSecretSeal(vault), directory, journal: server.journal, knownScopes: settings.scopesSupported, isDisabled: (clientId) => revoked.isRevoked(`client:${clientId}`) }),
+            new TenantClients({ artifacts: store.artifacts, clientSecrets: new ClientSecretSeal(vault), directory, journal: server.journal, knownScopes: settings.scopesSupported, isDisabled: (clientId) => revoked.isClientDisabled(clientId) }),
+        },
+        {
+          provide: ClientDisabling,
+          inject: [AuthorizationServer, ClientDirectory, IDENTITY_STORE, RevokedGrants],
+          useFactory: (server: AuthorizationServer, directory: ClientDirectory, store: IdentityStore, revoked: RevokedGrants) => new ClientDisabling({ server, directory, revocations: store.revocations, revoked }),
         },
         GrantListTool,
         GrantRevokeTool,

@@ -70,7 +70,7 @@ function withTenantClients(io: CliIo, options: ClientOptions, work: (clients: Te
         const artifacts = identity.artifacts;
         const tenantClients = new TenantClients({
           artifacts, clientSecrets: new ClientSecretSeal(vault), directory: new ClientDirectory(artifacts), journal: new GrantJournal(stores.store),
-          knownScopes: PLATFORM_SCOPES, isDisabled: (clientId) => revoked.isRevoked(`client:${clientId}`),
+          knownScopes: PLATFORM_SCOPES, isDisabled: (clientId) => revoked.isClientDisabled(clientId),
         });
         const metadata = (command: string): CommandMetadata => ({ tenantId: options.tenant, userId: options.operator, clientId: DEFAULT_CLI_CLIENT_ID, scopes: [], tool: `cli:${command}`, correlationId: randomUUID() });
         return work(tenantClients, metadata);

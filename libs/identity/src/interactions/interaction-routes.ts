@@ -33,6 +33,8 @@ export interface InteractionDeps {
   /** HMAC key of the consent and sign-in forms' CSRF tokens. */
   csrfKey: string;
   federated: FederatedSignIn | undefined;
+  /** The person's tenant has disabled this client for itself: no consent to it there. */
+  isClientBlockedIn(tenantId: string, clientId: string): boolean;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -201,6 +203,7 @@ export function interactionRouter(deps: InteractionDeps): Router {
     const account = parseAccountId(String(details.session?.accountId ?? ''));
     const client = await provider.Client.find(String(details.params.client_id));
     if (!account || !client) return errorPage('access_denied', 'This sign-in cannot continue.');
+    if (deps.isClientBlockedIn(account.tenantId, client.clientId)) return errorPage('access_denied', `${account.tenantId} has disabled this application; nobody there can allow it.`);
     const clientTenant = client.metadata().tenant_id;
     if (clientTenant !== undefined && clientTenant !== account.tenantId) {
       return errorPage('access_denied', `This application belongs to another organisation; ${account.userId} of ${account.tenantId} cannot allow it.`);

@@ -86,7 +86,7 @@ export interface AccountStore {
   recordSuccess(tenantId: string, username: string): Promise<void>;
 }
 
-/** `subject` is `grant:<id>` or `client:<id>`. */
+/** `subject`: see grants/revocation-subjects.ts. */
 export interface Revocation {
   seq: number;
   subject: string;
@@ -95,8 +95,8 @@ export interface Revocation {
 }
 
 export interface RevocationStore {
-  /** Idempotent: a subject revoked twice keeps its first row. */
-  add(subject: string, tenantId: string, revokedAt: number): Promise<void>;
+  /** Idempotent: a subject revoked twice keeps its first row. @returns whether this call added it. */
+  add(subject: string, tenantId: string, revokedAt: number): Promise<boolean>;
   remove(subject: string): Promise<void>;
   /** Rows with seq above `afterSeq`, in seq order (the feed each instance follows). */
   since(afterSeq: number, limit: number): Promise<Revocation[]>;

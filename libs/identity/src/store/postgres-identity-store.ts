@@ -117,7 +117,7 @@ function pgAccounts(pool: pg.Pool): AccountStore {
 function pgRevocations(pool: pg.Pool): RevocationStore {
   return {
     async add(subject, tenantId, revokedAt) {
-      await pool.query('INSERT INTO ll_revocations (subject, tenant_id, revoked_at) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING', [subject, tenantId, revokedAt]);
+      return ((await pool.query('INSERT INTO ll_revocations (subject, tenant_id, revoked_at) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING', [subject, tenantId, revokedAt])).rowCount ?? 0) === 1;
     },
     async remove(subject) {
       await pool.query('DELETE FROM ll_revocations WHERE subject = $1', [subject]);

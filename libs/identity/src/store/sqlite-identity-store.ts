@@ -153,7 +153,7 @@ function sqliteRevocations(db: Database): RevocationStore {
   );
   return {
     async add(subject, tenantId, revokedAt) {
-      add.run(subject, tenantId, revokedAt);
+      return add.run(subject, tenantId, revokedAt).changes === 1;
     },
     async remove(subject) {
       remove.run(subject);

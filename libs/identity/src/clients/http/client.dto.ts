@@ -42,3 +42,17 @@ export class NewClientDto extends TenantClientDto {
 export class TenantClientListDto {
   @ApiProperty({ type: [TenantClientDto] }) clients!: TenantClientDto[];
 }
+
+export class DisableClientDto {
+  @ApiProperty({ example: 'leaked credentials', minLength: 1, maxLength: 500, description: "an admin's note, kept in the ClientDisabled event" })
+  @IsString()
+  reason!: string;
+}
+
+export class DisabledClientDto {
+  @ApiProperty() clientId!: string;
+  @ApiProperty({ enum: ['everywhere', 'this_tenant'], description: "everywhere: the tenant's own client, found by nobody; this_tenant: a client anyone may use, refused in this tenant only" })
+  blocked!: 'everywhere' | 'this_tenant';
+  @ApiProperty({ type: 'integer', description: "the tenant's grants of it, revoked (client_disabled)" }) grantsRevoked!: number;
+  @ApiProperty({ format: 'date-time' }) disabledAt!: string;
+}
