@@ -7,6 +7,7 @@ import { OAuthBrowser } from './support/oauth-browser.js';
 import { addUser, authorize, claimsOf, exchangeCode, REDIRECT_URI, registerClient, tokenRequest } from './support/oauth-flow.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 import { rest } from './support/rest.js';
+import { scanForSecret } from './support/secret-scan.js';
 import { until } from './support/until.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -280,6 +281,22 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
     expect((await rest(url, 'POST', `/v1/admin/clients/${theirs.clientId}/disable`, h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['clients:admin'] }), { reason: 'x' })).status).toBe(403);
     expect(await heads()).toEqual(before);
     expect((await serviceToken(theirs.clientId, theirs.clientSecret, 'memory:read')).status).toBe(200);
+  });
+
+  it('keeps every client secret out of the event store, the data files and tables, the logs, and what the tools and REST answer', async () => {
+    expect(secrets.length).toBeGreaterThanOrEqual(3);
+    const admin = h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['clients:admin', 'grants:admin', 'grants:manage'] });
+    const answers = [
+      await callOk(await mcp(admin), 'grant_list', { limit: 200 }),
+      (await rest(url, 'GET', '/v1/admin/clients', admin)).text,
+      (await rest(url, 'GET', '/v1/admin/grants?limit=200', admin)).text,
+      (await rest(url, 'GET', '/v1/admin/clients', h.issuer.mint({ tenantId: 'globex', userId: 'root', scopes: ['clients:admin'] }))).text,
+    ];
+    const targets = { store: h.store, dataDir: h.platform.dataDir, databaseUrl: h.databaseUrl, logs: h.platform.output(), extra: answers };
+    expect(targets.logs).toContain('"statusCode":');
+    for (const secret of secrets) expect(await scanForSecret(secret, targets)).toEqual([]);
+    // Not vacuous: the scan does see a secret where there is one.
+    expect(await scanForSecret(secrets[0]!, { ...targets, extra: [...answers, { clientSecret: secrets[0] }] })).toEqual(['tool results']);
   });
 
   it('shows the grant tools only to a token with grants:manage', async () => {
