@@ -122,7 +122,12 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
     expect([await status(bobs.token), await status(carols.token)]).toEqual([403, 403]);
     const listedByBob = await rest(url, 'GET', '/v1/grants', h.issuer.mint({ tenantId: 'acme', userId: 'bob', scopes: ['grants:manage'] }));
     expect((listedByBob.body as unknown as Page).grants.map((grant) => grant.grantId)).toContain(bobs.grantId);
-    expect((await rest(url, 'GET', '/v1/grants', alice.token)).body.grants).not.toContainEqual(expect.objectContaining({ userId: 'bob' }));
+    const alicesView = JSON.stringify([(await rest(url, 'GET', '/v1/grants', alice.token)).body, await callOk(session, 'grant_list', {})]);
+    expect(alicesView).toContain(alice.grantId);
+    for (const other of [bobs.grantId, carols.grantId]) expect(alicesView).not.toContain(other);
+    expect(errorOf(await session.callTool({ name: 'grant_list', arguments: { limit: 0 } }))).toMatchObject({ code: 'tool.invalid_arguments' });
+    expect(errorOf(await session.callTool({ name: 'grant_list', arguments: { cursor: 'not-a-cursor' } }))).toMatchObject({ code: 'identity.grant.invalid_cursor' });
+    expect(await heads()).toEqual(before);
   });
 
   it("a tenant admin pages through every grant of the tenant, by person and client, and revokes any (revoked_by_admin); another tenant's stays out of reach", async () => {
@@ -281,6 +286,8 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
     expect((await rest(url, 'POST', `/v1/admin/clients/${theirs.clientId}/disable`, h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['clients:admin'] }), { reason: 'x' })).status).toBe(403);
     expect(await heads()).toEqual(before);
     expect((await serviceToken(theirs.clientId, theirs.clientSecret, 'memory:read')).status).toBe(200);
+    const acmeClients = await rest(url, 'GET', '/v1/admin/clients', h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['clients:admin'] }));
+    expect(acmeClients.text).not.toContain(theirs.clientId);
   });
 
   it('keeps every client secret out of the event store, the data files and tables, the logs, and what the tools and REST answer', async () => {
