@@ -6,6 +6,7 @@ import { callOk, connect, errorOf } from './support/mcp-session.js';
 import { OAuthBrowser } from './support/oauth-browser.js';
 import { addUser, authorize, claimsOf, exchangeCode, REDIRECT_URI, registerClient, tokenRequest } from './support/oauth-flow.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
+import { startPlatform } from './support/platform-process.js';
 import { rest } from './support/rest.js';
 import { scanForSecret } from './support/secret-scan.js';
 import { until } from './support/until.js';
@@ -51,8 +52,9 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
   };
   const status = async (token: string): Promise<number> => (await rest(url, 'GET', '/v1/grants', token)).status;
   const events = async (tenant: string, after = 0): Promise<RecordedEvent[]> => collect(h.store.readAll({ tenantId: tenant, after }));
-  /** Every client secret handed out, for the scan at the end. */
+  /** Every client secret handed out, and the logs of a second instance, for the scan at the end. */
   const secrets: string[] = [];
+  let secondLogs = '';
   const serviceToken = (clientId: string, secret: string, scope: string) =>
     tokenRequest(url, { grant_type: 'client_credentials', scope, resource: `${url}/mcp` }, { authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}` });
   const heads = async () => Promise.all(['acme', 'globex'].map((tenant) => h.store.committedPosition(tenant)));
@@ -290,6 +292,34 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
     expect(acmeClients.text).not.toContain(theirs.clientId);
   });
 
+  (kind === 'postgres' ? it : it.skip)('holds a revocation and a disable made on one instance on another within a second', async () => {
+    // A second API process on the same database, keys and public URL, as a scale-out deployment runs them.
+    const second = await startPlatform({ LEDGERLINE_EVENT_STORE: 'postgres', DATABASE_URL: h.databaseUrl!, LEDGERLINE_PG_POOL_SIZE: '4', LEDGERLINE_DATA_DIR: h.platform.dataDir, LEDGERLINE_PUBLIC_URL: url, LEDGERLINE_ROLE: 'api' });
+    try {
+      const statusThere = async (token: string): Promise<number> => (await rest(second.url, 'GET', '/v1/grants', token)).status;
+      const refusedThere = async (token: string, what: string): Promise<number> => {
+        const started = Date.now();
+        await until(async () => ((await statusThere(token)) === 401 ? true : undefined), 1000, what, 50);
+        return Date.now() - started;
+      };
+      const grant = await delegate('acme', 'alice', 'grants:manage');
+      expect(await statusThere(grant.token)).toBe(200);
+      expect((await rest(url, 'DELETE', `/v1/grants/${grant.grantId}`, grant.token)).status).toBe(200);
+      expect(await refusedThere(grant.token, 'the grant revoked on the first instance, on the second')).toBeLessThan(1000);
+
+      const admin = h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['clients:admin', 'grants:admin', 'memory:read'] });
+      const service = (await rest(url, 'POST', '/v1/admin/clients', admin, { name: 'Mirror', kind: 'service', scopes: ['memory:read'] })).body as { clientId: string; clientSecret: string };
+      secrets.push(service.clientSecret);
+      const token = (await serviceToken(service.clientId, service.clientSecret, 'memory:read')).body.access_token!;
+      expect(await statusThere(token)).toBe(403);
+      expect((await rest(url, 'POST', `/v1/admin/clients/${service.clientId}/disable`, admin, { reason: 'mirror' })).status).toBe(200);
+      expect(await refusedThere(token, 'the client disabled on the first instance, on the second')).toBeLessThan(1000);
+    } finally {
+      secondLogs = second.output();
+      await second.stop();
+    }
+  });
+
   it('keeps every client secret out of the event store, the data files and tables, the logs, and what the tools and REST answer', async () => {
     expect(secrets.length).toBeGreaterThanOrEqual(3);
     const admin = h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['clients:admin', 'grants:admin', 'grants:manage'] });
@@ -299,7 +329,7 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
       (await rest(url, 'GET', '/v1/admin/grants?limit=200', admin)).text,
       (await rest(url, 'GET', '/v1/admin/clients', h.issuer.mint({ tenantId: 'globex', userId: 'root', scopes: ['clients:admin'] }))).text,
     ];
-    const targets = { store: h.store, dataDir: h.platform.dataDir, databaseUrl: h.databaseUrl, logs: h.platform.output(), extra: answers };
+    const targets = { store: h.store, dataDir: h.platform.dataDir, databaseUrl: h.databaseUrl, logs: h.platform.output() + secondLogs, extra: answers };
     expect(targets.logs).toContain('"statusCode":');
     for (const secret of secrets) expect(await scanForSecret(secret, targets)).toEqual([]);
     // Not vacuous: the scan does see a secret where there is one.

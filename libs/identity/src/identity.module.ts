@@ -21,8 +21,9 @@ export const IDENTITY_STORE = Symbol('IDENTITY_STORE');
 
 /**
  * The built-in authorization server, the revocation feed the resource server checks, and the
- * delegation tools and REST (grants, the tenant's clients). Global: other modules read it. Mounting its HTTP routes is the app's (configureApp), since
- * they must come before Nest's body parsers.
+ * delegation tools and REST (grants, the tenant's clients). Global: other modules read it.
+ * Mounting the protocol's HTTP routes is the app's (configureApp), since they must come before
+ * Nest's body parsers.
  */
 @Module({})
 export class IdentityModule implements OnApplicationShutdown {
