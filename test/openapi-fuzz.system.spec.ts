@@ -18,12 +18,14 @@ import { runSchemathesis, type Exchange } from './support/schemathesis.js';
 const TENANT_ADMIN_SCOPES = [
   'audit:read', 'automations:admin', 'runs:read', 'runs:cancel', 'runs:admin', 'approvals:decide',
   'compliance:export', 'compliance:purge', 'connectors:admin', 'connectors:read', 'memory:admin', 'memory:tenant',
+  'grants:manage', 'grants:admin', 'clients:admin',
 ];
 const EXAMPLES = process.env.OPENAPI_FUZZ_EXAMPLES ?? '25';
 const SCHEMATHESIS_ARGS = ['--seed', '7', '--max-examples', EXAMPLES, '--max-failures', '50', '--request-timeout', '20', '--suppress-health-check', 'all'];
 /** A well-formed value for each path parameter of the document. */
 const PATH_VALUES: Record<string, string> = {
   runId: 'run-00000000-0000-4000-8000-000000000000', approvalId: 'run-00000000-0000-4000-8000-000000000000.approve', name: 'billing', id: 'nobody',
+  clientId: 'no-such-client',
 };
 /** `{ error: { code, message, details } }`: domain errors and the framework's refusals (apps/platform/src/http). */
 const DOMAIN_CODE = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;

@@ -5,6 +5,7 @@ import { collect } from '../../libs/event-store/src/testing/event-store.contract
 import { GATED_CALL } from '../support/automations.js';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server.js';
 import { callOk, connect, errorOf } from '../support/mcp-session.js';
+import { addUser, authorize, claimsOf, exchangeCode, registerClient } from '../support/oauth-flow.js';
 import { startPlatformOn, type PlatformHarness } from '../support/platform-harness.js';
 import { rest, type RestAnswer } from '../support/rest.js';
 import { waitForRun } from '../support/runs.js';
@@ -12,11 +13,12 @@ import { waitForRun } from '../support/runs.js';
 /**
  * Broken object-level authorization, table-driven. Tenant A owns one of everything (user and
  * tenant memory, connectors with secrets, an automation, a run parked at an approval, an export,
- * a purge, audit entries, a retention setting). Tenant B (whose user is also called alice) holds
- * every scope but the platform operator's, and aims each tool and each route at A's objects, by
- * id or name, and with arguments naming A's tenant. B gets not-found, forbidden, a typed refusal
- * or its own data, and A's log does not move. A coverage guard lists the tools of `tools/list`
- * and the routes of the OpenAPI document: one without a case here fails the suite.
+ * a purge, audit entries, a retention setting, a person's grant, a service principal). Tenant B
+ * (whose user is also called alice) holds every scope but the platform operator's, and aims each
+ * tool and each route at A's objects, by id or name, and with arguments naming A's tenant. B gets
+ * not-found, forbidden, a typed refusal or its own data, and A's log does not move. A coverage
+ * guard lists the tools of `tools/list` and the routes of the OpenAPI document: one without a
+ * case here fails the suite.
  */
 const A = 'acme';
 const B = 'globex';
@@ -24,6 +26,7 @@ const A_SECRET = 'acme_erp_s3cret_never_leaks';
 const NOTE = { text: 'acme alice private note' };
 const POLICY = 'acme tenant-wide policy';
 const AUTOMATION_TOOL = '<any automation tool of another tenant>';
+const PASSWORD = 'correct horse battery staple';
 
 interface World {
   h: PlatformHarness;
@@ -40,6 +43,9 @@ interface World {
   bob: Client;
   carol: Client;
   aliceApprover: Client;
+  /** A's alice's grant to an agent, from the authorization server, and a service principal of A's. */
+  aGrantId: string;
+  aClientId: string;
 }
 
 type Attack = (w: World) => Promise<void>;
@@ -121,6 +127,21 @@ const CROSS_TENANT: Case[] = [
   { target: 'GET /v1/memory/retention', attack: async (w) => {
     expect((await restOf(w, 'GET', '/v1/memory/retention')).body).toEqual({ days: null });
   } },
+  { target: 'grant_list', attack: async (w) => {
+    expect(await callOk(w.b, 'grant_list', {})).toEqual({ grants: [], nextCursor: null });
+    expect(await code(w.b, 'grant_list', { tenantId: A })).toBe('tool.invalid_arguments');
+  } },
+  { target: 'GET /v1/grants', attack: async (w) => {
+    expect((await restOf(w, 'GET', '/v1/grants')).body).toEqual({ grants: [], nextCursor: null });
+    expectError(await restOf(w, 'GET', `/v1/grants?tenantId=${A}`), 400, 'identity.grant.invalid_filter');
+  } },
+  { target: 'GET /v1/admin/grants', attack: async (w) => {
+    expect((await restOf(w, 'GET', '/v1/admin/grants?user=alice')).body).toEqual({ grants: [], nextCursor: null });
+    expectError(await restOf(w, 'GET', `/v1/admin/grants?tenant=${A}`), 400, 'identity.grant.invalid_filter');
+  } },
+  { target: 'GET /v1/admin/clients', attack: async (w) => {
+    expect((await restOf(w, 'GET', '/v1/admin/clients')).body).toEqual({ clients: [] });
+  } },
   { target: AUTOMATION_TOOL, attack: async (w) => {
     // B even holds the scope A's automation tool asks for: the tool is A's, so for B it does not exist.
     expect((await w.b.listTools()).tools.map((tool) => tool.name)).not.toContain('gated_call');
@@ -151,6 +172,22 @@ const CROSS_TENANT: Case[] = [
   } },
   { target: 'POST /v1/approvals/{approvalId}/decision', attack: async (w) => {
     expectError(await restOf(w, 'POST', `/v1/approvals/${w.approvalId}/decision`, { decision: 'approve', reason: 'hostile' }), 404, 'approval.not_found');
+  } },
+  { target: 'grant_revoke', attack: async (w) => {
+    expect(await code(w.b, 'grant_revoke', { grantId: w.aGrantId })).toBe('identity.grant.not_found');
+  } },
+  { target: 'DELETE /v1/grants/{id}', attack: async (w) => {
+    expectError(await restOf(w, 'DELETE', `/v1/grants/${w.aGrantId}`), 404, 'identity.grant.not_found');
+  } },
+  { target: 'DELETE /v1/admin/grants/{id}', attack: async (w) => {
+    expectError(await restOf(w, 'DELETE', `/v1/admin/grants/${w.aGrantId}`), 404, 'identity.grant.not_found');
+  } },
+  { target: 'POST /v1/admin/clients/{clientId}/disable', attack: async (w) => {
+    expectError(await restOf(w, 'POST', `/v1/admin/clients/${w.aClientId}/disable`, { reason: 'hostile' }), 404, 'identity.client.not_found');
+  } },
+  { target: 'POST /v1/admin/clients', attack: async (w) => {
+    expectError(await restOf(w, 'POST', '/v1/admin/clients', { name: 'x', kind: 'service', scopes: ['memory:read'], tenantId: A }), 400, 'request.invalid');
+    expect((await restOf(w, 'POST', '/v1/admin/clients', { name: 'B robot', kind: 'service', scopes: ['memory:read'] })).body).toMatchObject({ tenantId: B, kind: 'service' });
   } },
   { target: 'connector_secret_set', attack: async (w) => {
     expect(await code(w.b, 'connector_secret_set', { name: 'payroll', secret: 'b-secret' })).toBe('connector.not_found');
@@ -288,6 +325,11 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect((await rest(h.platform.url, 'POST', '/v1/compliance/purges', w.aAdminToken, { subject: 'zed' })).status).toBe(200);
+    await addUser(h, A, 'alice', PASSWORD);
+    const agent = (await registerClient(h.platform.url)).client_id;
+    const { code: authorizationCode, verifier } = await authorize(h.platform.url, { clientId: agent, scope: 'memory:read', tenant: A, username: 'alice', password: PASSWORD });
+    w.aGrantId = String(claimsOf((await exchangeCode(h.platform.url, agent, authorizationCode, verifier)).body.access_token!).grant_id);
+    w.aClientId = String((await rest(h.platform.url, 'POST', '/v1/admin/clients', w.aAdminToken, { name: 'A robot', kind: 'service', scopes: ['memory:read'] })).body.clientId);
   });
   afterAll(async () => {
     for (const client of [w.aAdmin, alice, w.b, w.bob, w.carol, w.aliceApprover]) await client?.close();
@@ -329,6 +371,8 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
     expect((await rest(w.h.platform.url, 'GET', '/v1/memory/retention', w.aAdminToken)).body).toEqual({ days: 30 });
     expect((await rest(w.h.platform.url, 'GET', '/v1/compliance/retention', w.aAdminToken)).body).toMatchObject({ days: 400 });
     expect(await callOk(w.aAdmin, 'run_get', { runId: w.runId })).toMatchObject({ status: 'running', approval: { status: 'pending' } });
+    expect((await rest(w.h.platform.url, 'GET', '/v1/admin/grants', w.aAdminToken)).body.grants).toEqual([expect.objectContaining({ grantId: w.aGrantId, userId: 'alice' })]);
+    expect((await rest(w.h.platform.url, 'GET', '/v1/admin/clients', w.aAdminToken)).body.clients).toEqual([expect.objectContaining({ clientId: w.aClientId, disabled: false })]);
     // The approval is still A's to decide, and the run still calls out with A's own secret.
     await callOk(w.aAdmin, 'approval_decide', { approvalId: w.approvalId, decision: 'approve', reason: 'fine' });
     expect((await waitForRun(alice, w.runId)).status).toBe('completed');

@@ -12,11 +12,12 @@ import { replayCommand } from './commands/replay.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { verifyCommand } from './commands/verify.command.js';
 import { usersCommand } from './commands/users.command.js';
+import { clientsCommand } from './commands/clients.command.js';
 import { EXIT_OK, exitCodeFor } from './exit-codes.js';
 
 /** One factory per command file under commands/; add new commands here. */
 const COMMANDS: ReadonlyArray<(io: CliIo) => Command> = [
-  tokenCommand, tenantsCommand, usersCommand, inspectCommand, auditCommand, replayCommand, exportCommand, verifyCommand, purgeCommand, retentionCommand, archiveCommand, dlqCommand,
+  tokenCommand, tenantsCommand, usersCommand, clientsCommand, inspectCommand, auditCommand, replayCommand, exportCommand, verifyCommand, purgeCommand, retentionCommand, archiveCommand, dlqCommand,
 ];
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */

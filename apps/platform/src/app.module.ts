@@ -7,7 +7,7 @@ import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, 
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
 import { KeysModule, PersonalDataVault } from '#keys';
-import { IdentityModule } from '#identity';
+import { CLIENTS_ADMIN_SCOPE, GRANTS_ADMIN_SCOPE, GRANTS_MANAGE_SCOPE, IdentityModule } from '#identity';
 import { loggingModule, ObservabilityModule, TracingModule, tracingSettingsOf } from '#observability';
 import { EventStoreModule } from '#event-store';
 import { McpModule } from '#mcp';
@@ -25,6 +25,7 @@ export const PLATFORM_SCOPES = [
   'memory:read', 'memory:write', TENANT_MEMORY_SCOPE, 'audit:read', PLATFORM_ADMIN_SCOPE,
   CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, AUTOMATIONS_ADMIN_SCOPE, RUNS_SCOPE, RUNS_CANCEL_SCOPE, RUNS_ADMIN_SCOPE, APPROVALS_DECIDE_SCOPE,
   COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE, COMPLIANCE_ADMIN_SCOPE, MEMORY_ADMIN_SCOPE,
+  GRANTS_MANAGE_SCOPE, GRANTS_ADMIN_SCOPE, CLIENTS_ADMIN_SCOPE,
 ];
 
 @Module({})

@@ -9,17 +9,20 @@ import type { TenantAccess } from '#auth';
 import type { EventStore } from '#event-store';
 import type { SecretVault } from '#keys';
 import { LocalAccounts } from './accounts/local-accounts.js';
+import { ClientSecretSeal } from './clients/client-secret-seal.js';
 import { GrantJournal } from './grants/grant-journal.js';
 import type { GrantRevocationReason } from './grants/grant.events.js';
 import type { RevokedGrants } from './grants/revoked-grants.js';
+import { grantSummaryOf, type GrantSummary } from './grants/grant-summary.js';
+import { revocationSubject } from './grants/revocation-subjects.js';
 import { interactionRouter } from './interactions/interaction-routes.js';
 import type { FederatedSignIn } from './interactions/federated-sign-in.js';
-import { parseAccountId } from './provider/account-id.js';
+import { accountIdOf, parseAccountId } from './provider/account-id.js';
 import { AS_ROUTES, createProvider, INTERACTION_PATH } from './provider/authorization-server.js';
 import type { IdentitySettings } from './provider/identity.settings.js';
 import { oidcAdapterClass } from './provider/oidc-adapter.js';
 import { SigningKeys } from './provider/signing-keys.js';
-import type { IdentityStore } from './store/identity-store.port.js';
+import type { ArtifactPosition, IdentityStore } from './store/identity-store.port.js';
 
 /** Token-bearing models a revoked grant takes with it. */
 const GRANT_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'Grant'];
@@ -29,14 +32,18 @@ const KEY_REFRESH_MS = 60_000;
 const protocolRoute = new AsyncLocalStorage<string>();
 const METADATA_PATHS = new Set(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']);
 
-export interface GrantSummary {
-  grantId: string;
-  tenantId: string;
-  userId: string;
-  clientId: string;
-  scopes: string[];
-  issuedAt: string;
-  expiresAt: string | null;
+export interface GrantQuery {
+  userId?: string;
+  clientId?: string;
+  limit: number;
+  /** The position of the previous page's last grant. */
+  after?: ArtifactPosition;
+}
+
+export interface GrantPage {
+  grants: GrantSummary[];
+  /** Where the next page starts; undefined on the last page. */
+  next: ArtifactPosition | undefined;
 }
 
 export interface RevokeContext {
@@ -72,6 +79,7 @@ export class AuthorizationServer {
     cookieKeys: string[],
     private readonly tenantAccess: TenantAccess | undefined,
     private readonly federated: FederatedSignIn | undefined,
+    clientSecrets: ClientSecretSeal,
   ) {
     // Secret and shared by every instance (it lives with the cookie keys), unlike the public kid.
     this.csrfKey = `csrf:${cookieKeys[0]!}`;
@@ -79,14 +87,19 @@ export class AuthorizationServer {
     this.accounts = new LocalAccounts(store.accounts);
     this.jwks = SigningKeys.publicJwks(privateJwks);
     this.signingKey = privateJwks[0]!;
-    const adapter = oidcAdapterClass(store.artifacts, (grantId, grant) => this.noteRevoked(grantId, grant));
+    const adapter = oidcAdapterClass({
+      artifacts: store.artifacts,
+      clientSecrets,
+      onGrantDestroyed: (grantId, grant) => this.noteRevoked(grantId, grant),
+      isClientDisabled: (clientId) => revoked.isClientDisabled(clientId),
+    });
     this.provider = createProvider(settings, { privateJwks, cookieKeys }, {
       adapter,
       rememberedGrantId: async (accountId, clientId) => {
         const account = parseAccountId(accountId);
         if (!account) return undefined;
-        const grants = await this.listGrants(account.tenantId, account.userId, 50);
-        return grants.find((grant) => grant.clientId === clientId && !this.revoked.isRevoked(`grant:${grant.grantId}`) && !grant.scopes.some((scope) => settings.scopePolicy.isSensitive(scope)))?.grantId;
+        const { grants } = await this.listGrants(account.tenantId, { userId: account.userId, clientId, limit: 20 });
+        return grants.find((grant) => !this.revoked.isRevoked(revocationSubject.grant(grant.grantId)) && !grant.scopes.some((scope) => settings.scopePolicy.isSensitive(scope)))?.grantId;
       },
       accountIsActive: async (tenantId, userId) => {
         // A suspended tenant's grants stop refreshing (its access tokens are refused at /mcp already).
@@ -111,7 +124,7 @@ export class AuthorizationServer {
   }): Promise<AuthorizationServer> {
     const signingKeys = new SigningKeys(deps.store.secrets, deps.vault, deps.settings.keyRotationSeconds * 1000);
     const keys = await signingKeys.load();
-    const server = new AuthorizationServer(deps.settings, deps.store, deps.revoked, deps.events, keys.privateJwks, keys.cookieKeys, deps.tenantAccess, deps.federated);
+    const server = new AuthorizationServer(deps.settings, deps.store, deps.revoked, deps.events, keys.privateJwks, keys.cookieKeys, deps.tenantAccess, deps.federated, new ClientSecretSeal(deps.vault));
     server.pruneTimer = setInterval(() => void deps.store.artifacts.prune(Date.now()).catch(() => undefined), PRUNE_MS);
     server.pruneTimer.unref();
     server.keyTimer = setInterval(() => void server.refreshPublicKeys(signingKeys), KEY_REFRESH_MS);
@@ -172,6 +185,7 @@ export class AuthorizationServer {
         tenantAccess: this.tenantAccess,
         csrfKey: this.csrfKey,
         federated: this.federated,
+        isClientBlockedIn: (tenantId, clientId) => this.revoked.isClientBlockedIn(tenantId, clientId),
       }),
     );
   }
@@ -194,26 +208,32 @@ export class AuthorizationServer {
     }) as Response['end'];
   }
 
-  /** Grants of a tenant (or of one of its users), newest first. */
-  async listGrants(tenantId: string, userId?: string, limit = 100): Promise<GrantSummary[]> {
-    const prefix = userId === undefined ? `${tenantId}:` : `${tenantId}:${userId}`;
-    const rows = await this.store.artifacts.listByModel('Grant', { accountPrefix: prefix, limit: userId === undefined ? limit : limit * 4 });
-    return rows
-      .map((row) => this.summary(row.id, row.payload))
-      .filter((grant): grant is GrantSummary => grant !== undefined && grant.tenantId === tenantId && (userId === undefined || grant.userId === userId))
-      .slice(0, limit);
+  /** Grants of a tenant (of one of its users, to one client), newest first, a page at a time. */
+  async listGrants(tenantId: string, query: GrantQuery): Promise<GrantPage> {
+    const rows = await this.store.artifacts.listByModel('Grant', {
+      ...(query.userId === undefined ? { accountPrefix: `${tenantId}:` } : { account: accountIdOf(tenantId, query.userId) }),
+      ...(query.clientId !== undefined && { clientId: query.clientId }),
+      limit: query.limit + 1,
+      ...(query.after !== undefined && { after: query.after }),
+    });
+    const page = rows.slice(0, query.limit);
+    const grants = page
+      .map((row) => grantSummaryOf(row.id, row.payload, this.settings.resourceUrl))
+      .filter((grant): grant is GrantSummary => grant?.tenantId === tenantId);
+    const last = page.at(-1);
+    return { grants, next: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : undefined };
   }
 
   async findGrant(tenantId: string, grantId: string): Promise<GrantSummary | undefined> {
     const stored = await this.store.artifacts.find('Grant', grantId);
-    const grant = stored && this.summary(grantId, stored.payload);
+    const grant = stored && grantSummaryOf(grantId, stored.payload, this.settings.resourceUrl);
     return grant?.tenantId === tenantId ? grant : undefined;
   }
 
   /** Revokes a grant everywhere: its tokens stop at the next call on every instance (within a second), its refresh at once. */
   async revokeGrant(grant: GrantSummary, context: RevokeContext): Promise<void> {
-    await this.store.revocations.add(`grant:${grant.grantId}`, grant.tenantId, Date.now());
-    this.revoked.noteRevoked(`grant:${grant.grantId}`);
+    await this.store.revocations.add(revocationSubject.grant(grant.grantId), grant.tenantId, Date.now());
+    this.revoked.noteRevoked(revocationSubject.grant(grant.grantId));
     for (const model of GRANT_MODELS) await this.store.artifacts.revokeByGrantId(model, grant.grantId);
     await this.store.artifacts.destroy('Grant', grant.grantId);
     await this.journal.record(
@@ -238,34 +258,16 @@ export class AuthorizationServer {
     }
   }
 
-  private summary(grantId: string, payload: Record<string, unknown>): GrantSummary | undefined {
-    const account = typeof payload.accountId === 'string' ? parseAccountId(payload.accountId) : undefined;
-    if (!account || typeof payload.clientId !== 'string') return undefined;
-    const resources = (payload.resources ?? {}) as Record<string, unknown>;
-    const scope = resources[this.settings.resourceUrl];
-    const rejected = new Set(String(((payload.rejected as { resources?: Record<string, unknown> } | undefined)?.resources ?? {})[this.settings.resourceUrl] ?? '').split(' '));
-    const seconds = (value: unknown): string | null => (typeof value === 'number' ? new Date(value * 1000).toISOString() : null);
-    return {
-      grantId,
-      tenantId: account.tenantId,
-      userId: account.userId,
-      clientId: payload.clientId,
-      scopes: typeof scope === 'string' ? scope.split(' ').filter((item) => item !== '' && !rejected.has(item)) : [],
-      issuedAt: seconds(payload.iat) ?? new Date(0).toISOString(),
-      expiresAt: seconds(payload.exp),
-    };
-  }
-
   /**
    * The library revoked a grant: a rotated refresh token came back (at /token) or its client
    * revoked it (RFC 7009, at /revoke). It is stopped everywhere and its trail written before the
    * grant row goes, inside the request, so the answer is sent only once both hold.
    */
   private async noteRevoked(grantId: string, payload: Record<string, unknown> | undefined): Promise<void> {
-    const grant = payload && this.summary(grantId, payload);
+    const grant = payload && grantSummaryOf(grantId, payload, this.settings.resourceUrl);
     if (!grant) return;
-    await this.store.revocations.add(`grant:${grantId}`, grant.tenantId, Date.now());
-    this.revoked.noteRevoked(`grant:${grantId}`);
+    await this.store.revocations.add(revocationSubject.grant(grantId), grant.tenantId, Date.now());
+    this.revoked.noteRevoked(revocationSubject.grant(grantId));
     const reused = protocolRoute.getStore() === AS_ROUTES.token;
     const context = { tenantId: grant.tenantId, userId: grant.userId, clientId: grant.clientId, grantId, tool: `oauth:${reused ? 'token' : 'revoke'}` };
     if (reused) await this.journal.record(context, { type: 'RefreshTokenReused', data: { grantId, clientId: grant.clientId } });

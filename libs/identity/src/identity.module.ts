@@ -4,7 +4,16 @@ import { ASSERTION_SIGNER, JoseAssertionSigner } from '#connectors';
 import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSettings } from '#event-store';
 import { SecretVault } from '#keys';
 import { AuthorizationServer } from './authorization-server.service.js';
+import { ClientDirectory } from './clients/client-directory.js';
+import { ClientDisabling } from './clients/client-disabling.js';
+import { ClientSecretSeal } from './clients/client-secret-seal.js';
+import { ClientsController } from './clients/http/clients.controller.js';
+import { TenantClients } from './clients/tenant-clients.js';
+import { Delegations } from './grants/delegations.js';
+import { GrantsController } from './grants/http/grants.controller.js';
 import { RevokedGrants } from './grants/revoked-grants.js';
+import { GrantListTool } from './grants/tools/grant-list.tool.js';
+import { GrantRevokeTool } from './grants/tools/grant-revoke.tool.js';
 import type { IdentitySettings } from './provider/identity.settings.js';
 import type { IdentityStore } from './store/identity-store.port.js';
 import { openIdentityStore } from './store/open-identity-store.js';
@@ -12,9 +21,10 @@ import { openIdentityStore } from './store/open-identity-store.js';
 export const IDENTITY_STORE = Symbol('IDENTITY_STORE');
 
 /**
- * The built-in authorization server and the revocation feed the resource server checks. Global:
- * the grant tools and REST read it. Mounting its HTTP routes is the app's (configureApp), since
- * they must come before Nest's body parsers.
+ * The built-in authorization server, the revocation feed the resource server checks, and the
+ * delegation tools and REST (grants, the tenant's clients). Global: other modules read it.
+ * Mounting the protocol's HTTP routes is the app's (configureApp), since they must come before
+ * Nest's body parsers.
  */
 @Module({})
 export class IdentityModule implements OnApplicationShutdown {
@@ -45,12 +55,28 @@ export class IdentityModule implements OnApplicationShutdown {
           useFactory: (store: IdentityStore, vault: SecretVault, events: EventStore, revoked: RevokedGrants, tenantAccess?: TenantAccess) =>
             AuthorizationServer.create({ settings, store, vault, events, revoked, tenantAccess }),
         },
+        { provide: ClientDirectory, inject: [IDENTITY_STORE], useFactory: (store: IdentityStore) => new ClientDirectory(store.artifacts) },
+        { provide: Delegations, inject: [AuthorizationServer, ClientDirectory], useFactory: (server: AuthorizationServer, clients: ClientDirectory) => new Delegations(server, clients) },
+        {
+          provide: TenantClients,
+          inject: [IDENTITY_STORE, SecretVault, ClientDirectory, AuthorizationServer, RevokedGrants],
+          useFactory: (store: IdentityStore, vault: SecretVault, directory: ClientDirectory, server: AuthorizationServer, revoked: RevokedGrants) =>
+            new TenantClients({ artifacts: store.artifacts, clientSecrets: new ClientSecretSeal(vault), directory, journal: server.journal, knownScopes: settings.scopesSupported, isDisabled: (clientId) => revoked.isClientDisabled(clientId) }),
+        },
+        {
+          provide: ClientDisabling,
+          inject: [AuthorizationServer, ClientDirectory, IDENTITY_STORE, RevokedGrants],
+          useFactory: (server: AuthorizationServer, directory: ClientDirectory, store: IdentityStore, revoked: RevokedGrants) => new ClientDisabling({ server, directory, revocations: store.revocations, revoked }),
+        },
+        GrantListTool,
+        GrantRevokeTool,
         // What the resource server (TokenVerifier) needs of this one: its public keys and the revocations.
         { provide: ACCESS_TOKEN_KEYS, useExisting: AuthorizationServer },
         { provide: GRANT_STATUS, useExisting: RevokedGrants },
         // Connector calls that ask for an on-behalf-of assertion get one signed with the same key.
         { provide: ASSERTION_SIGNER, inject: [AuthorizationServer], useFactory: (server: AuthorizationServer) => new JoseAssertionSigner(settings.issuer, () => server.signingJwk()) },
       ],
+      controllers: [GrantsController, ClientsController],
       exports: [IDENTITY_STORE, RevokedGrants, AuthorizationServer, ACCESS_TOKEN_KEYS, GRANT_STATUS, ASSERTION_SIGNER],
     };
   }

@@ -1,5 +1,6 @@
 export { IdentityModule, IDENTITY_STORE } from './identity.module.js';
-export { AuthorizationServer, type GrantSummary, type RevokeContext } from './authorization-server.service.js';
+export { AuthorizationServer, type GrantPage, type GrantQuery, type RevokeContext } from './authorization-server.service.js';
+export type { GrantSummary } from './grants/grant-summary.js';
 export { RevokedGrants } from './grants/revoked-grants.js';
 export { identitySettingsOf, type IdentityConfigInput } from './identity-config.js';
 export type { IdentitySettings } from './provider/identity.settings.js';
@@ -11,3 +12,7 @@ export type { GrantEvent } from './grants/grant.events.js';
 export { accountIdOf, parseAccountId } from './provider/account-id.js';
 export { DEFAULT_SENSITIVE_SCOPES, hasDescription } from './provider/scope-policy.js';
 export { AssertionSigningModule } from './assertion-signing.module.js';
+export { CLIENTS_ADMIN_SCOPE, GRANTS_ADMIN_SCOPE, GRANTS_MANAGE_SCOPE } from './identity-scopes.js';
+export { TenantClients, type NewClient, type TenantClient } from './clients/tenant-clients.js';
+export { ClientDirectory } from './clients/client-directory.js';
+export { ClientSecretSeal } from './clients/client-secret-seal.js';

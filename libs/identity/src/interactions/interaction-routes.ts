@@ -7,6 +7,7 @@ import { TokenBuckets } from '#core';
 import type { TenantAccess } from '#auth';
 import type { LocalAccounts } from '../accounts/local-accounts.js';
 import type { GrantJournal } from '../grants/grant-journal.js';
+import { scopeBoundOf } from '../clients/client-view.js';
 import { accountIdOf, parseAccountId } from '../provider/account-id.js';
 import type { IdentitySettings } from '../provider/identity.settings.js';
 import { isTenantId } from '../provider/tenant-id.js';
@@ -35,6 +36,8 @@ export interface InteractionDeps {
   /** HMAC key of the consent and sign-in forms' CSRF tokens. */
   csrfKey: string;
   federated: FederatedSignIn | undefined;
+  /** The person's tenant has disabled this client for itself: no consent to it there. */
+  isClientBlockedIn(tenantId: string, clientId: string): boolean;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -206,6 +209,7 @@ export function interactionRouter(deps: InteractionDeps): Router {
     const account = parseAccountId(String(details.session?.accountId ?? ''));
     const client = await provider.Client.find(String(details.params.client_id));
     if (!account || !client) return errorPage('access_denied', 'This sign-in cannot continue.');
+    if (deps.isClientBlockedIn(account.tenantId, client.clientId)) return errorPage('access_denied', `${account.tenantId} has disabled this application; nobody there can allow it.`);
     const clientTenant = client.metadata().tenant_id;
     if (clientTenant !== undefined && clientTenant !== account.tenantId) {
       return errorPage('access_denied', `This application belongs to another organisation; ${account.userId} of ${account.tenantId} cannot allow it.`);
@@ -213,7 +217,8 @@ export function interactionRouter(deps: InteractionDeps): Router {
     const operator = settings.operators.has(accountIdOf(account.tenantId, account.userId));
     const supported = new Set(settings.scopesSupported);
     const requested = String(details.params.scope ?? '').split(' ').filter((scope) => scope !== '' && !OIDC_SCOPES.has(scope));
-    const offered = [...new Set(requested)].filter((scope) => (supported.has(scope) || AUTOMATION_SCOPE.test(scope)) && (scope !== 'platform:admin' || operator));
+    const bound = scopeBoundOf(client.metadata());
+    const offered = [...new Set(requested)].filter((scope) => (supported.has(scope) || AUTOMATION_SCOPE.test(scope)) && (scope !== 'platform:admin' || operator) && (!bound || bound.has(scope)));
     const scopes: ConsentScope[] = offered.map((scope) => ({
       scope,
       description: settings.scopePolicy.describe(scope),

@@ -1,4 +1,5 @@
 import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC, type ClientMetadata } from 'oidc-provider';
+import { scopeBoundOf } from '../clients/client-view.js';
 import { isTenantId } from './tenant-id.js';
 import { parseAccountId } from './account-id.js';
 import type { IdentitySettings } from './identity.settings.js';
@@ -75,13 +76,19 @@ export function createProvider(settings: IdentitySettings, keys: KeyMaterial, ho
       return { accountId: sub, claims: async () => ({ sub }) };
     },
     extraClientMetadata: {
-      properties: ['tenant_id'],
+      // tenant_id: the tenant a tenant admin registered it for; resource_scope: what it may hold at
+      // most for the MCP resource (the library's `scope` may only list its OpenID scopes).
+      properties: ['tenant_id', 'resource_scope'],
       validator(ctx, key, value, metadata) {
-        if (key !== 'tenant_id') return;
         // Self-registered clients (RFC 7591 with a request context, or a metadata document whose
         // client_id is a URL) belong to no tenant and never act as one: only a tenant admin's
         // registration binds a client to a tenant or lets it use client credentials.
         const selfRegistered = ctx !== undefined || /^https?:/i.test(String(metadata.client_id));
+        if (key === 'resource_scope') {
+          if (value !== undefined && (selfRegistered || typeof value !== 'string')) throw new errors.InvalidClientMetadata('resource_scope is set by a tenant admin only');
+          return;
+        }
+        if (key !== 'tenant_id') return;
         if (selfRegistered && value !== undefined) throw new errors.InvalidClientMetadata('tenant_id cannot be self-registered');
         if (selfRegistered && (metadata.grant_types ?? []).includes('client_credentials')) {
           throw new errors.InvalidClientMetadata('client_credentials is only for service principals a tenant admin registers');
@@ -184,16 +191,17 @@ function requestedAutomationScopes(ctx: KoaContextWithOIDC): string[] {
 
 /**
  * The scopes a client may hold for the MCP resource. Service principals (client credentials) hold
- * at most what their registration lists, and never platform:admin; people's grants are narrowed
- * further on the consent page (platform:admin only for configured operators).
+ * at most what their registration lists, and never platform:admin; so does any client a tenant
+ * admin registered with scopes. People's grants are narrowed further on the consent page
+ * (platform:admin only for configured operators).
  */
 function allowedScopes(ctx: KoaContextWithOIDC, settings: IdentitySettings, metadata: ClientMetadata): string[] {
   const all = [...scopeSet(settings, ctx)];
   const automationGrants = (ctx.oidc.entities.Grant?.getResourceScopeEncountered(settings.resourceUrl) ?? '').split(' ').filter((item) => AUTOMATION_SCOPE.test(item));
   const known = [...new Set([...all, ...automationGrants])];
-  if (ctx.oidc.params?.grant_type !== 'client_credentials') return known;
-  const registered = new Set(String(metadata.scope ?? '').split(' '));
-  return known.filter((scope) => scope !== 'platform:admin' && registered.has(scope));
+  const bound = scopeBoundOf(metadata);
+  if (ctx.oidc.params?.grant_type === 'client_credentials') return known.filter((scope) => scope !== 'platform:admin' && bound?.has(scope));
+  return bound ? known.filter((scope) => bound.has(scope)) : known;
 }
 
 /**

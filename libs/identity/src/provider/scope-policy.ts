@@ -21,6 +21,7 @@ export const SENSITIVE_LIFETIME: ScopeLifetime = { accessTokenSeconds: 300, gran
 /** Defaults of LEDGERLINE_SENSITIVE_SCOPES; a trailing `*` matches a prefix. */
 export const DEFAULT_SENSITIVE_SCOPES = [
   'platform:admin', 'connectors:admin', 'compliance:purge', 'compliance:admin', 'automations:admin', 'memory:admin', 'runs:admin', 'automation:*',
+  'grants:admin', 'clients:admin',
 ];
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -40,6 +41,9 @@ const DESCRIPTIONS: Record<string, string> = {
   'compliance:export': "Download a signed export of your organisation's data",
   'compliance:purge': 'Purge personal data on request (cannot be undone)',
   'compliance:admin': 'Set event retention and archive closed streams',
+  'grants:manage': 'See and revoke the access you have given to applications',
+  'grants:admin': "See and revoke every access given to applications in your organisation, and disable applications for it",
+  'clients:admin': "Register your organisation's own applications and service accounts (their credentials are shown once)",
 };
 
 export interface ScopePolicyInput {

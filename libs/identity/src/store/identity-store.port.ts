@@ -28,10 +28,33 @@ export interface ArtifactStore {
   consume(model: string, id: string): Promise<void>;
   destroy(model: string, id: string): Promise<void>;
   revokeByGrantId(model: string, grantId: string): Promise<void>;
-  /** Every artifact of a model (bounded), newest first: grants for listing delegations. */
-  listByModel(model: string, filter: { accountPrefix?: string; limit: number }): Promise<Array<{ id: string; payload: Record<string, unknown> }>>;
+  /** Live artifacts of a model, newest first, a page at a time: grants and clients for listing delegations. */
+  listByModel(model: string, filter: ArtifactFilter): Promise<ListedArtifact[]>;
   /** Deletes expired rows; returns how many. */
   prune(now: number): Promise<number>;
+}
+
+/** Which artifacts of a model to list; every field narrows. */
+export interface ArtifactFilter {
+  /** The owner begins with this: `<tenant>:` is everything of a tenant (tenant ids hold no ':'). */
+  accountPrefix?: string;
+  /** The owner is exactly this: `<tenant>:<user>` for one person's grants. */
+  account?: string;
+  /** The payload's `clientId` (a grant's client). */
+  clientId?: string;
+  limit: number;
+  /** Keyset paging: only rows listed after this one (older, or as old with a smaller id). */
+  after?: ArtifactPosition;
+}
+
+/** Where a row stands in the newest-first order: what a cursor carries. */
+export interface ArtifactPosition {
+  createdAt: number;
+  id: string;
+}
+
+export interface ListedArtifact extends ArtifactPosition {
+  payload: Record<string, unknown>;
 }
 
 export interface SecretStore {
@@ -63,7 +86,7 @@ export interface AccountStore {
   recordSuccess(tenantId: string, username: string): Promise<void>;
 }
 
-/** `subject` is `grant:<id>` or `client:<id>`. */
+/** `subject`: see grants/revocation-subjects.ts. */
 export interface Revocation {
   seq: number;
   subject: string;
@@ -72,8 +95,8 @@ export interface Revocation {
 }
 
 export interface RevocationStore {
-  /** Idempotent: a subject revoked twice keeps its first row. */
-  add(subject: string, tenantId: string, revokedAt: number): Promise<void>;
+  /** Idempotent: a subject revoked twice keeps its first row. @returns whether this call added it. */
+  add(subject: string, tenantId: string, revokedAt: number): Promise<boolean>;
   remove(subject: string): Promise<void>;
   /** Rows with seq above `afterSeq`, in seq order (the feed each instance follows). */
   since(afterSeq: number, limit: number): Promise<Revocation[]>;

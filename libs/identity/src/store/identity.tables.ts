@@ -1,3 +1,5 @@
+import type { ArtifactFilter, ListedArtifact } from './identity-store.port.js';
+
 /**
  * The identity tables, one spelling for SQLite and PostgreSQL apart from the sequence column.
  * Times are epoch milliseconds. Artifacts keep their oidc-provider payload as JSON text.
@@ -65,8 +67,54 @@ export interface AccountRow {
 
 export const ACCOUNT_COLUMNS = 'tenant_id, username, password_hash, disabled, failed_attempts, locked_until, created_at';
 
-/** What oidc-provider payloads say about their grant, interaction uid, user code and account. */
+/**
+ * What oidc-provider payloads say about their grant, interaction uid, user code and owner. The
+ * owner (`account_id`) is the account of a grant or token (`<tenant>:<user>`), and for a client a
+ * tenant admin registered (`tenant_id` in its metadata) the tenant alone, `<tenant>:`: so one
+ * indexed prefix lists a tenant's grants or its clients, and no account id can look like it.
+ */
 export function indexedFields(payload: Record<string, unknown>): { grantId: string | null; uid: string | null; userCode: string | null; accountId: string | null } {
   const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-  return { grantId: text(payload.grantId), uid: text(payload.uid), userCode: text(payload.userCode), accountId: text(payload.accountId) };
+  const tenantOwner = text(payload.tenant_id);
+  return { grantId: text(payload.grantId), uid: text(payload.uid), userCode: text(payload.userCode), accountId: text(payload.accountId) ?? (tenantOwner === null ? null : `${tenantOwner}:`) };
+}
+
+/** A LIKE pattern's literal part, for `ESCAPE` with a backslash: `%`, `_` and the backslash match themselves. */
+export function likeEscape(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The one listing query of both stores: live rows of a model, newest first with the id breaking
+ * ties, so a cursor (the last row's position) resumes exactly where a page ended.
+ */
+export function artifactListQuery(dialect: 'sqlite' | 'postgres', model: string, filter: ArtifactFilter, now: number): { sql: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const param = (value: unknown): string => {
+    values.push(value);
+    return dialect === 'sqlite' ? '?' : `$${values.length}`;
+  };
+  const where = [`model = ${param(model)}`, `(expires_at IS NULL OR expires_at > ${param(now)})`];
+  if (filter.accountPrefix !== undefined) where.push(`account_id LIKE ${param(`${likeEscape(filter.accountPrefix)}%`)} ESCAPE '\\'`);
+  if (filter.account !== undefined) where.push(`account_id = ${param(filter.account)}`);
+  if (filter.clientId !== undefined) {
+    const clientId = dialect === 'sqlite' ? "json_extract(payload, '$.clientId')" : "(payload::jsonb ->> 'clientId')";
+    where.push(`${clientId} = ${param(filter.clientId)}`);
+  }
+  if (filter.after !== undefined) {
+    const { createdAt, id } = filter.after;
+    where.push(`(created_at < ${param(createdAt)} OR (created_at = ${param(createdAt)} AND id < ${param(id)}))`);
+  }
+  const sql = `SELECT id, payload, created_at FROM ll_oauth_artifacts WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${param(filter.limit)}`;
+  return { sql, values };
+}
+
+export interface ListedRow {
+  id: string;
+  payload: string;
+  created_at: number | string;
+}
+
+export function toListed(row: ListedRow): ListedArtifact {
+  return { id: row.id, payload: JSON.parse(row.payload) as Record<string, unknown>, createdAt: Number(row.created_at) };
 }

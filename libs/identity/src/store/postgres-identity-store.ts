@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { createPgPoolWithSchema, type PgSessionLimits } from '#event-store';
 import type { AccountStore, ArtifactStore, IdentityStore, RevocationStore, SecretStore, StoredArtifact } from './identity-store.port.js';
-import { ACCOUNT_COLUMNS, identityDdl, indexedFields, type AccountRow, type ArtifactRow } from './identity.tables.js';
-import { likeEscape, toAccount } from './sqlite-identity-store.js';
+import { ACCOUNT_COLUMNS, artifactListQuery, identityDdl, indexedFields, likeEscape, toListed, type AccountRow, type ArtifactRow, type ListedRow } from './identity.tables.js';
+import { toAccount } from './sqlite-identity-store.js';
 
 /** Serialises the DDL of concurrent starts (CREATE ... IF NOT EXISTS alone can still collide). */
 const IDENTITY_SCHEMA_LOCK = 7_310_016;
@@ -66,12 +66,9 @@ function pgArtifacts(pool: pg.Pool): ArtifactStore {
     async revokeByGrantId(model, grantId) {
       await pool.query('DELETE FROM ll_oauth_artifacts WHERE model = $1 AND grant_id = $2', [model, grantId]);
     },
-    async listByModel(model, { accountPrefix, limit }) {
-      const { rows } = await pool.query<{ id: string; payload: string }>(
-        `SELECT id, payload FROM ll_oauth_artifacts WHERE model = $1 AND account_id LIKE $2 AND (expires_at IS NULL OR expires_at > $3) ORDER BY created_at DESC LIMIT $4`,
-        [model, `${likeEscape(accountPrefix ?? '')}%`, Date.now(), limit],
-      );
-      return rows.map((row) => ({ id: row.id, payload: JSON.parse(row.payload) as Record<string, unknown> }));
+    async listByModel(model, filter) {
+      const { sql, values } = artifactListQuery('postgres', model, filter, Date.now());
+      return (await pool.query<ListedRow>(sql, values)).rows.map(toListed);
     },
     async prune(now) {
       return (await pool.query('DELETE FROM ll_oauth_artifacts WHERE expires_at IS NOT NULL AND expires_at <= $1', [now])).rowCount ?? 0;
@@ -120,7 +117,7 @@ function pgAccounts(pool: pg.Pool): AccountStore {
 function pgRevocations(pool: pg.Pool): RevocationStore {
   return {
     async add(subject, tenantId, revokedAt) {
-      await pool.query('INSERT INTO ll_revocations (subject, tenant_id, revoked_at) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING', [subject, tenantId, revokedAt]);
+      return ((await pool.query('INSERT INTO ll_revocations (subject, tenant_id, revoked_at) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING', [subject, tenantId, revokedAt])).rowCount ?? 0) === 1;
     },
     async remove(subject) {
       await pool.query('DELETE FROM ll_revocations WHERE subject = $1', [subject]);

@@ -1,7 +1,7 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { openOwnerOnlySqlite } from '#keys';
 import type { AccountStore, ArtifactStore, IdentityStore, RevocationStore, SecretStore, StoredAccount, StoredArtifact } from './identity-store.port.js';
-import { ACCOUNT_COLUMNS, identityDdl, indexedFields, type AccountRow, type ArtifactRow } from './identity.tables.js';
+import { ACCOUNT_COLUMNS, artifactListQuery, identityDdl, indexedFields, likeEscape, toListed, type AccountRow, type ArtifactRow, type ListedRow } from './identity.tables.js';
 
 /**
  * The embedded identity store: `<dataDir>/identity.db`, owner-only, WAL with synchronous=FULL (a
@@ -47,9 +47,7 @@ function sqliteArtifacts(db: Database): ArtifactStore {
   const consume = db.prepare<[number, string, string]>('UPDATE ll_oauth_artifacts SET consumed_at = ? WHERE model = ? AND id = ? AND consumed_at IS NULL');
   const destroy = db.prepare<[string, string]>('DELETE FROM ll_oauth_artifacts WHERE model = ? AND id = ?');
   const revoke = db.prepare<[string, string]>('DELETE FROM ll_oauth_artifacts WHERE model = ? AND grant_id = ?');
-  const list = db.prepare<[string, string, number, number], { id: string; payload: string }>(
-    `SELECT id, payload FROM ll_oauth_artifacts WHERE model = ? AND (account_id LIKE ? ESCAPE '\\') AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at DESC LIMIT ?`,
-  );
+  const listings = new Map<string, Statement<unknown[], ListedRow>>();
   const prune = db.prepare<[number]>('DELETE FROM ll_oauth_artifacts WHERE expires_at IS NOT NULL AND expires_at <= ?');
   return {
     async upsert(model, id, payload, expiresAt) {
@@ -74,17 +72,16 @@ function sqliteArtifacts(db: Database): ArtifactStore {
     async revokeByGrantId(model, grantId) {
       revoke.run(model, grantId);
     },
-    async listByModel(model, { accountPrefix, limit }) {
-      return list.all(model, `${likeEscape(accountPrefix ?? '')}%`, Date.now(), limit).map((row) => ({ id: row.id, payload: JSON.parse(row.payload) as Record<string, unknown> }));
+    async listByModel(model, filter) {
+      const { sql, values } = artifactListQuery('sqlite', model, filter, Date.now());
+      let statement = listings.get(sql);
+      if (!statement) listings.set(sql, (statement = db.prepare<unknown[], ListedRow>(sql)));
+      return statement.all(...values).map(toListed);
     },
     async prune(now) {
       return prune.run(now).changes;
     },
   };
-}
-
-export function likeEscape(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function sqliteSecrets(db: Database): SecretStore {
@@ -156,7 +153,7 @@ function sqliteRevocations(db: Database): RevocationStore {
   );
   return {
     async add(subject, tenantId, revokedAt) {
-      add.run(subject, tenantId, revokedAt);
+      return add.run(subject, tenantId, revokedAt).changes === 1;
     },
     async remove(subject) {
       remove.run(subject);

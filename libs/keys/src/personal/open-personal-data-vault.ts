@@ -9,7 +9,13 @@ import { PersonalDataVault } from './personal-data-vault.js';
  * options and data key store as KeysModule. Close it to release the key store.
  */
 export async function openPersonalDataVault(settings: EventStoreSettings, masterKey: MasterKeyOptions): Promise<{ vault: PersonalDataVault; close(): Promise<void> }> {
+  const { vault, close } = await openSecretVault(settings, masterKey);
+  return { vault: new PersonalDataVault(vault), close };
+}
+
+/** The secret vault beneath it, for secrets rather than personal data (the CLI sealing a client secret). */
+export async function openSecretVault(settings: EventStoreSettings, masterKey: MasterKeyOptions): Promise<{ vault: SecretVault; close(): Promise<void> }> {
   const key = loadMasterKey(masterKey);
   const keys = await openDataKeyStore(settings);
-  return { vault: new PersonalDataVault(new SecretVault(key, keys)), close: () => keys.close() };
+  return { vault: new SecretVault(key, keys), close: () => keys.close() };
 }

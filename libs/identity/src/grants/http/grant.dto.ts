@@ -1,0 +1,23 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class DelegationDto {
+  @ApiProperty() grantId!: string;
+  @ApiProperty() userId!: string;
+  @ApiProperty() clientId!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null for a client known only by its metadata document' }) clientName!: string | null;
+  @ApiProperty({ type: [String] }) scopes!: string[];
+  @ApiProperty({ format: 'date-time' }) issuedAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'the delegation ends then at the latest' }) expiresAt!: string | null;
+}
+
+export class DelegationPageDto {
+  @ApiProperty({ type: [DelegationDto] }) grants!: DelegationDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'opaque; null on the last page' }) nextCursor!: string | null;
+}
+
+export class RevokedDelegationDto {
+  @ApiProperty() grantId!: string;
+  @ApiProperty() userId!: string;
+  @ApiProperty() clientId!: string;
+  @ApiProperty({ format: 'date-time' }) revokedAt!: string;
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { GRANT_ID } from '../grant.errors.js';
+
+/** The argument and result schemas shared by the grant tools. */
+export const grantIdArg = z.string().regex(GRANT_ID).describe('the grant id, as grant_list gives it');
+
+export const delegationSchema = z.object({
+  grantId: z.string(),
+  userId: z.string(),
+  clientId: z.string(),
+  clientName: z.string().nullable().describe('null for a client known only by its metadata document'),
+  scopes: z.array(z.string()),
+  issuedAt: z.string().describe('ISO-8601 UTC'),
+  expiresAt: z.string().nullable().describe('ISO-8601 UTC: the delegation ends then at the latest'),
+});
+
+export const revokedDelegationSchema = z.object({ grantId: z.string(), userId: z.string(), clientId: z.string(), revokedAt: z.string() });

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase } from '../../../event-store/src/postgres/postgres-test-database.js';
+import type { ArtifactFilter, IdentityStore } from './identity-store.port.js';
+import { PostgresIdentityStore } from './postgres-identity-store.js';
+import { SqliteIdentityStore } from './sqlite-identity-store.js';
+
+const grant = (account: string, clientId: string) => ({ accountId: account, clientId, kind: 'Grant' });
+
+describe.each(['sqlite', 'postgres'] as const)('listing artifacts in the identity store (%s)', (kind) => {
+  let store: IdentityStore;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    if (kind === 'sqlite') {
+      const dir = mkdtempSync(join(tmpdir(), 'ledgerline-identity-'));
+      store = SqliteIdentityStore.open(join(dir, 'identity.db'));
+      cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    } else {
+      const database = await createTestDatabase('ll_test_identity');
+      store = await PostgresIdentityStore.connect(database.url);
+      cleanup = database.drop;
+    }
+    for (let i = 0; i < 7; i++) await store.artifacts.upsert('Grant', `g-alice-${i}`, grant('acme:alice', i % 2 === 0 ? 'agent-a' : 'agent-b'), Date.now() + 60_000);
+    await store.artifacts.upsert('Grant', 'g-alice2', grant('acme:alice2', 'agent-a'), undefined);
+    await store.artifacts.upsert('Grant', 'g-bob', grant('acme:bob', 'agent-a'), undefined);
+    await store.artifacts.upsert('Grant', 'g-other', grant('globex:alice', 'agent-a'), undefined);
+    await store.artifacts.upsert('Grant', 'g-like', grant('a_me:alice', 'agent-a'), undefined);
+    await store.artifacts.upsert('Grant', 'g-gone', grant('acme:alice', 'agent-a'), Date.now() - 1);
+    await store.artifacts.upsert('Client', 'svc-1', { client_id: 'svc-1', tenant_id: 'acme' }, undefined);
+    await store.artifacts.upsert('Client', 'dcr-1', { client_id: 'dcr-1' }, undefined);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await cleanup?.();
+  });
+
+  const ids = async (model: string, filter: Omit<ArtifactFilter, 'limit'>) => (await store.artifacts.listByModel(model, { ...filter, limit: 100 })).map((row) => row.id).sort();
+
+  it("one person's grants exactly (not a longer name's), a tenant's by prefix (LIKE metacharacters literal), never an expired one", async () => {
+    expect(await ids('Grant', { account: 'acme:alice' })).toEqual(['g-alice-0', 'g-alice-1', 'g-alice-2', 'g-alice-3', 'g-alice-4', 'g-alice-5', 'g-alice-6']);
+    expect(await ids('Grant', { accountPrefix: 'acme:' })).toHaveLength(9);
+    expect(await ids('Grant', { accountPrefix: 'a_me:' })).toEqual(['g-like']);
+    expect(await ids('Grant', { accountPrefix: 'globex:' })).toEqual(['g-other']);
+  });
+
+  it("narrows by the payload's client", async () => {
+    expect(await ids('Grant', { account: 'acme:alice', clientId: 'agent-b' })).toEqual(['g-alice-1', 'g-alice-3', 'g-alice-5']);
+    expect(await ids('Grant', { accountPrefix: 'globex:', clientId: 'agent-b' })).toEqual([]);
+  });
+
+  it('pages newest first from a position: every row once, in order, however many share a millisecond', async () => {
+    const seen: string[] = [];
+    let after: ArtifactFilter['after'];
+    for (let page = 0; page < 10; page++) {
+      const rows = await store.artifacts.listByModel('Grant', { accountPrefix: 'acme:', limit: 2, ...(after && { after }) });
+      seen.push(...rows.map((row) => row.id));
+      if (rows.length < 2) break;
+      after = { createdAt: rows.at(-1)!.createdAt, id: rows.at(-1)!.id };
+    }
+    const all = await store.artifacts.listByModel('Grant', { accountPrefix: 'acme:', limit: 100 });
+    expect(seen).toEqual(all.map((row) => row.id));
+    expect(new Set(seen).size).toBe(9);
+    const times = all.map((row) => row.createdAt);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it('a client a tenant admin registered is owned by its tenant; a self-registered one by nobody', async () => {
+    expect(await ids('Client', { accountPrefix: 'acme:' })).toEqual(['svc-1']);
+    expect(await ids('Grant', { accountPrefix: 'acme:', clientId: 'svc-1' })).toEqual([]);
+  });
+});
