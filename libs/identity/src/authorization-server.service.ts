@@ -13,6 +13,8 @@ import type { GrantRevocationReason } from './grants/grant.events.js';
 import type { RevokedGrants } from './grants/revoked-grants.js';
 import { interactionRouter } from './interactions/interaction-routes.js';
 import type { FederatedSignIn } from './interactions/federated-sign-in.js';
+import { upstreamCallbackRouter } from './interactions/upstream-callback-routes.js';
+import { UpstreamSignIn } from './federation/upstream-sign-in.js';
 import { parseAccountId } from './provider/account-id.js';
 import { AS_ROUTES, createProvider, INTERACTION_PATH } from './provider/authorization-server.js';
 import type { IdentitySettings } from './provider/identity.settings.js';
@@ -97,7 +99,10 @@ export class AuthorizationServer {
   }): Promise<AuthorizationServer> {
     const signingKeys = new SigningKeys(deps.store.secrets, deps.vault, deps.settings.keyRotationSeconds * 1000);
     const keys = await signingKeys.load();
-    const server = new AuthorizationServer(deps.settings, deps.store, deps.revoked, deps.events, keys.privateJwks, keys.cookieKeys, deps.tenantAccess, deps.federated);
+    const federated = deps.federated ?? (deps.settings.upstreamProviders.length > 0
+      ? new UpstreamSignIn({ providers: deps.settings.upstreamProviders, issuer: deps.settings.issuer, artifacts: deps.store.artifacts, accounts: deps.store.accounts, events: deps.events, tenantAccess: deps.tenantAccess })
+      : undefined);
+    const server = new AuthorizationServer(deps.settings, deps.store, deps.revoked, deps.events, keys.privateJwks, keys.cookieKeys, deps.tenantAccess, federated);
     server.pruneTimer = setInterval(() => void deps.store.artifacts.prune(Date.now()).catch(() => undefined), PRUNE_MS);
     server.pruneTimer.unref();
     server.keyTimer = setInterval(() => void server.refreshPublicKeys(signingKeys), KEY_REFRESH_MS);
@@ -142,6 +147,7 @@ export class AuthorizationServer {
       res.setHeader('cache-control', 'no-store');
       void callback(req, res);
     });
+    if (this.federated) app.use(upstreamCallbackRouter({ provider: this.provider, federated: this.federated, journal: this.journal }));
     app.use(
       INTERACTION_PATH,
       interactionRouter({

@@ -1,6 +1,3 @@
-/** The one callback path every upstream provider sends the browser back to; register `<public url>` + this at each one. */
-export const FEDERATION_CALLBACK_PATH = '/interaction/callback/oidc';
-
 /**
  * Which tenant an upstream sign-in lands in. A provider given one `tenant` signs people into that
  * tenant only; otherwise the `tenantClaim` names the tenant (the provider is trusted for every
