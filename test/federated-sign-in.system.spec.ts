@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -8,6 +9,7 @@ import { callOk, connect } from './support/mcp-session.js';
 import { formOf, OAuthBrowser } from './support/oauth-browser.js';
 import { addUser, authorize, browseAuthorization, claimsOf, cliOn, exchangeCode, REDIRECT_URI, registerClient } from './support/oauth-flow.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
+import { startPlatform } from './support/platform-process.js';
 import { freePort } from './support/processes.js';
 import { scanForSecret } from './support/secret-scan.js';
 import { startUpstreamIdp, type UpstreamIdp, type UpstreamUsers } from './support/upstream-idp.js';
@@ -38,12 +40,15 @@ describe.each(['sqlite', 'postgres'] as const)('sign-in through the company iden
   let idp: UpstreamIdp;
   let url: string;
   let callback: string;
+  let platformEnv: Record<string, string>;
   const secretDir = mkdtempSync(join(tmpdir(), 'll-upstream-secret-'));
 
   beforeAll(async () => {
     const secretFile = join(secretDir, 'client-secret');
     writeFileSync(secretFile, `${SECRET}\n`, { mode: 0o600 });
-    ({ harness, idp, callback } = await startWithUpstream(kind, (upstream) => ({
+    ({ harness, idp, callback } = await startWithUpstream(kind, (upstream) => (platformEnv = {
+      // A second instance on the same database unseals the identity store's keys with the same master key.
+      ...(kind === 'postgres' && { LEDGERLINE_MASTER_KEY: randomBytes(32).toString('base64') }),
       LEDGERLINE_OIDC_ISSUER: upstream.issuer,
       LEDGERLINE_OIDC_CLIENT_ID: 'ledgerline',
       // One store reads the secret from a file, the other from the variable: neither may leak it.
@@ -137,6 +142,30 @@ describe.each(['sqlite', 'postgres'] as const)('sign-in through the company iden
     expect((await starter.request(returnUrl)).status).toBe(400);
   });
 
+  if (kind === 'postgres') {
+    it('finishes a sign-in whose return lands on another instance (the pending sign-in and the interaction live in the shared store)', async () => {
+      const other = await startPlatform({ ...platformEnv, LEDGERLINE_EVENT_STORE: 'postgres', DATABASE_URL: harness.databaseUrl!, LEDGERLINE_ROLE: 'api', LEDGERLINE_PUBLIC_URL: url });
+      try {
+        const client = await registerClient(url);
+        const starter = new OAuthBrowser();
+        const { page: paused, verifier } = await browseAuthorization(url, { clientId: client.client_id, scope: 'memory:read', upstream: { login: 'carol' }, browser: starter, pauseAt: callback });
+        // The load balancer sends the return to the other instance, with the browser's cookies for the public origin.
+        const atOther = await fetch(paused.url.replace(url, other.url), { headers: { cookie: starter.cookieHeader(url) }, redirect: 'manual' });
+        expect(atOther.status).toBe(303);
+        const resume = atOther.headers.get('location')!;
+        expect(resume).toMatch(new RegExp(`^${url}/authorize/`));
+        const consent = await starter.follow(resume, REDIRECT_URI);
+        const form = formOf(consent.body, consent.url, '/consent');
+        const done = await starter.follow(form.action, REDIRECT_URI, { ...form.fields, decision: 'allow', scope: ['memory:read'] });
+        const token = await exchangeCode(url, client.client_id, new URL(done.url).searchParams.get('code')!, verifier);
+        expect(claimsOf(token.body.access_token!)).toMatchObject({ sub: 'carol@acme.example', tenant_id: 'acme' });
+      } finally {
+        await other.stop();
+        expect(other.output()).not.toContain(SECRET);
+      }
+    });
+  }
+
   it('refuses an ID token the provider issued for another audience (openid-client checks aud)', async () => {
     const client = await registerClient(url);
     const succeededBefore = (await collect(harness.store.readAll({ tenantId: 'acme' }))).filter((event) => event.type === 'SignInSucceeded').length;
@@ -165,11 +194,15 @@ describe('several providers from LEDGERLINE_OIDC_PROVIDERS_FILE, each bound to i
   let idp: UpstreamIdp;
   const dir = mkdtempSync(join(tmpdir(), 'll-upstream-providers-'));
 
+  // The unreachable provider: a port held for the whole test whose every connection is cut at once.
+  const unreachable = createServer((socket) => socket.destroy());
+
   beforeAll(async () => {
-    const closedPort = await freePort();
+    await new Promise<void>((resolve) => unreachable.listen(0, '127.0.0.1', resolve));
+    const unreachablePort = (unreachable.address() as AddressInfo).port;
     ({ harness, idp } = await startWithUpstream('sqlite', (upstream) => {
       const providers = [
-        { id: 'down', label: 'Sign in with Initech SSO', issuer: `http://127.0.0.1:${closedPort}`, clientId: 'x', clientSecret: SECRET, tenant: 'initech' },
+        { id: 'down', label: 'Sign in with Initech SSO', issuer: `http://127.0.0.1:${unreachablePort}`, clientId: 'x', clientSecret: SECRET, tenant: 'initech' },
         { id: 'acme', label: 'Sign in with Acme SSO', issuer: upstream.issuer, clientId: 'ledgerline-acme', clientSecret: SECRET, scopes: 'openid email', tenant: 'acme' },
         { id: 'globex', label: 'Sign in with Globex SSO', issuer: upstream.issuer, clientId: 'ledgerline-globex', clientSecret: `${SECRET}-globex`, tenant: 'globex' },
       ];
@@ -181,6 +214,7 @@ describe('several providers from LEDGERLINE_OIDC_PROVIDERS_FILE, each bound to i
   afterAll(async () => {
     await harness?.stop();
     await idp?.stop();
+    unreachable.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -200,6 +234,6 @@ describe('several providers from LEDGERLINE_OIDC_PROVIDERS_FILE, each bound to i
     expect(page.status).toBe(503);
     expect(page.body).toContain('Initech SSO cannot be reached at the moment');
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(harness.platform.output()).toMatch(/cannot read the discovery document of http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+    expect(harness.platform.output()).toMatch(/cannot read the discovery document of http:\/\/127\.0\.0\.1:\d+: fetch failed/);
   });
 });

@@ -13,7 +13,7 @@ export class OAuthBrowser {
     const target = new URL(url);
     const jar = this.cookies.get(target.origin) ?? new Map<string, string>();
     const headers: Record<string, string> = {};
-    if (jar.size > 0) headers.cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+    if (jar.size > 0) headers.cookie = this.cookieHeader(url);
     let body: string | undefined;
     if (form) {
       const params = new URLSearchParams();
@@ -33,6 +33,11 @@ export class OAuthBrowser {
     this.cookies.set(target.origin, jar);
     const location = response.headers.get('location') ?? undefined;
     return { status: response.status, location: location && new URL(location, url).toString(), body: await response.text(), headers: response.headers, url };
+  }
+
+  /** The Cookie header this browser sends to `url`'s origin. */
+  cookieHeader(url: string): string {
+    return [...(this.cookies.get(new URL(url).origin) ?? new Map<string, string>())].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
   /** Follows redirects from `url` until a page that is not a redirect, or one whose URL starts with `stopAt` (or one of them). */
