@@ -1,4 +1,5 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { httpTracing } from '#observability';
 import { AuthorizationServer } from '#identity';
@@ -31,7 +32,9 @@ export function configureApp(app: INestApplication): void {
 
 function authorizationServerOf(app: INestApplication): AuthorizationServer | undefined {
   try {
-    return app.get(AuthorizationServer, { strict: false });
+    // Not app.get(): it runs in Nest's exceptions zone, which ends the start on an unknown provider
+    // (an external issuer: no authorization server) before this catch sees it. ModuleRef.get throws plainly.
+    return app.get(ModuleRef).get(AuthorizationServer, { strict: false });
   } catch {
     return undefined;
   }
