@@ -12,6 +12,7 @@ import { startPlatformOn, type PlatformHarness } from './support/platform-harnes
 import { startPlatform } from './support/platform-process.js';
 import { freePort } from './support/processes.js';
 import { scanForSecret } from './support/secret-scan.js';
+import { until } from './support/until.js';
 import { startUpstreamIdp, type UpstreamIdp, type UpstreamUsers } from './support/upstream-idp.js';
 
 const CALLBACK_PATH = '/interaction/callback/oidc';
@@ -178,7 +179,7 @@ describe.each(['sqlite', 'postgres'] as const)('sign-in through the company iden
       idp.tamperIdToken = undefined;
     }
     expect((await collect(harness.store.readAll({ tenantId: 'acme' }))).filter((event) => event.type === 'SignInSucceeded')).toHaveLength(succeededBefore);
-    expect(harness.platform.output()).toMatch(/upstream sign-in through default failed: .*aud/);
+    await until(() => (/upstream sign-in through default failed: .*aud/.test(harness.platform.output()) ? true : undefined), 5000, 'the failed check in the log');
   });
 
   it('keeps the upstream client secret and the provider\'s tokens out of the output, the events and the stores', async () => {
@@ -234,6 +235,6 @@ describe('several providers from LEDGERLINE_OIDC_PROVIDERS_FILE, each bound to i
     expect(page.status).toBe(503);
     expect(page.body).toContain('Initech SSO cannot be reached at the moment');
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(harness.platform.output()).toMatch(/cannot read the discovery document of http:\/\/127\.0\.0\.1:\d+: fetch failed/);
+    await until(() => (/cannot read the discovery document of http:\/\/127\.0\.0\.1:\d+: fetch failed/.test(harness.platform.output()) ? true : undefined), 5000, 'the unreachable provider in the log');
   });
 });

@@ -44,6 +44,7 @@ export async function startUpstreamIdp(users: UpstreamUsers, clients: readonly U
     // The claims of the granted scopes go into the ID token, as Keycloak, Okta and Entra put them there.
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     interactions: { url: (_ctx, interaction) => `/login/${interaction.uid}` },
     findAccount: (_ctx, sub) => (users[sub] ? { accountId: sub, claims: async () => ({ sub, ...users[sub] }) } : undefined),
     async loadExistingGrant(ctx: KoaContextWithOIDC) {
