@@ -182,6 +182,23 @@ describe.each(['sqlite', 'postgres'] as const)('sign-in through the company iden
     await until(() => (/upstream sign-in through default failed: .*aud/.test(harness.platform.output()) ? true : undefined), 5000, 'the failed check in the log');
   });
 
+  it('asks the provider for a sign-in at most LEDGERLINE_SENSITIVE_MAX_AGE_SECONDS old when sensitive scopes are asked, and holds it to that (auth_time)', async () => {
+    const client = await registerClient(url);
+    await authorize(url, { clientId: client.client_id, scope: 'memory:read', upstream: { login: 'carol' } });
+    expect(idp.authorizationRequests.at(-1)!.has('max_age')).toBe(false);
+    const sensitive = await authorize(url, { clientId: client.client_id, scope: 'connectors:admin', upstream: { login: 'carol' } });
+    expect(idp.authorizationRequests.at(-1)!.get('max_age')).toBe('300');
+    expect(claimsOf((await exchangeCode(url, client.client_id, sensitive.code, sensitive.verifier)).body.access_token!)).toMatchObject({ sub: 'carol@acme.example', scope: 'connectors:admin' });
+    idp.tamperIdToken = (payload) => ({ ...payload, auth_time: Number(payload.auth_time) - 3600 });
+    try {
+      const { page } = await browseAuthorization(url, { clientId: client.client_id, scope: 'connectors:admin', upstream: { login: 'carol' } });
+      expect(page.status).toBe(403);
+      expect(page.body).toContain('sent an answer Ledgerline could not verify');
+    } finally {
+      idp.tamperIdToken = undefined;
+    }
+  });
+
   it('keeps the upstream client secret and the provider\'s tokens out of the output, the events and the stores', async () => {
     expect(idp.issuedTokens.length).toBeGreaterThan(4);
     const targets = { store: harness.store, dataDir: harness.platform.dataDir, databaseUrl: harness.databaseUrl, logs: harness.platform.output(), extra: {} };

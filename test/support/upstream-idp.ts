@@ -17,6 +17,8 @@ export interface UpstreamIdp {
   issuer: string;
   /** Every token its token endpoint handed out (ID, access), to look for where they must never be. */
   readonly issuedTokens: string[];
+  /** The query of every authorization request it received. */
+  readonly authorizationRequests: URLSearchParams[];
   /** When set, ID tokens from the token endpoint are re-signed with the provider's own key after this change (a provider issuing for another audience, say). */
   tamperIdToken: ((payload: Record<string, unknown>) => Record<string, unknown>) | undefined;
   stop(): Promise<void>;
@@ -62,6 +64,7 @@ export async function startUpstreamIdp(users: UpstreamUsers, clients: readonly U
   const idp: UpstreamIdp = {
     issuer,
     issuedTokens: [],
+    authorizationRequests: [],
     tamperIdToken: undefined,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -71,6 +74,7 @@ export async function startUpstreamIdp(users: UpstreamUsers, clients: readonly U
     const uid = /^\/login\/([^/]+)$/.exec(path)?.[1];
     if (uid) return void signInPage(provider, req, res, users).catch((error: unknown) => res.writeHead(500).end(String(error)));
     if (path === '/token') interceptTokens(res, idp, privateKey, jwk.kid!);
+    if (path === '/auth') idp.authorizationRequests.push(new URL(req.url!, issuer).searchParams);
     void callback(req, res);
   });
   return idp;

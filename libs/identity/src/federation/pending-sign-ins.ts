@@ -30,8 +30,8 @@ export interface BrowserBinding {
 export class PendingSignIns {
   constructor(private readonly artifacts: ArtifactStore, private readonly clock: () => number = Date.now) {}
 
-  async begin(interactionUid: string, providerId: string): Promise<{ checks: UpstreamChecks; binding: BrowserBinding }> {
-    const checks = { state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier() };
+  async begin(interactionUid: string, providerId: string, maxAgeSeconds?: number): Promise<{ checks: UpstreamChecks; binding: BrowserBinding }> {
+    const checks: UpstreamChecks = { state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier(), ...(maxAgeSeconds !== undefined && { maxAgeSeconds }) };
     const binding = { name: bindingCookieName(checks.state), value: randomBytes(32).toString('base64url') };
     const record = { interactionUid, providerId, checks, binding: digest(binding.value) };
     await this.artifacts.upsert(MODEL, digest(checks.state), record, this.clock() + PENDING_SECONDS * 1000);

@@ -11,6 +11,8 @@ export interface UpstreamChecks {
   state: string;
   nonce: string;
   codeVerifier: string;
+  /** Sent as max_age; the ID token's auth_time must then be at most this old. */
+  maxAgeSeconds?: number;
 }
 
 /** Why the provider's answer was not a verified sign-in. */
@@ -43,6 +45,7 @@ export class UpstreamProtocol {
       nonce: checks.nonce,
       code_challenge: await client.calculatePKCECodeChallenge(checks.codeVerifier),
       code_challenge_method: 'S256',
+      ...(checks.maxAgeSeconds !== undefined && { max_age: String(checks.maxAgeSeconds) }),
     }).href;
   }
 
@@ -57,6 +60,7 @@ export class UpstreamProtocol {
         expectedNonce: checks.nonce,
         pkceCodeVerifier: checks.codeVerifier,
         idTokenExpected: true,
+        ...(checks.maxAgeSeconds !== undefined && { maxAge: checks.maxAgeSeconds }),
       });
       const claims = tokens.claims();
       if (!claims) throw new UpstreamSignInError('invalid', 'the provider returned no ID token');

@@ -41,10 +41,10 @@ export class UpstreamSignIn implements FederatedSignIn {
     return this.deps.providers.map(({ id, label }) => ({ id, label }));
   }
 
-  async start(interactionUid: string, providerId: string): Promise<FederatedStart | undefined> {
+  async start(interactionUid: string, providerId: string, options: { maxAgeSeconds?: number } = {}): Promise<FederatedStart | undefined> {
     const provider = this.providerOf(providerId);
     if (!provider) return undefined;
-    const { checks, binding } = await this.pending.begin(interactionUid, provider.id);
+    const { checks, binding } = await this.pending.begin(interactionUid, provider.id, options.maxAgeSeconds);
     const location = await this.protocol.authorizationUrl(provider, checks);
     return { location, binding: { ...binding, maxAgeSeconds: PENDING_SECONDS } };
   }

@@ -5,8 +5,12 @@ export const FEDERATED_CALLBACK_PATH = '/interaction/callback/oidc';
 export interface FederatedSignIn {
   /** One button per provider on the sign-in page; the form posts the id. */
   buttons(): ReadonlyArray<{ id: string; label: string }>;
-  /** Sends the browser upstream for this interaction: where to, and the cookie binding the return to this browser. */
-  start(interactionUid: string, providerId: string): Promise<FederatedStart | undefined>;
+  /**
+   * Sends the browser upstream for this interaction: where to, and the cookie binding the return to
+   * this browser. `maxAgeSeconds` asks the provider for a sign-in at most that old (OIDC max_age),
+   * checked against the ID token's auth_time: sensitive scopes must not ride on an old session there.
+   */
+  start(interactionUid: string, providerId: string, options?: { maxAgeSeconds?: number }): Promise<FederatedStart | undefined>;
   /** The browser's return from the provider (the fixed callback): who it signed in, for which interaction, or why not. */
   complete(response: URLSearchParams, cookieOf: (name: string) => string | undefined): Promise<FederatedResult>;
 }

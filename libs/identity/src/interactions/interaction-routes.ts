@@ -159,7 +159,8 @@ export function interactionRouter(deps: InteractionDeps): Router {
     const providerId = typeof body.provider === 'string' ? body.provider : '';
     let started: FederatedStart | undefined;
     try {
-      started = await deps.federated.start(details.uid, providerId);
+      const fresh = details.prompt.reasons.includes('sensitive_scopes_need_fresh_sign_in');
+      started = await deps.federated.start(details.uid, providerId, fresh ? { maxAgeSeconds: settings.sensitiveMaxAgeSeconds } : {});
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw error;
       logger.warn(error.message);
