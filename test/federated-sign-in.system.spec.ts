@@ -143,6 +143,18 @@ describe.each(['sqlite', 'postgres'] as const)('sign-in through the company iden
     expect((await starter.request(returnUrl)).status).toBe(400);
   });
 
+  /** Carol signs in while the provider's ID tokens are changed (and re-signed with its key) by `tamper`: the platform must refuse them. */
+  async function expectUnverifiable(clientId: string, scope: string, tamper: NonNullable<UpstreamIdp['tamperIdToken']>): Promise<void> {
+    idp.tamperIdToken = tamper;
+    try {
+      const { page } = await browseAuthorization(url, { clientId, scope, upstream: { login: 'carol' } });
+      expect(page.status).toBe(403);
+      expect(page.body).toContain('sent an answer Ledgerline could not verify');
+    } finally {
+      idp.tamperIdToken = undefined;
+    }
+  }
+
   if (kind === 'postgres') {
     it('finishes a sign-in whose return lands on another instance (the pending sign-in and the interaction live in the shared store)', async () => {
       const other = await startPlatform({ ...platformEnv, LEDGERLINE_EVENT_STORE: 'postgres', DATABASE_URL: harness.databaseUrl!, LEDGERLINE_ROLE: 'api', LEDGERLINE_PUBLIC_URL: url });
@@ -170,14 +182,7 @@ describe.each(['sqlite', 'postgres'] as const)('sign-in through the company iden
   it('refuses an ID token the provider issued for another audience (openid-client checks aud)', async () => {
     const client = await registerClient(url);
     const succeededBefore = (await collect(harness.store.readAll({ tenantId: 'acme' }))).filter((event) => event.type === 'SignInSucceeded').length;
-    idp.tamperIdToken = (payload) => ({ ...payload, aud: 'another-application' });
-    try {
-      const { page } = await browseAuthorization(url, { clientId: client.client_id, scope: 'memory:read', upstream: { login: 'carol' } });
-      expect(page.status).toBe(403);
-      expect(page.body).toContain('sent an answer Ledgerline could not verify');
-    } finally {
-      idp.tamperIdToken = undefined;
-    }
+    await expectUnverifiable(client.client_id, 'memory:read', (payload) => ({ ...payload, aud: 'another-application' }));
     expect((await collect(harness.store.readAll({ tenantId: 'acme' }))).filter((event) => event.type === 'SignInSucceeded')).toHaveLength(succeededBefore);
     await until(() => (/upstream sign-in through default failed: .*aud/.test(harness.platform.output()) ? true : undefined), 5000, 'the failed check in the log');
   });
@@ -189,14 +194,7 @@ describe.each(['sqlite', 'postgres'] as const)('sign-in through the company iden
     const sensitive = await authorize(url, { clientId: client.client_id, scope: 'connectors:admin', upstream: { login: 'carol' } });
     expect(idp.authorizationRequests.at(-1)!.get('max_age')).toBe('300');
     expect(claimsOf((await exchangeCode(url, client.client_id, sensitive.code, sensitive.verifier)).body.access_token!)).toMatchObject({ sub: 'carol@acme.example', scope: 'connectors:admin' });
-    idp.tamperIdToken = (payload) => ({ ...payload, auth_time: Number(payload.auth_time) - 3600 });
-    try {
-      const { page } = await browseAuthorization(url, { clientId: client.client_id, scope: 'connectors:admin', upstream: { login: 'carol' } });
-      expect(page.status).toBe(403);
-      expect(page.body).toContain('sent an answer Ledgerline could not verify');
-    } finally {
-      idp.tamperIdToken = undefined;
-    }
+    await expectUnverifiable(client.client_id, 'connectors:admin', (payload) => ({ ...payload, auth_time: Number(payload.auth_time) - 3600 }));
   });
 
   it('keeps the upstream client secret and the provider\'s tokens out of the output, the events and the stores', async () => {
