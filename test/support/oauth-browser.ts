@@ -13,7 +13,7 @@ export class OAuthBrowser {
     const target = new URL(url);
     const jar = this.cookies.get(target.origin) ?? new Map<string, string>();
     const headers: Record<string, string> = {};
-    if (jar.size > 0) headers.cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+    if (jar.size > 0) headers.cookie = this.cookieHeader(url);
     let body: string | undefined;
     if (form) {
       const params = new URLSearchParams();
@@ -35,11 +35,17 @@ export class OAuthBrowser {
     return { status: response.status, location: location && new URL(location, url).toString(), body: await response.text(), headers: response.headers, url };
   }
 
-  /** Follows redirects from `url` until a page that is not a redirect, or one whose URL starts with `stopAt`. */
-  async follow(url: string, stopAt?: string, form?: Record<string, string | string[]>): Promise<{ status: number; body: string; url: string; headers: Headers }> {
+  /** The Cookie header this browser sends to `url`'s origin. */
+  cookieHeader(url: string): string {
+    return [...(this.cookies.get(new URL(url).origin) ?? new Map<string, string>())].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  /** Follows redirects from `url` until a page that is not a redirect, or one whose URL starts with `stopAt` (or one of them). */
+  async follow(url: string, stopAt?: string | readonly string[], form?: Record<string, string | string[]>): Promise<{ status: number; body: string; url: string; headers: Headers }> {
+    const stops = ([] as string[]).concat(stopAt ?? []);
     let response = await this.request(url, form);
     for (let hops = 0; response.location && hops < 20; hops++) {
-      if (stopAt && response.location.startsWith(stopAt)) return { status: response.status, body: '', url: response.location, headers: response.headers };
+      if (stops.some((stop) => response.location!.startsWith(stop))) return { status: response.status, body: '', url: response.location, headers: response.headers };
       response = await this.request(response.location);
     }
     return response;

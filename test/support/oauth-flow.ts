@@ -31,10 +31,13 @@ export async function registerClient(baseUrl: string, metadata: Record<string, u
   return body;
 }
 
+/** The person at the browser: a local account's password, or the company's provider (its button, then this login on its page). */
 export interface PersonAtBrowser {
-  tenant: string;
-  username: string;
-  password: string;
+  tenant?: string;
+  username?: string;
+  password?: string;
+  /** The company's provider: its button (by provider id; the first when not given), then this login on the provider's page (test/support/upstream-idp.ts). */
+  upstream?: { login: string; provider?: string };
   /** Untick all but these on the consent page (default: grant everything offered). */
   grant?: string[];
   browser?: OAuthBrowser;
@@ -44,11 +47,25 @@ export interface AuthorizeOptions extends PersonAtBrowser {
   clientId: string;
   scope: string;
   redirectUri?: string;
+  /** Stop (as at the redirect) before the browser is sent to a URL starting with this: a step a test wants to take itself. */
+  pauseAt?: string;
   extra?: Record<string, string>;
 }
 
+type Page = Awaited<ReturnType<OAuthBrowser['follow']>>;
+
 /** A person signs in and consents in the browser; returns the code, state and PKCE verifier the client gets back. */
 export async function authorize(baseUrl: string, options: AuthorizeOptions): Promise<{ code: string; verifier: string; state: string; browser: OAuthBrowser }> {
+  const { page, verifier, browser, redirectUri } = await browseAuthorization(baseUrl, options);
+  if (!page.url.startsWith(redirectUri)) throw new Error(`unexpected page ${page.status} at ${page.url}:\n${page.body.slice(0, 1500)}`);
+  const callback = new URL(page.url);
+  const code = callback.searchParams.get('code');
+  if (!code) throw new Error(`no code in ${page.url}`);
+  return { code, verifier, state: callback.searchParams.get('state') ?? '', browser };
+}
+
+/** The same walk through sign-in and consent, stopping at the client's redirect or at the first page it cannot fill in (a refusal, say). */
+export async function browseAuthorization(baseUrl: string, options: AuthorizeOptions): Promise<{ page: Page; verifier: string; browser: OAuthBrowser; redirectUri: string }> {
   const browser = options.browser ?? new OAuthBrowser();
   const { verifier, challenge } = pkcePair();
   const state = `state-${Math.random().toString(36).slice(2)}`;
@@ -57,10 +74,8 @@ export async function authorize(baseUrl: string, options: AuthorizeOptions): Pro
     response_type: 'code', client_id: options.clientId, redirect_uri: redirectUri, scope: options.scope, state,
     code_challenge: challenge, code_challenge_method: 'S256', resource: `${baseUrl}/mcp`, ...options.extra,
   });
-  const callback = await signInAndConsent(`${baseUrl}/authorize?${query}`, redirectUri, { ...options, browser });
-  const code = callback.searchParams.get('code');
-  if (!code) throw new Error(`no code in ${callback}`);
-  return { code, verifier, state: callback.searchParams.get('state') ?? '', browser };
+  const page = await walk(`${baseUrl}/authorize?${query}`, [redirectUri, ...(options.pauseAt ? [options.pauseAt] : [])], { ...options, browser });
+  return { page, verifier, browser, redirectUri };
 }
 
 /**
@@ -68,22 +83,36 @@ export async function authorize(baseUrl: string, options: AuthorizeOptions): Pro
  * scopes on the consent page, until the redirect to `redirectUri`, whose URL is returned.
  */
 export async function signInAndConsent(authorizationUrl: string, redirectUri: string, person: PersonAtBrowser): Promise<URL> {
+  const page = await walk(authorizationUrl, [redirectUri], person);
+  if (!page.url.startsWith(redirectUri)) throw new Error(`no redirect to ${redirectUri}; stopped at ${page.status} ${page.url}:\n${page.body.slice(0, 1500)}`);
+  return new URL(page.url);
+}
+
+/** Fills in each page (provider button, provider login, sign-in, consent) until a URL starting with one of `stops`, or a page it cannot fill in. */
+async function walk(url: string, stops: string[], person: PersonAtBrowser): Promise<Page> {
   const browser = person.browser ?? new OAuthBrowser();
-  let page = await browser.follow(authorizationUrl, redirectUri);
-  for (let step = 0; step < 4 && !page.url.startsWith(redirectUri); step++) {
-    if (page.body.includes('/sign-in"')) {
+  const { upstream } = person;
+  let page = await browser.follow(url, stops);
+  for (let step = 0; step < 6 && !stops.some((stop) => page.url.startsWith(stop)); step++) {
+    if (upstream && page.body.includes('/federated"')) {
+      const form = formOf(page.body, page.url, '/federated');
+      const provider = upstream.provider ?? /name="provider" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+      page = await browser.follow(form.action, stops, { ...form.fields, provider });
+    } else if (upstream && /action="\/login\/[^"]+"/.test(page.body)) {
+      const form = formOf(page.body, page.url, /action="(\/login\/[^"]+)"/.exec(page.body)![1]!);
+      page = await browser.follow(form.action, stops, { ...form.fields, login: upstream.login });
+    } else if (!upstream && page.body.includes('/sign-in"')) {
       const form = formOf(page.body, page.url, '/sign-in');
-      page = await browser.follow(form.action, redirectUri, { ...form.fields, tenant: person.tenant, username: person.username, password: person.password });
+      page = await browser.follow(form.action, stops, { ...form.fields, tenant: person.tenant ?? '', username: person.username ?? '', password: person.password ?? '' });
     } else if (page.body.includes('/consent"')) {
       const form = formOf(page.body, page.url, '/consent');
       const scopes = person.grant ?? [...page.body.matchAll(/name="scope" value="([^"]+)"/g)].map((m) => m[1]!);
-      page = await browser.follow(form.action, redirectUri, { ...form.fields, decision: 'allow', scope: scopes });
+      page = await browser.follow(form.action, stops, { ...form.fields, decision: 'allow', scope: scopes });
     } else {
-      throw new Error(`unexpected page ${page.status} at ${page.url}:\n${page.body.slice(0, 1500)}`);
+      break;
     }
   }
-  if (!page.url.startsWith(redirectUri)) throw new Error(`no redirect to ${redirectUri}; stopped at ${page.url}`);
-  return new URL(page.url);
+  return page;
 }
 
 export interface TokenAnswer {

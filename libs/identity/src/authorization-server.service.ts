@@ -17,6 +17,8 @@ import { grantSummaryOf, type GrantSummary } from './grants/grant-summary.js';
 import { revocationSubject } from './grants/revocation-subjects.js';
 import { interactionRouter } from './interactions/interaction-routes.js';
 import type { FederatedSignIn } from './interactions/federated-sign-in.js';
+import { upstreamCallbackRouter } from './interactions/upstream-callback-routes.js';
+import { UpstreamSignIn } from './federation/upstream-sign-in.js';
 import { accountIdOf, parseAccountId } from './provider/account-id.js';
 import { AS_ROUTES, createProvider, INTERACTION_PATH } from './provider/authorization-server.js';
 import type { IdentitySettings } from './provider/identity.settings.js';
@@ -124,7 +126,10 @@ export class AuthorizationServer {
   }): Promise<AuthorizationServer> {
     const signingKeys = new SigningKeys(deps.store.secrets, deps.vault, deps.settings.keyRotationSeconds * 1000);
     const keys = await signingKeys.load();
-    const server = new AuthorizationServer(deps.settings, deps.store, deps.revoked, deps.events, keys.privateJwks, keys.cookieKeys, deps.tenantAccess, deps.federated, new ClientSecretSeal(deps.vault));
+    const federated = deps.federated ?? (deps.settings.upstreamProviders.length > 0
+      ? new UpstreamSignIn({ providers: deps.settings.upstreamProviders, issuer: deps.settings.issuer, artifacts: deps.store.artifacts, accounts: deps.store.accounts, events: deps.events, tenantAccess: deps.tenantAccess })
+      : undefined);
+    const server = new AuthorizationServer(deps.settings, deps.store, deps.revoked, deps.events, keys.privateJwks, keys.cookieKeys, deps.tenantAccess, federated, new ClientSecretSeal(deps.vault));
     server.pruneTimer = setInterval(() => void deps.store.artifacts.prune(Date.now()).catch(() => undefined), PRUNE_MS);
     server.pruneTimer.unref();
     server.keyTimer = setInterval(() => void server.refreshPublicKeys(signingKeys), KEY_REFRESH_MS);
@@ -175,6 +180,7 @@ export class AuthorizationServer {
       // The path travels with the request into the adapter, where a grant's revocation learns why.
       void protocolRoute.run(path, () => callback(req, res));
     });
+    if (this.federated) app.use(upstreamCallbackRouter({ provider: this.provider, federated: this.federated, journal: this.journal }));
     app.use(
       INTERACTION_PATH,
       interactionRouter({

@@ -1,6 +1,7 @@
 import { ValidationError } from '#core';
 import { DEFAULT_SENSITIVE_SCOPES, scopePolicy, type ScopeLifetime } from './provider/scope-policy.js';
 import type { IdentitySettings } from './provider/identity.settings.js';
+import { federatedProvidersOf, type FederationConfigInput } from './federation/federation-config.js';
 
 export interface IdentityConfigInput {
   issuer: string;
@@ -13,6 +14,8 @@ export interface IdentityConfigInput {
   sensitiveMaxAgeSeconds: number;
   metadataDocumentNetworks: readonly string[];
   keyRotationDays: number;
+  /** Upstream OpenID Connect providers people may sign in through (none when nothing is set). */
+  federation?: FederationConfigInput;
 }
 
 export function identitySettingsOf(input: IdentityConfigInput): IdentitySettings {
@@ -37,5 +40,6 @@ export function identitySettingsOf(input: IdentityConfigInput): IdentitySettings
     metadataDocumentNetworks: input.metadataDocumentNetworks,
     secureCookies: issuerUrl.protocol === 'https:',
     keyRotationSeconds: input.keyRotationDays * 86_400,
+    upstreamProviders: input.federation ? federatedProvidersOf(input.federation) : [],
   };
 }

@@ -69,6 +69,19 @@ export const platformConfigSchema = z
     LEDGERLINE_CIMD_PRIVATE_NETWORKS: z.string().regex(/^\s*([0-9A-Fa-f.:]+\/\d{1,3}(\s*,\s*[0-9A-Fa-f.:]+\/\d{1,3})*)?\s*$/, 'comma-separated CIDRs').default('')
       .transform((value) => value.split(',').map((network) => network.trim()).filter((network) => network !== '')),
     LEDGERLINE_SIGNING_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Sign-in through one company OpenID Connect provider (docs/federation.md); identitySettingsOf checks them as a whole… */
+    LEDGERLINE_OIDC_ISSUER: z.string().optional(),
+    LEDGERLINE_OIDC_CLIENT_ID: z.string().optional(),
+    LEDGERLINE_OIDC_CLIENT_SECRET: z.string().optional(),
+    LEDGERLINE_OIDC_CLIENT_SECRET_FILE: z.string().optional(),
+    LEDGERLINE_OIDC_LABEL: z.string().optional(),
+    LEDGERLINE_OIDC_SCOPES: z.string().optional(),
+    LEDGERLINE_OIDC_USER_CLAIM: z.string().optional(),
+    LEDGERLINE_OIDC_TENANT: z.string().optional(),
+    LEDGERLINE_OIDC_TENANT_CLAIM: z.string().optional(),
+    LEDGERLINE_OIDC_TENANT_DOMAINS: z.string().optional(),
+    /** …or several, each with its own tenant mapping, from a JSON file. */
+    LEDGERLINE_OIDC_PROVIDERS_FILE: z.string().optional(),
     /** Traces: the standard OpenTelemetry variables (OTLP/HTTP export when an endpoint is set). */
     ...OTEL_CONFIG_SHAPE,
   })
@@ -93,8 +106,10 @@ export type PlatformConfig = z.infer<typeof platformConfigSchema>;
  */
 export function loadPlatformConfig(env: NodeJS.ProcessEnv): PlatformConfig {
   const present = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value);
+  const upstream = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('LEDGERLINE_OIDC_')).map(([name, value]) => [name, present(value)]));
   const parsed = platformConfigSchema.safeParse({
     ...env,
+    ...upstream,
     LEDGERLINE_PORT: present(env.LEDGERLINE_PORT) ?? present(env.PORT),
     LEDGERLINE_EVENT_STORE: present(env.LEDGERLINE_EVENT_STORE) ?? (present(env.DATABASE_URL) ? 'postgres' : undefined),
     DATABASE_URL: present(env.DATABASE_URL),
@@ -139,5 +154,20 @@ export function identitySettingsFor(config: PlatformConfig, auth: AuthSettings, 
     sensitiveMaxAgeSeconds: config.LEDGERLINE_SENSITIVE_MAX_AGE_SECONDS,
     metadataDocumentNetworks: config.LEDGERLINE_CIMD_PRIVATE_NETWORKS,
     keyRotationDays: config.LEDGERLINE_SIGNING_KEY_ROTATION_DAYS,
+    federation: {
+      single: {
+        issuer: config.LEDGERLINE_OIDC_ISSUER,
+        clientId: config.LEDGERLINE_OIDC_CLIENT_ID,
+        clientSecret: config.LEDGERLINE_OIDC_CLIENT_SECRET,
+        clientSecretFile: config.LEDGERLINE_OIDC_CLIENT_SECRET_FILE,
+        label: config.LEDGERLINE_OIDC_LABEL,
+        scopes: config.LEDGERLINE_OIDC_SCOPES,
+        userClaim: config.LEDGERLINE_OIDC_USER_CLAIM,
+        tenant: config.LEDGERLINE_OIDC_TENANT,
+        tenantClaim: config.LEDGERLINE_OIDC_TENANT_CLAIM,
+        tenantDomains: config.LEDGERLINE_OIDC_TENANT_DOMAINS,
+      },
+      providersFile: config.LEDGERLINE_OIDC_PROVIDERS_FILE,
+    },
   });
 }

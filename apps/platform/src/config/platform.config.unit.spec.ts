@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadPlatformConfig } from './platform.config.js';
+import { resolveAuthSettings } from '#auth';
+import { identitySettingsFor, loadPlatformConfig } from './platform.config.js';
 
 describe('platform configuration', () => {
   it('defaults to the embedded store on 127.0.0.1:3000 with ./data', () => {
@@ -33,5 +34,14 @@ describe('platform configuration', () => {
     expect(() => loadPlatformConfig({ OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
     expect(() => loadPlatformConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL: http\/json or http\/protobuf/);
     expect(() => loadPlatformConfig({ OTEL_BSP_SCHEDULE_DELAY: 'soon' })).toThrow(/OTEL_BSP_SCHEDULE_DELAY/);
+  });
+
+  it('builds the upstream sign-in provider from LEDGERLINE_OIDC_*, blank ones unset, and names a bad one', () => {
+    const auth = resolveAuthSettings({ publicUrl: 'http://127.0.0.1:3000', dataDir: './data' });
+    const settingsOf = (env: Record<string, string>) => identitySettingsFor(loadPlatformConfig(env), auth, ['memory:read']);
+    expect(settingsOf({ LEDGERLINE_OIDC_ISSUER: '', LEDGERLINE_OIDC_TENANT_CLAIM: ' ' }).upstreamProviders).toEqual([]);
+    const env = { LEDGERLINE_OIDC_ISSUER: 'https://sso.example.com', LEDGERLINE_OIDC_CLIENT_ID: 'ledgerline', LEDGERLINE_OIDC_CLIENT_SECRET: 's3cret', LEDGERLINE_OIDC_TENANT_CLAIM: 'org', LEDGERLINE_OIDC_USER_CLAIM: 'email' };
+    expect(settingsOf(env).upstreamProviders).toMatchObject([{ id: 'default', issuer: 'https://sso.example.com', clientId: 'ledgerline', userClaim: 'email' }]);
+    expect(() => settingsOf({ ...env, LEDGERLINE_OIDC_ISSUER: 'http://sso.example.com' })).toThrow(/LEDGERLINE_OIDC_ISSUER/);
   });
 });

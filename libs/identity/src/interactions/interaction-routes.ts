@@ -3,7 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { Logger } from '@nestjs/common';
-import { TokenBuckets } from '#core';
+import { TokenBuckets, UnavailableError } from '#core';
 import type { TenantAccess } from '#auth';
 import type { LocalAccounts } from '../accounts/local-accounts.js';
 import type { GrantJournal } from '../grants/grant-journal.js';
@@ -16,7 +16,8 @@ import { errorPage } from './pages/error.page.js';
 import { PAGE_HEADERS, STYLESHEET_PATH, type FieldError } from './pages/html.js';
 import { LEDGERLINE_CSS } from './pages/ledgerline.css.js';
 import { signInPage } from './pages/sign-in.page.js';
-import type { FederatedSignIn } from './federated-sign-in.js';
+import { FEDERATED_CALLBACK_PATH, type FederatedSignIn, type FederatedStart } from './federated-sign-in.js';
+import { upstreamRefusedPage } from './pages/upstream-refused.page.js';
 
 const OIDC_SCOPES = new Set(['openid', 'offline_access']);
 const AUTOMATION_SCOPE = /^automation:[a-z0-9][a-z0-9-]{0,62}$/;
@@ -112,7 +113,7 @@ export function interactionRouter(deps: InteractionDeps): Router {
 
   router.get('/:uid', withInteraction(async (_req, res, details) => {
     if (details.prompt.name === 'login') {
-      send(res, 200, signInPage({ uid: details.uid, csrf: csrfOf(details.uid), clientName: await clientName(details), federated: deps.federated?.button(), reauthenticate: details.prompt.reasons.includes('sensitive_scopes_need_fresh_sign_in') }));
+      send(res, 200, signInPage({ uid: details.uid, csrf: csrfOf(details.uid), clientName: await clientName(details), federated: deps.federated?.buttons(), reauthenticate: details.prompt.reasons.includes('sensitive_scopes_need_fresh_sign_in') }));
       return;
     }
     const page = await consentView(details);
@@ -126,7 +127,7 @@ export function interactionRouter(deps: InteractionDeps): Router {
     const username = typeof body.username === 'string' ? body.username.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
     const page = async (status: number, errors: FieldError[]): Promise<void> =>
-      send(res, status, signInPage({ uid: details.uid, csrf: csrfOf(details.uid), clientName: await clientName(details), tenant, username, errors, federated: deps.federated?.button() }));
+      send(res, status, signInPage({ uid: details.uid, csrf: csrfOf(details.uid), clientName: await clientName(details), tenant, username, errors, federated: deps.federated?.buttons() }));
     const missing: FieldError[] = [
       ...(tenant === '' ? [{ field: 'tenant', message: 'Enter your organisation' }] : []),
       ...(username === '' ? [{ field: 'username', message: 'Enter your username' }] : []),
@@ -164,7 +165,21 @@ export function interactionRouter(deps: InteractionDeps): Router {
 
   router.post('/:uid/federated', form, withInteraction(async (_req, res, details, body) => {
     if (!deps.federated || !fromThisPage(res, details, body, 'login')) return;
-    res.status(303).set(PAGE_HEADERS).location(await deps.federated.start(details.uid)).end();
+    const providerId = typeof body.provider === 'string' ? body.provider : '';
+    let started: FederatedStart | undefined;
+    try {
+      const fresh = details.prompt.reasons.includes('sensitive_scopes_need_fresh_sign_in');
+      started = await deps.federated.start(details.uid, providerId, fresh ? { maxAgeSeconds: settings.sensitiveMaxAgeSeconds } : {});
+    } catch (error) {
+      if (!(error instanceof UnavailableError)) throw error;
+      logger.warn(error.message);
+      const providerLabel = deps.federated.buttons().find((button) => button.id === providerId)?.label;
+      return send(res, 503, upstreamRefusedPage({ reason: 'upstream_unavailable', providerLabel, retryUrl: `/interaction/${encodeURIComponent(details.uid)}` }));
+    }
+    if (!started) return send(res, 400, errorPage('invalid_request', 'There is no such way to sign in. Go back to the application and start again.'));
+    const { binding } = started;
+    res.cookie(binding.name, binding.value, { httpOnly: true, sameSite: 'lax', secure: settings.secureCookies, path: FEDERATED_CALLBACK_PATH, maxAge: binding.maxAgeSeconds * 1000 });
+    res.status(303).set(PAGE_HEADERS).location(started.location).end();
   }));
 
   router.post('/:uid/consent', form, withInteraction(async (req, res, details, body) => {

@@ -52,7 +52,8 @@ export function createProvider(settings: IdentitySettings, keys: KeyMaterial, ho
     routes: AS_ROUTES,
     responseTypes: ['code'],
     scopes: ['openid', 'offline_access'],
-    claims: { openid: ['sub'] },
+    // amr tells a relying party how the person signed in: ['pwd'] with a password, ['fed'] through the company's provider.
+    claims: { openid: ['sub', 'amr'] },
     pkce: { required: () => true },
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none', id_token_signed_response_alg: SIGNING_ALGORITHM },

@@ -1,4 +1,5 @@
 import type { ScopePolicy } from './scope-policy.js';
+import type { UpstreamProvider } from '../federation/upstream-provider.js';
 
 /** What the authorization server is configured with (see identity-config.ts for the environment). */
 export interface IdentitySettings {
@@ -19,4 +20,6 @@ export interface IdentitySettings {
   secureCookies: boolean;
   /** How often a new signing key is made (at the next start after this age). */
   keyRotationSeconds: number;
+  /** The company identity providers the sign-in page offers beside local accounts (their secrets included). */
+  upstreamProviders: readonly UpstreamProvider[];
 }

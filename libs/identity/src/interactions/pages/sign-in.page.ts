@@ -8,8 +8,8 @@ export interface SignInPage {
   tenant?: string;
   username?: string;
   errors?: readonly FieldError[];
-  /** Sign-in through the company's identity provider, when configured. */
-  federated?: { label: string };
+  /** Sign-in through the company's identity providers, when configured: one button each. */
+  federated?: ReadonlyArray<{ id: string; label: string }>;
   /** Set when sensitive scopes asked for a fresh sign-in. */
   reauthenticate?: boolean;
 }
@@ -26,8 +26,9 @@ ${error ? `<span class="ll-error-message" id="${id}-error">${escapeHtml(error.me
 export function signInPage(page: SignInPage): string {
   const errors = page.errors ?? [];
   const action = `/interaction/${encodeURIComponent(page.uid)}`;
-  const federated = page.federated
-    ? `<form method="post" action="${action}/federated"><input type="hidden" name="csrf" value="${escapeHtml(page.csrf)}"><button type="submit" class="ll-secondary">${escapeHtml(page.federated.label)}</button></form><p>or with a Ledgerline account:</p>`
+  const buttons = (page.federated ?? []).map((provider) => `<button type="submit" name="provider" value="${escapeHtml(provider.id)}" class="ll-secondary">${escapeHtml(provider.label)}</button>`).join('\n');
+  const federated = buttons
+    ? `<form method="post" action="${action}/federated"><input type="hidden" name="csrf" value="${escapeHtml(page.csrf)}"><div class="ll-actions">${buttons}</div></form><p>or with a Ledgerline account:</p>`
     : '';
   return layout('Sign in', `${errorSummary(errors)}
 <h1>Sign in</h1>
