@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:net';
+import { startClientMetadataServer, type ClientMetadataServer } from '../support/client-metadata-server.js';
 import { openIdentityStore, type IdentityStore } from '#identity';
 import { formOf, OAuthBrowser, pkcePair } from '../support/oauth-browser.js';
 import { addUser, authorize, claimsOf, exchangeCode, REDIRECT_URI, refresh, registerClient, tokenRequest } from '../support/oauth-flow.js';
@@ -210,5 +211,47 @@ describe('attacks on the authorization server', () => {
     for (let attempt = 0; attempt < 4; attempt++) more.push(await guess(browser, 'nobody', 'wrong'));
     expect(more).toEqual([401, 401, 401, 429]);
     expect(await guess(browser, 'alice', PASSWORD)).toBe(429);
+  });
+});
+
+/** Client ID Metadata Documents from a host the operator opened (as for development): each bad one refused, a good one served. */
+describe('attacks through client metadata documents', () => {
+  let h: PlatformHarness;
+  let documents: ClientMetadataServer;
+
+  beforeAll(async () => {
+    documents = await startClientMetadataServer();
+    h = await startPlatformOn('sqlite', { LEDGERLINE_CIMD_PRIVATE_NETWORKS: '127.0.0.1/32', NODE_EXTRA_CA_CERTS: documents.caFile });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await documents?.close();
+  });
+
+  const authorizeAs = async (clientId: string): Promise<{ status: number; body: string }> => {
+    const { challenge } = pkcePair();
+    const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, scope: 'memory:read', state: 's', code_challenge: challenge, code_challenge_method: 'S256' });
+    return new OAuthBrowser().follow(`${h.platform.url}/authorize?${query}`);
+  };
+  const good = { client_name: 'Agent', redirect_uris: [REDIRECT_URI], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+
+  it('refuses oversized, malformed, mismatched and over-reaching documents, and serves a good one', async () => {
+    const refused: Array<[string, string]> = [
+      [documents.publish('/oversized.json', { ...good, client_name: 'x'.repeat(6 * 1024) }), 'invalid_client'],
+      [documents.publishRaw('/malformed.json', '{"client_id": '), 'invalid_client'],
+      [documents.publishRaw('/list.json', '[1, 2, 3]'), 'invalid_client_metadata'],
+      [documents.publishRaw('/mismatch.json', JSON.stringify({ ...good, client_id: 'https://someone-else.example/client.json' })), 'invalid_client_metadata'],
+      [documents.publish('/secret.json', { ...good, token_endpoint_auth_method: 'client_secret_basic', client_secret: 'shh' }), 'invalid_client_metadata'],
+      [documents.publish('/tenant.json', { ...good, tenant_id: 'acme' }), 'invalid_client_metadata'],
+      [documents.publish('/service.json', { ...good, grant_types: ['client_credentials'] }), 'invalid_client_metadata'],
+    ];
+    for (const [clientId, error] of refused) {
+      const page = await authorizeAs(clientId);
+      expect([clientId, page.status, page.body.includes(error)]).toEqual([clientId, 400, true]);
+      expect(page.body).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    }
+    const served = await authorizeAs(documents.publish('/good.json', good));
+    expect(served.status).toBe(200);
+    expect(served.body).toContain('/sign-in"');
   });
 });

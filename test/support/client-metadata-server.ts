@@ -18,6 +18,8 @@ export interface ClientMetadataServer {
   caFile: string;
   /** Serves `document` at `path`, with `client_id` set to its own URL; returns that URL. */
   publish(path: string, document: Record<string, unknown>): string;
+  /** Serves `body` as it is at `path` (malformed or oversized documents); returns the URL. */
+  publishRaw(path: string, body: string): string;
   /** Paths fetched so far, in order. */
   fetched: string[];
   close(): Promise<void>;
@@ -44,6 +46,10 @@ export async function startClientMetadataServer(): Promise<ClientMetadataServer>
       const clientId = `${origin}${path}`;
       documents.set(path, JSON.stringify({ ...document, client_id: clientId }));
       return clientId;
+    },
+    publishRaw(path, body) {
+      documents.set(path, body);
+      return `${origin}${path}`;
     },
     async close() {
       server.closeAllConnections();
