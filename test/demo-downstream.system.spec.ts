@@ -6,6 +6,7 @@ import { importJWK, SignJWT } from 'jose';
 import { buildOnBehalfOfClaims, JoseAssertionSigner } from '#connectors';
 import { assertionKey } from './support/assertion-keys.js';
 import { startDemoDownstream, type DemoDownstream } from './support/demo-downstream.js';
+import { until } from './support/until.js';
 
 const ISSUER = 'https://ledgerline.example.com';
 const context = { tenantId: 'acme', userId: 'alice', clientId: 'claude', scopes: ['runs:read'], runId: 'run-1', stepId: 'pay' };
@@ -36,7 +37,8 @@ describe('the demo downstream with on-behalf-of assertions required', () => {
     const response = await post({ 'Ledgerline-On-Behalf-Of': await assertion() });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ ok: true, received: { amount: 5 }, onBehalfOf: { sub: 'alice', tenant_id: 'acme', run_id: 'run-1' } });
-    expect(downstream.log()).toMatch(/POST \/orders .*on-behalf-of=alice/);
+    // Its log comes through a pipe: the line may arrive after the answer.
+    await until(() => (/POST \/orders .*on-behalf-of=alice/.test(downstream.log()) ? true : undefined), 5000, 'the accepted call logged', 20);
   });
 
   it.each<[string, () => Promise<Record<string, string>>, string]>([
@@ -54,7 +56,7 @@ describe('the demo downstream with on-behalf-of assertions required', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(await response.json()).toMatchObject({ error: 'invalid_assertion', reason });
-    expect(downstream.log()).toContain(`POST /orders refused: ${reason}`);
+    await until(() => (downstream.log().includes(`POST /orders refused: ${reason}`) ? true : undefined), 5000, `the refusal (${reason}) logged`, 20);
   });
 
   it('asks no assertion of its readiness probe', async () => {
