@@ -71,6 +71,13 @@ describe.each(['sqlite', 'postgres'] as const)('the built-in authorization serve
     expect(appended?.metadata).toMatchObject({ userId: 'alice', clientId: client.client_id, grantId: claims.grant_id });
   });
 
+  it('offers and grants the scope of an automation, named as automations are (underscores included)', async () => {
+    const client = await registerClient(url);
+    const { code, verifier } = await authorize(url, { clientId: client.client_id, scope: 'memory:read automation:pay_invoice', tenant: 'acme', username: 'alice', password: PASSWORD });
+    const token = await exchangeCode(url, client.client_id, code, verifier);
+    expect(String(claimsOf(token.body.access_token!).scope).split(' ').sort()).toEqual(['automation:pay_invoice', 'memory:read']);
+  });
+
   it('RFC 7009 revocation of the refresh token ends the grant: refresh refused at once, the access token refused within a second', async () => {
     const client = await registerClient(url);
     const { code, verifier } = await authorize(url, { clientId: client.client_id, scope: 'memory:read', tenant: 'acme', username: 'alice', password: PASSWORD });

@@ -1,3 +1,4 @@
+import { isAutomationScope } from '#automation';
 import { ForbiddenError, ValidationError } from '#core';
 
 export type ClientKind = 'service' | 'interactive';
@@ -18,7 +19,6 @@ export interface ScopeRules {
 }
 
 const NAME = /^[^\p{Cc}]{1,200}$/u;
-const AUTOMATION_SCOPE = /^automation:[a-z0-9][a-z0-9-]{0,62}$/;
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const MAX_SCOPES = 50;
 const MAX_REDIRECT_URIS = 10;
@@ -71,7 +71,7 @@ function stringList(value: unknown, field: string, max: number): string[] {
 
 function checkScopes(scopes: string[], rules: ScopeRules): string[] {
   const unique = [...new Set(scopes)];
-  const unknown = unique.filter((scope) => !rules.known.has(scope) && !AUTOMATION_SCOPE.test(scope));
+  const unknown = unique.filter((scope) => !rules.known.has(scope) && !isAutomationScope(scope));
   if (unknown.length > 0) throw invalid('identity.client.unknown_scope', `unknown scopes: ${unknown.join(' ')}`, { scopes: unknown });
   if (unique.includes(NEVER_GIVEN)) throw invalid('identity.client.scope_not_allowed', `no client may hold ${NEVER_GIVEN}`, { scopes: [NEVER_GIVEN] });
   const notHeld = unique.filter((scope) => !rules.mayGive(scope));

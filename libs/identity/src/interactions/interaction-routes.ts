@@ -1,3 +1,4 @@
+import { isAutomationScope } from '#automation';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type Provider from 'oidc-provider';
@@ -20,7 +21,6 @@ import { FEDERATED_CALLBACK_PATH, type FederatedSignIn, type FederatedStart } fr
 import { upstreamRefusedPage } from './pages/upstream-refused.page.js';
 
 const OIDC_SCOPES = new Set(['openid', 'offline_access']);
-const AUTOMATION_SCOPE = /^automation:[a-z0-9][a-z0-9-]{0,62}$/;
 /**
  * Failed sign-ins per client address (in each instance): ten, then one more every 6 s. Only
  * failures count, so an office behind one address is not locked out by its own people signing in.
@@ -233,7 +233,7 @@ export function interactionRouter(deps: InteractionDeps): Router {
     const supported = new Set(settings.scopesSupported);
     const requested = String(details.params.scope ?? '').split(' ').filter((scope) => scope !== '' && !OIDC_SCOPES.has(scope));
     const bound = scopeBoundOf(client.metadata());
-    const offered = [...new Set(requested)].filter((scope) => (supported.has(scope) || AUTOMATION_SCOPE.test(scope)) && (scope !== 'platform:admin' || operator) && (!bound || bound.has(scope)));
+    const offered = [...new Set(requested)].filter((scope) => (supported.has(scope) || isAutomationScope(scope)) && (scope !== 'platform:admin' || operator) && (!bound || bound.has(scope)));
     const scopes: ConsentScope[] = offered.map((scope) => ({
       scope,
       description: settings.scopePolicy.describe(scope),

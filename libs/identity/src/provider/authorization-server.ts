@@ -1,3 +1,4 @@
+import { isAutomationScope } from '#automation';
 import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC, type ClientMetadata } from 'oidc-provider';
 import { scopeBoundOf } from '../clients/client-view.js';
 import { isTenantId } from './tenant-id.js';
@@ -24,7 +25,6 @@ export const INTERACTION_PATH = '/interaction';
 const AUTHORIZATION_CODE_SECONDS = 60;
 const INTERACTION_SECONDS = 15 * 60;
 const SESSION_SECONDS = 8 * 3600;
-const AUTOMATION_SCOPE = /^automation:[a-z0-9][a-z0-9-]{0,62}$/;
 
 export interface ProviderHooks {
   adapter: NonNullable<Configuration['adapter']>;
@@ -96,7 +96,7 @@ export function createProvider(settings: IdentitySettings, keys: KeyMaterial, ho
         }
         if (value !== undefined && !isTenantId(value)) throw new errors.InvalidClientMetadata('tenant_id is not a tenant id');
         // Runs before the library's own checks, which would refuse the resource's scopes here.
-        if (selfRegistered && typeof metadata.scope === 'string') metadata.scope = selfRegisteredScope(metadata.scope, (scope) => resourceScopes.has(scope) || AUTOMATION_SCOPE.test(scope));
+        if (selfRegistered && typeof metadata.scope === 'string') metadata.scope = selfRegisteredScope(metadata.scope, (scope) => resourceScopes.has(scope) || isAutomationScope(scope));
       },
     },
     features: {
@@ -187,7 +187,7 @@ function scopeSet(settings: IdentitySettings, ctx: KoaContextWithOIDC): Set<stri
 
 function requestedAutomationScopes(ctx: KoaContextWithOIDC): string[] {
   const scope = ctx.oidc.params?.scope;
-  return typeof scope === 'string' ? scope.split(' ').filter((item) => AUTOMATION_SCOPE.test(item)) : [];
+  return typeof scope === 'string' ? scope.split(' ').filter(isAutomationScope) : [];
 }
 
 /**
@@ -198,7 +198,7 @@ function requestedAutomationScopes(ctx: KoaContextWithOIDC): string[] {
  */
 function allowedScopes(ctx: KoaContextWithOIDC, settings: IdentitySettings, metadata: ClientMetadata): string[] {
   const all = [...scopeSet(settings, ctx)];
-  const automationGrants = (ctx.oidc.entities.Grant?.getResourceScopeEncountered(settings.resourceUrl) ?? '').split(' ').filter((item) => AUTOMATION_SCOPE.test(item));
+  const automationGrants = (ctx.oidc.entities.Grant?.getResourceScopeEncountered(settings.resourceUrl) ?? '').split(' ').filter(isAutomationScope);
   const known = [...new Set([...all, ...automationGrants])];
   const bound = scopeBoundOf(metadata);
   if (ctx.oidc.params?.grant_type === 'client_credentials') return known.filter((scope) => scope !== 'platform:admin' && bound?.has(scope));
