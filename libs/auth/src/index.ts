@@ -50,3 +50,4 @@ export { protectedResourceMetadata, type ProtectedResourceMetadata } from './pro
 export { ProtectedResourceController } from './protected-resource.controller.js';
 export { AuthModule } from './auth.module.js';
 export { CallerMetadata, callerMetadata } from './caller-metadata.js';
+export { isTenantId } from './tenant-id.js';

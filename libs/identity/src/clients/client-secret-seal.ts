@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PLATFORM_TENANT } from '#core';
 import type { SealedSecret, SecretVault } from '#keys';
-import { isTenantId } from '../provider/tenant-id.js';
+import { isTenantId } from '#auth';
 
 /** Where the sealed secret sits in a stored Client payload; the library never sees this name. */
 const SEALED = 'll_client_secret_sealed';

@@ -1,5 +1,5 @@
 import { PLATFORM_TENANT } from '#core';
-import { isTenantId } from '../provider/tenant-id.js';
+import { isTenantId } from '#auth';
 import type { UpstreamProvider } from './upstream-provider.js';
 
 const MAX_USER_ID_LENGTH = 256;

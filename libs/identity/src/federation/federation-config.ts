@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { PLATFORM_TENANT, ValidationError } from '#core';
-import { isTenantId } from '../provider/tenant-id.js';
+import { isTenantId } from '#auth';
 import type { TenantMapping, UpstreamProvider } from './upstream-provider.js';
 
 /** The environment's one provider: LEDGERLINE_OIDC_<NAME> for each field (see docs/configuration.md). */

@@ -1,7 +1,7 @@
 import { isAutomationScope } from '#automation';
 import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC, type ClientMetadata } from 'oidc-provider';
 import { scopeBoundOf } from '../clients/client-view.js';
-import { isTenantId } from './tenant-id.js';
+import { isTenantId } from '#auth';
 import { parseAccountId } from './account-id.js';
 import type { IdentitySettings } from './identity.settings.js';
 import type { KeyMaterial } from './signing-keys.js';
