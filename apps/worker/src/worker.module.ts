@@ -33,6 +33,7 @@ export class WorkerModule {
     if (config.LEDGERLINE_EVENT_STORE !== 'postgres') {
       throw new ValidationError('config.invalid', 'a worker shares the event store with other processes: set DATABASE_URL (PostgreSQL)');
     }
+    const assertionIssuer = assertionIssuerOf(env, config.LEDGERLINE_DATA_DIR, config.LEDGERLINE_AUTH_SERVER);
     return {
       module: WorkerModule,
       imports: [
@@ -54,8 +55,8 @@ export class WorkerModule {
         ComplianceModule.forRoot({ signingKey: exportSigningKeySourceOf(config) }),
         eventArchiveModule(config),
         // With the built-in authorization server, connector calls may carry on-behalf-of assertions signed with its keys.
-        ...(assertionIssuerOf(env, config.LEDGERLINE_DATA_DIR, config.LEDGERLINE_AUTH_SERVER) !== undefined
-          ? [AssertionSigningModule.forRoot({ issuer: assertionIssuerOf(env, config.LEDGERLINE_DATA_DIR, config.LEDGERLINE_AUTH_SERVER)!, keyRotationSeconds: config.LEDGERLINE_SIGNING_KEY_ROTATION_DAYS * 86_400 })]
+        ...(assertionIssuer !== undefined
+          ? [AssertionSigningModule.forRoot({ issuer: assertionIssuer, keyRotationSeconds: config.LEDGERLINE_SIGNING_KEY_ROTATION_DAYS * 86_400 })]
           : []),
         ...(config.KAFKA_BROKERS
           ? [BusModule.forRoot({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: 'ledgerline-worker', eventsTopic: config.LEDGERLINE_KAFKA_TOPIC, eventsPartitions: config.LEDGERLINE_KAFKA_PARTITIONS, runRetryDelaysMs: config.LEDGERLINE_RUN_RETRY_DELAYS_MS })]
