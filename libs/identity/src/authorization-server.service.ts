@@ -20,7 +20,7 @@ import type { FederatedSignIn } from './interactions/federated-sign-in.js';
 import { upstreamCallbackRouter } from './interactions/upstream-callback-routes.js';
 import { UpstreamSignIn } from './federation/upstream-sign-in.js';
 import { accountIdOf, parseAccountId } from './provider/account-id.js';
-import { AS_ROUTES, createProvider, INTERACTION_PATH } from './provider/authorization-server.js';
+import { AS_ROUTES, createProvider, INTERACTION_PATH, OIDC_SCOPES } from './provider/authorization-server.js';
 import type { IdentitySettings } from './provider/identity.settings.js';
 import { oidcAdapterClass } from './provider/oidc-adapter.js';
 import { SigningKeys } from './provider/signing-keys.js';
@@ -202,7 +202,7 @@ export class AuthorizationServer {
    */
   private withScopesSupported(res: Response): void {
     const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => Response;
-    const scopes = ['openid', 'offline_access', ...this.settings.scopesSupported];
+    const scopes = [...OIDC_SCOPES, ...this.settings.scopesSupported];
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
       if ((typeof chunk === 'string' || Buffer.isBuffer(chunk)) && res.statusCode === 200) {
         const document = JSON.parse(chunk.toString()) as Record<string, unknown>;
@@ -238,8 +238,7 @@ export class AuthorizationServer {
 
   /** Revokes a grant everywhere: its tokens stop at the next call on every instance (within a second), its refresh at once. */
   async revokeGrant(grant: GrantSummary, context: RevokeContext): Promise<void> {
-    await this.store.revocations.add(revocationSubject.grant(grant.grantId), grant.tenantId, Date.now());
-    this.revoked.noteRevoked(revocationSubject.grant(grant.grantId));
+    await this.revoked.revoke(revocationSubject.grant(grant.grantId), grant.tenantId);
     for (const model of GRANT_MODELS) await this.store.artifacts.revokeByGrantId(model, grant.grantId);
     await this.store.artifacts.destroy('Grant', grant.grantId);
     await this.journal.record(
@@ -272,8 +271,7 @@ export class AuthorizationServer {
   private async noteRevoked(grantId: string, payload: Record<string, unknown> | undefined): Promise<void> {
     const grant = payload && grantSummaryOf(grantId, payload, this.settings.resourceUrl);
     if (!grant) return;
-    await this.store.revocations.add(revocationSubject.grant(grantId), grant.tenantId, Date.now());
-    this.revoked.noteRevoked(revocationSubject.grant(grantId));
+    await this.revoked.revoke(revocationSubject.grant(grantId), grant.tenantId);
     const reused = protocolRoute.getStore() === AS_ROUTES.token;
     const context = { tenantId: grant.tenantId, userId: grant.userId, clientId: grant.clientId, grantId, tool: `oauth:${reused ? 'token' : 'revoke'}` };
     if (reused) await this.journal.record(context, { type: 'RefreshTokenReused', data: { grantId, clientId: grant.clientId } });

@@ -65,8 +65,8 @@ export class IdentityModule implements OnApplicationShutdown {
         },
         {
           provide: ClientDisabling,
-          inject: [AuthorizationServer, ClientDirectory, IDENTITY_STORE, RevokedGrants],
-          useFactory: (server: AuthorizationServer, directory: ClientDirectory, store: IdentityStore, revoked: RevokedGrants) => new ClientDisabling({ server, directory, revocations: store.revocations, revoked }),
+          inject: [AuthorizationServer, ClientDirectory, RevokedGrants],
+          useFactory: (server: AuthorizationServer, directory: ClientDirectory, revoked: RevokedGrants) => new ClientDisabling({ server, directory, revoked }),
         },
         GrantListTool,
         GrantRevokeTool,

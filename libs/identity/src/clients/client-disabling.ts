@@ -3,7 +3,7 @@ import type { AuthorizationServer } from '../authorization-server.service.js';
 import type { ClientBlock } from '../grants/grant.events.js';
 import { revocationSubject } from '../grants/revocation-subjects.js';
 import type { RevokedGrants } from '../grants/revoked-grants.js';
-import type { ArtifactPosition, RevocationStore } from '../store/identity-store.port.js';
+import type { ArtifactPosition } from '../store/identity-store.port.js';
 import type { ClientDirectory } from './client-directory.js';
 
 const CLIENT_ID = /^[\x21-\x7e]{1,2048}$/;
@@ -21,7 +21,6 @@ export interface DisabledClient {
 export interface ClientDisablingDeps {
   server: AuthorizationServer;
   directory: ClientDirectory;
-  revocations: RevocationStore;
   revoked: RevokedGrants;
   clock?: () => number;
 }
@@ -48,10 +47,9 @@ export class ClientDisabling {
     if (!REASON.test(why)) throw new ValidationError('identity.client.invalid_reason', 'reason: 1-500 characters, no control characters');
     const blocked = await this.blockOf(caller.tenantId, clientId);
     const subject = blocked === 'everywhere' ? revocationSubject.client(clientId) : revocationSubject.clientInTenant(caller.tenantId, clientId);
-    if (!(await this.deps.revocations.add(subject, caller.tenantId, this.clock()))) {
+    if (!(await this.deps.revoked.revoke(subject, caller.tenantId, this.clock()))) {
       throw new ConflictError('identity.client.already_disabled', `client ${clientId} is disabled already`, { clientId });
     }
-    this.deps.revoked.noteRevoked(subject);
     const grantsRevoked = await this.revokeGrantsOf(caller, clientId);
     await this.deps.server.journal.record(
       { tenantId: caller.tenantId, userId: caller.userId, clientId: caller.clientId, tool: caller.tool ?? 'client_disable', correlationId: caller.correlationId },

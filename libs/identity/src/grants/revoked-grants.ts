@@ -33,9 +33,14 @@ export class RevokedGrants implements GrantStatus {
     clearInterval(this.timer);
   }
 
-  /** Makes a revocation made by this instance hold here at once, before the next poll. */
-  noteRevoked(subject: string): void {
+  /**
+   * Records a revocation in the table every instance follows, and makes it hold here at once,
+   * before the next poll. @returns false when the subject was revoked already.
+   */
+  async revoke(subject: string, tenantId: string, at = Date.now()): Promise<boolean> {
+    const added = await this.revocations.add(subject, tenantId, at);
     this.revoked.add(subject);
+    return added;
   }
 
   assertActive(principal: Principal): void {

@@ -37,9 +37,9 @@ describe('RevokedGrants', () => {
     expect(revoked.isClientBlockedIn('acme', alice.clientId)).toBe(true);
     expect(revoked.isClientDisabled(alice.clientId)).toBe(false);
 
-    revoked.noteRevoked(revocationSubject.client('svc-1'));
+    await revoked.revoke(revocationSubject.client('svc-1'), 'acme');
     expect(() => revoked.assertActive({ tenantId: 'acme', userId: 'svc-1', clientId: 'svc-1', scopes: [] })).toThrow('the client was disabled');
-    revoked.noteRevoked(revocationSubject.grant('g3'));
+    await revoked.revoke(revocationSubject.grant('g3'), 'acme');
     expect(() => revoked.assertActive({ ...alice, clientId: 'other', grantId: 'g3' })).toThrow('the grant was revoked');
   });
 });

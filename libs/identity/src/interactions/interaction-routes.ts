@@ -9,6 +9,7 @@ import { isTenantId, type TenantAccess } from '#auth';
 import type { LocalAccounts } from '../accounts/local-accounts.js';
 import type { GrantJournal } from '../grants/grant-journal.js';
 import { scopeBoundOf } from '../clients/client-view.js';
+import { OIDC_SCOPES } from '../provider/authorization-server.js';
 import { accountIdOf, parseAccountId } from '../provider/account-id.js';
 import type { IdentitySettings } from '../provider/identity.settings.js';
 import { consentPage, humanDuration, type ConsentScope } from './pages/consent.page.js';
@@ -19,7 +20,6 @@ import { signInPage } from './pages/sign-in.page.js';
 import { FEDERATED_CALLBACK_PATH, type FederatedSignIn, type FederatedStart } from './federated-sign-in.js';
 import { upstreamRefusedPage } from './pages/upstream-refused.page.js';
 
-const OIDC_SCOPES = new Set(['openid', 'offline_access']);
 /**
  * Failed sign-ins per client address (in each instance): ten, then one more every 6 s. Only
  * failures count, so an office behind one address is not locked out by its own people signing in.

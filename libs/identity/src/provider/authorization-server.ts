@@ -22,6 +22,8 @@ export const AS_ROUTES = {
 } as const;
 
 export const INTERACTION_PATH = '/interaction';
+/** The OpenID scopes the library itself handles; every other scope is the MCP resource's. */
+export const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'offline_access']);
 const AUTHORIZATION_CODE_SECONDS = 60;
 const INTERACTION_SECONDS = 15 * 60;
 const SESSION_SECONDS = 8 * 3600;
@@ -51,7 +53,7 @@ export function createProvider(settings: IdentitySettings, keys: KeyMaterial, ho
     cookies: { keys: keys.cookieKeys, long: cookie, short: cookie },
     routes: AS_ROUTES,
     responseTypes: ['code'],
-    scopes: ['openid', 'offline_access'],
+    scopes: [...OIDC_SCOPES],
     // amr tells a relying party how the person signed in: ['pwd'] with a password, ['fed'] through the company's provider.
     claims: { openid: ['sub', 'amr'] },
     pkce: { required: () => true },
@@ -178,7 +180,7 @@ export function createProvider(settings: IdentitySettings, keys: KeyMaterial, ho
 }
 
 function scopesOf(scope: string | undefined): string[] {
-  return (scope ?? '').split(' ').filter((item) => item !== '' && item !== 'openid' && item !== 'offline_access');
+  return (scope ?? '').split(' ').filter((item) => item !== '' && !OIDC_SCOPES.has(item));
 }
 
 function scopeSet(settings: IdentitySettings, ctx: KoaContextWithOIDC): Set<string> {
