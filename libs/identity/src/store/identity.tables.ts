@@ -1,4 +1,4 @@
-import type { ArtifactFilter, ListedArtifact } from './identity-store.port.js';
+import type { ArtifactFilter, ListedArtifact, StoredAccount } from './identity-store.port.js';
 
 /**
  * The identity tables, one spelling for SQLite and PostgreSQL apart from the sequence column.
@@ -117,4 +117,16 @@ export interface ListedRow {
 
 export function toListed(row: ListedRow): ListedArtifact {
   return { id: row.id, payload: JSON.parse(row.payload) as Record<string, unknown>, createdAt: Number(row.created_at) };
+}
+
+export function toAccount(row: AccountRow): StoredAccount {
+  return {
+    tenantId: row.tenant_id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    disabled: Number(row.disabled) !== 0,
+    failedAttempts: Number(row.failed_attempts),
+    lockedUntil: Number(row.locked_until),
+    createdAt: Number(row.created_at),
+  };
 }

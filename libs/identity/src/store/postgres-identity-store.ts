@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import { createPgPoolWithSchema, type PgSessionLimits } from '#event-store';
 import type { AccountStore, ArtifactStore, IdentityStore, RevocationStore, SecretStore, StoredArtifact } from './identity-store.port.js';
-import { ACCOUNT_COLUMNS, artifactListQuery, identityDdl, indexedFields, likeEscape, toListed, type AccountRow, type ArtifactRow, type ListedRow } from './identity.tables.js';
-import { toAccount } from './sqlite-identity-store.js';
+import { ACCOUNT_COLUMNS, artifactListQuery, identityDdl, indexedFields, likeEscape, toAccount, toListed, type AccountRow, type ArtifactRow, type ListedRow } from './identity.tables.js';
 
 /** Serialises the DDL of concurrent starts (CREATE ... IF NOT EXISTS alone can still collide). */
 const IDENTITY_SCHEMA_LOCK = 7_310_016;

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { openOwnerOnlySqlite } from '#keys';
-import type { AccountStore, ArtifactStore, IdentityStore, RevocationStore, SecretStore, StoredAccount, StoredArtifact } from './identity-store.port.js';
-import { ACCOUNT_COLUMNS, artifactListQuery, identityDdl, indexedFields, likeEscape, toListed, type AccountRow, type ArtifactRow, type ListedRow } from './identity.tables.js';
+import type { AccountStore, ArtifactStore, IdentityStore, RevocationStore, SecretStore, StoredArtifact } from './identity-store.port.js';
+import { ACCOUNT_COLUMNS, artifactListQuery, identityDdl, indexedFields, likeEscape, toAccount, toListed, type AccountRow, type ArtifactRow, type ListedRow } from './identity.tables.js';
 
 /**
  * The embedded identity store: `<dataDir>/identity.db`, owner-only, WAL with synchronous=FULL (a
@@ -96,18 +96,6 @@ function sqliteSecrets(db: Database): SecretStore {
     async list(prefix) {
       return list.all(`${likeEscape(prefix)}%`).map((row) => ({ name: row.name, value: row.value, createdAt: Number(row.created_at) }));
     },
-  };
-}
-
-export function toAccount(row: AccountRow): StoredAccount {
-  return {
-    tenantId: row.tenant_id,
-    username: row.username,
-    passwordHash: row.password_hash,
-    disabled: Number(row.disabled) !== 0,
-    failedAttempts: Number(row.failed_attempts),
-    lockedUntil: Number(row.locked_until),
-    createdAt: Number(row.created_at),
   };
 }
 
