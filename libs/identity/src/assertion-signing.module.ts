@@ -32,7 +32,8 @@ class StoredSigningKey {
   }
 
   private async refresh(): Promise<void> {
-    this.current = (await this.keys.load()).privateJwks[0];
+    // The signing keys only: a worker serves no sign-in pages and needs no cookie keys.
+    this.current = (await this.keys.signingJwks())[0];
   }
 }
 

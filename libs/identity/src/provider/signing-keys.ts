@@ -29,6 +29,11 @@ export class SigningKeys {
   constructor(private readonly secrets: SecretStore, private readonly vault: SecretVault, private readonly rotationMs: number) {}
 
   async load(now = Date.now()): Promise<KeyMaterial> {
+    return { privateJwks: await this.signingJwks(now), cookieKeys: await this.cookieKeys(now) };
+  }
+
+  /** The private signing keys, the one that signs first (a rotation due adds a key first). */
+  async signingJwks(now = Date.now()): Promise<JWK[]> {
     let stored = await this.secrets.list(SIGNING_PREFIX);
     const newest = stored.at(-1);
     if (!newest || now - newest.createdAt >= this.rotationMs) {
@@ -41,7 +46,7 @@ export class SigningKeys {
     const published = live.filter((entry) => now - entry.createdAt >= PUBLISH_AHEAD_MS);
     const signer = published.at(-1) ?? live.at(-1)!;
     const ordered = [signer, ...live.filter((entry) => entry !== signer).reverse()];
-    return { privateJwks: await Promise.all(ordered.map((entry) => this.open(entry.value))), cookieKeys: await this.cookieKeys(now) };
+    return Promise.all(ordered.map((entry) => this.open(entry.value)));
   }
 
   /** Every live public key in the store (keys other instances added included). */
@@ -73,8 +78,13 @@ export class SigningKeys {
   }
 
   private async cookieKeys(now: number): Promise<string[]> {
-    const fresh = await this.vault.seal(PLATFORM_TENANT, JSON.stringify([randomBytes(32).toString('base64url')]), COOKIE_CONTEXT);
-    const stored = await this.secrets.putIfAbsent(COOKIE_NAME, JSON.stringify(fresh), now);
+    // Made once, by the first start; later starts only read them.
+    const existing = (await this.secrets.list(COOKIE_NAME)).find((entry) => entry.name === COOKIE_NAME)?.value;
+    const stored = existing ?? await this.secrets.putIfAbsent(
+      COOKIE_NAME,
+      JSON.stringify(await this.vault.seal(PLATFORM_TENANT, JSON.stringify([randomBytes(32).toString('base64url')]), COOKIE_CONTEXT)),
+      now,
+    );
     return JSON.parse(await this.vault.open(PLATFORM_TENANT, JSON.parse(stored) as SealedSecret, COOKIE_CONTEXT)) as string[];
   }
 }
