@@ -7,6 +7,7 @@ import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, 
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
 import { KeysModule, PersonalDataVault } from '#keys';
+import { ConsoleModule } from '#console';
 import { CLIENTS_ADMIN_SCOPE, GRANTS_ADMIN_SCOPE, GRANTS_MANAGE_SCOPE, IdentityModule } from '#identity';
 import { loggingModule, ObservabilityModule, TracingModule, tracingSettingsOf } from '#observability';
 import { EventStoreModule } from '#event-store';
@@ -17,7 +18,7 @@ import { PLATFORM_ADMIN_SCOPE, TenantsHttpModule, TenantsModule } from '#tenants
 import { eventStoreSettingsOf, exportSigningKeySourceOf, identitySettingsFor, loadPlatformConfig } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
 import { DrainState } from './lifecycle/drain-state.js';
-import { optionalAuthorizationServer } from './optional-authorization-server.js';
+import { optionalAuthorizationServer, optionalConsole } from './optional-authorization-server.js';
 import { eventArchiveModule } from './retention/event-archive.module.js';
 
 /** Every scope a token may carry for this platform's tools (RFC 9728 `scopes_supported`). */
@@ -76,10 +77,10 @@ export class AppModule {
         ObservabilityModule.forRoot({ metricsToken: config.LEDGERLINE_METRICS_TOKEN }),
         AuditHttpModule,
         // The built-in authorization server, unless an external issuer signs the tokens.
-        ...(auth.key.kind === 'dev' && config.LEDGERLINE_AUTH_SERVER === 'on' ? [IdentityModule.forRoot(identitySettingsFor(config, auth, PLATFORM_SCOPES))] : []),
+        ...(auth.key.kind === 'dev' && config.LEDGERLINE_AUTH_SERVER === 'on' ? [IdentityModule.forRoot(identitySettingsFor(config, auth, PLATFORM_SCOPES)), ConsoleModule.forRoot()] : []),
       ],
       controllers: [HealthController],
-      providers: [DrainState, optionalAuthorizationServer],
+      providers: [DrainState, optionalAuthorizationServer, optionalConsole],
     };
   }
 }

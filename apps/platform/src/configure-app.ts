@@ -2,7 +2,8 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { httpTracing } from '#observability';
 import type { AuthorizationServer } from '#identity';
-import { OPTIONAL_AUTHORIZATION_SERVER } from './optional-authorization-server.js';
+import { CONSOLE_PATH, type ConsoleRoutes } from '#console';
+import { OPTIONAL_AUTHORIZATION_SERVER, OPTIONAL_CONSOLE } from './optional-authorization-server.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';
 import { JsonDepthPipe } from './http/json-depth.pipe.js';
@@ -15,6 +16,9 @@ export function configureApp(app: INestApplication): void {
   app.use(httpTracing());
   // The authorization server reads its own request bodies: it goes ahead of Nest's parsers too.
   authorizationServerOf(app)?.mount(app.getHttpAdapter().getInstance());
+  // The console parses its own forms too; people sign in to it through the server above.
+  const consoleRoutes = app.get<ConsoleRoutes | null>(OPTIONAL_CONSOLE, { strict: false });
+  if (consoleRoutes) app.use(CONSOLE_PATH, consoleRoutes.router);
   app.useGlobalPipes(new JsonDepthPipe(), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   // Asked last to first: the catch-all comes first so that it is asked last.
   app.useGlobalFilters(new UnexpectedErrorFilter(app.getHttpAdapter()), new HttpErrorFilter(app.getHttpAdapter()), new DomainErrorFilter());

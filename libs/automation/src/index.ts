@@ -10,3 +10,5 @@ export { automationsProjection } from './automation/projections/automations.proj
 export { runsProjection } from './run/projections/runs.projection.js';
 export { runFold, type RunState } from './run/run.state.js';
 export { evolveAutomation, initialAutomationState, type AutomationState } from './automation/automation.state.js';
+export type { RunSummary, ApprovalSummary } from './run/projections/run-views.js';
+export type { RunDetails } from './run/run-reader.js';

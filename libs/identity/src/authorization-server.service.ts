@@ -10,6 +10,7 @@ import type { EventStore } from '#event-store';
 import type { SecretVault } from '#keys';
 import { LocalAccounts } from './accounts/local-accounts.js';
 import { ClientSecretSeal } from './clients/client-secret-seal.js';
+import { consoleClient, consoleClientMetadata, type ConsoleClient } from './clients/console-client.js';
 import { GrantJournal } from './grants/grant-journal.js';
 import type { GrantRevocationReason } from './grants/grant.events.js';
 import type { RevokedGrants } from './grants/revoked-grants.js';
@@ -71,6 +72,8 @@ export class AuthorizationServer {
   private readonly signingKey: JWK;
   private keyTimer: NodeJS.Timeout | undefined;
   private readonly csrfKey: string;
+  /** The console's credentials as a client of this server. */
+  readonly consoleClient: ConsoleClient;
 
   private constructor(
     private readonly settings: IdentitySettings,
@@ -85,6 +88,7 @@ export class AuthorizationServer {
   ) {
     // Secret and shared by every instance (it lives with the cookie keys), unlike the public kid.
     this.csrfKey = `csrf:${cookieKeys[0]!}`;
+    this.consoleClient = consoleClient(settings.issuer, cookieKeys[0]!);
     this.journal = new GrantJournal(events);
     this.accounts = new LocalAccounts(store.accounts);
     this.jwks = SigningKeys.publicJwks(privateJwks);
@@ -97,6 +101,7 @@ export class AuthorizationServer {
     });
     this.provider = createProvider(settings, { privateJwks, cookieKeys }, {
       adapter,
+      firstPartyClients: [consoleClientMetadata(this.consoleClient)],
       rememberedGrantId: async (accountId, clientId) => {
         const account = parseAccountId(accountId);
         if (!account) return undefined;
@@ -139,6 +144,16 @@ export class AuthorizationServer {
 
   get issuer(): string {
     return this.settings.issuer;
+  }
+
+  /** Cookies are Secure unless the public URL is plain http on loopback. */
+  get secureCookies(): boolean {
+    return this.settings.secureCookies;
+  }
+
+  /** The resource's scopes, as metadata lists them. */
+  get scopesSupported(): readonly string[] {
+    return this.settings.scopesSupported;
   }
 
   /** The private key this instance signs with (access tokens and on-behalf-of assertions alike). */

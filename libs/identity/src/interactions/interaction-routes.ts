@@ -9,6 +9,7 @@ import { isTenantId, type TenantAccess } from '#auth';
 import type { LocalAccounts } from '../accounts/local-accounts.js';
 import type { GrantJournal } from '../grants/grant-journal.js';
 import { scopeBoundOf } from '../clients/client-view.js';
+import { CONSOLE_CLIENT_ID } from '../clients/console-client.js';
 import { OIDC_SCOPES } from '../provider/authorization-server.js';
 import { accountIdOf, parseAccountId } from '../provider/account-id.js';
 import type { IdentitySettings } from '../provider/identity.settings.js';
@@ -242,6 +243,7 @@ export function interactionRouter(deps: InteractionDeps): Router {
     if (scopes.length === 0) return errorPage('invalid_scope', 'The application asked for nothing you can allow.');
     const redirectUri = typeof details.params.redirect_uri === 'string' ? details.params.redirect_uri : undefined;
     const isDocument = /^https:/i.test(client.clientId);
+    const firstParty = client.clientId === CONSOLE_CLIENT_ID;
     return {
       uid: details.uid,
       csrf: csrfOf(details.uid),
@@ -249,8 +251,8 @@ export function interactionRouter(deps: InteractionDeps): Router {
         name: client.clientName ?? client.clientId,
         id: client.clientId,
         origin: redirectUri ? safeOrigin(redirectUri) : undefined,
-        verified: clientTenant !== undefined,
-        registration: clientTenant !== undefined ? `registered by ${clientTenant}` : isDocument ? 'metadata document, unverified' : 'self-registered, unverified',
+        verified: clientTenant !== undefined || firstParty,
+        registration: firstParty ? 'part of this platform' : clientTenant !== undefined ? `registered by ${clientTenant}` : isDocument ? 'metadata document, unverified' : 'self-registered, unverified',
       },
       user: account,
       scopes,

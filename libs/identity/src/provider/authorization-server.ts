@@ -34,6 +34,8 @@ export interface ProviderHooks {
   rememberedGrantId(accountId: string, clientId: string): Promise<string | undefined>;
   /** Undefined refuses the account (unknown or disabled): codes and refresh tokens stop working for it. */
   accountIsActive(tenantId: string, userId: string): Promise<boolean>;
+  /** Clients that are part of the platform (the console), static in the configuration. */
+  firstPartyClients: readonly ClientMetadata[];
 }
 
 /**
@@ -46,6 +48,7 @@ export interface ProviderHooks {
 export function createProvider(settings: IdentitySettings, keys: KeyMaterial, hooks: ProviderHooks): Provider {
   const { scopePolicy } = settings;
   const resourceScopes = new Set(settings.scopesSupported);
+  const firstParty = new Set(hooks.firstPartyClients.map((client) => client.client_id));
   const cookie = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: settings.secureCookies, path: '/' };
   const configuration: Configuration = {
     adapter: hooks.adapter,
@@ -60,7 +63,11 @@ export function createProvider(settings: IdentitySettings, keys: KeyMaterial, ho
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none', id_token_signed_response_alg: SIGNING_ALGORITHM },
     enabledJWA: { idTokenSigningAlgValues: [SIGNING_ALGORITHM], clientAuthSigningAlgValues: ['ES256', 'RS256', 'PS256', 'EdDSA'] },
-    rotateRefreshToken: true,
+    // Rotated for every public client (a rotated token presented again revokes its grant). Not for
+    // the platform's own confidential clients (the console): they authenticate at /token, and their
+    // concurrent requests, on any instance, may refresh at once without tripping the reuse check.
+    rotateRefreshToken: (ctx) => !firstParty.has(ctx.oidc.client?.clientId ?? ''),
+    clients: hooks.firstPartyClients.map((client) => ({ ...client })),
     // A consent is remembered per person and client until revoked, not only for the browser
     // session: the newest live grant is taken up again (the consent page still asks for what it
     // lacks; sensitive scopes are asked for every time by the policy below).
