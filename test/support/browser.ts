@@ -107,6 +107,10 @@ export interface FocusedElement {
   name: string;
   text: string;
   href: string;
+  /** A field's current value (what was typed; a checkbox's value attribute). */
+  value: string;
+  /** A checkbox's or radio button's state; false for anything else. */
+  checked: boolean;
 }
 
 /** What has the keyboard focus (the <body> when nothing has). */
@@ -120,6 +124,8 @@ export function focused(page: Page): Promise<FocusedElement> {
       name: element?.getAttribute('name') ?? '',
       text: (element?.textContent ?? '').trim(),
       href: element?.getAttribute('href') ?? '',
+      value: typeof element?.value === 'string' ? element.value : '',
+      checked: element?.checked === true,
     };
   });
 }

@@ -17,6 +17,7 @@ export interface DomElement {
 /** An <input>, <textarea> or <select>: its value is not in its outerHTML once the person typed. */
 export interface DomField extends DomElement {
   readonly value: string;
+  readonly checked: boolean;
   readonly type: string;
   readonly name: string;
 }

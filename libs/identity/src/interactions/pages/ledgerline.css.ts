@@ -1,7 +1,7 @@
 /** The one stylesheet of the sign-in and consent pages, served from this origin (the CSP allows nothing else). */
 export const LEDGERLINE_CSS = `
 *,*::before,*::after{box-sizing:border-box}
-body{margin:0;font:19px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#0b0c0c;background:#f3f2f1}
+body{margin:0;font:19px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#0b0c0c;background:#f3f2f1;overflow-wrap:break-word}
 .ll-header{background:#0b0c0c;color:#fff;padding:12px 24px}
 .ll-brand{font-weight:700;letter-spacing:.02em}
 .ll-main{max-width:640px;margin:32px auto;background:#fff;padding:24px 32px 32px}
@@ -25,5 +25,6 @@ button.ll-secondary{background:#f3f2f1;color:#0b0c0c;box-shadow:0 2px 0 #929191}
 .ll-tag{display:inline-block;font-size:.8rem;font-weight:700;padding:2px 6px;margin-left:6px;background:#fcd6c3;color:#6e3619}
 .ll-summary dt{font-weight:700}
 .ll-summary dd{margin:0 0 8px}
-code{font-size:.9em}
+code{font-size:.9em;overflow-wrap:anywhere}
+.ll-visually-hidden{position:absolute!important;width:1px!important;height:1px!important;margin:0!important;padding:0!important;overflow:hidden!important;clip:rect(0 0 0 0)!important;clip-path:inset(50%)!important;white-space:nowrap!important;border:0!important}
 `;

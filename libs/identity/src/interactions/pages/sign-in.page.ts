@@ -14,12 +14,15 @@ export interface SignInPage {
   reauthenticate?: boolean;
 }
 
+/** A labelled text field as GOV.UK lays one out: label, hint, error message, input; the input described by its hint and error. */
 function field(id: string, label: string, type: 'text' | 'password', value: string, errors: readonly FieldError[], autocomplete: string, hint?: string): string {
   const error = errors.find((item) => item.field === id);
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return `<div class="${error ? 'll-field-error' : ''}">
-<label for="${id}">${escapeHtml(label)}${hint ? `<span class="ll-hint">${escapeHtml(hint)}</span>` : ''}</label>
-${error ? `<span class="ll-error-message" id="${id}-error">${escapeHtml(error.message)}</span>` : ''}
-<input type="${type}" id="${id}" name="${id}" value="${escapeHtml(value)}" autocomplete="${autocomplete}" spellcheck="false"${error ? ` aria-describedby="${id}-error"` : ''}>
+<label for="${id}">${escapeHtml(label)}</label>
+${hint ? `<span class="ll-hint" id="${id}-hint">${escapeHtml(hint)}</span>` : ''}
+${error ? `<span class="ll-error-message" id="${id}-error"><span class="ll-visually-hidden">Error:</span> ${escapeHtml(error.message)}</span>` : ''}
+<input type="${type}" id="${id}" name="${id}" value="${escapeHtml(value)}" autocomplete="${autocomplete}" spellcheck="false"${describedBy ? ` aria-describedby="${describedBy}"` : ''}>
 </div>`;
 }
 
