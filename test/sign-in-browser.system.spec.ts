@@ -107,6 +107,7 @@ describe('sign-in and consent in a real browser', () => {
     expect(auditRead).toMatchObject({ type: 'checkbox', checked: true });
     await page.keyboard.press('Space');
     expect(await focused(page)).toMatchObject({ value: 'audit:read', checked: false });
+    await screenshot(page, 'consent-keyboard-focus');
     await tabTo(page, 'the Allow button', (element) => element.tag === 'button' && element.text === 'Allow');
     await page.keyboard.press('Enter');
 
@@ -122,6 +123,38 @@ describe('sign-in and consent in a real browser', () => {
     await expect(assertNowhere(page, traffic, PASSWORD)).rejects.toThrow(/- the request body of POST .*\/sign-in\n?$/);
     await assertNowhere(page, traffic, PASSWORD, { sentIn: signInForm });
     await assertNowhere(page, traffic, WRONG_PASSWORD, { sentIn: signInForm });
+  });
+
+  it('sends the person back to the client with access_denied from Cancel on the sign-in page, and from Deny on a consent page where nothing was left ticked', async () => {
+    const page = await openTab();
+    await page.goto((await authorizationRequest()).url);
+    await tabTo(page, 'the Cancel button', (element) => element.tag === 'button' && element.text === 'Cancel');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${callback.url}?**`);
+    expect(new URL(page.url()).searchParams.get('error')).toBe('access_denied');
+
+    await page.goto((await authorizationRequest()).url);
+    await page.locator('#tenant').fill('acme');
+    await page.locator('#username').fill('alice');
+    await page.locator('#password').fill(PASSWORD);
+    await page.locator('#password').press('Enter');
+    await atConsent(page);
+    for (const scope of SCOPES) {
+      await tabTo(page, `the ${scope} checkbox`, (element) => element.value === scope);
+      await page.keyboard.press('Space');
+    }
+    await tabTo(page, 'the Allow button', (element) => element.tag === 'button' && element.text === 'Allow');
+    await page.keyboard.press('Enter');
+    await page.locator('.ll-error-summary').waitFor();
+    expect(await focused(page)).toMatchObject({ tag: 'div', text: expect.stringContaining('Choose at least one thing it may do, or deny') });
+    await expect(page.locator('#scopes-error').textContent()).resolves.toBe('Error: Choose at least one thing it may do, or deny');
+    await checkAccessibility(page, 'consent page with an error');
+    await screenshot(page, 'consent-error');
+    await tabTo(page, 'the Deny button', (element) => element.tag === 'button' && element.text === 'Deny');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${callback.url}?**`);
+    expect(new URL(page.url()).searchParams.get('error')).toBe('access_denied');
+    await assertNoCspViolations(page);
   });
 
   it('ends a request it cannot serve on its own error page', async () => {
