@@ -16,8 +16,8 @@ const SCOPES = ['memory:read', 'memory:write', 'audit:read'];
 const signInForm = (exchange: RecordedExchange): boolean => exchange.method === 'POST' && new URL(exchange.url).pathname.endsWith('/sign-in');
 
 /**
- * The sign-in and consent pages in Debian's Chromium, as a person meets them: keyboard only, at
- * desktop and phone widths, under the pages' real CSP, checked by axe-core; screenshots of each
+ * The sign-in and consent pages in Debian's Chromium, as a person meets them: with the keyboard
+ * alone, at desktop and phone widths, under the pages' real CSP, checked by axe-core; screenshots of each
  * page go to the artifacts directory.
  */
 describe('sign-in and consent in a real browser', () => {
@@ -27,7 +27,8 @@ describe('sign-in and consent in a real browser', () => {
   let context: BrowserContext | undefined;
 
   beforeAll(async () => {
-    [harness, callback, browser] = await Promise.all([startPlatformOn('sqlite'), startCallbackServer(), launchChromium()]);
+    browser = await launchChromium(); // first: without Chromium the suite fails before it starts a platform it would leave behind
+    [harness, callback] = await Promise.all([startPlatformOn('sqlite'), startCallbackServer()]);
     await addUser(harness, 'acme', 'alice', PASSWORD);
   });
   afterAll(async () => {

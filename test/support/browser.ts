@@ -9,7 +9,8 @@ export { assertNowhere, recordTraffic, type RecordedExchange, type Traffic } fro
 /**
  * The Chromium that deploy/with-services.mjs --browser found or installed (Debian's), headless.
  * Playwright passes `--headless`, which since Chromium 132 is the one headless mode the browser
- * has (what `--headless=new` asked for before; `=new` and `=old` change nothing on 156). The
+ * has (what `--headless=new` asked for before; on 156 `=new` and `=old` give that same mode, with
+ * the full browser's PDF viewer and plugins, which the old mode lacked). The
  * sandbox stays on, except as root, where Chromium refuses to start with it (Playwright then adds
  * `--no-sandbox`).
  */
