@@ -22,11 +22,12 @@ export interface ConsentPage {
 export function consentPage(page: ConsentPage): string {
   const action = `/interaction/${encodeURIComponent(page.uid)}`;
   const items = page.scopes
-    .map((scope, index) => `<li><input type="checkbox" id="scope-${index}" name="scope" value="${escapeHtml(scope.scope)}" checked>
+    .map((scope, index) => `<li><input type="checkbox" id="scope-${index}" name="scope" value="${escapeHtml(scope.scope)}" checked aria-describedby="scope-${index}-hint">
 <label for="scope-${index}">${escapeHtml(scope.description)} <code>${escapeHtml(scope.scope)}</code>${scope.sensitive ? '<span class="ll-tag">sensitive</span>' : ''}</label>
-<span class="ll-hint">Each access lasts up to ${escapeHtml(scope.lifetime)}</span></li>`)
+<span class="ll-hint" id="scope-${index}-hint">Each access lasts up to ${escapeHtml(scope.lifetime)}</span></li>`)
     .join('\n');
   const { client } = page;
+  const scopesError = page.errors?.find((error) => error.field === 'scopes');
   return layout('Allow access', `${errorSummary(page.errors ?? [])}
 <h1>Allow ${escapeHtml(client.name)} to act for you?</h1>
 <dl class="ll-summary">
@@ -37,8 +38,9 @@ ${client.origin ? `<dt>Sends you back to</dt><dd><code>${escapeHtml(client.origi
 </dl>
 <form method="post" action="${action}/consent">
 <input type="hidden" name="csrf" value="${escapeHtml(page.csrf)}">
-<fieldset id="scopes"><legend>It asks to</legend>
-<span class="ll-hint">Untick what it should not do. Sensitive permissions are never remembered.</span>
+<fieldset id="scopes" aria-describedby="scopes-hint${scopesError ? ' scopes-error' : ''}"><legend>It asks to</legend>
+<span class="ll-hint" id="scopes-hint">Untick what it should not do. Sensitive permissions are never remembered.</span>
+${scopesError ? `<span class="ll-error-message" id="scopes-error"><span class="ll-visually-hidden">Error:</span> ${escapeHtml(scopesError.message)}</span>` : ''}
 <ul class="ll-scopes">
 ${items}
 </ul></fieldset>

@@ -35,11 +35,15 @@ export interface FieldError {
   message: string;
 }
 
-/** The error summary at the top, each message linking to its field. */
+/**
+ * The error summary at the top, each message linking to its field. It takes the focus as the page
+ * loads (`autofocus`, so no script is needed): a keyboard or screen-reader user starts at it, and
+ * one Tab and Enter take them to the field.
+ */
 export function errorSummary(errors: readonly FieldError[]): string {
   if (errors.length === 0) return '';
   const items = errors.map((error) => `<li><a href="#${escapeHtml(error.field)}">${escapeHtml(error.message)}</a></li>`).join('');
-  return `<div class="ll-error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+  return `<div class="ll-error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
 <h2 id="error-summary-title">There is a problem</h2>
 <ul>${items}</ul>
 </div>`;
