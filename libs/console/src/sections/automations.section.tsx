@@ -1,12 +1,12 @@
 import type { VNode } from 'preact';
-import { Empty, ErrorSummary, Inset, NextPage, Notice, TableRegion, Time, type Problem } from '../pages/components.js';
+import { ErrorSummary, Inset, NextPage, Notice, TableRegion, Time, type Problem } from '../pages/components.js';
 import { notFoundBody } from '../pages/error.page.js';
 import { page, type ConsoleSection, type PageContext, type PageResult } from '../pages/page.js';
 import { hasScope } from '../session/console-session.js';
 import { publishRoutes } from './automation-publish.js';
 import { automationView, listAutomations, versionParam } from './automation-view.js';
 import type { AutomationDetails } from './automations.types.js';
-import { NameFilter, pageByName } from './name-page.js';
+import { NameList, pageByName } from './name-page.js';
 
 const NOTICES: Record<string, string> = {
   published: 'Published: agents allowed to start this automation now start this version.',
@@ -16,39 +16,31 @@ const NOTICES: Record<string, string> = {
 const href = (name: string, version?: number): string => `/console/automations/${encodeURIComponent(name)}${version === undefined ? '' : `?version=${version}`}`;
 
 async function automationsPage(context: PageContext): Promise<PageResult> {
-  const { items, after, filter } = pageByName(await listAutomations(context.api), context.query);
+  const list = pageByName(await listAutomations(context.api), context.query);
   // The list answers who published only once it has that field: no column of dashes before.
-  const withPublisher = items.some((automation) => automation.publishedBy !== undefined);
+  const withPublisher = list.items.some((automation) => automation.publishedBy !== undefined);
   return page('Automations', (
     <>
       <h1>Automations</h1>
       <p class="ll-lede">What agents may start, each at its latest version. Publishing adds a version; earlier ones stay as runs started them.</p>
       <p><a class="ll-button" href="/console/publish-automation">Publish an automation</a></p>
-      <NameFilter action="/console/automations" label="automations" filter={filter} />
-      {items.length === 0 ? (
-        <Empty>{filter === '' ? 'No automation is published yet.' : 'No automation name contains this.'}</Empty>
-      ) : (
-        <TableRegion label="Automations">
-          <table>
-            <caption class="ll-visually-hidden">Automations by name, latest version</caption>
-            <thead>
-              <tr><th scope="col">Name</th><th scope="col">Title</th><th scope="col">Latest version</th><th scope="col">Published</th>{withPublisher && <th scope="col">By</th>}</tr>
-            </thead>
-            <tbody>
-              {items.map((automation) => (
-                <tr>
-                  <td><a href={href(automation.name)}>{automation.name}</a></td>
-                  <td>{automation.title}</td>
-                  <td>v{automation.version}</td>
-                  <td><Time at={automation.publishedAt} /></td>
-                  {withPublisher && <td>{automation.publishedBy ?? '–'}</td>}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableRegion>
-      )}
-      <NextPage url={context.url} cursor={after} name="after" />
+      <NameList
+        page={list}
+        url={context.url}
+        action="/console/automations"
+        label="automations"
+        caption="Automations by name, latest version"
+        head={<tr><th scope="col">Name</th><th scope="col">Title</th><th scope="col">Latest version</th><th scope="col">Published</th>{withPublisher && <th scope="col">By</th>}</tr>}
+        row={(automation) => (
+          <tr>
+            <td><a href={href(automation.name)}>{automation.name}</a></td>
+            <td>{automation.title}</td>
+            <td>v{automation.version}</td>
+            <td><Time at={automation.publishedAt} /></td>
+            {withPublisher && <td>{automation.publishedBy ?? '–'}</td>}
+          </tr>
+        )}
+      />
     </>
   ));
 }

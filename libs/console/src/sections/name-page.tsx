@@ -1,4 +1,5 @@
 import type { VNode } from 'preact';
+import { Empty, NextPage, TableRegion } from '../pages/components.js';
 
 /** The console's page size for lists the API answers whole (automations and connectors: tens, not thousands). */
 export const NAME_PAGE_SIZE = 50;
@@ -35,5 +36,38 @@ export function NameFilter({ action, label, filter }: { action: string; label: s
       </div>
       <div class="ll-actions"><button type="submit">Filter</button> <a href={action}>Clear</a></div>
     </form>
+  );
+}
+
+interface NameListProps<T> {
+  page: NamePage<T>;
+  url: URL;
+  /** The list's own address (the filter form's action). */
+  action: string;
+  /** What the items are, plural and lowercase: "connectors". */
+  label: string;
+  caption: string;
+  head: VNode;
+  row: (item: T) => VNode;
+}
+
+/** A list by name: its filter, its page of rows (or why there are none) and the link to the next page. */
+export function NameList<T extends { name: string }>({ page, url, action, label, caption, head, row }: NameListProps<T>): VNode {
+  return (
+    <>
+      <NameFilter action={action} label={label} filter={page.filter} />
+      {page.items.length === 0 ? (
+        <Empty>{page.filter === '' ? `No ${label} yet.` : `No ${label} with a name containing “${page.filter}”.`}</Empty>
+      ) : (
+        <TableRegion label={label[0]!.toUpperCase() + label.slice(1)}>
+          <table>
+            <caption class="ll-visually-hidden">{caption}</caption>
+            <thead>{head}</thead>
+            <tbody>{page.items.map(row)}</tbody>
+          </table>
+        </TableRegion>
+      )}
+      <NextPage url={url} cursor={page.after} name="after" />
+    </>
   );
 }
