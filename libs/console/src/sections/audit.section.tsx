@@ -51,7 +51,7 @@ function Entries({ entries, runs }: { entries: readonly AuditEntry[]; runs: bool
           {entries.map((entry) => (
             <tr>
               <td><Time at={entry.recordedAt} /></td>
-              <td>{entry.type}</td>
+              <td class="ll-word">{entry.type}</td>
               <td><Subject entry={entry} runs={runs} /></td>
               <td>{entry.userId ? <a href={filterHref('user', entry.userId)}>{entry.userId}</a> : '–'}{entry.clientId && entry.clientId !== entry.userId && <div class="ll-muted">via {entry.clientId}</div>}</td>
               <td>{entry.tool ? <a href={filterHref('tool', entry.tool)}>{entry.tool}</a> : '–'}</td>

@@ -38,8 +38,8 @@ export function ConfigForm({ csrf, action, fields, problems, name, confirm, subm
           {(describedBy) => <input id="name" name="name" value={name.value} maxLength={63} autocomplete="off" spellcheck={false} aria-describedby={describedBy} />}
         </Field>
       )}
-      {text('description', 'What the service is, for the people who read this list (optional).', { maxLength: 500 })}
-      {text('baseUrl', 'Where calls go, e.g. https://billing.example.com/api (no query string, fragment or user:password).', { type: 'url', maxLength: 2048 })}
+      {text('description', 'What the service is, for the people who read this list (optional).', { maxLength: 500, class: 'll-wide' })}
+      {text('baseUrl', 'Where calls go, e.g. https://billing.example.com/api (no query string, fragment or user:password).', { type: 'url', maxLength: 2048, class: 'll-wide' })}
       {lines('allowedHosts', "The hosts calls may reach, one a line: host or host:port, lowercase. Include the base URL's host.")}
       <fieldset class="ll-fieldset">
         <legend>The secret in each call</legend>
@@ -51,7 +51,7 @@ export function ConfigForm({ csrf, action, fields, problems, name, confirm, subm
           )}
         </Field>
         {text('authName', 'e.g. Authorization, X-Api-Key, or the query parameter api_key.', { maxLength: 256 })}
-        {text('authTemplate', 'The value sent, with {{secret}} exactly once where the secret goes, e.g. Bearer {{secret}}.', { maxLength: 4096 })}
+        {text('authTemplate', 'The value sent, with {{secret}} exactly once where the secret goes, e.g. Bearer {{secret}}.', { maxLength: 4096, class: 'll-wide' })}
       </fieldset>
       <fieldset class="ll-fieldset">
         <legend>Limits</legend>
@@ -63,7 +63,7 @@ export function ConfigForm({ csrf, action, fields, problems, name, confirm, subm
       <details open={onBehalfOfOpen}>
         <summary>Acting for a person (optional)</summary>
         {text('obHeader', 'The header that carries a platform-signed assertion of the person each call acts for.', { maxLength: 256 })}
-        {text('obAudience', "Who the assertion is for. Empty: the base URL's origin.", { maxLength: 1024 })}
+        {text('obAudience', "Who the assertion is for. Empty: the base URL's origin.", { maxLength: 1024, class: 'll-wide' })}
       </details>
       {confirm && <ConfirmBox label={confirm} problems={problems} />}
       <div class="ll-actions">
