@@ -69,3 +69,33 @@ export function CsrfField({ token }: { token: string }): VNode {
 export function StatusTag({ status }: { status: string }): VNode {
   return <span class={`ll-status ll-status-${status.replace(/[^a-z_]/g, '')}`}>{status.replace('_', ' ')}</span>;
 }
+
+/** Every problem of one field, one a line when there are several (a definition can have dozens). */
+export function FieldErrors({ id, problems }: { id: string; problems: readonly Problem[] }): VNode | null {
+  const mine = problems.filter((problem) => problem.field === id);
+  if (mine.length === 0) return null;
+  if (mine.length === 1) return <p class="ll-field-error" id={`${id}-error`}>{mine[0]!.message}</p>;
+  return <ul class="ll-field-error ll-field-errors" id={`${id}-error`}>{mine.map((problem) => <li>{problem.message}</li>)}</ul>;
+}
+
+/**
+ * A labelled question (GOV.UK's form group): its label always visible, a hint, every problem of
+ * it inline; the control gets the ids to name in aria-describedby.
+ */
+export function Field({ id, label, hint, problems, children }: { id: string; label: string; hint?: ComponentChildren; problems: readonly Problem[]; children: (describedBy: string | undefined) => VNode }): VNode {
+  const invalid = problems.some((problem) => problem.field === id);
+  const describedBy = [hint ? `${id}-hint` : '', invalid ? `${id}-error` : ''].filter((part) => part !== '').join(' ');
+  return (
+    <div class={`ll-field${invalid ? ' ll-field-invalid' : ''}`}>
+      <label for={id}>{label}</label>
+      {hint && <p class="ll-hint" id={`${id}-hint`}>{hint}</p>}
+      <FieldErrors id={id} problems={problems} />
+      {children(describedBy === '' ? undefined : describedBy)}
+    </div>
+  );
+}
+
+/** GOV.UK's inset text: something to know about the page, neither an error nor a success. */
+export function Inset({ children }: { children: ComponentChildren }): VNode {
+  return <div class="ll-inset">{children}</div>;
+}
