@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './support/browser.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { signInToConsole, type ConsolePerson } from './support/console-sign-in.js';
 import { callOk, connect } from './support/mcp-session.js';
@@ -24,11 +25,6 @@ const INVALID_DEFINITION = {
   inputSchema: { type: 'object' },
   steps: [{ id: 'call', type: 'call', connector: 'nope', request: { method: 'GET', path: '/x' } }],
 };
-
-/** Debian's Chromium, sandboxed unless root (test/support/browser.ts is to replace this). */
-function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.LEDGERLINE_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
-}
 
 /** A person in a browser of their own: every page they saw and every response body, kept for the secret scan. */
 interface Person {
@@ -83,7 +79,7 @@ describe.each(['sqlite', 'postgres'] as const)('console admin pages (%s)', (kind
     await addUser(h, 'acme', 'ada', PASSWORD);
     await addUser(h, 'acme', 'rita', PASSWORD);
     await addUser(h, 'globex', 'gus', PASSWORD);
-    browser = await launchBrowser();
+    browser = await launchChromium();
     ada = await open({ tenant: 'acme', username: 'ada', password: PASSWORD });
     rita = await open({ tenant: 'acme', username: 'rita', password: PASSWORD, refuse: ['connectors:admin', 'automations:admin'] });
     gus = await open({ tenant: 'globex', username: 'gus', password: PASSWORD });

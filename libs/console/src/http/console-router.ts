@@ -45,7 +45,8 @@ export function consoleRouter({ settings, sessions, sections }: ConsoleRouterDep
   const signInCookie = signInCookieName(secure);
   const refreshing = new Map<string, Promise<ConsoleSession>>();
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 });
+  // An automation's definition may be 64 KiB of JSON, which URL-encoding can triple.
+  const form = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 });
 
   router.use((_req, res, next) => {
     setConsoleHeaders(res, false);
@@ -157,8 +158,13 @@ export function consoleRouter({ settings, sessions, sections }: ConsoleRouterDep
   }));
 
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    logger.error(`console page failed: ${(error as Error).stack ?? String(error)}`);
     if (res.headersSent) return void res.end();
+    // The form parser's own refusals (too large, malformed) are the person's to fix, not ours.
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return void sendPage(res, 'Not accepted', errorBody(status === 413 ? 'What you sent is too large for this form.' : 'What you sent could not be read as a form.', status === 413 ? 'request.too_large' : 'request.invalid'), status);
+    }
+    logger.error(`console page failed: ${(error as Error).stack ?? String(error)}`);
     sendPage(res, 'Something went wrong', errorBody('The console could not show this page. Try again in a moment.'), 500);
   });
 
