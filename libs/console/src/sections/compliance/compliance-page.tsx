@@ -96,7 +96,7 @@ export async function compliancePage(context: PageContext, forms: ComplianceForm
           <form method="get" action={`${COMPLIANCE}/export`} novalidate>
             <div class="ll-filters">
               <DateField id="since" label="From (UTC date, optional)" problems={problems} value={exportInput.since} />
-              <DateField id="until" label="Until (UTC date, optional)" hint="Included." problems={problems} value={exportInput.until} />
+              <DateField id="until" label="Until (UTC date, included, optional)" problems={problems} value={exportInput.until} />
               <div class="ll-field ll-check">
                 <input type="checkbox" id="views" name="views" value="1" checked={exportInput.views} />
                 <label for="views">Add the tenant's view rows</label>
