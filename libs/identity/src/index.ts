@@ -14,6 +14,8 @@ export { DEFAULT_SENSITIVE_SCOPES, hasDescription } from './provider/scope-polic
 export { AssertionSigningModule } from './assertion-signing.module.js';
 export { CLIENTS_ADMIN_SCOPE, GRANTS_ADMIN_SCOPE, GRANTS_MANAGE_SCOPE } from './identity-scopes.js';
 export { TenantClients, type NewClient, type TenantClient } from './clients/tenant-clients.js';
+export type { DisabledClient } from './clients/client-disabling.js';
+export type { Delegation, DelegationPage, RevokedDelegation } from './grants/delegations.js';
 export { ClientDirectory } from './clients/client-directory.js';
 export { ClientSecretSeal } from './clients/client-secret-seal.js';
 export { CONSOLE_CLIENT_ID, CONSOLE_CALLBACK_PATH, type ConsoleClient } from './clients/console-client.js';

@@ -58,6 +58,13 @@ export class ConsoleApi {
     return response;
   }
 
+  /** An endpoint every client reads without a token (the export keys): no token is sent to it. */
+  async publicText(path: string): Promise<string> {
+    const response = await fetch(`${this.origin}${path}`);
+    if (!response.ok) throw await apiErrorOf(response);
+    return response.text();
+  }
+
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${await this.token()}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';

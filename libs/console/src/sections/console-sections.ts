@@ -2,8 +2,10 @@ import type { ConsoleSection } from '../pages/page.js';
 import { approvalsSection } from './approvals.section.js';
 import { auditSection } from './audit.section.js';
 import { automationsSection } from './automations.section.js';
+import { complianceSection } from './compliance.section.js';
 import { connectorsSection } from './connectors.section.js';
+import { delegationsSection } from './delegations.section.js';
 import { runsSection } from './runs.section.js';
 
 /** The console's pages, in navigation order. */
-export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [approvalsSection, runsSection, automationsSection, connectorsSection, auditSection];
+export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [approvalsSection, runsSection, automationsSection, connectorsSection, auditSection, delegationsSection, complianceSection];
