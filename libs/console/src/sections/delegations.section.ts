@@ -13,7 +13,7 @@ export const delegationsSection: ConsoleSection = {
   id: 'delegations',
   label: 'Delegations',
   href: '/console/delegations',
-  scopes: ['grants:manage', 'grants:admin'],
+  scopes: ['grants:manage', 'grants:admin', 'clients:admin'],
   routes: [
     { method: 'GET', path: '/delegations', handle: ownGrantsPage },
     { method: 'GET', path: '/delegations/grants/:grantId/revoke', handle: (context) => revokeGrantPage(context, 'own') },

@@ -1,5 +1,6 @@
 import type { ArtifactStore } from '../store/identity-store.port.js';
 import { clientViewOf, type ClientView } from './client-view.js';
+import { CONSOLE_CLIENT_ID, CONSOLE_CLIENT_NAME } from './console-client.js';
 
 /** The most clients one tenant lists at once; a tenant registers its clients by hand. */
 export const MAX_TENANT_CLIENTS = 500;
@@ -25,7 +26,8 @@ export class ClientDirectory {
   /** The names of these clients (null when unknown: a metadata document's, or one gone), one look-up each. */
   async namesOf(clientIds: Iterable<string>): Promise<Map<string, string | null>> {
     const names = new Map<string, string | null>();
-    for (const clientId of new Set(clientIds)) names.set(clientId, (await this.find(clientId))?.name ?? null);
+    // The console is static in the provider's configuration, never in the store.
+    for (const clientId of new Set(clientIds)) names.set(clientId, clientId === CONSOLE_CLIENT_ID ? CONSOLE_CLIENT_NAME : ((await this.find(clientId))?.name ?? null));
     return names;
   }
 }

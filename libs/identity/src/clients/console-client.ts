@@ -4,6 +4,7 @@ import type { ClientMetadata } from 'oidc-provider';
 /** The console (backend-for-frontend) is a client of the platform's own authorization server. */
 export const CONSOLE_CLIENT_ID = 'ledgerline-console';
 export const CONSOLE_CALLBACK_PATH = '/console/callback';
+export const CONSOLE_CLIENT_NAME = 'Ledgerline console';
 
 /** What the console needs to be a client: where to send people back, and how it authenticates. */
 export interface ConsoleClient {
@@ -30,7 +31,7 @@ export function consoleClientMetadata(client: ConsoleClient): ClientMetadata {
   return {
     client_id: client.clientId,
     client_secret: client.clientSecret,
-    client_name: 'Ledgerline console',
+    client_name: CONSOLE_CLIENT_NAME,
     redirect_uris: [client.redirectUri],
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
