@@ -40,6 +40,8 @@ export const platformConfigSchema = z
     LEDGERLINE_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(8),
     LEDGERLINE_ROLE: z.enum(['all', 'api']).default('all'),
+    /** Every process writes its entry of the instance registry this often; one silent for 3 beats is shown stale. */
+    LEDGERLINE_INSTANCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
     LEDGERLINE_EGRESS_PRIVATE_NETWORKS: z.string().regex(/^\s*([0-9A-Fa-f.:]+\/\d{1,3}(\s*,\s*[0-9A-Fa-f.:]+\/\d{1,3})*)?\s*$/, 'comma-separated CIDRs, e.g. 10.0.0.0/8,127.0.0.1/32').default('')
       .transform((value) => value.split(',').map((network) => network.trim()).filter((network) => network !== '')),
     LEDGERLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

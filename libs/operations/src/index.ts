@@ -1,0 +1,3 @@
+export * from './instances/instances.module.js';
+export { READINESS_PROBE, type Readiness, type ReadinessProbe } from './instances/readiness.port.js';
+export type { InstanceRole, ReadinessChecks } from './instances/instance.js';
