@@ -12,10 +12,10 @@ import { loggingModule, ObservabilityModule, TracingModule, tracingSettingsOf } 
 import { EventStoreModule } from '#event-store';
 import { McpModule } from '#mcp';
 import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
-import { InstancesModule } from '#operations';
+import { InstancesModule, OperationsHttpModule } from '#operations';
 import { ProjectionsModule } from '#projections';
 import { PLATFORM_ADMIN_SCOPE, TenantsHttpModule, TenantsModule } from '#tenants';
-import { eventStoreSettingsOf, exportSigningKeySourceOf, identitySettingsFor, loadPlatformConfig } from './config/platform.config.js';
+import { eventStoreSettingsOf, exportSigningKeySourceOf, identitySettingsFor, loadPlatformConfig, operationsKafkaOf } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { optionalAuthorizationServer } from './optional-authorization-server.js';
@@ -78,6 +78,7 @@ export class AppModule {
         AuditHttpModule,
         LifecycleModule,
         InstancesModule.forRoot({ role: config.LEDGERLINE_ROLE === 'api' ? 'api' : 'platform', intervalMs: config.LEDGERLINE_INSTANCE_HEARTBEAT_MS }),
+        OperationsHttpModule.forRoot({ kafka: operationsKafkaOf(config) }),
         // The built-in authorization server, unless an external issuer signs the tokens.
         ...(auth.key.kind === 'dev' && config.LEDGERLINE_AUTH_SERVER === 'on' ? [IdentityModule.forRoot(identitySettingsFor(config, auth, PLATFORM_SCOPES))] : []),
       ],

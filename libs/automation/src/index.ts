@@ -10,3 +10,4 @@ export { automationsProjection } from './automation/projections/automations.proj
 export { runsProjection } from './run/projections/runs.projection.js';
 export { runFold, type RunState } from './run/run.state.js';
 export { evolveAutomation, initialAutomationState, type AutomationState } from './automation/automation.state.js';
+export { RUN_ID_PATTERN } from './run/run-stream.js';

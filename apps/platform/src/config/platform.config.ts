@@ -4,6 +4,8 @@ import type { ExportSigningKeySource } from '#compliance';
 import { OTEL_CONFIG_SHAPE } from '#observability';
 import type { AuthSettings } from '#auth';
 import { identitySettingsOf, type IdentitySettings } from '#identity';
+import { parseBrokers } from '#bus';
+import type { OperationsKafkaSettings } from '#operations';
 import { z } from 'zod';
 
 /** Every configuration variable of the platform; docs/configuration.md lists them with the same defaults. */
@@ -137,6 +139,11 @@ export function eventStoreSettingsOf(config: PlatformConfig): EventStoreSettings
         idleInTransactionTimeoutMs: config.LEDGERLINE_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       }
     : { kind: 'sqlite', dataDir: config.LEDGERLINE_DATA_DIR, maxEventBytes };
+}
+
+/** The scale-out Kafka the operations endpoints look at (dead letters, consumer lag), as `ledgerline dlq` finds it: null without KAFKA_BROKERS. */
+export function operationsKafkaOf(config: PlatformConfig): OperationsKafkaSettings | null {
+  return config.KAFKA_BROKERS ? { brokers: parseBrokers(config.KAFKA_BROKERS), eventsTopic: config.LEDGERLINE_KAFKA_TOPIC, runRetryDelaysMs: config.LEDGERLINE_RUN_RETRY_DELAYS_MS } : null;
 }
 
 /** Where a configuration's export signing key comes from; the platform, the workers and the CLI all load it this way. */
