@@ -24,12 +24,17 @@ describe('InstanceHeartbeat', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('records the process before it is up, its readiness with every beat, and stopped at the shutdown', async () => {
+  it('records the process before it is up, its readiness with every beat, and stopped at the shutdown; prunes entries unseen for a day', async () => {
+    const dayAgo = Date.now() - 86_400_000;
+    const gone = { instanceId: 'gone', role: 'worker' as const, host: 'h', pid: 1, version: '0', startedAt: dayAgo - 10, heartbeatMs: 5000 };
+    await registry.beat(gone, dayAgo - 1, { ready: true, checks: {} });
+    await registry.beat({ ...gone, instanceId: 'recent' }, dayAgo + 60_000, { ready: true, checks: {} });
     let readiness: Readiness = { ready: true, checks: { drain: 'ok', eventStore: 'ok' } };
     heartbeat = new InstanceHeartbeat({ role: 'worker', intervalMs: 50 }, { check: async () => readiness }, registry);
     await heartbeat.onApplicationBootstrap();
     const { instanceId } = heartbeat.identity;
     const entry = async () => (await registry.list(Date.now())).find((candidate) => candidate.instanceId === instanceId)!;
+    expect((await registry.list(Date.now())).map((candidate) => candidate.instanceId)).toEqual(['recent', instanceId]);
     const first = await entry();
     expect(first).toMatchObject({ role: 'worker', pid: process.pid, version: expect.stringMatching(/^\d+\.\d+\.\d+/), heartbeatMs: 50, status: 'running', ready: true });
 

@@ -1,11 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, Matches, ValidateIf, ValidateNested } from 'class-validator';
 import { RUN_ID_PATTERN } from '#automation';
 import { TENANT_ID } from '#tenants';
 
 /** Most runs one redrive names. */
 const MAX_RUNS = 500;
+
+/** Optional, but never null (IsOptional would let null through). */
+const isPresent = (_dto: object, value: unknown): boolean => value !== undefined;
 
 export class RunRefDto {
   @ApiProperty({ example: 'acme', pattern: TENANT_ID.source }) @Matches(TENANT_ID) tenantId!: string;
@@ -14,7 +17,7 @@ export class RunRefDto {
 
 export class RedriveDeadLettersDto {
   @ApiPropertyOptional({ type: [RunRefDto], minItems: 1, maxItems: MAX_RUNS, description: 'the runs to redrive; each must be waiting in the dead letters, or nothing is redriven' })
-  @IsOptional()
+  @ValidateIf(isPresent)
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_RUNS)
@@ -23,7 +26,7 @@ export class RedriveDeadLettersDto {
   runs?: RunRefDto[];
 
   @ApiPropertyOptional({ description: 'true: every run waiting in the dead letters (instead of runs)' })
-  @IsOptional()
+  @ValidateIf(isPresent)
   @IsBoolean()
   all?: boolean;
 }
