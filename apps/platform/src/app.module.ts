@@ -13,11 +13,12 @@ import { loggingModule, ObservabilityModule, TracingModule, tracingSettingsOf } 
 import { EventStoreModule } from '#event-store';
 import { McpModule } from '#mcp';
 import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
+import { InstancesModule, OperationsHttpModule } from '#operations';
 import { ProjectionsModule } from '#projections';
 import { PLATFORM_ADMIN_SCOPE, TenantsHttpModule, TenantsModule } from '#tenants';
-import { eventStoreSettingsOf, exportSigningKeySourceOf, identitySettingsFor, loadPlatformConfig } from './config/platform.config.js';
+import { eventStoreSettingsOf, exportSigningKeySourceOf, identitySettingsFor, loadPlatformConfig, operationsKafkaOf } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
-import { DrainState } from './lifecycle/drain-state.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { optionalAuthorizationServer, optionalConsole } from './optional-authorization-server.js';
 import { eventArchiveModule } from './retention/event-archive.module.js';
 
@@ -76,11 +77,14 @@ export class AppModule {
         RetentionHttpModule,
         ObservabilityModule.forRoot({ metricsToken: config.LEDGERLINE_METRICS_TOKEN }),
         AuditHttpModule,
+        LifecycleModule,
+        InstancesModule.forRoot({ role: config.LEDGERLINE_ROLE === 'api' ? 'api' : 'platform', intervalMs: config.LEDGERLINE_INSTANCE_HEARTBEAT_MS }),
+        OperationsHttpModule.forRoot({ kafka: operationsKafkaOf(config) }),
         // The built-in authorization server, unless an external issuer signs the tokens.
         ...(auth.key.kind === 'dev' && config.LEDGERLINE_AUTH_SERVER === 'on' ? [IdentityModule.forRoot(identitySettingsFor(config, auth, PLATFORM_SCOPES)), ConsoleModule.forRoot()] : []),
       ],
       controllers: [HealthController],
-      providers: [DrainState, optionalAuthorizationServer, optionalConsole],
+      providers: [optionalAuthorizationServer, optionalConsole],
     };
   }
 }

@@ -3,10 +3,10 @@ import { createServer } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { EVENT_STORE, type EventStore } from '#event-store';
 import { logProcessWarnings, mayScrape, scrapeMetrics } from '#observability';
 import { loadPlatformConfig } from '../../platform/src/config/platform.config.js';
 import { drainOnSignal } from '../../platform/src/lifecycle/drain-on-signal.js';
+import { Readiness } from '../../platform/src/health/readiness.js';
 import { DrainState } from '../../platform/src/lifecycle/drain-state.js';
 import { workerDrain } from './worker-drain.js';
 import { WorkerModule } from './worker.module.js';
@@ -19,15 +19,17 @@ async function bootstrap(): Promise<void> {
   logProcessWarnings(logger);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(process.env), { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
-  const drain = new DrainState();
-  drainOnSignal(app, drain, workerDrain(app, config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS, Boolean(config.KAFKA_BROKERS)), logger);
-  const store = app.get<EventStore>(EVENT_STORE);
+  drainOnSignal(app, app.get(DrainState), workerDrain(app, config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS, Boolean(config.KAFKA_BROKERS)), logger);
+  const readiness = app.get(Readiness);
   const health = createServer((req, res) => {
     const answer = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.url === '/healthz') return answer(200, { status: 'ok' });
     if (req.url === '/readyz') {
-      if (drain.draining) return answer(503, { status: 'draining', role: 'worker' });
-      store.headPosition().then((headPosition) => answer(200, { status: 'ready', role: 'worker', headPosition }), () => answer(503, { status: 'unavailable' }));
+      void readiness.check().then(({ checks, headPosition }) => {
+        if (checks.drain !== 'ok') return answer(503, { status: 'draining', role: 'worker' });
+        if (headPosition === undefined) return answer(503, { status: 'unavailable' });
+        answer(200, { status: 'ready', role: 'worker', headPosition });
+      });
       return;
     }
     if (req.url === '/metrics') {

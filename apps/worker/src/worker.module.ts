@@ -12,10 +12,12 @@ import { authConfigInputFromEnv, parseAuthConfig } from '#auth';
 import { AssertionSigningModule } from '#identity';
 import { EventStoreModule } from '#event-store';
 import { MemoryModule } from '#memory';
+import { InstancesModule } from '#operations';
 import { ProjectionsModule } from '#projections';
 import { ValidationError } from '#core';
 import { TenantsModule } from '#tenants';
 import { eventStoreSettingsOf, exportSigningKeySourceOf, loadPlatformConfig } from '../../platform/src/config/platform.config.js';
+import { LifecycleModule } from '../../platform/src/lifecycle/lifecycle.module.js';
 import { eventArchiveModule } from '../../platform/src/retention/event-archive.module.js';
 
 /**
@@ -54,6 +56,8 @@ export class WorkerModule {
         // The archive sweep signs its archive files with the installation's export key.
         ComplianceModule.forRoot({ signingKey: exportSigningKeySourceOf(config) }),
         eventArchiveModule(config),
+        LifecycleModule,
+        InstancesModule.forRoot({ role: 'worker', intervalMs: config.LEDGERLINE_INSTANCE_HEARTBEAT_MS }),
         // With the built-in authorization server, connector calls may carry on-behalf-of assertions signed with its keys.
         ...(assertionIssuer !== undefined
           ? [AssertionSigningModule.forRoot({ issuer: assertionIssuer, keyRotationSeconds: config.LEDGERLINE_SIGNING_KEY_ROTATION_DAYS * 86_400 })]

@@ -12,3 +12,4 @@ export { runFold, type RunState } from './run/run.state.js';
 export { evolveAutomation, initialAutomationState, type AutomationState } from './automation/automation.state.js';
 export type { RunSummary, ApprovalSummary } from './run/projections/run-views.js';
 export type { RunDetails } from './run/run-reader.js';
+export { RUN_ID_PATTERN } from './run/run-stream.js';

@@ -11,3 +11,4 @@ export * from './bus.module.js';
 export * from './kafka/run-retry-topics.js';
 export * from './kafka/kafka-run-retries.js';
 export * from './kafka/dead-letters.js';
+export { fetchPartitionLags, partitionLags, type PartitionLag } from './kafka/consumer-lag.js';

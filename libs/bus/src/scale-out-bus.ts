@@ -10,7 +10,7 @@ import { KafkaRunRetries } from './kafka/kafka-run-retries.js';
 import { runRetryTopics } from './kafka/run-retry-topics.js';
 import type { KafkaSettings } from './kafka/kafka-settings.js';
 import { OutboxRelay } from './relay/outbox-relay.js';
-import { EVENTS_TOPIC, eventKey, viewsTopicOf } from './topology.js';
+import { consumerGroupsOf, EVENTS_TOPIC, eventKey, viewsTopicOf } from './topology.js';
 
 export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
 
@@ -47,9 +47,9 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
     this.publisher = publisher;
     let assigned = new Set<number>();
     this.scheduler.restrictTo((tenantId, runId) => assigned.has(partitionOf(eventKey({ tenantId, streamId: runId }), publisher.partitions)));
-    // One group per events topic: deployments sharing a cluster keep apart by topic.
-    const sagaGroup = `${this.settings.eventsTopic ?? EVENTS_TOPIC}.sagas`;
-    this.consumer = await KafkaEventConsumer.start(this.settings, sagaGroup, {
+    const topic = this.settings.eventsTopic ?? EVENTS_TOPIC;
+    const groups = consumerGroupsOf(topic, this.settings.runRetryDelaysMs);
+    this.consumer = await KafkaEventConsumer.start(this.settings, groups.sagas.groupId, {
       handle: async (events) => {
         for (const event of events) if (event.streamId.startsWith('run-')) this.scheduler.poke(event.tenantId, event.streamId);
       },
@@ -58,18 +58,16 @@ export class ScaleOutBus implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.log(`carrying the runs of partitions ${partitions.join(', ') || '(none)'}`);
       },
     });
-    const topic = this.settings.eventsTopic ?? EVENTS_TOPIC;
     const viewsTopic = viewsTopicOf(topic);
-    const viewsGroup = `${viewsTopic}.projections`;
     await this.projectors.prepareForBus(publisher.viewPartitions);
-    this.viewsConsumer = await KafkaEventConsumer.start(this.settings, viewsGroup, { handle: (events, partition, upTo) => this.projectors.applyBusBatch(partition, events, upTo) }, viewsTopic);
+    this.viewsConsumer = await KafkaEventConsumer.start(this.settings, groups.projections.groupId, { handle: (events, partition, upTo) => this.projectors.applyBusBatch(partition, events, upTo) }, viewsTopic);
     const lag = await ConsumerLag.connect(this.settings);
     this.lag = lag;
     this.stopReportingLag = reportConsumerLag(async () => [
-      { group: sagaGroup, topic, lag: await lag.of(sagaGroup, topic) },
-      { group: viewsGroup, topic: viewsTopic, lag: await lag.of(viewsGroup, viewsTopic) },
+      { group: groups.sagas.groupId, topic, lag: await lag.of(groups.sagas.groupId, topic) },
+      { group: groups.projections.groupId, topic: viewsTopic, lag: await lag.of(groups.projections.groupId, viewsTopic) },
     ]);
-    this.retries = await KafkaRunRetries.start(this.settings, runRetryTopics(topic, this.settings.runRetryDelaysMs), (tenantId, runId, failures) => this.scheduler.poke(tenantId, runId, { force: true, failures }), `${topic}.retries`);
+    this.retries = await KafkaRunRetries.start(this.settings, runRetryTopics(topic, this.settings.runRetryDelaysMs), (tenantId, runId, failures) => this.scheduler.poke(tenantId, runId, { force: true, failures }), groups.retries.groupId);
     this.scheduler.handOffFailuresTo(this.retries);
     this.relaying = whileLeading(this.db, 'relay', this.stopping.signal, async () => {
       const relay = new OutboxRelay(this.store, publisher);

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '#event-store';
+import { runRetryTopics } from './kafka/run-retry-topics.js';
 
 /** Every event of the global log, once (or more: at-least-once) per publish. */
 export const EVENTS_TOPIC = 'ledgerline.events';
@@ -21,4 +22,25 @@ export function eventKey(event: Pick<RecordedEvent, 'tenantId' | 'streamId'>): s
  */
 export function viewsTopicOf(eventsTopic: string): string {
   return `${eventsTopic}.by-tenant`;
+}
+
+/** A consumer group of the workers and the topics it reads. */
+export interface ConsumerGroupTopics {
+  groupId: string;
+  topics: string[];
+}
+
+/**
+ * The consumer groups the workers form on an events topic (one set per topic: deployments
+ * sharing a cluster keep apart by topic): the sagas on the events topic, the projections on the
+ * views topic, and the run retries on the retry topics and the redrive topic.
+ */
+export function consumerGroupsOf(eventsTopic: string, runRetryDelaysMs?: readonly number[]): Record<'sagas' | 'projections' | 'retries', ConsumerGroupTopics> {
+  const viewsTopic = viewsTopicOf(eventsTopic);
+  const retryTopics = runRetryTopics(eventsTopic, runRetryDelaysMs);
+  return {
+    sagas: { groupId: `${eventsTopic}.sagas`, topics: [eventsTopic] },
+    projections: { groupId: `${viewsTopic}.projections`, topics: [viewsTopic] },
+    retries: { groupId: `${eventsTopic}.retries`, topics: [...retryTopics.retries.map((retry) => retry.topic), retryTopics.redrives] },
+  };
 }

@@ -45,7 +45,8 @@ export class Frontier {
   /** No event after here is in the view. */
   readonly high: number;
 
-  constructor(readonly version: number, private readonly base: number, private readonly partitions: readonly number[]) {
+  /** `partitions`: each partition's position, for a view fed by the bus's partitions (empty: the view follows the log itself). */
+  constructor(readonly version: number, private readonly base: number, readonly partitions: readonly number[]) {
     this.low = partitions.length === 0 ? base : Math.min(...partitions);
     this.high = partitions.length === 0 ? base : Math.max(...partitions);
   }

@@ -11,3 +11,4 @@ export * from './tenants-http.module.js';
 export { tenantsProjection } from './projections/tenants.projection.js';
 export { readTenantRegistry } from './queries/read-tenant-registry.js';
 export type { TenantView } from './queries/list-tenants/list-tenants.query.js';
+export { TENANT_ID } from './http/create-tenant.dto.js';

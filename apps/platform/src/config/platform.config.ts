@@ -4,6 +4,8 @@ import type { ExportSigningKeySource } from '#compliance';
 import { OTEL_CONFIG_SHAPE } from '#observability';
 import type { AuthSettings } from '#auth';
 import { identitySettingsOf, type IdentitySettings } from '#identity';
+import { parseBrokers } from '#bus';
+import type { OperationsKafkaSettings } from '#operations';
 import { z } from 'zod';
 
 /** Every configuration variable of the platform; docs/configuration.md lists them with the same defaults. */
@@ -40,6 +42,8 @@ export const platformConfigSchema = z
     LEDGERLINE_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(8),
     LEDGERLINE_ROLE: z.enum(['all', 'api']).default('all'),
+    /** Every process writes its entry of the instance registry this often; one silent for 3 beats is shown stale. */
+    LEDGERLINE_INSTANCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
     LEDGERLINE_EGRESS_PRIVATE_NETWORKS: z.string().regex(/^\s*([0-9A-Fa-f.:]+\/\d{1,3}(\s*,\s*[0-9A-Fa-f.:]+\/\d{1,3})*)?\s*$/, 'comma-separated CIDRs, e.g. 10.0.0.0/8,127.0.0.1/32').default('')
       .transform((value) => value.split(',').map((network) => network.trim()).filter((network) => network !== '')),
     LEDGERLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -135,6 +139,11 @@ export function eventStoreSettingsOf(config: PlatformConfig): EventStoreSettings
         idleInTransactionTimeoutMs: config.LEDGERLINE_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       }
     : { kind: 'sqlite', dataDir: config.LEDGERLINE_DATA_DIR, maxEventBytes };
+}
+
+/** The scale-out Kafka the operations endpoints look at (dead letters, consumer lag), as `ledgerline dlq` finds it: null without KAFKA_BROKERS. */
+export function operationsKafkaOf(config: PlatformConfig): OperationsKafkaSettings | null {
+  return config.KAFKA_BROKERS ? { brokers: parseBrokers(config.KAFKA_BROKERS), eventsTopic: config.LEDGERLINE_KAFKA_TOPIC, runRetryDelaysMs: config.LEDGERLINE_RUN_RETRY_DELAYS_MS } : null;
 }
 
 /** Where a configuration's export signing key comes from; the platform, the workers and the CLI all load it this way. */

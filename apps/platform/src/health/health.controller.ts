@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSettings } from '#event-store';
-import { DrainState } from '../lifecycle/drain-state.js';
+import { EVENT_STORE_SETTINGS, type EventStoreSettings } from '#event-store';
+import { Readiness } from './readiness.js';
 
 const STORE_KINDS = ['sqlite', 'postgres'];
 
@@ -9,9 +9,8 @@ const STORE_KINDS = ['sqlite', 'postgres'];
 @Controller()
 export class HealthController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(EVENT_STORE_SETTINGS) private readonly settings: EventStoreSettings,
-    private readonly drain: DrainState,
+    private readonly readiness: Readiness,
   ) {}
 
   /** Liveness: the process answers HTTP. */
@@ -22,7 +21,7 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: not shutting down, and the event store answers a read. */
+  /** Readiness (Readiness): not shutting down, and the event store answers a read. */
   @Get('readyz')
   @ApiOkResponse({
     description: 'ready for traffic',
@@ -33,11 +32,9 @@ export class HealthController {
     schema: { type: 'object', properties: { status: { type: 'string', enum: ['draining', 'unavailable'] }, eventStore: { type: 'string', enum: STORE_KINDS } }, required: ['status', 'eventStore'] },
   })
   async ready(): Promise<{ status: 'ready'; eventStore: string; headPosition: number }> {
-    if (this.drain.draining) throw new ServiceUnavailableException({ status: 'draining', eventStore: this.settings.kind });
-    try {
-      return { status: 'ready', eventStore: this.settings.kind, headPosition: await this.store.headPosition() };
-    } catch {
-      throw new ServiceUnavailableException({ status: 'unavailable', eventStore: this.settings.kind });
-    }
+    const { checks, headPosition } = await this.readiness.check();
+    if (checks.drain !== 'ok') throw new ServiceUnavailableException({ status: 'draining', eventStore: this.settings.kind });
+    if (headPosition === undefined) throw new ServiceUnavailableException({ status: 'unavailable', eventStore: this.settings.kind });
+    return { status: 'ready', eventStore: this.settings.kind, headPosition };
   }
 }

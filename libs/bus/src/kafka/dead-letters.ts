@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { UnavailableError } from '#core';
 import type { KafkaSettings } from './kafka-settings.js';
 import type { RunRetryMessage, RunRetryTopics } from './run-retry-topics.js';
 
@@ -32,7 +33,7 @@ export async function redriveDeadLetters(settings: KafkaSettings, topics: RunRet
   }
 }
 
-/** Every message of a topic up to its end now (a throw-away consumer group, nothing committed that matters). */
+/** Every message of a topic up to its end now (a throw-away consumer group that commits nothing, so the broker forgets it once it leaves). */
 async function readTopic(settings: KafkaSettings, topic: string): Promise<RunRetryMessage[]> {
   const kafka = new Kafka({ clientId: settings.clientId, brokers: settings.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -48,9 +49,10 @@ async function readTopic(settings: KafkaSettings, topic: string): Promise<RunRet
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`could not read ${topic} to its end within 30 s`)), 30_000);
+      const timer = setTimeout(() => reject(new UnavailableError('bus.dead_letters.read_timeout', `could not read ${topic} to its end within 30 s`)), 30_000);
       consumer
         .run({
+          autoCommit: false,
           eachMessage: async ({ partition, message }) => {
             if (message.value) messages.push(JSON.parse(message.value.toString('utf8')) as RunRetryMessage);
             if (Number(message.offset) + 1 >= (pending.get(partition) ?? 0)) pending.delete(partition);
