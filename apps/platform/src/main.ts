@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { CommandBus } from '@nestjs/cqrs';
-import { logProcessWarnings } from '#observability';
+import { logProcessWarnings, QuietStartLogger } from '#observability';
 import { AUTH_SETTINGS, type AuthSettings } from '#auth';
 import { OPTIONAL_AUTHORIZATION_SERVER } from './optional-authorization-server.js';
 import { CreateTenantCommand, PLATFORM_TENANT, TenantExistsError } from '#tenants';
@@ -25,7 +25,7 @@ async function bootstrap(): Promise<void> {
   // Before the modules start: connecting to Kafka can already warn.
   logProcessWarnings(logger);
   const app = await NestFactory.create(AppModule.forRoot(process.env), adapter, { bufferLogs: true });
-  app.useLogger(app.get(PinoLogger));
+  app.useLogger(new QuietStartLogger(app.get(PinoLogger)));
   app.use(closeConnectionsWhileDraining(app.get(DrainState)));
   configureApp(app);
   installGracefulShutdown(app, { delayMs: config.LEDGERLINE_SHUTDOWN_DELAY_MS, timeoutMs: config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS }, logger);

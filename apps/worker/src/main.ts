@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { logProcessWarnings, mayScrape, scrapeMetrics } from '#observability';
+import { logProcessWarnings, mayScrape, QuietStartLogger, scrapeMetrics } from '#observability';
 import { loadPlatformConfig } from '../../platform/src/config/platform.config.js';
 import { drainOnSignal } from '../../platform/src/lifecycle/drain-on-signal.js';
 import { DrainState } from '../../platform/src/lifecycle/drain-state.js';
@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
   // Before the modules start: connecting to Kafka can already warn.
   logProcessWarnings(logger);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(process.env), { bufferLogs: true });
-  app.useLogger(app.get(PinoLogger));
+  app.useLogger(new QuietStartLogger(app.get(PinoLogger)));
   const drain = new DrainState();
   drainOnSignal(app, drain, workerDrain(app, config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS, Boolean(config.KAFKA_BROKERS)), logger);
   const store = app.get<EventStore>(EVENT_STORE);
