@@ -13,6 +13,7 @@ import { loadPlatformConfig } from './config/platform.config.js';
 import { DrainState } from './lifecycle/drain-state.js';
 import { closeConnectionsWhileDraining, installGracefulShutdown } from './lifecycle/graceful-shutdown.js';
 import { PlatformHttpAdapter } from './lifecycle/platform-http-adapter.js';
+import { failStart } from './lifecycle/start-failure.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadPlatformConfig(process.env);
@@ -58,7 +59,4 @@ async function createDemoTenant(commandBus: CommandBus): Promise<void> {
   });
 }
 
-bootstrap().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+bootstrap().catch(failStart);

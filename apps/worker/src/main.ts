@@ -8,6 +8,7 @@ import { logProcessWarnings, mayScrape, QuietStartLogger, scrapeMetrics } from '
 import { loadPlatformConfig } from '../../platform/src/config/platform.config.js';
 import { drainOnSignal } from '../../platform/src/lifecycle/drain-on-signal.js';
 import { DrainState } from '../../platform/src/lifecycle/drain-state.js';
+import { failStart } from '../../platform/src/lifecycle/start-failure.js';
 import { workerDrain } from './worker-drain.js';
 import { WorkerModule } from './worker.module.js';
 
@@ -41,7 +42,4 @@ async function bootstrap(): Promise<void> {
   logger.log(`worker ready (health on http://${config.LEDGERLINE_HOST}:${config.LEDGERLINE_PORT}/readyz)`);
 }
 
-bootstrap().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+bootstrap().catch(failStart);
