@@ -3,9 +3,9 @@ import { createServer } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { EVENT_STORE, type EventStore } from '#event-store';
+import { EVENT_STORE, eventStoreLocationOf, type EventStore } from '#event-store';
 import { logProcessWarnings, mayScrape, QuietStartLogger, scrapeMetrics } from '#observability';
-import { loadPlatformConfig } from '../../platform/src/config/platform.config.js';
+import { eventStoreSettingsOf, loadPlatformConfig } from '../../platform/src/config/platform.config.js';
 import { drainOnSignal } from '../../platform/src/lifecycle/drain-on-signal.js';
 import { DrainState } from '../../platform/src/lifecycle/drain-state.js';
 import { failStart } from '../../platform/src/lifecycle/start-failure.js';
@@ -39,7 +39,9 @@ async function bootstrap(): Promise<void> {
     answer(404, { error: 'not found' });
   });
   await new Promise<void>((resolve) => health.listen(config.LEDGERLINE_PORT, config.LEDGERLINE_HOST, resolve));
-  logger.log(`worker ready (health on http://${config.LEDGERLINE_HOST}:${config.LEDGERLINE_PORT}/readyz)`);
+  const events = eventStoreLocationOf(eventStoreSettingsOf(config));
+  const bus = config.KAFKA_BROKERS ? `Kafka ${config.KAFKA_BROKERS}, topic ${config.LEDGERLINE_KAFKA_TOPIC}` : 'the log';
+  logger.log({ msg: `worker ready (health on http://${config.LEDGERLINE_HOST}:${config.LEDGERLINE_PORT}/readyz; events in ${events}; runs and views from ${bus})`, store: events, bus });
 }
 
 bootstrap().catch(failStart);
