@@ -2,7 +2,7 @@ import { styleText } from 'node:util';
 import type { LoggerService } from '@nestjs/common';
 import { PRODUCT } from '#core';
 import type { LoggingSettings } from '#observability';
-import type { StartAccess, StartFacts } from './start-facts.js';
+import type { StartFacts } from './start-facts.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -24,7 +24,7 @@ export function startBanner(facts: StartFacts, colors: boolean): string {
 }
 
 function accessRows(facts: StartFacts, row: (label: string, value: string) => string, command: (text: string) => string): string[] {
-  const access: StartAccess = facts.access;
+  const { access } = facts;
   switch (access.kind) {
     case 'local-accounts':
       return [

@@ -21,7 +21,7 @@ export const prettyMessage: MessageFormat = (log, messageKey, _level, { colors }
   return `${context}${String(log[messageKey] ?? '')}${fields.length > 0 ? ` ${colors.gray(fields.join(' '))}` : ''}${stack ? `\n    ${stack.replaceAll('\n', '\n    ')}` : ''}`;
 };
 
-export const PRETTY_OPTIONS: PrettyOptions = {
+const PRETTY_OPTIONS: PrettyOptions = {
   translateTime: 'SYS:HH:MM:ss.l',
   customPrettifiers: { time: (time) => String(time) },
   ignore: 'pid,hostname',
