@@ -9,7 +9,7 @@ import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
 import { KeysModule, PersonalDataVault } from '#keys';
 import { ConsoleModule } from '#console';
 import { CLIENTS_ADMIN_SCOPE, GRANTS_ADMIN_SCOPE, GRANTS_MANAGE_SCOPE, IdentityModule } from '#identity';
-import { loggingModule, ObservabilityModule, TracingModule, tracingSettingsOf } from '#observability';
+import { loggingModule, loggingSettingsOf, ObservabilityModule, TracingModule, tracingSettingsOf } from '#observability';
 import { EventStoreModule } from '#event-store';
 import { McpModule } from '#mcp';
 import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
@@ -40,7 +40,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         TracingModule.forRoot(tracingSettingsOf(config, 'ledgerline-platform')),
-        loggingModule(config.LEDGERLINE_LOG_LEVEL),
+        loggingModule(loggingSettingsOf(config)),
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
         EventStoreModule.forRootAsync({ inject: [], useFactory: () => eventStoreSettingsOf(config) }),
         AuthModule.forRoot(auth, { scopesSupported: PLATFORM_SCOPES }),

@@ -1,5 +1,6 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { PRODUCT } from '#core';
 import { httpTracing } from '#observability';
 import type { AuthorizationServer } from '#identity';
 import { CONSOLE_PATH, type ConsoleRoutes } from '#console';
@@ -27,7 +28,7 @@ export function configureApp(app: INestApplication): void {
     new DocumentBuilder()
       .setTitle('Ledgerline admin API')
       .setDescription('Admin REST API of Ledgerline. Agents use the MCP endpoint at /mcp instead.')
-      .setVersion('0.1.0')
+      .setVersion(PRODUCT.version)
       .addBearerAuth()
       .build(),
   ));

@@ -3,11 +3,13 @@ import { createServer } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { logProcessWarnings, mayScrape, scrapeMetrics } from '#observability';
-import { loadPlatformConfig } from '../../platform/src/config/platform.config.js';
+import { eventStoreLocationOf } from '#event-store';
+import { logProcessWarnings, mayScrape, QuietStartLogger, scrapeMetrics } from '#observability';
+import { eventStoreSettingsOf, loadPlatformConfig } from '../../platform/src/config/platform.config.js';
 import { drainOnSignal } from '../../platform/src/lifecycle/drain-on-signal.js';
 import { Readiness } from '../../platform/src/health/readiness.js';
 import { DrainState } from '../../platform/src/lifecycle/drain-state.js';
+import { failStart } from '../../platform/src/lifecycle/start-failure.js';
 import { workerDrain } from './worker-drain.js';
 import { WorkerModule } from './worker.module.js';
 
@@ -18,7 +20,7 @@ async function bootstrap(): Promise<void> {
   // Before the modules start: connecting to Kafka can already warn.
   logProcessWarnings(logger);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(process.env), { bufferLogs: true });
-  app.useLogger(app.get(PinoLogger));
+  app.useLogger(new QuietStartLogger(app.get(PinoLogger)));
   drainOnSignal(app, app.get(DrainState), workerDrain(app, config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS, Boolean(config.KAFKA_BROKERS)), logger);
   const readiness = app.get(Readiness);
   const health = createServer((req, res) => {
@@ -40,10 +42,9 @@ async function bootstrap(): Promise<void> {
     answer(404, { error: 'not found' });
   });
   await new Promise<void>((resolve) => health.listen(config.LEDGERLINE_PORT, config.LEDGERLINE_HOST, resolve));
-  logger.log(`worker ready (health on http://${config.LEDGERLINE_HOST}:${config.LEDGERLINE_PORT}/readyz)`);
+  const events = eventStoreLocationOf(eventStoreSettingsOf(config));
+  const bus = config.KAFKA_BROKERS ? `Kafka ${config.KAFKA_BROKERS}, topic ${config.LEDGERLINE_KAFKA_TOPIC}` : 'the log';
+  logger.log({ msg: `worker ready (health on http://${config.LEDGERLINE_HOST}:${config.LEDGERLINE_PORT}/readyz; events in ${events}; runs and views from ${bus})`, store: events, bus });
 }
 
-bootstrap().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+bootstrap().catch(failStart);

@@ -3,7 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '#audit';
 import { ComplianceModule, PurgeModule } from '#compliance';
-import { loggingModule, TracingModule, tracingSettingsOf } from '#observability';
+import { loggingModule, loggingSettingsOf, TracingModule, tracingSettingsOf } from '#observability';
 import { AutomationModule } from '#automation';
 import { BusModule, parseBrokers } from '#bus';
 import { ConnectorsModule } from '#connectors';
@@ -40,7 +40,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         TracingModule.forRoot(tracingSettingsOf(config, 'ledgerline-worker')),
-        loggingModule(config.LEDGERLINE_LOG_LEVEL),
+        loggingModule(loggingSettingsOf(config)),
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => config] }),
         EventStoreModule.forRootAsync({ inject: [], useFactory: () => eventStoreSettingsOf(config) }),
         // On Kafka the views come from the projections' consumer group (ScaleOutBus); without it one elected worker applies them from the log.

@@ -5,3 +5,4 @@ export * from './platform-tenant.js';
 export * from './token-bucket.js';
 export * from './create-file-once.js';
 export * from './request-id.js';
+export * from './product.js';

@@ -1,5 +1,5 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { join } from 'node:path';
+import { sqliteFileOf } from './event-store-location.js';
 import { EVENT_STORE, type EventStore } from './event-store.port.js';
 import { PostgresEventStore } from './postgres/postgres-event-store.js';
 import type { PgSessionLimits } from './postgres/pg-pool.js';
@@ -14,7 +14,7 @@ export const EVENT_STORE_SETTINGS = Symbol('EVENT_STORE_SETTINGS');
 
 export async function openEventStore(settings: EventStoreSettings): Promise<EventStore> {
   return settings.kind === 'sqlite'
-    ? SqliteEventStore.open({ path: join(settings.dataDir, 'events.db'), maxEventBytes: settings.maxEventBytes })
+    ? SqliteEventStore.open({ path: sqliteFileOf(settings.dataDir), maxEventBytes: settings.maxEventBytes })
     : PostgresEventStore.connect(settings);
 }
 

@@ -4,11 +4,11 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { CommandMetadata } from '#core';
+import { PRODUCT, type CommandMetadata } from '#core';
 import { logContext, type RequestLogContext } from '#observability';
 import { ToolInvoker } from './tool-invoker.js';
 
-const SERVER_INFO = { name: 'ledgerline', version: '0.1.0' };
+const SERVER_INFO = { name: 'ledgerline', version: PRODUCT.version };
 const MAX_IDLE_SERVERS = 64;
 
 /** The per-request context the endpoint hands to the MCP server through the transport's auth slot. */

@@ -1,7 +1,7 @@
 import { ValidationError } from '#core';
 import { DEFAULT_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS, DEFAULT_PG_STATEMENT_TIMEOUT_MS, type EventStoreSettings } from '#event-store';
 import type { ExportSigningKeySource } from '#compliance';
-import { OTEL_CONFIG_SHAPE } from '#observability';
+import { LOG_CONFIG_SHAPE, OTEL_CONFIG_SHAPE } from '#observability';
 import type { AuthSettings } from '#auth';
 import { identitySettingsOf, type IdentitySettings } from '#identity';
 import { parseBrokers } from '#bus';
@@ -46,7 +46,8 @@ export const platformConfigSchema = z
     LEDGERLINE_INSTANCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
     LEDGERLINE_EGRESS_PRIVATE_NETWORKS: z.string().regex(/^\s*([0-9A-Fa-f.:]+\/\d{1,3}(\s*,\s*[0-9A-Fa-f.:]+\/\d{1,3})*)?\s*$/, 'comma-separated CIDRs, e.g. 10.0.0.0/8,127.0.0.1/32').default('')
       .transform((value) => value.split(',').map((network) => network.trim()).filter((network) => network !== '')),
-    LEDGERLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** LEDGERLINE_LOG_LEVEL, LEDGERLINE_LOG_FORMAT. */
+    ...LOG_CONFIG_SHAPE,
     LEDGERLINE_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
     LEDGERLINE_MEMORY_EXPIRY_SWEEP_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
     /** How often the event archive sweep runs (tenants with an event retention); 0, the default, leaves archiving to `ledgerline archive`. */

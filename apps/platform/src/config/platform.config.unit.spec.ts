@@ -36,6 +36,16 @@ describe('platform configuration', () => {
     expect(() => loadPlatformConfig({ OTEL_BSP_SCHEDULE_DELAY: 'soon' })).toThrow(/OTEL_BSP_SCHEDULE_DELAY/);
   });
 
+  it('takes the log format, blank as unset, and refuses another by name with the value given', () => {
+    expect(loadPlatformConfig({}).LEDGERLINE_LOG_FORMAT).toBeUndefined();
+    expect(loadPlatformConfig({ LEDGERLINE_LOG_FORMAT: '' }).LEDGERLINE_LOG_FORMAT).toBeUndefined();
+    expect(loadPlatformConfig({ LEDGERLINE_LOG_FORMAT: 'pretty' }).LEDGERLINE_LOG_FORMAT).toBe('pretty');
+    expect(() => loadPlatformConfig({ LEDGERLINE_LOG_FORMAT: 'xml' })).toThrow(expect.objectContaining({
+      code: 'config.invalid',
+      message: expect.stringContaining('LEDGERLINE_LOG_FORMAT: json or pretty, not "xml"'),
+    }));
+  });
+
   it('builds the upstream sign-in provider from LEDGERLINE_OIDC_*, blank ones unset, and names a bad one', () => {
     const auth = resolveAuthSettings({ publicUrl: 'http://127.0.0.1:3000', dataDir: './data' });
     const settingsOf = (env: Record<string, string>) => identitySettingsFor(loadPlatformConfig(env), auth, ['memory:read']);

@@ -9,7 +9,7 @@ import { SqliteIdentityStore } from './sqlite-identity-store.js';
 
 const grant = (account: string, clientId: string) => ({ accountId: account, clientId, kind: 'Grant' });
 
-describe.each(['sqlite', 'postgres'] as const)('listing artifacts in the identity store (%s)', (kind) => {
+describe.each(['sqlite', 'postgres'] as const)('the identity store (%s)', (kind) => {
   let store: IdentityStore;
   let cleanup: () => Promise<void>;
 
@@ -70,5 +70,14 @@ describe.each(['sqlite', 'postgres'] as const)('listing artifacts in the identit
   it('a client a tenant admin registered is owned by its tenant; a self-registered one by nobody', async () => {
     expect(await ids('Client', { accountPrefix: 'acme:' })).toEqual(['svc-1']);
     expect(await ids('Grant', { accountPrefix: 'acme:', clientId: 'svc-1' })).toEqual([]);
+  });
+
+  it("counts every tenant's local accounts, disabled ones too (the start banner's first-user hint)", async () => {
+    expect(await store.accounts.count()).toBe(0);
+    for (const [tenantId, username] of [['acme', 'alice'], ['acme', 'bob'], ['globex', 'alice']] as const) {
+      await store.accounts.add({ tenantId, username, passwordHash: 'scrypt$x', createdAt: 1 });
+    }
+    await store.accounts.setDisabled('acme', 'bob', true);
+    expect(await store.accounts.count()).toBe(3);
   });
 });

@@ -79,6 +79,8 @@ export interface AccountStore {
   add(account: Pick<StoredAccount, 'tenantId' | 'username' | 'passwordHash' | 'createdAt'>): Promise<boolean>;
   get(tenantId: string, username: string): Promise<StoredAccount | undefined>;
   list(tenantId: string): Promise<StoredAccount[]>;
+  /** Every tenant's accounts, disabled ones included. */
+  count(): Promise<number>;
   /** @returns false when no such account. */
   setDisabled(tenantId: string, username: string, disabled: boolean): Promise<boolean>;
   setPasswordHash(tenantId: string, username: string, passwordHash: string): Promise<boolean>;

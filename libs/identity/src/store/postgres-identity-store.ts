@@ -102,6 +102,9 @@ function pgAccounts(pool: pg.Pool): AccountStore {
     async list(tenantId) {
       return (await pool.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM ll_local_accounts WHERE tenant_id = $1 ORDER BY username`, [tenantId])).rows.map(toAccount);
     },
+    async count() {
+      return Number((await pool.query<{ count: string }>('SELECT COUNT(*) AS count FROM ll_local_accounts')).rows[0]!.count);
+    },
     setDisabled: (tenantId, username, disabled) => changed('UPDATE ll_local_accounts SET disabled = $1 WHERE tenant_id = $2 AND username = $3', [disabled ? 1 : 0, tenantId, username]),
     setPasswordHash: (tenantId, username, hash) => changed('UPDATE ll_local_accounts SET password_hash = $1, failed_attempts = 0, locked_until = 0 WHERE tenant_id = $2 AND username = $3', [hash, tenantId, username]),
     async recordFailure(tenantId, username, lockedUntil) {

@@ -103,6 +103,7 @@ function sqliteAccounts(db: Database): AccountStore {
   const add = db.prepare<[string, string, string, number]>('INSERT INTO ll_local_accounts (tenant_id, username, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
   const get = db.prepare<[string, string], AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM ll_local_accounts WHERE tenant_id = ? AND username = ?`);
   const list = db.prepare<[string], AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM ll_local_accounts WHERE tenant_id = ? ORDER BY username`);
+  const count = db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM ll_local_accounts');
   const disable = db.prepare<[number, string, string]>('UPDATE ll_local_accounts SET disabled = ? WHERE tenant_id = ? AND username = ?');
   const password = db.prepare<[string, string, string]>('UPDATE ll_local_accounts SET password_hash = ?, failed_attempts = 0, locked_until = 0 WHERE tenant_id = ? AND username = ?');
   const failure = db.prepare<[number, string, string]>('UPDATE ll_local_accounts SET failed_attempts = failed_attempts + 1, locked_until = ? WHERE tenant_id = ? AND username = ?');
@@ -117,6 +118,9 @@ function sqliteAccounts(db: Database): AccountStore {
     },
     async list(tenantId) {
       return list.all(tenantId).map(toAccount);
+    },
+    async count() {
+      return count.get()!.count;
     },
     async setDisabled(tenantId, username, disabled) {
       return disable.run(disabled ? 1 : 0, tenantId, username).changes === 1;

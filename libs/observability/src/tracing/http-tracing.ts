@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { logContext, pathOf, UNLOGGED_PATHS } from '../logging.js';
+import { logContext, pathOf, UNLOGGED_PATHS } from '../logging/logging.js';
 import { tracingEnabled } from './start-tracing.js';
 import { contextOfTraceparent } from './trace-context.js';
 
