@@ -111,6 +111,11 @@ const CROSS_TENANT: Case[] = [
   { target: 'GET /v1/runs/{runId}', attack: async (w) => {
     expectError(await restOf(w, 'GET', `/v1/runs/${w.runId}`), 404, 'run.not_found');
   } },
+  { target: 'GET /v1/runs', attack: async (w) => {
+    expect((await restOf(w, 'GET', '/v1/runs?allUsers=true&requester=alice&automation=gated_call')).body).toEqual({ runs: [], nextCursor: null });
+    expect((await restOf(w, 'GET', '/v1/runs')).body).toEqual({ runs: [], nextCursor: null });
+    expectError(await restOf(w, 'GET', `/v1/runs?tenantId=${A}`), 400, 'run.invalid_filter');
+  } },
   { target: 'run_list', attack: async (w) => {
     expect(await callOk(w.b, 'run_list', { allUsers: true })).toEqual({ runs: [], nextCursor: null });
     expect(await callOk(w.b, 'run_list', {})).toEqual({ runs: [], nextCursor: null });
@@ -274,6 +279,7 @@ const CROSS_USER: Array<[string, Attack]> = [
     expect(await code(w.carol, 'run_cancel', { runId: w.runId, reason: 'not mine' })).toBe('run.not_yours');
     expect(await callOk(w.carol, 'run_list', {})).toEqual({ runs: [], nextCursor: null });
     expect(await code(w.carol, 'run_list', { allUsers: true })).toBe('run.list_all_needs_admin');
+    expect(await code(w.carol, 'run_list', { allUsers: false, requester: 'alice' })).toBe('run.invalid_filter');
   }],
   ['alice neither sees nor decides the approval of her own run', async (w) => {
     expect(await callOk(w.aliceApprover, 'approval_list', {})).toEqual({ approvals: [] });

@@ -3,6 +3,8 @@ import type { CommandMetadata } from '#core';
 import type { JsonValue } from '#core';
 import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
 import { RunPersonalData } from '../run-personal-data.js';
+import { encodeRunListCursor } from '../queries/list-runs/run-list-cursor.js';
+import type { RunListFilter } from '../queries/list-runs/run-list-filter.js';
 import { APPROVALS_TABLE, RUN_SCHEDULE_TABLE, RUN_SECRET_PINS_TABLE, RUNS_TABLE, runsProjection } from './runs.projection.js';
 
 export interface RunSummary {
@@ -52,19 +54,28 @@ export class RunViews {
     this.projector = registry.register(runsProjection);
   }
 
-  async listRuns(metadata: CommandMetadata, options: { allUsers: boolean; status?: string; limit: number; before?: number }): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
+  /** One page of runs, newest first (start time, then log position), keyset-paged. */
+  async listRuns(metadata: CommandMetadata, filter: RunListFilter): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
     await this.projector.caughtUpWith(metadata.tenantId);
     const where = ['tenant_id = ?'];
     const params: unknown[] = [metadata.tenantId];
-    if (!options.allUsers) (where.push('started_by = ?'), params.push(metadata.userId));
-    if (options.status) (where.push('status = ?'), params.push(options.status));
-    if (options.before !== undefined) (where.push('started_position < ?'), params.push(options.before));
+    const add = (condition: string, ...values: unknown[]): void => {
+      where.push(condition);
+      params.push(...values);
+    };
+    if (filter.startedBy !== undefined) add('started_by = ?', filter.startedBy);
+    if (filter.status !== undefined) add('status = ?', filter.status);
+    if (filter.automation !== undefined) add('automation = ?', filter.automation);
+    if (filter.since !== undefined) add('started_at >= ?', filter.since);
+    if (filter.until !== undefined) add('started_at < ?', filter.until);
+    if (filter.after !== undefined) add('(started_at, started_position) < (?, ?)', filter.after.startedAt, filter.after.position);
     const rows = await this.db.forTenant(metadata.tenantId).all<Row>(
-      `SELECT * FROM ${RUNS_TABLE} WHERE ${where.join(' AND ')} ORDER BY started_position DESC LIMIT ?`,
-      [...params, options.limit + 1],
+      `SELECT * FROM ${RUNS_TABLE} WHERE ${where.join(' AND ')} ORDER BY started_at DESC, started_position DESC LIMIT ?`,
+      [...params, filter.limit + 1],
     );
-    const page = rows.slice(0, options.limit);
-    return { runs: page.map(toRun), nextCursor: rows.length > options.limit ? String(page[page.length - 1]!.started_position) : null };
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return { runs: page.map(toRun), nextCursor: rows.length > filter.limit && last ? encodeRunListCursor({ startedAt: String(last.started_at), position: Number(last.started_position) }) : null };
   }
 
   async findRun(tenantId: string, runId: string): Promise<(RunSummary & { tenantId: string }) | undefined> {
