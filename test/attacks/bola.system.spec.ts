@@ -111,6 +111,9 @@ const CROSS_TENANT: Case[] = [
   { target: 'GET /v1/runs/{runId}', attack: async (w) => {
     expectError(await restOf(w, 'GET', `/v1/runs/${w.runId}`), 404, 'run.not_found');
   } },
+  { target: 'GET /v1/runs/{runId}/events', attack: async (w) => {
+    expectError(await restOf(w, 'GET', `/v1/runs/${w.runId}/events`), 404, 'run.not_found');
+  } },
   { target: 'GET /v1/runs', attack: async (w) => {
     expect((await restOf(w, 'GET', '/v1/runs?allUsers=true&requester=alice&automation=gated_call')).body).toEqual({ runs: [], nextCursor: null });
     expect((await restOf(w, 'GET', '/v1/runs')).body).toEqual({ runs: [], nextCursor: null });

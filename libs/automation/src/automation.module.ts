@@ -12,6 +12,7 @@ import { DEFAULT_RUN_SCHEDULER_SETTINGS, RUN_SCHEDULER_SETTINGS, type RunSchedul
 import { RunWorker } from './run/process/run-worker.js';
 import { RetireAfterRotation, SecretRetirement } from './run/process/secret-retirement.js';
 import { RunViews } from './run/projections/run-views.js';
+import { RunTimeline } from './run/queries/run-events/run-timeline.js';
 import { RunReader } from './run/run-reader.js';
 import { RunPersonalData } from './run/run-personal-data.js';
 import { ApprovalDecideTool } from './run/tools/approval-decide.tool.js';
@@ -30,11 +31,11 @@ export class AutomationModule {
     return {
       module: AutomationModule,
       global: true,
-      exports: [AutomationCatalog, RunViews, RunReader, RunScheduler],
+      exports: [AutomationCatalog, RunViews, RunReader, RunTimeline, RunScheduler],
       providers: [
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
         AutomationCatalog, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
-        RunPersonalData, RunViews, RunReader, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, CancelRunHandler, DecideApprovalHandler,
+        RunPersonalData, RunViews, RunReader, RunTimeline, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, CancelRunHandler, DecideApprovalHandler,
         RunGetTool, RunListTool, RunCancelTool, ApprovalListTool, ApprovalDecideTool,
       ],
     };

@@ -7,16 +7,17 @@ import { ApiQueryOf, parseRestQuery } from '../../rest-query.js';
 import { CancelRunCommand, type CancelRunResult } from '../commands/cancel-run/cancel-run.command.js';
 import { RunViews, type RunSummary } from '../projections/run-views.js';
 import { runListFilterOf, runListInput } from '../queries/list-runs/run-list-filter.js';
+import { RunTimeline, runEventsInput, type RunEventPage } from '../queries/run-events/run-timeline.js';
 import { RunReader, type RunDetails } from '../run-reader.js';
 import { RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '../run-scopes.js';
 import { RUN_ID_PATTERN } from '../run-stream.js';
 import { CancelRunResultDto, CancelRunDto, RunDetailsDto } from './run.dto.js';
-import { RunListDto } from './run-pages.dto.js';
+import { RunEventsDto, RunListDto } from './run-pages.dto.js';
 
 const RUN_ID_PARAM = ApiParam({ name: 'runId', schema: { type: 'string', pattern: RUN_ID_PATTERN }, description: 'run-<uuid>' });
 const NOT_READABLE = "run.not_found: no such run in the caller's tenant (another tenant's answers the same)";
 
-/** Runs over REST, as run_list, run_get and run_cancel give them to agents. */
+/** Runs over REST, as run_list, run_get and run_cancel give them to agents, and a run's history for a timeline. */
 @ApiTags('runs')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'no or invalid bearer token' })
@@ -27,6 +28,7 @@ export class RunsController {
     private readonly commandBus: CommandBus,
     private readonly runs: RunReader,
     private readonly views: RunViews,
+    private readonly timeline: RunTimeline,
   ) {}
 
   @Get()
@@ -46,6 +48,17 @@ export class RunsController {
   @ApiNotFoundResponse({ description: NOT_READABLE })
   get(@Param('runId') runId: string, @CallerMetadata() metadata: CommandMetadata): Promise<RunDetails> {
     return this.runs.get(metadata, runId);
+  }
+
+  @Get(':runId/events')
+  @Authenticated(RUNS_SCOPE)
+  @RUN_ID_PARAM
+  @ApiQueryOf(runEventsInput)
+  @ApiOkResponse({ type: RunEventsDto, description: "the run's events in stream order, personal data sealed; nextAfter is null once the page reached the last event so far" })
+  @ApiBadRequestResponse({ description: 'run.invalid_id, run.invalid_query' })
+  @ApiNotFoundResponse({ description: NOT_READABLE })
+  events(@Param('runId') runId: string, @Query() query: Record<string, unknown>, @CallerMetadata() metadata: CommandMetadata): Promise<RunEventPage> {
+    return this.timeline.page(metadata, runId, parseRestQuery(runEventsInput, query, 'run.invalid_query', { numbers: ['after', 'limit'] }));
   }
 
   @Post(':runId/cancel')
