@@ -105,6 +105,9 @@ const CROSS_TENANT: Case[] = [
   { target: 'GET /v1/automations', attack: async (w) => {
     expect((await restOf(w, 'GET', '/v1/automations')).body).toEqual({ automations: [] });
   } },
+  { target: 'GET /v1/automations/{name}', attack: async (w) => {
+    expectError(await restOf(w, 'GET', '/v1/automations/gated_call'), 404, 'automation.not_found');
+  } },
   { target: 'run_get', attack: async (w) => {
     expect(await code(w.b, 'run_get', { runId: w.runId })).toBe('run.not_found');
   } },

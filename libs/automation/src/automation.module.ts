@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AutomationCatalog } from './automation/automation-catalog.js';
 import { AutomationToolSource } from './automation/automation-tool.source.js';
+import { AutomationHistory } from './automation/queries/get-automation/automation-history.js';
 import { PublishAutomationHandler } from './automation/commands/publish-automation/publish-automation.handler.js';
 import { AutomationListTool } from './automation/tools/automation-list.tool.js';
 import { AutomationPublishTool } from './automation/tools/automation-publish.tool.js';
@@ -31,10 +32,10 @@ export class AutomationModule {
     return {
       module: AutomationModule,
       global: true,
-      exports: [AutomationCatalog, RunViews, RunReader, RunTimeline, RunScheduler],
+      exports: [AutomationCatalog, AutomationHistory, RunViews, RunReader, RunTimeline, RunScheduler],
       providers: [
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
-        AutomationCatalog, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
+        AutomationCatalog, AutomationHistory, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
         RunPersonalData, RunViews, RunReader, RunTimeline, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, CancelRunHandler, DecideApprovalHandler,
         RunGetTool, RunListTool, RunCancelTool, ApprovalListTool, ApprovalDecideTool,
       ],
