@@ -127,10 +127,10 @@ const CROSS_TENANT: Case[] = [
     expect(await callOk(w.b, 'run_list', {})).toEqual({ runs: [], nextCursor: null });
   } },
   { target: 'approval_list', attack: async (w) => {
-    expect(await callOk(w.b, 'approval_list', {})).toEqual({ approvals: [] });
+    expect(await callOk(w.b, 'approval_list', {})).toEqual({ approvals: [], nextCursor: null });
   } },
   { target: 'GET /v1/approvals', attack: async (w) => {
-    expect((await restOf(w, 'GET', '/v1/approvals')).body).toEqual({ approvals: [] });
+    expect((await restOf(w, 'GET', '/v1/approvals')).body).toEqual({ approvals: [], nextCursor: null });
   } },
   { target: 'GET /v1/compliance/retention', attack: async (w) => {
     expect((await restOf(w, 'GET', '/v1/compliance/retention')).body).toMatchObject({ days: null });
@@ -288,7 +288,7 @@ const CROSS_USER: Array<[string, Attack]> = [
     expect(await code(w.carol, 'run_list', { allUsers: false, requester: 'alice' })).toBe('run.invalid_filter');
   }],
   ['alice neither sees nor decides the approval of her own run', async (w) => {
-    expect(await callOk(w.aliceApprover, 'approval_list', {})).toEqual({ approvals: [] });
+    expect(await callOk(w.aliceApprover, 'approval_list', {})).toEqual({ approvals: [], nextCursor: null });
     expect(await code(w.aliceApprover, 'approval_decide', { approvalId: w.approvalId, decision: 'approve', reason: 'mine' })).toBe('approval.self_decision');
   }],
 ];

@@ -5,6 +5,7 @@ import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projec
 import { RunPersonalData } from '../run-personal-data.js';
 import { encodeRunListCursor } from '../queries/list-runs/run-list-cursor.js';
 import type { RunListFilter } from '../queries/list-runs/run-list-filter.js';
+import { encodeApprovalListCursor, type ApprovalListPosition } from '../queries/list-approvals/approval-list-page.js';
 import { APPROVALS_TABLE, RUN_SCHEDULE_TABLE, RUN_SECRET_PINS_TABLE, RUNS_TABLE, runsProjection } from './runs.projection.js';
 
 export interface RunSummary {
@@ -84,19 +85,22 @@ export class RunViews {
     return row && { ...toRun(row), tenantId };
   }
 
-  /** Pending approvals the caller may decide: the tenant's, except those of the caller's own runs. */
-  async approvalsFor(metadata: CommandMetadata): Promise<ApprovalSummary[]> {
-    return (await this.pendingApprovals(metadata.tenantId)).filter((approval) => approval.requestedBy !== metadata.userId);
-  }
-
-  async pendingApprovals(tenantId: string): Promise<ApprovalSummary[]> {
+  /** Pending approvals the caller may decide, oldest first: the tenant's, except those of the caller's own runs. */
+  async approvalsFor(metadata: CommandMetadata, page: { limit: number; after?: ApprovalListPosition }): Promise<{ approvals: ApprovalSummary[]; nextCursor: string | null }> {
+    const { tenantId } = metadata;
     await this.projector.caughtUpWith(tenantId);
-    const rows = await this.db.forTenant(tenantId).all<Row>(`SELECT * FROM ${APPROVALS_TABLE} WHERE tenant_id = ? AND status = 'pending' ORDER BY requested_at, approval_id`, [tenantId]);
+    const after = page.after ? ' AND (requested_at, approval_id) > (?, ?)' : '';
+    const rows = await this.db.forTenant(tenantId).all<Row>(
+      `SELECT * FROM ${APPROVALS_TABLE} WHERE tenant_id = ? AND status = 'pending' AND requested_by <> ?${after} ORDER BY requested_at, approval_id LIMIT ?`,
+      [tenantId, metadata.userId, ...(page.after ? [page.after.requestedAt, page.after.approvalId] : []), page.limit + 1],
+    );
     // The prompt is kept sealed in the view (it is rendered from the run's data): opened for the reader.
-    return Promise.all(rows.map(async (row) => {
+    const approvals = await Promise.all(rows.slice(0, page.limit).map(async (row) => {
       const prompt = await this.personalData.open(tenantId, String(row.run_id), JSON.parse(String(row.prompt)) as JsonValue);
       return { ...toApproval(row), prompt: typeof prompt === 'string' ? prompt : JSON.stringify(prompt) };
     }));
+    const last = approvals[approvals.length - 1];
+    return { approvals, nextCursor: rows.length > page.limit && last ? encodeApprovalListCursor(last) : null };
   }
 
   /** Unfinished runs whose next move is due (or whose deadline passed), oldest due first. System read: all tenants. */
