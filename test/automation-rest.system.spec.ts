@@ -108,9 +108,9 @@ describe.each(['sqlite', 'postgres'] as const)('admin REST for connectors, autom
     openApi.check('/v1/runs/{runId}', 'get', 200, waiting.body);
 
     const pending = await call('GET', '/v1/approvals', approver);
-    expect(pending.body).toEqual({ approvals: [expect.objectContaining({ approvalId, prompt: 'Call for r1?', requestedBy: 'alice' })] });
+    expect(pending.body).toEqual({ approvals: [expect.objectContaining({ approvalId, prompt: 'Call for r1?', requestedBy: 'alice' })], nextCursor: null });
     const self = h.issuer.mint({ tenantId: tenant, userId: 'alice', scopes: ['approvals:decide'] });
-    expect((await call('GET', '/v1/approvals', self)).body).toEqual({ approvals: [] });
+    expect((await call('GET', '/v1/approvals', self)).body).toEqual({ approvals: [], nextCursor: null });
     expect(await call('POST', `/v1/approvals/${approvalId}/decision`, self, { decision: 'approve', reason: 'mine' })).toMatchObject({ status: 403, body: { error: { code: 'approval.self_decision' } } });
     expect((await call('POST', `/v1/approvals/${approvalId}/decision`, approver, { decision: 'maybe', reason: 'x' })).status).toBe(400);
     expect((await call('POST', `/v1/approvals/${approvalId}/decision`, approver, { decision: 'approve' })).status).toBe(400);
@@ -119,7 +119,7 @@ describe.each(['sqlite', 'postgres'] as const)('admin REST for connectors, autom
     expect(await call('POST', `/v1/approvals/${approvalId}/decision`, outsider, { decision: 'approve', reason: 'x' })).toMatchObject({ status: 404, body: { error: { code: 'approval.not_found' } } });
     expect(await call('GET', `/v1/runs/${runId}`, outsider)).toMatchObject({ status: 404, body: { error: { code: 'run.not_found' } } });
     expect(await call('POST', `/v1/runs/${runId}/cancel`, outsider, { reason: 'x' })).toMatchObject({ status: 404 });
-    expect((await call('GET', '/v1/approvals', outsider)).body).toEqual({ approvals: [] });
+    expect((await call('GET', '/v1/approvals', outsider)).body).toEqual({ approvals: [], nextCursor: null });
     expect((await call('GET', '/v1/connectors', outsider)).body).toEqual({ connectors: [] });
     expect((await call('GET', '/v1/automations', outsider)).body).toEqual({ automations: [] });
     expect(await events(`other-${kind}`)).toEqual([]);

@@ -289,7 +289,7 @@ describe.each(['sqlite', 'postgres'] as const)('automations, connectors and runs
     expect(errorOf(await intruder.callTool({ name: 'run_cancel', arguments: { runId, reason: 'x' } })).code).toBe('run.not_found');
     expect(errorOf(await intruder.callTool({ name: 'approval_decide', arguments: { approvalId: `${runId}.approve`, decision: 'approve', reason: 'x' } })).code).toBe('approval.not_found');
     expect(await callOk(intruder, 'run_list', { allUsers: true })).toEqual({ runs: [], nextCursor: null });
-    expect(await callOk(intruder, 'approval_list')).toEqual({ approvals: [] });
+    expect(await callOk(intruder, 'approval_list')).toEqual({ approvals: [], nextCursor: null });
     expect(await callOk(intruder, 'connector_list')).toEqual({ connectors: [] });
     expect(await callOk(intruder, 'automation_list')).toEqual({ automations: [] });
     expect(errorOf(await intruder.callTool({ name: 'connector_secret_set', arguments: { name: 'billing', secret: 'stolen' } })).code).toBe('connector.not_found');

@@ -105,21 +105,32 @@ const CROSS_TENANT: Case[] = [
   { target: 'GET /v1/automations', attack: async (w) => {
     expect((await restOf(w, 'GET', '/v1/automations')).body).toEqual({ automations: [] });
   } },
+  { target: 'GET /v1/automations/{name}', attack: async (w) => {
+    expectError(await restOf(w, 'GET', '/v1/automations/gated_call'), 404, 'automation.not_found');
+  } },
   { target: 'run_get', attack: async (w) => {
     expect(await code(w.b, 'run_get', { runId: w.runId })).toBe('run.not_found');
   } },
   { target: 'GET /v1/runs/{runId}', attack: async (w) => {
     expectError(await restOf(w, 'GET', `/v1/runs/${w.runId}`), 404, 'run.not_found');
   } },
+  { target: 'GET /v1/runs/{runId}/events', attack: async (w) => {
+    expectError(await restOf(w, 'GET', `/v1/runs/${w.runId}/events`), 404, 'run.not_found');
+  } },
+  { target: 'GET /v1/runs', attack: async (w) => {
+    expect((await restOf(w, 'GET', '/v1/runs?allUsers=true&requester=alice&automation=gated_call')).body).toEqual({ runs: [], nextCursor: null });
+    expect((await restOf(w, 'GET', '/v1/runs')).body).toEqual({ runs: [], nextCursor: null });
+    expectError(await restOf(w, 'GET', `/v1/runs?tenantId=${A}`), 400, 'run.invalid_filter');
+  } },
   { target: 'run_list', attack: async (w) => {
     expect(await callOk(w.b, 'run_list', { allUsers: true })).toEqual({ runs: [], nextCursor: null });
     expect(await callOk(w.b, 'run_list', {})).toEqual({ runs: [], nextCursor: null });
   } },
   { target: 'approval_list', attack: async (w) => {
-    expect(await callOk(w.b, 'approval_list', {})).toEqual({ approvals: [] });
+    expect(await callOk(w.b, 'approval_list', {})).toEqual({ approvals: [], nextCursor: null });
   } },
   { target: 'GET /v1/approvals', attack: async (w) => {
-    expect((await restOf(w, 'GET', '/v1/approvals')).body).toEqual({ approvals: [] });
+    expect((await restOf(w, 'GET', '/v1/approvals')).body).toEqual({ approvals: [], nextCursor: null });
   } },
   { target: 'GET /v1/compliance/retention', attack: async (w) => {
     expect((await restOf(w, 'GET', '/v1/compliance/retention')).body).toMatchObject({ days: null });
@@ -274,9 +285,10 @@ const CROSS_USER: Array<[string, Attack]> = [
     expect(await code(w.carol, 'run_cancel', { runId: w.runId, reason: 'not mine' })).toBe('run.not_yours');
     expect(await callOk(w.carol, 'run_list', {})).toEqual({ runs: [], nextCursor: null });
     expect(await code(w.carol, 'run_list', { allUsers: true })).toBe('run.list_all_needs_admin');
+    expect(await code(w.carol, 'run_list', { allUsers: false, requester: 'alice' })).toBe('run.invalid_filter');
   }],
   ['alice neither sees nor decides the approval of her own run', async (w) => {
-    expect(await callOk(w.aliceApprover, 'approval_list', {})).toEqual({ approvals: [] });
+    expect(await callOk(w.aliceApprover, 'approval_list', {})).toEqual({ approvals: [], nextCursor: null });
     expect(await code(w.aliceApprover, 'approval_decide', { approvalId: w.approvalId, decision: 'approve', reason: 'mine' })).toBe('approval.self_decision');
   }],
 ];

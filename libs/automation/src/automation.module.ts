@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AutomationCatalog } from './automation/automation-catalog.js';
 import { AutomationToolSource } from './automation/automation-tool.source.js';
+import { AutomationHistory } from './automation/queries/get-automation/automation-history.js';
 import { PublishAutomationHandler } from './automation/commands/publish-automation/publish-automation.handler.js';
 import { AutomationListTool } from './automation/tools/automation-list.tool.js';
 import { AutomationPublishTool } from './automation/tools/automation-publish.tool.js';
@@ -12,6 +13,7 @@ import { DEFAULT_RUN_SCHEDULER_SETTINGS, RUN_SCHEDULER_SETTINGS, type RunSchedul
 import { RunWorker } from './run/process/run-worker.js';
 import { RetireAfterRotation, SecretRetirement } from './run/process/secret-retirement.js';
 import { RunViews } from './run/projections/run-views.js';
+import { RunTimeline } from './run/queries/run-events/run-timeline.js';
 import { RunReader } from './run/run-reader.js';
 import { RunPersonalData } from './run/run-personal-data.js';
 import { ApprovalDecideTool } from './run/tools/approval-decide.tool.js';
@@ -30,11 +32,11 @@ export class AutomationModule {
     return {
       module: AutomationModule,
       global: true,
-      exports: [AutomationCatalog, RunViews, RunReader, RunScheduler],
+      exports: [AutomationCatalog, AutomationHistory, RunViews, RunReader, RunTimeline, RunScheduler],
       providers: [
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
-        AutomationCatalog, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
-        RunPersonalData, RunViews, RunReader, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, CancelRunHandler, DecideApprovalHandler,
+        AutomationCatalog, AutomationHistory, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
+        RunPersonalData, RunViews, RunReader, RunTimeline, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, CancelRunHandler, DecideApprovalHandler,
         RunGetTool, RunListTool, RunCancelTool, ApprovalListTool, ApprovalDecideTool,
       ],
     };

@@ -13,6 +13,12 @@ export interface Projection {
   /** Table name → CREATE TABLE statement (portable SQL, see ViewSql). Every table has tenant_id. */
   readonly tables: Readonly<Record<string, string>>;
   /**
+   * Index name → CREATE INDEX statement on one of `tables` (portable SQL). Made with the tables,
+   * so a new index comes with a new version; an online rebuild gives its shadow tables their own
+   * copies, named per generation (rebuild/shadow-tables.ts).
+   */
+  readonly indexes?: Readonly<Record<string, string>>;
+  /**
    * The events `apply` acts on; the others are skipped without a transaction. Replaying skipped
    * events changes nothing, so their checkpoint is saved lazily.
    */

@@ -175,10 +175,11 @@ export class Projector implements WatchedView {
   }
 
   private async reset(): Promise<void> {
-    const { name, version, tables } = this.projection;
+    const { name, version, tables, indexes = {} } = this.projection;
     await this.db.transaction(async (tx) => {
+      // Dropping a table drops its indexes, whatever a rebuild named them.
       for (const table of Object.keys(tables)) await tx.run(`DROP TABLE IF EXISTS ${table}`);
-      for (const ddl of Object.values(tables)) await tx.run(ddl);
+      for (const ddl of [...Object.values(tables), ...Object.values(indexes)]) await tx.run(ddl);
       await tx.run(
         `INSERT INTO ${META_TABLE} (name, version, position) VALUES (?, ?, 0) ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = 0`,
         [name, version],

@@ -5,7 +5,7 @@ import type { RunSummary } from './projections/run-views.js';
 import { RunNotFoundError, NotYourRunError } from './run.errors.js';
 import { APPROVALS_DECIDE_SCOPE, RUNS_ADMIN_SCOPE } from './run-scopes.js';
 import { assertRunId } from './run-stream.js';
-import { runFold } from './run.state.js';
+import { runFold, type ActiveRunState } from './run.state.js';
 import { RunPersonalData } from './run-personal-data.js';
 
 export interface RunDetails extends Omit<RunSummary, 'updatedAt' | 'lastError'> {
@@ -26,11 +26,7 @@ export class RunReader {
   ) {}
 
   async get(metadata: CommandMetadata, runId: string): Promise<RunDetails> {
-    assertRunId(runId);
-    const { state } = await loadStream(this.store, metadata.tenantId, runId, runFold);
-    if (state.status === 'none') throw new RunNotFoundError(runId);
-    const mayReadAny = metadata.scopes.includes(RUNS_ADMIN_SCOPE) || metadata.scopes.includes(APPROVALS_DECIDE_SCOPE);
-    if (state.startedBy !== metadata.userId && !mayReadAny) throw new NotYourRunError(runId);
+    const state = await this.readable(metadata, runId);
     const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
     return {
       runId: state.runId,
@@ -52,5 +48,18 @@ export class RunReader {
       lastError: state.lastError,
       streamVersion: state.streamVersion,
     };
+  }
+
+  /**
+   * The run's current state, when the caller may read it: another tenant's run is as missing as
+   * one that never was. @throws ValidationError (`run.invalid_id`), RunNotFoundError, NotYourRunError.
+   */
+  async readable(metadata: CommandMetadata, runId: string): Promise<ActiveRunState> {
+    assertRunId(runId);
+    const { state } = await loadStream(this.store, metadata.tenantId, runId, runFold);
+    if (state.status === 'none') throw new RunNotFoundError(runId);
+    const mayReadAny = metadata.scopes.includes(RUNS_ADMIN_SCOPE) || metadata.scopes.includes(APPROVALS_DECIDE_SCOPE);
+    if (state.startedBy !== metadata.userId && !mayReadAny) throw new NotYourRunError(runId);
+    return state;
   }
 }

@@ -5,6 +5,10 @@ import { runStarterOf, type RunStarter } from './run-starter.js';
 export type StepStatus = 'pending' | 'running' | 'retrying' | 'waiting' | 'awaiting_approval' | 'succeeded' | 'failed' | 'skipped';
 export type RunStatus = 'running' | 'cancelling' | 'completed' | 'failed' | 'cancelled' | 'timed_out';
 
+/** Every status, checked against the types: one added there fails to compile here until listed. */
+export const RUN_STATUSES = Object.keys({ running: 1, cancelling: 1, completed: 1, failed: 1, cancelled: 1, timed_out: 1 } satisfies Record<RunStatus, 1>) as [RunStatus, ...RunStatus[]];
+export const STEP_STATUSES = Object.keys({ pending: 1, running: 1, retrying: 1, waiting: 1, awaiting_approval: 1, succeeded: 1, failed: 1, skipped: 1 } satisfies Record<StepStatus, 1>) as [StepStatus, ...StepStatus[]];
+
 export interface StepProgress {
   status: StepStatus;
   attempt: number;

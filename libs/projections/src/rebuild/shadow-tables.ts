@@ -14,6 +14,16 @@ export function shadowNames(projection: Projection, generation: number): ShadowN
 }
 
 /**
+ * The statements that make one generation's shadow: its tables, and its indexes under names of
+ * their own (index names are unique in the whole database or schema, and an index keeps its name
+ * when its table is renamed into place; the next reset drops it with the table).
+ */
+export function shadowDdl(projection: Projection, generation: number): string[] {
+  const names = new Map([...shadowNames(projection, generation), ...Object.keys(projection.indexes ?? {}).map((index) => [index, `${index}__r${generation}`] as const)]);
+  return [...Object.values(projection.tables), ...Object.values(projection.indexes ?? {})].map((ddl) => renameTables(ddl, names));
+}
+
+/**
  * Rewrites whole identifiers that name a live table to its shadow, longest names first. A
  * projection's SQL names its tables literally; this holds only while no column (and no word in a
  * string literal of its SQL) shares a name with one of its tables: `assertRenamable` checks the

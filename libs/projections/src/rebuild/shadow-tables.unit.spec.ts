@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { IllegalStateError } from '#core';
 import type { Projection } from '../projection.js';
-import { assertRenamable, columnsOf, renameTables, shadowNames } from './shadow-tables.js';
+import { assertRenamable, columnsOf, renameTables, shadowDdl, shadowNames } from './shadow-tables.js';
 
 const projection = (tables: Record<string, string>): Projection => ({ name: 'p', version: 1, tables, handles: () => true, apply: async () => undefined });
 
@@ -13,6 +13,14 @@ describe('shadow table names', () => {
       .toBe('UPDATE runs__r3 SET status = ? WHERE run_id IN (SELECT run_id FROM runs_archive__r3 JOIN run_schedule__r3 ON 1 = 1)');
     expect(renameTables("INSERT INTO runs (status, runs_total, myruns) VALUES ('running', 1, 2)", names)).toBe("INSERT INTO runs__r3 (status, runs_total, myruns) VALUES ('running', 1, 2)");
     expect(renameTables('CREATE TABLE run_schedule (tenant_id TEXT)', names)).toBe('CREATE TABLE run_schedule__r3 (tenant_id TEXT)');
+  });
+
+  it('makes a generation its own tables and indexes, each index on its own shadow table', () => {
+    const indexed: Projection = {
+      ...projection({ runs: 'CREATE TABLE runs (tenant_id TEXT, started_at TEXT)' }),
+      indexes: { runs_by_start: 'CREATE INDEX runs_by_start ON runs (tenant_id, started_at)' },
+    };
+    expect(shadowDdl(indexed, 2)).toEqual(['CREATE TABLE runs__r2 (tenant_id TEXT, started_at TEXT)', 'CREATE INDEX runs_by_start__r2 ON runs__r2 (tenant_id, started_at)']);
   });
 
   it('reads the column names of a CREATE TABLE, leaving table constraints out', () => {

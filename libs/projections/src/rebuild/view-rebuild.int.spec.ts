@@ -25,6 +25,7 @@ const countersProjection: Projection = {
     rb_totals: 'CREATE TABLE rb_totals (tenant_id TEXT NOT NULL, counter TEXT NOT NULL, total BIGINT NOT NULL, PRIMARY KEY (tenant_id, counter))',
     rb_latest: 'CREATE TABLE rb_latest (tenant_id TEXT NOT NULL, counter TEXT NOT NULL, total BIGINT NOT NULL, position BIGINT NOT NULL, PRIMARY KEY (tenant_id, counter))',
   },
+  indexes: { rb_totals_by_total: 'CREATE INDEX rb_totals_by_total ON rb_totals (tenant_id, total)' },
   handles: (event) => event.streamId.startsWith('counter-'),
   async apply(tx: ViewSql, event) {
     const counter = event.streamId;
@@ -120,6 +121,7 @@ describe.each(['sqlite', 'postgres'] as const)('online rebuild of a view on %s',
 
   it('switches in a shadow equal to the view it replaces, every table and tenant, at the live checkpoint', async () => {
     await expectTotals();
+    expect(await indexesOf(h.live, kind, 'rb_totals')).toEqual(['rb_totals_by_total']);
     const before = await dump(h.live);
     const progress: Array<[number, number, number]> = [];
     const result = await rebuild({ onProgress: (...args) => progress.push(args) }).run();
@@ -132,6 +134,7 @@ describe.each(['sqlite', 'postgres'] as const)('online rebuild of a view on %s',
     expect(progress[progress.length - 1]![0]).toBe(result.position);
     const [state] = await h.live.all<{ active: number | string; generation: number | string }>(`SELECT active, generation FROM ${REBUILDS_TABLE} WHERE name = 'rb_counters'`);
     expect([Number(state!.active), Number(state!.generation)]).toEqual([0, 1]);
+    expect(await indexesOf(h.live, kind, 'rb_totals')).toEqual(['rb_totals_by_total__r1']);
   });
 
   it('keeps answering from the old view while it rebuilds, and the switched view has every event appended meanwhile exactly once', async () => {
@@ -199,6 +202,7 @@ describe.each(['sqlite', 'postgres'] as const)('online rebuild of a view on %s',
     const again = await rebuild({ restart: true }).run();
     expect(again).toMatchObject({ outcome: 'switched', resumedFrom: 0, generation: stopped.generation + 1 });
     expect(await tablesLike(h.live, kind, `rb_totals__r${stopped.generation}`)).toEqual([]);
+    expect(await indexesOf(h.live, kind, 'rb_totals')).toEqual([`rb_totals_by_total__r${again.generation}`]);
     await expectTotals();
   });
 
@@ -256,6 +260,14 @@ describe.each(['sqlite', 'postgres'] as const)('online rebuild of a view on %s',
     });
   }
 });
+
+/** The indexes a table has besides its primary key. */
+async function indexesOf(db: ViewSql, kind: 'sqlite' | 'postgres', table: string): Promise<string[]> {
+  const rows = kind === 'sqlite'
+    ? await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name", [table])
+    : await db.all<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE tablename = ? AND indexname NOT LIKE '%pkey' ORDER BY indexname", [table]);
+  return rows.map((row) => row.name);
+}
 
 async function tablesLike(db: ViewSql, kind: 'sqlite' | 'postgres', name: string): Promise<string[]> {
   const rows = kind === 'sqlite'

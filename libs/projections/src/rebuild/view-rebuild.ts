@@ -3,7 +3,7 @@ import { ensureCheckpointsTable, loadFrontier, type SavedCheckpoint } from '../c
 import type { Projection } from '../projection.js';
 import type { ViewDb } from '../view-db.port.js';
 import { advanceRebuild, ALL_TENANTS, ensureRebuildsTable, loadRebuildState, saveRebuildState, type RebuildState } from './rebuild-state.js';
-import { assertRenamable, renameTables, shadowNames, shadowSql } from './shadow-tables.js';
+import { assertRenamable, shadowDdl, shadowNames, shadowSql } from './shadow-tables.js';
 import { LiveVersionMismatchError, OtherRebuildPendingError } from './view-rebuild.errors.js';
 import { switchShadowIn } from './view-switch.js';
 
@@ -102,7 +102,7 @@ export class ViewRebuild {
     await this.db.transaction(async (tx) => {
       if (previous?.active) for (const table of shadowNames(this.projection, previous.generation).values()) await tx.run(`DROP TABLE IF EXISTS ${table}`);
       for (const table of names.values()) await tx.run(`DROP TABLE IF EXISTS ${table}`);
-      for (const ddl of Object.values(this.projection.tables)) await tx.run(renameTables(ddl, names));
+      for (const ddl of shadowDdl(this.projection, state.generation)) await tx.run(ddl);
       await saveRebuildState(tx, state);
     });
     return state;

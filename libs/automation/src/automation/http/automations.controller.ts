@@ -1,37 +1,20 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { IsObject } from 'class-validator';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Authenticated, CallerMetadata } from '#auth';
 import type { CommandMetadata } from '#core';
-import { automationDefinitionSchema } from '../../definition/index.js';
+import { AUTOMATION_NAME_PATTERN } from '../../definition/index.js';
+import { ApiQueryOf, parseRestQuery } from '../../rest-query.js';
 import { AutomationCatalog } from '../automation-catalog.js';
 import { AUTOMATIONS_ADMIN_SCOPE, automationScope } from '../automation-stream.js';
 import { PublishAutomationCommand, type PublishAutomationResult } from '../commands/publish-automation/publish-automation.command.js';
+import { AutomationHistory, type AutomationDetails } from '../queries/get-automation/automation-history.js';
+import { AutomationDetailsDto, AutomationListDto, PublishAutomationDto } from './automation.dto.js';
 
-/** The definition's shape as its zod schema has it; what it checks beyond (steps, templates and connectors referred to) is in the 400's issues. */
-const DEFINITION_SCHEMA = z.toJSONSchema(automationDefinitionSchema, { io: 'input', target: 'openapi-3.0', unrepresentable: 'any' });
+const versionQuery = z.strictObject({ version: z.number().int().min(1).max(2_147_483_647).optional().describe('the version whose definition to give; the current one without it') });
 
-export class PublishAutomationDto {
-  @ApiProperty({ ...(DEFINITION_SCHEMA as object), description: 'name, title, description, inputSchema (JSON Schema of an object), timeoutSeconds, steps: call | approval | wait | condition' })
-  @IsObject()
-  definition!: Record<string, unknown>;
-}
-
-export class AutomationSummaryDto {
-  @ApiProperty() name!: string;
-  @ApiProperty({ type: 'integer' }) version!: number;
-  @ApiProperty() title!: string;
-  @ApiProperty({ description: 'the scope a token needs to call it: automation:<name>' }) scope!: string;
-  @ApiProperty() publishedAt!: string;
-}
-
-export class AutomationListDto {
-  @ApiProperty({ type: [AutomationSummaryDto] }) automations!: AutomationSummaryDto[];
-}
-
-/** Admin REST for the caller's tenant's automations: the same commands as automation_publish and automation_list. */
+/** Admin REST for the caller's tenant's automations: the same commands as automation_publish and automation_list, and one automation's versions. */
 @ApiTags('automations')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'no or invalid bearer token' })
@@ -42,6 +25,7 @@ export class AutomationsController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly catalog: AutomationCatalog,
+    private readonly history: AutomationHistory,
   ) {}
 
   @Post()
@@ -57,5 +41,16 @@ export class AutomationsController {
   async list(@CallerMetadata() metadata: CommandMetadata): Promise<{ automations: Array<{ name: string; version: number; title: string; scope: string; publishedAt: string }> }> {
     const automations = await this.catalog.latest(metadata.tenantId);
     return { automations: automations.map(({ name, version, definition, publishedAt }) => ({ name, version, title: definition.title, scope: automationScope(name), publishedAt })) };
+  }
+
+  @Get(':name')
+  @ApiParam({ name: 'name', schema: { type: 'string', pattern: AUTOMATION_NAME_PATTERN.source } })
+  @ApiQueryOf(versionQuery)
+  @ApiOkResponse({ type: AutomationDetailsDto, description: 'its versions, newest first, and the definition of the current one (or of ?version=)' })
+  @ApiBadRequestResponse({ description: 'automation.invalid_name, automation.invalid_query' })
+  @ApiNotFoundResponse({ description: "automation.not_found (another tenant's answers the same), automation.version_not_found" })
+  get(@Param('name') name: string, @Query() query: Record<string, unknown>, @CallerMetadata() metadata: CommandMetadata): Promise<AutomationDetails> {
+    const { version } = parseRestQuery(versionQuery, query, 'automation.invalid_query', { numbers: ['version'] });
+    return this.history.get(metadata.tenantId, name, version);
   }
 }

@@ -1,11 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { Authenticated, CallerMetadata } from '#auth';
 import type { CommandMetadata } from '#core';
 import { DecideApprovalCommand, type DecideApprovalResult } from '../commands/decide-approval/decide-approval.command.js';
+import { ApiQueryOf, parseRestQuery } from '../../rest-query.js';
 import { RunViews, type ApprovalSummary } from '../projections/run-views.js';
+import { approvalListInput, approvalPageOf } from '../queries/list-approvals/approval-list-page.js';
 import { APPROVALS_DECIDE_SCOPE } from '../run-scopes.js';
 import { APPROVAL_ID_PATTERN } from '../run-stream.js';
 
@@ -36,6 +38,7 @@ export class ApprovalSummaryDto {
 
 export class ApprovalListDto {
   @ApiProperty({ type: [ApprovalSummaryDto] }) approvals!: ApprovalSummaryDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'opaque; null on the last page' }) nextCursor!: string | null;
 }
 
 export class ApprovalDecisionResultDto {
@@ -58,9 +61,11 @@ export class ApprovalsController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: ApprovalListDto, description: "pending approvals of the caller's tenant that the caller may decide" })
-  async pending(@CallerMetadata() metadata: CommandMetadata): Promise<{ approvals: ApprovalSummary[] }> {
-    return { approvals: await this.views.approvalsFor(metadata) };
+  @ApiQueryOf(approvalListInput)
+  @ApiOkResponse({ type: ApprovalListDto, description: "pending approvals of the caller's tenant that the caller may decide, oldest first; nextCursor is null on the last page" })
+  @ApiBadRequestResponse({ description: 'approval.invalid_query, approval.invalid_cursor' })
+  pending(@Query() query: Record<string, unknown>, @CallerMetadata() metadata: CommandMetadata): Promise<{ approvals: ApprovalSummary[]; nextCursor: string | null }> {
+    return this.views.approvalsFor(metadata, approvalPageOf(parseRestQuery(approvalListInput, query, 'approval.invalid_query', { numbers: ['limit'] })));
   }
 
   @Post(':approvalId/decision')

@@ -3,6 +3,9 @@ import type { CommandMetadata } from '#core';
 import type { JsonValue } from '#core';
 import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
 import { RunPersonalData } from '../run-personal-data.js';
+import { encodeRunListCursor } from '../queries/list-runs/run-list-cursor.js';
+import type { RunListFilter } from '../queries/list-runs/run-list-filter.js';
+import { encodeApprovalListCursor, type ApprovalListPosition } from '../queries/list-approvals/approval-list-page.js';
 import { APPROVALS_TABLE, RUN_SCHEDULE_TABLE, RUN_SECRET_PINS_TABLE, RUNS_TABLE, runsProjection } from './runs.projection.js';
 
 export interface RunSummary {
@@ -52,19 +55,28 @@ export class RunViews {
     this.projector = registry.register(runsProjection);
   }
 
-  async listRuns(metadata: CommandMetadata, options: { allUsers: boolean; status?: string; limit: number; before?: number }): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
+  /** One page of runs, newest first (start time, then log position), keyset-paged. */
+  async listRuns(metadata: CommandMetadata, filter: RunListFilter): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
     await this.projector.caughtUpWith(metadata.tenantId);
     const where = ['tenant_id = ?'];
     const params: unknown[] = [metadata.tenantId];
-    if (!options.allUsers) (where.push('started_by = ?'), params.push(metadata.userId));
-    if (options.status) (where.push('status = ?'), params.push(options.status));
-    if (options.before !== undefined) (where.push('started_position < ?'), params.push(options.before));
+    const add = (condition: string, ...values: unknown[]): void => {
+      where.push(condition);
+      params.push(...values);
+    };
+    if (filter.startedBy !== undefined) add('started_by = ?', filter.startedBy);
+    if (filter.status !== undefined) add('status = ?', filter.status);
+    if (filter.automation !== undefined) add('automation = ?', filter.automation);
+    if (filter.since !== undefined) add('started_at >= ?', filter.since);
+    if (filter.until !== undefined) add('started_at < ?', filter.until);
+    if (filter.after !== undefined) add('(started_at, started_position) < (?, ?)', filter.after.startedAt, filter.after.position);
     const rows = await this.db.forTenant(metadata.tenantId).all<Row>(
-      `SELECT * FROM ${RUNS_TABLE} WHERE ${where.join(' AND ')} ORDER BY started_position DESC LIMIT ?`,
-      [...params, options.limit + 1],
+      `SELECT * FROM ${RUNS_TABLE} WHERE ${where.join(' AND ')} ORDER BY started_at DESC, started_position DESC LIMIT ?`,
+      [...params, filter.limit + 1],
     );
-    const page = rows.slice(0, options.limit);
-    return { runs: page.map(toRun), nextCursor: rows.length > options.limit ? String(page[page.length - 1]!.started_position) : null };
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return { runs: page.map(toRun), nextCursor: rows.length > filter.limit && last ? encodeRunListCursor({ startedAt: String(last.started_at), position: Number(last.started_position) }) : null };
   }
 
   async findRun(tenantId: string, runId: string): Promise<(RunSummary & { tenantId: string }) | undefined> {
@@ -73,19 +85,22 @@ export class RunViews {
     return row && { ...toRun(row), tenantId };
   }
 
-  /** Pending approvals the caller may decide: the tenant's, except those of the caller's own runs. */
-  async approvalsFor(metadata: CommandMetadata): Promise<ApprovalSummary[]> {
-    return (await this.pendingApprovals(metadata.tenantId)).filter((approval) => approval.requestedBy !== metadata.userId);
-  }
-
-  async pendingApprovals(tenantId: string): Promise<ApprovalSummary[]> {
+  /** Pending approvals the caller may decide, oldest first: the tenant's, except those of the caller's own runs. */
+  async approvalsFor(metadata: CommandMetadata, page: { limit: number; after?: ApprovalListPosition }): Promise<{ approvals: ApprovalSummary[]; nextCursor: string | null }> {
+    const { tenantId } = metadata;
     await this.projector.caughtUpWith(tenantId);
-    const rows = await this.db.forTenant(tenantId).all<Row>(`SELECT * FROM ${APPROVALS_TABLE} WHERE tenant_id = ? AND status = 'pending' ORDER BY requested_at, approval_id`, [tenantId]);
+    const after = page.after ? ' AND (requested_at, approval_id) > (?, ?)' : '';
+    const rows = await this.db.forTenant(tenantId).all<Row>(
+      `SELECT * FROM ${APPROVALS_TABLE} WHERE tenant_id = ? AND status = 'pending' AND requested_by <> ?${after} ORDER BY requested_at, approval_id LIMIT ?`,
+      [tenantId, metadata.userId, ...(page.after ? [page.after.requestedAt, page.after.approvalId] : []), page.limit + 1],
+    );
     // The prompt is kept sealed in the view (it is rendered from the run's data): opened for the reader.
-    return Promise.all(rows.map(async (row) => {
+    const approvals = await Promise.all(rows.slice(0, page.limit).map(async (row) => {
       const prompt = await this.personalData.open(tenantId, String(row.run_id), JSON.parse(String(row.prompt)) as JsonValue);
       return { ...toApproval(row), prompt: typeof prompt === 'string' ? prompt : JSON.stringify(prompt) };
     }));
+    const last = approvals[approvals.length - 1];
+    return { approvals, nextCursor: rows.length > page.limit && last ? encodeApprovalListCursor(last) : null };
   }
 
   /** Unfinished runs whose next move is due (or whose deadline passed), oldest due first. System read: all tenants. */

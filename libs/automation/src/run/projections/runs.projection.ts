@@ -10,6 +10,23 @@ export const RUN_SECRET_PINS_TABLE = 'run_secret_pins';
 const FINAL_STATUS: Partial<Record<RunEvent['type'], string>> = { RunCompleted: 'completed', RunFailed: 'failed', RunCancelled: 'cancelled', RunTimedOut: 'timed_out' };
 
 /**
+ * The run list's pages (RunViews.listRuns), newest first: one index per filter that narrows by
+ * equality (the starter, the status, the automation) and per pair with the starter, which every
+ * user's own list has, each ending in the list's order so that a page and a time range are one
+ * range of it. Other combinations read one of these and skip the rows the rest rules out.
+ * Approvals are paged oldest first among the pending ones.
+ */
+const RUN_LIST_INDEXES: Record<string, string> = {
+  runs_by_start: `CREATE INDEX runs_by_start ON ${RUNS_TABLE} (tenant_id, started_at, started_position)`,
+  runs_by_starter: `CREATE INDEX runs_by_starter ON ${RUNS_TABLE} (tenant_id, started_by, started_at, started_position)`,
+  runs_by_status: `CREATE INDEX runs_by_status ON ${RUNS_TABLE} (tenant_id, status, started_at, started_position)`,
+  runs_by_automation: `CREATE INDEX runs_by_automation ON ${RUNS_TABLE} (tenant_id, automation, started_at, started_position)`,
+  runs_by_starter_status: `CREATE INDEX runs_by_starter_status ON ${RUNS_TABLE} (tenant_id, started_by, status, started_at, started_position)`,
+  runs_by_starter_automation: `CREATE INDEX runs_by_starter_automation ON ${RUNS_TABLE} (tenant_id, started_by, automation, started_at, started_position)`,
+  approvals_by_request: `CREATE INDEX approvals_by_request ON ${APPROVALS_TABLE} (tenant_id, status, requested_at, approval_id)`,
+};
+
+/**
  * Runs as their users and the saga need them: `runs` (my runs), `approvals` (what waits for a
  * decision), `run_schedule` (when each unfinished run next needs the saga: the durable timers)
  * and `run_secret_pins` (which secret versions unfinished runs hold). Every due time comes from
@@ -17,7 +34,7 @@ const FINAL_STATUS: Partial<Record<RunEvent['type'], string>> = { RunCompleted: 
  */
 export const runsProjection: Projection = {
   name: 'runs',
-  version: 2,
+  version: 3,
   tables: {
     [RUNS_TABLE]: `CREATE TABLE ${RUNS_TABLE} (
       tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, automation TEXT NOT NULL, version INTEGER NOT NULL,
@@ -35,6 +52,7 @@ export const runsProjection: Projection = {
       tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, connector TEXT NOT NULL, secret_version INTEGER NOT NULL,
       PRIMARY KEY (tenant_id, run_id, connector))`,
   },
+  indexes: RUN_LIST_INDEXES,
   handles: (event) => event.streamId.startsWith('run-'),
   async apply(tx: ViewSql, recorded: RecordedEvent): Promise<void> {
     const event = recorded as unknown as RunEvent;

@@ -1,28 +1,29 @@
 import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
 import { z } from 'zod';
 import { RunViews, type ApprovalSummary } from '../projections/run-views.js';
+import { approvalListInput, approvalPageOf } from '../queries/list-approvals/approval-list-page.js';
 import { APPROVALS_DECIDE_SCOPE } from '../run-scopes.js';
 
-const input = z.strictObject({});
 const approval = z.object({
   approvalId: z.string(), runId: z.string(), stepId: z.string(), automation: z.string(), requestedBy: z.string(), prompt: z.string(), requestedAt: z.string(),
   deadlineAt: z.string().nullable(), status: z.string(), decidedBy: z.string().nullable(), reason: z.string().nullable(),
 });
-const output = z.object({ approvals: z.array(approval) });
+const output = z.object({ approvals: z.array(approval), nextCursor: z.string().nullable() });
+type Output = z.infer<typeof output>;
 
 @McpTool({
   name: 'approval_list',
   title: 'Approvals waiting for me',
-  description: "Runs of this tenant parked at an approval gate that you may decide (never your own runs' approvals), oldest first.",
+  description: "Runs of this tenant parked at an approval gate that you may decide (never your own runs' approvals), oldest first; pass nextCursor back as cursor for the next page.",
   scope: APPROVALS_DECIDE_SCOPE,
-  input,
+  input: approvalListInput,
   output,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
 })
-export class ApprovalListTool implements McpToolHandler<z.infer<typeof input>, { approvals: ApprovalSummary[] }> {
+export class ApprovalListTool implements McpToolHandler<z.infer<typeof approvalListInput>, Output> {
   constructor(private readonly views: RunViews) {}
 
-  async execute(_input: z.infer<typeof input>, { metadata }: ToolContext): Promise<{ approvals: ApprovalSummary[] }> {
-    return { approvals: await this.views.approvalsFor(metadata) };
+  execute(input: z.infer<typeof approvalListInput>, { metadata }: ToolContext): Promise<{ approvals: ApprovalSummary[]; nextCursor: string | null }> {
+    return this.views.approvalsFor(metadata, approvalPageOf(input));
   }
 }
