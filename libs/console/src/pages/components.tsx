@@ -19,7 +19,7 @@ export interface Problem {
 export function ErrorSummary({ problems }: { problems: readonly Problem[] }): VNode | null {
   if (problems.length === 0) return null;
   return (
-    <div class="ll-error-summary" role="alert" tabindex={-1} data-focus="">
+    <div class="ll-error-summary" role="alert" tabindex={-1} autofocus data-focus="">
       <h2>There is a problem</h2>
       <ul>
         {problems.map((problem) => (

@@ -5,6 +5,7 @@ import { page, type ConsoleSection, type PageContext, type PageResult } from '..
 import { hasScope } from '../session/console-session.js';
 import { auditFiltersOf, auditProblems, ORDERS, PAGE_SIZES, TEXT_FILTERS, type AuditFilterValues } from './audit-filters.js';
 import { isFormRefusal } from './form-refusal.js';
+import { shortRunId } from './runs.section.js';
 
 const filterHref = (name: string, value: string): string => `/console/audit?${new URLSearchParams({ [name]: value }).toString()}`;
 
@@ -35,7 +36,7 @@ function FilterForm({ values, problems }: { values: AuditFilterValues; problems:
 function Subject({ entry, runs }: { entry: AuditEntry; runs: boolean }): VNode {
   const stream = <a href={filterHref('stream', entry.streamId)} class="ll-muted">{entry.streamId} #{entry.streamVersion}</a>;
   if (!entry.runId) return stream;
-  const run = runs ? <a href={`/console/runs/${encodeURIComponent(entry.runId)}`}>Run {entry.runId.slice(4, 12)}</a> : <>Run {entry.runId.slice(4, 12)}</>;
+  const run = runs ? <a href={`/console/runs/${encodeURIComponent(entry.runId)}`}>Run {shortRunId(entry.runId)}</a> : <>Run {shortRunId(entry.runId)}</>;
   return <>{run}<div>{stream}</div></>;
 }
 

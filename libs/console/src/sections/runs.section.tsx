@@ -44,6 +44,11 @@ function nextDay(value: string): string {
   return new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000).toISOString();
 }
 
+/** A run's short name: the random end of its id (the start of a UUIDv7 is its time, shared by runs of the same minute). */
+export function shortRunId(runId: string): string {
+  return runId.slice(-12);
+}
+
 function FilterForm({ filters, problems, admin }: { filters: Filters; problems: readonly Problem[]; admin: boolean }): VNode {
   const invalid = (id: string): string => (problems.some((problem) => problem.field === id) ? ' ll-field-invalid' : '');
   return (
@@ -127,7 +132,7 @@ async function runsPage(context: PageContext): Promise<PageResult> {
             <tbody>
               {runs.map((run) => (
                 <tr>
-                  <td><a href={`/console/runs/${encodeURIComponent(run.runId)}`}>{run.runId.slice(4, 12)}</a></td>
+                  <td><a href={`/console/runs/${encodeURIComponent(run.runId)}`}>{shortRunId(run.runId)}</a></td>
                   <td>{run.automation} <span class="ll-muted">v{run.version}</span></td>
                   <td><StatusTag status={run.status} /></td>
                   <td>{run.startedBy}</td>
@@ -214,7 +219,7 @@ function cancelPage(context: PageContext, run: RunDetails, problems: readonly Pr
           <textarea id="reason" name="reason" rows={2} maxLength={500}>{reason}</textarea>
         </div>
         <div class="ll-actions">
-          <button type="submit" class="ll-warning">Cancel run {run.runId.slice(4, 12)}</button>
+          <button type="submit" class="ll-warning">Cancel run {shortRunId(run.runId)}</button>
           <a href={`/console/runs/${encodeURIComponent(run.runId)}`}>Keep it running</a>
         </div>
       </form>
