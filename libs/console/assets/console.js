@@ -2,7 +2,8 @@
 // it; with it, times show in the person's own zone and a form's error summary takes the focus.
 (function () {
   'use strict';
-  var format = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium', timeZoneName: 'short' });
+  // dateStyle and timeStyle cannot be combined with timeZoneName: the fields are spelled out.
+  var format = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
 
   function localTimes(root) {
     var times = root.querySelectorAll('time[data-local]');
