@@ -46,7 +46,7 @@ export function DeadLetterRows({ deadLetters, select }: { deadLetters: readonly 
                     <label for={id} class="ll-visually-hidden">{`Select ${entry.runId} of ${entry.tenantId}`}</label>
                   </td>
                 )}
-                <td class="ll-id">{entry.tenantId}</td>
+                <td>{entry.tenantId}</td>
                 <td><code class="ll-id ll-small">{entry.runId}</code></td>
                 <td>{entry.failures}</td>
                 <td class="ll-word">{entry.error}</td>

@@ -52,7 +52,7 @@ function TenantRow({ tenant, own }: { tenant: TenantView; own: boolean }): VNode
   const suspended = tenant.status === 'suspended';
   return (
     <tr>
-      <td><span class="ll-strong ll-id">{tenant.id}</span>{own && <span class="ll-muted"> (yours)</span>}<br />{tenant.name}</td>
+      <td><span class="ll-strong">{tenant.id}</span>{own && <span class="ll-muted"> (yours)</span>}<br />{tenant.name}</td>
       <td>
         <StatusTag status={tenant.status} />
         {suspended && <><br /><span class="ll-small">since <Time at={tenant.suspendedAt} /></span>{tenant.reason && <><br /><span class="ll-small">{tenant.reason}</span></>}</>}
