@@ -55,6 +55,8 @@ describe('the operations section', () => {
     const confirm = await get('/console/operations/tenants/acme/suspend', { '/v1/tenants': TENANTS });
     expect(confirm.html).toContain('<h1>Suspend acme?</h1>');
     expect(confirm.html).toContain('>Suspend acme</button>');
+    expect(confirm.html).toContain('This is your own tenant'); // the session's tenant is acme
+    expect((await get('/console/operations/tenants/t001/suspend', { '/v1/tenants': TENANTS })).html).not.toContain('This is your own tenant');
     const posted: unknown[] = [];
     const empty = await postTo('/console/operations/tenants/acme/suspend', { reason: ' ' }, { '/v1/tenants': TENANTS }, (path, body) => posted.push([path, body]));
     expect(empty.html).toContain('id="reason-error">Enter why acme is suspended.');
