@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { v7 as uuidv7 } from 'uuid';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
-import { callOk, connect } from './support/mcp-session.js';
+import { publishGhost, registerShop, startGhostRun } from './support/ghost-runs.js';
+import { connect } from './support/mcp-session.js';
 import { startCluster, type Cluster } from './support/cluster.js';
 import { until } from './support/until.js';
 
@@ -37,15 +37,8 @@ describe('dead-lettered runs and their redrive, through Kafka and the CLI', () =
     const { store } = cluster;
     const kafkaEnv = { KAFKA_BROKERS: cluster.env.KAFKA_BROKERS!, LEDGERLINE_KAFKA_TOPIC: cluster.env.LEDGERLINE_KAFKA_TOPIC! };
     const admin = await connect(cluster.api, cluster.issuer.mint({ tenantId: TENANT, userId: 'root', scopes: ['connectors:admin', 'automations:admin'] }));
-    await callOk(admin, 'connector_register', { name: 'shop', config: { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host] } });
-
-    // A run of an automation version that is not (yet) in the log: every attempt to carry it fails.
-    const runId = `run-${uuidv7()}`;
-    const now = Date.now();
-    await store.append(TENANT, runId, 'no-stream', [{
-      type: 'RunStarted',
-      data: { runId, automation: 'ghost', version: 1, input: {}, startedBy: 'root', startedAt: now, deadlineAt: now + 3_600_000, stepIds: ['call'], secretPins: { shop: 0 } },
-    }]);
+    await registerShop(admin, fixture);
+    const runId = await startGhostRun(store, TENANT);
 
     const listed = await until(async () => {
       const result = await cli(['dlq', 'list', '--json'], kafkaEnv);
@@ -62,10 +55,7 @@ describe('dead-lettered runs and their redrive, through Kafka and the CLI', () =
       expect(refused.stderr).toMatch(/ledgerline: .*\[cli\.dlq\./);
     }
 
-    await callOk(admin, 'automation_publish', { definition: {
-      name: 'ghost', title: 'Ghost', description: 'Published late.', inputSchema: { type: 'object' },
-      steps: [{ id: 'call', type: 'call', connector: 'shop', request: { method: 'POST', path: '/ghost' } }],
-    } });
+    await publishGhost(admin);
     const redrive = await cli(['dlq', 'redrive', `${TENANT}/${runId}`, '--json'], kafkaEnv);
     expect(redrive).toMatchObject({ code: 0 });
     expect(JSON.parse(redrive.stdout)).toEqual({ redriven: [`${TENANT}/${runId}`] });

@@ -8,8 +8,9 @@ import { openViewDb, ViewRebuild, type ViewDb } from '#projections';
 import { ALL_PROJECTIONS } from '../apps/cli/src/projections.js';
 import { startCluster, type Cluster } from './support/cluster.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
+import { publishGhost, registerShop, startGhostRun } from './support/ghost-runs.js';
 import { jsonLogLines } from './support/log-lines.js';
-import { callOk, connect } from './support/mcp-session.js';
+import { connect } from './support/mcp-session.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 import { rest, type RestAnswer } from './support/rest.js';
 import { until } from './support/until.js';
@@ -182,14 +183,8 @@ describe('operations REST on the scale-out setup (PostgreSQL, Kafka, an API proc
 
   it('lists a dead-lettered run; refuses bad, unknown and partly unknown redrives changing nothing; redrives it, logged with the operator, and it completes', async () => {
     const admin = await connect(cluster.api, cluster.issuer.mint({ tenantId: TENANT, userId: 'root', scopes: ['connectors:admin', 'automations:admin'] }));
-    await callOk(admin, 'connector_register', { name: 'shop', config: { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host] } });
-    // A run of an automation version that is not (yet) in the log: every attempt to carry it fails.
-    const runId = `run-${uuidv7()}`;
-    const now = Date.now();
-    await cluster.store.append(TENANT, runId, 'no-stream', [{
-      type: 'RunStarted',
-      data: { runId, automation: 'ghost', version: 1, input: {}, startedBy: 'root', startedAt: now, deadlineAt: now + 3_600_000, stepIds: ['call'], secretPins: { shop: 0 } },
-    }]);
+    await registerShop(admin, fixture);
+    const runId = await startGhostRun(cluster.store, TENANT);
     const listed = await until(async () => {
       const { deadLetters } = await get<{ kafka: boolean; deadLetters: Array<{ tenantId: string; runId: string; failures: number; error: string; at: string }> }>('/v1/admin/dead-letters');
       return deadLetters.find((entry) => entry.runId === runId);
@@ -224,10 +219,7 @@ describe('operations REST on the scale-out setup (PostgreSQL, Kafka, an API proc
     expect(await get('/v1/admin/dead-letters')).toEqual(deadLetters);
     expect((await cluster.store.readStream(TENANT, runId)).map((event) => event.type)).toEqual(['RunStarted']);
 
-    await callOk(admin, 'automation_publish', { definition: {
-      name: 'ghost', title: 'Ghost', description: 'Published late.', inputSchema: { type: 'object' },
-      steps: [{ id: 'call', type: 'call', connector: 'shop', request: { method: 'POST', path: '/ghost' } }],
-    } });
+    await publishGhost(admin);
     const redriven = await redrive({ runs: [{ tenantId: TENANT, runId }, { tenantId: TENANT, runId }] });
     expect({ status: redriven.status, body: redriven.body }).toEqual({ status: 200, body: { redriven: [{ tenantId: TENANT, runId }] } });
     await until(async () => ((await cluster.store.readStream(TENANT, runId)).at(-1)?.type === 'RunCompleted' ? true : undefined), 30_000, 'the redriven run to complete');

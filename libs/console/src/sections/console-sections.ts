@@ -5,7 +5,8 @@ import { automationsSection } from './automations.section.js';
 import { complianceSection } from './compliance.section.js';
 import { connectorsSection } from './connectors.section.js';
 import { delegationsSection } from './delegations.section.js';
+import { operationsSection } from './operations.section.js';
 import { runsSection } from './runs.section.js';
 
 /** The console's pages, in navigation order. */
-export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [approvalsSection, runsSection, automationsSection, connectorsSection, auditSection, delegationsSection, complianceSection];
+export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [approvalsSection, runsSection, automationsSection, connectorsSection, auditSection, delegationsSection, complianceSection, operationsSection];

@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import type { VNode } from 'preact';
+import { renderFragment } from '../../pages/layout.js';
+import { page, type PageContext, type PageResult } from '../../pages/page.js';
+
+/** How often an open page asks for its live region again. */
+export const POLL = 'every 2s';
+
+/**
+ * A page whose region polls its own URL: the region's address carries a digest of what it shows,
+ * and a poll that would show the same answers 204 (htmx then swaps nothing). The digest is of the
+ * rendered content, so whatever the page derives (an "interrupted?" after a minute) counts too.
+ */
+export function livePage(context: PageContext, { id, title, head, content }: { id: string; title: string; head: VNode; content: VNode }): PageResult {
+  const digest = createHash('sha256').update(renderFragment(content)).digest('base64url').slice(0, 16);
+  const asked = context.query.get('live');
+  if (asked !== null && asked === digest) return { kind: 'unchanged' };
+  const region = (
+    <div id={id} hx-get={`${context.url.pathname}?live=${digest}`} hx-trigger={POLL} hx-swap="outerHTML">
+      {content}
+    </div>
+  );
+  if (asked !== null) return { kind: 'fragment', body: region };
+  return page(title, <>{head}{region}</>);
+}
