@@ -58,7 +58,7 @@ describe('console tour (sqlite)', () => {
     '/console/audit', '/console/audit?user=ops',
     '/console/delegations', '/console/delegations/tenant', '/console/delegations/clients', '/console/delegations/clients/new',
     '/console/compliance', '/console/compliance/purge',
-    // '/console/operations',
+    '/console/operations', '/console/operations/tenants', '/console/operations/tenants/new', '/console/operations/views', '/console/operations/kafka', '/console/operations/dead-letters', '/console/operations/instances', `/console/operations/tenants/${TENANT}/suspend`,
     '/console/no-such-page',
   ];
   const visit = async (page: Page, path: string, name: string): Promise<void> => {
@@ -74,7 +74,7 @@ describe('console tour (sqlite)', () => {
       const context = await newTestContext(browser, { viewport, timezoneId: 'America/New_York' });
       const page = await context.newPage();
       await signInToConsole(page, h.platform.url, { tenant: TENANT, username: 'root', password: PASSWORD });
-      expect(await page.locator('nav a').allInnerTexts()).toEqual(['Approvals', 'Runs', 'Automations', 'Connectors', 'Audit', 'Delegations', 'Compliance']);
+      expect(await page.locator('nav a').allInnerTexts()).toEqual(['Approvals', 'Runs', 'Automations', 'Connectors', 'Audit', 'Delegations', 'Compliance', 'Operations']);
       for (const path of pages()) {
         await visit(page, path, viewport);
         if (viewport === 'narrow') await assertNoHorizontalOverflow(page);
