@@ -255,8 +255,12 @@ const CROSS_TENANT: Case[] = [
     // B's alice, never A's alice of the same id.
     expect((await restOf(w, 'POST', '/v1/compliance/purges', { subject: 'alice' })).body).toMatchObject({ tenantId: B, target: { kind: 'subject', subject: 'alice' } });
   } },
-  // The tenant registry is the platform operator's (scope platform:admin), never a tenant's.
-  ...[['POST', '/v1/tenants', { id: 'stolen', name: 'x' }], ['GET', '/v1/tenants', undefined], ['POST', '/v1/tenants/{id}/suspend', { reason: 'hostile' }], ['POST', '/v1/tenants/{id}/resume', undefined]].map(
+  // The tenant registry and the platform's operations are the platform operator's (scope platform:admin), never a tenant's.
+  ...[
+    ['POST', '/v1/tenants', { id: 'stolen', name: 'x' }], ['GET', '/v1/tenants', undefined], ['POST', '/v1/tenants/{id}/suspend', { reason: 'hostile' }], ['POST', '/v1/tenants/{id}/resume', undefined],
+    ['GET', '/v1/admin/projections', undefined], ['GET', '/v1/admin/instances', undefined], ['GET', '/v1/admin/dead-letters', undefined], ['GET', '/v1/admin/kafka/lag', undefined],
+    ['POST', '/v1/admin/dead-letters/redrive', { all: true }],
+  ].map(
     ([method, path, body]) => ({
       target: `${String(method)} ${String(path)}`,
       attack: async (w: World) => {
