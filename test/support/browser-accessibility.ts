@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AxeResults, ImpactValue, RunOptions } from 'axe-core';
 import type { Page } from 'playwright-core';
-import { asTestTool } from './browser-tool-window.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const FAILING: readonly ImpactValue[] = ['serious', 'critical'];
@@ -19,11 +18,7 @@ interface AxeInPage {
  */
 export async function checkAccessibility(page: Page, label: string): Promise<AxeResults> {
   if (!(await page.evaluate(() => typeof (globalThis as unknown as AxeInPage).axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const results = await asTestTool(page, async () => {
-    const found = await page.evaluate((options: RunOptions) => (globalThis as unknown as Required<AxeInPage>).axe.run((globalThis as unknown as { document: unknown }).document, options), { resultTypes: ['violations'] } satisfies RunOptions);
-    await page.evaluate(() => 0); // what axe did is reported before the window closes
-    return found;
-  });
+  const results = await page.evaluate((options: RunOptions) => (globalThis as unknown as Required<AxeInPage>).axe.run((globalThis as unknown as { document: unknown }).document, options), { resultTypes: ['violations'] } satisfies RunOptions);
   const failing = results.violations.filter((violation) => FAILING.includes(violation.impact ?? null));
   if (failing.length > 0) {
     const lines = failing.map((violation) => [

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { isTestToolsInlineStyle } from './browser-tool-window.js';
 import type { DomField, DomSecurityPolicyViolation, PageGlobals } from './page-dom.js';
 
 export { checkAccessibility } from './browser-accessibility.js';
@@ -66,9 +65,7 @@ export async function newTestContext(browser: Browser, options: TestContextOptio
     timezoneId: options.timezoneId ?? 'Europe/London',
     bypassCSP: false,
   });
-  await context.exposeBinding(CSP_BINDING, ({ page }: { page: Page }, violation: CspViolation) => {
-    if (!isTestToolsInlineStyle(page, violation.directive, violation.where)) violationsOf(page).push(violation);
-  });
+  await context.exposeBinding(CSP_BINDING, ({ page }: { page: Page }, violation: CspViolation) => violationsOf(page).push(violation));
   await context.addInitScript((binding: string) => {
     (globalThis as unknown as PageGlobals).document.addEventListener('securitypolicyviolation', (event: DomSecurityPolicyViolation) =>
       (globalThis as unknown as Record<string, (violation: CspViolation) => void>)[binding]!({ documentURI: event.documentURI, directive: event.effectiveDirective, blocked: event.blockedURI, where: `${event.sourceFile}:${event.lineNumber} ${event.sample}`.trim() }));
@@ -76,7 +73,7 @@ export async function newTestContext(browser: Browser, options: TestContextOptio
   // Chromium also reports each refusal on the console; that covers a violation no event reaches.
   context.on('console', (message) => {
     const page = message.page();
-    if (page && /Content Security Policy/i.test(message.text()) && !isTestToolsInlineStyle(page, 'console', message.text())) violationsOf(page).push({ documentURI: page.url(), directive: 'console', blocked: '', where: message.text() });
+    if (page && /Content Security Policy/i.test(message.text())) violationsOf(page).push({ documentURI: page.url(), directive: 'console', blocked: '', where: message.text() });
   });
   return context;
 }
