@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,9 @@ export interface ConsoleRouterDeps {
  * server-side session; tokens never reach it.
  */
 export function consoleRouter({ settings, sessions, sections }: ConsoleRouterDeps): Router {
+  // A build that left the assets behind would serve pages without style or script: refuse to start instead.
+  const missing = Object.values(ASSETS).filter((asset) => !existsSync(asset.file));
+  if (missing.length > 0) throw new Error(`the console's assets are missing (${missing.map((asset) => asset.file).join(', ')}): build with npm run build, which copies them`);
   const logger = new Logger('Console');
   const oauth = new ConsoleOAuth(settings);
   const secure = settings.secureCookies;
