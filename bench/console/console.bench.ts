@@ -90,13 +90,14 @@ async function main(): Promise<void> {
 
     const env = { LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_PORT: String(await freePort()), LEDGERLINE_EGRESS_PRIVATE_NETWORKS: '127.0.0.1/32', LEDGERLINE_SHUTDOWN_TIMEOUT_MS: '3000' };
     const starting = performance.now();
-    const platform = await startPlatform(env);
+    // The embedded platform listens once its views have caught up with the log: /readyz times the catch-up.
+    const platform = await startPlatform(env, undefined, { readyWithinMs: 30 * 60_000 });
     try {
       const readySeconds = (performance.now() - starting) / 1000;
       const issuer = DevIssuer.openOrCreate(dataDir, { issuer: platform.url, audience: `${platform.url}/mcp` });
       await viewsCaughtUp(platform.url, issuer.mint({ tenantId: TENANT, userId: 'operator', scopes: ['platform:admin'], ttlSeconds: 3600 }));
       const catchUpSeconds = (performance.now() - starting) / 1000;
-      console.log(`platform ready (/readyz) in ${readySeconds.toFixed(1)} s; views caught up with the log in ${catchUpSeconds.toFixed(1)} s from start (${formatRate(seed.events / catchUpSeconds)} events/s)`);
+      console.log(`platform ready (/readyz) in ${readySeconds.toFixed(1)} s from its start, views caught up with the log in ${catchUpSeconds.toFixed(1)} s (${formatRate(seed.events / catchUpSeconds)} events/s)`);
       const token = issuer.mint({ tenantId: TENANT, userId: TENANT_ADMIN, scopes: ['runs:read', 'runs:admin', 'audit:read'], ttlSeconds: 3600 });
       const newest = (await (await fetch(`${platform.url}/v1/runs?allUsers=true&limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as { runs: Array<{ runId: string }> };
       if (newest.runs[0]?.runId !== seed.newestRunId) throw new Error(`the runs list does not begin with the newest seeded run ${seed.newestRunId}: ${JSON.stringify(newest)}`);
