@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SqliteEventStore } from '#event-store';
-import { Projector, SqliteViewDb, type ViewSql } from '#projections';
+import type { SqliteViewDb } from '#projections';
+import { emptyViewsOf, planRecorder } from '../../../../projections/src/testing/query-plans.js';
 import { auditEntriesProjection } from '../../projections/audit-entries.projection.js';
 import { encodeAuditCursor, parseAuditFilter, type AuditFilterInput } from './audit-filter.js';
 import { queryAuditEntries } from './query-audit-entries.js';
@@ -12,33 +9,18 @@ import { queryAuditEntries } from './query-audit-entries.js';
 // entries of a long trail must not read the whole trail (the console bench found 0.4 s per page
 // at 1,000,000 entries, blocking the process meanwhile), and no page may sort its matches.
 describe('audit trail pages on the embedded view database', () => {
-  let dir: string;
-  let views: SqliteViewDb;
+  let built: { views: SqliteViewDb; close(): Promise<void> };
   const planOf = async (filter: AuditFilterInput): Promise<string> => {
-    let plan = '';
-    const explaining: ViewSql = {
-      run: async () => 0,
-      all: async <Row extends object>(sql: string, params: readonly unknown[] = []): Promise<Row[]> => {
-        plan = (await views.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map((row) => row.detail).join('; ');
-        return [];
-      },
-    };
-    await queryAuditEntries(explaining, 'acme', parseAuditFilter(filter));
-    return plan;
+    const { sql, plans } = planRecorder(built.views);
+    await queryAuditEntries(sql, 'acme', parseAuditFilter(filter));
+    return plans.join('; ');
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ledgerline-audit-plans-'));
-    const store = SqliteEventStore.open({ path: join(dir, 'events.db') });
-    views = SqliteViewDb.open(join(dir, 'views.db'));
-    const projector = new Projector(store, views, auditEntriesProjection);
-    await projector.start();
-    await projector.stop();
-    await store.close();
+    built = await emptyViewsOf(auditEntriesProjection);
   });
   afterAll(async () => {
-    await views?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await built?.close();
   });
 
   it.each([
