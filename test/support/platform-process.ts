@@ -19,8 +19,12 @@ export interface PlatformProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts the built platform (or a worker: `main`) as a real process on a free port, with its own data directory unless given. */
-export async function startPlatform(env: Record<string, string> = {}, main = PLATFORM_MAIN): Promise<PlatformProcess> {
+/**
+ * Starts the built platform (or a worker: `main`) as a real process on a free port, with its own
+ * data directory unless given. It must answer /readyz within `readyWithinMs`: the embedded platform
+ * listens once its views have caught up with the log, which takes a while on a long one.
+ */
+export async function startPlatform(env: Record<string, string> = {}, main = PLATFORM_MAIN, { readyWithinMs = 30_000 } = {}): Promise<PlatformProcess> {
   const dataDir = env.LEDGERLINE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'ledgerline-system-'));
   const port = env.LEDGERLINE_PORT !== undefined ? Number(env.LEDGERLINE_PORT) : await freePort();
   let output = '';
@@ -34,7 +38,7 @@ export async function startPlatform(env: Record<string, string> = {}, main = PLA
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/readyz`, 30_000);
+    await waitForHttp(`${url}/readyz`, readyWithinMs);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`platform did not start: ${(error as Error).message}\n${output}`);

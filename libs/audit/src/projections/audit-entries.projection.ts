@@ -7,13 +7,28 @@ export const AUDIT_ENTRIES_TABLE = 'audit_entries';
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /**
+ * The trail's pages (queryAuditEntries) are keyset-paged on position: one index per filter that
+ * narrows by equality, ending in position, so that a page of a person, tool, event type,
+ * automation, connector or stream is one range of its index, however rare the value in a long log
+ * (without it, a value with few entries is found by reading the tenant's whole trail). Other
+ * combinations read one of these and skip the rows the rest rules out; a type prefix and a scope
+ * read the trail newest first.
+ */
+const AUDIT_INDEXES: Record<string, string> = Object.fromEntries(
+  (['user_id', 'tool', 'event_type', 'automation', 'connector', 'stream_id'] as const).map((column) => [
+    `${AUDIT_ENTRIES_TABLE}_by_${column}`,
+    `CREATE INDEX ${AUDIT_ENTRIES_TABLE}_by_${column} ON ${AUDIT_ENTRIES_TABLE} (tenant_id, ${column}, position)`,
+  ]),
+);
+
+/**
  * The tenant's audit trail: one row per event with who, through which client and tool, under
  * which scopes and correlation, and what it touched (connector, automation, run). Event data is
  * left out: the trail must not copy personal data or secrets.
  */
 export const auditEntriesProjection: Projection = {
   name: 'audit_entries',
-  version: 2,
+  version: 3,
   tables: {
     [AUDIT_ENTRIES_TABLE]: `CREATE TABLE ${AUDIT_ENTRIES_TABLE} (
       tenant_id TEXT NOT NULL,
@@ -33,6 +48,7 @@ export const auditEntriesProjection: Projection = {
       PRIMARY KEY (tenant_id, position))`,
     ...AUDIT_LINK_TABLES,
   },
+  indexes: AUDIT_INDEXES,
   handles: () => true,
   async apply(tx: ViewSql, event: RecordedEvent): Promise<void> {
     const { metadata } = event;

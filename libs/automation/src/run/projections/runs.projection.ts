@@ -14,9 +14,11 @@ const FINAL_STATUS: Partial<Record<RunEvent['type'], string>> = { RunCompleted: 
  * equality (the starter, the status, the automation) and per pair with the starter, which every
  * user's own list has, each ending in the list's order so that a page and a time range are one
  * range of it. Other combinations read one of these and skip the rows the rest rules out.
- * Approvals are paged oldest first among the pending ones.
+ * Approvals are paged oldest first among the pending ones, and found by run when the run ends
+ * (without approvals_by_run, every run's end read all of the tenant's pending approvals: more
+ * than half the view's catch-up on a log of 100,000 runs with 2,500 approvals waiting).
  */
-const RUN_LIST_INDEXES: Record<string, string> = {
+const RUNS_VIEW_INDEXES: Record<string, string> = {
   runs_by_start: `CREATE INDEX runs_by_start ON ${RUNS_TABLE} (tenant_id, started_at, started_position)`,
   runs_by_starter: `CREATE INDEX runs_by_starter ON ${RUNS_TABLE} (tenant_id, started_by, started_at, started_position)`,
   runs_by_status: `CREATE INDEX runs_by_status ON ${RUNS_TABLE} (tenant_id, status, started_at, started_position)`,
@@ -24,6 +26,7 @@ const RUN_LIST_INDEXES: Record<string, string> = {
   runs_by_starter_status: `CREATE INDEX runs_by_starter_status ON ${RUNS_TABLE} (tenant_id, started_by, status, started_at, started_position)`,
   runs_by_starter_automation: `CREATE INDEX runs_by_starter_automation ON ${RUNS_TABLE} (tenant_id, started_by, automation, started_at, started_position)`,
   approvals_by_request: `CREATE INDEX approvals_by_request ON ${APPROVALS_TABLE} (tenant_id, status, requested_at, approval_id)`,
+  approvals_by_run: `CREATE INDEX approvals_by_run ON ${APPROVALS_TABLE} (tenant_id, run_id)`,
 };
 
 /**
@@ -34,7 +37,7 @@ const RUN_LIST_INDEXES: Record<string, string> = {
  */
 export const runsProjection: Projection = {
   name: 'runs',
-  version: 3,
+  version: 4,
   tables: {
     [RUNS_TABLE]: `CREATE TABLE ${RUNS_TABLE} (
       tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, automation TEXT NOT NULL, version INTEGER NOT NULL,
@@ -52,7 +55,7 @@ export const runsProjection: Projection = {
       tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, connector TEXT NOT NULL, secret_version INTEGER NOT NULL,
       PRIMARY KEY (tenant_id, run_id, connector))`,
   },
-  indexes: RUN_LIST_INDEXES,
+  indexes: RUNS_VIEW_INDEXES,
   handles: (event) => event.streamId.startsWith('run-'),
   async apply(tx: ViewSql, recorded: RecordedEvent): Promise<void> {
     const event = recorded as unknown as RunEvent;
