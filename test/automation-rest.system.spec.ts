@@ -83,6 +83,12 @@ describe.each(['sqlite', 'postgres'] as const)('admin REST for connectors, autom
     expect(secret).toMatchObject({ status: 200, body: { name: 'erp', secretVersion: 1 } });
     expect(secret.text).not.toContain(SECRET);
     expect((await call('GET', '/v1/connectors', admin)).body).toEqual({ connectors: [expect.objectContaining({ name: 'erp', description: 'ERP', hasSecret: true })] });
+    // One connector's configuration as registered, and the secret's version: never the secret.
+    const one = await call('GET', '/v1/connectors/erp', admin);
+    expect(one).toMatchObject({ status: 200, body: { name: 'erp', description: 'ERP', config: connectorConfig(), secretVersion: 1 } });
+    expect(one.text).not.toContain(SECRET);
+    expect((await call('GET', '/v1/connectors/Bad%20Name', admin)).body).toMatchObject({ error: { code: 'connector.invalid_name' } });
+    expect(await call('GET', '/v1/connectors/nope', admin)).toMatchObject({ status: 404, body: { error: { code: 'connector.not_found' } } });
     const registered = (await events()).find((e) => e.type === 'ConnectorRegistered')!;
     expect(registered.metadata).toMatchObject({ userId: 'root', tool: 'rest:PUT /v1/connectors/:name' });
   });

@@ -99,6 +99,9 @@ const CROSS_TENANT: Case[] = [
   { target: 'GET /v1/connectors', attack: async (w) => {
     expect((await restOf(w, 'GET', '/v1/connectors')).body).toEqual({ connectors: [] });
   } },
+  { target: 'GET /v1/connectors/{name}', attack: async (w) => {
+    expectError(await restOf(w, 'GET', '/v1/connectors/payroll'), 404, 'connector.not_found');
+  } },
   { target: 'automation_list', attack: async (w) => {
     expect(await callOk(w.b, 'automation_list', {})).toEqual({ automations: [] });
   } },

@@ -20,12 +20,32 @@ function lastOutcome({ health }: ConnectorSummary): string {
   return parts.length === 0 ? '–' : parts.join(', ');
 }
 
+/** GET /v1/connectors/{name}: the configuration as registered (the secret is never part of it). */
+interface ConnectorDetails {
+  config: Record<string, unknown>;
+  secretVersion: number;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '–';
+}
+
+/** Where the secret goes in a call: the template names {{secret}}, never its value. */
+function describeAuth(auth: unknown): string {
+  if (!isObject(auth)) return 'not sent (no auth)';
+  return `${text(auth.placement)} ${text(auth.name)}: ${text(auth.template)}`;
+}
+
 async function connectorsPage(context: PageContext): Promise<PageResult> {
   return page('Connectors', (
     <>
       <Notice text={NOTICES[context.query.get('notice') ?? '']} />
       <h1>Connectors</h1>
-      <p class="ll-lede">The HTTP services automations call, with how their calls went. A connector's configuration and secret are never shown back, here or anywhere.</p>
+      <p class="ll-lede">The HTTP services automations call, with how their calls went. A connector's secret is never shown back, here or anywhere.</p>
       {hasScope(context.session, CONNECTORS_ADMIN) && <p><a class="ll-button" href="/console/register-connector">Register a connector</a></p>}
       <NameList
         page={pageByName(await listConnectors(context), context.query)}
@@ -54,6 +74,7 @@ async function connectorPage(context: PageContext): Promise<PageResult> {
   if (!connector) return notFound();
   const { name, health } = connector;
   const admin = hasScope(context.session, CONNECTORS_ADMIN);
+  const { config, secretVersion } = await context.api.get<ConnectorDetails>(`/v1/connectors/${encodeURIComponent(name)}`);
   return page(`Connector ${name}`, (
     <>
       <Notice text={NOTICES[context.query.get('notice') ?? '']} />
@@ -66,7 +87,17 @@ async function connectorPage(context: PageContext): Promise<PageResult> {
         <dt>Calls failed</dt><dd>{health.callsFailed}{health.consecutiveFailures > 0 && ` (the last ${health.consecutiveFailures} in a row)`}</dd>
         <dt>Last call</dt><dd><Time at={health.lastCallAt} /></dd>
         <dt>Last outcome</dt><dd>{lastOutcome(connector)}</dd>
-        <dt>Secret</dt><dd>{connector.hasSecret ? 'Set (never shown)' : 'Not set'}</dd>
+        <dt>Secret</dt><dd>{connector.hasSecret ? `Set, version ${secretVersion} (never shown)` : 'Not set'}</dd>
+      </dl>
+      <h2>Configuration</h2>
+      <dl class="ll-summary">
+        <dt>Base URL</dt><dd><code>{text(config.baseUrl)}</code></dd>
+        <dt>Allowed hosts</dt><dd>{Array.isArray(config.allowedHosts) && config.allowedHosts.length > 0 ? <ul class="ll-plain">{config.allowedHosts.map((host) => <li><code>{text(host)}</code></li>)}</ul> : '–'}</dd>
+        <dt>Secret sent as</dt><dd>{describeAuth(config.auth)}</dd>
+        {config.timeoutMs !== undefined && <><dt>Timeout</dt><dd>{text(config.timeoutMs)} ms</dd></>}
+        {isObject(config.rateLimit) && <><dt>Rate limit</dt><dd>{text(config.rateLimit.perSecond)} calls/s{config.rateLimit.burst !== undefined ? `, bursts of ${text(config.rateLimit.burst)}` : ''}</dd></>}
+        {isObject(config.headers) && Object.keys(config.headers).length > 0 && <><dt>Headers</dt><dd>{Object.keys(config.headers).join(', ')}</dd></>}
+        {isObject(config.onBehalfOf) && <><dt>On behalf of</dt><dd>an assertion in <code>{text(config.onBehalfOf.header)}</code> for <code>{text(config.onBehalfOf.audience)}</code></dd></>}
       </dl>
       <div class="ll-actions">
         {admin && <a class="ll-button ll-secondary" href={`${connectorHref(name)}/configuration`}>Replace the configuration</a>}

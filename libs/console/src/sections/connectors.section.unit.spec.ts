@@ -11,7 +11,9 @@ const READ_ONLY = ['connectors:read'];
 const ADMIN = ['connectors:read', 'connectors:admin'];
 
 /** The list for GETs; `put` for PUTs. */
-const api = (put: (path: string, body: unknown) => unknown = () => ({ name: 'billing', created: false, changed: true })): FakeAnswer => (method, path, _query, body) => (method === 'GET' ? LIST : put(path, body));
+const DETAILS = { name: 'billing', description: 'Billing API', config: { baseUrl: 'https://billing.example.com/api', allowedHosts: ['billing.example.com'], auth: { placement: 'header', name: 'Authorization', template: 'Bearer {{secret}}' } }, secretVersion: 2 };
+const api = (put: (path: string, body: unknown) => unknown = () => ({ name: 'billing', created: false, changed: true })): FakeAnswer => (method, path, _query, body) =>
+  method === 'GET' ? (path === '/v1/connectors' ? LIST : DETAILS) : put(path, body);
 const validForm = { baseUrl: 'https://billing.example.com/api', allowedHosts: 'billing.example.com', authPlacement: 'header', authName: 'Authorization', authTemplate: 'Bearer {{secret}}' };
 
 describe('the connectors section', () => {
@@ -24,6 +26,10 @@ describe('the connectors section', () => {
     expect(reader.html).not.toContain('Register a connector');
     const page = await handle(connectorsSection, 'GET', '/console/connectors/billing', api(), { scopes: READ_ONLY });
     expect(page.html).toContain('the last 3 in a row');
+    // The configuration as registered, the secret's version, never a secret.
+    expect(page.html).toContain('<code>billing.example.com</code>');
+    expect(page.html).toContain('Bearer {{secret}}');
+    expect(page.html).toContain('Set, version 2 (never shown)');
     expect(page.html).not.toMatch(/Replace the|Set the secret/);
     for (const form of ['/console/register-connector', '/console/connectors/billing/secret', '/console/connectors/billing/configuration']) {
       expect((await handle(connectorsSection, 'GET', form, api(), { scopes: READ_ONLY })).result).toMatchObject({ status: 403 });

@@ -50,6 +50,13 @@ export class ConnectorListDto {
   @ApiProperty({ type: [ConnectorSummaryDto] }) connectors!: ConnectorSummaryDto[];
 }
 
+export class ConnectorDetailsDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'baseUrl, allowedHosts, auth (placement, name, template: never the secret), timeoutMs, rateLimit, headers, onBehalfOf' }) config!: Record<string, unknown>;
+  @ApiProperty({ description: 'the secret version new runs use; 0 when no secret was ever set' }) secretVersion!: number;
+}
+
 export class RegisterConnectorResultDto {
   @ApiProperty() name!: string;
   @ApiProperty() created!: boolean;
