@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RecordedEvent } from '#event-store';
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
+import { DEFAULT_SENSITIVE_SCOPES, scopePolicy } from '../libs/identity/src/provider/scope-policy.js';
 import { callOk, connect, errorOf } from './support/mcp-session.js';
 import { OAuthBrowser } from './support/oauth-browser.js';
 import { addUser, authorize, claimsOf, exchangeCode, REDIRECT_URI, registerClient, tokenRequest } from './support/oauth-flow.js';
@@ -19,7 +20,7 @@ interface Delegated {
 }
 
 interface Page {
-  grants: Array<{ grantId: string; userId: string; clientId: string; clientName: string | null; scopes: string[] }>;
+  grants: Array<{ grantId: string; userId: string; clientId: string; clientName: string | null; scopes: string[]; lastUsedAt: string | null; lifetimes: { accessTokenSeconds: number; grantSeconds: number } }>;
   nextCursor: string | null;
 }
 
@@ -81,7 +82,11 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
     const listed = await callOk<Page>(alice, 'grant_list', {});
     expect(listed.grants.map((grant) => grant.grantId).sort()).toEqual([own.grantId, first.grantId, second.grantId].sort());
     expect(listed.grants.find((grant) => grant.grantId === first.grantId)).toMatchObject({ userId: 'alice', clientId: first.clientId, clientName: 'Test agent', scopes: ['memory:read'] });
-    expect((await rest(url, 'GET', '/v1/grants', own.token)).body).toEqual(listed);
+    // The same answer, but for the caller's own grant: listing over REST is a newer use of it.
+    const sansOwnUse = (page: Page) => page.grants.map((grant) => (grant.grantId === own.grantId ? { ...grant, lastUsedAt: 'used' } : grant));
+    const viaRestList = (await rest(url, 'GET', '/v1/grants', own.token)).body as unknown as Page;
+    expect(sansOwnUse(viaRestList)).toEqual(sansOwnUse(listed));
+    expect(viaRestList.nextCursor).toBe(listed.nextCursor);
 
     expect(await status(first.token)).toBe(403); // alive, but it lacks grants:manage
     const before = await h.store.committedPosition('acme');
@@ -97,6 +102,36 @@ describe.each(['sqlite', 'postgres'] as const)('delegations (%s)', (kind) => {
     expect(viaRest.status).toBe(200);
     await until(async () => ((await status(second.token)) === 401 ? true : undefined), 1000, 'the grant revoked over REST refused', 50);
     expect((await callOk<Page>(alice, 'grant_list', {})).grants.map((grant) => grant.grantId)).toEqual([own.grantId]);
+  });
+
+  it("shows when each grant was last used (to within a minute, null before) and its lifetimes from the scope policy; another tenant's use stays there", async () => {
+    const policy = scopePolicy({ sensitive: DEFAULT_SENSITIVE_SCOPES, lifetimes: new Map() });
+    const used = await delegate('acme', 'alice', 'grants:manage memory:read');
+    const unused = await delegate('acme', 'alice', 'memory:read');
+    const carols = await delegate('globex', 'carol', 'memory:read');
+    const started = Date.now();
+    await callOk<Page>(await mcp(used.token), 'grant_list', {});
+    expect(await status(carols.token)).toBe(403); // a use in globex, refused only for its scope
+
+    // A dev token has no grant: listing with it uses none, so what shows is the MCP call's.
+    const listed = ((await rest(url, 'GET', '/v1/grants', h.issuer.mint({ tenantId: 'acme', userId: 'alice', scopes: ['grants:manage'] }))).body as unknown as Page).grants;
+    const usedRow = listed.find((grant) => grant.grantId === used.grantId)!;
+    const unusedRow = listed.find((grant) => grant.grantId === unused.grantId)!;
+    const lastUsed = Date.parse(usedRow.lastUsedAt!);
+    expect(lastUsed).toBeGreaterThanOrEqual(started - 1000);
+    expect(lastUsed).toBeLessThanOrEqual(Date.now());
+    expect(Date.now() - lastUsed).toBeLessThan(60_000);
+    expect(unusedRow.lastUsedAt).toBeNull();
+    expect(usedRow.lifetimes).toEqual(policy.lifetimeOfAll(['grants:manage', 'memory:read']));
+    expect(usedRow.lifetimes).toEqual({ accessTokenSeconds: 900, grantSeconds: 7 * 86_400 });
+    expect(unusedRow.lifetimes).toEqual({ accessTokenSeconds: 3600, grantSeconds: 30 * 86_400 });
+
+    const globexAdmin = h.issuer.mint({ tenantId: 'globex', userId: 'admin', scopes: ['grants:admin'] });
+    const globex = ((await rest(url, 'GET', '/v1/admin/grants', globexAdmin)).body as unknown as Page).grants;
+    expect(globex.map((grant) => grant.grantId)).not.toContain(used.grantId);
+    expect(Date.parse(globex.find((grant) => grant.grantId === carols.grantId)!.lastUsedAt!)).toBeGreaterThanOrEqual(started - 1000);
+    const acmeAdmin = h.issuer.mint({ tenantId: 'acme', userId: 'admin', scopes: ['grants:admin'] });
+    expect(((await rest(url, 'GET', '/v1/admin/grants?limit=200', acmeAdmin)).body as unknown as Page).grants.map((grant) => grant.grantId)).not.toContain(carols.grantId);
   });
 
   it("another person's or tenant's grant is not found and stays alive; a malformed id is refused; nothing is appended", async () => {

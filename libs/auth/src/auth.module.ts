@@ -13,7 +13,7 @@ import { TokenVerifier } from './token-verifier.js';
 export class AuthModule {
   /**
    * The resource-server side of MCP authorization; global, so any module can guard its routes.
-   * TokenVerifier takes ACCESS_TOKEN_KEYS and GRANT_STATUS when a global module exports them.
+   * TokenVerifier takes ACCESS_TOKEN_KEYS, GRANT_STATUS and GRANT_USAGE when a global module exports them.
    */
   static forRoot(settings: AuthSettings, options: AuthOptions = {}): DynamicModule {
     const exported = [AUTH_SETTINGS, TokenVerifier, BearerAuthGuard, ScopesGuard, OriginGuard, PrincipalContextInterceptor, TenantAccess];

@@ -34,6 +34,7 @@ export { bearerTokenOf } from './bearer-token.js';
 export { TokenVerifier, type TokenVerifierPorts } from './token-verifier.js';
 export { ACCESS_TOKEN_KEYS, type AccessTokenKeySet } from './access-token-keys.port.js';
 export { GRANT_STATUS, type GrantStatus } from './grant-status.port.js';
+export { GRANT_USAGE, type GrantUsage } from './grant-usage.port.js';
 export { authChallenge, type AuthChallenge } from './auth-challenge.js';
 export { AUTH_OPTIONS, AUTH_SETTINGS, type AuthOptions } from './auth.tokens.js';
 export { BearerAuthGuard } from './bearer-auth.guard.js';

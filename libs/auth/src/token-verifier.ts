@@ -5,6 +5,7 @@ import { AUTH_SETTINGS } from './auth.tokens.js';
 import type { AuthSettings } from './auth.settings.js';
 import { bearerTokenOf } from './bearer-token.js';
 import { GRANT_STATUS, type GrantStatus } from './grant-status.port.js';
+import { GRANT_USAGE, type GrantUsage } from './grant-usage.port.js';
 import { JwtVerification } from './jwt-verification.js';
 import { frozenPrincipal, type Principal } from './principal.js';
 import { TenantAccess } from './tenant-access.js';
@@ -16,6 +17,7 @@ export interface TokenVerifierPorts {
   tenantAccess?: TenantAccess;
   accessTokenKeys?: AccessTokenKeySet;
   grantStatus?: GrantStatus;
+  grantUsage?: GrantUsage;
 }
 
 /**
@@ -34,13 +36,14 @@ export class TokenVerifier {
     @Optional() @Inject(TenantAccess) private readonly tenantAccess?: TenantAccess,
     @Optional() @Inject(ACCESS_TOKEN_KEYS) accessTokenKeys?: AccessTokenKeySet,
     @Optional() @Inject(GRANT_STATUS) private readonly grantStatus?: GrantStatus,
+    @Optional() @Inject(GRANT_USAGE) private readonly grantUsage?: GrantUsage,
   ) {
     this.jwt = new JwtVerification(settings, accessTokenKeys);
     this.clockToleranceSeconds = settings.clockToleranceSeconds;
   }
 
   static fromSettings(settings: AuthSettings, ports: TokenVerifierPorts = {}): TokenVerifier {
-    return new TokenVerifier(settings, ports.tenantAccess, ports.accessTokenKeys, ports.grantStatus);
+    return new TokenVerifier(settings, ports.tenantAccess, ports.accessTokenKeys, ports.grantStatus, ports.grantUsage);
   }
 
   /**
@@ -63,6 +66,7 @@ export class TokenVerifier {
     if (token === null) throw new UnauthenticatedError('a bearer token is required', false);
     const principal = this.verified.get(token, nowSeconds()) ?? (await this.verifyToken(token));
     this.grantStatus?.assertActive(principal);
+    this.grantUsage?.noteUse(principal);
     return principal;
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Module, Optional, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { ACCESS_TOKEN_KEYS, GRANT_STATUS, TenantAccess } from '#auth';
+import { ACCESS_TOKEN_KEYS, GRANT_STATUS, GRANT_USAGE, TenantAccess } from '#auth';
 import { ASSERTION_SIGNER, JoseAssertionSigner } from '#connectors';
 import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSettings } from '#event-store';
 import { SecretVault } from '#keys';
@@ -10,6 +10,7 @@ import { ClientSecretSeal } from './clients/client-secret-seal.js';
 import { ClientsController } from './clients/http/clients.controller.js';
 import { TenantClients } from './clients/tenant-clients.js';
 import { Delegations } from './grants/delegations.js';
+import { GrantUsageRecorder } from './grants/grant-usage-recorder.js';
 import { GrantsController } from './grants/http/grants.controller.js';
 import { RevokedGrants } from './grants/revoked-grants.js';
 import { GrantListTool } from './grants/tools/grant-list.tool.js';
@@ -31,6 +32,7 @@ export class IdentityModule implements OnApplicationShutdown {
   constructor(
     @Inject(IDENTITY_STORE) private readonly store: IdentityStore,
     private readonly revoked: RevokedGrants,
+    private readonly usage: GrantUsageRecorder,
     @Optional() private readonly server?: AuthorizationServer,
   ) {}
 
@@ -56,7 +58,20 @@ export class IdentityModule implements OnApplicationShutdown {
             AuthorizationServer.create({ settings, store, vault, events, revoked, tenantAccess }),
         },
         { provide: ClientDirectory, inject: [IDENTITY_STORE], useFactory: (store: IdentityStore) => new ClientDirectory(store.artifacts) },
-        { provide: Delegations, inject: [AuthorizationServer, ClientDirectory], useFactory: (server: AuthorizationServer, clients: ClientDirectory) => new Delegations(server, clients) },
+        {
+          provide: GrantUsageRecorder,
+          inject: [IDENTITY_STORE],
+          useFactory: (store: IdentityStore) => {
+            const usage = new GrantUsageRecorder(store.grantUsage);
+            usage.start();
+            return usage;
+          },
+        },
+        {
+          provide: Delegations,
+          inject: [AuthorizationServer, ClientDirectory, GrantUsageRecorder],
+          useFactory: (server: AuthorizationServer, clients: ClientDirectory, usage: GrantUsageRecorder) => new Delegations(server, clients, usage, settings.scopePolicy),
+        },
         {
           provide: TenantClients,
           inject: [IDENTITY_STORE, SecretVault, ClientDirectory, AuthorizationServer, RevokedGrants],
@@ -70,20 +85,22 @@ export class IdentityModule implements OnApplicationShutdown {
         },
         GrantListTool,
         GrantRevokeTool,
-        // What the resource server (TokenVerifier) needs of this one: its public keys and the revocations.
+        // What the resource server (TokenVerifier) needs of this one: its public keys, the revocations, where to note a grant's use.
         { provide: ACCESS_TOKEN_KEYS, useExisting: AuthorizationServer },
         { provide: GRANT_STATUS, useExisting: RevokedGrants },
+        { provide: GRANT_USAGE, useExisting: GrantUsageRecorder },
         // Connector calls that ask for an on-behalf-of assertion get one signed with the same key.
         { provide: ASSERTION_SIGNER, inject: [AuthorizationServer], useFactory: (server: AuthorizationServer) => new JoseAssertionSigner(settings.issuer, () => server.signingJwk()) },
       ],
       controllers: [GrantsController, ClientsController],
-      exports: [IDENTITY_STORE, RevokedGrants, AuthorizationServer, ACCESS_TOKEN_KEYS, GRANT_STATUS, ASSERTION_SIGNER],
+      exports: [IDENTITY_STORE, RevokedGrants, AuthorizationServer, ACCESS_TOKEN_KEYS, GRANT_STATUS, GRANT_USAGE, ASSERTION_SIGNER],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.server?.close();
     this.revoked.stop();
+    await this.usage.stop().catch(() => undefined);
     await this.store.close();
   }
 }

@@ -16,6 +16,7 @@ export { CLIENTS_ADMIN_SCOPE, GRANTS_ADMIN_SCOPE, GRANTS_MANAGE_SCOPE } from './
 export { TenantClients, type NewClient, type TenantClient } from './clients/tenant-clients.js';
 export type { DisabledClient } from './clients/client-disabling.js';
 export type { Delegation, DelegationPage, RevokedDelegation } from './grants/delegations.js';
+export { humanDuration } from './interactions/pages/consent.page.js';
 export { ClientDirectory } from './clients/client-directory.js';
 export { ClientSecretSeal } from './clients/client-secret-seal.js';
 export { CONSOLE_CLIENT_ID, CONSOLE_CALLBACK_PATH, type ConsoleClient } from './clients/console-client.js';

@@ -1,10 +1,12 @@
 import { ValidationError, type CommandMetadata } from '#core';
 import type { AuthorizationServer } from '../authorization-server.service.js';
 import type { ClientDirectory } from '../clients/client-directory.js';
+import type { ScopeLifetime, ScopePolicy } from '../provider/scope-policy.js';
 import { decodeGrantCursor, encodeGrantCursor } from './grant-cursor.js';
 import { assertGrantId, grantNotFound } from './grant.errors.js';
 import type { GrantRevocationReason } from './grant.events.js';
 import type { GrantSummary } from './grant-summary.js';
+import type { GrantUsageRecorder } from './grant-usage-recorder.js';
 
 export const DEFAULT_GRANT_PAGE = 50;
 export const MAX_GRANT_PAGE = 200;
@@ -21,6 +23,10 @@ export interface Delegation {
   scopes: string[];
   issuedAt: string;
   expiresAt: string | null;
+  /** When a token of the grant was last accepted, to within a minute; null if never (or not yet written by another instance). */
+  lastUsedAt: string | null;
+  /** The ceilings the scope policy sets for the grant's scopes: each access token's and the grant's own lifetime. */
+  lifetimes: ScopeLifetime;
 }
 
 export interface DelegationPage {
@@ -51,6 +57,8 @@ export class Delegations {
   constructor(
     private readonly server: AuthorizationServer,
     private readonly clients: ClientDirectory,
+    private readonly usage: Pick<GrantUsageRecorder, 'lastUsedOf'>,
+    private readonly policy: Pick<ScopePolicy, 'lifetimeOfAll'>,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -83,8 +91,16 @@ export class Delegations {
       ...(after && { after }),
     });
     const names = await this.clients.namesOf(page.grants.map((grant) => grant.clientId));
+    const lastUsed = await this.usage.lastUsedOf(tenantId, page.grants.map((grant) => grant.grantId));
     return {
-      grants: page.grants.map((grant) => delegationOf(grant, names.get(grant.clientId) ?? null)),
+      grants: page.grants.map((grant) => {
+        const used = lastUsed.get(grant.grantId);
+        return {
+          ...delegationOf(grant, names.get(grant.clientId) ?? null),
+          lastUsedAt: used === undefined ? null : new Date(used).toISOString(),
+          lifetimes: this.policy.lifetimeOfAll(grant.scopes),
+        };
+      }),
       nextCursor: page.next ? encodeGrantCursor(page.next) : null,
     };
   }
@@ -98,7 +114,7 @@ export class Delegations {
   }
 }
 
-function delegationOf(grant: GrantSummary, clientName: string | null): Delegation {
+function delegationOf(grant: GrantSummary, clientName: string | null): Omit<Delegation, 'lastUsedAt' | 'lifetimes'> {
   const { grantId, userId, clientId, scopes, issuedAt, expiresAt } = grant;
   return { grantId, userId, clientId, clientName, scopes, issuedAt, expiresAt };
 }

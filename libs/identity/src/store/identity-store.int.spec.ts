@@ -80,4 +80,16 @@ describe.each(['sqlite', 'postgres'] as const)('the identity store (%s)', (kind)
     await store.accounts.setDisabled('acme', 'bob', true);
     expect(await store.accounts.count()).toBe(3);
   });
+
+  it('records grant usage in one batch, keeps the later time per grant, and answers a tenant only its own', async () => {
+    await store.grantUsage.record([]);
+    await store.grantUsage.record([{ grantId: 'u-1', tenantId: 'acme', lastUsedAt: 2_000 }, { grantId: 'u-2', tenantId: 'acme', lastUsedAt: 2_000 }, { grantId: 'u-3', tenantId: 'globex', lastUsedAt: 2_000 }]);
+    await store.grantUsage.record([{ grantId: 'u-1', tenantId: 'acme', lastUsedAt: 1_000 }, { grantId: 'u-2', tenantId: 'acme', lastUsedAt: 3_000 }]);
+    expect(Object.fromEntries(await store.grantUsage.lastUsed('acme', ['u-1', 'u-2', 'u-3', 'u-none']))).toEqual({ 'u-1': 2_000, 'u-2': 3_000 });
+    expect(Object.fromEntries(await store.grantUsage.lastUsed('globex', ['u-3', 'u-1']))).toEqual({ 'u-3': 2_000 });
+    expect((await store.grantUsage.lastUsed('acme', [])).size).toBe(0);
+    const many = Array.from({ length: 2_000 }, (_, i) => ({ grantId: `m-${i}`, tenantId: 'acme', lastUsedAt: 10_000 + i }));
+    await store.grantUsage.record(many);
+    expect((await store.grantUsage.lastUsed('acme', many.map((use) => use.grantId))).get('m-1999')).toBe(11_999);
+  });
 });

@@ -1,8 +1,8 @@
 /**
  * What the authorization server keeps outside the event log: the protocol's short-lived artifacts
  * (codes, refresh tokens, sessions, interactions, registered clients, grants), its own secrets
- * (signing and cookie keys, sealed), local accounts' password hashes, and the revocation feed every
- * instance follows. SQLite in the embedded default, the events' PostgreSQL database in scale-out,
+ * (signing and cookie keys, sealed), local accounts' password hashes, the revocation feed every
+ * instance follows, and when each grant was last used. SQLite in the embedded default, the events' PostgreSQL database in scale-out,
  * so any instance serves any step of a flow.
  */
 export interface IdentityStore {
@@ -11,6 +11,7 @@ export interface IdentityStore {
   readonly secrets: SecretStore;
   readonly accounts: AccountStore;
   readonly revocations: RevocationStore;
+  readonly grantUsage: GrantUsageStore;
   close(): Promise<void>;
 }
 
@@ -102,4 +103,18 @@ export interface RevocationStore {
   remove(subject: string): Promise<void>;
   /** Rows with seq above `afterSeq`, in seq order (the feed each instance follows). */
   since(afterSeq: number, limit: number): Promise<Revocation[]>;
+}
+
+/** When a grant's token was last accepted (epoch ms), as one instance noted it. */
+export interface GrantUse {
+  grantId: string;
+  tenantId: string;
+  lastUsedAt: number;
+}
+
+export interface GrantUsageStore {
+  /** One statement for the whole batch (grant ids unique); a stored row keeps the later time. */
+  record(uses: readonly GrantUse[]): Promise<void>;
+  /** The stored times of those of the grants that are the tenant's and were used. */
+  lastUsed(tenantId: string, grantIds: readonly string[]): Promise<Map<string, number>>;
 }

@@ -46,6 +46,11 @@ export function identityDdl(dialect: 'sqlite' | 'postgres'): string[] {
       tenant_id  TEXT NOT NULL,
       revoked_at ${bigint} NOT NULL
     )`,
+    `CREATE TABLE IF NOT EXISTS ll_grant_usage (
+      grant_id     TEXT PRIMARY KEY,
+      tenant_id    TEXT NOT NULL,
+      last_used_at ${bigint} NOT NULL
+    )`,
   ];
 }
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { createPgPoolWithSchema, type PgSessionLimits } from '#event-store';
-import type { AccountStore, ArtifactStore, IdentityStore, RevocationStore, SecretStore, StoredArtifact } from './identity-store.port.js';
+import type { AccountStore, ArtifactStore, GrantUsageStore, IdentityStore, RevocationStore, SecretStore, StoredArtifact } from './identity-store.port.js';
 import { ACCOUNT_COLUMNS, artifactListQuery, identityDdl, indexedFields, likeEscape, toAccount, toListed, type AccountRow, type ArtifactRow, type ListedRow } from './identity.tables.js';
 
 /** Serialises the DDL of concurrent starts (CREATE ... IF NOT EXISTS alone can still collide). */
@@ -17,12 +17,14 @@ export class PostgresIdentityStore implements IdentityStore {
   readonly secrets: SecretStore;
   readonly accounts: AccountStore;
   readonly revocations: RevocationStore;
+  readonly grantUsage: GrantUsageStore;
 
   private constructor(private readonly pool: pg.Pool) {
     this.artifacts = pgArtifacts(pool);
     this.secrets = pgSecrets(pool);
     this.accounts = pgAccounts(pool);
     this.revocations = pgRevocations(pool);
+    this.grantUsage = pgGrantUsage(pool);
   }
 
   static async connect(connectionString: string, options: PostgresIdentityStoreOptions = {}): Promise<PostgresIdentityStore> {
@@ -130,6 +132,27 @@ function pgRevocations(pool: pg.Pool): RevocationStore {
         [afterSeq, limit],
       );
       return rows.map((row) => ({ seq: Number(row.seq), subject: row.subject, tenantId: row.tenant_id, revokedAt: Number(row.revoked_at) }));
+    },
+  };
+}
+
+function pgGrantUsage(pool: pg.Pool): GrantUsageStore {
+  return {
+    async record(uses) {
+      if (uses.length === 0) return;
+      await pool.query(
+        `INSERT INTO ll_grant_usage (grant_id, tenant_id, last_used_at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+         ON CONFLICT (grant_id) DO UPDATE SET last_used_at = GREATEST(ll_grant_usage.last_used_at, excluded.last_used_at)`,
+        [uses.map((use) => use.grantId), uses.map((use) => use.tenantId), uses.map((use) => use.lastUsedAt)],
+      );
+    },
+    async lastUsed(tenantId, grantIds) {
+      if (grantIds.length === 0) return new Map();
+      const { rows } = await pool.query<{ grant_id: string; last_used_at: string }>(
+        'SELECT grant_id, last_used_at FROM ll_grant_usage WHERE tenant_id = $1 AND grant_id = ANY($2::text[])',
+        [tenantId, [...grantIds]],
+      );
+      return new Map(rows.map((row) => [row.grant_id, Number(row.last_used_at)]));
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { openOwnerOnlySqlite } from '#keys';
-import type { AccountStore, ArtifactStore, IdentityStore, RevocationStore, SecretStore, StoredArtifact } from './identity-store.port.js';
+import type { AccountStore, ArtifactStore, GrantUsageStore, IdentityStore, RevocationStore, SecretStore, StoredArtifact } from './identity-store.port.js';
 import { ACCOUNT_COLUMNS, artifactListQuery, identityDdl, indexedFields, likeEscape, toAccount, toListed, type AccountRow, type ArtifactRow, type ListedRow } from './identity.tables.js';
 
 /**
@@ -12,12 +12,14 @@ export class SqliteIdentityStore implements IdentityStore {
   readonly secrets: SecretStore;
   readonly accounts: AccountStore;
   readonly revocations: RevocationStore;
+  readonly grantUsage: GrantUsageStore;
 
   private constructor(private readonly db: Database) {
     this.artifacts = sqliteArtifacts(db);
     this.secrets = sqliteSecrets(db);
     this.accounts = sqliteAccounts(db);
     this.revocations = sqliteRevocations(db);
+    this.grantUsage = sqliteGrantUsage(db);
   }
 
   static open(path: string): SqliteIdentityStore {
@@ -152,6 +154,28 @@ function sqliteRevocations(db: Database): RevocationStore {
     },
     async since(afterSeq, limit) {
       return since.all(afterSeq, limit).map((row) => ({ seq: Number(row.seq), subject: row.subject, tenantId: row.tenant_id, revokedAt: Number(row.revoked_at) }));
+    },
+  };
+}
+
+function sqliteGrantUsage(db: Database): GrantUsageStore {
+  // The batch goes as one JSON array, so one prepared statement serves any size (no parameter limit).
+  // `WHERE true` tells SQLite's parser the ON CONFLICT belongs to the INSERT, not to a join.
+  const record = db.prepare<[string]>(
+    `INSERT INTO ll_grant_usage (grant_id, tenant_id, last_used_at)
+     SELECT json_extract(value, '$.grantId'), json_extract(value, '$.tenantId'), json_extract(value, '$.lastUsedAt') FROM json_each(?) WHERE true
+     ON CONFLICT (grant_id) DO UPDATE SET last_used_at = max(last_used_at, excluded.last_used_at)`,
+  );
+  const lastUsed = db.prepare<[string, string], { grant_id: string; last_used_at: number }>(
+    'SELECT grant_id, last_used_at FROM ll_grant_usage WHERE tenant_id = ? AND grant_id IN (SELECT value FROM json_each(?))',
+  );
+  return {
+    async record(uses) {
+      if (uses.length > 0) record.run(JSON.stringify(uses));
+    },
+    async lastUsed(tenantId, grantIds) {
+      if (grantIds.length === 0) return new Map();
+      return new Map(lastUsed.all(tenantId, JSON.stringify(grantIds)).map((row) => [row.grant_id, Number(row.last_used_at)]));
     },
   };
 }

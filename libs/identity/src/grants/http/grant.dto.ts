@@ -1,5 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+export class GrantLifetimesDto {
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'the ceiling of each access token, from the scope policy' }) accessTokenSeconds!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, description: "the ceiling of the grant's own (refresh) lifetime, from the scope policy" }) grantSeconds!: number;
+}
+
 export class DelegationDto {
   @ApiProperty() grantId!: string;
   @ApiProperty() userId!: string;
@@ -8,6 +13,8 @@ export class DelegationDto {
   @ApiProperty({ type: [String] }) scopes!: string[];
   @ApiProperty({ format: 'date-time' }) issuedAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'the delegation ends then at the latest' }) expiresAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'when a token of the grant was last accepted, to within a minute; null if not yet' }) lastUsedAt!: string | null;
+  @ApiProperty({ type: GrantLifetimesDto }) lifetimes!: GrantLifetimesDto;
 }
 
 export class DelegationPageDto {
