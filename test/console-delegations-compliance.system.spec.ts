@@ -105,7 +105,10 @@ describe.each(['sqlite', 'postgres'] as const)('console: delegations and complia
     await page.goto(`${url}/console/delegations`);
     const row = page.getByRole('row').filter({ hasText: 'Expense agent' });
     const text = await row.innerText();
-    for (const shown of [agent.clientId, 'memory:read', 'memory:write']) expect(text).toContain(shown);
+    for (const shown of [agent.clientId, 'memory:read', 'memory:write', 'Each access lasts up to 15 minutes']) expect(text).toContain(shown);
+    expect(await page.getByRole('columnheader', { name: 'Last used' }).count()).toBe(1);
+    expect(text).not.toContain('Not used yet'); // the agent's MCP calls used it
+    expect(await row.locator('time').count()).toBe(3); // allowed, ends, last used
     expect(await page.getByRole('row').filter({ hasText: 'This console, now' }).count()).toBe(1);
     expect(await page.getByRole('link', { name: 'Every grant of the tenant' }).count()).toBe(0); // alice refused grants:admin
 

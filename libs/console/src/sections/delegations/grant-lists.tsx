@@ -37,7 +37,7 @@ function Grants({ context, scope, result, empty }: { context: PageContext; scope
       {grants.length === 0 ? <Empty>{empty}</Empty> : (
         <>
           <GrantsTable grants={grants} scope={scope} sessionGrant={context.session.grantId} canDisable={scope === 'tenant'} />
-          <p class="ll-hint">When a grant was last used is not shown: the platform checks access tokens without looking them up, and does not record each use.</p>
+          <p class="ll-hint">Last use is to within a minute: each server notes it in memory and writes it once a minute.</p>
         </>
       )}
       <NextPage url={context.url} cursor={nextCursor} />

@@ -1,5 +1,5 @@
 import type { VNode } from 'preact';
-import { CONSOLE_CLIENT_ID } from '#identity';
+import { CONSOLE_CLIENT_ID, humanDuration } from '#identity';
 import { TableRegion, Time } from '../../pages/components.js';
 import { clientLabel, clientNameOf, disableHref, revokeHref, type Delegation, type GrantScope } from './delegation-links.js';
 
@@ -25,6 +25,7 @@ export function GrantsTable({ grants, scope, sessionGrant, canDisable }: GrantsT
             <th scope="col">Scopes</th>
             <th scope="col">Allowed</th>
             <th scope="col">Ends at the latest</th>
+            <th scope="col">Last used</th>
             <th scope="col">Actions</th>
           </tr>
         </thead>
@@ -42,9 +43,11 @@ export function GrantsTable({ grants, scope, sessionGrant, canDisable }: GrantsT
                 <ul class="ll-scopes">
                   {grant.scopes.map((scope) => <li><code>{scope}</code></li>)}
                 </ul>
+                <span class="ll-small ll-muted">Each access lasts up to {humanDuration(grant.lifetimes.accessTokenSeconds)}</span>
               </td>
               <td><Time at={grant.issuedAt} /></td>
               <td>{grant.expiresAt === null ? <span class="ll-muted">No fixed end</span> : <Time at={grant.expiresAt} />}</td>
+              <td>{grant.lastUsedAt === null ? <span class="ll-muted">Not used yet</span> : <Time at={grant.lastUsedAt} />}</td>
               <td>
                 <ul class="ll-row-actions">
                   <li>
