@@ -156,7 +156,9 @@ describe.each(['sqlite', 'postgres'] as const)('console admin pages (%s)', (kind
     await page.fill('#allowedHosts', 'billing.example.com');
     await submit(ada, 'Register the connector');
     expect(new URL(page.url()).pathname).toBe('/console/connectors/billing');
-    expect(await page.locator('.ll-summary').innerText()).toContain('Not set');
+    expect(await page.locator('.ll-summary').first().innerText()).toContain('Not set');
+    // The configuration as registered is on its page (the API gives it, never a secret).
+    expect(await page.locator('.ll-summary').nth(1).innerText()).toContain('billing.example.com');
 
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Set the secret' }).click()]);
     expect(await page.locator('h1').innerText()).toBe('Set the secret of billing');
