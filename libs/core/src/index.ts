@@ -6,3 +6,4 @@ export * from './token-bucket.js';
 export * from './create-file-once.js';
 export * from './request-id.js';
 export * from './product.js';
+export * from './secret-text.js';

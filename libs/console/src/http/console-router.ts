@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { VNode } from 'preact';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { Logger } from '@nestjs/common';
+import { sameSecretText } from '#core';
 import { ApiError, ConsoleApi } from '../api/console-api.js';
 import type { ConsoleSettings } from '../console-settings.js';
 import { errorBody, notFoundBody, signedOutBody, signInProblemBody } from '../pages/error.page.js';
@@ -12,7 +13,7 @@ import { ASSETS_PATH, renderDocument, renderFragment } from '../pages/layout.js'
 import type { ConsoleSection, PageContext, PageResult } from '../pages/page.js';
 import { ConsoleOAuth } from '../session/console-oauth.js';
 import type { ConsoleSession } from '../session/console-session.js';
-import { sameText, type ConsoleSessions } from '../session/console-sessions.js';
+import type { ConsoleSessions } from '../session/console-sessions.js';
 import { setConsoleHeaders } from './console-headers.js';
 import { clearCookie, readCookie, sessionCookieName, setCookie, signInCookieName } from './console-cookies.js';
 
@@ -125,13 +126,14 @@ export function consoleRouter({ settings, sessions, sections }: ConsoleRouterDep
             session = await fresh(session!, origin);
             return session.accessToken;
           });
+          const url = new URL(req.originalUrl, settings.issuer);
           const context: PageContext = {
             session,
             api,
             params: req.params as Record<string, string>,
-            query: new URL(req.originalUrl, settings.issuer).searchParams,
+            query: url.searchParams,
             form: route.method === 'POST' ? ((req.body ?? {}) as Record<string, string | string[]>) : {},
-            url: new URL(req.originalUrl, settings.issuer),
+            url,
           };
           let result: PageResult;
           try {
@@ -251,7 +253,7 @@ function csrfHolds(req: Request, session: ConsoleSession, settings: ConsoleSetti
   if (origin !== undefined && origin !== new URL(settings.issuer).origin) return false;
   const body = (req.body ?? {}) as Record<string, unknown>;
   const token = typeof body.csrf === 'string' ? body.csrf : req.headers['x-csrf-token'];
-  return typeof token === 'string' && sameText(token, session.csrf);
+  return typeof token === 'string' && sameSecretText(token, session.csrf);
 }
 
 /** Only a console path of this origin: never an open redirect. */

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { VNode } from 'preact';
 import type { ApprovalSummary } from '#automation';
 import { ApiError } from '../api/console-api.js';
 import { CsrfField, Empty, ErrorSummary, FieldError, Notice, TableRegion, Time, type Problem } from '../pages/components.js';
+import { livePage } from '../pages/live-region.js';
 import { formText, page, redirect, type ConsoleSection, type PageContext, type PageResult } from '../pages/page.js';
 
 /** An inbox entry; `input` when the API gives the run's input to this caller. */
@@ -14,14 +14,10 @@ async function pending(context: PageContext): Promise<Approval[]> {
   return (await context.api.get<{ approvals: Approval[] }>('/v1/approvals', { limit: 100 })).approvals;
 }
 
-/** What the inbox shows, in short: a poll that brings the same digest changes nothing (204). */
-function digestOf(approvals: readonly Approval[]): string {
-  return createHash('sha256').update(JSON.stringify(approvals.map((item) => [item.approvalId, item.status]))).digest('base64url').slice(0, 16);
-}
-
-function inbox(approvals: readonly Approval[], digest: string): VNode {
+/** The inbox's live content: the page polls it and swaps it only when it changed (pages/live-region). */
+function inbox(approvals: readonly Approval[]): VNode {
   return (
-    <div id="approvals-live" hx-get={`/console/approvals?live=${digest}`} hx-trigger="every 2s" hx-swap="outerHTML" aria-live="polite">
+    <>
       {approvals.length === 0 ? (
         <Empty>Nothing waits for your decision. New approvals appear here by themselves.</Empty>
       ) : (
@@ -45,7 +41,7 @@ function inbox(approvals: readonly Approval[], digest: string): VNode {
           </table>
         </TableRegion>
       )}
-    </div>
+    </>
   );
 }
 
@@ -110,19 +106,18 @@ export const approvalsSection: ConsoleSection = {
       method: 'GET',
       path: '/approvals',
       async handle(context) {
-        const approvals = await pending(context);
-        const digest = digestOf(approvals);
-        const region = inbox(approvals, digest);
-        const live = context.query.get('live');
-        if (live !== null) return live === digest ? { kind: 'unchanged' } : { kind: 'fragment', body: region };
-        return page('Approvals', (
-          <>
-            <Notice text={NOTICES[context.query.get('notice') ?? '']} />
-            <h1>Approvals</h1>
-            <p class="ll-lede">Steps parked until someone decides. You never see your own requests here: nobody approves what they asked for.</p>
-            {region}
-          </>
-        ));
+        return livePage(context, {
+          id: 'approvals-live',
+          title: 'Approvals',
+          head: (
+            <>
+              <Notice text={NOTICES[context.query.get('notice') ?? '']} />
+              <h1>Approvals</h1>
+              <p class="ll-lede">Steps parked until someone decides. You never see your own requests here: nobody approves what they asked for.</p>
+            </>
+          ),
+          content: inbox(await pending(context)),
+        });
       },
     },
     {

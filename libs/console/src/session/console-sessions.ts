@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecretText, sha256Url } from '#core';
 import { decodeJwt } from 'jose';
 import type { IdentityStore } from '#identity';
 import type { SealedSecret, SecretVault } from '#keys';
@@ -32,18 +33,18 @@ export class ConsoleSessions {
   async beginSignIn(pending: PendingSignIn): Promise<{ browserNonce: string; state: string }> {
     const browserNonce = randomToken();
     const state = randomToken();
-    await this.artifacts.upsert(SIGN_IN_MODEL, digest(state), { ...pending, browser: digest(browserNonce) }, this.clock() + SIGN_IN_SECONDS * 1000);
+    await this.artifacts.upsert(SIGN_IN_MODEL, sha256Url(state), { ...pending, browser: sha256Url(browserNonce) }, this.clock() + SIGN_IN_SECONDS * 1000);
     return { browserNonce, state };
   }
 
   /** Single use; undefined unless the state is known, live, and was started by this browser. */
   async finishSignIn(state: string, browserNonce: string | undefined): Promise<PendingSignIn | undefined> {
-    const key = digest(state);
+    const key = sha256Url(state);
     const found = await this.artifacts.find(SIGN_IN_MODEL, key);
     if (!found || found.consumed) return undefined;
     await this.artifacts.destroy(SIGN_IN_MODEL, key);
     const { browser, codeVerifier, returnTo } = found.payload;
-    if (typeof browser !== 'string' || browserNonce === undefined || !sameText(browser, digest(browserNonce))) return undefined;
+    if (typeof browser !== 'string' || browserNonce === undefined || !sameSecretText(browser, sha256Url(browserNonce))) return undefined;
     if (typeof codeVerifier !== 'string' || typeof returnTo !== 'string') return undefined;
     return { codeVerifier, returnTo };
   }
@@ -55,7 +56,7 @@ export class ConsoleSessions {
     const cookie = randomToken();
     const now = this.clock();
     const session: ConsoleSession = {
-      key: digest(cookie),
+      key: sha256Url(cookie),
       tenantId: claims.tenant_id,
       userId: claims.sub,
       scopes: tokens.scopes,
@@ -72,7 +73,7 @@ export class ConsoleSessions {
 
   async find(cookie: string | undefined): Promise<ConsoleSession | undefined> {
     if (!cookie || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) return undefined;
-    const key = digest(cookie);
+    const key = sha256Url(cookie);
     const found = await this.artifacts.find(SESSION_MODEL, key);
     if (!found || found.consumed) return undefined;
     const { tenantId, userId, scopes, grantId, csrf, accessExpiresAt, expiresAt, sealed } = found.payload;
@@ -109,16 +110,6 @@ function randomToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-function digest(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
-}
-
 function contextOf(key: string): string {
   return `console-session:${key}`;
-}
-
-export function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecretText, sha256Url } from '#core';
 import * as client from 'openid-client';
 import type { ArtifactStore } from '../store/identity-store.port.js';
 import type { UpstreamChecks } from './upstream-protocol.js';
@@ -33,8 +34,8 @@ export class PendingSignIns {
   async begin(interactionUid: string, providerId: string, maxAgeSeconds?: number): Promise<{ checks: UpstreamChecks; binding: BrowserBinding }> {
     const checks: UpstreamChecks = { state: client.randomState(), nonce: client.randomNonce(), codeVerifier: client.randomPKCECodeVerifier(), ...(maxAgeSeconds !== undefined && { maxAgeSeconds }) };
     const binding = { name: bindingCookieName(checks.state), value: randomBytes(32).toString('base64url') };
-    const record = { interactionUid, providerId, checks, binding: digest(binding.value) };
-    await this.artifacts.upsert(MODEL, digest(checks.state), record, this.clock() + PENDING_SECONDS * 1000);
+    const record = { interactionUid, providerId, checks, binding: sha256Url(binding.value) };
+    await this.artifacts.upsert(MODEL, sha256Url(checks.state), record, this.clock() + PENDING_SECONDS * 1000);
     return { checks, binding };
   }
 
@@ -43,12 +44,12 @@ export class PendingSignIns {
    * callback replayed finds nothing. A state from another browser leaves it for its own.
    */
   async take(state: string, cookieOf: (name: string) => string | undefined): Promise<PendingSignIn | undefined> {
-    const key = digest(state);
+    const key = sha256Url(state);
     const stored = await this.artifacts.find(MODEL, key);
     if (!stored || stored.consumed) return undefined;
     const record = stored.payload as unknown as PendingSignIn & { binding: string };
     const presented = cookieOf(bindingCookieName(state));
-    if (presented === undefined || !sameText(digest(presented), record.binding)) return undefined;
+    if (presented === undefined || !sameSecretText(sha256Url(presented), record.binding)) return undefined;
     await this.artifacts.destroy(MODEL, key);
     return { interactionUid: record.interactionUid, providerId: record.providerId, checks: record.checks };
   }
@@ -56,13 +57,5 @@ export class PendingSignIns {
 
 /** One cookie per pending sign-in, so that two going on in one browser do not overwrite each other. */
 export function bindingCookieName(state: string): string {
-  return `ll_upstream_${digest(state).slice(0, 16)}`;
-}
-
-function digest(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
-}
-
-function sameText(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  return `ll_upstream_${sha256Url(state).slice(0, 16)}`;
 }

@@ -2,7 +2,7 @@ import type { VNode } from 'preact';
 import { Empty, TableRegion } from '../../pages/components.js';
 import type { PageContext, PageResult } from '../../pages/page.js';
 import { KafkaUnavailable, NoKafka, readKafka, type KafkaRead } from './kafka-state.js';
-import { livePage } from './live-region.js';
+import { livePage } from '../../pages/live-region.js';
 import { OperationsHead } from './operations-nav.js';
 import type { GroupLag, KafkaLagAnswer } from './operations.types.js';
 

@@ -1,7 +1,7 @@
 import type { VNode } from 'preact';
 import { Empty, TableRegion, Time } from '../../pages/components.js';
 import type { PageContext, PageResult } from '../../pages/page.js';
-import { livePage } from './live-region.js';
+import { livePage } from '../../pages/live-region.js';
 import { OperationsHead } from './operations-nav.js';
 import type { ProjectionStatus, ProjectionsAnswer, Replay } from './operations.types.js';
 

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { VNode } from 'preact';
-import { renderFragment } from '../../pages/layout.js';
-import { page, type PageContext, type PageResult } from '../../pages/page.js';
+import { sha256Url } from '#core';
+import { renderFragment } from './layout.js';
+import { page, type PageContext, type PageResult } from './page.js';
 
 /** How often an open page asks for its live region again. */
 export const POLL = 'every 2s';
@@ -12,11 +12,11 @@ export const POLL = 'every 2s';
  * rendered content, so whatever the page derives (an "interrupted?" after a minute) counts too.
  */
 export function livePage(context: PageContext, { id, title, head, content }: { id: string; title: string; head: VNode; content: VNode }): PageResult {
-  const digest = createHash('sha256').update(renderFragment(content)).digest('base64url').slice(0, 16);
+  const digest = sha256Url(renderFragment(content)).slice(0, 16);
   const asked = context.query.get('live');
   if (asked !== null && asked === digest) return { kind: 'unchanged' };
   const region = (
-    <div id={id} hx-get={`${context.url.pathname}?live=${digest}`} hx-trigger={POLL} hx-swap="outerHTML">
+    <div id={id} hx-get={`${context.url.pathname}?live=${digest}`} hx-trigger={POLL} hx-swap="outerHTML" aria-live="polite">
       {content}
     </div>
   );
