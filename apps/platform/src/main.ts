@@ -16,6 +16,9 @@ import { createDemoTenant } from './start/demo-tenant.js';
 import { announceStart } from './start/start-banner.js';
 import { startFactsOf } from './start/start-facts.js';
 
+/** Set once the app exists: a signal that lands while the start is still finishing is a stop, not a failed start. */
+let drainState: DrainState | undefined;
+
 async function bootstrap(): Promise<void> {
   const config = loadPlatformConfig(process.env);
   const adapter = new PlatformHttpAdapter({
@@ -28,7 +31,9 @@ async function bootstrap(): Promise<void> {
   logProcessWarnings(logger);
   const app = await NestFactory.create(AppModule.forRoot(process.env), adapter, { bufferLogs: true });
   app.useLogger(new QuietStartLogger(app.get(PinoLogger)));
-  app.use(closeConnectionsWhileDraining(app.get(DrainState)));
+  const drain = app.get(DrainState);
+  drainState = drain;
+  app.use(closeConnectionsWhileDraining(drain));
   configureApp(app);
   installGracefulShutdown(app, { delayMs: config.LEDGERLINE_SHUTDOWN_DELAY_MS, timeoutMs: config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS }, logger);
   await app.listen(config.LEDGERLINE_PORT, config.LEDGERLINE_HOST);
@@ -36,4 +41,9 @@ async function bootstrap(): Promise<void> {
   announceStart(await startFactsOf(app, config), loggingSettingsOf(config), logger);
 }
 
-bootstrap().catch(failStart);
+// After listening, the start still creates the demo tenant and prints the banner: a SIGTERM then closes
+// the stores under them, and the drain's own exit (0) is the process's outcome, not that step's error.
+bootstrap().catch((error: unknown) => {
+  if (drainState?.draining) return;
+  failStart(error);
+});

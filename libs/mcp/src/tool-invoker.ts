@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { DomainError, jsonDepthExceeds, MAX_REQUEST_JSON_DEPTH, RateLimitedError, TokenBuckets, ValidationError, type CommandMetadata } from '#core';
 import { storeUnavailableFrom } from '#event-store';
 import { inSpan, markFailed, rateLimitRejections, toolCallDuration, type Span } from '#observability';

@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/server';
 import type { JsonObject } from '#core';
 import { invalidArguments, McpToolSource, type RegisteredTool, type ToolSource } from '#mcp';
 import { StartRunCommand, type StartRunResult } from '../run/commands/start-run/start-run.command.js';
