@@ -24,6 +24,7 @@ import { AutomationsController } from './automation/http/automations.controller.
 import { ApprovalsController } from './run/http/approvals.controller.js';
 import { RunsController } from './run/http/runs.controller.js';
 import { RunListTool } from './run/tools/run-list.tool.js';
+import { RunTasks } from './run/run-tasks.js';
 
 /** Automations and their runs: publishing, one tool per automation, the run saga, approvals. */
 @Module({})
@@ -37,7 +38,7 @@ export class AutomationModule {
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
         AutomationCatalog, AutomationHistory, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
         RunPersonalData, RunViews, RunReader, RunTimeline, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, CancelRunHandler, DecideApprovalHandler,
-        RunGetTool, RunListTool, RunCancelTool, ApprovalListTool, ApprovalDecideTool,
+        RunGetTool, RunListTool, RunCancelTool, ApprovalListTool, ApprovalDecideTool, RunTasks,
       ],
     };
   }

@@ -6,3 +6,4 @@ export * from './mcp.module.js';
 export * from './registered-tool.js';
 export * from './tool-source.js';
 export * from './mcp.settings.js';
+export * from './tool-tasks.js';

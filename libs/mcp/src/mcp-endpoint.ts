@@ -1,14 +1,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { classifyInboundRequest, createMcpHandler, Server, type AuthInfo, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { classifyInboundRequest, CLIENT_CAPABILITIES_META_KEY, createMcpHandler, ProtocolError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
 import { NodeStreamableHTTPServerTransport, toNodeHandler, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
+import { z } from 'zod';
+import { AUTH_SETTINGS, type AuthSettings } from '#auth';
 import { PRODUCT, type CommandMetadata } from '#core';
 import { logContext, type RequestLogContext } from '#observability';
+import { isTerminal, legacyTask, legacyTaskResult, modernTask, taskRequestError, taskStartedContent, TASKS_EXTENSION } from './mcp-tasks.js';
 import { SERVER_INSTRUCTIONS } from './server-instructions.js';
-import { ToolInvoker } from './tool-invoker.js';
+import { ToolInvoker, type CallOutcome } from './tool-invoker.js';
+import { ToolRegistry } from './tool-registry.js';
+import type { ToolTask, ToolTaskSource } from './tool-tasks.js';
 
 const SERVER_INFO = { name: 'ledgerline', title: 'Ledgerline', version: PRODUCT.version };
 const MAX_IDLE_SERVERS = 64;
+/** tools/list pages: a tenant with a large automation catalogue gets its tools in pages of this many. */
+export const TOOLS_PAGE_SIZE = 100;
+/** A 2026-07-28 client may reuse a tools/list this long (its own: the list depends on the caller's grant). */
+export const TOOLS_LIST_TTL_MS = 30_000;
+/** 2025-11-25 tasks/result waits this long at most for the task to end (under the HTTP request timeout), then says to poll. */
+const TASK_RESULT_WAIT_MS = 25_000;
+const TASK_RESULT_POLL_MS = 250;
+
+type Era = 'legacy' | 'modern';
 
 /** The per-request context the endpoint hands to the MCP server through the transport's auth slot. */
 interface CallerContext {
@@ -17,15 +31,21 @@ interface CallerContext {
   log: RequestLogContext;
 }
 
+const taskIdParams = z.object({ taskId: z.string().min(1).max(128) });
+const taskUpdateParams = z.object({ taskId: z.string().min(1).max(128), inputResponses: z.record(z.string(), z.unknown()).optional() });
+
 /**
  * The Streamable HTTP endpoint, on the TypeScript SDK's v2 server, stateless on every revision:
  * - 2026-07-28 requests (the `_meta` envelope on every request, `server/discover`, no handshake)
- *   go to the SDK's `createMcpHandler`, a fresh low-level `Server` per request;
+ *   go to the SDK's `createMcpHandler`, a fresh low-level `Server` per request (its 'auto' response
+ *   mode: one JSON body, as no handler sends anything before its result; 'json' would print a warning);
  * - 2025-era requests (`initialize`, then calls without a session) are classified by the SDK's own
  *   classifier and served the way they were before: a fresh transport with JSON responses on a
  *   server from a pool of idle ones (building one per request costs half the throughput).
  * Nothing about the caller outlives the request: the caller travels in the `authInfo` slot and the
- * handlers read it from their context, so any instance serves any call.
+ * handlers read it from their context, so any instance serves any call. A tool whose calls are
+ * long-running work (an automation run) answers as a task to a client that follows tasks, in each
+ * revision's vocabulary, from the task source's durable state.
  */
 @Injectable()
 export class McpEndpoint implements OnModuleDestroy {
@@ -34,9 +54,13 @@ export class McpEndpoint implements OnModuleDestroy {
   private readonly serveModern: NodeMcpRequestHandler;
   private readonly idleLegacy: Server[] = [];
 
-  constructor(private readonly invoker: ToolInvoker) {
+  constructor(
+    private readonly invoker: ToolInvoker,
+    private readonly registry: ToolRegistry,
+    @Inject(AUTH_SETTINGS) private readonly auth: AuthSettings,
+  ) {
     const onerror = (error: Error): void => this.logger.warn(`MCP exchange failed: ${error.message}`);
-    this.modern = createMcpHandler(() => this.createServer(), { legacy: 'reject', responseMode: 'json', onerror });
+    this.modern = createMcpHandler(() => this.createServer('modern'), { legacy: 'reject', onerror });
     this.serveModern = toNodeHandler(this.modern, { onerror });
   }
 
@@ -61,7 +85,7 @@ export class McpEndpoint implements OnModuleDestroy {
   }
 
   private async serveLegacy(req: IncomingMessage & { body?: unknown; auth: AuthInfo }, res: ServerResponse): Promise<void> {
-    const server = this.idleLegacy.pop() ?? this.createServer();
+    const server = this.idleLegacy.pop() ?? this.createServer('legacy');
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
       void server.close().then(() => {
@@ -72,28 +96,136 @@ export class McpEndpoint implements OnModuleDestroy {
     await transport.handleRequest(req, res, req.body);
   }
 
-  private createServer(): Server {
+  private createServer(era: Era): Server {
+    const tasks = this.registry.tasks();
     const server = new Server(SERVER_INFO, {
-      capabilities: { tools: { listChanged: false } },
+      capabilities: {
+        tools: { listChanged: false },
+        ...(tasks && era === 'modern' && { extensions: { [TASKS_EXTENSION]: {} } }),
+        ...(tasks && era === 'legacy' && { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } }),
+      },
       instructions: SERVER_INSTRUCTIONS,
+      cacheHints: { 'tools/list': { ttlMs: TOOLS_LIST_TTL_MS, cacheScope: 'private' } },
+      // Stateless on every revision: no server-to-client request can reach a 2025 client, so nothing may try.
+      inputRequired: { legacyShim: false },
     });
-    server.setRequestHandler('tools/list', async (_request, ctx) => {
+    server.setRequestHandler('tools/list', async (request, ctx) => {
       const { metadata } = callerOf(ctx.http?.authInfo);
-      return { tools: await this.invoker.list(metadata.tenantId, metadata.scopes) };
+      const tools = await this.invoker.list(metadata.tenantId, metadata.scopes);
+      const offset = offsetOf(request.params?.cursor);
+      const page = tools.slice(offset, offset + TOOLS_PAGE_SIZE).map((tool) => (era === 'modern' ? withoutTaskSupport(tool) : tool));
+      return { tools: page, ...(offset + TOOLS_PAGE_SIZE < tools.length && { nextCursor: cursorOf(offset + TOOLS_PAGE_SIZE) }) };
     });
     server.setRequestHandler('tools/call', async (request, ctx) => {
       const { metadata, log } = callerOf(ctx.http?.authInfo);
       const idempotencyKey = request.params._meta?.['io.ledgerline/idempotency-key'];
       log.tool = request.params.name;
-      const result = await this.invoker.call(request.params.name, request.params.arguments, {
+      const outcome = await this.invoker.run(request.params.name, request.params.arguments, {
         ...metadata,
         idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : metadata.idempotencyKey,
       });
-      log.outcome = result.isError ? errorCodeOf(result) : 'ok';
-      return result;
+      log.outcome = outcome.result.isError ? errorCodeOf(outcome.result) : 'ok';
+      const followsTasks = era === 'modern' ? declaresTasks(ctx) : (request.params as { task?: unknown }).task !== undefined;
+      if (tasks && followsTasks && outcome.taskId !== undefined) return this.startedTask(era, tasks, metadata, outcome);
+      return outcome.result;
     });
+    if (tasks) (era === 'modern' ? this.modernTaskHandlers : this.legacyTaskHandlers).call(this, server, tasks);
     return server;
   }
+
+  /** A call whose work became a task answers with the task, read back from its durable state (tasks/get resolves at once). */
+  private async startedTask(era: Era, tasks: ToolTaskSource, metadata: CommandMetadata, outcome: CallOutcome): Promise<CallToolResult> {
+    const task = await tasks.get(metadata, outcome.taskId!);
+    const content = taskStartedContent(task);
+    return era === 'modern'
+      ? { resultType: 'task', ...modernTask(task, this.auth.resourceUrl), content }
+      : { task: legacyTask(task), content };
+  }
+
+  /** The 2026-07-28 tasks extension's methods (not in the revision's core: registered with their schemas). */
+  private modernTaskHandlers(server: Server, tasks: ToolTaskSource): void {
+    const publicUrl = this.auth.resourceUrl;
+    server.setRequestHandler('tasks/get', { params: taskIdParams }, async ({ taskId }, ctx) =>
+      modernTask(await taskCall(() => tasks.get(callerOf(ctx.http?.authInfo).metadata, taskId)), publicUrl));
+    // The approvals a run waits for are decided by people in the console, not through the requester's client:
+    // the answer to a URL elicitation is an acknowledgement, and nothing else may be outstanding.
+    server.setRequestHandler('tasks/update', { params: taskUpdateParams }, async ({ taskId }, ctx) => {
+      await taskCall(() => tasks.get(callerOf(ctx.http?.authInfo).metadata, taskId));
+      return {};
+    });
+    server.setRequestHandler('tasks/cancel', { params: taskIdParams }, async ({ taskId }, ctx) => {
+      await taskCall(() => tasks.cancel(callerOf(ctx.http?.authInfo).metadata, taskId));
+      return {};
+    });
+  }
+
+  /** The 2025-11-25 revision's task methods (basic/utilities/tasks). */
+  private legacyTaskHandlers(server: Server, tasks: ToolTaskSource): void {
+    server.setRequestHandler('tasks/get', { params: taskIdParams }, async ({ taskId }, ctx) =>
+      legacyTask(await taskCall(() => tasks.get(callerOf(ctx.http?.authInfo).metadata, taskId))));
+    server.setRequestHandler('tasks/result', { params: taskIdParams }, async ({ taskId }, ctx) => {
+      const { metadata } = callerOf(ctx.http?.authInfo);
+      const deadline = Date.now() + TASK_RESULT_WAIT_MS;
+      for (;;) {
+        const task = await taskCall(() => tasks.get(metadata, taskId));
+        if (isTerminal(task)) return legacyTaskResult(task);
+        if (Date.now() >= deadline || ctx.mcpReq.signal.aborted) {
+          throw new ProtocolError(ProtocolErrorCode.InternalError, `task ${task.taskId} is still ${task.status} after ${TASK_RESULT_WAIT_MS} ms; poll tasks/get, then ask again`, { code: 'task.still_running' });
+        }
+        await new Promise((resolve) => setTimeout(resolve, TASK_RESULT_POLL_MS));
+      }
+    });
+    server.setRequestHandler('tasks/cancel', { params: taskIdParams }, async ({ taskId }, ctx) => {
+      const { metadata } = callerOf(ctx.http?.authInfo);
+      const task = await taskCall(() => tasks.get(metadata, taskId));
+      if (isTerminal(task)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `task ${task.taskId} is already ${task.status}`, { code: 'task.finished' });
+      return legacyTask(await taskCall(() => tasks.cancel(metadata, task.taskId)));
+    });
+    server.setRequestHandler('tasks/list', { params: z.object({ cursor: z.string().max(200).optional() }) }, async ({ cursor }, ctx) => {
+      const page = await taskCall(() => tasks.list(callerOf(ctx.http?.authInfo).metadata, cursor));
+      return { tasks: page.tasks.map(legacyTask), ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
+    });
+  }
+}
+
+async function taskCall(read: () => Promise<ToolTask>): Promise<ToolTask>;
+async function taskCall<T>(read: () => Promise<T>): Promise<T>;
+async function taskCall<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw taskRequestError(error);
+  }
+}
+
+/** Whether a 2026-07-28 request declares the tasks extension in its per-request client capabilities. */
+function declaresTasks(ctx: ServerContext): boolean {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] as { extensions?: Record<string, unknown> } | undefined;
+  return capabilities?.extensions?.[TASKS_EXTENSION] !== undefined;
+}
+
+/** `execution.taskSupport` is 2025-11-25 vocabulary; the 2026-07-28 revision has no place for it. */
+function withoutTaskSupport(tool: Tool): Tool {
+  if (tool.execution === undefined) return tool;
+  const { execution: _execution, ...rest } = tool;
+  return rest;
+}
+
+/** tools/list cursors: opaque to clients, the offset of the next page; anything else is refused as Invalid params. */
+function cursorOf(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
+}
+
+function offsetOf(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  try {
+    const { offset } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown };
+    if (typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0) return offset;
+  } catch {
+    // fall through
+  }
+  throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'Invalid params: the cursor is not one tools/list gave', { code: 'tools.invalid_cursor' });
 }
 
 /** The stable code of a tool error result (ToolInvoker writes `{ error: { code } }` as its text). */

@@ -17,6 +17,11 @@ export interface RegisteredTool {
   /** The arguments checked and normalised; a ValidationError ('tool.invalid_arguments') otherwise. */
   parse(args: unknown): Promise<unknown>;
   readonly handler: McpToolHandler<unknown, unknown>;
+  /**
+   * Set for a tool whose call starts long-running work that can be followed as a task: the task id
+   * in its output (the call itself still answers at once). The registry's task source reads it.
+   */
+  readonly taskIdOf?: (output: unknown) => string;
 }
 
 export type ToolIssue = { path: string; message: string };

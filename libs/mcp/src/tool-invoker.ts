@@ -4,7 +4,30 @@ import { DomainError, jsonDepthExceeds, MAX_REQUEST_JSON_DEPTH, RateLimitedError
 import { storeUnavailableFrom } from '#event-store';
 import { inSpan, markFailed, rateLimitRejections, toolCallDuration, type Span } from '#observability';
 import { MCP_SETTINGS, type McpSettings } from './mcp.settings.js';
+import type { RegisteredTool } from './registered-tool.js';
 import { ToolRegistry } from './tool-registry.js';
+
+/** What a call produced: its tool result and, for a tool whose calls are tasks, the task's id. */
+export interface CallOutcome {
+  result: CallToolResult;
+  taskId?: string;
+}
+
+export interface CallOptions {
+  /**
+   * Runs once the call is known good (scope, rate, depth, arguments) and before the tool: the
+   * place a confirmation is demanded. What it throws that is not a DomainError (the endpoint's
+   * own signals) leaves the invoker as thrown; a DomainError becomes the call's tool error.
+   */
+  beforeExecute?: (tool: RegisteredTool, input: unknown) => Promise<void>;
+}
+
+/** Thrown by a `beforeExecute` hook to stop the call with an answer of the endpoint's own making, not a tool result. */
+export class CallInterrupted extends Error {
+  constructor(readonly reason: string) {
+    super(`the call stopped before its tool ran: ${reason}`);
+  }
+}
 
 /**
  * Runs one tools/call: the caller's scope, the tenant's rate on the tool, the tool's schema,
@@ -28,11 +51,16 @@ export class ToolInvoker {
   }
 
   /** One span per call (`tools/call <tool>`, its tenant and outcome; never its arguments), in which the command's appends nest. */
-  call(name: string, args: unknown, metadata: CommandMetadata): Promise<CallToolResult> {
-    return inSpan('tools/call', { attributes: { 'mcp.method.name': 'tools/call', 'ledgerline.tenant.id': metadata.tenantId } }, (span) => this.invoke(name, args, metadata, span));
+  async call(name: string, args: unknown, metadata: CommandMetadata, options: CallOptions = {}): Promise<CallToolResult> {
+    return (await this.run(name, args, metadata, options)).result;
   }
 
-  private async invoke(name: string, args: unknown, metadata: CommandMetadata, span: Span): Promise<CallToolResult> {
+  /** As `call`, with the task id of a task-capable tool's call. */
+  run(name: string, args: unknown, metadata: CommandMetadata, options: CallOptions = {}): Promise<CallOutcome> {
+    return inSpan('tools/call', { attributes: { 'mcp.method.name': 'tools/call', 'ledgerline.tenant.id': metadata.tenantId } }, (span) => this.invoke(name, args, metadata, options, span));
+  }
+
+  private async invoke(name: string, args: unknown, metadata: CommandMetadata, options: CallOptions, span: Span): Promise<CallOutcome> {
     const timer = toolCallDuration.startTimer();
     const end = (labels: { tool: string; outcome: string }): void => {
       timer(labels);
@@ -61,17 +89,23 @@ export class ToolInvoker {
         throw unknownTool(name);
       }
       const input = await tool.parse(args);
+      await options.beforeExecute?.(tool, input);
       const output = await tool.handler.execute(input, { metadata: { ...metadata, tool: name } });
       end({ tool: label, outcome: 'ok' });
-      return { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> };
+      const result: CallToolResult = { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> };
+      return tool.taskIdOf ? { result, taskId: tool.taskIdOf(output) } : { result };
     } catch (thrown) {
+      if (thrown instanceof CallInterrupted) {
+        end({ tool: label, outcome: thrown.reason });
+        throw thrown;
+      }
       const error = thrown instanceof DomainError ? thrown : (storeUnavailableFrom(thrown) ?? thrown);
       end({ tool: label, outcome: error instanceof DomainError ? error.kind : 'internal' });
-      return this.toToolError(name, error);
+      return { result: this.toToolError(name, error) };
     }
   }
 
-  private toToolError(name: string, error: unknown): CallToolResult {
+  toToolError(name: string, error: unknown): CallToolResult {
     const known = error instanceof DomainError;
     if (!known) this.logger.error(`tool ${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
     const body = known

@@ -4,6 +4,7 @@ import { IllegalStateError } from '#core';
 import { MCP_TOOL, type McpToolDefinition, type McpToolHandler } from './mcp-tool.decorator.js';
 import { declaredTool, type RegisteredTool } from './registered-tool.js';
 import { MCP_TOOL_SOURCE, type ToolSource } from './tool-source.js';
+import { MCP_TASK_SOURCE, type ToolTaskSource } from './tool-tasks.js';
 
 /**
  * Every tool a tenant's caller may reach: the providers marked with @McpTool (filled once at
@@ -13,6 +14,7 @@ import { MCP_TOOL_SOURCE, type ToolSource } from './tool-source.js';
 export class ToolRegistry implements OnModuleInit {
   private readonly declared = new Map<string, RegisteredTool>();
   private readonly sources: ToolSource[] = [];
+  private taskSource: ToolTaskSource | undefined;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -24,11 +26,20 @@ export class ToolRegistry implements OnModuleInit {
       if (!wrapper.metatype || !wrapper.instance) continue;
       const metatype = wrapper.metatype as object as new () => unknown;
       if (this.reflector.get<boolean | undefined>(MCP_TOOL_SOURCE, metatype)) this.sources.push(wrapper.instance as ToolSource);
+      if (this.reflector.get<boolean | undefined>(MCP_TASK_SOURCE, metatype)) {
+        if (this.taskSource) throw new IllegalStateError('mcp.duplicate_task_source', 'two providers are the task source');
+        this.taskSource = wrapper.instance as ToolTaskSource;
+      }
       const definition = this.reflector.get<McpToolDefinition | undefined>(MCP_TOOL, metatype);
       if (!definition) continue;
       if (this.declared.has(definition.name)) throw new IllegalStateError('mcp.duplicate_tool', `two tools are named ${definition.name}`);
       this.declared.set(definition.name, declaredTool(definition, wrapper.instance as McpToolHandler<unknown, unknown>));
     }
+  }
+
+  /** Where the tasks of task-capable tools are read and cancelled; undefined: no tool runs as a task here. */
+  tasks(): ToolTaskSource | undefined {
+    return this.taskSource;
   }
 
   /** The scope a tool by this name needs, whatever tenant holds it; undefined: no tool can have this name. No read. */

@@ -61,6 +61,8 @@ export class AutomationToolSource implements ToolSource {
       inputSchema: definition.inputSchema as Tool['inputSchema'],
       outputSchema: RUN_OUTPUT_SCHEMA as unknown as Tool['outputSchema'],
       annotations: { title: definition.title, readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+      // 2025-11-25: a client may ask for the run as a task (2026-07-28 clients declare the tasks extension instead).
+      execution: { taskSupport: 'optional' },
     };
     return {
       name,
@@ -75,6 +77,8 @@ export class AutomationToolSource implements ToolSource {
       handler: {
         execute: (input, { metadata }): Promise<StartRunResult> => commandBus.execute(new StartRunCommand(metadata, name, version, input as JsonObject)),
       },
+      // The run is the task: a client that follows tasks gets its id, and the run's result when it ends.
+      taskIdOf: (output) => (output as StartRunResult).runId,
     };
   }
 }
