@@ -20,8 +20,10 @@ interface RpcAnswer { status: number; result?: Json; error?: { code: number; mes
 /** One JSON-RPC request as the revision's clients send it: 2026-07-28 with its envelope and routing headers. */
 async function rpc(api: PlatformProcess, token: string, revision: string, method: string, params: Json, options: { tasks?: boolean } = {}): Promise<RpcAnswer> {
   const modern = revision === MODERN;
+  // The tasks/* methods belong to the extension: a 2026-07-28 client declares it on them too.
+  const declares = options.tasks ?? method.startsWith('tasks/');
   const body = modern
-    ? { ...params, _meta: { ...(params._meta as Json | undefined), 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientInfo': { name: 'tasks-test', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': options.tasks ? { extensions: { [TASKS]: {} } } : {} } }
+    ? { ...params, _meta: { ...(params._meta as Json | undefined), 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientInfo': { name: 'tasks-test', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': declares ? { extensions: { [TASKS]: {} } } : {} } }
     : params;
   const name = typeof params.name === 'string' ? params.name : typeof params.taskId === 'string' ? params.taskId : undefined;
   const response = await fetch(`${api.url}/mcp`, {
@@ -122,7 +124,9 @@ describe('automation runs as tasks, across platform processes (PostgreSQL + Kafk
         return got.result?.status === 'cancelled' ? got.result : undefined;
       }, 30_000, 'the task to be cancelled');
       expect(final.taskId).toBe(taskId);
+      // 2025-11-25 refuses to cancel a finished task; the 2026-07-28 extension acks it again (idempotent).
       if (revision === LEGACY) expect((await rpc(second, alice, revision, 'tasks/cancel', { taskId })).error).toMatchObject({ code: -32602, data: { code: 'task.finished' } });
+      else expect((await rpc(second, alice, revision, 'tasks/cancel', { taskId })).result).toEqual({ resultType: 'complete', _meta: expect.any(Object) });
     }
     expect(fixture.requests.some((r) => r.path.startsWith('/orders/c-'))).toBe(false);
   }, 120_000);
@@ -153,6 +157,11 @@ describe('automation runs as tasks, across platform processes (PostgreSQL + Kafk
       }
       expect((await rpc(second, alice, revision, 'tasks/get', { taskId: 'run-00000000-0000-7000-8000-000000000000' })).error).toMatchObject({ code: -32602 });
       expect((await rpc(second, alice, revision, 'tasks/get', { taskId: 7 })).error).toMatchObject({ code: -32602 });
+    }
+    // 2026-07-28: the extension's methods from a request that does not declare it (ext-tasks: Missing required client capability).
+    for (const method of ['tasks/get', 'tasks/update', 'tasks/cancel']) {
+      const refused = await rpc(second, alice, MODERN, method, { taskId, ...(method === 'tasks/update' && { inputResponses: {} }) }, { tasks: false });
+      expect(refused.error).toMatchObject({ code: -32021, data: { requiredCapabilities: { extensions: { [TASKS]: {} } } } });
     }
     // Nothing was appended by the refused cancels.
     expect(await cluster.store.readStream(TENANT, taskId)).toHaveLength(before);

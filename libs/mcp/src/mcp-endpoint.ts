@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { classifyInboundRequest, CLIENT_CAPABILITIES_META_KEY, createMcpHandler, ProtocolError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
+import { classifyInboundRequest, CLIENT_CAPABILITIES_META_KEY, createMcpHandler, MissingRequiredClientCapabilityError, ProtocolError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
 import { NodeStreamableHTTPServerTransport, toNodeHandler, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import { z } from 'zod';
 import { AUTH_SETTINGS, type AuthSettings } from '#auth';
@@ -146,15 +146,16 @@ export class McpEndpoint implements OnModuleDestroy {
   private modernTaskHandlers(server: Server, tasks: ToolTaskSource): void {
     const publicUrl = this.auth.resourceUrl;
     server.setRequestHandler('tasks/get', { params: taskIdParams }, async ({ taskId }, ctx) =>
-      modernTask(await taskCall(() => tasks.get(callerOf(ctx.http?.authInfo).metadata, taskId)), publicUrl));
+      modernTask(await taskCall(() => tasks.get(taskCaller(ctx), taskId)), publicUrl));
     // The approvals a run waits for are decided by people in the console, not through the requester's client:
     // the answer to a URL elicitation is an acknowledgement, and nothing else may be outstanding.
     server.setRequestHandler('tasks/update', { params: taskUpdateParams }, async ({ taskId }, ctx) => {
-      await taskCall(() => tasks.get(callerOf(ctx.http?.authInfo).metadata, taskId));
+      await taskCall(() => tasks.get(taskCaller(ctx), taskId));
       return {};
     });
+    // Idempotent: a finished task's cancel is the same empty ack (only an unknown task is refused).
     server.setRequestHandler('tasks/cancel', { params: taskIdParams }, async ({ taskId }, ctx) => {
-      await taskCall(() => tasks.cancel(callerOf(ctx.http?.authInfo).metadata, taskId));
+      await taskCall(() => tasks.cancel(taskCaller(ctx), taskId));
       return {};
     });
   }
@@ -196,6 +197,12 @@ async function taskCall<T>(read: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw taskRequestError(error);
   }
+}
+
+/** The caller of a 2026-07-28 tasks/* request, which must declare the extension (ext-tasks: -32021 otherwise). */
+function taskCaller(ctx: ServerContext): CommandMetadata {
+  if (!declaresTasks(ctx)) throw new MissingRequiredClientCapabilityError({ requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } } });
+  return callerOf(ctx.http?.authInfo).metadata;
 }
 
 /** Whether a 2026-07-28 request declares the tasks extension in its per-request client capabilities. */
