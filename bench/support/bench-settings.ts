@@ -12,6 +12,8 @@ export const LIFTED_LIMITS: Readonly<Record<string, string>> = {
   LEDGERLINE_TOOL_RATE_BURST: '100000',
   LEDGERLINE_RUN_CONCURRENCY: '64',
   LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: '64',
+  // Benches publish their automations through the MCP tool: a person's confirmation is no part of a load.
+  LEDGERLINE_MCP_CONFIRM_TOOLS: '',
 };
 
 /** Fixture servers listen on loopback, a private address the operator must open for connector calls. */

@@ -30,7 +30,9 @@ export async function startPlatform(env: Record<string, string> = {}, main = PLA
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [main], {
     // Fixture servers listen on loopback: the operator opens it for connector calls (tests that check the refusal set it to '').
-    env: { PATH: process.env.PATH, LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_EGRESS_PRIVATE_NETWORKS: '127.0.0.1/32', LEDGERLINE_SHUTDOWN_TIMEOUT_MS: '3000', ...env },
+    // Confirmations of sensitive calls are off unless a spec asks (test/mcp-confirmations.system.spec.ts runs with the
+    // defaults): the specs that publish automations or delete memory through MCP are about other things.
+    env: { PATH: process.env.PATH, LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_EGRESS_PRIVATE_NETWORKS: '127.0.0.1/32', LEDGERLINE_SHUTDOWN_TIMEOUT_MS: '3000', LEDGERLINE_MCP_CONFIRM_TOOLS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -47,7 +47,11 @@ export class AppModule {
         // Scale-out API processes only read the views; the workers apply them.
         ProjectionsModule.forRoot(config.LEDGERLINE_ROLE === 'api' ? 'watch' : 'apply'),
         CqrsModule.forRoot(),
-        McpModule.forRoot({ toolRateLimit: { perSecond: config.LEDGERLINE_TOOL_RATE_PER_SEC, burst: config.LEDGERLINE_TOOL_RATE_BURST } }),
+        McpModule.forRoot({
+          toolRateLimit: { perSecond: config.LEDGERLINE_TOOL_RATE_PER_SEC, burst: config.LEDGERLINE_TOOL_RATE_BURST },
+          confirmTools: config.LEDGERLINE_MCP_CONFIRM_TOOLS,
+          confirmationTtlSeconds: config.LEDGERLINE_MCP_CONFIRMATION_TTL_SECONDS,
+        }),
         KeysModule.forRoot({ masterKeyBase64: config.LEDGERLINE_MASTER_KEY, masterKeyFile: config.LEDGERLINE_MASTER_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR }),
         ConnectorsModule.forRoot({ egressPrivateNetworks: config.LEDGERLINE_EGRESS_PRIVATE_NETWORKS }),
         AutomationModule.forRoot({

@@ -7,3 +7,5 @@ export * from './registered-tool.js';
 export * from './tool-source.js';
 export * from './mcp.settings.js';
 export * from './tool-tasks.js';
+export * from './confirmations/confirmation.errors.js';
+export { ConfirmationsController, type ConfirmationStatus } from './confirmations/confirmations.controller.js';

@@ -8,7 +8,8 @@ import { PRODUCT, type CommandMetadata } from '#core';
 import { logContext, type RequestLogContext } from '#observability';
 import { isTerminal, legacyTask, legacyTaskResult, modernTask, taskRequestError, taskStartedContent, TASKS_EXTENSION } from './mcp-tasks.js';
 import { SERVER_INSTRUCTIONS } from './server-instructions.js';
-import { ToolInvoker, type CallOutcome } from './tool-invoker.js';
+import { CallConfirmations } from './confirmations/call-confirmations.js';
+import { CallInterrupted, ToolInvoker, type CallOutcome } from './tool-invoker.js';
 import { ToolRegistry } from './tool-registry.js';
 import type { ToolTask, ToolTaskSource } from './tool-tasks.js';
 
@@ -57,6 +58,7 @@ export class McpEndpoint implements OnModuleDestroy {
   constructor(
     private readonly invoker: ToolInvoker,
     private readonly registry: ToolRegistry,
+    private readonly confirmations: CallConfirmations,
     @Inject(AUTH_SETTINGS) private readonly auth: AuthSettings,
   ) {
     const onerror = (error: Error): void => this.logger.warn(`MCP exchange failed: ${error.message}`);
@@ -120,10 +122,17 @@ export class McpEndpoint implements OnModuleDestroy {
       const { metadata, log } = callerOf(ctx.http?.authInfo);
       const idempotencyKey = request.params._meta?.['io.ledgerline/idempotency-key'];
       log.tool = request.params.name;
-      const outcome = await this.invoker.run(request.params.name, request.params.arguments, {
-        ...metadata,
-        idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : metadata.idempotencyKey,
-      });
+      const callMetadata = { ...metadata, idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : metadata.idempotencyKey };
+      let outcome: CallOutcome;
+      try {
+        outcome = await this.invoker.run(request.params.name, request.params.arguments, callMetadata, { beforeExecute: this.confirmations.hook(era, ctx, callMetadata) });
+      } catch (thrown) {
+        // A sensitive call not confirmed yet: the ask is an input_required result (2026-07-28) or a -32042 error (2025).
+        if (!(thrown instanceof CallInterrupted)) throw thrown;
+        log.outcome = thrown.reason;
+        if ('error' in thrown.answer) throw thrown.answer.error;
+        return thrown.answer.result as CallToolResult;
+      }
       log.outcome = outcome.result.isError ? errorCodeOf(outcome.result) : 'ok';
       const followsTasks = era === 'modern' ? declaresTasks(ctx) : (request.params as { task?: unknown }).task !== undefined;
       if (tasks && followsTasks && outcome.taskId !== undefined) return this.startedTask(era, tasks, metadata, outcome);

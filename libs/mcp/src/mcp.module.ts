@@ -1,5 +1,9 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { CallConfirmations } from './confirmations/call-confirmations.js';
+import { ConfirmationLedger } from './confirmations/confirmation-ledger.js';
+import { ConfirmationTokens } from './confirmations/confirmation-tokens.js';
+import { ConfirmationsController } from './confirmations/confirmations.controller.js';
 import { McpEndpoint } from './mcp-endpoint.js';
 import { McpMiddleware } from './mcp.middleware.js';
 import { DEFAULT_MCP_SETTINGS, MCP_SETTINGS, type McpSettings } from './mcp.settings.js';
@@ -9,7 +13,8 @@ import { ToolRegistry } from './tool-registry.js';
 /** The MCP front door: /mcp, tool discovery and invocation. Tools come from the capability modules. */
 @Module({
   imports: [DiscoveryModule],
-  providers: [ToolRegistry, ToolInvoker, McpEndpoint, McpMiddleware],
+  controllers: [ConfirmationsController],
+  providers: [ToolRegistry, ToolInvoker, McpEndpoint, McpMiddleware, ConfirmationLedger, ConfirmationTokens, CallConfirmations],
   exports: [ToolRegistry],
 })
 export class McpModule implements NestModule {

@@ -22,9 +22,12 @@ export interface CallOptions {
   beforeExecute?: (tool: RegisteredTool, input: unknown) => Promise<void>;
 }
 
-/** Thrown by a `beforeExecute` hook to stop the call with an answer of the endpoint's own making, not a tool result. */
+/**
+ * Thrown by a `beforeExecute` hook to stop the call with an answer of the endpoint's own making,
+ * not a tool result: a result of another kind (input_required) to return, or a protocol error to throw.
+ */
 export class CallInterrupted extends Error {
-  constructor(readonly reason: string) {
+  constructor(readonly reason: string, readonly answer: { result: Record<string, unknown> } | { error: Error }) {
     super(`the call stopped before its tool ran: ${reason}`);
   }
 }

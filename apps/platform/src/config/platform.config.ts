@@ -1,3 +1,4 @@
+import { DEFAULT_CONFIRM_TOOLS } from '#mcp';
 import { ValidationError } from '#core';
 import { DEFAULT_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS, DEFAULT_PG_STATEMENT_TIMEOUT_MS, type EventStoreSettings } from '#event-store';
 import type { ExportSigningKeySource } from '#compliance';
@@ -39,6 +40,11 @@ export const platformConfigSchema = z
     LEDGERLINE_EXPORT_SIGNING_KEY_FILE: z.string().min(1).optional(),
     LEDGERLINE_TOOL_RATE_PER_SEC: z.coerce.number().positive().max(100_000).default(50),
     LEDGERLINE_TOOL_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(100),
+    /** The tools whose calls need the person's confirmation of the exact call (comma-separated names; empty: none). */
+    LEDGERLINE_MCP_CONFIRM_TOOLS: z.string().regex(/^\s*([a-z][a-z0-9_]{0,63}(\s*,\s*[a-z][a-z0-9_]{0,63})*)?\s*$/, 'comma-separated tool names, e.g. memory_delete,automation_publish').default(DEFAULT_CONFIRM_TOOLS.join(','))
+      .transform((value) => value.split(',').map((tool) => tool.trim()).filter((tool) => tool !== '')),
+    /** How long a confirmation round (the ask, then the confirmation given) stays good. */
+    LEDGERLINE_MCP_CONFIRMATION_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
     LEDGERLINE_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
     LEDGERLINE_RUN_CONCURRENCY_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(8),
     LEDGERLINE_ROLE: z.enum(['all', 'api']).default('all'),
