@@ -36,13 +36,17 @@ const INTEROP_CALL = {
 };
 
 /**
- * What a person does with a URL elicitation: opens the URL signed in and confirms. The owner of
- * libs/mcp provides the real one with the confirmations; until then the 2025-11-25 confirmation
- * tests fail here.
+ * What a person does with a URL elicitation: opens the confirmation page signed in and confirms.
+ * The console's page does it with this REST call (GET to show, POST to confirm), with the
+ * person's own token; here the person's bearer token stands in for their console session.
  */
 async function confirmByUrl(harness: PlatformHarness, url: string, token: string): Promise<void> {
-  void [harness, url, token];
-  throw new Error('not implemented yet');
+  const page = new URL(url);
+  expect(page.origin).toBe(harness.platform.url);
+  const confirmation = page.pathname.match(/^\/console\/confirmations\/([A-Za-z0-9_-]+)$/)?.[1];
+  if (!confirmation) throw new Error(`not a confirmation page: ${url}`);
+  const response = await fetch(`${harness.platform.url}/v1/mcp/confirmations/${confirmation}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+  expect({ status: response.status, body: await response.json() }).toMatchObject({ status: 200, body: { tool: 'memory_delete', status: 'confirmed' } });
 }
 
 let python: string | undefined;
@@ -62,8 +66,9 @@ describe.each(['sqlite', 'postgres'] as const)(`MCP clients we did not write (Py
     // The venv first: a machine without Python fails here, it never skips.
     python ??= pythonForMcpClient();
     fixture = await startFixtureServer();
-    harness = await startPlatformOn(kind);
-    admin = await connect(harness.platform, harness.issuer.mint({ tenantId: TENANT, userId: 'ops', scopes: ['connectors:admin', 'automations:admin', 'runs:read'] }));
+    // memory_delete asks for a confirmation (as by default); the admin's automation_publish below does not, to keep the setup short.
+    harness = await startPlatformOn(kind, { LEDGERLINE_MCP_CONFIRM_TOOLS: 'memory_delete' });
+    admin = await connect(harness.platform, harness.issuer.mint({ tenantId: TENANT, userId: 'ops', scopes: ['connectors:admin', 'automations:admin', 'runs:read', 'runs:admin'] }));
     await callOk(admin, 'connector_register', { name: 'erp', config: { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host] } });
     await callOk(admin, 'automation_publish', { definition: INTEROP_CALL });
   }, 120_000);
