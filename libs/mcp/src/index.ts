@@ -9,3 +9,4 @@ export * from './mcp.settings.js';
 export * from './tool-tasks.js';
 export * from './confirmations/confirmation.errors.js';
 export { ConfirmationsController, type ConfirmationStatus } from './confirmations/confirmations.controller.js';
+export { toolIcons } from './tool-icons.js';

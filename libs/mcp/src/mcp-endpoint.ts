@@ -1,18 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { classifyInboundRequest, CLIENT_CAPABILITIES_META_KEY, createMcpHandler, MissingRequiredClientCapabilityError, ProtocolError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
-import { NodeStreamableHTTPServerTransport, toNodeHandler, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
+import { classifyInboundRequest, CLIENT_CAPABILITIES_META_KEY, SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler, MissingRequiredClientCapabilityError, ProtocolError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { z } from 'zod';
 import { AUTH_SETTINGS, type AuthSettings } from '#auth';
 import { PRODUCT, type CommandMetadata } from '#core';
 import { logContext, type RequestLogContext } from '#observability';
 import { isTerminal, legacyTask, legacyTaskResult, modernTask, taskRequestError, taskStartedContent, TASKS_EXTENSION } from './mcp-tasks.js';
+import { serveFetch } from './serve-fetch.js';
 import { SERVER_INSTRUCTIONS } from './server-instructions.js';
 import { CallConfirmations } from './confirmations/call-confirmations.js';
 import { CallInterrupted, ToolInvoker, type CallOutcome } from './tool-invoker.js';
 import { ToolRegistry } from './tool-registry.js';
 import type { ToolTask, ToolTaskSource } from './tool-tasks.js';
 
+/** No icons here: 2026-07-28 stamps serverInfo on every result, and the hot path should not carry pictures. */
 const SERVER_INFO = { name: 'ledgerline', title: 'Ledgerline', version: PRODUCT.version };
 const MAX_IDLE_SERVERS = 64;
 /** tools/list pages: a tenant with a large automation catalogue gets its tools in pages of this many. */
@@ -52,7 +54,6 @@ const taskUpdateParams = z.object({ taskId: z.string().min(1).max(128), inputRes
 export class McpEndpoint implements OnModuleDestroy {
   private readonly logger = new Logger(McpEndpoint.name);
   private readonly modern: McpHttpHandler;
-  private readonly serveModern: NodeMcpRequestHandler;
   private readonly idleLegacy: Server[] = [];
 
   constructor(
@@ -63,7 +64,6 @@ export class McpEndpoint implements OnModuleDestroy {
   ) {
     const onerror = (error: Error): void => this.logger.warn(`MCP exchange failed: ${error.message}`);
     this.modern = createMcpHandler(() => this.createServer('modern'), { legacy: 'reject', onerror });
-    this.serveModern = toNodeHandler(this.modern, { onerror });
   }
 
   async handle(req: IncomingMessage & { body?: unknown }, res: ServerResponse, metadata: CommandMetadata): Promise<void> {
@@ -78,7 +78,7 @@ export class McpEndpoint implements OnModuleDestroy {
     });
     if (route.kind === 'legacy') await this.serveLegacy(Object.assign(req, { auth }), res);
     // The modern handler classifies again (cheap) and answers rejections itself, with their exact codes.
-    else await this.serveModern(Object.assign(req, { auth }), res, req.body);
+    else await serveFetch(this.modern, req, res, req.body, auth, withLegacyVersions);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -206,6 +206,20 @@ async function taskCall<T>(read: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw taskRequestError(error);
   }
+}
+
+/**
+ * The endpoint serves the 2025 revisions too (by `initialize`, statelessly), which the SDK's
+ * modern handler cannot know: server/discover's supportedVersions and an unsupported-version
+ * error's `supported` name them after 2026-07-28, as the revision's own dual-era example does.
+ */
+function withLegacyVersions(message: Record<string, unknown>): Record<string, unknown> | undefined {
+  const add = (versions: unknown): string[] | undefined => (Array.isArray(versions) ? [...new Set([...(versions as string[]), ...SUPPORTED_PROTOCOL_VERSIONS])] : undefined);
+  const result = message.result as { supportedVersions?: unknown } | undefined;
+  if (result && add(result.supportedVersions)) return { ...message, result: { ...result, supportedVersions: add(result.supportedVersions) } };
+  const error = message.error as { code?: unknown; data?: { supported?: unknown } } | undefined;
+  if (error?.code === -32022 && error.data && add(error.data.supported)) return { ...message, error: { ...error, data: { ...error.data, supported: add(error.data.supported) } } };
+  return undefined;
 }
 
 /** The caller of a 2026-07-28 tasks/* request, which must declare the extension (ext-tasks: -32021 otherwise). */

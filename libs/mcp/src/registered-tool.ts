@@ -4,6 +4,7 @@ import { validate } from 'class-validator';
 import { ValidationError } from '#core';
 import { z } from 'zod';
 import type { McpToolDefinition, McpToolHandler } from './mcp-tool.decorator.js';
+import { toolIcons } from './tool-icons.js';
 
 /**
  * A tool as the front door serves it, whether a provider declared it with @McpTool or a tool
@@ -42,6 +43,7 @@ export function declaredTool(definition: McpToolDefinition, handler: McpToolHand
       inputSchema: z.toJSONSchema(definition.input, { io: 'input' }) as Tool['inputSchema'],
       outputSchema: z.toJSONSchema(definition.output, { io: 'output' }) as Tool['outputSchema'],
       annotations: { title: definition.title, ...definition.annotations },
+      icons: toolIcons(definition.name, definition.scope),
     },
     async parse(args) {
       const parsed = definition.input.safeParse(args ?? {});

@@ -1,7 +1,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 import type { Tool } from '@modelcontextprotocol/server';
 import type { JsonObject } from '#core';
-import { invalidArguments, McpToolSource, type RegisteredTool, type ToolSource } from '#mcp';
+import { invalidArguments, McpToolSource, toolIcons, type RegisteredTool, type ToolSource } from '#mcp';
 import { StartRunCommand, type StartRunResult } from '../run/commands/start-run/start-run.command.js';
 import { AUTOMATION_NAME_PATTERN } from '../definition/index.js';
 import { AutomationCatalog, type PublishedAutomation } from './automation-catalog.js';
@@ -63,6 +63,7 @@ export class AutomationToolSource implements ToolSource {
       annotations: { title: definition.title, readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
       // 2025-11-25: a client may ask for the run as a task (2026-07-28 clients declare the tasks extension instead).
       execution: { taskSupport: 'optional' },
+      icons: toolIcons(name, automationScope(name)),
     };
     return {
       name,
