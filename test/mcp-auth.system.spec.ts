@@ -104,6 +104,16 @@ describe.each(['sqlite', 'postgres'] as const)('MCP authorization against the st
       expect(await harness.store.committedPosition()).toBe(before);
     });
 
+    it(`answers a method it does not serve with -32601 Method not found (on HTTP ${revision === MODERN_REVISION ? '404, as 2026-07-28 requires' : '200'})`, async () => {
+      const answer = await post(valid(), { id: 4, method: 'resources/list' });
+      expect({ status: answer.status, body: answer.body }).toEqual({ status: revision === MODERN_REVISION ? 404 : 200, body: { jsonrpc: '2.0', id: 4, error: { code: -32601, message: 'Method not found' } } });
+    });
+
+    it('refuses a body over the size limit with a typed 413, whatever it carries', async () => {
+      const answer = await post(valid(), { method: 'tools/call', params: { name: 'memory_put', arguments: { key: 'k', value: 'x'.repeat(200 * 1024) } } });
+      expect({ status: answer.status, body: answer.body }).toEqual({ status: 413, body: { error: { code: 'request.too_large', message: expect.any(String), details: {} } } });
+    });
+
     it('is stateless: GET and DELETE on /mcp are 405', async () => {
       for (const method of ['GET', 'DELETE']) {
         const response = await fetch(`${platform.url}/mcp`, { method, headers: { Authorization: `Bearer ${valid()}`, 'MCP-Protocol-Version': revision } });
