@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
-import { callOk, connect, errorOf } from './support/mcp-session.js';
+import { callOk, connect, errorOf, MODERN_REVISION } from './support/mcp-session.js';
 
 const METRICS_TOKEN = 'scrape-token-0123456789abcdef';
 const charge = {
@@ -155,5 +155,26 @@ describe.each(['sqlite', 'postgres'] as const)('/metrics and the logs show what 
     const logged = (): boolean => h.platform.output().split('\n').some((line) => line.includes(`"id":"${id}"`) && line.includes("\"tool\":\"memory_put\""));
     while (!logged() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(logged()).toBe(true);
+  });
+
+  it(`counts a ${MODERN_REVISION} call in the tool metric and logs it with its tool and outcome, like a 2025 one`, async () => {
+    const count = 'ledgerline_tool_call_duration_seconds_count';
+    const calls = async (labels: Record<string, string>): Promise<number> => sample(await (await scrape(`Bearer ${METRICS_TOKEN}`)).text(), count, labels) ?? 0;
+    const okBefore = await calls({ tool: 'memory_put', outcome: 'ok' });
+    const notFoundBefore = await calls({ tool: 'memory_get', outcome: 'not_found' });
+    const requestId = `req-${kind}-modern`;
+    // A tenant of its own: the tests above spent this platform's tiny per-tenant rate.
+    const modern = await connect(h.platform, h.issuer.mint({ tenantId: `${tenant}-modern`, userId: 'frank', scopes: ['memory:read', 'memory:write'] }), { revision: MODERN_REVISION, headers: { 'x-request-id': requestId } });
+    await callOk(modern, 'memory_put', { namespace: 'n', key: 'modern', value: 1 });
+    expect(errorOf(await modern.callTool({ name: 'memory_get', arguments: { namespace: 'n', key: 'missing' } })).code).toBe('memory.not_found');
+    await modern.close();
+    expect(await calls({ tool: 'memory_put', outcome: 'ok' })).toBe(okBefore + 1);
+    expect(await calls({ tool: 'memory_get', outcome: 'not_found' })).toBe(notFoundBefore + 1);
+
+    const lines = (): LogLine[] => h.platform.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogLine).filter((line) => line.req?.id === requestId);
+    const deadline = Date.now() + 5000;
+    while (lines().filter((line) => line.tool !== undefined).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lines().filter((line) => line.tool !== undefined).map((line) => [line.tool, line.outcome, line.tenant, line.user, line.res?.statusCode]))
+      .toEqual([['memory_put', 'ok', `${tenant}-modern`, 'frank', 200], ['memory_get', 'memory.not_found', `${tenant}-modern`, 'frank', 200]]);
   });
 });

@@ -7,7 +7,7 @@ import type { EventStore } from '#event-store';
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
 import { startCluster, type Cluster } from './support/cluster.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
-import { callOk } from './support/mcp-session.js';
+import { callOk, connect, MODERN_REVISION } from './support/mcp-session.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 import type { PlatformProcess } from './support/platform-process.js';
@@ -142,6 +142,20 @@ describe('OpenTelemetry traces of the embedded platform', () => {
     const line = h.platform.output().split('\n').filter((text) => text.startsWith('{')).map((text) => JSON.parse(text) as Record<string, unknown>)
       .find((entry) => entry.trace_id === caller.traceId && entry.tool === 'memory_put');
     expect(line).toMatchObject({ trace_id: caller.traceId, span_id: server.spanId, msg: 'POST /mcp 200' });
+  });
+
+  it(`continues the caller's trace on /mcp on ${MODERN_REVISION} too: the tool span under the server span, the append under it`, async () => {
+    const caller = callerSpan();
+    const alice = await connect(h.platform, aliceToken, { revision: MODERN_REVISION, headers: { traceparent: caller.traceparent } });
+    await callOk(alice, 'memory_put', { namespace: 'notes', key: 'modern', value: MEMORY_VALUE });
+    await alice.close();
+
+    const tool = await receiver.waitFor((spans) => inTrace(spans, caller.traceId, 'tools/call memory_put')[0]);
+    expect(tool.attributes).toMatchObject({ 'gen_ai.tool.name': 'memory_put', 'ledgerline.outcome': 'ok', 'ledgerline.tenant.id': tenant, 'mcp.method.name': 'tools/call' });
+    const server = await receiver.waitFor((spans) => spans.find((span) => span.spanId === tool.parentSpanId));
+    expect(server).toMatchObject({ name: 'POST /mcp', kind: SERVER, parentSpanId: caller.spanId, traceId: caller.traceId });
+    const append = await receiver.waitFor((spans) => spans.find((span) => span.name === 'event.append' && span.parentSpanId === tool.spanId));
+    expect(append.traceId).toBe(caller.traceId);
   });
 
   it("continues the caller's trace on the REST API, the span named by the route template", async () => {
