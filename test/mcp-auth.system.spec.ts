@@ -130,7 +130,13 @@ describe.each(['sqlite', 'postgres'] as const)('MCP authorization against the st
   it.each(LEGACY_REVISIONS)('still initializes on %s and serves its calls', async (version) => {
     const token = valid();
     const answer = await initialize(token, version);
-    expect(answer.body.result).toEqual({ protocolVersion: version, capabilities: { tools: { listChanged: false } }, serverInfo: SERVER_INFO, instructions: SERVER_INSTRUCTIONS });
+    // Tasks in 2025-11-25's own capability (the 2026-07-28 revision names them as an extension instead).
+    expect(answer.body.result).toEqual({
+      protocolVersion: version,
+      capabilities: { tools: { listChanged: false }, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
+      serverInfo: SERVER_INFO,
+      instructions: SERVER_INSTRUCTIONS,
+    });
     expect((await postMcp(platform, token, version, LIST_TOOLS)).status).toBe(200);
   });
 
@@ -156,19 +162,13 @@ describe.each(['sqlite', 'postgres'] as const)('MCP authorization against the st
       expect([legacy.instructions, legacy.serverInfo]).toEqual([SERVER_INSTRUCTIONS, SERVER_INFO]);
     });
 
-    /*
-     * Server bug: server/discover (and the -32022 UnsupportedProtocolVersionError) list only
-     * 2026-07-28, although this endpoint serves 2025-03-26, 2025-06-18 and 2025-11-25 beside it
-     * (the tests above). The spec's supportedVersions are "protocol versions the server supports",
-     * and its dual-era example answers { supported: ["2026-07-28", "2025-11-25"] }. The SDK's
-     * Server lists only modern revisions in server/discover, and createMcpHandler is built with
-     * legacy: 'reject', so its supported list has no 2025 revision either.
-     */
-    it.failing('names every revision it serves, 2025 ones included, in server/discover and in UnsupportedProtocolVersionError', async () => {
-      const served = [MODERN_REVISION, ...LEGACY_REVISIONS];
+    // server/discover and the -32022 error name every revision the endpoint serves: the SDK alone would name 2026-07-28 only.
+    it('names every revision it serves, 2025 ones included, in server/discover and in UnsupportedProtocolVersionError', async () => {
+      // The 2025 leg also answers 2024-11-05 and 2024-10-07 initializes (the SDK's legacy list).
+      const served = [MODERN_REVISION, ...LEGACY_REVISIONS, '2024-11-05', '2024-10-07'];
       const discovered = (await postMcp(platform, valid(), MODERN_REVISION, discover)).body.result as { supportedVersions: string[] };
       expect([...discovered.supportedVersions].sort()).toEqual([...served].sort());
-      const unsupported = await postMcp(platform, valid(), MODERN_REVISION, LIST_TOOLS, { headers: { 'MCP-Protocol-Version': '2099-01-01' } });
+      const unsupported = await postMcp(platform, valid(), MODERN_REVISION, { method: 'tools/list', params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2099-01-01' } } }, { headers: { 'MCP-Protocol-Version': '2099-01-01' } });
       expect([...(unsupported.body.error as { data: { supported: string[] } }).data.supported].sort()).toEqual([...served].sort());
     });
 
