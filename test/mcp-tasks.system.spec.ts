@@ -18,12 +18,12 @@ type Json = Record<string, unknown>;
 interface RpcAnswer { status: number; result?: Json; error?: { code: number; message: string; data?: Json } }
 
 /** One JSON-RPC request as the revision's clients send it: 2026-07-28 with its envelope and routing headers. */
-async function rpc(api: PlatformProcess, token: string, revision: string, method: string, params: Json, options: { tasks?: boolean } = {}): Promise<RpcAnswer> {
+async function rpc(api: PlatformProcess, token: string, revision: string, method: string, params: Json, options: { tasks?: boolean; capabilities?: Json } = {}): Promise<RpcAnswer> {
   const modern = revision === MODERN;
   // The tasks/* methods belong to the extension: a 2026-07-28 client declares it on them too.
   const declares = options.tasks ?? method.startsWith('tasks/');
   const body = modern
-    ? { ...params, _meta: { ...(params._meta as Json | undefined), 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientInfo': { name: 'tasks-test', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': declares ? { extensions: { [TASKS]: {} } } : {} } }
+    ? { ...params, _meta: { ...(params._meta as Json | undefined), 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientInfo': { name: 'tasks-test', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': { ...options.capabilities, ...(declares && { extensions: { [TASKS]: {} } }) } } }
     : params;
   const name = typeof params.name === 'string' ? params.name : typeof params.taskId === 'string' ? params.taskId : undefined;
   const response = await fetch(`${api.url}/mcp`, {
@@ -44,6 +44,7 @@ describe('automation runs as tasks, across platform processes (PostgreSQL + Kafk
   let fixture: FixtureServer;
   let alice: string;
   let bobDecides: (approvalId: string) => Promise<void>;
+  let bobToken: string;
 
   beforeAll(async () => {
     fixture = await startFixtureServer();
@@ -55,7 +56,8 @@ describe('automation runs as tasks, across platform processes (PostgreSQL + Kafk
     await callOk(admin, 'automation_publish', { definition: GATED_CALL });
     await admin.close();
     alice = cluster.issuer.mint({ tenantId: TENANT, userId: 'alice', scopes: ['automation:gated_call', 'runs:read'] });
-    const bob = await connect(cluster.api, cluster.issuer.mint({ tenantId: TENANT, userId: 'bob', scopes: ['approvals:decide'] }));
+    bobToken = cluster.issuer.mint({ tenantId: TENANT, userId: 'bob', scopes: ['approvals:decide'] });
+    const bob = await connect(cluster.api, bobToken);
     bobDecides = async (approvalId) => void (await callOk(bob, 'approval_decide', { approvalId, decision: 'approve', reason: 'fine' }));
   }, 180_000);
   afterAll(async () => {
@@ -130,6 +132,32 @@ describe('automation runs as tasks, across platform processes (PostgreSQL + Kafk
     }
     expect(fixture.requests.some((r) => r.path.startsWith('/orders/c-'))).toBe(false);
   }, 120_000);
+
+  it("sends an approver's client to the approval's console page by URL elicitation, then reads the decision; never the requester's", async () => {
+    const started = await rpc(cluster.api, alice, MODERN, 'tools/call', { name: 'gated_call', arguments: { ref: 'a-1' } }, { tasks: true });
+    const taskId = started.result!.taskId as string;
+    await until(async () => ((await rpc(second, alice, MODERN, 'tasks/get', { taskId })).result?.status === 'input_required' ? true : undefined), 30_000, 'the run to park');
+    const approvalId = `${taskId}.ask`;
+    const page = `/console/approvals/${encodeURIComponent(approvalId)}`;
+    const open = (revision: string, token: string, capabilities?: Json): Promise<RpcAnswer> =>
+      rpc(second, token, revision, 'tools/call', { name: 'approval_decide', arguments: { approvalId } }, capabilities ? { capabilities } : {});
+    const asked = await open(MODERN, bobToken, { elicitation: { url: {} } });
+    expect(asked.result).toMatchObject({ resultType: 'input_required' });
+    const [request] = Object.values(asked.result!.inputRequests as Record<string, { params: { mode: string; url: string } }>);
+    expect(request!.params.mode).toBe('url');
+    expect(new URL(request!.params.url).pathname).toBe(page);
+    const legacy = await open(LEGACY, bobToken);
+    expect(legacy.error).toMatchObject({ code: -32042 });
+    expect(new URL((legacy.error!.data as { elicitations: Array<{ url: string }> }).elicitations[0]!.url).pathname).toBe(page);
+    const noUrl = await open(MODERN, bobToken, { elicitation: { form: {} } });
+    expect(JSON.parse((noUrl.result!.content as Array<{ text: string }>)[0]!.text).error.code).toBe('tool.elicitation_unsupported');
+    // The requester, even holding the scope, is refused before any page.
+    const aliceApprover = cluster.issuer.mint({ tenantId: TENANT, userId: 'alice', scopes: ['approvals:decide'] });
+    expect(JSON.parse(((await open(LEGACY, aliceApprover)).result!.content as Array<{ text: string }>)[0]!.text).error.code).toBe('approval.self_decision');
+    // Decided (in the console, or here with a decision), the same call reads the outcome.
+    await bobDecides(approvalId);
+    expect(((await open(LEGACY, bobToken)).result!.structuredContent as Json)).toEqual({ approvalId, runId: taskId, decision: 'approve', decidedBy: 'bob' });
+  }, 60_000);
 
   it('answers a client that does not follow tasks as before: the run id at once', async () => {
     for (const revision of [MODERN, LEGACY]) {

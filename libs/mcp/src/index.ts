@@ -10,3 +10,4 @@ export * from './tool-tasks.js';
 export * from './confirmations/confirmation.errors.js';
 export { ConfirmationsController, type ConfirmationStatus } from './confirmations/confirmations.controller.js';
 export { toolIcons } from './tool-icons.js';
+export { UrlElicitationNeeded } from './url-elicitation.js';

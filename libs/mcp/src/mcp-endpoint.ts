@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { classifyInboundRequest, CLIENT_CAPABILITIES_META_KEY, SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler, MissingRequiredClientCapabilityError, ProtocolError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
+import { classifyInboundRequest, CLIENT_CAPABILITIES_META_KEY, SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler, inputRequired, MissingRequiredClientCapabilityError, ProtocolError, UrlElicitationRequiredError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { z } from 'zod';
 import { AUTH_SETTINGS, type AuthSettings } from '#auth';
-import { PRODUCT, type CommandMetadata } from '#core';
+import { ForbiddenError, PRODUCT, type CommandMetadata } from '#core';
 import { logContext, type RequestLogContext } from '#observability';
 import { isTerminal, legacyTask, legacyTaskResult, modernTask, taskRequestError, taskStartedContent, TASKS_EXTENSION } from './mcp-tasks.js';
 import { serveFetch } from './serve-fetch.js';
+import { UrlElicitationNeeded } from './url-elicitation.js';
 import { SERVER_INSTRUCTIONS } from './server-instructions.js';
 import { CallConfirmations } from './confirmations/call-confirmations.js';
 import { CallInterrupted, ToolInvoker, type CallOutcome } from './tool-invoker.js';
@@ -127,7 +128,12 @@ export class McpEndpoint implements OnModuleDestroy {
       try {
         outcome = await this.invoker.run(request.params.name, request.params.arguments, callMetadata, { beforeExecute: this.confirmations.hook(era, ctx, callMetadata) });
       } catch (thrown) {
-        // A sensitive call not confirmed yet: the ask is an input_required result (2026-07-28) or a -32042 error (2025).
+        // A person's step first: an input_required result (2026-07-28) or a -32042 error (2025).
+        if (thrown instanceof UrlElicitationNeeded) {
+          log.outcome = 'elicitation';
+          return this.sendToPage(era, ctx, request.params.name, thrown);
+        }
+        // A sensitive call not confirmed yet, likewise.
         if (!(thrown instanceof CallInterrupted)) throw thrown;
         log.outcome = thrown.reason;
         if ('error' in thrown.answer) throw thrown.answer.error;
@@ -140,6 +146,17 @@ export class McpEndpoint implements OnModuleDestroy {
     });
     if (tasks) (era === 'modern' ? this.modernTaskHandlers : this.legacyTaskHandlers).call(this, server, tasks);
     return server;
+  }
+
+  /** Sends the person to a page of the platform by URL elicitation; a 2026-07-28 client that cannot follow a URL gets a typed refusal. */
+  private sendToPage(era: Era, ctx: ServerContext, tool: string, needed: UrlElicitationNeeded): CallToolResult {
+    const url = new URL(needed.path, this.auth.resourceUrl).href;
+    if (era === 'legacy') throw new UrlElicitationRequiredError([{ mode: 'url', elicitationId: needed.key, url, message: needed.ask }], `${needed.ask}: open the link, then call ${tool} again`);
+    const elicitation = clientCapabilitiesOf(ctx)?.elicitation as { url?: unknown } | undefined;
+    if (elicitation?.url === undefined) {
+      return this.invoker.toToolError(tool, new ForbiddenError('tool.elicitation_unsupported', `${needed.ask} at ${url}; this client declares no URL elicitation to take you there`, { tool, url }));
+    }
+    return inputRequired({ inputRequests: { [needed.key]: inputRequired.elicitUrl({ message: needed.ask, url }) } }) as unknown as CallToolResult;
   }
 
   /** A call whose work became a task answers with the task, read back from its durable state (tasks/get resolves at once). */
@@ -230,9 +247,13 @@ function taskCaller(ctx: ServerContext): CommandMetadata {
 
 /** Whether a 2026-07-28 request declares the tasks extension in its per-request client capabilities. */
 function declaresTasks(ctx: ServerContext): boolean {
-  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
-  const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] as { extensions?: Record<string, unknown> } | undefined;
-  return capabilities?.extensions?.[TASKS_EXTENSION] !== undefined;
+  const extensions = clientCapabilitiesOf(ctx)?.extensions as Record<string, unknown> | undefined;
+  return extensions?.[TASKS_EXTENSION] !== undefined;
+}
+
+/** The client capabilities a 2026-07-28 request declares in its envelope. */
+function clientCapabilitiesOf(ctx: ServerContext): Record<string, unknown> | undefined {
+  return (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as Record<string, unknown> | undefined;
 }
 
 /** `execution.taskSupport` is 2025-11-25 vocabulary; the 2026-07-28 revision has no place for it. */

@@ -6,6 +6,7 @@ import { inSpan, markFailed, rateLimitRejections, toolCallDuration, type Span } 
 import { MCP_SETTINGS, type McpSettings } from './mcp.settings.js';
 import type { RegisteredTool } from './registered-tool.js';
 import { ToolRegistry } from './tool-registry.js';
+import { UrlElicitationNeeded } from './url-elicitation.js';
 
 /** What a call produced: its tool result and, for a tool whose calls are tasks, the task's id. */
 export interface CallOutcome {
@@ -98,8 +99,8 @@ export class ToolInvoker {
       const result: CallToolResult = { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> };
       return tool.taskIdOf ? { result, taskId: tool.taskIdOf(output) } : { result };
     } catch (thrown) {
-      if (thrown instanceof CallInterrupted) {
-        end({ tool: label, outcome: thrown.reason });
+      if (thrown instanceof CallInterrupted || thrown instanceof UrlElicitationNeeded) {
+        end({ tool: label, outcome: thrown instanceof CallInterrupted ? thrown.reason : 'elicitation' });
         throw thrown;
       }
       const error = thrown instanceof DomainError ? thrown : (storeUnavailableFrom(thrown) ?? thrown);

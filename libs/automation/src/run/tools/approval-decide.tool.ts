@@ -1,25 +1,54 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '#core';
+import { McpTool, UrlElicitationNeeded, type McpToolHandler, type ToolContext } from '#mcp';
 import { z } from 'zod';
 import { DecideApprovalCommand, type DecideApprovalResult } from '../commands/decide-approval/decide-approval.command.js';
+import { RunReader } from '../run-reader.js';
 import { APPROVALS_DECIDE_SCOPE } from '../run-scopes.js';
+import { parseApprovalId } from '../run-stream.js';
 
-const input = z.strictObject({ approvalId: z.string().max(100), decision: z.enum(['approve', 'deny']), reason: z.string().min(1).max(1000) });
-const output = z.object({ approvalId: z.string(), runId: z.string(), decision: z.enum(['approve', 'deny']) });
+const input = z.strictObject({
+  approvalId: z.string().max(100),
+  decision: z.enum(['approve', 'deny']).optional().describe('leave out to decide in the console instead: you are sent to the approval page, then call again to read the outcome'),
+  reason: z.string().min(1).max(1000).optional().describe('required with a decision'),
+});
+const output = z.object({ approvalId: z.string(), runId: z.string(), decision: z.enum(['approve', 'deny']), decidedBy: z.string().optional() });
+type Output = DecideApprovalResult & { decidedBy?: string };
 
 @McpTool({
   name: 'approval_decide',
   title: 'Decide an approval',
-  description: 'Approves or denies a run parked at an approval gate. The decision, you and your reason are recorded; you cannot decide approvals of runs you started.',
+  description: 'Approves or denies a run parked at an approval gate. The decision, you and your reason are recorded; you cannot decide approvals of runs you started. Without a decision you are sent to the approval\'s page in the console (a URL for your client to open); call again afterwards to read what was decided.',
   scope: APPROVALS_DECIDE_SCOPE,
   input,
   output,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
 })
-export class ApprovalDecideTool implements McpToolHandler<z.infer<typeof input>, DecideApprovalResult> {
-  constructor(private readonly commandBus: CommandBus) {}
+export class ApprovalDecideTool implements McpToolHandler<z.infer<typeof input>, Output> {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly runs: RunReader,
+  ) {}
 
-  execute({ approvalId, decision, reason }: z.infer<typeof input>, { metadata }: ToolContext): Promise<DecideApprovalResult> {
-    return this.commandBus.execute(new DecideApprovalCommand(metadata, approvalId, decision, reason));
+  async execute({ approvalId, decision, reason }: z.infer<typeof input>, { metadata }: ToolContext): Promise<Output> {
+    if (decision !== undefined) {
+      if (reason === undefined) throw new ValidationError('tool.invalid_arguments', 'invalid arguments: reason: required with a decision', { issues: [{ path: 'reason', message: 'required with a decision' }] });
+      return this.commandBus.execute(new DecideApprovalCommand(metadata, approvalId, decision, reason));
+    }
+    // No decision: the person decides in the console; what was decided is read back on the next call.
+    const { runId } = parseApprovalId(approvalId);
+    const run = await this.runs.readable(metadata, runId).catch((error: unknown) => {
+      throw error instanceof NotFoundError ? new NotFoundError('approval.not_found', `no approval ${approvalId} in this tenant`, { approvalId }) : error;
+    });
+    const approval = run.approval?.approvalId === approvalId ? run.approval : null;
+    if (!approval) throw new NotFoundError('approval.not_found', `no approval ${approvalId} in this tenant`, { approvalId });
+    if (run.startedBy === metadata.userId) throw new ForbiddenError('approval.self_decision', 'the user who started a run cannot decide its approvals', { approvalId });
+    if (approval.status === 'granted' || approval.status === 'denied') {
+      return { approvalId, runId, decision: approval.status === 'granted' ? 'approve' : 'deny', ...(approval.decidedBy !== null && { decidedBy: approval.decidedBy }) };
+    }
+    if (approval.status !== 'pending' || run.status !== 'running') {
+      throw new IllegalStateError('approval.not_pending', `approval ${approvalId} is no longer pending (${approval.status}, run ${run.status})`, { approvalId, status: approval.status });
+    }
+    throw new UrlElicitationNeeded(`approval-${approvalId}`, `/console/approvals/${encodeURIComponent(approvalId)}`, `Decide approval ${approvalId} (${run.automation}, step ${approval.stepId}) in the console`);
   }
 }
