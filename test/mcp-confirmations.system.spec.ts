@@ -151,6 +151,35 @@ describe.each(['sqlite', 'postgres'] as const)('confirmations of sensitive calls
     expect((await rest('GET', token)).body).toMatchObject({ status: 'used_or_stale' });
   });
 
+  it("lets a tenant allow the clients that cannot be asked (grants:admin), its own tenant only; clients that can ask are still asked", async () => {
+    const admin = h.issuer.mint({ tenantId: TENANT, userId: 'root', scopes: ['grants:admin'] });
+    const policy = async (method: string, body?: unknown, bearer = admin): Promise<{ status: number; body: Json }> => {
+      const response = await fetch(`${h.platform.url}/v1/mcp/confirmation-policy`, { method, headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+      return { status: response.status, body: (await response.json()) as Json };
+    };
+    expect((await policy('GET')).body).toEqual({ unconfirmableClients: 'refuse' });
+    const before = (await tenantEvents()).length;
+    expect(await policy('PUT', { unconfirmableClients: 'sometimes' })).toMatchObject({ status: 400, body: { error: { code: 'confirmation.invalid_policy' } } });
+    expect(await policy('PUT', { unconfirmableClients: 'allow', tenantId: 'otherco' })).toMatchObject({ status: 400, body: { error: { code: 'request.invalid' } } });
+    expect((await policy('PUT', { unconfirmableClients: 'allow' }, alice)).status).toBe(403);
+    expect(await tenantEvents()).toHaveLength(before);
+    expect((await policy('PUT', { unconfirmableClients: 'allow' })).body).toEqual({ unconfirmableClients: 'allow', changed: true });
+    try {
+      await put('p1');
+      await put('p2');
+      expect((await del(LEGACY, 'p1')).result?.isError).toBeUndefined();
+      expect((await del(MODERN, 'p2', {}, { capabilities: {} })).result?.isError).toBeUndefined();
+      await put('p3');
+      expect((await del(MODERN, 'p3')).result).toMatchObject({ resultType: 'input_required' });
+      // Another tenant's policy is its own: still refused there.
+      const stranger = h.issuer.mint({ tenantId: 'otherco', userId: 'alice', scopes: ['memory:read', 'memory:write'] });
+      await rpc(LEGACY, 'tools/call', { name: 'memory_put', arguments: { key: 'p4', value: 'v' } }, { token: stranger });
+      expect((await del(LEGACY, 'p4', {}, { token: stranger })).error).toMatchObject({ code: -32042 });
+    } finally {
+      expect((await policy('PUT', { unconfirmableClients: 'refuse' })).body).toMatchObject({ unconfirmableClients: 'refuse' });
+    }
+  });
+
   it('leaves the other tools alone, and refuses bad input before asking anything', async () => {
     const before = (await tenantEvents()).length;
     expect(structured(await put('free'))).toMatchObject({ key: 'free' });

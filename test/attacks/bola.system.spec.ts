@@ -41,11 +41,14 @@ interface World {
   aAdminToken: string;
   /** Same tenant as A, other users: bob (memory), carol (runs), alice again (approvals). */
   bob: Client;
+  bobToken: string;
   carol: Client;
   aliceApprover: Client;
   /** A's alice's grant to an agent, from the authorization server, and a service principal of A's. */
   aGrantId: string;
   aClientId: string;
+  /** The token of the confirmation page A's alice was sent to for a memory_delete (2025-era: -32042). */
+  aConfirmation: string;
 }
 
 type Attack = (w: World) => Promise<void>;
@@ -62,6 +65,18 @@ const expectError = (answer: RestAnswer, status: number, errorCode: string): voi
 };
 const noTenantAData = (text: string, w: World): void => {
   for (const marker of [A, w.runId, A_SECRET, NOTE.text, POLICY]) expect(text).not.toContain(marker);
+};
+/** The token of the confirmation page a 2025-era call of a sensitive tool is sent to (-32042), nothing done yet. */
+const confirmationOf = async (client: Client, name: string, args: Record<string, unknown>): Promise<string> => {
+  const refused = await client.callTool({ name, arguments: args }).then(() => undefined, (error: unknown) => error as { code?: number; data?: { elicitations?: Array<{ url: string }> } });
+  expect(refused?.code).toBe(-32042);
+  return new URL(refused!.data!.elicitations![0]!.url).pathname.split('/').pop()!;
+};
+/** The code a sensitive call answers once its caller confirmed it on the page (as that caller). */
+const confirmedCode = async (w: World, client: Client, token: string, name: string, args: Record<string, unknown>): Promise<string> => {
+  const confirmation = await confirmationOf(client, name, args);
+  expect((await rest(w.h.platform.url, 'POST', `/v1/mcp/confirmations/${confirmation}`, token)).status).toBe(200);
+  return code(client, name, args);
 };
 const publicRoute: Attack = async (w) => {
   const answer = await restOf(w, 'GET', '/.well-known/oauth-protected-resource');
@@ -90,8 +105,17 @@ const CROSS_TENANT: Case[] = [
     expect(await callOk(w.b, 'memory_list', { scope: 'tenant', namespace: 'policy' })).toMatchObject({ keys: [] });
   } },
   { target: 'memory_delete', attack: async (w) => {
-    expect(await code(w.b, 'memory_delete', { scope: 'tenant', namespace: 'policy', key: 'k' })).toBe('memory.not_found');
-    expect(await code(w.b, 'memory_delete', { scope: 'user', namespace: 'notes', key: 'k' })).toBe('memory.not_found');
+    // memory_delete asks for a confirmation here: B is asked about B's own call, and confirming it finds B's nothing.
+    for (const args of [{ scope: 'tenant', namespace: 'policy', key: 'k' }, { scope: 'user', namespace: 'notes', key: 'k' }]) {
+      expect(await confirmedCode(w, w.b, w.bToken, 'memory_delete', args)).toBe('memory.not_found');
+    }
+  } },
+  { target: 'GET /v1/mcp/confirmations/{token}', attack: async (w) => {
+    expectError(await restOf(w, 'GET', `/v1/mcp/confirmations/${w.aConfirmation}`), 404, 'confirmation.not_found');
+    expectError(await restOf(w, 'GET', `/v1/mcp/confirmations/${w.aConfirmation.slice(0, -8)}AAAAAAAA`), 400, 'confirmation.invalid');
+  } },
+  { target: 'GET /v1/mcp/confirmation-policy', attack: async (w) => {
+    expect((await restOf(w, 'GET', '/v1/mcp/confirmation-policy')).body).toEqual({ unconfirmableClients: 'refuse' });
   } },
   { target: 'connector_list', attack: async (w) => {
     expect(await callOk(w.b, 'connector_list', {})).toEqual({ connectors: [] });
@@ -241,6 +265,13 @@ const CROSS_TENANT: Case[] = [
     expectError(await restOf(w, 'PUT', '/v1/compliance/retention', { days: 1, tenantId: A }), 400, 'request.invalid');
     expect((await restOf(w, 'PUT', '/v1/compliance/retention', { days: 3650 })).body).toMatchObject({ days: 3650 });
   } },
+  { target: 'POST /v1/mcp/confirmations/{token}', attack: async (w) => {
+    expectError(await restOf(w, 'POST', `/v1/mcp/confirmations/${w.aConfirmation}`), 404, 'confirmation.not_found');
+  } },
+  { target: 'PUT /v1/mcp/confirmation-policy', attack: async (w) => {
+    expectError(await restOf(w, 'PUT', '/v1/mcp/confirmation-policy', { unconfirmableClients: 'allow', tenantId: A }), 400, 'request.invalid');
+    expect((await restOf(w, 'PUT', '/v1/mcp/confirmation-policy', { unconfirmableClients: 'allow' })).body).toEqual({ unconfirmableClients: 'allow', changed: true });
+  } },
   { target: 'PUT /v1/memory/retention', attack: async (w) => {
     expectError(await restOf(w, 'PUT', '/v1/memory/retention', { days: 1, tenantId: A }), 400, 'request.invalid');
     expect((await restOf(w, 'PUT', '/v1/memory/retention', { days: 7 })).body).toMatchObject({ days: 7 });
@@ -281,11 +312,12 @@ const CROSS_USER: Array<[string, Attack]> = [
   ["bob cannot read, list or delete alice's user memory, and his put is his own", async (w) => {
     expect(await code(w.bob, 'memory_get', { scope: 'user', namespace: 'notes', key: 'k' })).toBe('memory.not_found');
     expect(await callOk(w.bob, 'memory_list', { scope: 'user', namespace: 'notes' })).toMatchObject({ keys: [] });
-    expect(await code(w.bob, 'memory_delete', { scope: 'user', namespace: 'notes', key: 'k' })).toBe('memory.not_found');
+    expect(await confirmedCode(w, w.bob, w.bobToken, 'memory_delete', { scope: 'user', namespace: 'notes', key: 'k' })).toBe('memory.not_found');
   }],
   ['tenant-wide memory needs its own scope', async (w) => {
     expect(await code(w.bob, 'memory_get', { scope: 'tenant', namespace: 'policy', key: 'k' })).toBe('auth.insufficient_scope');
-    expect(await code(w.bob, 'memory_delete', { scope: 'tenant', namespace: 'policy', key: 'k' })).toBe('auth.insufficient_scope');
+    // Asked to confirm first (the tool's own checks run once the call may run), then refused all the same.
+    expect(await confirmedCode(w, w.bob, w.bobToken, 'memory_delete', { scope: 'tenant', namespace: 'policy', key: 'k' })).toBe('auth.insufficient_scope');
   }],
   ["carol can neither read, list nor cancel alice's run", async (w) => {
     expect(await code(w.carol, 'run_get', { runId: w.runId })).toBe('run.not_yours');
@@ -308,7 +340,8 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
 
   beforeAll(async () => {
     w.fixture = await startFixtureServer();
-    w.h = await startPlatformOn(kind);
+    // memory_delete asks for a confirmation (a page of A's for B to aim at); the setup's other tools do not.
+    w.h = await startPlatformOn(kind, { LEDGERLINE_MCP_CONFIRM_TOOLS: 'memory_delete' });
     const { h } = w;
     const metadata = (await (await fetch(`${h.platform.url}/.well-known/oauth-protected-resource`)).json()) as { scopes_supported: string[] };
     scopes = metadata.scopes_supported;
@@ -318,12 +351,14 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
     alice = await connect(h.platform, mint(A, 'alice', ['memory:read', 'memory:write', 'memory:tenant', 'automation:gated_call', 'runs:read']));
     w.bToken = mint(B, 'alice', [...scopes.filter((scope) => scope !== 'platform:admin'), 'automation:gated_call']);
     w.b = await connect(h.platform, w.bToken);
-    w.bob = await connect(h.platform, mint(A, 'bob', ['memory:read', 'memory:write']));
+    w.bobToken = mint(A, 'bob', ['memory:read', 'memory:write']);
+    w.bob = await connect(h.platform, w.bobToken);
     w.carol = await connect(h.platform, mint(A, 'carol', ['runs:read', 'runs:cancel']));
     w.aliceApprover = await connect(h.platform, mint(A, 'alice', ['approvals:decide']));
 
     await callOk(alice, 'memory_put', { scope: 'user', namespace: 'notes', key: 'k', value: NOTE });
     await callOk(alice, 'memory_put', { scope: 'tenant', namespace: 'policy', key: 'k', value: POLICY });
+    w.aConfirmation = await confirmationOf(alice, 'memory_delete', { scope: 'user', namespace: 'notes', key: 'k' });
     const config = { baseUrl: w.fixture.url, allowedHosts: [new URL(w.fixture.url).host], auth: { placement: 'header', name: 'Authorization', template: 'Bearer {{secret}}' } };
     for (const name of ['erp', 'ledger', 'payroll']) {
       await callOk(w.aAdmin, 'connector_register', { name, config });
@@ -378,7 +413,9 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
   it.each(CROSS_USER)('within a tenant: %s', async (_what, attack) => {
     const before = await aLog();
     await attack(w);
-    expect(await aLog()).toBe(before);
+    // Only the attacker's own confirmations of his own calls (audit entries of his, in his tenant) may be added.
+    const added = (await collect(w.h.store.readAll({ tenantId: A }))).filter((event) => event.tenantPosition > before);
+    expect(added.filter((event) => !(['ToolCallConfirmed', 'ConfirmationUsed'].includes(event.type) && event.metadata.userId === 'bob'))).toEqual([]);
   });
 
   it("leaves every object of A as it was: memory, connectors and their secret, automation, run, approval, retention", async () => {

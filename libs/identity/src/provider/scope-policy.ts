@@ -42,7 +42,7 @@ const DESCRIPTIONS: Record<string, string> = {
   'compliance:purge': 'Purge personal data on request (cannot be undone)',
   'compliance:admin': 'Set event retention and archive closed streams',
   'grants:manage': 'See and revoke the access you have given to applications',
-  'grants:admin': "See and revoke every access given to applications in your organisation, and disable applications for it",
+  'grants:admin': "See and revoke every access given to applications in your organisation, disable applications for it, and decide whether applications that cannot ask you to confirm may make sensitive calls",
   'clients:admin': "Register your organisation's own applications and service accounts (their credentials are shown once)",
 };
 

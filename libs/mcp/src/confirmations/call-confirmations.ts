@@ -7,6 +7,7 @@ import type { RegisteredTool } from '../registered-tool.js';
 import { CallInterrupted, type CallOptions } from '../tool-invoker.js';
 import { ConfirmationDeclinedError, ConfirmationExpiredError, ConfirmationStaleError, ConfirmationUnsupportedError, InvalidConfirmationError } from './confirmation.errors.js';
 import { ConfirmationLedger } from './confirmation-ledger.js';
+import { ConfirmationPolicy } from './confirmation-policy.js';
 import { ConfirmationTokens, type ConfirmationClaim } from './confirmation-tokens.js';
 
 /** The key of the one input request a confirmation round makes. */
@@ -25,7 +26,9 @@ const SUMMARY_MAX = 300;
  * - 2025-era (stateless, nothing can be pushed to the client): JSON-RPC -32042 with a URL
  *   elicitation to the platform's confirmation page, where the signed-in person confirms; the
  *   client's identical retry then uses that confirmation, once.
- * A client that declares neither kind of elicitation (2026-07-28) gets a typed refusal.
+ * A client that declares neither kind of elicitation (2026-07-28) gets a typed refusal. A tenant
+ * may let the clients that cannot be asked in-band (those, and every 2025-era client) through
+ * unconfirmed (PUT /v1/mcp/confirmation-policy); the clients that can ask are always asked.
  */
 @Injectable()
 export class CallConfirmations {
@@ -34,6 +37,7 @@ export class CallConfirmations {
   constructor(
     private readonly ledger: ConfirmationLedger,
     private readonly tokens: ConfirmationTokens,
+    private readonly policy: ConfirmationPolicy,
     @Inject(MCP_SETTINGS) private readonly settings: McpSettings,
     @Inject(AUTH_SETTINGS) private readonly auth: AuthSettings,
   ) {
@@ -61,6 +65,8 @@ export class CallConfirmations {
   }
 
   private async legacy(metadata: CommandMetadata, tool: RegisteredTool, input: unknown, digest: string): Promise<void> {
+    // A 2025-era client cannot be asked in-band: a tenant that allows such clients lets the call run.
+    if ((await this.policy.of(metadata.tenantId)) === 'allow') return;
     let round = await this.ledger.round(metadata.tenantId, digest);
     if (round.pendingUntil !== null && round.pendingUntil > Date.now()) {
       if (await this.ledger.use(metadata, digest, round.version, tool.name)) return;
@@ -76,7 +82,10 @@ export class CallConfirmations {
     const responses = ctx.mcpReq.inputResponses;
     if (responses?.[CONFIRM] !== undefined) return this.answered(ctx, metadata, tool, digest);
     const elicitation = clientCapabilities(ctx)?.elicitation as { form?: unknown; url?: unknown } | undefined;
-    if (elicitation === undefined) throw new ConfirmationUnsupportedError(tool.name);
+    if (elicitation === undefined) {
+      if ((await this.policy.of(metadata.tenantId)) === 'allow') return;
+      throw new ConfirmationUnsupportedError(tool.name);
+    }
     // An empty elicitation capability is form support (as before URL mode existed).
     const form = elicitation.form !== undefined || elicitation.url === undefined;
     const round = await this.ledger.round(metadata.tenantId, digest);
