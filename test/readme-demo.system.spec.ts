@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DEFAULT_CONFIRM_TOOLS } from '#mcp';
 import { startDemoDownstream, type DemoDownstream } from './support/demo-downstream.js';
 import { startPlatform, type PlatformProcess } from './support/platform-process.js';
 
@@ -17,7 +18,8 @@ describe('the README walkthroughs', () => {
   let port: string;
 
   beforeAll(async () => {
-    platform = await startPlatform();
+    // As a reader runs it: the default confirmations of sensitive calls on (the harness turns them off).
+    platform = await startPlatform({ LEDGERLINE_MCP_CONFIRM_TOOLS: DEFAULT_CONFIRM_TOOLS.join(',') });
     port = new URL(platform.url).port;
     downstream = await startDemoDownstream();
   });
