@@ -10,7 +10,7 @@ import { ApiError, ConsoleApi } from '../api/console-api.js';
 import type { ConsoleSettings } from '../console-settings.js';
 import { errorBody, notFoundBody, signedOutBody, signInProblemBody } from '../pages/error.page.js';
 import { ASSETS_PATH, renderDocument, renderFragment } from '../pages/layout.js';
-import type { ConsoleSection, PageContext, PageResult } from '../pages/page.js';
+import { inNavigation, sectionAllows, type ConsoleSection, type NavigationSection, type PageContext, type PageResult } from '../pages/page.js';
 import { ConsoleOAuth } from '../session/console-oauth.js';
 import type { ConsoleSession } from '../session/console-session.js';
 import type { ConsoleSessions } from '../session/console-sessions.js';
@@ -103,7 +103,7 @@ export function consoleRouter({ settings, sessions, sections }: ConsoleRouterDep
   router.get('/', wrap(async (req, res) => {
     const session = await sessions.find(readCookie(req, sessionCookie));
     if (!session) return void res.redirect(303, `${CONSOLE_PATH}/sign-in`);
-    const first = visibleSections(session)[0];
+    const first = navigationOf(session)[0];
     if (!first) return void sendPage(res, 'Nothing to show', errorBody('Your sign-in holds no permission any console page uses. Sign out, and allow more when you sign in again.'), 403, session);
     res.redirect(303, first.href);
   }));
@@ -115,7 +115,7 @@ export function consoleRouter({ settings, sessions, sections }: ConsoleRouterDep
         wrap(async (req: Request, res: Response) => {
           let session = await sessions.find(readCookie(req, sessionCookie));
           if (!session) return void toSignIn(req, res);
-          if (!visibleSections(session).includes(section)) {
+          if (!sectionAllows(section, session.scopes)) {
             return void sendPage(res, 'Not allowed', errorBody(`Your sign-in does not allow ${section.label}. It needs one of: ${section.scopes.join(', ')}.`), 403, session, section.id);
           }
           if (route.method === 'POST' && !csrfHolds(req, session, settings)) {
@@ -176,12 +176,13 @@ export function consoleRouter({ settings, sessions, sections }: ConsoleRouterDep
 
   return router;
 
-  function visibleSections(session: ConsoleSession): ConsoleSection[] {
-    return sections.filter((section) => section.scopes.some((scope) => session.scopes.includes(scope)));
+  /** The navigation's entries the session may open (pages reached by a link only are not among them). */
+  function navigationOf(session: ConsoleSession): NavigationSection[] {
+    return sections.filter(inNavigation).filter((section) => sectionAllows(section, session.scopes));
   }
 
   function sendPage(res: Response, title: string, body: VNode, status = 200, session?: ConsoleSession, current?: string): void {
-    res.status(status).type('text/html; charset=utf-8').send(renderDocument({ title, body, ...(session && { session, sections: visibleSections(session) }), ...(current && { current }) }));
+    res.status(status).type('text/html; charset=utf-8').send(renderDocument({ title, body, ...(session && { session, sections: navigationOf(session) }), ...(current && { current }) }));
   }
 
   function send(res: Response, result: PageResult, session: ConsoleSession, current: string): void {

@@ -2,7 +2,7 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { ConsoleSession } from '../session/console-session.js';
 import { CsrfField } from './components.js';
-import type { ConsoleSection } from './page.js';
+import type { NavigationSection } from './page.js';
 
 export const ASSETS_PATH = '/console/assets';
 /** htmx without eval, inline styles or script tags in swapped content: it then runs under the strict CSP. */
@@ -12,7 +12,8 @@ interface Shell {
   title: string;
   body: VNode;
   session?: ConsoleSession;
-  sections?: readonly ConsoleSection[];
+  /** The navigation's entries. */
+  sections?: readonly NavigationSection[];
   current?: string;
 }
 

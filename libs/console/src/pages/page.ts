@@ -34,10 +34,24 @@ export interface ConsoleRoute {
 export interface ConsoleSection {
   id: string;
   label: string;
-  href: string;
-  /** Any of these scopes shows the section; the API still checks each call. */
+  /** Its entry in the navigation; none for pages reached by a link only (a confirmation an MCP client sends the person to). */
+  href?: string;
+  /** Any of these scopes shows the section, none: every signed-in person; the API still checks each call. */
   scopes: readonly string[];
   routes: readonly ConsoleRoute[];
+}
+
+/** A section with an entry in the navigation. */
+export type NavigationSection = ConsoleSection & { href: string };
+
+/** Whether the session may open the section's pages. */
+export function sectionAllows(section: ConsoleSection, scopes: readonly string[]): boolean {
+  return section.scopes.length === 0 || section.scopes.some((scope) => scopes.includes(scope));
+}
+
+/** The navigation entries among sections. */
+export function inNavigation(section: ConsoleSection): section is NavigationSection {
+  return section.href !== undefined;
 }
 
 export function formText(form: PageContext['form'], name: string): string {
