@@ -75,6 +75,13 @@ describe.each(['sqlite', 'postgres'] as const)('confirmations of sensitive calls
     expect(added.map((event) => event.type)).toEqual(['ToolCallConfirmed', 'ConfirmationUsed', 'MemoryItemDeleted']);
     expect(added.every((event) => event.metadata.tool === 'memory_delete' && event.metadata.userId === 'alice')).toBe(true);
     expect(added[0]!.data).toMatchObject({ tool: 'memory_delete', via: 'client-form' });
+    // In the audit trail, as an auditor reads it: the confirmation, its use and the call, one tool, one person.
+    const auditor = h.issuer.mint({ tenantId: TENANT, userId: 'auditor', scopes: ['audit:read'] });
+    const audit = await fetch(`${h.platform.url}/v1/audit?tool=memory_delete&order=asc`, { headers: { Authorization: `Bearer ${auditor}` } });
+    const entries = ((await audit.json()) as { entries: Array<{ type: string; userId: string; tool: string }> }).entries;
+    expect(entries.slice(-3).map((entry) => [entry.type, entry.userId, entry.tool])).toEqual([
+      ['ToolCallConfirmed', 'alice', 'memory_delete'], ['ConfirmationUsed', 'alice', 'memory_delete'], ['MemoryItemDeleted', 'alice', 'memory_delete'],
+    ]);
 
     // The same answer again is no new confirmation: the round was used.
     const count = (await tenantEvents()).length;
