@@ -6,8 +6,8 @@
 // raw node:http JSON-RPC echo (the physical limit: HTTP and JSON alone). Every server runs as its
 // own process; this process is the load generator (raw HTTP with keep-alive, as the SDK client
 // itself is the bottleneck at high concurrency), the same one for every row. Runs are interleaved
-// (each round measures every server at every concurrency), so that the shared machine's noise
-// falls on every row alike. memory_put runs three times on the one platform: on 2025-11-25 with a
+// (each round measures every server at every concurrency, every other round in reverse order), so
+// that the shared machine's noise falls on every row alike. memory_put runs three times on the one platform: on 2025-11-25 with a
 // dev issuer token (HS256), on 2026-07-28 with the same token (the request `_meta` envelope and the
 // MCP-Protocol-Version / Mcp-Method / Mcp-Name headers, exactly as the v2 client sends them), and
 // on 2025-11-25 with a token from the built-in authorization server (ES256 at+jwt, its grant
@@ -220,8 +220,11 @@ async function main(): Promise<void> {
     for (const server of servers) await measure(server, 16); // warm up
     const runs = new Map<string, LoadRun[]>();
     for (let round = 0; round < RUNS; round++) {
+      // Every other round in reverse, so that no row always follows the same ones and meets their
+      // after-effects each time (such as the write-back of another platform's durable puts).
+      const order = round % 2 === 0 ? servers : [...servers].reverse();
       for (const concurrency of CONCURRENCY) {
-        for (const server of servers) {
+        for (const server of order) {
           const key = `${server}@${concurrency}`;
           runs.set(key, [...(runs.get(key) ?? []), await measure(server, concurrency)]);
         }
@@ -276,7 +279,7 @@ async function main(): Promise<void> {
     writeResults('bench/results/mcp.json', {
       benchmark: 'mcp', measuredAt: new Date().toISOString(), machine: machine(),
       settings: {
-        secondsPerRun: SECONDS, runs: RUNS, concurrency: CONCURRENCY, order: 'interleaved: each round measures every server at every concurrency',
+        secondsPerRun: SECONDS, runs: RUNS, concurrency: CONCURRENCY, order: 'interleaved: each round measures every server at every concurrency, every other round in reverse order',
         loadGenerator: 'this process: node:http keep-alive Agent, one socket per loop (at the raw row it is itself the limit)',
         servers: Object.fromEntries(servers.map((server) => [server, descriptions[server]])),
         baseline: baseline
