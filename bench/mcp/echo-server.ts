@@ -5,10 +5,11 @@
 //                and returned once that transport closed (a server handles one request at a time,
 //                so no state crosses requests): the fastest correct stateless mode we found.
 // Usage: node echo-server.js <port> <per-request|pooled>
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
+import { listenWithParsedBodies } from './echo-http.js';
 
 const port = Number(process.argv[2]);
 const mode = process.argv[3];
@@ -37,14 +38,4 @@ async function serve(req: IncomingMessage, res: ServerResponse, body: unknown): 
   await transport.handleRequest(req, res, body);
 }
 
-createServer((req, res) => {
-  if (req.url === '/ready') return void res.end('ready');
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => {
-    serve(req, res, chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString()) : undefined).catch((error: unknown) => {
-      process.stderr.write(`echo server: ${String(error)}\n`);
-      res.destroy();
-    });
-  });
-}).listen(port, '127.0.0.1', () => process.stdout.write('ready\n'));
+listenWithParsedBodies(port, 'echo server', serve);

@@ -9,13 +9,14 @@ export interface LoadRun {
   latencies: number[];
 }
 
-function post(agent: Agent, port: number, headers: Record<string, string>, body: string): Promise<void> {
+/** One tools/call: resolves with the response's text, rejects when it is not a successful call. */
+export function post(agent: Agent, port: number, headers: Record<string, string>, body: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: '/mcp', method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => (res.statusCode === 200 && text.includes('"result":') && !text.includes('"isError":true') ? resolve() : reject(new Error(`call failed on port ${port}: ${res.statusCode} ${text.slice(0, 300)}`))));
+      res.on('end', () => (res.statusCode === 200 && text.includes('"result":') && !text.includes('"isError":true') ? resolve(text) : reject(new Error(`call failed on port ${port}: ${res.statusCode} ${text.slice(0, 300)}`))));
     });
     req.on('error', reject);
     req.end(body);
