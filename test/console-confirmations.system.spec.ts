@@ -60,6 +60,8 @@ describe.each(['sqlite', 'postgres'] as const)('console confirmations (%s)', (ki
     const { pathname } = new URL(link);
     await signInToConsole(page, h.platform.url, { tenant, username, password: PASSWORD }, pathname);
     expect(page.url()).toBe(link);
+    // The sign-in's last redirect lands here: measure the page once its stylesheet is in (layout checks read it).
+    await page.waitForLoadState('load');
     return page;
   };
   const checked = async (page: Page, name: string): Promise<void> => {

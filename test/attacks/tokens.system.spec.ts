@@ -155,7 +155,9 @@ describe('token attacks at /mcp and the REST API (external issuer, RS256)', () =
     }
   });
 
-  it('guards every route of the OpenAPI document but the public ones: 401 without a token, 403 insufficient_scope without its scope', async () => {
+  it('guards every route of the OpenAPI document but the public ones: 401 without a token, 403 insufficient_scope without its scope (the token-only ones: their own refusal)', async () => {
+    /** Routes that need a valid token and no scope: the confirmation page's REST half serves the person who made the call, whatever they hold. */
+    const TOKEN_ONLY = new Set(['GET /v1/mcp/confirmations/{token}', 'POST /v1/mcp/confirmations/{token}']);
     const PUBLIC = new Set(['GET /healthz', 'GET /readyz', 'GET /.well-known/oauth-protected-resource', 'GET /.well-known/oauth-protected-resource/mcp', 'GET /.well-known/ledgerline-export-keys']);
     const document = (await (await fetch(`${h.platform.url}/docs/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).filter((m) => ['get', 'put', 'post', 'delete', 'patch'].includes(m)).map((m) => [m.toUpperCase(), path] as const));
@@ -166,6 +168,11 @@ describe('token attacks at /mcp and the REST API (external issuer, RS256)', () =
       const anonymous = await rest(h.platform.url, method, concrete, undefined, method === 'GET' ? undefined : {});
       expect([method, path, anonymous.status, anonymous.headers.get('www-authenticate')]).toEqual([method, path, 401, `Bearer resource_metadata="${h.platform.url}/.well-known/oauth-protected-resource/mcp"`]);
       const unscoped = await rest(h.platform.url, method, concrete, scopeless, method === 'GET' ? undefined : {});
+      if (TOKEN_ONLY.has(`${method} ${path}`)) {
+        // Any token of the person who made the call will do: past the token, the route's own check refuses a made-up confirmation.
+        expect([method, path, unscoped.status, (unscoped.body.error as { code?: string } | undefined)?.code]).toEqual([method, path, 400, 'confirmation.invalid']);
+        continue;
+      }
       expect([method, path, unscoped.status]).toEqual([method, path, 403]);
       expect(unscoped.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", scope="[^"]+", resource_metadata=/);
     }
