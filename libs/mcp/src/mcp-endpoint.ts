@@ -41,8 +41,9 @@ const taskUpdateParams = z.object({ taskId: z.string().min(1).max(128), inputRes
 /**
  * The Streamable HTTP endpoint, on the TypeScript SDK's v2 server, stateless on every revision:
  * - 2026-07-28 requests (the `_meta` envelope on every request, `server/discover`, no handshake)
- *   go to the SDK's `createMcpHandler`, a fresh low-level `Server` per request (its 'auto' response
- *   mode: one JSON body, as no handler sends anything before its result; 'json' would print a warning);
+ *   go to the SDK's `createMcpHandler` (its 'auto' response mode: one JSON body, as no handler
+ *   sends anything before its result; 'json' would print a warning), on a low-level `Server` from
+ *   a pool of idle ones;
  * - 2025-era requests (`initialize`, then calls without a session) are classified by the SDK's own
  *   classifier and served the way they were before: a fresh transport with JSON responses on a
  *   server from a pool of idle ones (building one per request costs half the throughput).
@@ -56,6 +57,9 @@ export class McpEndpoint implements OnModuleDestroy {
   private readonly logger = new Logger(McpEndpoint.name);
   private readonly modern: McpHttpHandler;
   private readonly idleLegacy: Server[] = [];
+  /** 2026-07-28 servers between requests, and the one each request under way borrowed (by the Request the SDK hands the factory). */
+  private readonly idleModern: Server[] = [];
+  private readonly lentModern = new WeakMap<Request, Server>();
 
   constructor(
     private readonly invoker: ToolInvoker,
@@ -64,7 +68,13 @@ export class McpEndpoint implements OnModuleDestroy {
     @Inject(AUTH_SETTINGS) private readonly auth: AuthSettings,
   ) {
     const onerror = (error: Error): void => this.logger.warn(`MCP exchange failed: ${error.message}`);
-    this.modern = createMcpHandler(() => this.createServer('modern'), { legacy: 'reject', onerror });
+    // A pooled server per request (building one costs a tenth of the modern leg's throughput): the SDK
+    // checks it is idle, marks its era and seeds the request's client identity on it each time.
+    this.modern = createMcpHandler(({ requestInfo }) => {
+      const server = this.idleModern.pop() ?? this.createServer('modern');
+      if (requestInfo) this.lentModern.set(requestInfo, server);
+      return server;
+    }, { legacy: 'reject', onerror });
   }
 
   async handle(req: IncomingMessage & { body?: unknown }, res: ServerResponse, metadata: CommandMetadata): Promise<void> {
@@ -79,11 +89,22 @@ export class McpEndpoint implements OnModuleDestroy {
     });
     if (route.kind === 'legacy') await this.serveLegacy(Object.assign(req, { auth }), res);
     // The modern handler classifies again (cheap) and answers rejections itself, with their exact codes.
-    else await serveFetch(this.modern, req, res, req.body, auth, withLegacyVersions);
+    else await serveFetch(this.modern, req, res, req.body, auth, withLegacyVersions, (request) => this.takeBack(request));
+  }
+
+  /** The server a finished 2026-07-28 exchange borrowed goes back to the pool once its transport let go of it (else it is dropped). */
+  private takeBack(request: Request): void {
+    const server = this.lentModern.get(request);
+    if (!server) return;
+    this.lentModern.delete(request);
+    setImmediate(() => {
+      if (server.transport === undefined && this.idleModern.length < MAX_IDLE_SERVERS) this.idleModern.push(server);
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.modern.close();
+    this.idleModern.splice(0);
     await Promise.all(this.idleLegacy.splice(0).map((server) => server.close()));
   }
 

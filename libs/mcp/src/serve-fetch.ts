@@ -15,8 +15,28 @@ export async function serveFetch(
   res: ServerResponse,
   parsedBody: unknown,
   authInfo: AuthInfo,
-  /** Rewrites a JSON answer (the endpoint adds what the SDK cannot know, e.g. the 2025 revisions it also serves); undefined: as is. */
+  /** Rewrites a JSON error or server/discover answer (the endpoint adds what the SDK cannot know, e.g. the 2025 revisions it also serves); undefined: as is. */
   rewrite?: (message: Record<string, unknown>) => Record<string, unknown> | undefined,
+  /** Called once the exchange is over, with the Request the handler saw (the endpoint takes its server back). */
+  settled?: (request: Request) => void,
+): Promise<void> {
+  try {
+    await exchange(handler, req, res, parsedBody, authInfo, rewrite);
+  } finally {
+    if (settled && lastRequest.has(res)) settled(lastRequest.get(res)!);
+  }
+}
+
+/** The Request each response answered (set before the handler runs). */
+const lastRequest = new WeakMap<ServerResponse, Request>();
+
+async function exchange(
+  handler: McpHttpHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  parsedBody: unknown,
+  authInfo: AuthInfo,
+  rewrite: ((message: Record<string, unknown>) => Record<string, unknown> | undefined) | undefined,
 ): Promise<void> {
   const abort = new AbortController();
   res.on('close', () => abort.abort());
@@ -26,8 +46,11 @@ export async function serveFetch(
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
   const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, signal: abort.signal });
+  lastRequest.set(res, request);
   const response = await handler.fetch(request, { authInfo, parsedBody });
-  if (rewrite && response.headers.get('content-type')?.startsWith('application/json')) {
+  // Only what may need it is parsed again: errors, and server/discover's answer (not the hot path's results).
+  const mayRewrite = response.status >= 400 || (parsedBody as { method?: unknown } | null)?.method === 'server/discover';
+  if (rewrite && mayRewrite && response.headers.get('content-type')?.startsWith('application/json')) {
     const message = (await response.json()) as Record<string, unknown>;
     const body = JSON.stringify(rewrite(message) ?? message);
     res.writeHead(response.status, { ...Object.fromEntries(response.headers), 'content-length': String(Buffer.byteLength(body)) }).end(body);
