@@ -1,19 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { classifyInboundRequest, CLIENT_CAPABILITIES_META_KEY, SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler, inputRequired, MissingRequiredClientCapabilityError, ProtocolError, UrlElicitationRequiredError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
+import { classifyInboundRequest, SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler, inputRequired, MissingRequiredClientCapabilityError, ProtocolError, UrlElicitationRequiredError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { z } from 'zod';
 import { AUTH_SETTINGS, type AuthSettings } from '#auth';
 import { ForbiddenError, PRODUCT, type CommandMetadata } from '#core';
 import { logContext, type RequestLogContext } from '#observability';
 import { isTerminal, legacyTask, legacyTaskResult, modernTask, taskRequestError, taskStartedContent, TASKS_EXTENSION } from './mcp-tasks.js';
+import { clientCapabilitiesOf } from './client-capabilities.js';
 import { serveFetch } from './serve-fetch.js';
 import { UrlElicitationNeeded } from './url-elicitation.js';
 import { SERVER_INSTRUCTIONS } from './server-instructions.js';
 import { CallConfirmations } from './confirmations/call-confirmations.js';
 import { CallInterrupted, ToolInvoker, type CallOutcome } from './tool-invoker.js';
 import { ToolRegistry } from './tool-registry.js';
-import type { ToolTask, ToolTaskSource } from './tool-tasks.js';
+import type { ToolTaskSource } from './tool-tasks.js';
 
 /** No icons here: 2026-07-28 stamps serverInfo on every result, and the hot path should not carry pictures. */
 const SERVER_INFO = { name: 'ledgerline', title: 'Ledgerline', version: PRODUCT.version };
@@ -236,8 +237,6 @@ export class McpEndpoint implements OnModuleDestroy {
   }
 }
 
-async function taskCall(read: () => Promise<ToolTask>): Promise<ToolTask>;
-async function taskCall<T>(read: () => Promise<T>): Promise<T>;
 async function taskCall<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
@@ -254,9 +253,11 @@ async function taskCall<T>(read: () => Promise<T>): Promise<T> {
 function withLegacyVersions(message: Record<string, unknown>): Record<string, unknown> | undefined {
   const add = (versions: unknown): string[] | undefined => (Array.isArray(versions) ? [...new Set([...(versions as string[]), ...SUPPORTED_PROTOCOL_VERSIONS])] : undefined);
   const result = message.result as { supportedVersions?: unknown } | undefined;
-  if (result && add(result.supportedVersions)) return { ...message, result: { ...result, supportedVersions: add(result.supportedVersions) } };
+  const supportedVersions = add(result?.supportedVersions);
+  if (result && supportedVersions) return { ...message, result: { ...result, supportedVersions } };
   const error = message.error as { code?: unknown; data?: { supported?: unknown } } | undefined;
-  if (error?.code === -32022 && error.data && add(error.data.supported)) return { ...message, error: { ...error, data: { ...error.data, supported: add(error.data.supported) } } };
+  const supported = error?.code === -32022 ? add(error.data?.supported) : undefined;
+  if (error?.data && supported) return { ...message, error: { ...error, data: { ...error.data, supported } } };
   return undefined;
 }
 
@@ -270,11 +271,6 @@ function taskCaller(ctx: ServerContext): CommandMetadata {
 function declaresTasks(ctx: ServerContext): boolean {
   const extensions = clientCapabilitiesOf(ctx)?.extensions as Record<string, unknown> | undefined;
   return extensions?.[TASKS_EXTENSION] !== undefined;
-}
-
-/** The client capabilities a 2026-07-28 request declares in its envelope. */
-function clientCapabilitiesOf(ctx: ServerContext): Record<string, unknown> | undefined {
-  return (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as Record<string, unknown> | undefined;
 }
 
 /** `execution.taskSupport` is 2025-11-25 vocabulary; the 2026-07-28 revision has no place for it. */

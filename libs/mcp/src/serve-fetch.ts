@@ -20,24 +20,6 @@ export async function serveFetch(
   /** Called once the exchange is over, with the Request the handler saw (the endpoint takes its server back). */
   settled?: (request: Request) => void,
 ): Promise<void> {
-  try {
-    await exchange(handler, req, res, parsedBody, authInfo, rewrite);
-  } finally {
-    if (settled && lastRequest.has(res)) settled(lastRequest.get(res)!);
-  }
-}
-
-/** The Request each response answered (set before the handler runs). */
-const lastRequest = new WeakMap<ServerResponse, Request>();
-
-async function exchange(
-  handler: McpHttpHandler,
-  req: IncomingMessage,
-  res: ServerResponse,
-  parsedBody: unknown,
-  authInfo: AuthInfo,
-  rewrite: ((message: Record<string, unknown>) => Record<string, unknown> | undefined) | undefined,
-): Promise<void> {
   const abort = new AbortController();
   res.on('close', () => abort.abort());
   const headers = new Headers();
@@ -46,7 +28,21 @@ async function exchange(
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
   const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, signal: abort.signal });
-  lastRequest.set(res, request);
+  try {
+    await exchange(handler, request, res, parsedBody, authInfo, rewrite);
+  } finally {
+    settled?.(request);
+  }
+}
+
+async function exchange(
+  handler: McpHttpHandler,
+  request: Request,
+  res: ServerResponse,
+  parsedBody: unknown,
+  authInfo: AuthInfo,
+  rewrite: ((message: Record<string, unknown>) => Record<string, unknown> | undefined) | undefined,
+): Promise<void> {
   const response = await handler.fetch(request, { authInfo, parsedBody });
   // Only what may need it is parsed again: errors, and server/discover's answer (not the hot path's results).
   const mayRewrite = response.status >= 400 || (parsedBody as { method?: unknown } | null)?.method === 'server/discover';
@@ -63,8 +59,8 @@ async function exchange(
   }
   try {
     for await (const chunk of response.body) {
-      if (abort.signal.aborted) break;
-      if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(abort.signal, 'abort')]);
+      if (request.signal.aborted) break;
+      if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(request.signal, 'abort')]);
     }
   } catch {
     // The client went away (or the stream was cancelled): nothing more to write.

@@ -34,7 +34,8 @@ export class RunTasks implements ToolTaskSource {
 
   async cancel(metadata: CommandMetadata, taskId: string): Promise<ToolTask> {
     const run = await this.ownRun(metadata, taskId);
-    if (run.status === 'running') await this.commandBus.execute(new CancelRunCommand(metadata, taskId, 'cancelled by the client through tasks/cancel'));
+    if (run.status !== 'running') return this.taskOf(metadata, run);
+    await this.commandBus.execute(new CancelRunCommand(metadata, taskId, 'cancelled by the client through tasks/cancel'));
     return this.get(metadata, taskId);
   }
 

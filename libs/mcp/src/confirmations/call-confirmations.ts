@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLIENT_CAPABILITIES_META_KEY, inputRequired, inputResponse, UrlElicitationRequiredError, type ServerContext } from '@modelcontextprotocol/server';
+import { inputRequired, inputResponse, UrlElicitationRequiredError, type ServerContext } from '@modelcontextprotocol/server';
 import { AUTH_SETTINGS, type AuthSettings } from '#auth';
 import type { CommandMetadata } from '#core';
+import { clientCapabilitiesOf } from '../client-capabilities.js';
 import { MCP_SETTINGS, type McpSettings } from '../mcp.settings.js';
 import type { RegisteredTool } from '../registered-tool.js';
 import { CallInterrupted, type CallOptions } from '../tool-invoker.js';
@@ -81,7 +82,7 @@ export class CallConfirmations {
   private async modern(ctx: ServerContext, metadata: CommandMetadata, tool: RegisteredTool, input: unknown, digest: string): Promise<void> {
     const responses = ctx.mcpReq.inputResponses;
     if (responses?.[CONFIRM] !== undefined) return this.answered(ctx, metadata, tool, digest);
-    const elicitation = clientCapabilities(ctx)?.elicitation as { form?: unknown; url?: unknown } | undefined;
+    const elicitation = clientCapabilitiesOf(ctx)?.elicitation as { form?: unknown; url?: unknown } | undefined;
     if (elicitation === undefined) {
       if ((await this.policy.of(metadata.tenantId)) === 'allow') return;
       throw new ConfirmationUnsupportedError(tool.name);
@@ -125,10 +126,6 @@ export class CallConfirmations {
       expiresAt: Date.now() + this.settings.confirmationTtlSeconds * 1000,
     };
   }
-}
-
-function clientCapabilities(ctx: ServerContext): Record<string, unknown> | undefined {
-  return (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as Record<string, unknown> | undefined;
 }
 
 /** The call in words for the person: the tool's title and its arguments, any secret-looking one masked, cut short. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandMetadata, JsonValue } from '#core';
-import { canonicalJson, EVENT_STORE, eventMetadataOf, WrongExpectedVersionError, type EventStore, type NewEvent } from '#event-store';
+import { canonicalJson, EVENT_STORE, eventMetadataOf, loadStream, WrongExpectedVersionError, type EventStore, type NewEvent, type StreamFold } from '#event-store';
 import { CONFIRMATION_USED, TOOL_CALL_CONFIRMED, type ConfirmationUsedData, type ToolCallConfirmedData } from './confirmation.events.js';
 
 /** A confirmation stream as a call sees it: its version (the round) and the confirmation waiting to be used, if any. */
@@ -27,12 +27,8 @@ export class ConfirmationLedger {
   }
 
   async round(tenantId: string, digest: string): Promise<ConfirmationRound> {
-    let round: ConfirmationRound = { version: 0, pendingUntil: null };
-    for (const event of await this.store.readStream(tenantId, streamOf(digest))) {
-      const pendingUntil = event.type === TOOL_CALL_CONFIRMED ? (event.data as ToolCallConfirmedData).expiresAt : null;
-      round = { version: event.streamVersion, pendingUntil };
-    }
-    return round;
+    const { state, version } = await loadStream(this.store, tenantId, streamOf(digest), confirmationFold);
+    return { version, pendingUntil: state.pendingUntil };
   }
 
   /** The person's confirmation, for the round it was asked in. False: the round has moved on (confirmed or used since). */
@@ -63,6 +59,13 @@ export class ConfirmationLedger {
     return rest;
   }
 }
+
+/** A confirmation stream folded: the confirmation given last and not used since, if any (its expiry). */
+const confirmationFold: StreamFold<{ pendingUntil: number | null }, { type: string; data: unknown }> = {
+  initialState: () => ({ pendingUntil: null }),
+  evolve: (_state, event) => ({ pendingUntil: event.type === TOOL_CALL_CONFIRMED ? (event.data as ToolCallConfirmedData).expiresAt : null }),
+  copy: (state) => ({ ...state }),
+};
 
 function streamOf(digest: string): string {
   return `confirmation-${digest}`;

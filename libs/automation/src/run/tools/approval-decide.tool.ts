@@ -1,8 +1,9 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '#core';
-import { McpTool, UrlElicitationNeeded, type McpToolHandler, type ToolContext } from '#mcp';
+import { NotFoundError } from '#core';
+import { invalidArguments, McpTool, UrlElicitationNeeded, type McpToolHandler, type ToolContext } from '#mcp';
 import { z } from 'zod';
 import { DecideApprovalCommand, type DecideApprovalResult } from '../commands/decide-approval/decide-approval.command.js';
+import { approvalNotPending, approvalToDecide } from '../commands/decide-approval/decide-approval.decide.js';
 import { RunReader } from '../run-reader.js';
 import { APPROVALS_DECIDE_SCOPE } from '../run-scopes.js';
 import { parseApprovalId } from '../run-stream.js';
@@ -32,7 +33,7 @@ export class ApprovalDecideTool implements McpToolHandler<z.infer<typeof input>,
 
   async execute({ approvalId, decision, reason }: z.infer<typeof input>, { metadata }: ToolContext): Promise<Output> {
     if (decision !== undefined) {
-      if (reason === undefined) throw new ValidationError('tool.invalid_arguments', 'invalid arguments: reason: required with a decision', { issues: [{ path: 'reason', message: 'required with a decision' }] });
+      if (reason === undefined) throw invalidArguments([{ path: 'reason', message: 'required with a decision' }]);
       return this.commandBus.execute(new DecideApprovalCommand(metadata, approvalId, decision, reason));
     }
     // No decision: the person decides in the console; what was decided is read back on the next call.
@@ -40,15 +41,11 @@ export class ApprovalDecideTool implements McpToolHandler<z.infer<typeof input>,
     const run = await this.runs.readable(metadata, runId).catch((error: unknown) => {
       throw error instanceof NotFoundError ? new NotFoundError('approval.not_found', `no approval ${approvalId} in this tenant`, { approvalId }) : error;
     });
-    const approval = run.approval?.approvalId === approvalId ? run.approval : null;
-    if (!approval) throw new NotFoundError('approval.not_found', `no approval ${approvalId} in this tenant`, { approvalId });
-    if (run.startedBy === metadata.userId) throw new ForbiddenError('approval.self_decision', 'the user who started a run cannot decide its approvals', { approvalId });
+    const approval = approvalToDecide(approvalId, metadata.userId, run);
     if (approval.status === 'granted' || approval.status === 'denied') {
       return { approvalId, runId, decision: approval.status === 'granted' ? 'approve' : 'deny', ...(approval.decidedBy !== null && { decidedBy: approval.decidedBy }) };
     }
-    if (approval.status !== 'pending' || run.status !== 'running') {
-      throw new IllegalStateError('approval.not_pending', `approval ${approvalId} is no longer pending (${approval.status}, run ${run.status})`, { approvalId, status: approval.status });
-    }
+    if (approval.status !== 'pending' || run.status !== 'running') throw approvalNotPending(approvalId, approval, run.status);
     throw new UrlElicitationNeeded(`approval-${approvalId}`, `/console/approvals/${encodeURIComponent(approvalId)}`, `Decide approval ${approvalId} (${run.automation}, step ${approval.stepId}) in the console`);
   }
 }

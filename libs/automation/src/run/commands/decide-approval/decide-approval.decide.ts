@@ -1,6 +1,6 @@
 import { ForbiddenError, IllegalStateError, NotFoundError } from '#core';
 import type { RunEvent } from '../../run.events.js';
-import type { RunState } from '../../run.state.js';
+import type { ApprovalProgress, RunState } from '../../run.state.js';
 
 export interface DecideApproval {
   approvalId: string;
@@ -11,18 +11,30 @@ export interface DecideApproval {
   now: number;
 }
 
+/**
+ * The run's approval by this id, when this user may decide it: it exists in the run, and the user
+ * did not start the run. @throws NotFoundError (`approval.not_found`), ForbiddenError (`approval.self_decision`).
+ */
+export function approvalToDecide(approvalId: string, decidedBy: string, state: RunState): ApprovalProgress {
+  const approval = state.status === 'none' ? null : state.approval;
+  if (state.status === 'none' || !approval || approval.approvalId !== approvalId) {
+    throw new NotFoundError('approval.not_found', `no approval ${approvalId} in this tenant`, { approvalId });
+  }
+  if (state.startedBy === decidedBy) {
+    throw new ForbiddenError('approval.self_decision', 'the user who started a run cannot decide its approvals', { approvalId });
+  }
+  return approval;
+}
+
+/** The refusal of a decision on an approval that was decided, expired, or whose run moved on. */
+export function approvalNotPending(approvalId: string, approval: ApprovalProgress, runStatus: string): IllegalStateError {
+  return new IllegalStateError('approval.not_pending', `approval ${approvalId} is no longer pending (${approval.status}, run ${runStatus})`, { approvalId, status: approval.status });
+}
+
 /** Only a pending approval can be decided, before its deadline, and never by the user who started the run. */
 export function decideApproval(command: DecideApproval, state: RunState): RunEvent[] {
-  const approval = state.status === 'none' ? null : state.approval;
-  if (state.status === 'none' || !approval || approval.approvalId !== command.approvalId) {
-    throw new NotFoundError('approval.not_found', `no approval ${command.approvalId} in this tenant`, { approvalId: command.approvalId });
-  }
-  if (state.startedBy === command.decidedBy) {
-    throw new ForbiddenError('approval.self_decision', 'the user who started a run cannot decide its approvals', { approvalId: command.approvalId });
-  }
-  if (approval.status !== 'pending' || state.status !== 'running') {
-    throw new IllegalStateError('approval.not_pending', `approval ${command.approvalId} is no longer pending (${approval.status}, run ${state.status})`, { approvalId: command.approvalId, status: approval.status });
-  }
+  const approval = approvalToDecide(command.approvalId, command.decidedBy, state);
+  if (approval.status !== 'pending' || state.status !== 'running') throw approvalNotPending(command.approvalId, approval, state.status);
   if (approval.deadlineAt !== null && command.now >= approval.deadlineAt) {
     throw new IllegalStateError('approval.expired', `approval ${command.approvalId} expired at ${new Date(approval.deadlineAt).toISOString()}`, { approvalId: command.approvalId });
   }
