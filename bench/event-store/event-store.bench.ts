@@ -1,19 +1,30 @@
 // Event store benchmark: the disk's fdatasync rate, then durable single appends, 64 concurrent
 // writers (group commit) and readAll throughput, for SQLite and PostgreSQL, in one run on one
-// machine. Medians of RUNS runs. Usage: npm run bench:event-store (starts PostgreSQL if
-// DATABASE_URL is unset). BENCH_SECONDS and BENCH_RUNS shorten or lengthen it.
+// machine; then the cost as the log grows: the latency of single appends into an empty store and
+// into one holding BENCH_GROWN_EVENTS (10,000,000) events. Medians of RUNS runs. Usage: npm run
+// bench:event-store (starts PostgreSQL if DATABASE_URL is unset). BENCH_SECONDS, BENCH_RUNS,
+// BENCH_GROWN_EVENTS (0 skips the growth rows) and BENCH_LATENCY_APPENDS shorten or lengthen it.
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { PostgresEventStore, SqliteEventStore, type EventStore, type NewEvent } from '#event-store';
 import { runBench } from '../support/bench-settings.js';
-import { formatRate, machine, medianOf, ratePerSecond, writeResults } from '../support/bench-utils.js';
+import { formatRate, machine, median, medianOf, ratePerSecond, writeResults } from '../support/bench-utils.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WRITERS = 64;
 const READ_EVENTS = Number(process.env.BENCH_READ_EVENTS ?? 200_000);
+const GROWN_EVENTS = Number(process.env.BENCH_GROWN_EVENTS ?? 10_000_000);
+const LATENCY_APPENDS = Number(process.env.BENCH_LATENCY_APPENDS ?? 2000);
+/** The grown log: this many tenants of GROWN_STREAMS streams each, events spread evenly. */
+const GROWN_TENANTS = 1000;
+const GROWN_STREAMS = 100;
+const SEED_CHUNK = 1_000_000;
+const SEED_DATA = JSON.stringify(event(0)[0]!.data);
+const SEED_METADATA = JSON.stringify(event(0)[0]!.metadata);
 
 function event(i: number): NewEvent[] {
   return [{
@@ -116,6 +127,116 @@ async function measureStore(label: string, { open, reset, afterBulkLoad }: Store
   };
 }
 
+interface LatencyFigures {
+  p50Ms: number;
+  p99Ms: number;
+  runs: Array<{ p50Ms: number; p99Ms: number }>;
+}
+
+/**
+ * Latency of LATENCY_APPENDS single appends, one after the other, into the streams of the grown
+ * log (existing ones once it is grown): medians over RUNS runs of each run's p50 and p99.
+ */
+async function appendLatency(store: EventStore): Promise<LatencyFigures> {
+  const runs: Array<{ p50Ms: number; p99Ms: number }> = [];
+  for (let run = 0; run < RUNS; run++) {
+    const samples: number[] = [];
+    for (let i = 0; i < LATENCY_APPENDS + 100; i++) {
+      const n = run * LATENCY_APPENDS + i;
+      const started = performance.now();
+      await store.append(`grown-${(n * 7919) % GROWN_TENANTS}`, `stream-${(n * 31) % GROWN_STREAMS}`, 'any', event(n));
+      if (i >= 100) samples.push(performance.now() - started); // the first hundred warm caches and plans
+    }
+    samples.sort((a, b) => a - b);
+    runs.push({ p50Ms: samples[Math.floor(samples.length * 0.5)]!, p99Ms: samples[Math.floor(samples.length * 0.99)]! });
+  }
+  return { p50Ms: median(runs.map((r) => r.p50Ms)), p99Ms: median(runs.map((r) => r.p99Ms)), runs };
+}
+
+interface GrowthFigures {
+  grownEvents: number;
+  seedSeconds: number;
+  empty: LatencyFigures;
+  grown: LatencyFigures;
+  p50Ratio: number;
+  p99Ratio: number;
+}
+
+/**
+ * Append latency into an empty store, then into the same store grown to GROWN_EVENTS events
+ * (written by `seed` straight into the table, in chunks: a precondition, not what is measured;
+ * their hashes are not a chain, which appends do not check).
+ */
+async function measureGrowth(label: string, { open, reset, afterBulkLoad }: StoreLifecycle, seed: (from: number, to: number) => Promise<void>): Promise<GrowthFigures> {
+  await reset();
+  let store = await open();
+  let empty: LatencyFigures;
+  try {
+    empty = await appendLatency(store);
+  } finally {
+    await store.close();
+  }
+  await reset();
+  await (await open()).close(); // the schema
+  const seeding = performance.now();
+  for (let from = 1; from <= GROWN_EVENTS; from += SEED_CHUNK) {
+    await seed(from, Math.min(GROWN_EVENTS, from + SEED_CHUNK - 1));
+    process.stderr.write(`  ${label} seeded ${formatRate(Math.min(GROWN_EVENTS, from + SEED_CHUNK - 1))} events\n`);
+  }
+  await afterBulkLoad();
+  const seedSeconds = (performance.now() - seeding) / 1000;
+  store = await open();
+  let grown: LatencyFigures;
+  try {
+    grown = await appendLatency(store);
+  } finally {
+    await store.close();
+  }
+  process.stderr.write(`  ${label} append latency p50 / p99 ms: empty ${empty.p50Ms.toFixed(2)} / ${empty.p99Ms.toFixed(2)}, ${formatRate(GROWN_EVENTS)} events ${grown.p50Ms.toFixed(2)} / ${grown.p99Ms.toFixed(2)}\n`);
+  return { grownEvents: GROWN_EVENTS, seedSeconds, empty, grown, p50Ratio: grown.p50Ms / empty.p50Ms, p99Ratio: grown.p99Ms / empty.p99Ms };
+}
+
+/** Events `from`..`to` of the grown log: event g belongs to tenant g mod 1000, its k-th event (k = g div 1000) in stream k mod 100. */
+const SEED_ROW = {
+  tenant: (g: string) => `'grown-' || (${g} % ${GROWN_TENANTS})`,
+  tenantPosition: (g: string) => `(${g} / ${GROWN_TENANTS}) + 1`,
+  stream: (g: string) => `'stream-' || ((${g} / ${GROWN_TENANTS}) % ${GROWN_STREAMS})`,
+  version: (g: string) => `(${g} / ${GROWN_TENANTS * GROWN_STREAMS}) + 1`,
+};
+
+function seedSqlite(path: string): (from: number, to: number) => Promise<void> {
+  return async (from, to) => {
+    const db = new BetterSqlite3(path);
+    try {
+      db.pragma('synchronous = OFF');
+      db.prepare(`WITH RECURSIVE g(x) AS (SELECT ? UNION ALL SELECT x + 1 FROM g WHERE x < ?)
+        INSERT INTO events (global_position, tenant_id, tenant_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at, hash)
+        SELECT x, ${SEED_ROW.tenant('x')}, ${SEED_ROW.tenantPosition('x')}, ${SEED_ROW.stream('x')}, ${SEED_ROW.version('x')},
+          lower(hex(randomblob(16))), 'InvoiceLineAdded', 1, ?, ?, '2026-01-01T00:00:00.000Z', lower(hex(randomblob(32))) FROM g`).run(from, to, SEED_DATA, SEED_METADATA);
+    } finally {
+      db.close();
+    }
+  };
+}
+
+function seedPostgres(url: string): (from: number, to: number) => Promise<void> {
+  return async (from, to) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query('SET synchronous_commit = off');
+      await client.query(`INSERT INTO ll_events (global_position, tenant_id, tenant_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at, hash)
+        OVERRIDING SYSTEM VALUE
+        SELECT g, ${SEED_ROW.tenant('g')}, ${SEED_ROW.tenantPosition('g')}, ${SEED_ROW.stream('g')}, ${SEED_ROW.version('g')},
+          gen_random_uuid(), 'InvoiceLineAdded', 1, $3::json, $4::json, '2026-01-01T00:00:00.000Z', md5(g::text) || md5((-g)::text)
+        FROM generate_series($1::bigint, $2::bigint) AS g`, [from, to, SEED_DATA, SEED_METADATA]);
+      await client.query(`SELECT setval(pg_get_serial_sequence('ll_events', 'global_position'), $1)`, [to]);
+    } finally {
+      await client.end();
+    }
+  };
+}
+
 async function main(): Promise<void> {
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) throw new Error('DATABASE_URL is not set: run `npm run bench:event-store`, which starts PostgreSQL');
@@ -135,14 +256,15 @@ async function main(): Promise<void> {
     const fsync = await medianOf(RUNS, async () => fdatasyncRate(dir, SECONDS));
     process.stderr.write(`  fdatasync/s: ${fsync.runs.map(formatRate).join(', ')}\n`);
 
-    const sqlite = await measureStore('sqlite', {
+    const sqliteLifecycle: StoreLifecycle = {
       open: async () => SqliteEventStore.open({ path: sqlitePath }),
       reset: async () => {
         for (const suffix of ['', '-wal', '-shm']) rmSync(sqlitePath + suffix, { force: true });
       },
       afterBulkLoad: async () => undefined,
-    });
-    const postgres = await measureStore('postgres', {
+    };
+    const sqlite = await measureStore('sqlite', sqliteLifecycle);
+    const postgresLifecycle: StoreLifecycle = {
       open: () => PostgresEventStore.connect({ connectionString: pgUrl.toString(), poolSize: WRITERS }),
       reset: async () => {
         await admin.query('DROP DATABASE IF EXISTS ll_bench WITH (FORCE)');
@@ -162,15 +284,23 @@ async function main(): Promise<void> {
           await client.end();
         }
       },
-    });
+    };
+    const postgres = await measureStore('postgres', postgresLifecycle);
+    const growth = GROWN_EVENTS > 0
+      ? {
+          sqlite: await measureGrowth('sqlite', sqliteLifecycle, seedSqlite(sqlitePath)),
+          postgres: await measureGrowth('postgres', postgresLifecycle, seedPostgres(pgUrl.toString())),
+        }
+      : undefined;
     const results = {
       benchmark: 'event-store',
       measuredAt: new Date().toISOString(),
       machine: machine(),
-      settings: { secondsPerRun: SECONDS, runs: RUNS, concurrentWriters: WRITERS, readEvents: READ_EVENTS, sqliteSynchronous: 'FULL', postgres: { ...postgresSettings, analyzedAfterBulkLoad: true, poolSize: WRITERS, database: 'throw-away, started by deploy/with-services.mjs unless DATABASE_URL is set' } },
+      settings: { secondsPerRun: SECONDS, runs: RUNS, concurrentWriters: WRITERS, readEvents: READ_EVENTS, grownEvents: GROWN_EVENTS, latencyAppends: LATENCY_APPENDS, sqliteSynchronous: 'FULL', postgres: { ...postgresSettings, analyzedAfterBulkLoad: true, poolSize: WRITERS, database: 'throw-away, started by deploy/with-services.mjs unless DATABASE_URL is set' } },
       fdatasyncPerSec: fsync.median,
       sqlite,
       postgres,
+      growth,
       ratios: {
         sqliteConcurrentVsFdatasync: sqlite.concurrentAppendsPerSec / fsync.median,
         sqliteConcurrentVsSingle: sqlite.concurrentAppendsPerSec / sqlite.singleAppendsPerSec,
@@ -188,6 +318,13 @@ async function main(): Promise<void> {
       [`postgres ${WRITERS} writers`]: { 'per second': formatRate(postgres.concurrentAppendsPerSec) },
       'postgres readAll events': { 'per second': formatRate(postgres.readAllEventsPerSec) },
     });
+    if (growth) {
+      console.table(Object.fromEntries(Object.entries(growth).map(([store, g]) => [`${store} append latency`, {
+        'empty p50 / p99 ms': `${g.empty.p50Ms.toFixed(2)} / ${g.empty.p99Ms.toFixed(2)}`,
+        [`${formatRate(g.grownEvents)} events p50 / p99 ms`]: `${g.grown.p50Ms.toFixed(2)} / ${g.grown.p99Ms.toFixed(2)}`,
+        'ratio p50 / p99': `${g.p50Ratio.toFixed(2)} / ${g.p99Ratio.toFixed(2)}`,
+      }])));
+    }
     console.log(`sqlite ${WRITERS} writers / fdatasync = ${results.ratios.sqliteConcurrentVsFdatasync.toFixed(1)}x; written to bench/results/event-store.json`);
   } finally {
     await admin.query('DROP DATABASE IF EXISTS ll_bench WITH (FORCE)').catch(() => undefined);

@@ -6,7 +6,8 @@ import { followLog } from '../follow-log.js';
 import { subscribe } from '../subscription.js';
 import type { RecordedEvent } from '../event-store.port.js';
 import { PostgresEventStore } from './postgres-event-store.js';
-import { TENANT_ROLE, TENANT_SETTING } from './postgres.schema.js';
+import { TENANT_LOCK_CLASS, TENANT_ROLE, TENANT_SETTING } from './postgres.schema.js';
+import { IdempotencyKeyReusedError, WrongExpectedVersionError } from '../event-store.errors.js';
 import { createTestDatabase } from './postgres-test-database.js';
 
 eventStoreContract('PostgreSQL', async () => {
@@ -230,6 +231,149 @@ describe('PostgresEventStore', () => {
       await admin.query('DROP TRIGGER ll_test_jitter ON ll_events');
       await admin.end();
     }
+  });
+});
+
+describe('PostgresEventStore group commit', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let admin: pg.Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await database?.drop();
+  });
+
+  /**
+   * Makes the next appends of `store` one group: two appends to a tenant whose lock a foreign
+   * transaction holds take both of the store's group slots, so everything appended meanwhile
+   * queues and goes as one group once the lock is released. Returns the release.
+   */
+  async function holdGroupSlots(store: PostgresEventStore): Promise<{ release: () => Promise<void> }> {
+    const blocked = tenant();
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TENANT_LOCK_CLASS, blocked]);
+    const blockers = [store.append(blocked, 'b-1', 'any', events(1)), store.append(blocked, 'b-2', 'any', events(1))];
+    // Both are at the database, waiting for the lock.
+    for (let waiting = 0; waiting < 2; await new Promise((r) => setTimeout(r, 10))) {
+      const { rows } = await admin.query<{ n: string }>("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+      waiting = Number(rows[0]!.n);
+    }
+    return {
+      release: async () => {
+        await holder.query('COMMIT');
+        await holder.end();
+        await Promise.all(blockers);
+      },
+    };
+  }
+
+  async function transactionsOf(tenantIds: string[]): Promise<number> {
+    const { rows } = await admin.query<{ n: string }>('SELECT count(DISTINCT transaction_id) AS n FROM ll_events WHERE tenant_id = ANY($1)', [tenantIds]);
+    return Number(rows[0]!.n);
+  }
+
+  it('appends that arrive together commit in one transaction, each with its own outcome, later ones seeing earlier ones', async () => {
+    const store = await PostgresEventStore.connect({ connectionString: database.url });
+    try {
+      const [a, b] = [tenant(), tenant()];
+      const slots = await holdGroupSlots(store);
+      const settle = <T>(promise: Promise<T>) => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+      const outcomes = [
+        settle(store.append(a, 'order-1', 'no-stream', events(2))),
+        settle(store.append(a, 'order-1', 2, events(1))),
+        settle(store.append(a, 'order-1', 2, events(1))), // the one before took version 3
+        settle(store.append(b, 'order-1', 'no-stream', events(1), { idempotencyKey: 'k-1' })),
+        settle(store.append(b, 'order-1', 'no-stream', events(1), { idempotencyKey: 'k-1' })),
+        settle(store.append(b, 'order-2', 'any', events(1, 'Other'), { idempotencyKey: 'k-1' })),
+        settle(store.append(a, 'order-2', 'any', events(3))),
+      ];
+      await slots.release();
+      const [first, second, conflict, keyed, replayed, reused, last] = await Promise.all(outcomes);
+
+      expect(first).toMatchObject({ value: { nextExpectedVersion: 2, replayed: false } });
+      expect(second).toMatchObject({ value: { nextExpectedVersion: 3 } });
+      expect((conflict as { error: unknown }).error).toBeInstanceOf(WrongExpectedVersionError);
+      expect(keyed).toMatchObject({ value: { nextExpectedVersion: 1, replayed: false } });
+      const keyedResult = (keyed as { value: { eventIds: string[] } }).value;
+      expect(replayed).toEqual({ value: { ...keyedResult, replayed: true } });
+      expect((reused as { error: unknown }).error).toBeInstanceOf(IdempotencyKeyReusedError);
+      expect(last).toMatchObject({ value: { nextExpectedVersion: 3 } });
+      expect(await transactionsOf([a, b])).toBe(1);
+
+      // What was refused wrote nothing; what was accepted forms each tenant's chain, in order.
+      const stored = await collect(store.readAll({ tenantId: a }));
+      expect(stored.map((e) => `${e.streamId}@${e.streamVersion}`)).toEqual(['order-1@1', 'order-1@2', 'order-1@3', 'order-2@1', 'order-2@2', 'order-2@3']);
+      expect(stored.map((e) => e.tenantPosition)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect((await collect(store.readAll({ tenantId: b }))).map((e) => e.streamId)).toEqual(['order-1']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a value the database refuses fails its own append only; the rest of its group commits', async () => {
+    await admin.query(`CREATE FUNCTION ll_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.stream_id = 'poison' THEN RAISE EXCEPTION 'refused by a check of the database'; END IF; RETURN NEW; END $$`);
+    await admin.query('CREATE TRIGGER ll_test_refuse BEFORE INSERT ON ll_events FOR EACH ROW EXECUTE FUNCTION ll_test_refuse()');
+    const store = await PostgresEventStore.connect({ connectionString: database.url });
+    try {
+      const t = tenant();
+      const slots = await holdGroupSlots(store);
+      const good = [store.append(t, 'fine-1', 'any', events(1)), store.append(t, 'fine-2', 'any', events(2))];
+      const poisoned = store.append(t, 'poison', 'any', events(1)).then(() => undefined, (error: Error) => error);
+      await slots.release();
+      expect((await poisoned)?.message).toContain('refused by a check of the database');
+      expect((await Promise.all(good)).map((r) => r.nextExpectedVersion)).toEqual([1, 2]);
+      expect((await collect(store.readAll({ tenantId: t }))).map((e) => e.streamId)).toEqual(['fine-1', 'fine-2', 'fine-2']);
+    } finally {
+      await store.close();
+      await admin.query('DROP TRIGGER ll_test_refuse ON ll_events');
+    }
+  });
+
+  it('groups of two processes that share tenants, in opposite orders, never deadlock', async () => {
+    // A deadlock would not fail an append (its group goes again one append at a time): the
+    // database's own count of deadlocks tells, once the sessions that met them have ended.
+    const deadlocks = async () => Number((await admin.query<{ n: string }>('SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()')).rows[0]!.n);
+    const before = await deadlocks();
+    const [one, two] = await Promise.all([0, 1].map(() => PostgresEventStore.connect({ connectionString: database.url, poolSize: 4 })));
+    let closed = false;
+    try {
+      const tenants = Array.from({ length: 12 }, () => tenant());
+      await Promise.all([one!, two!].flatMap((store, s) => Array.from({ length: 12 }, async (_, w) => {
+        for (let i = 0; i < 15; i++) {
+          const t = tenants[s === 0 ? (w + i) % tenants.length : tenants.length - 1 - ((w + i) % tenants.length)]!;
+          await store.append(t, `s-${s}-${w}`, 'any', events(1));
+        }
+      })));
+      for (const t of tenants) {
+        const chain = await collect(one!.readAll({ tenantId: t }));
+        expect(chain.map((e) => e.tenantPosition)).toEqual(Array.from({ length: chain.length }, (_, i) => i + 1));
+      }
+      // Grouping happened: fewer transactions than appends.
+      expect(await transactionsOf(tenants)).toBeLessThan(2 * 12 * 15);
+      await Promise.all([one!.close(), two!.close()]);
+      closed = true;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await deadlocks()).toBe(before);
+    } finally {
+      if (!closed) await Promise.all([one!.close(), two!.close()]);
+    }
+  });
+
+  it('close lets the appends it already accepted commit before the pool ends', async () => {
+    const store = await PostgresEventStore.connect({ connectionString: database.url });
+    const t = tenant();
+    const appends = Array.from({ length: 20 }, (_, i) => store.append(t, `s-${i}`, 'no-stream', events(1)));
+    await store.close();
+    expect((await Promise.all(appends)).every((r) => r.nextExpectedVersion === 1)).toBe(true);
+    await expect(store.append(t, 'late', 'any', events(1))).rejects.toThrow('closed');
   });
 });
 

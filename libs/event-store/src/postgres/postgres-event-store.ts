@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { createPgPool, type PgSessionLimits } from './pg-pool.js';
-import { assertIdempotencyKey, assertPosition, assertStreamId, assertTenantId, validateAppend } from '../append-request.js';
+import { createPgPool, storeUnavailableFrom, type PgSessionLimits } from './pg-pool.js';
+import { assertIdempotencyKey, assertPosition, assertStreamId, assertTenantId, validateAppend, type ValidatedAppend } from '../append-request.js';
 import { AppendNotifier } from '../append-notifier.js';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from '../event-store.errors.js';
 import { resolveOptions, type EventStoreOptions, type ResolvedEventStoreOptions } from '../event-store.options.js';
@@ -18,7 +18,7 @@ import type {
   StreamId,
   TenantId,
 } from '../event-store.port.js';
-import { migratePostgres, TENANT_ROLE, TENANT_SETTING } from './postgres.schema.js';
+import { migratePostgres } from './postgres.schema.js';
 
 export interface PostgresEventStoreOptions extends EventStoreOptions, PgSessionLimits {
   connectionString: string;
@@ -50,6 +50,24 @@ interface AppendOutcome {
   previous_result: AppendResult | null;
 }
 
+/** An append waiting for its group: validated, its event ids and time given. */
+interface PendingAppend {
+  request: ValidatedAppend;
+  eventIds: string[];
+  recordedAt: string;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Groups on their way to the database at once. Two: one commits (its WAL flush) while the next
+ * is planned and sent; more only add connections that wait on the same tenant locks and flushes.
+ */
+const GROUPS_IN_FLIGHT = 2;
+/** Bounds of one group: its statement's size, and how long its tenant locks are held. */
+const MAX_GROUP_APPENDS = 256;
+const MAX_GROUP_EVENTS = 2000;
+
 const NOTIFY_CHANNEL = 'll_events';
 const EVENT_COLUMNS = `global_position, tenant_id, tenant_position, stream_id, stream_version, event_id, type,
   schema_version, data, metadata, recorded_at, hash, archived`;
@@ -69,8 +87,11 @@ const HELD_BACK_RECHECK_MS = { first: 5, max: 250 };
 /**
  * The PostgreSQL event store, for many processes sharing one database. Appends to one tenant are
  * serialised by a transaction-level advisory lock (the tenant's hash chain needs its predecessor);
- * appends to different tenants run and commit concurrently. Every tenant-scoped statement runs as
- * the RLS-bound tenant role, so a query that forgot its tenant predicate still sees one tenant.
+ * appends to different tenants run and commit concurrently. The appends that arrive together at
+ * one process commit together (group commit: one statement, one transaction, one WAL flush), each
+ * with its own outcome. Every tenant-scoped statement runs as the RLS-bound tenant role, so a
+ * query that forgot its tenant predicate still sees one tenant; tenant-bound reads bind it inside
+ * one statement (one round trip).
  */
 export class PostgresEventStore implements EventStore {
   readonly checkpoints: CheckpointStore;
@@ -78,7 +99,12 @@ export class PostgresEventStore implements EventStore {
   private readonly notifier = new AppendNotifier();
   private listener: pg.Client | undefined;
   private notifyScheduled = false;
+  private notifyInFlight = false;
   private closed = false;
+  private pending: PendingAppend[] = [];
+  private groupsInFlight = 0;
+  /** Called when the last group ends, by close() waiting for the appends under way. */
+  private onIdle: (() => void) | undefined;
   /** Since when events committed above the safe head wait for an older transaction; undefined: none do. */
   private heldBackSince: number | undefined;
   private recheck: NodeJS.Timeout | undefined;
@@ -115,35 +141,99 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     const request = validateAppend(tenantId, streamId, expectedVersion, events, options, this.options.maxEventBytes);
     const eventIds = request.events.map(() => this.options.newEventId());
+    return new Promise((resolve, reject) => {
+      this.pending.push({ request, eventIds, recordedAt: this.options.clock().toISOString(), resolve, reject });
+      this.commitPending();
+    });
+  }
+
+  /**
+   * Group commit: while GROUPS_IN_FLIGHT groups are on their way, appends queue; each group that
+   * ends sends everything queued meanwhile as the next one (one statement, one transaction, one
+   * WAL flush). A lone append goes at once: no timer holds anything back.
+   */
+  private commitPending(): void {
+    while (this.pending.length > 0 && this.groupsInFlight < GROUPS_IN_FLIGHT) {
+      let events = 0;
+      let size = 0;
+      while (size < this.pending.length && size < MAX_GROUP_APPENDS && (size === 0 || events + this.pending[size]!.eventIds.length <= MAX_GROUP_EVENTS)) {
+        events += this.pending[size]!.eventIds.length;
+        size += 1;
+      }
+      const group = this.pending.splice(0, size);
+      this.groupsInFlight += 1;
+      void this.commitGroup(group).finally(() => {
+        this.groupsInFlight -= 1;
+        this.commitPending();
+        if (this.groupsInFlight === 0 && this.pending.length === 0) this.onIdle?.();
+      });
+    }
+  }
+
+  private async commitGroup(group: PendingAppend[]): Promise<void> {
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = await this.appendBatch(group);
+    } catch (error) {
+      // One append's failure (a value the database refuses) must not fail the others: each goes
+      // again alone. A lost database fails them all: each caller retries, as after any lost append.
+      if (group.length === 1 || storeUnavailableFrom(error) !== undefined || this.closed) {
+        for (const append of group) append.reject(error);
+        return;
+      }
+      // In their order of arrival, as the group would have committed them.
+      for (const append of group) await this.commitGroup([append]);
+      return;
+    }
+    let appended = false;
+    group.forEach((append, index) => {
+      const outcome = outcomes[index]!;
+      const { request } = append;
+      switch (outcome.status) {
+        case 'appended':
+          appended = true;
+          return append.resolve({
+            nextExpectedVersion: Number(outcome.stream_version),
+            firstGlobalPosition: Number(outcome.first_position),
+            lastGlobalPosition: Number(outcome.last_position),
+            eventIds: append.eventIds,
+            replayed: false,
+          });
+        case 'replayed':
+          return append.resolve({ ...outcome.previous_result!, replayed: true });
+        case 'key_reused':
+          return append.reject(new IdempotencyKeyReusedError(request.tenantId, request.idempotencyKey!));
+        case 'conflict':
+          return append.reject(new WrongExpectedVersionError(request.tenantId, request.streamId, request.expectedVersion, Number(outcome.stream_version)));
+      }
+    });
+    if (appended) this.announceAppend();
+  }
+
+  /** One round trip: see ll_append_batch in postgres.schema.ts. Rows come back in the group's order. */
+  private async appendBatch(group: PendingAppend[]): Promise<AppendOutcome[]> {
+    const events = group.flatMap(({ request }) => request.events);
     const { rows } = await this.pool.query<AppendOutcome>({
-      name: 'll_append',
-      text: 'SELECT * FROM ll_append($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[], $9, $10, $11)',
+      name: 'll_append_batch',
+      text: `SELECT status, stream_version, first_position, last_position, previous_result
+        FROM ll_append_batch($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9, $10, $11, $12) ORDER BY ord`,
       values: [
-        request.tenantId, request.streamId,
-        request.expectedVersion === 'any' ? null : request.expectedVersion === 'no-stream' ? 0 : request.expectedVersion,
-        eventIds, request.events.map((e) => e.type), request.events.map((e) => e.schemaVersion),
-        request.events.map((e) => e.dataJson), request.events.map((e) => e.metadataJson),
-        this.options.clock().toISOString(), request.idempotencyKey ?? null, request.requestHash ?? null,
+        group.map(({ request }) => request.tenantId),
+        group.map(({ request }) => request.streamId),
+        group.map(({ request: { expectedVersion } }) => (expectedVersion === 'any' ? null : expectedVersion === 'no-stream' ? 0 : expectedVersion)),
+        group.map(({ request }) => request.events.length),
+        group.map(({ request }) => request.idempotencyKey ?? null),
+        group.map(({ request }) => request.requestHash ?? null),
+        group.map(({ recordedAt }) => recordedAt),
+        group.flatMap(({ eventIds }) => eventIds),
+        events.map((e) => e.type),
+        events.map((e) => e.schemaVersion),
+        events.map((e) => e.dataJson),
+        events.map((e) => e.metadataJson),
       ],
     });
-    const outcome = rows[0]!;
-    switch (outcome.status) {
-      case 'appended':
-        this.announceAppend();
-        return {
-          nextExpectedVersion: Number(outcome.stream_version),
-          firstGlobalPosition: Number(outcome.first_position),
-          lastGlobalPosition: Number(outcome.last_position),
-          eventIds,
-          replayed: false,
-        };
-      case 'replayed':
-        return { ...outcome.previous_result!, replayed: true };
-      case 'key_reused':
-        throw new IdempotencyKeyReusedError(request.tenantId, request.idempotencyKey!);
-      case 'conflict':
-        throw new WrongExpectedVersionError(request.tenantId, request.streamId, request.expectedVersion, Number(outcome.stream_version));
-    }
+    if (rows.length !== group.length) throw new Error(`ll_append_batch answered ${rows.length} rows for ${group.length} appends`);
+    return rows;
   }
 
   async readStream(tenantId: TenantId, streamId: StreamId, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -154,14 +244,12 @@ export class PostgresEventStore implements EventStore {
     assertPosition(limit, 'limit', 1);
     if (options.fromVersion !== undefined) assertPosition(options.fromVersion, 'fromVersion');
     const backward = options.direction === 'backward';
-    return this.inTenantTransaction(tenantId, async (client) => {
-      const { rows } = await client.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE tenant_id = $1 AND stream_id = $2
-         AND stream_version ${backward ? '<=' : '>='} $3 AND ${LIVE} ORDER BY stream_version ${backward ? 'DESC' : 'ASC'} LIMIT $4`,
-        [tenantId, streamId, options.fromVersion ?? (backward ? Number.MAX_SAFE_INTEGER : 1), limit],
-      );
-      return rows.map(toRecordedEvent);
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'll_read_stream',
+      text: `SELECT ${EVENT_COLUMNS} FROM ll_read_stream($1, $2, $3, $4, $5)`,
+      values: [tenantId, streamId, options.fromVersion ?? (backward ? Number.MAX_SAFE_INTEGER : 1), limit, backward],
     });
+    return rows.map(toRecordedEvent);
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent[]> {
@@ -181,11 +269,11 @@ export class PostgresEventStore implements EventStore {
             `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE global_position > $1 AND global_position <= $2 ${live} ORDER BY global_position LIMIT $3`,
             [after, head, batchSize],
           )).rows
-        : await this.inTenantTransaction(tenantId, async (client) => (await client.query<EventRow>(
-            `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE tenant_id = $1 AND global_position > $2 AND global_position <= $3 ${live}
-             ORDER BY global_position LIMIT $4`,
-            [tenantId, after, head, batchSize],
-          )).rows);
+        : (await this.pool.query<EventRow>({
+            name: 'll_read_tenant',
+            text: `SELECT ${EVENT_COLUMNS} FROM ll_read_tenant($1, $2, $3, $4, $5)`,
+            values: [tenantId, after, head, batchSize, options.withTombstones === true],
+          })).rows;
       if (rows.length === 0) return;
       after = Number(rows[rows.length - 1]!.global_position);
       yield rows.map(toRecordedEvent);
@@ -210,10 +298,11 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     assertTenantId(tenantId);
     assertIdempotencyKey(idempotencyKey);
-    const rows = await this.inTenantTransaction(tenantId, async (client) => (await client.query<{ request_hash: string; result: AppendResult }>(
-      'SELECT request_hash, result FROM ll_idempotency_keys WHERE tenant_id = $1 AND idempotency_key = $2',
-      [tenantId, idempotencyKey],
-    )).rows);
+    const { rows } = await this.pool.query<{ request_hash: string; result: AppendResult }>({
+      name: 'll_find_idempotency_key',
+      text: 'SELECT request_hash, result FROM ll_find_idempotency_key($1, $2)',
+      values: [tenantId, idempotencyKey],
+    });
     return rows[0] && { fingerprint: rows[0].request_hash, result: { ...rows[0].result, replayed: true } };
   }
 
@@ -227,14 +316,7 @@ export class PostgresEventStore implements EventStore {
       this.noteHeldBack(head, Number(rows[0]!.committed ?? 0));
       return head;
     }
-    assertTenantId(tenantId);
-    return this.inTenantTransaction(tenantId, async (client) => {
-      const { rows } = await client.query<{ head: string | null }>(
-        `SELECT max(global_position) AS head FROM ll_events WHERE tenant_id = $1 AND ${SAFE}`,
-        [tenantId],
-      );
-      return Number(rows[0]!.head ?? 0);
-    });
+    return this.tenantHead(tenantId, true);
   }
 
   async committedPosition(tenantId?: TenantId): Promise<number> {
@@ -243,11 +325,13 @@ export class PostgresEventStore implements EventStore {
       const { rows } = await this.pool.query<{ head: string | null }>('SELECT max(global_position) AS head FROM ll_events');
       return Number(rows[0]!.head ?? 0);
     }
+    return this.tenantHead(tenantId, false);
+  }
+
+  private async tenantHead(tenantId: TenantId, safe: boolean): Promise<number> {
     assertTenantId(tenantId);
-    return this.inTenantTransaction(tenantId, async (client) => {
-      const { rows } = await client.query<{ head: string | null }>('SELECT max(global_position) AS head FROM ll_events WHERE tenant_id = $1', [tenantId]);
-      return Number(rows[0]!.head ?? 0);
-    });
+    const { rows } = await this.pool.query<{ head: string }>({ name: 'll_tenant_head', text: 'SELECT ll_tenant_head($1, $2) AS head', values: [tenantId, safe] });
+    return Number(rows[0]!.head);
   }
 
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void> {
@@ -262,37 +346,12 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // The appends already accepted go to the database before the pool ends (no new one is: append asserts open).
+    if (this.groupsInFlight > 0 || this.pending.length > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
     clearTimeout(this.recheck);
     this.notifier.notify();
     await this.listener?.end().catch(() => undefined);
     await this.pool.end();
-  }
-
-  /**
-   * Runs `work` in a transaction bound to one tenant: the RLS role and the tenant setting are
-   * local to it. The tenant id is inlined only after `assertTenantId` proved it a plain token.
-   */
-  private async inTenantTransaction<T>(tenantId: TenantId, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    assertTenantId(tenantId);
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query(
-        `BEGIN; SELECT set_config('role', '${TENANT_ROLE}', true), set_config('${TENANT_SETTING}', '${tenantId}', true)`,
-      );
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        broken = rollbackError as Error;
-      }
-      throw error;
-    } finally {
-      client.release(broken);
-    }
   }
 
   /**
@@ -318,14 +377,21 @@ export class PostgresEventStore implements EventStore {
     this.recheck.unref();
   }
 
-  /** Tells other processes, after commit, that the log moved; coalesced to one NOTIFY a tick. */
+  /**
+   * Tells other processes, after commit, that the log moved: one NOTIFY at a time, the appends
+   * that commit while it is on its way announced by the next. Not inside the append's transaction:
+   * a transaction that notifies holds a database-wide lock through its commit, which would
+   * serialise the commits of every process.
+   */
   private announceAppend(): void {
     this.notifier.notify();
-    if (this.notifyScheduled) return;
     this.notifyScheduled = true;
-    setImmediate(() => {
-      this.notifyScheduled = false;
-      if (!this.closed) this.pool.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`).catch(() => undefined);
+    if (this.notifyInFlight || this.closed) return;
+    this.notifyInFlight = true;
+    this.notifyScheduled = false;
+    this.pool.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`).catch(() => undefined).finally(() => {
+      this.notifyInFlight = false;
+      if (this.notifyScheduled) this.announceAppend();
     });
   }
 
