@@ -13,6 +13,5 @@ export const BUCKETS_MS: number[];
 export const BURN_RATE_ALERTS: Array<{ severity: 'page' | 'ticket'; factor: number; long: string; short: string }>;
 /** Checks slos.json's content; throws SloFileError naming the field. */
 export function parseSlos(json: unknown): Slos;
-export function readSlos(path?: string): Slos;
 /** The text of slo.rules.yml for slos.json's content. */
 export function generateRules(json: unknown): string;

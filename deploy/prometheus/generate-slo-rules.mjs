@@ -100,10 +100,6 @@ export function parseSlos(json) {
   return { outcomes: { caller, platform }, default: fallback, tools };
 }
 
-export function readSlos(path = SLOS_FILE) {
-  return parseSlos(JSON.parse(readFileSync(path, 'utf8')));
-}
-
 /** 99.9 → 0.999, without the float's tail (0.9990000000000001). */
 const ratioOf = (percent) => Number((percent / 100).toPrecision(12));
 
