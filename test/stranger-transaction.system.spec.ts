@@ -7,7 +7,7 @@ import { callOk, connect } from './support/mcp-session.js';
 import { waitForRun } from './support/runs.js';
 
 const TENANT = 'stranger';
-const HOLD_MS = 60_000;
+const HOLD_MS = 20_000;
 const ALLOWED_DELAY_MS = 1000;
 
 /** A call whose first attempt fails and is retried: the saga is woken once by the relay (Kafka), once by its schedule. */
@@ -20,7 +20,7 @@ const retried = {
 /**
  * Readers of the PostgreSQL log wait only for appends in flight. A stranger's transaction in the
  * same database (an operator's psql session, a reporting job, a migration: here a transaction id
- * and a written row, held for a minute) must not hold back the views (read-your-writes), the relay
+ * and a written row, held for 20 s: any stall of the old xmin rule lasts as long as the hold, and one second is allowed) must not hold back the views (read-your-writes), the relay
  * to Kafka, or the saga's wake-ups: each round trip beside it stays within a second of the same
  * round trip measured alone, in the same run.
  */
@@ -59,7 +59,7 @@ describe('a stranger holding a transaction open in the same database', () => {
     return { view, run: performance.now() - runStart };
   }
 
-  it('delays no reader by more than a second over a minute', async () => {
+  it('delays no reader by more than a second while it stays open', async () => {
     const alone: Array<{ view: number; run: number }> = [];
     for (let i = 0; i < 5; i++) alone.push(await roundTrip());
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -81,14 +81,14 @@ describe('a stranger holding a transaction open in the same database', () => {
         beside.push(trip);
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
-      // Still open at the end: the whole minute was spent beside it.
+      // Still open at the end: the whole hold was spent beside it.
       expect((await stranger.query('SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS assigned')).rows[0]).toEqual({ assigned: true });
     } finally {
       await stranger.query('ROLLBACK').catch(() => undefined);
       await stranger.end();
     }
     console.log(`stranger's transaction (${HOLD_MS / 1000} s): baseline view ${baseline.view.toFixed(0)} ms, run ${baseline.run.toFixed(0)} ms; beside it (${beside.length} round trips) worst view ${Math.max(...beside.map((r) => r.view)).toFixed(0)} ms, worst run ${Math.max(...beside.map((r) => r.run)).toFixed(0)} ms; views ${beside.map((r) => r.view.toFixed(0)).join(' ')}; runs ${beside.map((r) => r.run.toFixed(0)).join(' ')}`);
-    expect(beside.length).toBeGreaterThan(10);
+    expect(beside.length).toBeGreaterThan(5);
     for (const trip of beside) {
       expect(trip.view).toBeLessThanOrEqual(baseline.view + ALLOWED_DELAY_MS);
       expect(trip.run).toBeLessThanOrEqual(baseline.run + ALLOWED_DELAY_MS);
