@@ -11,6 +11,26 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
+/**
+ * `sql` with its `?` placeholders replaced by the values as literals, as pg sends them as text
+ * (strings quoted and escaped by pg itself, numbers quoted, so the server infers their types from
+ * context as it does for parameters); undefined when a value is of another kind (then the
+ * statement goes with parameters).
+ */
+function inlined(sql: string, params: readonly unknown[]): string | undefined {
+  const literals: string[] = [];
+  for (const value of params) {
+    if (value === null || value === undefined) literals.push('NULL');
+    else if (typeof value === 'string') literals.push(pg.escapeLiteral(value));
+    else if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'bigint') literals.push(`'${String(value)}'`);
+    else if (typeof value === 'boolean') literals.push(String(value));
+    else return undefined;
+  }
+  let n = 0;
+  const text = sql.replace(/\?/g, () => literals[n++] ?? '?');
+  return n === literals.length ? text : undefined;
+}
+
 function sqlOn(client: pg.Pool | pg.PoolClient): ViewSql {
   return {
     async run(sql, params = []) {
@@ -68,15 +88,36 @@ export class PostgresViewDb implements ViewDb {
     });
   }
 
+  /**
+   * Statements bound to one tenant (the RLS role and setting). One round trip each: the binding
+   * and the statement go as one simple query, which PostgreSQL runs as one implicit transaction
+   * (the binding ends with it, and an error rolls it back by itself), instead of BEGIN, the
+   * binding, the statement and COMMIT. Values other than strings, numbers and booleans go the long
+   * way, as parameters.
+   */
   forTenant(tenantId: string): ViewSql {
     assertTenantId(tenantId);
+    // The tenant id is inlined only after assertTenantId proved it a plain token.
+    const binding = `SELECT set_config('role', '${TENANT_ROLE}', true), set_config('${TENANT_SETTING}', '${tenantId}', true)`;
     const bound = <T>(work: (tx: ViewSql) => Promise<T>) =>
       this.transaction(work, async (client) => {
-        await client.query(`SELECT set_config('role', $1, true), set_config($2, $3, true)`, [TENANT_ROLE, TENANT_SETTING, tenantId]);
+        await client.query(binding);
       });
+    const oneTrip = async <Row extends object>(sql: string, params: readonly unknown[] = []): Promise<pg.QueryResult<Row> | undefined> => {
+      const text = inlined(sql, params);
+      if (text === undefined) return undefined;
+      const results = (await this.pool.query(`${binding}; ${text}`)) as unknown as Array<pg.QueryResult<Row>>;
+      return results[1];
+    };
     return {
-      run: (sql, params) => bound((tx) => tx.run(sql, params)),
-      all: <Row extends object>(sql: string, params?: readonly unknown[]) => bound((tx) => tx.all<Row>(sql, params)),
+      run: async (sql, params) => {
+        const result = await oneTrip(sql, params);
+        return result ? result.rowCount ?? 0 : bound((tx) => tx.run(sql, params));
+      },
+      all: async <Row extends object>(sql: string, params?: readonly unknown[]) => {
+        const result = await oneTrip<Row>(sql, params);
+        return result ? result.rows : bound((tx) => tx.all<Row>(sql, params));
+      },
     };
   }
 
