@@ -131,7 +131,7 @@ async function startOnClock(total: number, ratePerSec: number, job: (n: number, 
     const due = began + (n * 1000) / ratePerSec;
     if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
     // The latency counts from when the start was due: a load generator running late does not hide the platform's queue.
-    jobs.push(job(n, due));
+    jobs.push(job(n, Math.round(due)));
   }
   await Promise.all(jobs);
 }
