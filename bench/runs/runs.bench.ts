@@ -2,9 +2,13 @@
 // against the fixture downstream, and the p95 start-to-complete latency, on the embedded SQLite
 // store and on PostgreSQL. Baseline, same run: the same two downstream calls made directly from
 // here at the same concurrency (what the downstream work costs without the platform).
-// Usage: npm run bench:runs (starts PostgreSQL itself). BENCH_RUNS, BENCH_TOTAL, BENCH_CONCURRENCY.
+// Then, open loop at half the saturating rate just measured (starts on a clock, whatever the
+// completions do), the start-to-complete latency a platform not at its limit gives. Per round it
+// also states the platform's CPU time per run (from /proc: the figure least moved by neighbours).
+// Usage: npm run bench:runs (starts PostgreSQL itself). BENCH_RUNS, BENCH_TOTAL, BENCH_CONCURRENCY,
+// BENCH_STORES (sqlite,postgres by default; sqlite alone for quick iterations).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +25,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const UNLOADED_RUNS = 50;
+/** BENCH_STORES=sqlite skips PostgreSQL, for quick iterations (SQLite, whose figures the JSON leads with, always runs). */
+const STORES = new Set((process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((store) => store.trim()));
 const TENANT = 'bench';
 
 const automation = {
@@ -36,10 +42,26 @@ interface Measured {
   runsPerSec: number;
   p50StartToCompleteMs: number;
   p95StartToCompleteMs: number;
+  /** The platform process's CPU time (user + system) per run, over the round. */
+  platformCpuMsPerRun?: number;
 }
+
+/** Closed loop: `concurrency` starters back to back (1: one run at a time, the next after the last completed). Open: starts on a clock. */
+type Load = { kind: 'closed'; concurrency: number; total: number } | { kind: 'open'; ratePerSec: number; total: number };
 
 class Platform {
   private constructor(readonly url: string, readonly dataDir: string, readonly env: Record<string, string>, private readonly child: ChildProcess) {}
+
+  /** CPU time the platform used so far, in ms; undefined where /proc is not there. */
+  cpuMs(): number | undefined {
+    try {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime and stime in clock ticks (100 per second on Linux).
+      const fields = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      return undefined;
+    }
+  }
 
   static async start(extra: Record<string, string>): Promise<Platform> {
     const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-runs-'));
@@ -65,31 +87,53 @@ class Platform {
   }
 }
 
-async function measureLedgerline(platform: Platform, store: EventStore, fixture: FixtureServer, round: number, unloaded = false): Promise<Measured> {
+async function measureLedgerline(platform: Platform, store: EventStore, fixture: FixtureServer, round: number, load: Load): Promise<Measured> {
   const token = DevIssuer.openOrCreate(platform.dataDir, { issuer: platform.url, audience: `${platform.url}/mcp` })
     .mint({ tenantId: TENANT, userId: 'bench', scopes: ['connectors:admin', 'automations:admin', 'automation:two_steps'], ttlSeconds: 3600 });
-  const { call, close } = mcpCaller(`${platform.url}/mcp`, token, CONCURRENCY);
+  const { call, close } = mcpCaller(`${platform.url}/mcp`, token, load.kind === 'open' ? 64 : load.concurrency);
   if (round === 0) {
     await call('connector_register', { name: 'shop', config: { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host], rateLimit: { perSecond: 10000, burst: 10000 } } });
     await call('automation_publish', { definition: automation });
   }
   const after = await store.headPosition();
   const startedAt = new Map<string, number>();
+  const cpuBefore = platform.cpuMs();
   const began = Date.now();
-  // Loaded: starters start runs back to back. Unloaded: one run at a time, the next after the last completed.
-  const total = unloaded ? UNLOADED_RUNS : TOTAL;
-  await drive(total, unloaded ? 1 : CONCURRENCY, async (n) => {
-    const sentAt = Date.now();
-    const text = await call('two_steps', { n: (unloaded ? 1_000_000 : 0) + round * TOTAL + n });
-    const runId = runIdOf(text);
+  const start = async (n: number, sentAt: number): Promise<string> => {
+    const runId = runIdOf(await call('two_steps', { n: round * 1_000_000 + n }));
     startedAt.set(runId, sentAt);
-    while (unloaded && (await store.readStream(TENANT, runId, { direction: 'backward', limit: 1 }))[0]?.type !== 'RunCompleted') await new Promise((resolve) => setTimeout(resolve, 2));
-  });
+    return runId;
+  };
+  if (load.kind === 'open') {
+    await startOnClock(load.total, load.ratePerSec, (n, sentAt) => start(n, sentAt).then(() => undefined));
+  } else {
+    await drive(load.total, load.concurrency, async (n) => {
+      const runId = await start(n, Date.now());
+      while (load.concurrency === 1 && (await store.readStream(TENANT, runId, { direction: 'backward', limit: 1 }))[0]?.type !== 'RunCompleted') await new Promise((resolve) => setTimeout(resolve, 2));
+    });
+  }
   const completedAt = await waitForCompletions(store, after, startedAt.size, TENANT);
+  const cpuAfter = platform.cpuMs();
   close();
   const latencies = [...startedAt].map(([runId, sentAt]) => completedAt.get(`${TENANT}/${runId}`)! - sentAt).sort((a, b) => a - b);
   const last = Math.max(...completedAt.values());
-  return { runsPerSec: total / ((last - began) / 1000), p50StartToCompleteMs: percentile(latencies, 50), p95StartToCompleteMs: percentile(latencies, 95) };
+  return {
+    runsPerSec: load.total / ((last - began) / 1000), p50StartToCompleteMs: percentile(latencies, 50), p95StartToCompleteMs: percentile(latencies, 95),
+    ...(cpuBefore !== undefined && cpuAfter !== undefined && { platformCpuMsPerRun: Math.round(((cpuAfter - cpuBefore) / load.total) * 100) / 100 }),
+  };
+}
+
+/** Open loop: job n is started at began + n / rate, whether or not the earlier ones are done; resolves when all are. */
+async function startOnClock(total: number, ratePerSec: number, job: (n: number, sentAt: number) => Promise<void>): Promise<void> {
+  const began = Date.now();
+  const jobs: Promise<void>[] = [];
+  for (let n = 0; n < total; n++) {
+    const due = began + (n * 1000) / ratePerSec;
+    if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    // The latency counts from when the start was due: a load generator running late does not hide the platform's queue.
+    jobs.push(job(n, Math.round(due)));
+  }
+  await Promise.all(jobs);
 }
 
 /** The downstream work alone: the same two calls per job, sequential within a job, from here. */
@@ -114,23 +158,29 @@ function summarise(label: string, rounds: Measured[]): Measured & { rounds: Meas
     runsPerSec: median(rounds.map((r) => r.runsPerSec)),
     p50StartToCompleteMs: median(rounds.map((r) => r.p50StartToCompleteMs)),
     p95StartToCompleteMs: median(rounds.map((r) => r.p95StartToCompleteMs)),
+    ...(rounds.every((r) => r.platformCpuMsPerRun !== undefined) && { platformCpuMsPerRun: median(rounds.map((r) => r.platformCpuMsPerRun!)) }),
     rounds,
   };
-  process.stderr.write(`  ${label}: ${formatRate(result.runsPerSec)} runs/s, p50 ${result.p50StartToCompleteMs} ms, p95 ${result.p95StartToCompleteMs} ms\n`);
+  const cpu = result.platformCpuMsPerRun === undefined ? '' : `, ${result.platformCpuMsPerRun} ms platform CPU per run`;
+  process.stderr.write(`  ${label}: ${formatRate(result.runsPerSec)} runs/s, p50 ${result.p50StartToCompleteMs} ms, p95 ${result.p95StartToCompleteMs} ms${cpu}\n`);
   return result;
 }
 
-async function measureStore(kind: 'sqlite' | 'postgres', fixture: FixtureServer): Promise<Measured & { rounds: Measured[]; unloaded: Measured; platform: StatedSettings }> {
+async function measureStore(kind: 'sqlite' | 'postgres', fixture: FixtureServer): Promise<Measured & { rounds: Measured[]; unloaded: Measured; halfLoad: Measured & { ratePerSec: number }; platform: StatedSettings }> {
   const database = kind === 'postgres' ? await createTestDatabase('ll_bench') : undefined;
   const platform = await Platform.start(database ? { DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '10' } : {});
   const store = database ? await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 }) : SqliteEventStore.open({ path: join(platform.dataDir, 'events.db') });
   try {
     const rounds: Measured[] = [];
-    for (let round = 0; round < RUNS; round++) rounds.push(await measureLedgerline(platform, store, fixture, round));
+    for (let round = 0; round < RUNS; round++) rounds.push(await measureLedgerline(platform, store, fixture, round, { kind: 'closed', concurrency: CONCURRENCY, total: TOTAL }));
     const loaded = summarise(kind, rounds);
-    const unloaded = await measureLedgerline(platform, store, fixture, RUNS, true);
+    const ratePerSec = Math.round(loaded.runsPerSec / 2);
+    // As many runs as the loaded rounds, but at least 3 s of them: a p95 of a burst would say little.
+    const halfLoad = { ratePerSec, ...(await measureLedgerline(platform, store, fixture, RUNS, { kind: 'open', ratePerSec, total: Math.max(TOTAL, ratePerSec * 3) })) };
+    process.stderr.write(`  ${kind}, open loop at half that (${ratePerSec} runs/s): p50 ${halfLoad.p50StartToCompleteMs} ms, p95 ${halfLoad.p95StartToCompleteMs} ms, ${halfLoad.platformCpuMsPerRun ?? '?'} ms CPU per run\n`);
+    const unloaded = await measureLedgerline(platform, store, fixture, RUNS + 1, { kind: 'closed', concurrency: 1, total: UNLOADED_RUNS });
     process.stderr.write(`  ${kind}, one run at a time: p50 ${unloaded.p50StartToCompleteMs} ms, p95 ${unloaded.p95StartToCompleteMs} ms\n`);
-    return { ...loaded, unloaded, platform: statedSettings(platform.env) };
+    return { ...loaded, halfLoad, unloaded, platform: statedSettings(platform.env) };
   } finally {
     await store.close();
     await platform.stop();
@@ -146,20 +196,26 @@ async function main(): Promise<void> {
     for (let round = 0; round < RUNS; round++) baselineRounds.push(await measureBaseline(fixture, round));
     const baseline = summarise('baseline (direct downstream calls)', baselineRounds);
     const sqlite = await measureStore('sqlite', fixture);
-    const postgres = process.env.DATABASE_URL ? await measureStore('postgres', fixture) : undefined;
+    const postgres = process.env.DATABASE_URL && STORES.has('postgres') ? await measureStore('postgres', fixture) : undefined;
     writeResults('bench/results/runs.json', {
       benchmark: 'runs', measuredAt: new Date().toISOString(), machine: machine(),
       settings: {
-        runsPerRound: TOTAL, concurrentStarters: CONCURRENCY, rounds: RUNS, unloadedRuns: UNLOADED_RUNS, automation: 'two connector calls, durable appends, embedded saga',
+        runsPerRound: TOTAL, concurrentStarters: CONCURRENCY, rounds: RUNS, unloadedRuns: UNLOADED_RUNS, halfLoad: 'open loop at half the median loaded runs/s, max(runsPerRound, 3 s of runs)', stores: [...STORES], automation: 'two connector calls, durable appends, embedded saga',
         platform: { sqlite: sqlite.platform, postgres: postgres?.platform }, platformNodeArgs: process.env.BENCH_NODE_ARGS ?? '',
       },
       runsPerSec: sqlite.runsPerSec,
       p95StartToCompleteMs: sqlite.p95StartToCompleteMs,
       unloadedP95StartToCompleteMs: sqlite.unloaded.p95StartToCompleteMs,
+      halfLoadP95StartToCompleteMs: sqlite.halfLoad.p95StartToCompleteMs,
       sqlite: { ...sqlite, platform: undefined }, postgres: postgres && { ...postgres, platform: undefined }, baseline,
       sqliteToBaseline: sqlite.runsPerSec / baseline.runsPerSec,
+      postgresToSqlite: postgres && postgres.runsPerSec / sqlite.runsPerSec,
     });
-    const row = ({ rounds: _rounds, platform: _platform, ...figures }: Measured & { rounds: Measured[]; unloaded?: Measured; platform?: StatedSettings }) => ({ ...figures, unloaded: figures.unloaded && `p50 ${figures.unloaded.p50StartToCompleteMs} / p95 ${figures.unloaded.p95StartToCompleteMs} ms` });
+    const row = ({ rounds: _rounds, platform: _platform, ...figures }: Measured & { rounds: Measured[]; unloaded?: Measured; halfLoad?: Measured & { ratePerSec: number }; platform?: StatedSettings }) => ({
+      ...figures,
+      halfLoad: figures.halfLoad && `${figures.halfLoad.ratePerSec}/s: p50 ${figures.halfLoad.p50StartToCompleteMs} / p95 ${figures.halfLoad.p95StartToCompleteMs} ms`,
+      unloaded: figures.unloaded && `p50 ${figures.unloaded.p50StartToCompleteMs} / p95 ${figures.unloaded.p95StartToCompleteMs} ms`,
+    });
     console.table({ baseline: row(baseline), sqlite: row(sqlite), ...(postgres && { postgres: row(postgres) }) });
     console.log(`runs/s (sqlite) ${formatRate(sqlite.runsPerSec)}, p95 start-to-complete ${sqlite.p95StartToCompleteMs} ms; written to bench/results/runs.json`);
   } finally {

@@ -6,6 +6,9 @@ import { RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run-schedul
 
 /** How long a run this process finished is ignored in the view (which may still list it). */
 const FINISHED_MEMORY_MS = 60_000;
+const DUE_RUNS_PER_READ = 500;
+/** A wake-up the scheduler missed (none is known) would cost no more than this. */
+const VIEW_READ_AT_LEAST_EVERY_MS = 1000;
 
 interface Candidate {
   tenantId: string;
@@ -39,6 +42,17 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private failureHandler: RunFailureHandler | undefined;
   private readonly failures = new Map<string, number>();
   private drained: Promise<number> | undefined;
+  /**
+   * Whether the view may list runs the last read of it did not launch: it moved, a due time came,
+   * or runs it listed waited for a free slot. Pokes and finished drives alone need no read of it
+   * (under load they are most wake-ups, and a read returns every run in hand).
+   */
+  private viewMayHaveMore = true;
+  /** Runs listed (or poked) while in hand, with the highest stream version seen (a poke's: the highest there is). */
+  private readonly seenWhileInHand = new Map<string, number>();
+  /** The earliest due time after the last read of the view, and when that read was. */
+  private nextViewDue = Infinity;
+  private viewReadAt = 0;
 
   constructor(
     private readonly views: RunViews,
@@ -48,7 +62,10 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.settings.enabled) return;
-    this.unsubscribe = this.views.projector.onProgress(() => this.wakeUp());
+    this.unsubscribe = this.views.projector.onProgress(() => {
+      this.viewMayHaveMore = true;
+      this.wakeUp();
+    });
     this.loop = this.run();
   }
 
@@ -119,12 +136,23 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       let nextWake = Date.now() + 1000;
       try {
         const now = Date.now();
-        const due = await this.views.dueRuns(now, 500);
+        // A run held back until now may be listed in the view as due: it is read again.
+        for (const [id, parked] of this.parked) if (parked.until <= now) (this.parked.delete(id), (this.viewMayHaveMore = true));
+        const readView = this.viewMayHaveMore || now >= this.nextViewDue || now >= this.viewReadAt + VIEW_READ_AT_LEAST_EVERY_MS;
+        let due: Candidate[] = [];
+        if (readView) {
+          this.viewMayHaveMore = false;
+          this.viewReadAt = now;
+          due = await this.views.dueRuns(now, DUE_RUNS_PER_READ);
+          // Runs due by now are all in `due` (or cut off by its limit): only a later due time needs a timer.
+          this.viewMayHaveMore = due.length === DUE_RUNS_PER_READ;
+          this.nextViewDue = (await this.views.nextDueAfter(now)) ?? Infinity;
+        }
         this.launch(fairOrder([...this.pokes.splice(0), ...due]), now);
-        const nextDue = await this.views.nextDueAt();
         const nextParked = Math.min(...[...this.parked.values()].map((p) => p.until).filter((until) => until > now));
-        nextWake = Math.max(now + 5, Math.min(nextWake, nextDue ?? Infinity, nextParked));
+        nextWake = Math.max(now + 5, Math.min(nextWake, this.nextViewDue, nextParked));
       } catch (error) {
+        this.viewMayHaveMore = true;
         this.logger.error(`run scheduling failed, retrying in 1 s: ${error instanceof Error ? error.message : String(error)}`);
       }
       await new Promise<void>((resolve) => {
@@ -136,27 +164,40 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private launch(candidates: Candidate[], now: number): void {
-    for (const [id, parked] of this.parked) if (parked.until <= now) this.parked.delete(id);
     for (const candidate of candidates) {
-      if (this.inHand.size >= this.settings.concurrency) return;
+      if (this.inHand.size >= this.settings.concurrency) {
+        // The rest are read from the view again when a slot frees up (a poked run is there by then, or its start is not applied yet, and then progress wakes us).
+        this.viewMayHaveMore = true;
+        return;
+      }
       const id = key(candidate.tenantId, candidate.runId);
-      if (this.inHand.has(id) || (!candidate.force && !this.owns(candidate.tenantId, candidate.runId))) continue;
+      if (this.inHand.has(id)) {
+        this.seenWhileInHand.set(id, Math.max(this.seenWhileInHand.get(id) ?? 0, candidate.streamVersion ?? Number.MAX_SAFE_INTEGER));
+        continue;
+      }
+      if (!candidate.force && !this.owns(candidate.tenantId, candidate.runId)) continue;
       const parked = this.parked.get(id);
       if (parked && candidate.streamVersion !== undefined && candidate.streamVersion <= parked.version && now < parked.until) continue;
       const tenantSlots = this.perTenant.get(candidate.tenantId) ?? 0;
-      if (tenantSlots >= this.settings.perTenant) continue;
+      if (tenantSlots >= this.settings.perTenant) {
+        this.viewMayHaveMore = true;
+        continue;
+      }
       this.perTenant.set(candidate.tenantId, tenantSlots + 1);
       this.parked.delete(id);
       const work = this.worker
         .drive(candidate.tenantId, candidate.runId)
         .then((outcome) => {
           this.failures.delete(id);
+          // It moved while in hand past where the drive left it (a cancellation, a decision): the view is read again.
+          if (outcome.kind === 'parked' && (this.seenWhileInHand.get(id) ?? 0) > outcome.streamVersion) this.viewMayHaveMore = true;
           // A finished run stays in the view until the projector deletes it: do not pick it up again meanwhile.
           this.parked.set(id, outcome.kind === 'parked' ? { version: outcome.streamVersion, until: outcome.until } : { version: Number.MAX_SAFE_INTEGER, until: Date.now() + FINISHED_MEMORY_MS });
         })
         .catch((error: unknown) => this.failed(candidate, error))
         .finally(() => {
           this.inHand.delete(id);
+          this.seenWhileInHand.delete(id);
           this.perTenant.set(candidate.tenantId, (this.perTenant.get(candidate.tenantId) ?? 1) - 1);
           this.wakeUp();
         });

@@ -42,6 +42,20 @@ function isUnderWay(state: ActiveRunState, action: CallAction): boolean {
 
 export type DriveOutcome = { kind: 'done' } | { kind: 'parked'; streamVersion: number; until: number };
 
+/**
+ * Events the saga decided and folded into its state but has not appended yet: they go in with the
+ * run's next append (the next step's start, a completion), one commit where there were two.
+ * `outcome` says they begin with a call's outcome, whose recording has rules of its own (recordOutcome).
+ */
+interface Unsaved {
+  events: RunEvent[];
+  outcome?: { action: CallAction; count: number };
+}
+
+const NOTHING_UNSAVED: Unsaved = { events: [] };
+
+type CallOutcome = { kind: 'called'; state: RunState; unsaved: Unsaved } | Extract<DriveOutcome, { kind: 'parked' }>;
+
 /** How long past a call's timeout its lease runs: another worker redoes the call only after that. */
 const LEASE_MARGIN_MS = 5000;
 
@@ -50,7 +64,12 @@ const LEASE_MARGIN_MS = 5000;
  * what it says, make the connector call it asks for and append the outcome, until the run must
  * wait (a time, a person, a rate limit) or is over. Every step is an append with the version that
  * was read, so two workers on one run cannot both record a step; a call redone after a crash
- * carries the same idempotency key.
+ * carries the same idempotency key. The stream is read once per drive: the worker knows what it
+ * appended, and a conflict (someone else appended) makes it read again. What it decides without a
+ * call (an outcome, a completion) rides with its next append, so a two-step run takes four commits
+ * (start, first call started, first outcome with the second call started, second outcome with the
+ * completion), not six; a crash before such an append loses only decisions, which are made again
+ * (a call's outcome by making the call again, with the same key).
  */
 @Injectable()
 export class RunWorker {
@@ -82,57 +101,71 @@ export class RunWorker {
     return inSpan('run.drive', { kind: SpanKind.CONSUMER, attributes, parent }, () => this.carry(tenantId, runId));
   }
 
+  /** `state` always includes `unsaved`: decisions are made on what the stream will hold once they are appended. */
   private async carry(tenantId: string, runId: string): Promise<DriveOutcome> {
     let state = await this.load(tenantId, runId);
+    let unsaved = NOTHING_UNSAVED;
     for (;;) {
-      if (state.status === 'none') return { kind: 'done' };
-      if (this.draining.signal.aborted) return { kind: 'parked', streamVersion: state.streamVersion, until: Number.MAX_SAFE_INTEGER };
-      if (isFinal(state)) {
-        for (const [connector, version] of Object.entries(state.secretPins)) await this.secrets.retireIfUnused(tenantId, connector, version, state.runId);
-        return { kind: 'done' };
-      }
-      const definition = await this.catalog.version(tenantId, state.automation, state.version);
-      if (!definition) throw new Error(`automation ${state.automation} v${state.version} is missing from the log`);
-      // The saga decides on the run's data opened; what it appends is sealed again (RunPersonalData).
-      const opened = await this.personalData.openState(tenantId, state);
-      const now = Date.now();
-      const action = opened === 'erased' ? erasedRunFails() : nextRunAction(opened, definition, { now, honourLeases: this.settings.honourLeases });
-      if (action.kind === 'idle') return { kind: 'parked', streamVersion: state.streamVersion, until: action.wakeAt ?? Number.MAX_SAFE_INTEGER };
       try {
+        if (state.status === 'none') return { kind: 'done' };
+        if (this.draining.signal.aborted) {
+          await this.save(tenantId, state, unsaved);
+          return { kind: 'parked', streamVersion: state.streamVersion, until: Number.MAX_SAFE_INTEGER };
+        }
+        if (isFinal(state)) {
+          await this.save(tenantId, state, unsaved);
+          for (const [connector, version] of Object.entries(state.secretPins)) await this.secrets.retireIfUnused(tenantId, connector, version, state.runId);
+          return { kind: 'done' };
+        }
+        const definition = await this.catalog.version(tenantId, state.automation, state.version);
+        if (!definition) throw new Error(`automation ${state.automation} v${state.version} is missing from the log`);
+        // The saga decides on the run's data opened; what it appends is sealed again (RunPersonalData).
+        const opened = await this.personalData.openState(tenantId, state);
+        const now = Date.now();
+        const action = opened === 'erased' ? erasedRunFails() : nextRunAction(opened, definition, { now, honourLeases: this.settings.honourLeases });
+        if (action.kind === 'idle') {
+          await this.save(tenantId, state, unsaved);
+          return { kind: 'parked', streamVersion: state.streamVersion, until: action.wakeAt ?? Number.MAX_SAFE_INTEGER };
+        }
         if (action.kind === 'append') {
-          state = await this.append(tenantId, state, await this.personalData.sealEvents(tenantId, state, action.events));
+          const sealed = await this.personalData.sealEvents(tenantId, state, action.events);
+          unsaved = { ...unsaved, events: [...unsaved.events, ...sealed] };
+          state = sealed.reduce(evolveRun, state);
           continue;
         }
-        const heldBack = await this.call(tenantId, state, action);
-        if (heldBack.kind === 'parked') return heldBack;
-        state = heldBack.state;
+        const called = await this.call(tenantId, state, unsaved, action);
+        if (called.kind === 'parked') return called;
+        ({ state, unsaved } = called);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
-        state = await this.load(tenantId, runId);
+        state = await this.afterConflict(tenantId, runId, unsaved);
+        unsaved = NOTHING_UNSAVED;
       }
     }
   }
 
-  private call(tenantId: string, state: ActiveRunState, action: CallAction): Promise<{ kind: 'called'; state: RunState } | Extract<DriveOutcome, { kind: 'parked' }>> {
+  private call(tenantId: string, state: ActiveRunState, unsaved: Unsaved, action: CallAction): Promise<CallOutcome> {
     const attributes = { 'ledgerline.run.purpose': action.purpose, 'ledgerline.run.step': action.stepId, 'ledgerline.run.attempt': action.attempt, 'ledgerline.connector': action.connector };
-    return inSpan(`run.${action.purpose}`, { attributes }, (span) => this.callIn(span, tenantId, state, action));
+    return inSpan(`run.${action.purpose}`, { attributes }, (span) => this.callIn(span, tenantId, state, unsaved, action));
   }
 
-  private async callIn(span: Span, tenantId: string, state: ActiveRunState, action: CallAction): Promise<{ kind: 'called'; state: RunState } | Extract<DriveOutcome, { kind: 'parked' }>> {
+  /** Appends what was unsaved with the call's start; the call's outcome comes back unsaved, to ride with the next append. */
+  private async callIn(span: Span, tenantId: string, state: ActiveRunState, unsaved: Unsaved, action: CallAction): Promise<CallOutcome> {
     let result: CallResult;
-    let started = state;
+    let started: ActiveRunState | undefined;
     let onBehalfOf: OnBehalfOfRecord | undefined;
     try {
       const connector = await this.gateway.prepare(tenantId, action.connector, state.secretPins[action.connector] ?? 0);
       const waitMs = this.gateway.takeCallSlot(connector);
       // Over the connector's outbound rate: the work waits its turn (in memory; a crash just retries it), never dropped.
       if (waitMs > 0) {
+        await this.save(tenantId, state, unsaved);
         span.setAttribute('ledgerline.outcome', 'held_back');
         return { kind: 'parked', streamVersion: state.streamVersion, until: Date.now() + waitMs };
       }
       const now = Date.now();
       const data = { stepId: action.stepId, attempt: action.attempt, startedAt: now, leaseUntil: now + connector.config.timeoutMs + LEASE_MARGIN_MS };
-      started = (await this.append(tenantId, state, [action.purpose === 'step' ? { type: 'StepStarted', data } : { type: 'CompensationStarted', data }])) as ActiveRunState;
+      started = (await this.save(tenantId, state, unsaved, [action.purpose === 'step' ? { type: 'StepStarted', data } : { type: 'CompensationStarted', data }])) as ActiveRunState;
       // Made once the attempt is recorded, so a refusal (no signer) is that attempt's failure; a fresh jti per attempt.
       const assertion = await this.gateway.assertionFor(connector, actingFor(tenantId, state, action.stepId));
       onBehalfOf = assertion?.record;
@@ -145,32 +178,49 @@ export class RunWorker {
       }
       result = { ok: false, error, onBehalfOf };
     }
+    // Refused before its start was recorded: what was unsaved goes in now (the refusal itself is not the attempt's, see below).
+    started ??= (await this.save(tenantId, state, unsaved)) as ActiveRunState;
     const decided = callOutcomeEvents(action, result, Date.now(), Math.random);
     recordStepOutcome(action, decided[0], span);
-    const outcome = await this.personalData.sealEvents(tenantId, state, decided);
-    return { kind: 'called', state: await this.recordOutcome(tenantId, started as ActiveRunState, action, outcome) };
+    // Only the call under way has an outcome to record; cancelling, only the call's own record (its retry or give-up no longer matters).
+    if (!isUnderWay(started, action)) return { kind: 'called', state: started, unsaved: NOTHING_UNSAVED };
+    const outcome = await this.personalData.sealEvents(tenantId, state, started.status === 'cancelling' ? decided.slice(0, 1) : decided);
+    return { kind: 'called', state: outcome.reduce(evolveRun, started as RunState), unsaved: { events: outcome, outcome: { action, count: outcome.length } } };
   }
 
   /**
-   * A call's outcome is a fact about the downstream: it is recorded even when the stream moved
-   * meanwhile (a cancellation came in), as long as the call is still the one under way there.
-   * Cancelling, only the call's own record goes in (its retry or give-up no longer matters).
+   * Someone else appended to the run: what was unsaved was decided on a stale state and is
+   * decided again on the new one, except a call's outcome, a fact about the downstream: it is
+   * recorded even when the stream moved meanwhile (a cancellation came in), as long as the call
+   * is still the one under way there. Cancelling, only the call's own record goes in.
    */
-  private async recordOutcome(tenantId: string, state: ActiveRunState, action: CallAction, outcome: RunEvent[]): Promise<RunState> {
+  private async afterConflict(tenantId: string, runId: string, unsaved: Unsaved): Promise<RunState> {
+    const current = await this.load(tenantId, runId);
+    if (!unsaved.outcome) return current;
+    return this.recordOutcome(tenantId, runId, current, unsaved.outcome.action, unsaved.events.slice(0, unsaved.outcome.count));
+  }
+
+  private async recordOutcome(tenantId: string, runId: string, state: RunState, action: CallAction, outcome: RunEvent[]): Promise<RunState> {
     for (let current: RunState = state; ;) {
       if (current.status === 'none' || isFinal(current) || !isUnderWay(current, action)) return current;
       try {
-        return await this.append(tenantId, current, current.status === 'cancelling' ? outcome.slice(0, 1) : outcome);
+        return await this.save(tenantId, current, NOTHING_UNSAVED, current.status === 'cancelling' ? outcome.slice(0, 1) : outcome);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
-        current = await this.load(tenantId, state.runId);
+        current = await this.load(tenantId, runId);
       }
     }
   }
 
-  private async append(tenantId: string, state: ActiveRunState, events: RunEvent[]): Promise<RunState> {
+  /**
+   * Appends the unsaved events (already folded into `state`) and then `events`, in one commit at
+   * the version the stream had before the unsaved ones; the state after all of them.
+   */
+  private async save(tenantId: string, state: ActiveRunState, unsaved: Unsaved, events: RunEvent[] = []): Promise<RunState> {
+    const all = [...unsaved.events, ...events];
+    if (all.length === 0) return state;
     const metadata = { clientId: SAGA_CLIENT, correlationId: state.runId };
-    await this.store.append(tenantId, state.runId, state.streamVersion, events.map((event) => ({ type: event.type, data: event.data, metadata })));
+    await this.store.append(tenantId, state.runId, state.streamVersion - unsaved.events.length, all.map((event) => ({ type: event.type, data: event.data, metadata })));
     return events.reduce(evolveRun, state as RunState);
   }
 

@@ -112,9 +112,12 @@ export class RunViews {
     return rows.map((row) => ({ tenantId: String(row.tenant_id), runId: String(row.run_id), streamVersion: Number(row.stream_version) }));
   }
 
-  /** The earliest time any unfinished run needs the saga, if any. */
-  async nextDueAt(): Promise<number | undefined> {
-    const [row] = await this.db.all<{ next: number | string | null }>(`SELECT MIN(CASE WHEN due_at IS NULL OR due_at > deadline_at THEN deadline_at ELSE due_at END) AS next FROM ${RUN_SCHEDULE_TABLE}`);
+  /** The earliest time after `now` an unfinished run needs the saga, if any (those due by `now` are dueRuns(now)). */
+  async nextDueAfter(now: number): Promise<number | undefined> {
+    const [row] = await this.db.all<{ next: number | string | null }>(
+      `SELECT MIN(next_at) AS next FROM (SELECT CASE WHEN due_at IS NULL OR due_at > deadline_at THEN deadline_at ELSE due_at END AS next_at FROM ${RUN_SCHEDULE_TABLE}) AS due WHERE next_at > ?`,
+      [now],
+    );
     return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
   }
 
