@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '#event-store';
 import { CHECKPOINTS_TABLE, PARTITION_CHECKPOINTS_TABLE } from './checkpoints.js';
-import type { Projection } from './projection.js';
+import { applyEvents, type Projection } from './projection.js';
 import type { ViewDb } from './view-db.port.js';
 
 /** A view is not at the version this process applies (a deployment under way): the batch waits for a process that matches. */
@@ -43,11 +43,13 @@ export async function applyBusBatch(db: ViewDb, projections: readonly Projection
       if (from === undefined) throw new ViewNotReadiedError(projection.name, partition);
       // A batch may carry an event twice too (the relay restarted between its copies): only what is past the last one taken counts.
       let at = from;
+      const handled: RecordedEvent[] = [];
       for (const event of events) {
         if (event.globalPosition <= at) continue;
         at = event.globalPosition;
-        if (projection.handles(event)) await projection.apply(tx, event);
+        if (projection.handles(event)) handled.push(event);
       }
+      await applyEvents(projection, tx, handled);
     }
     await tx.run(`UPDATE ${PARTITION_CHECKPOINTS_TABLE} SET position = ? WHERE part = ? AND position < ? AND name IN (${marks})`, [upTo, partition, upTo, ...names]);
   });

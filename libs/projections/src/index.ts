@@ -9,6 +9,8 @@ export { CHECKPOINTS_TABLE, PARTITION_CHECKPOINTS_TABLE, Frontier, ensureCheckpo
 export { applyBusBatch, ViewNotReadiedError, ViewVersionMismatchError } from './bus-fed.js';
 export { partitionOf, viewKeyOf } from './partitions.js';
 export { ViewRebuild, type ViewRebuildOptions, type ViewRebuildResult } from './rebuild/view-rebuild.js';
+export { ViewsRebuild, type ViewsRebuildResult } from './rebuild/views-rebuild.js';
 export { LiveVersionMismatchError, OtherRebuildPendingError } from './rebuild/view-rebuild.errors.js';
 export { assertRenamable, columnsOf, renameTables, shadowNames } from './rebuild/shadow-tables.js';
 export { ALL_TENANTS, REBUILDS_TABLE, ensureRebuildsTable, loadRebuildStates, type RebuildState } from './rebuild/rebuild-state.js';
+export { insertRows, type MultiRowInsert } from './multi-row-insert.js';

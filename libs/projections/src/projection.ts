@@ -24,4 +24,18 @@ export interface Projection {
    */
   handles(event: RecordedEvent): boolean;
   apply(tx: ViewSql, event: RecordedEvent): Promise<void>;
+  /**
+   * Optional: applies several handled events, in log order, in one go (multi-row statements, a
+   * lookup shared by the batch), leaving exactly the rows `apply` would leave one event at a
+   * time. Rebuilds and projectors hand whole batches to it; without it, they call `apply` per
+   * event (applyEvents).
+   */
+  applyBatch?(tx: ViewSql, events: readonly RecordedEvent[]): Promise<void>;
+}
+
+/** Applies handled events in log order: through the projection's batch path when it has one, else one `apply` each. */
+export async function applyEvents(projection: Projection, tx: ViewSql, events: readonly RecordedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  if (projection.applyBatch) return projection.applyBatch(tx, events);
+  for (const event of events) await projection.apply(tx, event);
 }

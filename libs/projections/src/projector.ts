@@ -1,6 +1,6 @@
 import { followLog, type EventStore, type RecordedEvent } from '#event-store';
 import { CHECKPOINTS_TABLE as META_TABLE, ensureCheckpointsTable, loadCheckpoint, loadPartitionPositions, PARTITION_CHECKPOINTS_TABLE, type Frontier } from './checkpoints.js';
-import type { Projection } from './projection.js';
+import { applyEvents, type Projection } from './projection.js';
 import type { ViewDb } from './view-db.port.js';
 import type { WatchedView } from './view-watch.js';
 
@@ -219,7 +219,7 @@ export class Projector implements WatchedView {
   /** Applies events and moves the saved checkpoint in one transaction. */
   private async save(events: readonly RecordedEvent[], position: number): Promise<void> {
     await this.db.transaction(async (tx) => {
-      for (const event of events) await this.projection.apply(tx, event);
+      await applyEvents(this.projection, tx, events);
       await tx.run(`UPDATE ${META_TABLE} SET position = ? WHERE name = ?`, [position, this.projection.name]);
     });
     this.savedPosition = position;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import BetterSqlite3, { type Database } from 'better-sqlite3';
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import type { Leadership, ViewDb, ViewSql } from './view-db.port.js';
 
 /**
@@ -14,11 +14,15 @@ export class SqliteViewDb implements ViewDb {
   /** Inside a transaction, statements go to the writer; reads outside go to the reader, whose WAL snapshot never shows a half-applied batch. */
   private readonly writerSql: ViewSql;
   private lastTransaction: Promise<void> = Promise.resolve();
+  private readonly writerStatements: StatementCache;
+  private readonly readerStatements: StatementCache;
 
   private constructor(private readonly db: Database, private readonly reader: Database) {
+    this.writerStatements = new StatementCache(db);
+    this.readerStatements = new StatementCache(reader);
     this.writerSql = {
-      run: async (sql, params = []) => this.db.prepare(sql).run(...params).changes,
-      all: async <Row extends object>(sql: string, params: readonly unknown[] = []) => this.db.prepare(sql).all(...params) as Row[],
+      run: async (sql, params = []) => this.writerStatements.get(sql).run(...params).changes,
+      all: async <Row extends object>(sql: string, params: readonly unknown[] = []) => this.writerStatements.get(sql).all(...params) as Row[],
     };
   }
 
@@ -40,7 +44,7 @@ export class SqliteViewDb implements ViewDb {
   }
 
   async all<Row extends object>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    return this.reader.prepare(sql).all(...params) as Row[];
+    return this.readerStatements.get(sql).all(...params) as Row[];
   }
 
   /**
@@ -84,5 +88,34 @@ export class SqliteViewDb implements ViewDb {
   async close(): Promise<void> {
     this.reader.close();
     this.db.close();
+  }
+}
+
+/** How many prepared statements each connection keeps: the projections' statements are a few dozen texts, run millions of times. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Prepared statements by SQL text. Preparing costs more than running a small INSERT, and the
+ * projections run the same few statements for every event: a rebuild of a million events spent
+ * most of its time preparing. SQLite recompiles a cached statement by itself when the schema
+ * changes (a table dropped and made again, a shadow renamed into place); one whose table is
+ * gone fails when it runs, as it would have when prepared. Least recently used texts go first,
+ * so SQL built with varying text (keyset pages) cannot grow it without bound.
+ */
+class StatementCache {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly db: Database) {}
+
+  get(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement) {
+      this.statements.delete(sql);
+    } else {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value!);
+    }
+    this.statements.set(sql, statement);
+    return statement;
   }
 }

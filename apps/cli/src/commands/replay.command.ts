@@ -1,6 +1,6 @@
 import { IllegalStateError, ValidationError } from '#core';
 import { assertTenantId } from '#event-store';
-import { ViewRebuild, type Projection, type ViewRebuildResult } from '#projections';
+import { ViewsRebuild, type Projection, type ViewRebuildResult } from '#projections';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
@@ -52,24 +52,26 @@ async function replay(projections: readonly Projection[], options: ReplayOptions
   process.on('SIGINT', onInterrupt);
   try {
     await withStores(io, async ({ store, views }) => {
-      for (const [index, projection] of projections.entries()) {
-        const started = performance.now();
-        const progress = progressOf(io, projection.name);
-        const result = await new ViewRebuild(store, views, projection, {
-          tenantId: options.tenant,
-          restart: options.restart,
-          signal: interrupt.signal,
-          onProgress: (position, head, events) => progress.update(position, head, events),
-        }).run().finally(() => progress.stop());
-        if (result.outcome === 'interrupted') throw interrupted(result, projections.slice(index), options);
-        report(io, result, (performance.now() - started) / 1000, options.json);
-      }
+      // Every view in one pass over the log (ViewsRebuild): the log is read and parsed once, not once per view.
+      const started = performance.now();
+      const progress = progressOf(io, projections.length === 1 ? projections[0]!.name : `${projections.length} views`);
+      const rebuilt = await new ViewsRebuild(store, views, projections, {
+        tenantId: options.tenant,
+        restart: options.restart,
+        signal: interrupt.signal,
+        onProgress: (position, head, events) => progress.update(position, head, events),
+      }).run().finally(() => progress.stop());
+      const seconds = (performance.now() - started) / 1000;
+      for (const result of rebuilt.views) if (result.outcome === 'switched') report(io, result, seconds, options.json);
+      const stopped = rebuilt.views.filter((result) => result.outcome === 'interrupted');
+      if (stopped.length > 0) throw interrupted(stopped, options);
     });
   } finally {
     process.off('SIGINT', onInterrupt);
   }
 }
 
+/** The views rebuilt in one pass share its time: `seconds` and events/s are the pass's, `events` the view's own. */
 function report(io: CliIo, result: ViewRebuildResult, seconds: number, json: boolean | undefined): void {
   const eventsPerSec = Math.round(result.eventsApplied / Math.max(seconds, 0.001));
   if (json) {
@@ -80,13 +82,15 @@ function report(io: CliIo, result: ViewRebuildResult, seconds: number, json: boo
   }
 }
 
-/** The views not switched in yet, and the command that goes on with them: the interrupted one resumes from its checkpoint. */
-function interrupted(result: ViewRebuildResult, rest: readonly Projection[], options: ReplayOptions): IllegalStateError {
-  const again = ['ledgerline replay', ...rest.map((projection) => `--projection ${projection.name}`), ...(options.tenant ? [`--tenant ${options.tenant}`] : [])].join(' ');
+/** The views not switched in yet, and the command that goes on with them: each resumes from its own checkpoint. */
+function interrupted(stopped: readonly ViewRebuildResult[], options: ReplayOptions): IllegalStateError {
+  const again = ['ledgerline replay', ...stopped.map((result) => `--projection ${result.projection}`), ...(options.tenant ? [`--tenant ${options.tenant}`] : [])].join(' ');
+  const where = stopped.map((result, index) => `${result.projection}${index === 0 ? ' stopped at position' : ' at'} ${result.position}`).join(', ');
+  const [first] = stopped;
   return new IllegalStateError(
     'cli.replay.interrupted',
-    `interrupted: ${result.projection} stopped at position ${result.position} with its progress saved, the live view unchanged; to resume, run: ${again}`,
-    { projection: result.projection, position: result.position, resume: again },
+    `interrupted: ${where} with ${stopped.length === 1 ? 'its' : 'their'} progress saved, the live ${stopped.length === 1 ? 'view' : 'views'} unchanged; to resume, run: ${again}`,
+    { projection: first!.projection, position: first!.position, resume: again },
   );
 }
 

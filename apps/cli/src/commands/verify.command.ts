@@ -27,7 +27,7 @@ export function verifyCommand(io: CliIo): Command {
 async function runVerify(file: string, options: VerifyOptions, io: CliIo): Promise<void> {
   const trusted = trustedKeys(options, io);
   if (file !== '-' && !existsSync(file)) throw new ValidationError('cli.verify.no_file', `${file} does not exist`, { file });
-  const input: Readable = file === '-' ? process.stdin : createReadStream(file);
+  const input: Readable = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1024 * 1024 });
   const result = await verifyExport(input, trusted);
   if (options.json) io.stdout.write(`${JSON.stringify(result)}\n`);
   if (!result.ok) {

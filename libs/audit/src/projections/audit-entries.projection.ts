@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '#event-store';
-import type { Projection, ViewSql } from '#projections';
+import { insertRows, type MultiRowInsert, type Projection, type ViewSql } from '#projections';
 import { AUDIT_LINK_TABLES, linkEvent } from './audit-links.js';
 
 export const AUDIT_ENTRIES_TABLE = 'audit_entries';
@@ -51,17 +51,29 @@ export const auditEntriesProjection: Projection = {
   indexes: AUDIT_INDEXES,
   handles: () => true,
   async apply(tx: ViewSql, event: RecordedEvent): Promise<void> {
-    const { metadata } = event;
-    const links = await linkEvent(tx, event);
-    await tx.run(
-      `INSERT INTO ${AUDIT_ENTRIES_TABLE} (tenant_id, position, recorded_at, event_type, stream_id, stream_version, user_id, client_id, tool, scopes, correlation_id, connector, automation, run_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, position) DO NOTHING`,
-      [
-        event.tenantId, event.globalPosition, event.recordedAt, event.type, event.streamId, event.streamVersion,
-        text(metadata.userId), text(metadata.clientId), text(metadata.tool),
-        Array.isArray(metadata.scopes) ? metadata.scopes.join(' ') : null, text(metadata.correlationId),
-        links.connector, links.automation, links.runId,
-      ],
-    );
+    await insertRows(tx, ENTRY_INSERT, [await entryRow(tx, event)]);
+  },
+  /** The links first, event by event (a run's later events read what its RunStarted wrote), then the rows in multi-row INSERTs. */
+  async applyBatch(tx: ViewSql, events: readonly RecordedEvent[]): Promise<void> {
+    const rows: unknown[][] = [];
+    for (const event of events) rows.push(await entryRow(tx, event));
+    await insertRows(tx, ENTRY_INSERT, rows);
   },
 };
+
+const ENTRY_INSERT: MultiRowInsert = {
+  table: AUDIT_ENTRIES_TABLE,
+  columns: ['tenant_id', 'position', 'recorded_at', 'event_type', 'stream_id', 'stream_version', 'user_id', 'client_id', 'tool', 'scopes', 'correlation_id', 'connector', 'automation', 'run_id'],
+  tail: 'ON CONFLICT (tenant_id, position) DO NOTHING',
+};
+
+async function entryRow(tx: ViewSql, event: RecordedEvent): Promise<unknown[]> {
+  const { metadata } = event;
+  const links = await linkEvent(tx, event);
+  return [
+    event.tenantId, event.globalPosition, event.recordedAt, event.type, event.streamId, event.streamVersion,
+    text(metadata.userId), text(metadata.clientId), text(metadata.tool),
+    Array.isArray(metadata.scopes) ? metadata.scopes.join(' ') : null, text(metadata.correlationId),
+    links.connector, links.automation, links.runId,
+  ];
+}

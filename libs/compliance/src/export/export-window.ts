@@ -2,7 +2,7 @@ import { GENESIS_HASH, type EventStore } from '#event-store';
 import type { ExportRange } from './export-format.js';
 import { rangeBounds } from './export-range.js';
 
-export const READ_BATCH = 500;
+export const READ_BATCH = 1000;
 
 /** The contiguous run of tenant positions an export holds; empty when `first > last`. */
 export interface ExportWindow {

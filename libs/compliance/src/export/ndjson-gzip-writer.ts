@@ -5,14 +5,34 @@ import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 
 /**
+ * Lines gathered before they go to gzip. Each write to a zlib stream is one job on libuv's
+ * thread pool and one callback back: written a line at a time, an export of a million events
+ * spent more time handing lines over (and idle, waiting for them) than compressing them.
+ */
+const CHUNK_CHARS = 128 * 1024;
+/**
+ * gzip's fastest level: the export's gzip runs beside the main thread and set its pace (level 6
+ * took half again the CPU for a file 4% smaller: 36.5 against 35.1 MB for 200,000 memory puts).
+ * The level changes the compressed bytes only; the lines, their hash and the signature are the
+ * same, and any gzip reader (the verifier too) reads every level.
+ */
+const GZIP_LEVEL = 1;
+/** Output buffer of the gzip stream: fewer, larger hand-overs from the thread pool than its 16 KiB default. */
+const GZIP_CHUNK_BYTES = 64 * 1024;
+
+/**
  * Writes NDJSON lines through gzip to `out` with back-pressure (a full buffer waits for 'drain'),
- * hashing the uncompressed bytes as they go. A failure of `out` (a client that went away)
- * fails the next write instead of leaving it waiting.
+ * hashing the uncompressed bytes line by line. Lines are handed to gzip in chunks of about 128 KiB
+ * (the bytes are the same: gzip sees one stream either way), so memory holds one chunk and
+ * what gzip and `out` buffer up to their high-water marks. A failure of `out` (a client that
+ * went away) fails the next write instead of leaving it waiting.
  */
 export class NdjsonGzipWriter {
-  private readonly gzip = createGzip();
+  private readonly gzip = createGzip({ level: GZIP_LEVEL, chunkSize: GZIP_CHUNK_BYTES });
   private readonly content = createHash('sha256');
   private failure: Error | undefined;
+  private pending: string[] = [];
+  private pendingChars = 0;
 
   constructor(private readonly out: Writable, private readonly endOut = true) {
     this.gzip.pipe(out, { end: endOut });
@@ -33,12 +53,18 @@ export class NdjsonGzipWriter {
   }
 
   async writeLine(line: object): Promise<void> {
-    await this.writeRaw(`${JSON.stringify(line)}\n`, true);
+    if (this.failure) throw this.failure;
+    const text = `${JSON.stringify(line)}\n`;
+    this.content.update(text);
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    if (this.pendingChars >= CHUNK_CHARS) await this.flush();
   }
 
   /** The last line, left out of the content hash (the manifest carries that hash), then the end of the stream. */
   async finish(lastLine: object): Promise<void> {
-    await this.writeRaw(`${JSON.stringify(lastLine)}\n`, false);
+    await this.flush();
+    await this.writeChunk(Buffer.from(`${JSON.stringify(lastLine)}\n`));
     this.gzip.end();
     await (this.endOut ? finished(this.out) : finished(this.gzip));
     if (this.failure) throw this.failure;
@@ -47,15 +73,23 @@ export class NdjsonGzipWriter {
   /** Stops the export: `out` sees an error instead of a file that looks whole. */
   abort(error: Error): void {
     this.failure ??= error;
+    this.pending = [];
     this.gzip.destroy(error);
     if (this.endOut) this.out.destroy(error);
   }
 
-  private async writeRaw(text: string, hashed: boolean): Promise<void> {
+  /** The lines gathered so far, in one chunk. */
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const chunk = Buffer.from(this.pending.join(''));
+    this.pending = [];
+    this.pendingChars = 0;
+    await this.writeChunk(chunk);
+  }
+
+  private async writeChunk(bytes: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
-    const bytes = Buffer.from(text);
-    if (hashed) this.content.update(bytes);
-    if (!this.gzip.write(bytes)) await once(this.gzip, 'drain');
+    if (bytes.length > 0 && !this.gzip.write(bytes)) await once(this.gzip, 'drain');
     if (this.failure) throw this.failure;
   }
 }

@@ -15,8 +15,9 @@ export async function* ndjsonLines(input: Readable): AsyncGenerator<RawLine> {
   for await (const chunk of input as AsyncIterable<Buffer>) {
     let start = 0;
     for (let end = chunk.indexOf(NEWLINE); end >= 0; end = chunk.indexOf(NEWLINE, start)) {
-      pending.push(chunk.subarray(start, end));
-      yield { bytes: Buffer.concat(pending), complete: true };
+      const piece = chunk.subarray(start, end);
+      // A line inside one chunk is a view of it, not a copy: streams hand out a new buffer per chunk.
+      yield { bytes: pending.length === 0 ? piece : Buffer.concat([...pending, piece]), complete: true };
       pending = [];
       start = end + 1;
     }

@@ -1,5 +1,5 @@
 import { canonicalJson, type RecordedEvent } from '#event-store';
-import type { Projection, ViewSql } from '#projections';
+import { insertRows, type MultiRowInsert, type Projection, type ViewSql } from '#projections';
 import type { MemoryEvent } from '../memory.events.js';
 import { parseMemoryStreamId } from '../memory-stream.js';
 import { MEMORY_RETENTION_STREAM, type MemoryRetentionSet } from '../retention/memory-retention.js';
@@ -35,29 +35,72 @@ export const memoryItemsProjection: Projection = {
   handles: (event) => event.streamId.startsWith('memory:') || event.streamId === MEMORY_RETENTION_STREAM,
   async apply(tx: ViewSql, event: RecordedEvent): Promise<void> {
     if (event.streamId === MEMORY_RETENTION_STREAM) return applyRetention(tx, event);
-    const location = parseMemoryStreamId(event.streamId);
-    if (!location) return;
-    const memoryEvent = event as unknown as MemoryEvent;
-    const where = [event.tenantId, location.scope, location.owner, location.namespace, memoryEvent.data.key];
-    switch (memoryEvent.type) {
-      case 'MemoryItemPut': {
-        const { value, digest } = memoryEvent.data;
-        await tx.run(
-          `INSERT INTO ${MEMORY_ITEMS_TABLE} (tenant_id, scope, owner, namespace, item_key, value, fingerprint, updated_at, updated_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (tenant_id, scope, owner, namespace, item_key) DO UPDATE SET value = excluded.value, fingerprint = excluded.fingerprint, updated_at = excluded.updated_at, updated_position = excluded.updated_position`,
-          [...where, canonicalJson(value), digest ?? canonicalJson(value), event.recordedAt, event.globalPosition],
-        );
-        return;
+    const change = itemChange(event);
+    if (change) await applyItemChanges(tx, [change]);
+  },
+  /**
+   * An item's row is decided by its last put or delete: a batch writes only that one per item
+   * (a log that puts the same keys over and over writes each once per batch), which leaves the
+   * rows applying every event in turn would leave.
+   */
+  async applyBatch(tx: ViewSql, events: readonly RecordedEvent[]): Promise<void> {
+    const last = new Map<string, ItemChange>();
+    for (const event of events) {
+      if (event.streamId === MEMORY_RETENTION_STREAM) {
+        await applyRetention(tx, event);
+        continue;
       }
-      case 'MemoryItemDeleted':
-      case 'MemoryItemExpired':
-        await tx.run(`DELETE FROM ${MEMORY_ITEMS_TABLE} WHERE tenant_id = ? AND scope = ? AND owner = ? AND namespace = ? AND item_key = ?`, where);
-        return;
-      default:
-        return; // other event types of a memory stream, if any appear, leave the view alone
+      const change = itemChange(event);
+      if (!change) continue;
+      const id = JSON.stringify(change.where);
+      // Deleted and set again: the row's place in the map follows its last change.
+      last.delete(id);
+      last.set(id, change);
     }
+    await applyItemChanges(tx, [...last.values()]);
   },
 };
+
+/** A put (the row's values) or a delete of one item, keyed by `where`. */
+interface ItemChange {
+  where: [tenantId: string, scope: string, owner: string, namespace: string, key: string];
+  put?: [value: string, fingerprint: string, updatedAt: string, updatedPosition: number];
+}
+
+function itemChange(event: RecordedEvent): ItemChange | undefined {
+  const location = parseMemoryStreamId(event.streamId);
+  if (!location) return undefined;
+  const memoryEvent = event as unknown as MemoryEvent;
+  const where: ItemChange['where'] = [event.tenantId, location.scope, location.owner, location.namespace, memoryEvent.data.key];
+  switch (memoryEvent.type) {
+    case 'MemoryItemPut': {
+      const { value, digest } = memoryEvent.data;
+      const json = canonicalJson(value);
+      return { where, put: [json, digest ?? json, event.recordedAt, event.globalPosition] };
+    }
+    case 'MemoryItemDeleted':
+    case 'MemoryItemExpired':
+      return { where };
+    default:
+      return undefined; // other event types of a memory stream, if any appear, leave the view alone
+  }
+}
+
+const ITEM_UPSERT: MultiRowInsert = {
+  table: MEMORY_ITEMS_TABLE,
+  columns: ['tenant_id', 'scope', 'owner', 'namespace', 'item_key', 'value', 'fingerprint', 'updated_at', 'updated_position'],
+  tail: 'ON CONFLICT (tenant_id, scope, owner, namespace, item_key) DO UPDATE SET value = excluded.value, fingerprint = excluded.fingerprint, updated_at = excluded.updated_at, updated_position = excluded.updated_position',
+};
+
+/** Changes of distinct items: the upserts go in multi-row statements (never one key twice in one, see insertRows). */
+async function applyItemChanges(tx: ViewSql, changes: readonly ItemChange[]): Promise<void> {
+  const puts: unknown[][] = [];
+  for (const { where, put } of changes) {
+    if (put) puts.push([...where, ...put]);
+    else await tx.run(`DELETE FROM ${MEMORY_ITEMS_TABLE} WHERE tenant_id = ? AND scope = ? AND owner = ? AND namespace = ? AND item_key = ?`, where);
+  }
+  await insertRows(tx, ITEM_UPSERT, puts);
+}
 
 async function applyRetention(tx: ViewSql, event: RecordedEvent): Promise<void> {
   if (event.type !== 'MemoryRetentionSet') return;

@@ -36,11 +36,36 @@ export function renameTables(sql: string, names: ShadowNames): string {
   return sql.replace(pattern, (table) => names.get(table)!);
 }
 
+/** How many statement texts a renamer remembers: a projection has a few dozen; more means SQL built with varying text. */
+const RENAMED_CACHE_SIZE = 512;
+
+/**
+ * `renameTables` for one generation's names, remembered per statement text: a rebuild sends the
+ * same few statements once per event, and building the pattern and rewriting each time cost more
+ * than running them. Past its bound it forgets everything and starts again (correct either way).
+ */
+export class ShadowRenamer {
+  private readonly renamed = new Map<string, string>();
+
+  constructor(private readonly names: ShadowNames) {}
+
+  rename(sql: string): string {
+    let shadow = this.renamed.get(sql);
+    if (shadow === undefined) {
+      if (this.renamed.size >= RENAMED_CACHE_SIZE) this.renamed.clear();
+      shadow = renameTables(sql, this.names);
+      this.renamed.set(sql, shadow);
+    }
+    return shadow;
+  }
+}
+
 /** The projection's statements, sent to its shadow tables. */
-export function shadowSql(tx: ViewSql, names: ShadowNames): ViewSql {
+export function shadowSql(tx: ViewSql, names: ShadowNames | ShadowRenamer): ViewSql {
+  const renamer = names instanceof ShadowRenamer ? names : new ShadowRenamer(names);
   return {
-    run: (sql, params) => tx.run(renameTables(sql, names), params),
-    all: <Row extends object>(sql: string, params?: readonly unknown[]) => tx.all<Row>(renameTables(sql, names), params),
+    run: (sql, params) => tx.run(renamer.rename(sql), params),
+    all: <Row extends object>(sql: string, params?: readonly unknown[]) => tx.all<Row>(renamer.rename(sql), params),
   };
 }
 

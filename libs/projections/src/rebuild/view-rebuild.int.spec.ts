@@ -13,6 +13,7 @@ import { SqliteViewDb } from '../sqlite-view-db.js';
 import type { ViewDb, ViewSql } from '../view-db.port.js';
 import { REBUILDS_TABLE } from './rebuild-state.js';
 import { ViewRebuild } from './view-rebuild.js';
+import { ViewsRebuild } from './views-rebuild.js';
 
 /**
  * Two tables, one kept from the other: `rb_totals` adds amounts (an event applied twice shows),
@@ -39,6 +40,28 @@ const countersProjection: Projection = {
       'INSERT INTO rb_latest (tenant_id, counter, total, position) VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, counter) DO UPDATE SET total = excluded.total, position = excluded.position',
       [event.tenantId, counter, Number(row!.total), event.globalPosition],
     );
+  },
+};
+
+/** Events by tenant and type, through the batch path: a batch adds its own count per type in one statement each. */
+const countsProjection: Projection = {
+  name: 'rb_counts',
+  version: 1,
+  tables: { rb_counts: 'CREATE TABLE rb_counts (tenant_id TEXT NOT NULL, type TEXT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (tenant_id, type))' },
+  handles: () => true,
+  apply(tx, event) {
+    return countsProjection.applyBatch!(tx, [event]);
+  },
+  async applyBatch(tx, events) {
+    const counts = new Map<string, { tenantId: string; type: string; n: number }>();
+    for (const { tenantId, type } of events) {
+      const count = counts.get(`${tenantId}/${type}`) ?? { tenantId, type, n: 0 };
+      count.n += 1;
+      counts.set(`${tenantId}/${type}`, count);
+    }
+    for (const { tenantId, type, n } of counts.values()) {
+      await tx.run('INSERT INTO rb_counts (tenant_id, type, n) VALUES (?, ?, ?) ON CONFLICT (tenant_id, type) DO UPDATE SET n = rb_counts.n + excluded.n', [tenantId, type, n]);
+    }
   },
 };
 
@@ -193,6 +216,34 @@ describe.each(['sqlite', 'postgres'] as const)('online rebuild of a view on %s',
     const resumed = await rebuild().run();
     expect(resumed).toMatchObject({ outcome: 'switched', resumedFrom: stopped.position, generation: stopped.generation });
     await expectTotals();
+  });
+
+  it('rebuilds several views in one pass over the log, each from its own checkpoint, to the rows their live projectors built', async () => {
+    const counts = new Projector(h.store, h.live, countsProjection, { idleWaitMs: 20 });
+    await counts.start();
+    try {
+      const controller = new AbortController();
+      const stopped = await rebuild({ signal: controller.signal, onProgress: (position) => (position > 0 ? controller.abort() : undefined) }).run();
+      expect(stopped.outcome).toBe('interrupted');
+      await append('acme', 'during', [5]);
+      await counts.caughtUpWith();
+      await projector.caughtUpWith();
+      const countsBefore = await h.live.all<Row>('SELECT * FROM rb_counts ORDER BY tenant_id, type');
+      const head = await h.store.headPosition();
+
+      const both = await new ViewsRebuild(h.store, h.other, [countersProjection, countsProjection], { batchSize: 10 }).run();
+      expect(both.outcome).toBe('switched');
+      expect(both.views).toMatchObject([
+        { projection: 'rb_counters', outcome: 'switched', resumedFrom: stopped.position, eventsApplied: head - stopped.position },
+        { projection: 'rb_counts', outcome: 'switched', resumedFrom: 0, eventsApplied: head },
+      ]);
+      // The log was read once, from the lower checkpoint: not once per view.
+      expect(both.eventsRead).toBe(head);
+      expect(await h.live.all<Row>('SELECT * FROM rb_counts ORDER BY tenant_id, type')).toEqual(countsBefore);
+      await expectTotals();
+    } finally {
+      await counts.stop();
+    }
   });
 
   it('starts over with restart, dropping the unfinished shadow', async () => {

@@ -1,7 +1,7 @@
 import { ConflictError } from '#core';
 import type { EventStore, RecordedEvent } from '#event-store';
 import { CHECKPOINTS_TABLE, loadFrontier, type Frontier } from '../checkpoints.js';
-import type { Projection } from '../projection.js';
+import { applyEvents, type Projection } from '../projection.js';
 import type { ViewDb, ViewSql } from '../view-db.port.js';
 import { advanceRebuild, ALL_TENANTS, type RebuildState } from './rebuild-state.js';
 import { shadowNames, shadowSql } from './shadow-tables.js';
@@ -35,7 +35,7 @@ export async function switchShadowIn(store: EventStore, db: ViewDb, projection: 
     }
     const rest = await eventsBetween(store, state, live);
     const shadow = shadowSql(tx, names);
-    for (const event of rest) if (projection.handles(event)) await projection.apply(shadow, event);
+    await applyEvents(projection, shadow, rest.filter((event) => projection.handles(event)));
     for (const [liveTable, shadowTable] of names) {
       if (allTenants) {
         await tx.run(`DROP TABLE ${liveTable}`);
