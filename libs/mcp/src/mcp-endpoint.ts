@@ -7,6 +7,7 @@ import { AUTH_SETTINGS, type AuthSettings } from '#auth';
 import { ForbiddenError, PRODUCT, type CommandMetadata } from '#core';
 import { logContext, type RequestLogContext } from '#observability';
 import { isTerminal, legacyTask, legacyTaskResult, modernTask, taskRequestError, taskStartedContent, TASKS_EXTENSION } from './mcp-tasks.js';
+import { CallTransport, plainCallOf } from './call-transport.js';
 import { clientCapabilitiesOf } from './client-capabilities.js';
 import { serveFetch } from './serve-fetch.js';
 import { UrlElicitationNeeded } from './url-elicitation.js';
@@ -58,6 +59,8 @@ export class McpEndpoint implements OnModuleDestroy {
   private readonly logger = new Logger(McpEndpoint.name);
   private readonly modern: McpHttpHandler;
   private readonly idleLegacy: Server[] = [];
+  /** 2025-era servers that stay connected to a CallTransport between the plain tools/call requests they serve. */
+  private readonly idleCalls: { server: Server; transport: CallTransport }[] = [];
   /** 2026-07-28 servers between requests, and the one each request under way borrowed (by the Request the SDK hands the factory). */
   private readonly idleModern: Server[] = [];
   private readonly lentModern = new WeakMap<Request, Server>();
@@ -88,7 +91,11 @@ export class McpEndpoint implements OnModuleDestroy {
       mcpMethodHeader: headerOf(req, 'mcp-method'),
       mcpNameHeader: headerOf(req, 'mcp-name'),
     });
-    if (route.kind === 'legacy') await this.serveLegacy(Object.assign(req, { auth }), res);
+    if (route.kind === 'legacy') {
+      // 'no-claim': a JSON-RPC request (not a notification, batch or initialize) without the 2026-07-28 envelope.
+      const served = route.reason === 'no-claim' && (await this.servePlainCall(req, res, auth));
+      if (!served) await this.serveLegacy(Object.assign(req, { auth }), res);
+    }
     // The modern handler classifies again (cheap) and answers rejections itself, with their exact codes.
     else await serveFetch(this.modern, req, res, req.body, auth, withLegacyVersions, (request) => this.takeBack(request));
   }
@@ -106,7 +113,37 @@ export class McpEndpoint implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.modern.close();
     this.idleModern.splice(0);
-    await Promise.all(this.idleLegacy.splice(0).map((server) => server.close()));
+    await Promise.all([...this.idleLegacy.splice(0), ...this.idleCalls.splice(0).map(({ server }) => server)].map((server) => server.close()));
+  }
+
+  /**
+   * The 2025 leg's hot path: a plain tools/call (no batch, the headers the SDK's transport wants) goes
+   * to a server that stays connected, and its response is written as that transport writes a JSON
+   * response (200, application/json, the JSON-RPC message as the server sent it). False: not such a
+   * request, for serveLegacy and the SDK's transport to answer.
+   */
+  private async servePlainCall(req: IncomingMessage & { body?: unknown }, res: ServerResponse, auth: AuthInfo): Promise<boolean> {
+    const lane = this.idleCalls.pop() ?? (await this.connectCallServer());
+    const request = plainCallOf(req, req.body, lane.transport.supportedVersions);
+    let response: unknown;
+    try {
+      if (!request) return false;
+      response = await lane.transport.exchange(request, auth);
+    } finally {
+      if (this.idleCalls.length < MAX_IDLE_SERVERS) this.idleCalls.push(lane);
+    }
+    // A client that went away gets nothing, as from the SDK's transport.
+    if (res.destroyed) return true;
+    const body = JSON.stringify(response);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }).end(body);
+    return true;
+  }
+
+  private async connectCallServer(): Promise<{ server: Server; transport: CallTransport }> {
+    const server = this.createServer('legacy');
+    const transport = new CallTransport();
+    await server.connect(transport);
+    return { server, transport };
   }
 
   private async serveLegacy(req: IncomingMessage & { body?: unknown; auth: AuthInfo }, res: ServerResponse): Promise<void> {
