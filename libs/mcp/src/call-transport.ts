@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isJsonContentType, type AuthInfo, type JSONRPCMessage, type JSONRPCRequest, type Transport } from '@modelcontextprotocol/server';
 
 /**
@@ -61,4 +61,10 @@ export function plainCallOf(req: IncomingMessage, body: unknown, supportedVersio
   const version = req.headers['mcp-protocol-version'];
   if (version !== undefined && (typeof version !== 'string' || !supportedVersions.includes(version))) return undefined;
   return body as JSONRPCRequest;
+}
+
+/** Writes a server's JSON-RPC answer as the SDK's transport writes a JSON response: 200, application/json, the message as is. */
+export function writeJsonRpc(res: ServerResponse, message: JSONRPCMessage): void {
+  const body = JSON.stringify(message);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }).end(body);
 }

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { classifyInboundRequest, SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler, inputRequired, MissingRequiredClientCapabilityError, ProtocolError, UrlElicitationRequiredError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
+import { classifyInboundRequest, SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler, inputRequired, MissingRequiredClientCapabilityError, ProtocolError, UrlElicitationRequiredError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type JSONRPCMessage, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { z } from 'zod';
 import { AUTH_SETTINGS, type AuthSettings } from '#auth';
 import { ForbiddenError, PRODUCT, type CommandMetadata } from '#core';
 import { logContext, type RequestLogContext } from '#observability';
 import { isTerminal, legacyTask, legacyTaskResult, modernTask, taskRequestError, taskStartedContent, TASKS_EXTENSION } from './mcp-tasks.js';
-import { CallTransport, plainCallOf } from './call-transport.js';
+import { CallTransport, plainCallOf, writeJsonRpc } from './call-transport.js';
 import { clientCapabilitiesOf } from './client-capabilities.js';
 import { serveFetch } from './serve-fetch.js';
 import { UrlElicitationNeeded } from './url-elicitation.js';
@@ -47,8 +47,9 @@ const taskUpdateParams = z.object({ taskId: z.string().min(1).max(128), inputRes
  *   sends anything before its result; 'json' would print a warning), on a low-level `Server` from
  *   a pool of idle ones;
  * - 2025-era requests (`initialize`, then calls without a session) are classified by the SDK's own
- *   classifier and served the way they were before: a fresh transport with JSON responses on a
- *   server from a pool of idle ones (building one per request costs half the throughput).
+ *   classifier; a plain tools/call (the hot path) goes to a pooled server that stays connected to a
+ *   one-request-at-a-time CallTransport, everything else to a fresh SDK transport with JSON
+ *   responses on a server from a pool of idle ones (building one per request costs half the throughput).
  * Nothing about the caller outlives the request: the caller travels in the `authInfo` slot and the
  * handlers read it from their context, so any instance serves any call. A tool whose calls are
  * long-running work (an automation run) answers as a task to a client that follows tasks, in each
@@ -125,7 +126,7 @@ export class McpEndpoint implements OnModuleDestroy {
   private async servePlainCall(req: IncomingMessage & { body?: unknown }, res: ServerResponse, auth: AuthInfo): Promise<boolean> {
     const lane = this.idleCalls.pop() ?? (await this.connectCallServer());
     const request = plainCallOf(req, req.body, lane.transport.supportedVersions);
-    let response: unknown;
+    let response: JSONRPCMessage;
     try {
       if (!request) return false;
       response = await lane.transport.exchange(request, auth);
@@ -133,9 +134,7 @@ export class McpEndpoint implements OnModuleDestroy {
       if (this.idleCalls.length < MAX_IDLE_SERVERS) this.idleCalls.push(lane);
     }
     // A client that went away gets nothing, as from the SDK's transport.
-    if (res.destroyed) return true;
-    const body = JSON.stringify(response);
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }).end(body);
+    if (!res.destroyed) writeJsonRpc(res, response);
     return true;
   }
 
