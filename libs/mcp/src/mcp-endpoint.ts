@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { classifyInboundRequest, SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler, inputRequired, MissingRequiredClientCapabilityError, ProtocolError, UrlElicitationRequiredError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type JSONRPCMessage, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
+import { classifyInboundRequest, PROTOCOL_VERSION_META_KEY, SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler, inputRequired, MissingRequiredClientCapabilityError, ProtocolError, UrlElicitationRequiredError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type JSONRPCMessage, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { z } from 'zod';
 import { AUTH_SETTINGS, type AuthSettings } from '#auth';
@@ -85,6 +85,9 @@ export class McpEndpoint implements OnModuleDestroy {
   async handle(req: IncomingMessage & { body?: unknown }, res: ServerResponse, metadata: CommandMetadata): Promise<void> {
     const caller: CallerContext = { metadata, log: logContext(req) };
     const auth: AuthInfo = { token: '', clientId: metadata.clientId, scopes: [...metadata.scopes], extra: { caller } };
+    // A request that claims the 2026-07-28 envelope is never 2025-era traffic for the SDK's classifier
+    // (modern, or refused): the modern handler classifies it, once.
+    if (claimsEnvelope(req.body)) return this.serveModern(req, res, auth);
     const route = classifyInboundRequest({
       httpMethod: 'POST',
       body: req.body,
@@ -98,7 +101,11 @@ export class McpEndpoint implements OnModuleDestroy {
       if (!served) await this.serveLegacy(Object.assign(req, { auth }), res);
     }
     // The modern handler classifies again (cheap) and answers rejections itself, with their exact codes.
-    else await serveFetch(this.modern, req, res, req.body, auth, withLegacyVersions, (request) => this.takeBack(request));
+    else await this.serveModern(req, res, auth);
+  }
+
+  private serveModern(req: IncomingMessage & { body?: unknown }, res: ServerResponse, auth: AuthInfo): Promise<void> {
+    return serveFetch(this.modern, req, res, req.body, auth, withLegacyVersions, (request) => this.takeBack(request));
   }
 
   /** The server a finished 2026-07-28 exchange borrowed goes back to the pool once its transport let go of it (else it is dropped). */
@@ -271,6 +278,18 @@ export class McpEndpoint implements OnModuleDestroy {
       return { tasks: page.tasks.map(legacyTask), ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
     });
   }
+}
+
+/**
+ * The body is one request or notification (not initialize, nothing a response could be taken for)
+ * whose params._meta names the envelope's protocol version key: the SDK's classifier never calls
+ * that 2025-era traffic.
+ */
+function claimsEnvelope(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || 'result' in body || 'error' in body) return false;
+  const { method, params } = body as { method?: unknown; params?: { _meta?: unknown } };
+  const meta = typeof params === 'object' && params !== null && !Array.isArray(params) ? params._meta : undefined;
+  return typeof method === 'string' && method !== 'initialize' && typeof meta === 'object' && meta !== null && !Array.isArray(meta) && PROTOCOL_VERSION_META_KEY in meta;
 }
 
 async function taskCall<T>(read: () => Promise<T>): Promise<T> {
