@@ -315,7 +315,7 @@ async function main(): Promise<void> {
       'ledgerline-memory-put': 'the platform (dist/apps/platform/src/main.js), memory_put on the embedded SQLite store (synchronous=FULL), 2025-11-25, dev issuer token (HS256)',
       'ledgerline-memory-put-2026-07-28': 'the same platform and tool and token, 2026-07-28: the _meta envelope (protocolVersion, clientInfo, clientCapabilities) and the MCP-Protocol-Version, Mcp-Method and Mcp-Name headers as @modelcontextprotocol/client 2.4.0 sends them',
       'ledgerline-memory-put-oauth': 'the same platform and tool, 2025-11-25, a token from its authorization server (ES256 at+jwt with a grant id, checked against the revocation feed on every call)',
-      'ledgerline-memory-put-v1-endpoint': `the platform of the baseline commit (${baseline?.commit ?? 'none'}: /mcp on the SDK v1), same settings, its own data directory, memory_put on 2025-11-25 with a dev issuer token`,
+      'ledgerline-memory-put-v1-endpoint': `the platform of the baseline commit (${baseline?.commit ?? 'none'}; the row keeps the name it got when that was 583d222, /mcp on the SDK v1), same settings, its own data directory, memory_put on 2025-11-25 with a dev issuer token`,
     };
     writeResults('bench/results/mcp.json', {
       benchmark: 'mcp', measuredAt: new Date().toISOString(), machine: machine(),
@@ -338,7 +338,7 @@ async function main(): Promise<void> {
     console.log(`at concurrency 16: memory_put ${LEGACY_REVISION} / pooled SDK echo = ${at16.memoryPutToPooledSdkEcho.toFixed(2)}; memory_put ${MODERN_REVISION} / ${LEGACY_REVISION} = ${at16.memoryPut2026To2025.toFixed(2)}, / SDK v2 echo = ${at16.memoryPut2026ToSdkV2Echo.toFixed(2)}; authorization-server token / dev token = ${at16.oauthTokenToDevToken.toFixed(2)}`);
     if (againstV1EndpointAt16) {
       const v1 = againstV1EndpointAt16;
-      console.log(`against the v1 endpoint (${v1.commit}, ${formatRate(v1.v1EndpointCallsPerSec)} calls/s at c=16): ${LEGACY_REVISION} ${formatRate(v1[LEGACY_REVISION].callsPerSec)} (${v1[LEGACY_REVISION].ratio.toFixed(2)}), ${MODERN_REVISION} ${formatRate(v1[MODERN_REVISION].callsPerSec)} (${v1[MODERN_REVISION].ratio.toFixed(2)})`);
+      console.log(`against the baseline commit (${v1.commit}, ${formatRate(v1.v1EndpointCallsPerSec)} calls/s at c=16): ${LEGACY_REVISION} ${formatRate(v1[LEGACY_REVISION].callsPerSec)} (${v1[LEGACY_REVISION].ratio.toFixed(2)}), ${MODERN_REVISION} ${formatRate(v1[MODERN_REVISION].callsPerSec)} (${v1[MODERN_REVISION].ratio.toFixed(2)})`);
     }
     console.log('written to bench/results/mcp.json');
   } finally {
