@@ -18,9 +18,11 @@
 // ledgerline-memory-put-v1-endpoint, so that before and after are measured in the same run.
 // The first failed call ends the bench (exit 1).
 // Usage: npm run bench:mcp. BENCH_SECONDS and BENCH_RUNS shorten or lengthen it;
-// BENCH_MCP_BASELINE_COMMIT=583d222 npm run bench:mcp adds the v1 endpoint's row.
+// BENCH_MCP_BASELINE_COMMIT=583d222 npm run bench:mcp adds the v1 endpoint's row; BENCH_MCP_ROWS and
+// BENCH_MCP_CONCURRENCY (comma lists) measure only some rows or concurrencies (printed, not written);
+// BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the platform under test.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +37,10 @@ import { load, percentile, post, type LoadRun } from './mcp-load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const CONCURRENCY = [1, 16, 64];
+/** BENCH_MCP_CONCURRENCY=16 (a comma list) measures only those concurrencies: quick iterations. */
+const CONCURRENCY = process.env.BENCH_MCP_CONCURRENCY?.split(',').map(Number).filter((c) => c > 0) ?? [1, 16, 64];
+/** BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the node of the platform under test (not the baselines'). */
+const PLATFORM_NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 /** The commit whose platform is measured beside this one (unset: no such row). */
 const BASELINE_COMMIT = process.env.BENCH_MCP_BASELINE_COMMIT?.trim() || undefined;
 const SERVERS = [
@@ -44,7 +49,9 @@ const SERVERS = [
 ] as const;
 type ServerName = (typeof SERVERS)[number];
 /** The rows of this run: the v1 endpoint's only when a baseline commit is asked for. */
-const servers: readonly ServerName[] = SERVERS.filter((server) => server !== 'ledgerline-memory-put-v1-endpoint' || BASELINE_COMMIT !== undefined);
+/** BENCH_MCP_ROWS=sdk-echo-pooled,ledgerline-memory-put (a comma list of row names) measures only those rows: quick iterations, not for the published figures. */
+const ONLY_ROWS = process.env.BENCH_MCP_ROWS?.split(',').map((row) => row.trim()).filter(Boolean);
+const servers: readonly ServerName[] = SERVERS.filter((server) => (server !== 'ledgerline-memory-put-v1-endpoint' || BASELINE_COMMIT !== undefined) && (ONLY_ROWS === undefined || ONLY_ROWS.includes(server)));
 
 const LEGACY_REVISION = '2025-11-25';
 const MODERN_REVISION = '2026-07-28';
@@ -67,6 +74,8 @@ interface Row {
   p95Ms: number;
   p99Ms: number;
   runs: number[];
+  /** CPU time (user + system) the server process spent per call, median of the runs: less sensitive to the other load on a shared machine than the rates. */
+  serverCpuMsPerCall: number;
 }
 
 /** A server under load: its port, the headers and the tools/call body it gets. */
@@ -78,8 +87,19 @@ interface Target {
   revision: typeof LEGACY_REVISION | typeof MODERN_REVISION;
 }
 
+/** The process serving each port: its CPU time is read around every load run. */
+const serverPids = new Map<number, number>();
+
+/** User + system CPU time of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function startProcess(args: string[], env: Record<string, string>, readyUrl: string, cwd = process.cwd()): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (child.pid !== undefined) serverPids.set(Number(new URL(readyUrl).port), child.pid);
   await waitForHttp(readyUrl, 30_000).catch(async (error: unknown) => {
     child.kill('SIGKILL');
     throw error;
@@ -115,16 +135,23 @@ async function checkRevisions(targets: ReadonlyMap<ServerName, Target>): Promise
   }
 }
 
-function summarise(server: ServerName, concurrency: number, runs: LoadRun[]): Row {
+type MeasuredRun = LoadRun & { serverCpuMsPerCall: number };
+
+function summarise(server: ServerName, concurrency: number, runs: MeasuredRun[]): Row {
   const latencies = runs.flatMap((run) => run.latencies).sort((a, b) => a - b);
   const row: Row = {
     server, concurrency,
     callsPerSec: median(runs.map((run) => run.rate)),
     p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), p99Ms: percentile(latencies, 99),
     runs: runs.map((run) => run.rate),
+    serverCpuMsPerCall: median(runs.map((run) => run.serverCpuMsPerCall)),
   };
-  process.stderr.write(`  ${server} c=${concurrency}: ${formatRate(row.callsPerSec)} calls/s (runs ${row.runs.map(formatRate).join(', ')}), p50 ${row.p50Ms.toFixed(1)} ms, p95 ${row.p95Ms.toFixed(1)} ms, p99 ${row.p99Ms.toFixed(1)} ms\n`);
+  process.stderr.write(`  ${server} c=${concurrency}: ${formatRate(row.callsPerSec)} calls/s (runs ${row.runs.map(formatRate).join(', ')}), p50 ${row.p50Ms.toFixed(1)} ms, p95 ${row.p95Ms.toFixed(1)} ms, p99 ${row.p99Ms.toFixed(1)} ms, server CPU ${row.serverCpuMsPerCall.toFixed(3)} ms/call\n`);
   return row;
+}
+
+function printRows(rows: readonly Row[]): void {
+  console.table(rows.map(({ runs: _runs, ...row }) => ({ ...row, callsPerSec: Math.round(row.callsPerSec), p50Ms: row.p50Ms.toFixed(1), p95Ms: row.p95Ms.toFixed(1), p99Ms: row.p99Ms.toFixed(1) })));
 }
 
 /** The platform's settings for the bench: one tenant drives the whole load, so the per-tenant call rate (50/s by default) is lifted; everything else is the default an operator gets. */
@@ -134,11 +161,11 @@ function platformEnvOf(port: number, dataDir: string): Record<string, string> {
 }
 
 /** Starts a platform build (this checkout's, or a baseline's `dir`) on a new data directory: its URL, settings and a dev issuer token for memory:write. */
-async function startPlatform(cwd: string, dataDir: string, children: ChildProcess[]): Promise<{ port: number; url: string; env: Record<string, string>; token: string }> {
+async function startPlatform(cwd: string, dataDir: string, children: ChildProcess[], nodeArgs: readonly string[] = []): Promise<{ port: number; url: string; env: Record<string, string>; token: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = platformEnvOf(port, dataDir);
-  children.push(await startProcess(['dist/apps/platform/src/main.js'], env, `${url}/readyz`, cwd));
+  children.push(await startProcess([...nodeArgs, 'dist/apps/platform/src/main.js'], env, `${url}/readyz`, cwd));
   const token = DevIssuer.openOrCreate(dataDir, { issuer: url, audience: `${url}/mcp` }).mint({ tenantId: 'bench', userId: 'bench-user', scopes: ['memory:write'], ttlSeconds: 3600 });
   return { port, url, env, token };
 }
@@ -170,13 +197,16 @@ async function main(): Promise<void> {
     const targets = new Map<ServerName, Target>();
     const echo = (w: number, i: number): string => call(i, 'echo', { text: `hello ${w}-${i}` });
     for (const [server, script, mode] of [['raw-http-echo', 'raw-echo-server.js'], ['sdk-echo-pooled', 'echo-server.js', 'pooled'], ['sdk-echo-per-request', 'echo-server.js', 'per-request']] as const) {
+      if (!servers.includes(server)) continue;
       const port = await freePort();
       children.push(await startProcess([`dist/bench/mcp/${script}`, String(port), ...(mode ? [mode] : [])], {}, `http://127.0.0.1:${port}/ready`));
       targets.set(server, { port, headers: legacyHeaders(), body: echo, revision: LEGACY_REVISION });
     }
-    const v2EchoPort = await freePort();
-    children.push(await startProcess(['dist/bench/mcp/sdk-v2-echo-server.js', String(v2EchoPort)], {}, `http://127.0.0.1:${v2EchoPort}/ready`));
-    targets.set('sdk-v2-echo', { port: v2EchoPort, headers: modernHeaders('echo'), body: (w, i) => modernCall(i, 'echo', { text: `hello ${w}-${i}` }), revision: MODERN_REVISION });
+    if (servers.includes('sdk-v2-echo')) {
+      const v2EchoPort = await freePort();
+      children.push(await startProcess(['dist/bench/mcp/sdk-v2-echo-server.js', String(v2EchoPort)], {}, `http://127.0.0.1:${v2EchoPort}/ready`));
+      targets.set('sdk-v2-echo', { port: v2EchoPort, headers: modernHeaders('echo'), body: (w, i) => modernCall(i, 'echo', { text: `hello ${w}-${i}` }), revision: MODERN_REVISION });
+    }
 
     const newDataDir = (): string => {
       const dir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-mcp-'));
@@ -184,7 +214,7 @@ async function main(): Promise<void> {
       return dir;
     };
     const dataDir = newDataDir();
-    const platform = await startPlatform(process.cwd(), dataDir, children);
+    const platform = await startPlatform(process.cwd(), dataDir, children, PLATFORM_NODE_ARGS);
     let puts = 0;
     let loads = 0;
     // Every put is a real append (the value always changes) to a namespace stream of at most 200
@@ -198,11 +228,13 @@ async function main(): Promise<void> {
       port: platform.port, headers: { ...modernHeaders('memory_put'), authorization: `Bearer ${platform.token}` }, revision: MODERN_REVISION,
       body: (w, i) => modernCall(puts++, 'memory_put', putArgs('m', w, i)),
     });
-    const oauthToken = await authorizationServerToken(platform.url, dataDir);
-    targets.set('ledgerline-memory-put-oauth', {
-      port: platform.port, headers: { ...legacyHeaders(), authorization: `Bearer ${oauthToken}` }, revision: LEGACY_REVISION,
-      body: (w, i) => call(puts++, 'memory_put', putArgs('o', w, i)),
-    });
+    if (servers.includes('ledgerline-memory-put-oauth')) {
+      const oauthToken = await authorizationServerToken(platform.url, dataDir);
+      targets.set('ledgerline-memory-put-oauth', {
+        port: platform.port, headers: { ...legacyHeaders(), authorization: `Bearer ${oauthToken}` }, revision: LEGACY_REVISION,
+        body: (w, i) => call(puts++, 'memory_put', putArgs('o', w, i)),
+      });
+    }
     if (baseline) {
       const before = await startPlatform(baseline.dir, newDataDir(), children);
       targets.set('ledgerline-memory-put-v1-endpoint', {
@@ -210,15 +242,19 @@ async function main(): Promise<void> {
         body: (w, i) => call(puts++, 'memory_put', putArgs('v', w, i)),
       });
     }
+    for (const server of [...targets.keys()]) if (!servers.includes(server)) targets.delete(server);
     await checkRevisions(targets);
-    const measure = (server: ServerName, concurrency: number): Promise<LoadRun> => {
+    const measure = async (server: ServerName, concurrency: number): Promise<MeasuredRun> => {
       loads += 1;
       const target = targets.get(server)!;
-      return load(SECONDS, target.port, target.headers, concurrency, target.body);
+      const pid = serverPids.get(target.port);
+      const cpuBefore = cpuMsOf(pid);
+      const run = await load(SECONDS, target.port, target.headers, concurrency, target.body);
+      return { ...run, serverCpuMsPerCall: (cpuMsOf(pid) - cpuBefore) / run.latencies.length };
     };
 
     for (const server of servers) await measure(server, 16); // warm up
-    const runs = new Map<string, LoadRun[]>();
+    const runs = new Map<string, MeasuredRun[]>();
     for (let round = 0; round < RUNS; round++) {
       // Every other round in reverse, so that no row always follows the same ones and meets their
       // after-effects each time (such as the write-back of another platform's durable puts).
@@ -232,6 +268,11 @@ async function main(): Promise<void> {
     }
     const rows = servers.flatMap((server) => CONCURRENCY.map((concurrency) => summarise(server, concurrency, runs.get(`${server}@${concurrency}`)!)));
 
+    if (ONLY_ROWS !== undefined || !CONCURRENCY.includes(16)) {
+      // A partial run (some rows, some concurrencies) prints its rows and keeps the published results as they are.
+      printRows(rows);
+      return;
+    }
     const rate = (server: ServerName, concurrency: number): number => rows.find((r) => r.server === server && r.concurrency === concurrency)!.callsPerSec;
     const ratiosAt = (concurrency: number): Ratios => {
       const of = (server: ServerName, to: ServerName): number => rate(server, concurrency) / rate(to, concurrency);
@@ -274,7 +315,7 @@ async function main(): Promise<void> {
       'ledgerline-memory-put': 'the platform (dist/apps/platform/src/main.js), memory_put on the embedded SQLite store (synchronous=FULL), 2025-11-25, dev issuer token (HS256)',
       'ledgerline-memory-put-2026-07-28': 'the same platform and tool and token, 2026-07-28: the _meta envelope (protocolVersion, clientInfo, clientCapabilities) and the MCP-Protocol-Version, Mcp-Method and Mcp-Name headers as @modelcontextprotocol/client 2.4.0 sends them',
       'ledgerline-memory-put-oauth': 'the same platform and tool, 2025-11-25, a token from its authorization server (ES256 at+jwt with a grant id, checked against the revocation feed on every call)',
-      'ledgerline-memory-put-v1-endpoint': `the platform of the baseline commit (${baseline?.commit ?? 'none'}: /mcp on the SDK v1), same settings, its own data directory, memory_put on 2025-11-25 with a dev issuer token`,
+      'ledgerline-memory-put-v1-endpoint': `the platform of the baseline commit (${baseline?.commit ?? 'none'}; the row keeps the name it got when that was 583d222, /mcp on the SDK v1), same settings, its own data directory, memory_put on 2025-11-25 with a dev issuer token`,
     };
     writeResults('bench/results/mcp.json', {
       benchmark: 'mcp', measuredAt: new Date().toISOString(), machine: machine(),
@@ -292,12 +333,12 @@ async function main(): Promise<void> {
       memoryPut2026ToSdkV2EchoAt16: at16.memoryPut2026ToSdkV2Echo,
       ...(againstV1EndpointAt16 ? { againstV1EndpointAt16 } : {}),
     });
-    console.table(rows.map(({ runs: _runs, ...row }) => ({ ...row, callsPerSec: Math.round(row.callsPerSec), p50Ms: row.p50Ms.toFixed(1), p95Ms: row.p95Ms.toFixed(1), p99Ms: row.p99Ms.toFixed(1) })));
+    printRows(rows);
     console.table(Object.fromEntries(Object.entries(ratios).map(([at, r]) => [at, Object.fromEntries(Object.entries(r).map(([name, value]) => [name, value.toFixed(3)]))])));
     console.log(`at concurrency 16: memory_put ${LEGACY_REVISION} / pooled SDK echo = ${at16.memoryPutToPooledSdkEcho.toFixed(2)}; memory_put ${MODERN_REVISION} / ${LEGACY_REVISION} = ${at16.memoryPut2026To2025.toFixed(2)}, / SDK v2 echo = ${at16.memoryPut2026ToSdkV2Echo.toFixed(2)}; authorization-server token / dev token = ${at16.oauthTokenToDevToken.toFixed(2)}`);
     if (againstV1EndpointAt16) {
       const v1 = againstV1EndpointAt16;
-      console.log(`against the v1 endpoint (${v1.commit}, ${formatRate(v1.v1EndpointCallsPerSec)} calls/s at c=16): ${LEGACY_REVISION} ${formatRate(v1[LEGACY_REVISION].callsPerSec)} (${v1[LEGACY_REVISION].ratio.toFixed(2)}), ${MODERN_REVISION} ${formatRate(v1[MODERN_REVISION].callsPerSec)} (${v1[MODERN_REVISION].ratio.toFixed(2)})`);
+      console.log(`against the baseline commit (${v1.commit}, ${formatRate(v1.v1EndpointCallsPerSec)} calls/s at c=16): ${LEGACY_REVISION} ${formatRate(v1[LEGACY_REVISION].callsPerSec)} (${v1[LEGACY_REVISION].ratio.toFixed(2)}), ${MODERN_REVISION} ${formatRate(v1[MODERN_REVISION].callsPerSec)} (${v1[MODERN_REVISION].ratio.toFixed(2)})`);
     }
     console.log('written to bench/results/mcp.json');
   } finally {

@@ -25,6 +25,13 @@ const CREATE_ATTEMPTS = 3;
  * event (see forget), but a process that misses it must not keep shredded keys usable for long.
  */
 export const KEY_CACHE_TTL_MS = 60_000;
+/**
+ * How long a seal trusts the active key id it last read for a tenant's ring, instead of asking the
+ * store on every seal (that read was a tenth of a memory_put's CPU). A destroy in this process
+ * forgets it at once; one in another process reaches a seal here within this bound (the grants'
+ * revocation bound too), after which the store is asked again and a new key is created.
+ */
+export const ACTIVE_KEY_TTL_MS = 1_000;
 
 export interface SecretVaultOptions {
   clock?: () => Date;
@@ -37,8 +44,13 @@ interface DataKey {
 
 interface TenantKeyCache {
   keys: Map<string, Buffer>;
+  /** The active key id of each ring, as last read from the store, and until when a seal may use it without asking again. */
+  active: Map<string, { keyId: string; until: number }>;
   expiresAt: number;
 }
+
+/** The keyed-digest key derived from each data key: derived once per unwrapped key, dropped with it. */
+const macKeys = new WeakMap<Buffer, Buffer>();
 
 /**
  * Envelope encryption of tenant secrets. Each tenant has a data key (AES-256), created on its
@@ -77,8 +89,7 @@ export class SecretVault {
   async sealWithDigest(tenantId: string, ring: string, bytes: Buffer, aad: string): Promise<{ sealed: SealedSecret; digest: string }> {
     assertTenantId(tenantId);
     const dataKey = await this.activeDataKey(tenantId, ring);
-    const macKey = Buffer.from(hkdfSync('sha256', dataKey.key, Buffer.alloc(0), 'ledgerline/keyed-digest', 32));
-    return { sealed: sealWith(dataKey, bytes, aad), digest: `${dataKey.keyId}:${createHmac('sha256', macKey).update(bytes).digest('base64url')}` };
+    return { sealed: sealWith(dataKey, bytes, aad), digest: `${dataKey.keyId}:${createHmac('sha256', macKeyOf(dataKey.key)).update(bytes).digest('base64url')}` };
   }
 
   /**
@@ -102,9 +113,9 @@ export class SecretVault {
   }
 
   /**
-   * Drops the tenant's unwrapped keys from this process's cache (after store.destroy). Other
-   * processes keep theirs until they forget too or restart; sealing is never affected, because
-   * every seal asks the store for the active key.
+   * Drops the tenant's unwrapped keys and active key ids from this process's cache (after
+   * store.destroy). Other processes keep theirs until they forget too or their cache expires: their
+   * seals ask the store for the active key again within ACTIVE_KEY_TTL_MS.
    */
   forget(tenantId: string): void {
     this.dataKeys.delete(tenantId);
@@ -119,7 +130,11 @@ export class SecretVault {
   }
 
   /** One resolution per tenant and ring at a time: concurrent first seals in this process share it and create one key. */
-  private activeDataKey(tenantId: string, ring: string): Promise<DataKey> {
+  private activeDataKey(tenantId: string, ring: string): Promise<DataKey> | DataKey {
+    const tenantCache = this.tenantCacheOf(tenantId);
+    const active = tenantCache.active.get(ring);
+    const key = active && active.until > Date.now() ? tenantCache.keys.get(active.keyId) : undefined;
+    if (key) return { keyId: active!.keyId, key };
     const slot = `${tenantId}\u0000${ring}`;
     let pending = this.resolvingActive.get(slot);
     if (!pending) {
@@ -130,12 +145,15 @@ export class SecretVault {
   }
 
   private async resolveActiveDataKey(tenantId: string, ring: string): Promise<DataKey> {
-    const cache = this.cacheOf(tenantId);
+    const tenantCache = this.tenantCacheOf(tenantId);
+    const cache = tenantCache.keys;
     for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
       const stored = await this.store.active(tenantId, ring);
-      if (stored) return { keyId: stored.keyId, key: cache.get(stored.keyId) ?? this.unwrap(cache, stored) };
-      const created = await this.createDataKey(tenantId, ring, cache);
-      if (created) return created;
+      const found = stored ? { keyId: stored.keyId, key: cache.get(stored.keyId) ?? this.unwrap(cache, stored) } : await this.createDataKey(tenantId, ring, cache);
+      if (found) {
+        tenantCache.active.set(ring, { keyId: found.keyId, until: Date.now() + ACTIVE_KEY_TTL_MS });
+        return found;
+      }
     }
     throw new IllegalStateError('secrets.key_unavailable', `no active data key for tenant ${tenantId} after ${CREATE_ATTEMPTS} attempts`, { tenantId });
   }
@@ -191,14 +209,28 @@ export class SecretVault {
   }
 
   private cacheOf(tenantId: string): Map<string, Buffer> {
+    return this.tenantCacheOf(tenantId).keys;
+  }
+
+  private tenantCacheOf(tenantId: string): TenantKeyCache {
     const now = Date.now();
     let cache = this.dataKeys.get(tenantId);
     if (!cache || cache.expiresAt <= now) {
-      cache = { keys: new Map(), expiresAt: now + KEY_CACHE_TTL_MS };
+      cache = { keys: new Map(), active: new Map(), expiresAt: now + KEY_CACHE_TTL_MS };
       this.dataKeys.set(tenantId, cache);
     }
-    return cache.keys;
+    return cache;
   }
+}
+
+/** HKDF-SHA256 of the data key for the keyed digest, computed once per key object. */
+function macKeyOf(dataKey: Buffer): Buffer {
+  let macKey = macKeys.get(dataKey);
+  if (!macKey) {
+    macKey = Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'ledgerline/keyed-digest', 32));
+    macKeys.set(dataKey, macKey);
+  }
+  return macKey;
 }
 
 function sealWith({ keyId, key }: DataKey, bytes: Buffer, aad: string): SealedSecret {

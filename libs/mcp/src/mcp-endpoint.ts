@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { classifyInboundRequest, SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler, inputRequired, MissingRequiredClientCapabilityError, ProtocolError, UrlElicitationRequiredError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
+import { classifyInboundRequest, PROTOCOL_VERSION_META_KEY, SUPPORTED_PROTOCOL_VERSIONS, createMcpHandler, inputRequired, MissingRequiredClientCapabilityError, ProtocolError, UrlElicitationRequiredError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type JSONRPCMessage, type McpHttpHandler, type ServerContext, type Tool } from '@modelcontextprotocol/server';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { z } from 'zod';
 import { AUTH_SETTINGS, type AuthSettings } from '#auth';
 import { ForbiddenError, PRODUCT, type CommandMetadata } from '#core';
 import { logContext, type RequestLogContext } from '#observability';
 import { isTerminal, legacyTask, legacyTaskResult, modernTask, taskRequestError, taskStartedContent, TASKS_EXTENSION } from './mcp-tasks.js';
+import { CallTransport, plainCallOf, writeJsonRpc } from './call-transport.js';
 import { clientCapabilitiesOf } from './client-capabilities.js';
 import { serveFetch } from './serve-fetch.js';
 import { UrlElicitationNeeded } from './url-elicitation.js';
@@ -46,8 +47,9 @@ const taskUpdateParams = z.object({ taskId: z.string().min(1).max(128), inputRes
  *   sends anything before its result; 'json' would print a warning), on a low-level `Server` from
  *   a pool of idle ones;
  * - 2025-era requests (`initialize`, then calls without a session) are classified by the SDK's own
- *   classifier and served the way they were before: a fresh transport with JSON responses on a
- *   server from a pool of idle ones (building one per request costs half the throughput).
+ *   classifier; a plain tools/call (the hot path) goes to a pooled server that stays connected to a
+ *   one-request-at-a-time CallTransport, everything else to a fresh SDK transport with JSON
+ *   responses on a server from a pool of idle ones (building one per request costs half the throughput).
  * Nothing about the caller outlives the request: the caller travels in the `authInfo` slot and the
  * handlers read it from their context, so any instance serves any call. A tool whose calls are
  * long-running work (an automation run) answers as a task to a client that follows tasks, in each
@@ -58,6 +60,8 @@ export class McpEndpoint implements OnModuleDestroy {
   private readonly logger = new Logger(McpEndpoint.name);
   private readonly modern: McpHttpHandler;
   private readonly idleLegacy: Server[] = [];
+  /** 2025-era servers that stay connected to a CallTransport between the plain tools/call requests they serve. */
+  private readonly idleCalls: { server: Server; transport: CallTransport }[] = [];
   /** 2026-07-28 servers between requests, and the one each request under way borrowed (by the Request the SDK hands the factory). */
   private readonly idleModern: Server[] = [];
   private readonly lentModern = new WeakMap<Request, Server>();
@@ -81,6 +85,9 @@ export class McpEndpoint implements OnModuleDestroy {
   async handle(req: IncomingMessage & { body?: unknown }, res: ServerResponse, metadata: CommandMetadata): Promise<void> {
     const caller: CallerContext = { metadata, log: logContext(req) };
     const auth: AuthInfo = { token: '', clientId: metadata.clientId, scopes: [...metadata.scopes], extra: { caller } };
+    // A request that claims the 2026-07-28 envelope is never 2025-era traffic for the SDK's classifier
+    // (modern, or refused): the modern handler classifies it, once.
+    if (claimsEnvelope(req.body)) return this.serveModern(req, res, auth);
     const route = classifyInboundRequest({
       httpMethod: 'POST',
       body: req.body,
@@ -88,9 +95,17 @@ export class McpEndpoint implements OnModuleDestroy {
       mcpMethodHeader: headerOf(req, 'mcp-method'),
       mcpNameHeader: headerOf(req, 'mcp-name'),
     });
-    if (route.kind === 'legacy') await this.serveLegacy(Object.assign(req, { auth }), res);
+    if (route.kind === 'legacy') {
+      // 'no-claim': a JSON-RPC request (not a notification, batch or initialize) without the 2026-07-28 envelope.
+      const served = route.reason === 'no-claim' && (await this.servePlainCall(req, res, auth));
+      if (!served) await this.serveLegacy(Object.assign(req, { auth }), res);
+    }
     // The modern handler classifies again (cheap) and answers rejections itself, with their exact codes.
-    else await serveFetch(this.modern, req, res, req.body, auth, withLegacyVersions, (request) => this.takeBack(request));
+    else await this.serveModern(req, res, auth);
+  }
+
+  private serveModern(req: IncomingMessage & { body?: unknown }, res: ServerResponse, auth: AuthInfo): Promise<void> {
+    return serveFetch(this.modern, req, res, req.body, auth, withLegacyVersions, (request) => this.takeBack(request));
   }
 
   /** The server a finished 2026-07-28 exchange borrowed goes back to the pool once its transport let go of it (else it is dropped). */
@@ -106,7 +121,35 @@ export class McpEndpoint implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.modern.close();
     this.idleModern.splice(0);
-    await Promise.all(this.idleLegacy.splice(0).map((server) => server.close()));
+    await Promise.all([...this.idleLegacy.splice(0), ...this.idleCalls.splice(0).map(({ server }) => server)].map((server) => server.close()));
+  }
+
+  /**
+   * The 2025 leg's hot path: a plain tools/call (no batch, the headers the SDK's transport wants) goes
+   * to a server that stays connected, and its response is written as that transport writes a JSON
+   * response (200, application/json, the JSON-RPC message as the server sent it). False: not such a
+   * request, for serveLegacy and the SDK's transport to answer.
+   */
+  private async servePlainCall(req: IncomingMessage & { body?: unknown }, res: ServerResponse, auth: AuthInfo): Promise<boolean> {
+    const lane = this.idleCalls.pop() ?? (await this.connectCallServer());
+    const request = plainCallOf(req, req.body, lane.transport.supportedVersions);
+    let response: JSONRPCMessage;
+    try {
+      if (!request) return false;
+      response = await lane.transport.exchange(request, auth);
+    } finally {
+      if (this.idleCalls.length < MAX_IDLE_SERVERS) this.idleCalls.push(lane);
+    }
+    // A client that went away gets nothing, as from the SDK's transport.
+    if (!res.destroyed) writeJsonRpc(res, response);
+    return true;
+  }
+
+  private async connectCallServer(): Promise<{ server: Server; transport: CallTransport }> {
+    const server = this.createServer('legacy');
+    const transport = new CallTransport();
+    await server.connect(transport);
+    return { server, transport };
   }
 
   private async serveLegacy(req: IncomingMessage & { body?: unknown; auth: AuthInfo }, res: ServerResponse): Promise<void> {
@@ -235,6 +278,18 @@ export class McpEndpoint implements OnModuleDestroy {
       return { tasks: page.tasks.map(legacyTask), ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
     });
   }
+}
+
+/**
+ * The body is one request or notification (not initialize, nothing a response could be taken for)
+ * whose params._meta names the envelope's protocol version key: the SDK's classifier never calls
+ * that 2025-era traffic.
+ */
+function claimsEnvelope(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || 'result' in body || 'error' in body) return false;
+  const { method, params } = body as { method?: unknown; params?: { _meta?: unknown } };
+  const meta = typeof params === 'object' && params !== null && !Array.isArray(params) ? params._meta : undefined;
+  return typeof method === 'string' && method !== 'initialize' && typeof meta === 'object' && meta !== null && !Array.isArray(meta) && PROTOCOL_VERSION_META_KEY in meta;
 }
 
 async function taskCall<T>(read: () => Promise<T>): Promise<T> {

@@ -57,7 +57,13 @@ export function pinoHttpOptions(level: string) {
       return id;
     },
     autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.includes(pathOf(req)) },
-    customProps: (req: IncomingMessage) => ({ ...logContext(req) }),
+    // pino-http asks at the start of the request too, when nothing is known yet: no bindings then
+    // spares a child logger per request (the line, written at the end, has them all).
+    // (pino-http's type says object; it tests the value for truth before binding it.)
+    customProps: (req: IncomingMessage): object => {
+      const context = logContext(req);
+      return (Object.keys(context).length === 0 ? undefined : { ...context }) as object;
+    },
     serializers: {
       req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
