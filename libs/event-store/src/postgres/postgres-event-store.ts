@@ -89,16 +89,17 @@ const HELD_BACK_RECHECK_MS = { first: 5, max: 250 };
  * serialised by a transaction-level advisory lock (the tenant's hash chain needs its predecessor);
  * appends to different tenants run and commit concurrently. The appends that arrive together at
  * one process commit together (group commit: one statement, one transaction, one WAL flush), each
- * with its own outcome. Every tenant-scoped statement runs as the RLS-bound tenant role, so a
- * query that forgot its tenant predicate still sees one tenant; tenant-bound reads bind it inside
- * one statement (one round trip).
+ * with its own outcome. Every tenant-bound read runs as the RLS-bound tenant role, so a query that
+ * forgot its tenant predicate still sees one tenant, and binds it inside its one statement (one
+ * round trip); a group of appends writes as the owner (see ll_append_batch in postgres.schema.ts).
  */
 export class PostgresEventStore implements EventStore {
   readonly checkpoints: CheckpointStore;
   private readonly options: ResolvedEventStoreOptions;
   private readonly notifier = new AppendNotifier();
   private listener: pg.Client | undefined;
-  private notifyScheduled = false;
+  /** An append committed since the last NOTIFY left: one more is owed to other processes. */
+  private notifyOwed = false;
   private notifyInFlight = false;
   private closed = false;
   private pending: PendingAppend[] = [];
@@ -385,13 +386,17 @@ export class PostgresEventStore implements EventStore {
    */
   private announceAppend(): void {
     this.notifier.notify();
-    this.notifyScheduled = true;
-    if (this.notifyInFlight || this.closed) return;
+    this.notifyOwed = true;
+    this.notifyOtherProcesses();
+  }
+
+  private notifyOtherProcesses(): void {
+    if (this.notifyInFlight || this.closed || !this.notifyOwed) return;
     this.notifyInFlight = true;
-    this.notifyScheduled = false;
+    this.notifyOwed = false;
     this.pool.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`).catch(() => undefined).finally(() => {
       this.notifyInFlight = false;
-      if (this.notifyScheduled) this.announceAppend();
+      this.notifyOtherProcesses();
     });
   }
 
