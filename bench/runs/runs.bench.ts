@@ -5,8 +5,12 @@
 // Then, open loop at half the saturating rate just measured (starts on a clock, whatever the
 // completions do), the start-to-complete latency a platform not at its limit gives. Per round it
 // also states the platform's CPU time per run (from /proc: the figure least moved by neighbours).
+// Last, the cost of history: the same loaded rounds on SQLite with BENCH_GROWN_RUNS (1,000,000)
+// finished runs of the tenant already in the store (seeded as the console bench seeds them, views
+// rebuilt by `ledgerline replay --all` before the platform starts), against the empty store's.
 // Usage: npm run bench:runs (starts PostgreSQL itself). BENCH_RUNS, BENCH_TOTAL, BENCH_CONCURRENCY,
-// BENCH_STORES (sqlite,postgres by default; sqlite alone for quick iterations).
+// BENCH_STORES (sqlite,postgres by default; sqlite alone for quick iterations), BENCH_GROWN_RUNS
+// (0 skips the grown store).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -20,6 +24,7 @@ import { freePort, waitForHttp } from '../../test/support/processes.js';
 import { LIFTED_LIMITS, LOOPBACK_EGRESS, runBench, statedSettings, type StatedSettings } from '../support/bench-settings.js';
 import { formatRate, machine, median, writeResults } from '../support/bench-utils.js';
 import { drive, mcpCaller, percentile, post, runIdOf, waitForCompletions } from '../support/run-load.js';
+import { seedTenant } from '../console/seed-tenant.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 300);
@@ -27,6 +32,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const UNLOADED_RUNS = 50;
 /** BENCH_STORES=sqlite skips PostgreSQL, for quick iterations (SQLite, whose figures the JSON leads with, always runs). */
 const STORES = new Set((process.env.BENCH_STORES ?? 'sqlite,postgres').split(',').map((store) => store.trim()));
+/** Finished runs of the tenant in the store before the grown rounds; 0 skips them. */
+const GROWN_RUNS = Number(process.env.BENCH_GROWN_RUNS ?? 1_000_000);
 const TENANT = 'bench';
 
 const automation = {
@@ -63,8 +70,8 @@ class Platform {
     }
   }
 
-  static async start(extra: Record<string, string>): Promise<Platform> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-runs-'));
+  /** `dataDir`: a directory already holding a store (the grown rounds); a new empty one by default. */
+  static async start(extra: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-runs-'))): Promise<Platform> {
     const port = await freePort();
     // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the platform's node.
     const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -72,18 +79,19 @@ class Platform {
     const env = { LEDGERLINE_PORT: String(port), LEDGERLINE_DATA_DIR: dataDir, ...LIFTED_LIMITS, ...LOOPBACK_EGRESS, ...extra };
     const child = spawn(process.execPath, [...nodeArgs, 'dist/apps/platform/src/main.js'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
     const url = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${url}/readyz`, 30_000).catch((error: unknown) => {
+    // On a grown store the embedded platform answers /readyz once its views have caught up with the log (the replay left them there).
+    await waitForHttp(`${url}/readyz`, 600_000).catch((error: unknown) => {
       child.kill('SIGKILL');
       throw error;
     });
     return new Platform(url, dataDir, env, child);
   }
 
-  async stop(): Promise<void> {
+  async stop({ keepData = false } = {}): Promise<void> {
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill('SIGTERM');
     await exited;
-    rmSync(this.dataDir, { recursive: true, force: true });
+    if (!keepData) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 
@@ -188,6 +196,46 @@ async function measureStore(kind: 'sqlite' | 'postgres', fixture: FixtureServer)
   }
 }
 
+interface Grown extends Measured {
+  rounds: Measured[];
+  seededRuns: number;
+  seededEvents: number;
+  seedSeconds: number;
+  replaySeconds: number;
+  readySeconds: number;
+}
+
+/** The loaded rounds again, on SQLite, with GROWN_RUNS finished runs of the tenant already in the store and its views. */
+async function measureGrown(fixture: FixtureServer): Promise<Grown> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-runs-grown-'));
+  // The platform makes its stores and views on its first start; the replay below rebuilds views that exist.
+  await (await Platform.start({}, dataDir)).stop({ keepData: true });
+  process.stderr.write(`seeding ${GROWN_RUNS.toLocaleString('en-US')} finished runs of tenant ${TENANT} in ${dataDir}\n`);
+  const seed = await seedTenant(dataDir, TENANT, { runs: GROWN_RUNS, days: 30, inFlight: 64, finishedOnly: true });
+  process.stderr.write(`seeded ${seed.events.toLocaleString('en-US')} events in ${seed.seconds.toFixed(1)} s; runs ${JSON.stringify(seed.byOutcome)}\n`);
+  const replayStarted = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/apps/cli/src/main.js', 'replay', '--all'], { env: { PATH: process.env.PATH, LEDGERLINE_DATA_DIR: dataDir }, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ledgerline replay --all exited ${code}`))));
+  });
+  const replaySeconds = (performance.now() - replayStarted) / 1000;
+  const readyStarted = performance.now();
+  const platform = await Platform.start({}, dataDir);
+  const readySeconds = (performance.now() - readyStarted) / 1000;
+  process.stderr.write(`views rebuilt by replay --all in ${replaySeconds.toFixed(1)} s; the platform ready on the grown store in ${readySeconds.toFixed(1)} s\n`);
+  const store = SqliteEventStore.open({ path: join(dataDir, 'events.db') });
+  try {
+    const rounds: Measured[] = [];
+    for (let round = 0; round < RUNS; round++) rounds.push(await measureLedgerline(platform, store, fixture, round, { kind: 'closed', concurrency: CONCURRENCY, total: TOTAL }));
+    const grown = summarise(`sqlite with ${GROWN_RUNS.toLocaleString('en-US')} finished runs`, rounds);
+    return { ...grown, seededRuns: seed.runs, seededEvents: seed.events, seedSeconds: seed.seconds, replaySeconds, readySeconds };
+  } finally {
+    await store.close();
+    await platform.stop();
+  }
+}
+
 async function main(): Promise<void> {
   process.stderr.write(`runs benchmark: ${TOTAL} two-step runs per round from ${CONCURRENCY} concurrent starters, median of ${RUNS} rounds\n`);
   const fixture = await startFixtureServer();
@@ -197,6 +245,7 @@ async function main(): Promise<void> {
     const baseline = summarise('baseline (direct downstream calls)', baselineRounds);
     const sqlite = await measureStore('sqlite', fixture);
     const postgres = process.env.DATABASE_URL && STORES.has('postgres') ? await measureStore('postgres', fixture) : undefined;
+    const grown = GROWN_RUNS > 0 ? await measureGrown(fixture) : undefined;
     writeResults('bench/results/runs.json', {
       benchmark: 'runs', measuredAt: new Date().toISOString(), machine: machine(),
       settings: {
@@ -210,13 +259,16 @@ async function main(): Promise<void> {
       sqlite: { ...sqlite, platform: undefined }, postgres: postgres && { ...postgres, platform: undefined }, baseline,
       sqliteToBaseline: sqlite.runsPerSec / baseline.runsPerSec,
       postgresToSqlite: postgres && postgres.runsPerSec / sqlite.runsPerSec,
+      grownSqlite: grown && { ...grown, finishedRunsInStore: GROWN_RUNS },
+      grownToEmptySqlite: grown && grown.runsPerSec / sqlite.runsPerSec,
     });
     const row = ({ rounds: _rounds, platform: _platform, ...figures }: Measured & { rounds: Measured[]; unloaded?: Measured; halfLoad?: Measured & { ratePerSec: number }; platform?: StatedSettings }) => ({
       ...figures,
       halfLoad: figures.halfLoad && `${figures.halfLoad.ratePerSec}/s: p50 ${figures.halfLoad.p50StartToCompleteMs} / p95 ${figures.halfLoad.p95StartToCompleteMs} ms`,
       unloaded: figures.unloaded && `p50 ${figures.unloaded.p50StartToCompleteMs} / p95 ${figures.unloaded.p95StartToCompleteMs} ms`,
     });
-    console.table({ baseline: row(baseline), sqlite: row(sqlite), ...(postgres && { postgres: row(postgres) }) });
+    console.table({ baseline: row(baseline), sqlite: row(sqlite), ...(postgres && { postgres: row(postgres) }), ...(grown && { [`sqlite, ${GROWN_RUNS.toLocaleString('en-US')} runs in`]: row({ rounds: grown.rounds, runsPerSec: grown.runsPerSec, p50StartToCompleteMs: grown.p50StartToCompleteMs, p95StartToCompleteMs: grown.p95StartToCompleteMs, platformCpuMsPerRun: grown.platformCpuMsPerRun }) }) });
+    if (grown) console.log(`with ${GROWN_RUNS.toLocaleString('en-US')} finished runs in the store: ${formatRate(grown.runsPerSec)} runs/s, ${(grown.runsPerSec / sqlite.runsPerSec).toFixed(2)} of the empty store's (goal 0.9)`);
     console.log(`runs/s (sqlite) ${formatRate(sqlite.runsPerSec)}, p95 start-to-complete ${sqlite.p95StartToCompleteMs} ms; written to bench/results/runs.json`);
   } finally {
     await fixture.close();
