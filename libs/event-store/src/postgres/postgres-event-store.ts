@@ -19,6 +19,7 @@ import type {
   TenantId,
 } from '../event-store.port.js';
 import { migratePostgres } from './postgres.schema.js';
+import { NextFlight, SameReadInFlight } from './shared-reads.js';
 
 export interface PostgresEventStoreOptions extends EventStoreOptions, PgSessionLimits {
   connectionString: string;
@@ -109,6 +110,12 @@ export class PostgresEventStore implements EventStore {
   /** Since when events committed above the safe head wait for an older transaction; undefined: none do. */
   private heldBackSince: number | undefined;
   private recheck: NodeJS.Timeout | undefined;
+  /**
+   * Every follower of the log in this process wakes on the same append and asks for the safe head,
+   * then for the page after its checkpoint (most are at the same one): one query each, shared.
+   */
+  private readonly globalHead = new NextFlight(() => this.queryGlobalHead());
+  private readonly logPages = new SameReadInFlight<EventRow[]>();
 
   private constructor(private readonly pool: pg.Pool, private readonly connectionString: string, options: EventStoreOptions) {
     this.options = resolveOptions(options);
@@ -265,11 +272,13 @@ export class PostgresEventStore implements EventStore {
     const head = await this.headPosition(tenantId);
     const live = options.withTombstones ? '' : `AND ${LIVE}`;
     while (after < head) {
+      // A page between two positions below the safe head is fixed: followers asking for the same one at once share it (the rows, not the events).
+      const from = after;
       const rows = tenantId === undefined
-        ? (await this.pool.query<EventRow>(
+        ? await this.logPages.read(`${from}:${head}:${batchSize}:${live}`, async () => (await this.pool.query<EventRow>(
             `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE global_position > $1 AND global_position <= $2 ${live} ORDER BY global_position LIMIT $3`,
-            [after, head, batchSize],
-          )).rows
+            [from, head, batchSize],
+          )).rows)
         : (await this.pool.query<EventRow>({
             name: 'll_read_tenant',
             text: `SELECT ${EVENT_COLUMNS} FROM ll_read_tenant($1, $2, $3, $4, $5)`,
@@ -309,15 +318,16 @@ export class PostgresEventStore implements EventStore {
 
   async headPosition(tenantId?: TenantId): Promise<number> {
     this.assertOpen();
-    if (tenantId === undefined) {
-      const { rows } = await this.pool.query<{ head: string | null; committed: string | null }>(
-        `SELECT (SELECT max(global_position) FROM ll_events WHERE ${SAFE}) AS head, (SELECT max(global_position) FROM ll_events) AS committed`,
-      );
-      const head = Number(rows[0]!.head ?? 0);
-      this.noteHeldBack(head, Number(rows[0]!.committed ?? 0));
-      return head;
-    }
-    return this.tenantHead(tenantId, true);
+    return tenantId === undefined ? this.globalHead.read() : this.tenantHead(tenantId, true);
+  }
+
+  private async queryGlobalHead(): Promise<number> {
+    const { rows } = await this.pool.query<{ head: string | null; committed: string | null }>(
+      `SELECT (SELECT max(global_position) FROM ll_events WHERE ${SAFE}) AS head, (SELECT max(global_position) FROM ll_events) AS committed`,
+    );
+    const head = Number(rows[0]!.head ?? 0);
+    this.noteHeldBack(head, Number(rows[0]!.committed ?? 0));
+    return head;
   }
 
   async committedPosition(tenantId?: TenantId): Promise<number> {
