@@ -19,7 +19,7 @@ import type {
   TenantId,
 } from '../event-store.port.js';
 import { migratePostgres } from './postgres.schema.js';
-import { NextFlight, SameReadInFlight } from './shared-reads.js';
+import { LogTail, NextFlight, SameReadInFlight, type TailPage } from './shared-reads.js';
 
 export interface PostgresEventStoreOptions extends EventStoreOptions, PgSessionLimits {
   connectionString: string;
@@ -84,6 +84,9 @@ const SAFE = `global_position < coalesce((SELECT ll_oldest_in_flight()), ${Numbe
  * first, then less often the longer the transaction holding them back runs.
  */
 const HELD_BACK_RECHECK_MS = { first: 5, max: 250 };
+/** The log's newest live rows kept for the followers that read them next (see LogTail): at most this many, this long after the last read. */
+const TAIL_ROWS = 4000;
+const TAIL_MAX_AGE_MS = 5000;
 
 /**
  * The PostgreSQL event store, for many processes sharing one database. Appends to one tenant are
@@ -115,7 +118,8 @@ export class PostgresEventStore implements EventStore {
    * then for the page after its checkpoint (most are at the same one): one query each, shared.
    */
   private readonly globalHead = new NextFlight(() => this.queryGlobalHead());
-  private readonly logPages = new SameReadInFlight<EventRow[]>();
+  private readonly logPages = new SameReadInFlight<TailPage<EventRow>>();
+  private readonly tail = new LogTail<EventRow>(TAIL_ROWS, TAIL_MAX_AGE_MS);
 
   private constructor(private readonly pool: pg.Pool, private readonly connectionString: string, options: EventStoreOptions) {
     this.options = resolveOptions(options);
@@ -270,15 +274,16 @@ export class PostgresEventStore implements EventStore {
     if (tenantId !== undefined) assertTenantId(tenantId);
     // A snapshot of the safe head keeps the iteration finite while writers go on appending.
     const head = await this.headPosition(tenantId);
-    const live = options.withTombstones ? '' : `AND ${LIVE}`;
+    if (tenantId === undefined && !options.withTombstones) {
+      yield* this.readLiveLog(after, head, batchSize);
+      return;
+    }
     while (after < head) {
-      // A page between two positions below the safe head is fixed: followers asking for the same one at once share it (the rows, not the events).
-      const from = after;
       const rows = tenantId === undefined
-        ? await this.logPages.read(`${from}:${head}:${batchSize}:${live}`, async () => (await this.pool.query<EventRow>(
-            `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE global_position > $1 AND global_position <= $2 ${live} ORDER BY global_position LIMIT $3`,
-            [from, head, batchSize],
-          )).rows)
+        ? (await this.pool.query<EventRow>(
+            `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE global_position > $1 AND global_position <= $2 ORDER BY global_position LIMIT $3`,
+            [after, head, batchSize],
+          )).rows
         : (await this.pool.query<EventRow>({
             name: 'll_read_tenant',
             text: `SELECT ${EVENT_COLUMNS} FROM ll_read_tenant($1, $2, $3, $4, $5)`,
@@ -288,6 +293,33 @@ export class PostgresEventStore implements EventStore {
       after = Number(rows[rows.length - 1]!.global_position);
       yield rows.map(toRecordedEvent);
     }
+  }
+
+  /**
+   * The whole log's live events, as every follower reads it: from the tail this process read last
+   * when it holds them, else one query per page, shared with the followers asking for the same
+   * page at once (rows shared; each caller gets its own events).
+   */
+  private async *readLiveLog(after: number, head: number, batchSize: number): AsyncGenerator<RecordedEvent[]> {
+    while (after < head) {
+      const page = this.tail.read(after, head, batchSize) ?? await this.readLivePage(after, head, batchSize);
+      if (page.rows.length > 0) yield page.rows.map(toRecordedEvent);
+      if (page.through <= after) return;
+      after = page.through;
+    }
+  }
+
+  private readLivePage(after: number, head: number, batchSize: number): Promise<TailPage<EventRow>> {
+    return this.logPages.read(`${after}:${head}:${batchSize}`, async () => {
+      const { rows } = await this.pool.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE global_position > $1 AND global_position <= $2 AND ${LIVE} ORDER BY global_position LIMIT $3`,
+        [after, head, batchSize],
+      );
+      // Every live row up to `through` is in the page: the last row's position when the page is full, else the head.
+      const through = rows.length === batchSize ? Number(rows[rows.length - 1]!.global_position) : head;
+      this.tail.add(after, through, rows);
+      return { rows, through };
+    });
   }
 
   /** As the owner (the tenant role may not update events), bound to the tenant by the predicate. */
@@ -301,6 +333,7 @@ export class PostgresEventStore implements EventStore {
        WHERE tenant_id = $1 AND stream_id = ANY($2::text[]) AND global_position <= $3 AND ${LIVE}`,
       [tenantId, streamIds, upTo],
     );
+    this.tail.clear();
     return rowCount ?? 0;
   }
 

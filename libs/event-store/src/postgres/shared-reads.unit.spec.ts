@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { NextFlight, SameReadInFlight } from './shared-reads.js';
+import { LogTail, NextFlight, SameReadInFlight } from './shared-reads.js';
 
 /** A query the test answers by hand, counting how often it was asked. */
 function manualQuery<T>() {
@@ -79,5 +79,49 @@ describe('SameReadInFlight', () => {
     await expect(d).rejects.toThrow('gone');
     void reads.read('0:10', query);
     expect(pending).toHaveLength(4);
+  });
+});
+
+describe('LogTail', () => {
+  const rowsAt = (...positions: number[]) => positions.map((position) => ({ global_position: String(position) }));
+  const positionsOf = (page: { rows: Array<{ global_position: string }>; through: number } | undefined) => page && { rows: page.rows.map((row) => Number(row.global_position)), through: page.through };
+
+  it('answers a follower from the rows another read, as far as they go, and nothing it does not hold', () => {
+    const tail = new LogTail(100, 5000, () => 0);
+    // Positions have gaps (a rolled-back append leaves one): the range read says what is known.
+    tail.add(10, 20, rowsAt(11, 12, 15, 20));
+    expect(positionsOf(tail.read(10, 30, 500))).toEqual({ rows: [11, 12, 15, 20], through: 20 });
+    expect(positionsOf(tail.read(12, 18, 500))).toEqual({ rows: [15], through: 18 });
+    expect(positionsOf(tail.read(13, 30, 500))).toEqual({ rows: [15, 20], through: 20 });
+    expect(positionsOf(tail.read(10, 30, 2))).toEqual({ rows: [11, 12], through: 12 });
+    expect(tail.read(9, 30, 500)).toBeUndefined(); // what lies between 9 and 10 is not known here
+    expect(tail.read(20, 30, 500)).toBeUndefined(); // nothing newer is held
+    tail.add(20, 25, rowsAt(22));
+    expect(positionsOf(tail.read(15, 30, 500))).toEqual({ rows: [20, 22], through: 25 });
+  });
+
+  it('restarts from a read newer than it, ignores one behind it, and keeps only its capacity', () => {
+    const tail = new LogTail(3, 5000, () => 0);
+    tail.add(0, 5, rowsAt(1, 2, 3, 4, 5));
+    expect(tail.read(0, 5, 500)).toBeUndefined(); // the two oldest left: what follows 0 is no longer all here
+    expect(positionsOf(tail.read(2, 5, 500))).toEqual({ rows: [3, 4, 5], through: 5 });
+    tail.add(8, 9, rowsAt(9));
+    expect(tail.read(5, 9, 500)).toBeUndefined(); // 6 to 8 were never read
+    expect(positionsOf(tail.read(8, 9, 500))).toEqual({ rows: [9], through: 9 });
+    tail.add(0, 2, rowsAt(1, 2));
+    expect(positionsOf(tail.read(8, 9, 500))).toEqual({ rows: [9], through: 9 });
+  });
+
+  it('answers nothing once its last read is older than its age limit, or after clear', () => {
+    let now = 0;
+    const tail = new LogTail(100, 5000, () => now);
+    tail.add(0, 3, rowsAt(1, 2, 3));
+    now = 5001;
+    expect(tail.read(0, 3, 500)).toBeUndefined();
+    tail.add(3, 4, rowsAt(4)); // stale: starts again from this read
+    expect(tail.read(0, 4, 500)).toBeUndefined();
+    expect(positionsOf(tail.read(3, 4, 500))).toEqual({ rows: [4], through: 4 });
+    tail.clear();
+    expect(tail.read(3, 4, 500)).toBeUndefined();
   });
 });
