@@ -108,6 +108,13 @@ export interface ReadAllOptions {
    * verification and exports. Every other reader (projectors, relays, sagas) leaves it unset.
    */
   withTombstones?: boolean;
+  /**
+   * The caller follows the log: it reads again after every wake-up of waitForAppend. Then the end
+   * of the read may be the head the store read since the last wake-up, rather than one read after
+   * this call (a store with remote readers skips the query when nothing woke it since). Callers
+   * that learn of appends any other way (a message, a response) leave it unset.
+   */
+  sinceLastWake?: boolean;
 }
 
 /**

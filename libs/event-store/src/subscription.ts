@@ -54,7 +54,7 @@ export function subscribe(store: EventStore, options: SubscriptionOptions): Subs
     const startHead = await store.headPosition(options.tenantId);
     if (position >= startHead) resolveCaughtUp();
     await followLog(store, abort.signal, options.idleWaitMs ?? 1000, async () => {
-      for await (const batch of store.readAll({ after: position, tenantId: options.tenantId, batchSize: options.batchSize ?? 500 })) {
+      for await (const batch of store.readAll({ after: position, tenantId: options.tenantId, batchSize: options.batchSize ?? 500, sinceLastWake: true })) {
         for (const event of batch) {
           if (abort.signal.aborted) return;
           await options.handle(event);

@@ -195,8 +195,9 @@ export class Projector implements WatchedView {
    * is saved before the position moves past it, so the position runs ahead of the saved
    * checkpoint over events this projection does not handle, and only those.
    */
-  private async catchUp(): Promise<void> {
-    for await (const batch of this.store.readAll({ after: this.position, batchSize: this.options.batchSize ?? 500 })) {
+  /** `sinceLastWake`: called by the loop that follows the log (see ReadAllOptions.sinceLastWake); a start or a rebuild reads to the head as of the call. */
+  private async catchUp(sinceLastWake = false): Promise<void> {
+    for await (const batch of this.store.readAll({ after: this.position, batchSize: this.options.batchSize ?? 500, sinceLastWake })) {
       const last = batch[batch.length - 1]!.globalPosition;
       const handled = batch.filter((event) => this.projection.handles(event));
       if (handled.length > 0 || last - this.savedPosition >= MAX_UNSAVED_SKIPPED || this.unsavedTooLong()) await this.save(handled, last);
@@ -228,7 +229,7 @@ export class Projector implements WatchedView {
 
   private async follow(signal: AbortSignal): Promise<void> {
     try {
-      await followLog(this.store, signal, this.options.idleWaitMs ?? 1000, () => this.catchUp(), {
+      await followLog(this.store, signal, this.options.idleWaitMs ?? 1000, () => this.catchUp(true), {
         // A batch whose commit answer was lost may have landed: go on from the checkpoint saved, not the one believed.
         beforeRetry: async () => {
           const meta = await loadCheckpoint(this.db, this.projection.name);

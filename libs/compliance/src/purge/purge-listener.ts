@@ -25,7 +25,7 @@ export class PurgeListener implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     let position = await this.store.headPosition();
     this.running = followLog(this.store, this.abort.signal, 1000, async () => {
-      for await (const batch of this.store.readAll({ after: position })) {
+      for await (const batch of this.store.readAll({ after: position, sinceLastWake: true })) {
         for (const event of batch) if (event.type === 'PurgeCompleted') this.personalData.forget(event.tenantId);
         position = batch[batch.length - 1]!.globalPosition;
       }

@@ -129,6 +129,71 @@ describe('PostgresEventStore', () => {
     }
   });
 
+  it('wakes its readers once for its own append (at commit), not again when its NOTIFY comes back; another process\'s append wakes them', async () => {
+    const own = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 });
+    try {
+      // The listener is up once an append of another store wakes this one.
+      const heard = own.waitForAppend(10_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await store.append(tenant(), 'elsewhere', 'no-stream', events(1));
+      const heardAt = Date.now();
+      await heard;
+      expect(Date.now() - heardAt).toBeLessThan(5000);
+
+      await own.append(tenant(), 'own', 'no-stream', events(1));
+      const armedAt = Date.now();
+      await own.waitForAppend(400); // the NOTIFY it sent arrives within this wait: it must not wake it
+      expect(Date.now() - armedAt).toBeGreaterThanOrEqual(390);
+
+      const other = own.waitForAppend(10_000);
+      await store.append(tenant(), 'elsewhere-again', 'no-stream', events(1));
+      const otherAt = Date.now();
+      await other;
+      expect(Date.now() - otherAt).toBeLessThan(5000);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('a follower reading sinceLastWake sees its own appends at once and another process\'s once woken, and a held-back event once its holder ends', async () => {
+    const follower = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 });
+    const appender = new pg.Client({ connectionString: database.url });
+    await appender.connect();
+    const positionsAfter = async (after: number) => (await collect(follower.readAll({ after, sinceLastWake: true }))).map((event) => event.streamId);
+    try {
+      const start = await follower.headPosition();
+      expect(await positionsAfter(start)).toEqual([]); // reads the head once: nothing woke it since
+      await follower.append(tenant(), 'own-append', 'no-stream', events(1));
+      expect(await positionsAfter(start)).toEqual(['own-append']);
+
+      const woken = follower.waitForAppend(10_000);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // its listener is up
+      await store.append(tenant(), 'elsewhere', 'no-stream', events(1));
+      await woken;
+      expect(await positionsAfter(start)).toEqual(['own-append', 'elsewhere']);
+
+      // Held back behind an append in flight elsewhere, then readable once it rolls back: the store's re-check wakes the follower.
+      await appender.query('BEGIN');
+      await appendInOpenTransaction(appender, tenant(), 'in-flight');
+      await store.append(tenant(), 'behind-it', 'no-stream', events(1));
+      const behind = follower.waitForAppend(10_000);
+      await behind;
+      expect(await positionsAfter(start)).toEqual(['own-append', 'elsewhere']);
+      await appender.query('ROLLBACK');
+      const deadline = Date.now() + 5000;
+      let seen: string[] = [];
+      while (Date.now() < deadline && !seen.includes('behind-it')) {
+        await follower.waitForAppend(1000);
+        seen = await positionsAfter(start);
+      }
+      expect(seen).toEqual(['own-append', 'elsewhere', 'behind-it']);
+    } finally {
+      await appender.query('ROLLBACK').catch(() => undefined);
+      await appender.end();
+      await follower.close();
+    }
+  });
+
   it('row-level security confines a tenant-bound connection to its tenant, whatever SQL it runs', async () => {
     const a = tenant();
     const b = tenant();

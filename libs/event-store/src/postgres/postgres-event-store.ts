@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createPgPool, storeUnavailableFrom, type PgSessionLimits } from './pg-pool.js';
 import { assertIdempotencyKey, assertPosition, assertStreamId, assertTenantId, validateAppend, type ValidatedAppend } from '../append-request.js';
@@ -118,8 +119,14 @@ export class PostgresEventStore implements EventStore {
    * then for the page after its checkpoint (most are at the same one): one query each, shared.
    */
   private readonly globalHead = new NextFlight(() => this.queryGlobalHead());
+  /** Wake-ups so far (see wake), the count when the last head read began, and what the last one read. */
+  private wakes = 0;
+  private headReadWakes = -1;
+  private lastHead: { value: number; wakes: number } | undefined;
   private readonly logPages = new SameReadInFlight<TailPage<EventRow>>();
   private readonly tail = new LogTail<EventRow>(TAIL_ROWS, TAIL_MAX_AGE_MS);
+  /** Names this store's NOTIFYs, so that its listener can tell them from other processes'. */
+  private readonly instanceId = randomUUID();
 
   private constructor(private readonly pool: pg.Pool, private readonly connectionString: string, options: EventStoreOptions) {
     this.options = resolveOptions(options);
@@ -273,7 +280,7 @@ export class PostgresEventStore implements EventStore {
     const tenantId = options.tenantId;
     if (tenantId !== undefined) assertTenantId(tenantId);
     // A snapshot of the safe head keeps the iteration finite while writers go on appending.
-    const head = await this.headPosition(tenantId);
+    const head = tenantId === undefined && options.sinceLastWake ? await this.headSinceLastWake() : await this.headPosition(tenantId);
     if (tenantId === undefined && !options.withTombstones) {
       yield* this.readLiveLog(after, head, batchSize);
       return;
@@ -354,11 +361,30 @@ export class PostgresEventStore implements EventStore {
     return tenantId === undefined ? this.globalHead.read() : this.tenantHead(tenantId, true);
   }
 
+  /**
+   * The safe head for a follower of the log (sinceLastWake): the one read since the last wake-up
+   * if there is one, else a read begun since (joined if under way), else a new one.
+   */
+  private headSinceLastWake(): Promise<number> {
+    if (this.lastHead?.wakes === this.wakes) return Promise.resolve(this.lastHead.value);
+    if (this.headReadWakes === this.wakes) return this.globalHead.read({ joinRunning: true });
+    return this.globalHead.read();
+  }
+
+  /** Wakes the followers of the log: an append committed here or elsewhere, a held-back re-check, the close. */
+  private wake(): void {
+    this.wakes += 1;
+    this.notifier.notify();
+  }
+
   private async queryGlobalHead(): Promise<number> {
+    const wakes = this.wakes;
+    this.headReadWakes = wakes;
     const { rows } = await this.pool.query<{ head: string | null; committed: string | null }>(
       `SELECT (SELECT max(global_position) FROM ll_events WHERE ${SAFE}) AS head, (SELECT max(global_position) FROM ll_events) AS committed`,
     );
     const head = Number(rows[0]!.head ?? 0);
+    if (wakes >= (this.lastHead?.wakes ?? -1)) this.lastHead = { value: head, wakes };
     this.noteHeldBack(head, Number(rows[0]!.committed ?? 0));
     return head;
   }
@@ -393,7 +419,7 @@ export class PostgresEventStore implements EventStore {
     // The appends already accepted go to the database before the pool ends (no new one is: append asserts open).
     if (this.groupsInFlight > 0 || this.pending.length > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
     clearTimeout(this.recheck);
-    this.notifier.notify();
+    this.wake();
     await this.listener?.end().catch(() => undefined);
     await this.pool.end();
   }
@@ -416,7 +442,7 @@ export class PostgresEventStore implements EventStore {
     const ms = Math.min(HELD_BACK_RECHECK_MS.max, Math.max(HELD_BACK_RECHECK_MS.first, (now - this.heldBackSince) / 4));
     this.recheck = setTimeout(() => {
       this.recheck = undefined;
-      this.notifier.notify();
+      this.wake();
     }, ms);
     this.recheck.unref();
   }
@@ -428,7 +454,7 @@ export class PostgresEventStore implements EventStore {
    * serialise the commits of every process.
    */
   private announceAppend(): void {
-    this.notifier.notify();
+    this.wake();
     this.notifyOwed = true;
     this.notifyOtherProcesses();
   }
@@ -437,7 +463,7 @@ export class PostgresEventStore implements EventStore {
     if (this.notifyInFlight || this.closed || !this.notifyOwed) return;
     this.notifyInFlight = true;
     this.notifyOwed = false;
-    this.pool.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`).catch(() => undefined).finally(() => {
+    this.pool.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, this.instanceId]).catch(() => undefined).finally(() => {
       this.notifyInFlight = false;
       this.notifyOtherProcesses();
     });
@@ -447,7 +473,10 @@ export class PostgresEventStore implements EventStore {
     if (this.listener || this.closed) return;
     const listener = new pg.Client({ connectionString: this.connectionString });
     this.listener = listener;
-    listener.on('notification', () => this.notifier.notify());
+    // Its own NOTIFY comes back to it: this process woke its readers at commit already (announceAppend).
+    listener.on('notification', (message) => {
+      if (message.payload !== this.instanceId) this.wake();
+    });
     listener.on('error', () => {
       // Readers fall back to their idle wait; the next waitForAppend opens a new listener.
       if (this.listener === listener) this.listener = undefined;

@@ -16,7 +16,9 @@ export class NextFlight<T> {
 
   constructor(private readonly query: () => Promise<T>) {}
 
-  read(): Promise<T> {
+  /** `joinRunning`: the caller accepts the query under way (it knows it began late enough). */
+  read({ joinRunning = false } = {}): Promise<T> {
+    if (joinRunning && this.running) return this.running;
     if (this.queued) return this.queued;
     if (!this.running) return this.start();
     const queued = this.running.then(noop, noop).then(() => {
