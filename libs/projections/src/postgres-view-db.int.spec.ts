@@ -47,4 +47,21 @@ describe('PostgresViewDb.forTenant', () => {
     const [setting] = await views.all<{ tenant: string | null }>('SELECT current_setting(?, true) AS tenant', ['ledgerline.tenant_id']);
     expect(setting!.tenant ?? '').toBe('');
   });
+
+  it('a replayable transaction commits without waiting for the disk, all or nothing, and the setting ends with it', async () => {
+    const setting = async (tx: { all<Row extends object>(sql: string): Promise<Row[]> }) => (await tx.all<{ synchronous_commit: string }>('SHOW synchronous_commit'))[0]!.synchronous_commit;
+    expect(await views.replayableTransaction(async (tx) => {
+      await tx.run('INSERT INTO vt VALUES (?, ?, ?, ?)', ['c', 'replayable', 7, true]);
+      return setting(tx);
+    })).toBe('off');
+    await expect(views.replayableTransaction(async (tx) => {
+      await tx.run('INSERT INTO vt VALUES (?, ?, ?, ?)', ['c', 'rolled back', 8, true]);
+      throw new Error('the batch failed');
+    })).rejects.toThrow('the batch failed');
+    expect(await views.all('SELECT v FROM vt WHERE tenant_id = ? ORDER BY n', ['c'])).toEqual([{ v: 'replayable' }]);
+    // The pool's one connection, in an ordinary transaction and outside one: durable commits again.
+    expect(await views.transaction((tx) => setting(tx))).toBe('on');
+    expect(await setting(views)).toBe('on');
+    await views.run('DELETE FROM vt WHERE tenant_id = ?', ['c']);
+  });
 });

@@ -64,11 +64,11 @@ export class PostgresViewDb implements ViewDb {
     return this.sql.all<Row>(sql, params);
   }
 
-  async transaction<T>(work: (tx: ViewSql) => Promise<T>, bind?: (client: pg.PoolClient) => Promise<void>): Promise<T> {
+  async transaction<T>(work: (tx: ViewSql) => Promise<T>, bind?: (client: pg.PoolClient) => Promise<void>, begin = 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       await bind?.(client);
       const result = await work(sqlOn(client));
       await client.query('COMMIT');
@@ -79,6 +79,11 @@ export class PostgresViewDb implements ViewDb {
     } finally {
       client.release(broken);
     }
+  }
+
+  /** BEGIN and the setting in one round trip; the setting ends with the transaction. */
+  replayableTransaction<T>(work: (tx: ViewSql) => Promise<T>): Promise<T> {
+    return this.transaction(work, undefined, 'BEGIN; SET LOCAL synchronous_commit = off');
   }
 
   exclusiveTransaction<T>(tables: readonly string[], work: (tx: ViewSql) => Promise<T>): Promise<T> {

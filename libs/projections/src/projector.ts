@@ -219,7 +219,8 @@ export class Projector implements WatchedView {
 
   /** Applies events and moves the saved checkpoint in one transaction. */
   private async save(events: readonly RecordedEvent[], position: number): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    // The view and its checkpoint commit together: a commit lost with the database server is made again from the log.
+    await this.db.replayableTransaction(async (tx) => {
       await applyEvents(this.projection, tx, events);
       await tx.run(`UPDATE ${META_TABLE} SET position = ? WHERE name = ?`, [position, this.projection.name]);
     });

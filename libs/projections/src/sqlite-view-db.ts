@@ -57,6 +57,11 @@ export class SqliteViewDb implements ViewDb {
     return turn;
   }
 
+  /** Every commit here is that already (synchronous = NORMAL: the WAL is not flushed at each commit). */
+  replayableTransaction<T>(work: (tx: ViewSql) => Promise<T>): Promise<T> {
+    return this.transaction(work);
+  }
+
   /** BEGIN IMMEDIATE already holds the file's write lock, for this process's and other processes' writers alike. */
   exclusiveTransaction<T>(_tables: readonly string[], work: (tx: ViewSql) => Promise<T>): Promise<T> {
     return this.transaction(work);

@@ -24,6 +24,14 @@ export interface ViewDb extends ViewSql {
   /** Runs `work` in one transaction: a view change and its checkpoint commit together or not at all. */
   transaction<T>(work: (tx: ViewSql) => Promise<T>): Promise<T>;
   /**
+   * Like `transaction`, for a change the log can make again: a projector's batch with its
+   * checkpoint. Its commit does not wait for the disk (PostgreSQL: synchronous_commit off for it;
+   * SQLite views commit that way already). A crash of the database server may lose the last such
+   * commits, never part of one: the projector applies them again from the checkpoint that stayed.
+   * Not for a change acknowledged elsewhere (a Kafka offset), which nothing would make again.
+   */
+  replayableTransaction<T>(work: (tx: ViewSql) => Promise<T>): Promise<T>;
+  /**
    * Like `transaction`, but no other writer of `tables` has a transaction in flight while `work`
    * runs, and readers of them wait for the commit instead of seeing a half-done change. The lock
    * comes first, before any statement of `work`. PostgreSQL: LOCK TABLE … IN ACCESS EXCLUSIVE
