@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { RunScheduler } from '#automation';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { reportConsumerLag } from '#observability';
+import { reportConsumerLag } from '#observability/nest';
 import { partitionOf, ProjectorRegistry, VIEW_DB, whileLeading, type ViewDb } from '#projections';
 import { ConsumerLag } from './kafka/consumer-lag.js';
 import { KafkaEventConsumer } from './kafka/kafka-event-consumer.js';

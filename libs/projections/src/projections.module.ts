@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { join } from 'node:path';
 import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSettings, type RecordedEvent } from '#event-store';
-import { reportProjectionLag } from '#observability';
+import { reportProjectionLag } from '#observability/nest';
 import { applyBusBatch } from './bus-fed.js';
 import type { Projection } from './projection.js';
 import { Projector } from './projector.js';
