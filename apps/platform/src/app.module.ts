@@ -6,7 +6,8 @@ import { COMPLIANCE_ADMIN_SCOPE, COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE
 import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, AutomationModule, RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '#automation';
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
 import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
-import { KeysModule, PersonalDataVault } from '#keys';
+import { PersonalDataVault } from '#keys';
+import { KeysModule } from '#keys/nest';
 import { ConsoleModule } from '#console';
 import { CLIENTS_ADMIN_SCOPE, GRANTS_ADMIN_SCOPE, GRANTS_MANAGE_SCOPE, IdentityModule } from '#identity';
 import { loggingSettingsOf, tracingSettingsOf } from '#observability';
@@ -15,7 +16,7 @@ import { EventStoreModule } from '#event-store/nest';
 import { McpModule } from '#mcp';
 import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
 import { InstancesModule, OperationsHttpModule } from '#operations';
-import { ProjectionsModule } from '#projections';
+import { ProjectionsModule } from '#projections/nest';
 import { PLATFORM_ADMIN_SCOPE, TenantsHttpModule, TenantsModule } from '#tenants';
 import { eventStoreSettingsOf, exportSigningKeySourceOf, identitySettingsFor, loadPlatformConfig, operationsKafkaOf } from './config/platform.config.js';
 import { HealthController } from './health/health.controller.js';
