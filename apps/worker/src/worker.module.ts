@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '#audit';
-import { ComplianceModule, PurgeModule } from '#compliance';
+import { ComplianceModule, PurgeModule } from '#compliance/nest';
 import { loggingSettingsOf, tracingSettingsOf } from '#observability';
 import { loggingModule, TracingModule } from '#observability/nest';
 import { AutomationModule } from '#automation';
