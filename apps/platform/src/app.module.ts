@@ -6,7 +6,8 @@ import { COMPLIANCE_ADMIN_SCOPE, COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE
 import { ComplianceHttpModule, ComplianceModule, PurgeHttpModule, PurgeModule, RetentionHttpModule } from '#compliance/nest';
 import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, AutomationModule, RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '#automation';
 import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
-import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
+import { authConfigInputFromEnv, resolveAuthSettings } from '#auth';
+import { AuthModule } from '#auth/nest';
 import { PersonalDataVault } from '#keys';
 import { KeysModule } from '#keys/nest';
 import { ConsoleModule } from '#console';

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Logger, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Authenticated, CallerMetadata } from '#auth';
+import { Authenticated, CallerMetadata } from '#auth/nest';
 import type { CommandMetadata } from '#core';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { VIEW_DB, type ViewDb } from '#projections';

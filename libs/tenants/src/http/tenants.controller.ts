@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Authenticated, CallerMetadata } from '#auth';
+import { Authenticated, CallerMetadata } from '#auth/nest';
 import type { CommandMetadata } from '#core';
 import { CreateTenantCommand } from '../commands/create-tenant/create-tenant.command.js';
 import { ResumeTenantCommand } from '../commands/resume-tenant/resume-tenant.command.js';

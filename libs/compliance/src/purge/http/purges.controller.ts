@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, type ApiBodyOptions, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
-import { Authenticated, CallerMetadata } from '#auth';
+import { Authenticated, CallerMetadata } from '#auth/nest';
 import type { CommandMetadata } from '#core';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { PersonalDataVault } from '#keys';
