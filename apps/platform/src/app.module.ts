@@ -15,7 +15,7 @@ import { CLIENTS_ADMIN_SCOPE, GRANTS_ADMIN_SCOPE, GRANTS_MANAGE_SCOPE, IdentityM
 import { loggingSettingsOf, tracingSettingsOf } from '#observability';
 import { loggingModule, ObservabilityModule, TracingModule } from '#observability/nest';
 import { EventStoreModule } from '#event-store/nest';
-import { McpModule } from '#mcp';
+import { McpModule } from '#mcp/nest';
 import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
 import { InstancesModule, OperationsHttpModule } from '#operations';
 import { ProjectionsModule } from '#projections/nest';
