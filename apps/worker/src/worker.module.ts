@@ -16,7 +16,7 @@ import { MemoryModule } from '#memory';
 import { InstancesModule } from '#operations';
 import { ProjectionsModule } from '#projections/nest';
 import { ValidationError } from '#core';
-import { TenantsModule } from '#tenants';
+import { TenantsModule } from '#tenants/nest';
 import { eventStoreSettingsOf, exportSigningKeySourceOf, loadPlatformConfig } from '../../platform/src/config/platform.config.js';
 import { LifecycleModule } from '../../platform/src/lifecycle/lifecycle.module.js';
 import { eventArchiveModule } from '../../platform/src/retention/event-archive.module.js';
