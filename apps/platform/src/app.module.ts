@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AuditHttpModule, AuditModule } from '#audit';
+import { AuditHttpModule, AuditModule } from '#audit/nest';
 import { COMPLIANCE_ADMIN_SCOPE, COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE, PersonalDataOpener } from '#compliance';
 import { ComplianceHttpModule, ComplianceModule, PurgeHttpModule, PurgeModule, RetentionHttpModule } from '#compliance/nest';
 import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, AutomationModule, RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '#automation';
@@ -16,7 +16,8 @@ import { loggingSettingsOf, tracingSettingsOf } from '#observability';
 import { loggingModule, ObservabilityModule, TracingModule } from '#observability/nest';
 import { EventStoreModule } from '#event-store/nest';
 import { McpModule } from '#mcp/nest';
-import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
+import { MEMORY_ADMIN_SCOPE, TENANT_MEMORY_SCOPE } from '#memory';
+import { MemoryHttpModule, MemoryModule } from '#memory/nest';
 import { InstancesModule, OperationsHttpModule } from '#operations';
 import { ProjectionsModule } from '#projections/nest';
 import { PLATFORM_ADMIN_SCOPE } from '#tenants';

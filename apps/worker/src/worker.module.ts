@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AuditModule } from '#audit';
+import { AuditModule } from '#audit/nest';
 import { ComplianceModule, PurgeModule } from '#compliance/nest';
 import { loggingSettingsOf, tracingSettingsOf } from '#observability';
 import { loggingModule, TracingModule } from '#observability/nest';
@@ -12,7 +12,7 @@ import { KeysModule } from '#keys/nest';
 import { authConfigInputFromEnv, parseAuthConfig } from '#auth';
 import { AssertionSigningModule } from '#identity';
 import { EventStoreModule } from '#event-store/nest';
-import { MemoryModule } from '#memory';
+import { MemoryModule } from '#memory/nest';
 import { InstancesModule } from '#operations';
 import { ProjectionsModule } from '#projections/nest';
 import { ValidationError } from '#core';
