@@ -7,7 +7,7 @@ import { loggingSettingsOf, tracingSettingsOf } from '#observability';
 import { loggingModule, TracingModule } from '#observability/nest';
 import { AutomationModule } from '#automation';
 import { BusModule, parseBrokers } from '#bus';
-import { ConnectorsModule } from '#connectors';
+import { ConnectorsModule } from '#connectors/nest';
 import { KeysModule } from '#keys/nest';
 import { authConfigInputFromEnv, parseAuthConfig } from '#auth';
 import { AssertionSigningModule } from '#identity';

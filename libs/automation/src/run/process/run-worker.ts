@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConnectorAbortedError, ConnectorGateway, type OnBehalfOfRecord } from '#connectors';
+import { ConnectorAbortedError, type OnBehalfOfRecord } from '#connectors';
+import { ConnectorGateway } from '#connectors/nest';
 import { EVENT_STORE, loadStream, WrongExpectedVersionError, type EventStore } from '#event-store';
 import { contextOfTraceparent } from '#observability';
 import { inSpan, sagaStepOutcomes, SpanKind, tracingEnabled, type Span } from '#observability/nest';
