@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { RunScheduler } from '#automation';
+import { RunScheduler } from '#automation/nest';
 import { ScaleOutBus } from '#bus';
 import type { Drain } from '../../platform/src/lifecycle/drain-on-signal.js';
 

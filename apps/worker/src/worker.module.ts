@@ -5,7 +5,7 @@ import { AuditModule } from '#audit/nest';
 import { ComplianceModule, PurgeModule } from '#compliance/nest';
 import { loggingSettingsOf, tracingSettingsOf } from '#observability';
 import { loggingModule, TracingModule } from '#observability/nest';
-import { AutomationModule } from '#automation';
+import { AutomationModule } from '#automation/nest';
 import { BusModule, parseBrokers } from '#bus';
 import { ConnectorsModule } from '#connectors/nest';
 import { KeysModule } from '#keys/nest';

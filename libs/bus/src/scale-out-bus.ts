@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { RunScheduler } from '#automation';
+import { RunScheduler } from '#automation/nest';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { reportConsumerLag } from '#observability/nest';
 import { partitionOf, VIEW_DB, whileLeading, type ViewDb } from '#projections';
