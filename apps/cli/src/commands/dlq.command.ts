@@ -1,5 +1,6 @@
 import { ValidationError } from '#core';
-import { listDeadLetters, parseBrokers, redriveDeadLetters, runRetryTopics, type KafkaSettings, type RunRetryMessage } from '#bus';
+import { parseBrokers, runRetryTopics, type KafkaSettings, type RunRetryMessage } from '#bus';
+import { listDeadLetters, redriveDeadLetters } from '#bus/nest';
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
 
