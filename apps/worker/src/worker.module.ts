@@ -11,7 +11,7 @@ import { BusModule } from '#bus/nest';
 import { ConnectorsModule } from '#connectors/nest';
 import { KeysModule } from '#keys/nest';
 import { authConfigInputFromEnv, parseAuthConfig } from '#auth';
-import { AssertionSigningModule } from '#identity';
+import { AssertionSigningModule } from '#identity/nest';
 import { EventStoreModule } from '#event-store/nest';
 import { MemoryModule } from '#memory/nest';
 import { InstancesModule } from '#operations';
