@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { ConsoleRoutes } from '#console';
+import { ConsoleRoutes } from '#console/nest';
 import { AuthorizationServer } from '#identity/nest';
 
 /** The built-in authorization server when this platform runs it, else undefined; configureApp mounts its routes. */

@@ -14,7 +14,7 @@ import { authConfigInputFromEnv, parseAuthConfig } from '#auth';
 import { AssertionSigningModule } from '#identity/nest';
 import { EventStoreModule } from '#event-store/nest';
 import { MemoryModule } from '#memory/nest';
-import { InstancesModule } from '#operations';
+import { InstancesModule } from '#operations/nest';
 import { ProjectionsModule } from '#projections/nest';
 import { ValidationError } from '#core';
 import { TenantsModule } from '#tenants/nest';
