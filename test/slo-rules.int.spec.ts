@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as core from '#core';
 import { DomainError } from '#core';
-import { METRICS_REGISTRY, toolCallDuration } from '#observability';
+import { METRICS_REGISTRY, toolCallDuration } from '#observability/nest';
 import { BUCKETS_MS, generateRules, parseSlos, RULES_FILE, SloFileError, SLOS_FILE } from '../deploy/prometheus/generate-slo-rules.mjs';
 import { findPromtool } from '../deploy/prometheus/local-promtool.mjs';
 

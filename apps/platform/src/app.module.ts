@@ -1,34 +1,32 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AuditHttpModule, AuditModule } from '#audit';
-import { COMPLIANCE_ADMIN_SCOPE, COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE, ComplianceHttpModule, ComplianceModule, PersonalDataOpener, PurgeHttpModule, PurgeModule, RetentionHttpModule } from '#compliance';
-import { APPROVALS_DECIDE_SCOPE, AUTOMATIONS_ADMIN_SCOPE, AutomationHttpModule, AutomationModule, RUNS_ADMIN_SCOPE, RUNS_CANCEL_SCOPE, RUNS_SCOPE } from '#automation';
-import { CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, ConnectorsHttpModule, ConnectorsModule } from '#connectors';
-import { authConfigInputFromEnv, AuthModule, resolveAuthSettings } from '#auth';
-import { KeysModule, PersonalDataVault } from '#keys';
-import { ConsoleModule } from '#console';
-import { CLIENTS_ADMIN_SCOPE, GRANTS_ADMIN_SCOPE, GRANTS_MANAGE_SCOPE, IdentityModule } from '#identity';
-import { loggingModule, loggingSettingsOf, ObservabilityModule, TracingModule, tracingSettingsOf } from '#observability';
-import { EventStoreModule } from '#event-store';
-import { McpModule } from '#mcp';
-import { MEMORY_ADMIN_SCOPE, MemoryHttpModule, MemoryModule, TENANT_MEMORY_SCOPE } from '#memory';
-import { InstancesModule, OperationsHttpModule } from '#operations';
-import { ProjectionsModule } from '#projections';
-import { PLATFORM_ADMIN_SCOPE, TenantsHttpModule, TenantsModule } from '#tenants';
-import { eventStoreSettingsOf, exportSigningKeySourceOf, identitySettingsFor, loadPlatformConfig, operationsKafkaOf } from './config/platform.config.js';
+import { AuditHttpModule, AuditModule } from '#audit/nest';
+import { PersonalDataOpener } from '#compliance';
+import { ComplianceHttpModule, ComplianceModule, PurgeHttpModule, PurgeModule, RetentionHttpModule } from '#compliance/nest';
+import { AutomationHttpModule, AutomationModule } from '#automation/nest';
+import { ConnectorsHttpModule, ConnectorsModule } from '#connectors/nest';
+import { authConfigInputFromEnv, resolveAuthSettings } from '#auth';
+import { AuthModule } from '#auth/nest';
+import { PersonalDataVault } from '#keys';
+import { KeysModule } from '#keys/nest';
+import { ConsoleModule } from '#console/nest';
+import { IdentityModule } from '#identity/nest';
+import { loggingSettingsOf, tracingSettingsOf } from '#observability';
+import { loggingModule, ObservabilityModule, TracingModule } from '#observability/nest';
+import { EventStoreModule } from '#event-store/nest';
+import { McpModule } from '#mcp/nest';
+import { MemoryHttpModule, MemoryModule } from '#memory/nest';
+import { InstancesModule, OperationsHttpModule } from '#operations/nest';
+import { ProjectionsModule } from '#projections/nest';
+import { TenantsHttpModule, TenantsModule } from '#tenants/nest';
+import { eventStoreSettingsOf, exportSigningKeySourceOf, loadPlatformConfig, operationsKafkaOf } from './config/platform.config.js';
+import { identitySettingsFor } from './config/identity-settings-for.js';
+import { PLATFORM_SCOPES } from './platform-scopes.js';
 import { HealthController } from './health/health.controller.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { optionalAuthorizationServer, optionalConsole } from './optional-authorization-server.js';
 import { eventArchiveModule } from './retention/event-archive.module.js';
-
-/** Every scope a token may carry for this platform's tools (RFC 9728 `scopes_supported`). */
-export const PLATFORM_SCOPES = [
-  'memory:read', 'memory:write', TENANT_MEMORY_SCOPE, 'audit:read', PLATFORM_ADMIN_SCOPE,
-  CONNECTORS_ADMIN_SCOPE, CONNECTORS_READ_SCOPE, AUTOMATIONS_ADMIN_SCOPE, RUNS_SCOPE, RUNS_CANCEL_SCOPE, RUNS_ADMIN_SCOPE, APPROVALS_DECIDE_SCOPE,
-  COMPLIANCE_EXPORT_SCOPE, COMPLIANCE_PURGE_SCOPE, COMPLIANCE_ADMIN_SCOPE, MEMORY_ADMIN_SCOPE,
-  GRANTS_MANAGE_SCOPE, GRANTS_ADMIN_SCOPE, CLIENTS_ADMIN_SCOPE,
-];
 
 @Module({})
 export class AppModule {

@@ -1,9 +1,10 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { PRODUCT } from '#core';
-import { httpTracing } from '#observability';
-import type { AuthorizationServer } from '#identity';
-import { CONSOLE_PATH, type ConsoleRoutes } from '#console';
+import { httpTracing } from '#observability/nest';
+import type { AuthorizationServer } from '#identity/nest';
+import { CONSOLE_PATH } from '#console';
+import { type ConsoleRoutes } from '#console/nest';
 import { OPTIONAL_AUTHORIZATION_SERVER, OPTIONAL_CONSOLE } from './optional-authorization-server.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { HttpErrorFilter } from './http/http-error.filter.js';

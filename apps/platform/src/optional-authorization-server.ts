@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
-import { ConsoleRoutes } from '#console';
-import { AuthorizationServer } from '#identity';
+import { ConsoleRoutes } from '#console/nest';
+import { AuthorizationServer } from '#identity/nest';
 
 /** The built-in authorization server when this platform runs it, else undefined; configureApp mounts its routes. */
 export const OPTIONAL_AUTHORIZATION_SERVER = Symbol('OPTIONAL_AUTHORIZATION_SERVER');

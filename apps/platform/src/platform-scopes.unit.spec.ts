@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_SENSITIVE_SCOPES, hasDescription } from '#identity';
-import { PLATFORM_SCOPES } from './app.module.js';
+import { PLATFORM_SCOPES } from './platform-scopes.js';
 
 /** The consent page shows each scope by its description: a scope without one would show its bare name. */
 describe('the platform scopes', () => {

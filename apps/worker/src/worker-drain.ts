@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { RunScheduler } from '#automation';
-import { ScaleOutBus } from '#bus';
+import { RunScheduler } from '#automation/nest';
+import { ScaleOutBus } from '#bus/nest';
 import type { Drain } from '../../platform/src/lifecycle/drain-on-signal.js';
 
 /**

@@ -1,7 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ACCESS_TOKEN_KEYS, type AccessTokenKeySet } from './access-token-keys.port.js';
 import { AUTH_OPTIONS, AUTH_SETTINGS, type AuthOptions } from './auth.tokens.js';
 import type { AuthSettings } from './auth.settings.js';
 import { BearerAuthGuard } from './bearer-auth.guard.js';
+import { GRANT_STATUS, type GrantStatus } from './grant-status.port.js';
+import { GRANT_USAGE, type GrantUsage } from './grant-usage.port.js';
 import { OriginGuard } from './origin.guard.js';
 import { PrincipalContextInterceptor } from './principal-context.interceptor.js';
 import { ProtectedResourceController } from './protected-resource.controller.js';
@@ -24,12 +27,18 @@ export class AuthModule {
       providers: [
         { provide: AUTH_SETTINGS, useValue: settings },
         { provide: AUTH_OPTIONS, useValue: { scopesSupported: [...(options.scopesSupported ?? [])] } satisfies AuthOptions },
-        TokenVerifier,
+        // TokenVerifier and TenantAccess are framework-free ('#auth'), for callers without Nest too.
+        {
+          provide: TokenVerifier,
+          inject: [AUTH_SETTINGS, TenantAccess, { token: ACCESS_TOKEN_KEYS, optional: true }, { token: GRANT_STATUS, optional: true }, { token: GRANT_USAGE, optional: true }],
+          useFactory: (settings: AuthSettings, tenantAccess: TenantAccess, accessTokenKeys?: AccessTokenKeySet, grantStatus?: GrantStatus, grantUsage?: GrantUsage) =>
+            new TokenVerifier(settings, tenantAccess, accessTokenKeys, grantStatus, grantUsage),
+        },
         BearerAuthGuard,
         ScopesGuard,
         OriginGuard,
         PrincipalContextInterceptor,
-        TenantAccess,
+        { provide: TenantAccess, useFactory: () => new TenantAccess() },
       ],
       exports: exported,
     };

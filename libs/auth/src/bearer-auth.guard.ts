@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { logContext } from '#observability';
+import { logContext } from '#observability/nest';
 import { authChallenge } from './auth-challenge.js';
 import { UnauthenticatedError } from './auth.errors.js';
 import { AUTH_SETTINGS } from './auth.tokens.js';

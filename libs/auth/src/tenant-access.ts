@@ -1,5 +1,3 @@
-import { Injectable } from '@nestjs/common';
-
 /** Decides whether a verified caller's tenant may act now; throws a DomainError to refuse. */
 export interface TenantAccessCheck {
   assertMayAct(tenantId: string): Promise<void>;
@@ -10,7 +8,6 @@ export interface TenantAccessCheck {
  * bearer-authenticated call (REST guard and /mcp) is refused alike. #auth cannot import the
  * registry (the registry's REST imports #auth); without a check plugged in, every tenant may act.
  */
-@Injectable()
 export class TenantAccess {
   private check: TenantAccessCheck | undefined;
 

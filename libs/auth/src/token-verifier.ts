@@ -1,14 +1,12 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ACCESS_TOKEN_KEYS, type AccessTokenKeySet } from './access-token-keys.port.js';
+import type { AccessTokenKeySet } from './access-token-keys.port.js';
 import { UnauthenticatedError } from './auth.errors.js';
-import { AUTH_SETTINGS } from './auth.tokens.js';
 import type { AuthSettings } from './auth.settings.js';
 import { bearerTokenOf } from './bearer-token.js';
-import { GRANT_STATUS, type GrantStatus } from './grant-status.port.js';
-import { GRANT_USAGE, type GrantUsage } from './grant-usage.port.js';
+import type { GrantStatus } from './grant-status.port.js';
+import type { GrantUsage } from './grant-usage.port.js';
 import { JwtVerification } from './jwt-verification.js';
 import { frozenPrincipal, type Principal } from './principal.js';
-import { TenantAccess } from './tenant-access.js';
+import type { TenantAccess } from './tenant-access.js';
 import { principalFromClaims } from './token-claims.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -25,18 +23,17 @@ export interface TokenVerifierPorts {
  * or Express. A token that verified is remembered until it expires (an ES256 check costs far
  * more than a tool call should); the grant and the tenant are asked again on every call.
  */
-@Injectable()
 export class TokenVerifier {
   private readonly jwt: JwtVerification;
   private readonly verified = new VerifiedTokenCache();
   private readonly clockToleranceSeconds: number;
 
   constructor(
-    @Inject(AUTH_SETTINGS) settings: AuthSettings,
-    @Optional() @Inject(TenantAccess) private readonly tenantAccess?: TenantAccess,
-    @Optional() @Inject(ACCESS_TOKEN_KEYS) accessTokenKeys?: AccessTokenKeySet,
-    @Optional() @Inject(GRANT_STATUS) private readonly grantStatus?: GrantStatus,
-    @Optional() @Inject(GRANT_USAGE) private readonly grantUsage?: GrantUsage,
+    settings: AuthSettings,
+    private readonly tenantAccess?: TenantAccess,
+    accessTokenKeys?: AccessTokenKeySet,
+    private readonly grantStatus?: GrantStatus,
+    private readonly grantUsage?: GrantUsage,
   ) {
     this.jwt = new JwtVerification(settings, accessTokenKeys);
     this.clockToleranceSeconds = settings.clockToleranceSeconds;

@@ -1,10 +1,8 @@
 export * from './definition/index.js';
-export * from './automation.module.js';
 export { AUTOMATIONS_ADMIN_SCOPE, automationScope, isAutomationScope } from './automation/automation-stream.js';
 export * from './run/run-scopes.js';
 export * from './run/run.events.js';
 export type { RunSchedulerSettings } from './run/process/run-scheduler.settings.js';
-export { RunScheduler } from './run/process/run-scheduler.js';
 export type { RunFailure, RunFailureHandler } from './run/process/run-failure.js';
 export { automationsProjection } from './automation/projections/automations.projection.js';
 export { runsProjection } from './run/projections/runs.projection.js';

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { RunScheduler } from '#automation';
+import { RunScheduler } from '#automation/nest';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { reportConsumerLag } from '#observability';
-import { partitionOf, ProjectorRegistry, VIEW_DB, whileLeading, type ViewDb } from '#projections';
+import { reportConsumerLag } from '#observability/nest';
+import { partitionOf, VIEW_DB, whileLeading, type ViewDb } from '#projections';
+import { ProjectorRegistry } from '#projections/nest';
 import { ConsumerLag } from './kafka/consumer-lag.js';
 import { KafkaEventConsumer } from './kafka/kafka-event-consumer.js';
 import { KafkaEventPublisher } from './kafka/kafka-event-publisher.js';

@@ -1,9 +1,7 @@
-// Ops and compliance: verifiable per-tenant export, offline verification, purge and retention.
+// Ops and compliance: verifiable per-tenant export, offline verification, purge and retention; the Nest modules and controllers are in '#compliance/nest'.
 export * from './purge/purge.events.js';
 export * from './purge/purge-personal-data.js';
 export { InvalidPurgeError } from './purge/purge.errors.js';
-export { COMPLIANCE_PURGE_SCOPE } from './purge/http/purges.controller.js';
-export { PurgeModule, PurgeHttpModule } from './purge/purge.module.js';
 export * from './export/export-format.js';
 export { EVENT_DATA_OPENER, storedDataOnly, type EventDataOpener } from './export/event-data-opener.port.js';
 export { PersonalDataOpener } from './export/personal-data-opener.js';
@@ -18,17 +16,12 @@ export { jwkThumbprint, type ExportJwks, type ExportPublicJwk } from './signing/
 export { SigningKeyError } from './signing/signing.errors.js';
 export { decodeBase64url, InvalidBase64urlError } from './signing/base64url.js';
 export { TrustedKeys } from './signing/trusted-keys.js';
-export { ComplianceModule, type ComplianceModuleOptions } from './compliance.module.js';
-export { ComplianceHttpModule } from './http/compliance-http.module.js';
-export { EXPORT_KEYS_PATH } from './http/export-keys.controller.js';
 export { exportFileName } from './http/export-file-name.js';
+export { EXPORT_KEYS_PATH } from './http/export-keys-path.js';
 export { CLOSED_EXPORT_STREAMS } from './export/export.events.js';
 export { COMPLIANCE_ADMIN_SCOPE, EVENT_RETENTION_STREAM, InvalidEventRetentionError, MAX_EVENT_RETENTION_DAYS, MIN_EVENT_RETENTION_DAYS, type EventRetentionSet } from './retention/event-retention.js';
 export { readEventRetention, setEventRetention, type EventRetention } from './retention/set-event-retention.js';
 export { ARCHIVES_STREAM, type ArchiveCompleted, type StreamsArchived } from './retention/archive/archive.events.js';
 export { archiveTenant, MAX_STREAMS_PER_ARCHIVE, type ArchiveTenantRequest, type ArchiveTenantResult } from './retention/archive/archive-tenant.js';
 export type { ClosedStreamRule } from './retention/archive/closed-streams.js';
-export { EVENT_RETENTION_PATH } from './retention/http/event-retention.controller.js';
-export { RetentionHttpModule, RetentionModule } from './retention/retention.module.js';
-export { EventArchiveSweeper, type EventArchiveSettings } from './retention/archive/event-archive-sweeper.js';
 export { eventRetentionProjection } from './retention/event-retention.projection.js';

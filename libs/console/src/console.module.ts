@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Router } from 'express';
-import { AuthorizationServer, IDENTITY_STORE, type IdentityStore } from '#identity';
+import { type IdentityStore } from '#identity';
+import { AuthorizationServer, IDENTITY_STORE } from '#identity/nest';
 import { SecretVault } from '#keys';
 import { consoleRouter } from './http/console-router.js';
 import { CONSOLE_SECTIONS } from './sections/console-sections.js';

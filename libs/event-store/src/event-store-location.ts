@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { EventStoreSettings } from './event-store.module.js';
+import type { EventStoreSettings } from './open-event-store.js';
 
 /** The embedded store's file in a data directory. */
 export function sqliteFileOf(dataDir: string): string {

@@ -7,7 +7,7 @@ export { subscribe, type Subscription, type SubscriptionOptions } from './subscr
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
 export { createPgPool, createPgPoolWithSchema, storeUnavailableFrom, DEFAULT_PG_CONNECT_TIMEOUT_MS, DEFAULT_PG_STATEMENT_TIMEOUT_MS, DEFAULT_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS, type PgPoolOptions, type PgSessionLimits } from './postgres/pg-pool.js';
-export * from './event-store.module.js';
+export { EVENT_STORE_SETTINGS, openEventStore, type EventStoreSettings } from './open-event-store.js';
 export { eventStoreLocationOf, sqliteFileOf } from './event-store-location.js';
 export * from './handle-command.js';
 export { followLog, type FollowLogOptions } from './follow-log.js';

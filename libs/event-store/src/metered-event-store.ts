@@ -1,5 +1,6 @@
 import { DomainError } from '#core';
-import { appendDuration, inSpan, timed, traceparentOf } from '#observability';
+import { traceparentOf } from '#observability';
+import { appendDuration, inSpan, timed } from '#observability/nest';
 import type { AppendOptions, AppendResult, CheckpointStore, EventStore, ExpectedVersion, IdempotencyRecord, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamId, TenantId } from './event-store.port.js';
 
 /**

@@ -1,4 +1,4 @@
-import { Inject, Module, Optional, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, Optional, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { ACCESS_TOKEN_KEYS, GRANT_STATUS, GRANT_USAGE, TenantAccess } from '#auth';
 import { ASSERTION_SIGNER, JoseAssertionSigner } from '#connectors';
 import { EVENT_STORE, EVENT_STORE_SETTINGS, type EventStore, type EventStoreSettings } from '#event-store';
@@ -46,7 +46,7 @@ export class IdentityModule implements OnApplicationShutdown {
           provide: RevokedGrants,
           inject: [IDENTITY_STORE],
           useFactory: async (store: IdentityStore) => {
-            const revoked = new RevokedGrants(store.revocations);
+            const revoked = new RevokedGrants(store.revocations, new Logger('RevokedGrants'));
             await revoked.start();
             return revoked;
           },

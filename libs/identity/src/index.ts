@@ -1,5 +1,3 @@
-export { IdentityModule, IDENTITY_STORE } from './identity.module.js';
-export { AuthorizationServer, type GrantPage, type GrantQuery, type RevokeContext } from './authorization-server.service.js';
 export type { GrantSummary } from './grants/grant-summary.js';
 export { RevokedGrants } from './grants/revoked-grants.js';
 export { identitySettingsOf, type IdentityConfigInput } from './identity-config.js';
@@ -11,7 +9,6 @@ export { GrantJournal } from './grants/grant-journal.js';
 export type { GrantEvent } from './grants/grant.events.js';
 export { accountIdOf, parseAccountId } from './provider/account-id.js';
 export { DEFAULT_SENSITIVE_SCOPES, hasDescription } from './provider/scope-policy.js';
-export { AssertionSigningModule } from './assertion-signing.module.js';
 export { CLIENTS_ADMIN_SCOPE, GRANTS_ADMIN_SCOPE, GRANTS_MANAGE_SCOPE } from './identity-scopes.js';
 export { TenantClients, type NewClient, type TenantClient } from './clients/tenant-clients.js';
 export type { DisabledClient } from './clients/client-disabling.js';

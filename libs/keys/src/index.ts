@@ -10,6 +10,5 @@ export * from './secrets.errors.js';
 export { SECRETS_RING, TENANT_PERSONAL_RING, subjectRing } from './key-rings.js';
 export { KEY_CACHE_TTL_MS } from './secret-vault.js';
 export * from './personal/personal-data-vault.js';
-export * from './keys.module.js';
 export { openPersonalDataVault, openSecretVault } from './personal/open-personal-data-vault.js';
 export { openOwnerOnlySqlite } from './owner-only-sqlite.js';

@@ -1,13 +1,5 @@
-export * from './mcp-tool.decorator.js';
-export * from './tool-registry.js';
-export * from './tool-invoker.js';
-export * from './mcp-endpoint.js';
-export * from './mcp.module.js';
-export * from './registered-tool.js';
-export * from './tool-source.js';
+// MCP, the framework-free part: the settings, the confirmation errors, tool icons; the endpoint, the tool registry and decorators are in '#mcp/nest'.
 export * from './mcp.settings.js';
-export * from './tool-tasks.js';
 export * from './confirmations/confirmation.errors.js';
-export { ConfirmationsController, type ConfirmationStatus } from './confirmations/confirmations.controller.js';
 export { toolIcons } from './tool-icons.js';
 export { UrlElicitationNeeded } from './url-elicitation.js';

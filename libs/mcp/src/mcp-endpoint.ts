@@ -5,7 +5,7 @@ import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { z } from 'zod';
 import { AUTH_SETTINGS, type AuthSettings } from '#auth';
 import { ForbiddenError, PRODUCT, type CommandMetadata } from '#core';
-import { logContext, type RequestLogContext } from '#observability';
+import { logContext, type RequestLogContext } from '#observability/nest';
 import { isTerminal, legacyTask, legacyTaskResult, modernTask, taskRequestError, taskStartedContent, TASKS_EXTENSION } from './mcp-tasks.js';
 import { CallTransport, plainCallOf, writeJsonRpc } from './call-transport.js';
 import { clientCapabilitiesOf } from './client-capabilities.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AUTH_SETTINGS, authChallenge, callerMetadata, FORBIDDEN_ORIGIN_BODY, InsufficientScopeError, originPolicy, TokenVerifier, UnauthenticatedError, type AuthSettings, type Principal } from '#auth';
-import { logContext } from '#observability';
+import { logContext } from '#observability/nest';
 import { McpEndpoint } from './mcp-endpoint.js';
 import { ToolRegistry } from './tool-registry.js';
 

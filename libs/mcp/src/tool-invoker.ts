@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { DomainError, jsonDepthExceeds, MAX_REQUEST_JSON_DEPTH, RateLimitedError, TokenBuckets, ValidationError, type CommandMetadata } from '#core';
 import { storeUnavailableFrom } from '#event-store';
-import { inSpan, markFailed, rateLimitRejections, toolCallDuration, type Span } from '#observability';
+import { inSpan, markFailed, rateLimitRejections, toolCallDuration, type Span } from '#observability/nest';
 import { MCP_SETTINGS, type McpSettings } from './mcp.settings.js';
 import type { RegisteredTool } from './registered-tool.js';
 import { ToolRegistry } from './tool-registry.js';

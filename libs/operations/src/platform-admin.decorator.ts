@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Authenticated } from '#auth';
+import { Authenticated } from '#auth/nest';
 import { PLATFORM_ADMIN_SCOPE } from '#tenants';
 
 /** An operations controller: platform administrators only (the scope platform:admin), documented alike. */

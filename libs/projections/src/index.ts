@@ -3,7 +3,7 @@ export * from './projection.js';
 export * from './projector.js';
 export * from './sqlite-view-db.js';
 export * from './postgres-view-db.js';
-export * from './projections.module.js';
+export { openViewDb, PROJECTION_ROLE, VIEW_DB, type ProjectionRole } from './open-view-db.js';
 export { whileLeading } from './while-leading.js';
 export { CHECKPOINTS_TABLE, PARTITION_CHECKPOINTS_TABLE, Frontier, ensureCheckpointsTable, loadCheckpoint, loadFrontier, loadFrontiers, loadPartitionPositions, type SavedCheckpoint } from './checkpoints.js';
 export { applyBusBatch, ViewNotReadiedError, ViewVersionMismatchError } from './bus-fed.js';

@@ -1,6 +1,8 @@
-import { Partitioners, type PartitionMetadata } from 'kafkajs';
+import { createRequire } from 'node:module';
+import type { PartitionMetadata } from 'kafkajs';
 
-const partitioner = Partitioners.DefaultPartitioner();
+type Partitioner = ReturnType<typeof import('kafkajs').Partitioners.DefaultPartitioner>;
+let partitioner: Partitioner | undefined;
 const metadataByCount = new Map<number, PartitionMetadata[]>();
 
 /**
@@ -13,6 +15,8 @@ export function partitionOf(key: string, partitions: number): number {
     metadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
     metadataByCount.set(partitions, metadata);
   }
+  // kafkajs's own partitioner, loaded on first use: views that follow the log (the CLI, the embedded default) never load kafkajs.
+  partitioner ??= (createRequire(import.meta.url)('kafkajs') as typeof import('kafkajs')).Partitioners.DefaultPartitioner();
   return partitioner({ topic: '', partitionMetadata: metadata, message: { key, value: null } });
 }
 

@@ -1,14 +1,11 @@
-export * from './tenants.module.js';
 export * from './tenant.events.js';
 export { tenantFold, type TenantState } from './tenant.state.js';
-export { CreateTenantCommand } from './commands/create-tenant/create-tenant.command.js';
-export { createTenant } from './commands/create-tenant/create-tenant.handler.js';
-export { suspendTenant } from './commands/suspend-tenant/suspend-tenant.handler.js';
-export { resumeTenant } from './commands/resume-tenant/resume-tenant.handler.js';
+export { createTenant } from './commands/create-tenant/create-tenant.js';
+export { suspendTenant } from './commands/suspend-tenant/suspend-tenant.js';
+export { resumeTenant } from './commands/resume-tenant/resume-tenant.js';
 export type { TenantStatusResult } from './commands/suspend-tenant/suspend-tenant.command.js';
 export { TenantExistsError, TenantNotFoundError, TenantSuspendedError } from './tenant.errors.js';
-export * from './tenants-http.module.js';
 export { tenantsProjection } from './projections/tenants.projection.js';
 export { readTenantRegistry } from './queries/read-tenant-registry.js';
 export type { TenantView } from './queries/list-tenants/list-tenants.query.js';
-export { TENANT_ID } from './http/create-tenant.dto.js';
+export { TENANT_ID } from './tenant-id.js';

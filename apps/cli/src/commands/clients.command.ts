@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError, type CommandMetadata } from '#core';
 import { ClientDirectory, ClientSecretSeal, GrantJournal, openIdentityStore, RevokedGrants, TenantClients, type TenantClient } from '#identity';
 import { readTenantRegistry } from '#tenants';
 import { Command } from 'commander';
-import { PLATFORM_SCOPES } from '../../../platform/src/app.module.js';
+import { PLATFORM_SCOPES } from '../../../platform/src/platform-scopes.js';
 import type { CliIo } from '../cli-io.js';
 import { withStores } from '../stores.js';
 import { withSecretVault } from '../vault.js';

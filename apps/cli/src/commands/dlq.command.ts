@@ -1,7 +1,10 @@
 import { ValidationError } from '#core';
-import { listDeadLetters, parseBrokers, redriveDeadLetters, runRetryTopics, type KafkaSettings, type RunRetryMessage } from '#bus';
+import { parseBrokers, runRetryTopics, type KafkaSettings, type RunRetryMessage } from '#bus';
 import { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
+
+/** The dead letters' Kafka clients (kafkajs, in '#bus/nest' with the bus's Nest side): loaded when a subcommand runs, not for --help. */
+const deadLetters = () => import('#bus/nest');
 
 const RUN_REF = /^([A-Za-z0-9][A-Za-z0-9._-]{0,63})\/(run-[0-9a-f-]{36})$/;
 
@@ -14,6 +17,7 @@ export function dlqCommand(io: CliIo): Command {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const { settings, topics } = kafkaOf(io);
+      const { listDeadLetters } = await deadLetters();
       const entries = await listDeadLetters(settings, topics);
       if (options.json) io.stdout.write(`${JSON.stringify({ deadLetters: entries })}\n`);
       else io.stdout.write(entries.length === 0 ? 'no dead-lettered runs\n' : `${entries.map(describe).join('\n')}\n`);
@@ -27,6 +31,7 @@ export function dlqCommand(io: CliIo): Command {
     .action(async (refs: string[], options: { all?: boolean; json?: boolean }) => {
       const { settings, topics } = kafkaOf(io);
       if (Boolean(options.all) === refs.length > 0) throw new ValidationError('cli.dlq.redrive_what', 'name the runs to redrive as <tenant>/<run-id>, or pass --all (not both)');
+      const { listDeadLetters, redriveDeadLetters } = await deadLetters();
       const runs = options.all ? await listDeadLetters(settings, topics) : refs.map(parseRunRef);
       await redriveDeadLetters(settings, topics, runs);
       const redriven = runs.map(({ tenantId, runId }) => `${tenantId}/${runId}`);

@@ -3,8 +3,6 @@ import { ValidationError } from '#core';
 import { DEFAULT_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS, DEFAULT_PG_STATEMENT_TIMEOUT_MS, type EventStoreSettings } from '#event-store';
 import type { ExportSigningKeySource } from '#compliance';
 import { LOG_CONFIG_SHAPE, OTEL_CONFIG_SHAPE } from '#observability';
-import type { AuthSettings } from '#auth';
-import { identitySettingsOf, type IdentitySettings } from '#identity';
 import { parseBrokers } from '#bus';
 import type { OperationsKafkaSettings } from '#operations';
 import { z } from 'zod';
@@ -156,34 +154,4 @@ export function operationsKafkaOf(config: PlatformConfig): OperationsKafkaSettin
 /** Where a configuration's export signing key comes from; the platform, the workers and the CLI all load it this way. */
 export function exportSigningKeySourceOf(config: PlatformConfig): ExportSigningKeySource {
   return { pem: config.LEDGERLINE_EXPORT_SIGNING_KEY, file: config.LEDGERLINE_EXPORT_SIGNING_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR };
-}
-
-/** The authorization server's settings: its issuer is the resource server's (the platform's public origin). */
-export function identitySettingsFor(config: PlatformConfig, auth: AuthSettings, scopesSupported: readonly string[]): IdentitySettings {
-  return identitySettingsOf({
-    issuer: auth.issuer,
-    resourceUrl: auth.resourceUrl,
-    scopesSupported,
-    operators: config.LEDGERLINE_OPERATORS,
-    sensitiveScopes: config.LEDGERLINE_SENSITIVE_SCOPES,
-    scopeLifetimes: config.LEDGERLINE_SCOPE_LIFETIMES,
-    sensitiveMaxAgeSeconds: config.LEDGERLINE_SENSITIVE_MAX_AGE_SECONDS,
-    metadataDocumentNetworks: config.LEDGERLINE_CIMD_PRIVATE_NETWORKS,
-    keyRotationDays: config.LEDGERLINE_SIGNING_KEY_ROTATION_DAYS,
-    federation: {
-      single: {
-        issuer: config.LEDGERLINE_OIDC_ISSUER,
-        clientId: config.LEDGERLINE_OIDC_CLIENT_ID,
-        clientSecret: config.LEDGERLINE_OIDC_CLIENT_SECRET,
-        clientSecretFile: config.LEDGERLINE_OIDC_CLIENT_SECRET_FILE,
-        label: config.LEDGERLINE_OIDC_LABEL,
-        scopes: config.LEDGERLINE_OIDC_SCOPES,
-        userClaim: config.LEDGERLINE_OIDC_USER_CLAIM,
-        tenant: config.LEDGERLINE_OIDC_TENANT,
-        tenantClaim: config.LEDGERLINE_OIDC_TENANT_CLAIM,
-        tenantDomains: config.LEDGERLINE_OIDC_TENANT_DOMAINS,
-      },
-      providersFile: config.LEDGERLINE_OIDC_PROVIDERS_FILE,
-    },
-  });
 }

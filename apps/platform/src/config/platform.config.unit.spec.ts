@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveAuthSettings } from '#auth';
-import { identitySettingsFor, loadPlatformConfig } from './platform.config.js';
+import { identitySettingsFor } from './identity-settings-for.js';
+import { loadPlatformConfig } from './platform.config.js';
 
 describe('platform configuration', () => {
   it('defaults to the embedded store on 127.0.0.1:3000 with ./data', () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DynamicModule } from '@nestjs/common';
-import { RetentionModule } from '#compliance';
+import { RetentionModule } from '#compliance/nest';
 import type { PlatformConfig } from '../config/platform.config.js';
 import { CLOSED_STREAMS } from './closed-streams.js';
 

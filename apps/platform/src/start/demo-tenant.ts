@@ -1,5 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { CreateTenantCommand, PLATFORM_TENANT, TenantExistsError } from '#tenants';
+import { PLATFORM_TENANT, TenantExistsError } from '#tenants';
+import { CreateTenantCommand } from '#tenants/nest';
 
 /** With the dev issuer, the platform has a tenant to try things with from its first start. */
 export const DEMO_TENANT = 'demo';

@@ -2,7 +2,7 @@ import { applyDecorators, Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiQuery, ApiTags, ApiUnauthorizedResponse, type ApiQueryOptions } from '@nestjs/swagger';
 import { z } from 'zod';
-import { Authenticated, CallerMetadata } from '#auth';
+import { Authenticated, CallerMetadata } from '#auth/nest';
 import type { CommandMetadata } from '#core';
 import { auditFilterInput, parseAuditFilter } from '../queries/query-audit/audit-filter.js';
 import { QueryAuditQuery, type QueryAuditResult } from '../queries/query-audit/query-audit.query.js';

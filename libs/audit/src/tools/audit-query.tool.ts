@@ -1,5 +1,5 @@
 import { QueryBus } from '@nestjs/cqrs';
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { auditFilterInput, parseAuditFilter } from '../queries/query-audit/audit-filter.js';
 import { QueryAuditQuery, type QueryAuditResult } from '../queries/query-audit/query-audit.query.js';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { ProjectorRegistry } from '#projections/nest';
 import { AUTOMATION_NAME_PATTERN, type AutomationDefinition } from '../definition/index.js';
 import type { AutomationPublished } from './automation.events.js';
 import { automationStreamId } from './automation-stream.js';

@@ -1,5 +1,5 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { ToolIssue } from '#mcp';
+import type { ToolIssue } from '#mcp/nest';
 
 /**
  * Validates a run's input against its automation's published input schema. One ajv instance per

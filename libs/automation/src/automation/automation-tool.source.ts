@@ -1,7 +1,8 @@
 import { CommandBus } from '@nestjs/cqrs';
 import type { Tool } from '@modelcontextprotocol/server';
 import type { JsonObject } from '#core';
-import { invalidArguments, McpToolSource, toolIcons, type RegisteredTool, type ToolSource } from '#mcp';
+import { toolIcons } from '#mcp';
+import { invalidArguments, McpToolSource, type RegisteredTool, type ToolSource } from '#mcp/nest';
 import { StartRunCommand, type StartRunResult } from '../run/commands/start-run/start-run.command.js';
 import { AUTOMATION_NAME_PATTERN } from '../definition/index.js';
 import { AutomationCatalog, type PublishedAutomation } from './automation-catalog.js';

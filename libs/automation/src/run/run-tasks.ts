@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { CommandMetadata } from '#core';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { McpTaskSource, type ToolTask, type ToolTaskPage, type ToolTaskSource } from '#mcp';
+import { McpTaskSource, type ToolTask, type ToolTaskPage, type ToolTaskSource } from '#mcp/nest';
 import { CancelRunCommand } from './commands/cancel-run/cancel-run.command.js';
 import { RunViews } from './projections/run-views.js';
 import { runListFilterOf } from './queries/list-runs/run-list-filter.js';

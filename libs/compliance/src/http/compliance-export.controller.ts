@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Logger, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Authenticated, CallerMetadata } from '#auth';
+import { Authenticated, CallerMetadata } from '#auth/nest';
 import type { CommandMetadata } from '#core';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { ProjectorRegistry, VIEW_DB, type ViewDb } from '#projections';
+import { VIEW_DB, type ViewDb } from '#projections';
+import { ProjectorRegistry } from '#projections/nest';
 import { ComplianceExporter } from '../export/compliance-exporter.js';
 import { ISO_INSTANT } from '../export/export-range.js';
 import { EVENT_DATA_OPENER, type EventDataOpener } from '../export/event-data-opener.port.js';

@@ -2,8 +2,7 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { ExportJwks } from '../signing/ed25519-jwk.js';
 import { EXPORT_SIGNING_KEY, type ExportSigningKey } from '../signing/export-signing-key.js';
-
-export const EXPORT_KEYS_PATH = '/.well-known/ledgerline-export-keys';
+import { EXPORT_KEYS_PATH } from './export-keys-path.js';
 
 /** The public key that signs exports, as a JWKS: public, so anyone holding an export can verify it. */
 @ApiTags('compliance')

@@ -11,3 +11,5 @@ export type PurgeEvent = PurgeRequested | PurgeCompleted;
 
 /** The tenant's record of purges: an audit trail of its own (a purge is itself an audited event). */
 export const PURGES_STREAM = 'compliance:purges';
+/** Who may purge the tenant's personal data. */
+export const COMPLIANCE_PURGE_SCOPE = 'compliance:purge';

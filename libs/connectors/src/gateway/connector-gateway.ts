@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { TokenBuckets } from '#core';
-import { inSpan, SpanKind } from '#observability';
+import { inSpan, SpanKind } from '#observability/nest';
 import { EVENT_STORE, loadStream, type EventStore } from '#event-store';
 import { callConnector, type ConnectorConfig, type ConnectorEgress, type ConnectorRequest, type ConnectorResponse } from '../http/index.js';
 import { SecretVault } from '#keys';

@@ -16,8 +16,7 @@ import type { ConsoleSession } from '../session/console-session.js';
 import type { ConsoleSessions } from '../session/console-sessions.js';
 import { setConsoleHeaders } from './console-headers.js';
 import { clearCookie, readCookie, sessionCookieName, setCookie, signInCookieName } from './console-cookies.js';
-
-export const CONSOLE_PATH = '/console';
+import { CONSOLE_PATH } from './console-path.js';
 const REFRESH_MARGIN_MS = 30_000;
 const ASSETS: Record<string, { file: string; type: string }> = {
   'console.css': { file: fileURLToPath(new URL('../../assets/console.css', import.meta.url)), type: 'text/css; charset=utf-8' },

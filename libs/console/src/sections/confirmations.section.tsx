@@ -1,5 +1,5 @@
 import type { VNode } from 'preact';
-import type { ConfirmationStatus } from '#mcp';
+import type { ConfirmationStatus } from '#mcp/nest';
 import { ApiError } from '../api/console-api.js';
 import { ErrorSummary, Inset, Time, type Problem } from '../pages/components.js';
 import { PostForm } from '../pages/forms.js';

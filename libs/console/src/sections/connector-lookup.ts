@@ -1,4 +1,4 @@
-import type { ConnectorSummary } from '#connectors';
+import type { ConnectorSummary } from '#connectors/nest';
 import { errorBody, notFoundBody } from '../pages/error.page.js';
 import { page, type PageContext, type PageResult } from '../pages/page.js';
 

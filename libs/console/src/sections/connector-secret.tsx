@@ -1,4 +1,4 @@
-import type { ConnectorSummary } from '#connectors';
+import type { ConnectorSummary } from '#connectors/nest';
 import { CsrfField, ErrorSummary, Field, type Problem } from '../pages/components.js';
 import { formText, page, redirect, type ConsoleRoute, type PageContext, type PageResult } from '../pages/page.js';
 import { hasScope } from '../session/console-session.js';

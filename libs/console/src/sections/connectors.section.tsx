@@ -1,4 +1,4 @@
-import type { ConnectorSummary } from '#connectors';
+import type { ConnectorSummary } from '#connectors/nest';
 import { Notice, StatusTag, Time } from '../pages/components.js';
 import { page, type ConsoleSection, type PageContext, type PageResult } from '../pages/page.js';
 import { hasScope } from '../session/console-session.js';

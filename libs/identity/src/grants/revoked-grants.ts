@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
 import { UnauthenticatedError, type GrantStatus, type Principal } from '#auth';
 import type { RevocationStore } from '../store/identity-store.port.js';
 import { revocationSubject } from './revocation-subjects.js';
@@ -19,9 +19,11 @@ export class RevokedGrants implements GrantStatus {
   private lastFullReload = 0;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
-  private readonly logger = new Logger('RevokedGrants');
-
-  constructor(private readonly revocations: RevocationStore) {}
+  /** `logger` hears of a poll that failed (the platform passes Nest's Logger; the CLI never polls). */
+  constructor(
+    private readonly revocations: RevocationStore,
+    private readonly logger: Pick<LoggerService, 'warn'> = console,
+  ) {}
 
   async start(): Promise<void> {
     await this.poll();

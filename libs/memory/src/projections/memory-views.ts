@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandMetadata, JsonValue } from '#core';
 import { PersonalDataVault } from '#keys';
-import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { ProjectorRegistry } from '#projections/nest';
 import { assertMayUseScope } from '../memory-access.js';
 import { memoryOwner, memoryStreamId, type MemoryScope } from '../memory-stream.js';
 import { retentionCutoff } from '../retention/memory-retention.js';

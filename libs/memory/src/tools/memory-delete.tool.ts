@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { DeleteMemoryCommand, type DeleteMemoryResult } from '../commands/delete-memory/delete-memory.command.js';
 import { MemoryItemDto, memoryKeyArg, memoryNamespaceArg, memoryScopeArg } from './memory-args.js';

@@ -1,5 +1,5 @@
 import { QueryBus } from '@nestjs/cqrs';
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { GetMemoryQuery, type GetMemoryResult } from '../queries/get-memory/get-memory.query.js';
 import { MemoryItemDto, memoryKeyArg, memoryNamespaceArg, memoryScopeArg } from './memory-args.js';

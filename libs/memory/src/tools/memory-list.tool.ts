@@ -1,5 +1,5 @@
 import { QueryBus } from '@nestjs/cqrs';
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { ListMemoryQuery, type ListMemoryResult } from '../queries/list-memory/list-memory.query.js';
 import { ListMemoryDto, memoryKeyArg, memoryNamespaceArg, memoryScopeArg } from './memory-args.js';

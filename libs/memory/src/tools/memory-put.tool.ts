@@ -1,6 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import type { JsonValue } from '#core';
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { PutMemoryCommand, type PutMemoryResult } from '../commands/put-memory/put-memory.command.js';
 import { memoryKeyArg, memoryNamespaceArg, memoryScopeArg, PutMemoryDto } from './memory-args.js';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Admin } from 'kafkajs';
-import { listDeadLetters, redriveDeadLetters, type KafkaSettings, type RunRetryMessage } from '#bus';
+import { type KafkaSettings, type RunRetryMessage } from '#bus';
+import { listDeadLetters, redriveDeadLetters } from '#bus/nest';
 import { OperationsKafka } from '../kafka/operations-kafka.js';
 import type { RunRef } from '../operations.errors.js';
 import { DeadLetterCache } from './dead-letter-cache.js';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { TenantAccess, type TenantAccessCheck } from '#auth';
-import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { ProjectorRegistry } from '#projections/nest';
 import { TENANTS_TABLE, tenantsProjection } from '../projections/tenants.projection.js';
 import { TenantSuspendedError } from '../tenant.errors.js';
 import { PLATFORM_TENANT } from '../tenant.events.js';

@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
-
-export const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+import { TENANT_ID } from '../tenant-id.js';
 
 export class CreateTenantDto {
   @ApiProperty({ example: 'acme', pattern: TENANT_ID.source, description: '1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit' })

@@ -1,14 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Authenticated, CallerMetadata } from '#auth';
+import { Authenticated, CallerMetadata } from '#auth/nest';
 import type { CommandMetadata } from '#core';
 import { CreateTenantCommand } from '../commands/create-tenant/create-tenant.command.js';
 import { ResumeTenantCommand } from '../commands/resume-tenant/resume-tenant.command.js';
 import { SuspendTenantCommand, type TenantStatusResult } from '../commands/suspend-tenant/suspend-tenant.command.js';
 import { ListTenantsQuery } from '../queries/list-tenants/list-tenants.query.js';
 import { PLATFORM_ADMIN_SCOPE } from '../tenant.events.js';
-import { CreatedTenantDto, CreateTenantDto, TENANT_ID, TenantDto } from './create-tenant.dto.js';
+import { TENANT_ID } from '../tenant-id.js';
+import { CreatedTenantDto, CreateTenantDto, TenantDto } from './create-tenant.dto.js';
 import { SuspendTenantDto, TenantStatusDto } from './suspend-tenant.dto.js';
 
 const ID_PARAM = { name: 'id', schema: { type: 'string' as const, pattern: TENANT_ID.source } };

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { ProjectorRegistry } from '#projections/nest';
 import { auditEntriesProjection } from '../../projections/audit-entries.projection.js';
 import { queryAuditEntries } from './query-audit-entries.js';
 import { QueryAuditQuery, type QueryAuditResult } from './query-audit.query.js';

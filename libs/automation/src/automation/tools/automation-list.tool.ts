@@ -1,4 +1,4 @@
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { AutomationCatalog } from '../automation-catalog.js';
 import { AUTOMATIONS_ADMIN_SCOPE, automationScope } from '../automation-stream.js';

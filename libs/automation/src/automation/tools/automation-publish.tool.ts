@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { PublishAutomationCommand, type PublishAutomationResult } from '../commands/publish-automation/publish-automation.command.js';
 import { AUTOMATIONS_ADMIN_SCOPE } from '../automation-stream.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Authenticated, CallerMetadata } from '#auth';
+import { Authenticated, CallerMetadata } from '#auth/nest';
 import type { CommandMetadata } from '#core';
 import { ApiQueryOf, parseRestQuery } from '../../rest-query.js';
 import { CancelRunCommand, type CancelRunResult } from '../commands/cancel-run/cancel-run.command.js';

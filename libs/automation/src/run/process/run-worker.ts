@@ -1,8 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConnectorAbortedError, ConnectorGateway, type OnBehalfOfRecord } from '#connectors';
+import { ConnectorAbortedError, type OnBehalfOfRecord } from '#connectors';
+import { ConnectorGateway } from '#connectors/nest';
 import { EVENT_STORE, loadStream, WrongExpectedVersionError, type EventStore } from '#event-store';
-import { contextOfTraceparent, inSpan, sagaStepOutcomes, SpanKind, tracingEnabled, type Span } from '#observability';
+import { contextOfTraceparent } from '#observability';
+import { inSpan, sagaStepOutcomes, SpanKind, tracingEnabled, type Span } from '#observability/nest';
 import { AutomationCatalog } from '../../automation/automation-catalog.js';
 import type { RunEvent } from '../run.events.js';
 import { RunPersonalData } from '../run-personal-data.js';

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus, EventsHandler, type IEventHandler } from '@nestjs/cqrs';
-import { ConnectorGateway, ConnectorSecretRotatedNotice, RetireSecretVersionCommand } from '#connectors';
+import { ConnectorSecretRotatedNotice } from '#connectors';
+import { ConnectorGateway, RetireSecretVersionCommand } from '#connectors/nest';
 import { RunViews } from '../projections/run-views.js';
 import { SAGA_CLIENT } from './saga-client.js';
 

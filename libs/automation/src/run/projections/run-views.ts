@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandMetadata } from '#core';
 import type { JsonValue } from '#core';
-import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { ProjectorRegistry } from '#projections/nest';
 import { RunPersonalData } from '../run-personal-data.js';
 import { encodeRunListCursor } from '../queries/list-runs/run-list-cursor.js';
 import type { RunListFilter } from '../queries/list-runs/run-list-filter.js';

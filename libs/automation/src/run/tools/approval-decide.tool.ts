@@ -1,6 +1,7 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { NotFoundError } from '#core';
-import { invalidArguments, McpTool, UrlElicitationNeeded, type McpToolHandler, type ToolContext } from '#mcp';
+import { UrlElicitationNeeded } from '#mcp';
+import { invalidArguments, McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { DecideApprovalCommand, type DecideApprovalResult } from '../commands/decide-approval/decide-approval.command.js';
 import { approvalNotPending, approvalToDecide } from '../commands/decide-approval/decide-approval.decide.js';

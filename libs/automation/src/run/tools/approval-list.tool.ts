@@ -1,4 +1,4 @@
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { RunViews, type ApprovalSummary } from '../projections/run-views.js';
 import { approvalListInput, approvalPageOf } from '../queries/list-approvals/approval-list-page.js';

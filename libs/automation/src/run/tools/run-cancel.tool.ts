@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { CancelRunCommand, type CancelRunResult } from '../commands/cancel-run/cancel-run.command.js';
 import { RUNS_CANCEL_SCOPE } from '../run-scopes.js';

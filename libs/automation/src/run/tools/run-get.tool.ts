@@ -1,4 +1,4 @@
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { RunReader, type RunDetails } from '../run-reader.js';
 import { RUNS_SCOPE } from '../run-scopes.js';

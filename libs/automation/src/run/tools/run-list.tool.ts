@@ -1,4 +1,4 @@
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { RunViews, type RunSummary } from '../projections/run-views.js';
 import { runListFilterOf, runListInput } from '../queries/list-runs/run-list-filter.js';

@@ -1,13 +1,12 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, type ApiBodyOptions, ApiForbiddenResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
-import { Authenticated, CallerMetadata } from '#auth';
+import { Authenticated, CallerMetadata } from '#auth/nest';
 import type { CommandMetadata } from '#core';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { PersonalDataVault } from '#keys';
 import { parsePurgeTarget, purgePersonalData, SUBJECT, type PurgeResult } from '../purge-personal-data.js';
-
-export const COMPLIANCE_PURGE_SCOPE = 'compliance:purge';
+import { COMPLIANCE_PURGE_SCOPE } from '../purge.events.js';
 
 export class PurgeRequestDto {
   @ApiPropertyOptional({ example: 'alice', description: 'the data subject: a user id of the caller\'s tenant' })

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { ProjectorRegistry, VIEW_DB, type ViewDb } from '#projections';
+import { VIEW_DB, type ViewDb } from '#projections';
+import { ProjectorRegistry } from '#projections/nest';
 import { EXPORT_SIGNING_KEY, type ExportSigner } from '../../signing/export-signing-key.js';
 import { EVENT_RETENTION_TABLE, eventRetentionProjection } from '../event-retention.projection.js';
 import { archiveTenant, type ArchiveTenantResult } from './archive-tenant.js';

@@ -1,4 +1,4 @@
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { CONNECTORS_READ_SCOPE } from '../connector-scopes.js';
 import { ConnectorViews, type ConnectorSummary } from '../projections/connector-views.js';

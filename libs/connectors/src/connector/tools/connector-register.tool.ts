@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { RegisterConnectorCommand, type RegisterConnectorResult } from '../commands/register-connector/register-connector.command.js';
 import { CONNECTORS_ADMIN_SCOPE } from '../connector-scopes.js';

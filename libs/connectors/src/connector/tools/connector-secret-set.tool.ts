@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { SetConnectorSecretCommand, type SetConnectorSecretResult } from '../commands/set-connector-secret/set-connector-secret.command.js';
 import { CONNECTORS_ADMIN_SCOPE } from '../connector-scopes.js';

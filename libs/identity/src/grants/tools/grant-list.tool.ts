@@ -1,4 +1,4 @@
-import { McpTool, type McpToolHandler, type ToolContext } from '#mcp';
+import { McpTool, type McpToolHandler, type ToolContext } from '#mcp/nest';
 import { z } from 'zod';
 import { GRANTS_MANAGE_SCOPE } from '../../identity-scopes.js';
 import { DEFAULT_GRANT_PAGE, Delegations, MAX_GRANT_PAGE, type DelegationPage } from '../delegations.js';

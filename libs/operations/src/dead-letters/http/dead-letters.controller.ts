@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
-import { CallerMetadata } from '#auth';
+import { CallerMetadata } from '#auth/nest';
 import type { CommandMetadata } from '#core';
 import { ApiKafkaUnavailable } from '../../kafka/http/api-kafka-unavailable.js';
 import type { RunRef } from '../../operations.errors.js';

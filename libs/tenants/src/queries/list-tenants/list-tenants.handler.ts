@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { ProjectorRegistry, VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { VIEW_DB, type Projector, type ViewDb } from '#projections';
+import { ProjectorRegistry } from '#projections/nest';
 import { TENANTS_TABLE, tenantsProjection } from '../../projections/tenants.projection.js';
 import { PLATFORM_TENANT } from '../../tenant.events.js';
 import { ListTenantsQuery, type TenantView } from './list-tenants.query.js';

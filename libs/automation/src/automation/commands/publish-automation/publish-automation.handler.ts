@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { JsonObject } from '#core';
-import { ConnectorViews } from '#connectors';
+import { ConnectorViews } from '#connectors/nest';
 import { EVENT_STORE, handleCommand, type EventStore } from '#event-store';
 import { parseAutomationDefinition } from '../../../definition/index.js';
 import { automationScope, automationStreamId } from '../../automation-stream.js';

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '#core';
-import { ConnectorGateway } from '#connectors';
+import { ConnectorGateway } from '#connectors/nest';
 import { EVENT_STORE, handleCommand, type EventStore } from '#event-store';
 import { AutomationCatalog } from '../../../automation/automation-catalog.js';
 import type { AutomationDefinition } from '../../../definition/index.js';

@@ -1,5 +1,5 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { fetchPartitionLags } from '#bus';
+import { fetchPartitionLags } from '#bus/nest';
 import { OperationsKafka } from '../../operations-kafka.js';
 import { KafkaLagQuery, type ConsumerGroupLagView, type KafkaLagView, type TopicLagView } from './kafka-lag.query.js';
 

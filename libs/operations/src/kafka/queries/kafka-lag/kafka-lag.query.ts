@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { PartitionLag } from '#bus';
+import type { PartitionLag } from '#bus/nest';
 
 export interface TopicLagView {
   topic: string;

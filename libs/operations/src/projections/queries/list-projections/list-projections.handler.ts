@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '#event-store';
-import { ensureCheckpointsTable, ensureRebuildsTable, loadFrontiers, loadRebuildStates, ProjectorRegistry, VIEW_DB, type ViewDb } from '#projections';
+import { ensureCheckpointsTable, ensureRebuildsTable, loadFrontiers, loadRebuildStates, VIEW_DB, type ViewDb } from '#projections';
+import { ProjectorRegistry } from '#projections/nest';
 import { retryUntilDone } from '../../../retry-until-done.js';
 import { projectionStatus } from '../../projection-status.js';
 import { ListProjectionsQuery, type ProjectionsView } from './list-projections.query.js';

@@ -1,0 +1,2 @@
+/** Where the platform mounts the console. */
+export const CONSOLE_PATH = '/console';
