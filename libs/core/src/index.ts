@@ -7,3 +7,4 @@ export * from './create-file-once.js';
 export * from './request-id.js';
 export * from './product.js';
 export * from './secret-text.js';
+export * from './in-flight.js';

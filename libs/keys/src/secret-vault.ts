@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { IllegalStateError } from '#core';
+import { IllegalStateError, InFlight } from '#core';
 import { assertTenantId } from '#event-store';
 import { AES_256_KEY_BYTES, gcmOpen, gcmSeal, type GcmBox } from './aes-gcm.js';
 import type { DataKeyStore, StoredDataKey } from './data-key-store.port.js';
@@ -61,7 +61,7 @@ const macKeys = new WeakMap<Buffer, Buffer>();
 export class SecretVault {
   /** Unwrapped data keys per tenant. forget() replaces a tenant's map, so work in flight cannot refill it. */
   private readonly dataKeys = new Map<string, TenantKeyCache>();
-  private readonly resolvingActive = new Map<string, Promise<DataKey>>();
+  private readonly resolvingActive = new InFlight<DataKey>();
   private readonly clock: () => Date;
 
   constructor(private readonly masterKey: MasterKey, private readonly store: DataKeyStore, options: SecretVaultOptions = {}) {
@@ -135,13 +135,7 @@ export class SecretVault {
     const active = tenantCache.active.get(ring);
     const key = active && active.until > Date.now() ? tenantCache.keys.get(active.keyId) : undefined;
     if (key) return { keyId: active!.keyId, key };
-    const slot = `${tenantId}\u0000${ring}`;
-    let pending = this.resolvingActive.get(slot);
-    if (!pending) {
-      pending = this.resolveActiveDataKey(tenantId, ring).finally(() => this.resolvingActive.delete(slot));
-      this.resolvingActive.set(slot, pending);
-    }
-    return pending;
+    return this.resolvingActive.run(`${tenantId}\u0000${ring}`, () => this.resolveActiveDataKey(tenantId, ring));
   }
 
   private async resolveActiveDataKey(tenantId: string, ring: string): Promise<DataKey> {

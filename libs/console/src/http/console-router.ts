@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { VNode } from 'preact';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { Logger } from '@nestjs/common';
-import { sameSecretText } from '#core';
+import { InFlight, sameSecretText } from '#core';
 import { ApiError, ConsoleApi } from '../api/console-api.js';
 import type { ConsoleSettings } from '../console-settings.js';
 import { errorBody, notFoundBody, signedOutBody, signInProblemBody } from '../pages/error.page.js';
@@ -47,7 +47,7 @@ export function consoleRouter({ settings, sessions, sections }: ConsoleRouterDep
   const secure = settings.secureCookies;
   const sessionCookie = sessionCookieName(secure);
   const signInCookie = signInCookieName(secure);
-  const refreshing = new Map<string, Promise<ConsoleSession>>();
+  const refreshing = new InFlight<ConsoleSession>();
   const router = express.Router();
   // An automation's definition may be 64 KiB of JSON, which URL-encoding can triple.
   const form = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 100 });
@@ -213,9 +213,7 @@ export function consoleRouter({ settings, sessions, sections }: ConsoleRouterDep
   async function fresh(session: ConsoleSession, origin: string): Promise<ConsoleSession> {
     if (session.accessExpiresAt - REFRESH_MARGIN_MS > Date.now()) return session;
     if (!session.refreshToken) throw new SessionEnded();
-    const running = refreshing.get(session.key);
-    if (running) return running;
-    const refreshed = (async () => {
+    return refreshing.run(session.key, async () => {
       try {
         const tokens = await oauth.refresh(origin, session.refreshToken!);
         const next = { ...session, accessToken: tokens.accessToken, accessExpiresAt: tokens.accessExpiresAt, refreshToken: tokens.refreshToken ?? session.refreshToken };
@@ -224,12 +222,8 @@ export function consoleRouter({ settings, sessions, sections }: ConsoleRouterDep
       } catch (error) {
         logger.log(`console session ended: the refresh was refused (${(error as Error).message})`);
         throw new SessionEnded();
-      } finally {
-        refreshing.delete(session.key);
       }
-    })();
-    refreshing.set(session.key, refreshed);
-    return refreshed;
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { LogTail, NextFlight, SameReadInFlight } from './shared-reads.js';
+import { LogTail, NextFlight } from './shared-reads.js';
 
 /** A query the test answers by hand, counting how often it was asked. */
 function manualQuery<T>() {
@@ -58,27 +58,6 @@ describe('NextFlight', () => {
     expect(pending).toHaveLength(2);
     pending[1]!.resolve(3);
     expect(await queued).toBe(3);
-  });
-});
-
-describe('SameReadInFlight', () => {
-  it('shares an identical read in flight, not a different one, and keeps nothing once it settled', async () => {
-    const reads = new SameReadInFlight<string[]>();
-    const { pending, query } = manualQuery<string[]>();
-    const a = reads.read('0:10', query);
-    const b = reads.read('0:10', query);
-    const c = reads.read('5:10', query);
-    expect(a).toBe(b);
-    expect(pending).toHaveLength(2);
-    pending[0]!.resolve(['e1']);
-    pending[1]!.resolve(['e6']);
-    expect([await a, await c]).toEqual([['e1'], ['e6']]);
-    const d = reads.read('0:10', query);
-    expect(pending).toHaveLength(3);
-    pending[2]!.reject(new Error('gone'));
-    await expect(d).rejects.toThrow('gone');
-    void reads.read('0:10', query);
-    expect(pending).toHaveLength(4);
   });
 });
 
