@@ -174,14 +174,19 @@ function summarise(label: string, rounds: Measured[]): Measured & { rounds: Meas
   return result;
 }
 
+/** RUNS closed-loop rounds of TOTAL runs from CONCURRENCY starters, summarised under `label`. */
+async function loadedRounds(label: string, platform: Platform, store: EventStore, fixture: FixtureServer): Promise<Measured & { rounds: Measured[] }> {
+  const rounds: Measured[] = [];
+  for (let round = 0; round < RUNS; round++) rounds.push(await measureLedgerline(platform, store, fixture, round, { kind: 'closed', concurrency: CONCURRENCY, total: TOTAL }));
+  return summarise(label, rounds);
+}
+
 async function measureStore(kind: 'sqlite' | 'postgres', fixture: FixtureServer): Promise<Measured & { rounds: Measured[]; unloaded: Measured; halfLoad: Measured & { ratePerSec: number }; platform: StatedSettings }> {
   const database = kind === 'postgres' ? await createTestDatabase('ll_bench') : undefined;
   const platform = await Platform.start(database ? { DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '10' } : {});
   const store = database ? await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 }) : SqliteEventStore.open({ path: join(platform.dataDir, 'events.db') });
   try {
-    const rounds: Measured[] = [];
-    for (let round = 0; round < RUNS; round++) rounds.push(await measureLedgerline(platform, store, fixture, round, { kind: 'closed', concurrency: CONCURRENCY, total: TOTAL }));
-    const loaded = summarise(kind, rounds);
+    const loaded = await loadedRounds(kind, platform, store, fixture);
     const ratePerSec = Math.round(loaded.runsPerSec / 2);
     // As many runs as the loaded rounds, but at least 3 s of them: a p95 of a burst would say little.
     const halfLoad = { ratePerSec, ...(await measureLedgerline(platform, store, fixture, RUNS, { kind: 'open', ratePerSec, total: Math.max(TOTAL, ratePerSec * 3) })) };
@@ -217,9 +222,7 @@ async function measureGrown(fixture: FixtureServer): Promise<Grown> {
   process.stderr.write(`the platform ready on the grown store in ${readySeconds.toFixed(1)} s (its views built from the log: ${formatRate(seed.events / readySeconds)} events/s)\n`);
   const store = SqliteEventStore.open({ path: join(dataDir, 'events.db') });
   try {
-    const rounds: Measured[] = [];
-    for (let round = 0; round < RUNS; round++) rounds.push(await measureLedgerline(platform, store, fixture, round, { kind: 'closed', concurrency: CONCURRENCY, total: TOTAL }));
-    const grown = summarise(`sqlite with ${GROWN_RUNS.toLocaleString('en-US')} finished runs`, rounds);
+    const grown = await loadedRounds(`sqlite with ${GROWN_RUNS.toLocaleString('en-US')} finished runs`, platform, store, fixture);
     return { ...grown, seededRuns: seed.runs, seededEvents: seed.events, seedSeconds: seed.seconds, readySeconds };
   } finally {
     await store.close();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { InFlight } from '#core';
 import pg from 'pg';
 import { createPgPool, storeUnavailableFrom, type PgSessionLimits } from './pg-pool.js';
 import { assertIdempotencyKey, assertPosition, assertStreamId, assertTenantId, validateAppend, type ValidatedAppend } from '../append-request.js';
@@ -20,7 +21,7 @@ import type {
   TenantId,
 } from '../event-store.port.js';
 import { migratePostgres } from './postgres.schema.js';
-import { LogTail, NextFlight, SameReadInFlight, type TailPage } from './shared-reads.js';
+import { LogTail, NextFlight, type TailPage } from './shared-reads.js';
 
 export interface PostgresEventStoreOptions extends EventStoreOptions, PgSessionLimits {
   connectionString: string;
@@ -123,7 +124,7 @@ export class PostgresEventStore implements EventStore {
   private wakes = 0;
   private headReadWakes = -1;
   private lastHead: { value: number; wakes: number } | undefined;
-  private readonly logPages = new SameReadInFlight<TailPage<EventRow>>();
+  private readonly logPages = new InFlight<TailPage<EventRow>>();
   private readonly tail = new LogTail<EventRow>(TAIL_ROWS, TAIL_MAX_AGE_MS);
   /** Names this store's NOTIFYs, so that its listener can tell them from other processes'. */
   private readonly instanceId = randomUUID();
@@ -287,10 +288,7 @@ export class PostgresEventStore implements EventStore {
     }
     while (after < head) {
       const rows = tenantId === undefined
-        ? (await this.pool.query<EventRow>(
-            `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE global_position > $1 AND global_position <= $2 ORDER BY global_position LIMIT $3`,
-            [after, head, batchSize],
-          )).rows
+        ? await this.logPage(after, head, batchSize, { withTombstones: true })
         : (await this.pool.query<EventRow>({
             name: 'll_read_tenant',
             text: `SELECT ${EVENT_COLUMNS} FROM ll_read_tenant($1, $2, $3, $4, $5)`,
@@ -317,16 +315,22 @@ export class PostgresEventStore implements EventStore {
   }
 
   private readLivePage(after: number, head: number, batchSize: number): Promise<TailPage<EventRow>> {
-    return this.logPages.read(`${after}:${head}:${batchSize}`, async () => {
-      const { rows } = await this.pool.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE global_position > $1 AND global_position <= $2 AND ${LIVE} ORDER BY global_position LIMIT $3`,
-        [after, head, batchSize],
-      );
+    return this.logPages.run(`${after}:${head}:${batchSize}`, async () => {
+      const rows = await this.logPage(after, head, batchSize, { withTombstones: false });
       // Every live row up to `through` is in the page: the last row's position when the page is full, else the head.
       const through = rows.length === batchSize ? Number(rows[rows.length - 1]!.global_position) : head;
       this.tail.add(after, through, rows);
       return { rows, through };
     });
+  }
+
+  /** A page of the whole log after `after`, up to `head`. */
+  private async logPage(after: number, head: number, batchSize: number, { withTombstones }: { withTombstones: boolean }): Promise<EventRow[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ll_events WHERE global_position > $1 AND global_position <= $2 ${withTombstones ? '' : `AND ${LIVE}`} ORDER BY global_position LIMIT $3`,
+      [after, head, batchSize],
+    );
+    return rows;
   }
 
   /** As the owner (the tenant role may not update events), bound to the tenant by the predicate. */

@@ -40,26 +40,6 @@ export class NextFlight<T> {
   }
 }
 
-/**
- * Reads whose answer the key fixes (a page of the log between two positions already below the safe
- * head): a caller joins an identical one in flight. Nothing is kept once it settles.
- */
-export class SameReadInFlight<T> {
-  private readonly inFlight = new Map<string, Promise<T>>();
-
-  read(key: string, query: () => Promise<T>): Promise<T> {
-    const joined = this.inFlight.get(key);
-    if (joined) return joined;
-    const started = query();
-    this.inFlight.set(key, started);
-    const clear = (): void => {
-      if (this.inFlight.get(key) === started) this.inFlight.delete(key);
-    };
-    started.then(clear, clear);
-    return started;
-  }
-}
-
 function noop(): void {}
 
 /** A row of the log as read, by its global position (a bigint column: a string). */
@@ -106,9 +86,10 @@ export class LogTail<Row extends PositionedRow> {
   /** Rows read from the database: every live row after `after` up to `through`. */
   add(after: number, through: number, rows: readonly Row[]): void {
     if (through <= after) return;
-    if (after === this.to && this.now() - this.addedAt <= this.maxAgeMs) {
+    const stale = this.now() - this.addedAt > this.maxAgeMs;
+    if (after === this.to && !stale) {
       this.rows.push(...rows);
-    } else if (after > this.to || this.now() - this.addedAt > this.maxAgeMs) {
+    } else if (after > this.to || stale) {
       // Newer than the tail (or the tail is stale): start again from this read. A reader behind the tail leaves it alone.
       this.rows = [...rows];
       this.from = after;
