@@ -2,7 +2,14 @@ import { GENESIS_HASH, type EventStore } from '#event-store';
 import type { ExportRange } from './export-format.js';
 import { rangeBounds } from './export-range.js';
 
-export const READ_BATCH = 1000;
+/**
+ * Events per page read for an export. A page stays alive while its lines are written: at 1,000
+ * events it outlived two scavenges of the CLI's small young generation (see apps/cli/src/cli-thread.ts)
+ * and was promoted whole, so the old generation swung between 22 and 100 MB (peak RSS 235 MB for a
+ * million events, 154 MB with pages of 100, and less CPU). PostgreSQL answers each page with one
+ * indexed range query.
+ */
+export const READ_BATCH = 100;
 
 /** The contiguous run of tenant positions an export holds; empty when `first > last`. */
 export interface ExportWindow {
