@@ -1,6 +1,7 @@
 // Event store benchmark: the disk's fdatasync rate, then durable single appends, 64 concurrent
 // writers (group commit) and readAll throughput, for SQLite and PostgreSQL, in one run on one
-// machine; then the cost as the log grows: the latency of single appends into an empty store and
+// machine, with PostgreSQL's own ceiling for single appends (one-row INSERT commits, one after
+// another); then the cost as the log grows: the latency of single appends into an empty store and
 // into one holding BENCH_GROWN_EVENTS (10,000,000) events. Medians of RUNS runs. Usage: npm run
 // bench:event-store (starts PostgreSQL if DATABASE_URL is unset). BENCH_SECONDS, BENCH_RUNS,
 // BENCH_GROWN_EVENTS (0 skips the growth rows) and BENCH_LATENCY_APPENDS shorten or lengthen it.
@@ -51,6 +52,27 @@ function fdatasyncRate(dir: string, seconds: number): number {
     closeSync(fd);
   }
   return syncs / ((performance.now() - started) / 1000);
+}
+
+/**
+ * One-row INSERTs into a table of ll_events' shape and indexes, each its own durable transaction,
+ * one after another on one connection: the engine's ceiling for single appends on this machine.
+ */
+async function postgresInsertCommitRate(url: string, seconds: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE TABLE IF NOT EXISTS bench_plain_insert (LIKE ll_events INCLUDING ALL)');
+    await client.query('TRUNCATE bench_plain_insert');
+    return await ratePerSecond(seconds, 1, async (_, i) => void (await client.query({
+      name: 'bench_plain_insert',
+      text: `INSERT INTO bench_plain_insert (global_position, tenant_id, tenant_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at, hash)
+        OVERRIDING SYSTEM VALUE VALUES ($1, 'plain', $1, $2, $1, gen_random_uuid(), 'InvoiceLineAdded', 1, $3::json, $4::json, $5, $6)`,
+      values: [i + 1, `stream-${i % 500}`, SEED_DATA, SEED_METADATA, new Date().toISOString(), 'ab'.repeat(32)],
+    })));
+  } finally {
+    await client.end();
+  }
 }
 
 interface StoreFigures {
@@ -286,6 +308,12 @@ async function main(): Promise<void> {
       },
     };
     const postgres = await measureStore('postgres', postgresLifecycle);
+    const plainInsert = await medianOf(RUNS, async () => {
+      await postgresLifecycle.reset();
+      await (await postgresLifecycle.open()).close(); // the schema, for ll_events' shape
+      return postgresInsertCommitRate(pgUrl.toString(), SECONDS);
+    });
+    process.stderr.write(`  postgres plain one-row INSERT commits/s: ${plainInsert.runs.map(formatRate).join(', ')}\n`);
     const growth = GROWN_EVENTS > 0
       ? {
           sqlite: await measureGrowth('sqlite', sqliteLifecycle, seedSqlite(sqlitePath)),
@@ -300,11 +328,14 @@ async function main(): Promise<void> {
       fdatasyncPerSec: fsync.median,
       sqlite,
       postgres,
+      postgresPlainInsertCommitsPerSec: plainInsert.median,
+      postgresPlainInsertRuns: plainInsert.runs,
       growth,
       ratios: {
         sqliteConcurrentVsFdatasync: sqlite.concurrentAppendsPerSec / fsync.median,
         sqliteConcurrentVsSingle: sqlite.concurrentAppendsPerSec / sqlite.singleAppendsPerSec,
         postgresConcurrentVsSingle: postgres.concurrentAppendsPerSec / postgres.singleAppendsPerSec,
+        postgresSingleVsPlainInsert: postgres.singleAppendsPerSec / plainInsert.median,
       },
       fdatasyncRuns: fsync.runs,
     };
@@ -314,6 +345,7 @@ async function main(): Promise<void> {
       'sqlite single appends': { 'per second': formatRate(sqlite.singleAppendsPerSec) },
       [`sqlite ${WRITERS} writers`]: { 'per second': formatRate(sqlite.concurrentAppendsPerSec) },
       'sqlite readAll events': { 'per second': formatRate(sqlite.readAllEventsPerSec) },
+      'postgres plain one-row INSERT commits': { 'per second': formatRate(plainInsert.median) },
       'postgres single appends': { 'per second': formatRate(postgres.singleAppendsPerSec) },
       [`postgres ${WRITERS} writers`]: { 'per second': formatRate(postgres.concurrentAppendsPerSec) },
       'postgres readAll events': { 'per second': formatRate(postgres.readAllEventsPerSec) },

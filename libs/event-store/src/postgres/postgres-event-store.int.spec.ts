@@ -4,7 +4,8 @@ import pg from 'pg';
 import { collect, eventStoreContract, events, tenant } from '../testing/event-store.contract.js';
 import { followLog } from '../follow-log.js';
 import { subscribe } from '../subscription.js';
-import type { RecordedEvent } from '../event-store.port.js';
+import type { AppendResult, RecordedEvent } from '../event-store.port.js';
+import { findChainBreak } from '../hash-chain.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { TENANT_LOCK_CLASS, TENANT_ROLE, TENANT_SETTING } from './postgres.schema.js';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from '../event-store.errors.js';
@@ -377,6 +378,34 @@ describe('PostgresEventStore group commit', () => {
       expect(stored.map((e) => `${e.streamId}@${e.streamVersion}`)).toEqual(['order-1@1', 'order-1@2', 'order-1@3', 'order-2@1', 'order-2@2', 'order-2@3']);
       expect(stored.map((e) => e.tenantPosition)).toEqual([1, 2, 3, 4, 5, 6]);
       expect((await collect(store.readAll({ tenantId: b }))).map((e) => e.streamId)).toEqual(['order-1']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('in a group, a refused append leaves its stream, chain and key as it found them for the next one', async () => {
+    const store = await PostgresEventStore.connect({ connectionString: database.url });
+    try {
+      const t = tenant();
+      await store.append(t, 'seen', 'no-stream', events(2));
+      const slots = await holdGroupSlots(store);
+      const settle = <T>(promise: Promise<T>) => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+      const outcomes = [
+        settle(store.append(t, 'seen', 5, events(1), { idempotencyKey: 'k-2' })), // conflict: the key stays free
+        settle(store.append(t, 'seen', 2, events(1), { idempotencyKey: 'k-2' })),
+        settle(store.append(t, 'other', 'no-stream', events(2))),
+        settle(store.append(t, 'seen', 3, events(1))),
+      ];
+      await slots.release();
+      const [conflict, keyed, other, last] = await Promise.all(outcomes);
+      expect((conflict as { error: unknown }).error).toBeInstanceOf(WrongExpectedVersionError);
+      expect(keyed).toMatchObject({ value: { nextExpectedVersion: 3, replayed: false } });
+      expect(other).toMatchObject({ value: { nextExpectedVersion: 2 } });
+      expect(last).toMatchObject({ value: { nextExpectedVersion: 4 } });
+      const chain = await collect(store.readAll({ tenantId: t }));
+      expect(chain.map((e) => e.tenantPosition)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(findChainBreak(chain)).toBeUndefined();
+      expect(await store.findIdempotencyKey(t, 'k-2')).toMatchObject({ result: { ...(keyed as { value: AppendResult }).value, replayed: true } });
     } finally {
       await store.close();
     }
