@@ -16,10 +16,14 @@ export type ChainedEnvelope = Omit<RecordedEvent, 'globalPosition' | 'hash'>;
  * RFC 8785 (JCS) canonical JSON of a value already proven to be plain JSON (see assertJsonValue):
  * keys sorted by UTF-16 code units, ECMAScript number and string serialisation, no white space.
  * A lean version of the reference implementation (`canonicalize`, which the unit tests use as the
- * oracle), because it runs for every event on the append path.
+ * oracle), because it runs for every event on the append path. A value whose keys already come
+ * in that order everywhere (one parsed from canonical text: every stored event's data) is
+ * written by JSON.stringify, natively and at once; the same text, since every key and scalar is
+ * written by JSON.stringify either way. Rebuilding the memory view spent 8% of its time here.
  */
 export function canonicalJson(value: JsonValue): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (keysInOrder(value)) return JSON.stringify(value);
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]!);
@@ -32,6 +36,23 @@ export function canonicalJson(value: JsonValue): string {
     out += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(value[key]!)}`;
   }
   return `${out}}`;
+}
+
+/**
+ * Every object's keys, all the way down, come in the order canonicalJson sorts them. Object.keys
+ * gives integer-like keys first in numeric order, which is then not sorted ("10" before "2"):
+ * such objects go the slow way, as they must.
+ */
+function keysInOrder(value: JsonValue): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) return value.every(keysInOrder);
+  let previous: string | undefined;
+  for (const key in value) {
+    if (previous !== undefined && !(previous < key)) return false;
+    if (!keysInOrder(value[key]!)) return false;
+    previous = key;
+  }
+  return true;
 }
 
 /**

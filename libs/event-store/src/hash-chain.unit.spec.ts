@@ -39,7 +39,24 @@ describe('canonical JSON (RFC 8785)', () => {
     for (let seed = 1; seed <= 2000; seed++) {
       const value = randomJson(seed);
       expect(canonicalJson(value)).toBe(canonicalize(value));
+      // Parsed back from its canonical text, as stored events are: keys in order, except integer-like ones.
+      const parsed = JSON.parse(canonicalize(value)!) as JsonValue;
+      expect(canonicalJson(parsed)).toBe(canonicalize(value));
     }
+  });
+
+  it.each<[string, string]>([
+    ['keys in order all the way down (JSON.stringify writes it)', '{"a":1,"b":{"c":[1,{"d":"é\\u2028"}],"e":null}}'],
+    ['keys out of order, deep down only', '{"a":{"z":0,"y":[{"q":1,"p":2}]},"b":1}'],
+    ['keys out of order at the top only', '{"b":1,"a":{"c":[{"d":2,"e":3}]}}'],
+    ['integer-like keys (Object.keys puts them first, in numeric order)', '{"10":1,"2":2,"a":3}'],
+    ['integer-like keys already in code-unit order', '{"1":1,"2":2,"a":3}'],
+    ['keys by UTF-16 code units', '{"é":1,"z":2,"\\ud83d\\ude00":3,"Z":4}'],
+    ['numbers', '[1e21,1.5,-0,0.000001,1e-7,123456789012345680000]'],
+    ['scalars', '"text"'],
+  ])('writes the canonical text of a parsed value: %s', (_name, json) => {
+    const value = JSON.parse(json) as JsonValue;
+    expect(canonicalJson(value)).toBe(canonicalize(value));
   });
 
   it('writes the envelope exactly as JCS would', () => {

@@ -4,7 +4,7 @@ import { canonicalJson, chainHash, GENESIS_HASH, type RecordedEvent } from '#eve
 import { InvalidBase64urlError } from '../signing/base64url.js';
 import type { TrustedKeys } from '../signing/trusted-keys.js';
 import { signedManifestText, type ExportCounts, type ExportHeaderLine, type ExportManifest, type ExportPosition, type ExportStubLine } from './export-format.js';
-import { canonicalText, isPlainEventLine } from './export-line.fast.js';
+import { isPlainEventLine } from './export-line.fast.js';
 import { describeIssue, eventLineSchema, headerLineSchema, manifestLineSchema, stubLineSchema, viewLineSchema } from './export-line.schema.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -93,7 +93,7 @@ export class ExportChecker {
     if (event.tenantId !== tenantId) return `an event of tenant ${event.tenantId} in the export of tenant ${tenantId}`;
     const gap = this.positionProblem(event.tenantPosition);
     if (gap !== undefined) return gap;
-    if (chainHash(this.previousHash, event, canonicalText(event.data), canonicalText(event.metadata)) !== event.hash) return `event ${event.eventId} (tenantPosition ${event.tenantPosition}) does not match its hash: it was altered`;
+    if (chainHash(this.previousHash, event, canonicalJson(event.data), canonicalJson(event.metadata)) !== event.hash) return `event ${event.eventId} (tenantPosition ${event.tenantPosition}) does not match its hash: it was altered`;
     this.counts.events++;
     this.counts.byType[event.type] = (this.counts.byType[event.type] ?? 0) + 1;
     this.extendChain(event);

@@ -1,4 +1,3 @@
-import { canonicalJson } from '#event-store';
 import type { JsonValue } from '#core';
 
 /**
@@ -33,32 +32,6 @@ export function isPlainEventLine(line: unknown): boolean {
     typeof event.hash === 'string' && HASH.test(event.hash) &&
     isJson(event.data) && isObject(event.metadata) && isJson(event.metadata)
   );
-}
-
-/**
- * RFC 8785 canonical JSON of a parsed value. When every object's keys already come in sorted
- * order (as in an export, whose events were stored canonical), JSON.stringify writes exactly the
- * canonical text, natively and at once; otherwise canonicalJson does the sorting.
- */
-export function canonicalText(value: JsonValue): string {
-  return sortedDeep(value) ? JSON.stringify(value) : canonicalJson(value);
-}
-
-/**
- * Every object's keys in the order canonicalJson sorts them (UTF-16 code units). Object.keys
- * gives integer-like keys first in numeric order, which is then not sorted ("10" before "2"): such
- * objects go the slow way, as they must.
- */
-function sortedDeep(value: JsonValue): boolean {
-  if (typeof value !== 'object' || value === null) return true;
-  if (Array.isArray(value)) return value.every(sortedDeep);
-  let previous: string | undefined;
-  for (const key in value) {
-    if (previous !== undefined && !(previous < key)) return false;
-    if (!sortedDeep(value[key]!)) return false;
-    previous = key;
-  }
-  return true;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
