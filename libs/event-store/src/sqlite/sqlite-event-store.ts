@@ -23,6 +23,7 @@ import type {
 import { GENESIS_HASH } from '../hash-chain.js';
 import { HeadCache } from './head-cache.js';
 import { migrateSqlite } from './sqlite.schema.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteEventStoreOptions extends EventStoreOptions {
   /** Path of the database file, or `:memory:`. */
@@ -70,6 +71,7 @@ const ROW_PLACEHOLDERS = `(${Array(EVENT_COLUMN_COUNT).fill('?').join(', ')})`;
  * The embedded event store: one SQLite file in WAL mode. Appends are queued and committed in
  * groups: every append that arrives before the queue is flushed joins one transaction and one
  * fsync; each is planned in memory first, so one caller's conflict writes nothing and fails alone.
+ * WAL checkpoints run on a worker thread, not inside an append (see WalCheckpointer).
  */
 export class SqliteEventStore implements EventStore {
   readonly checkpoints: CheckpointStore;
@@ -83,14 +85,16 @@ export class SqliteEventStore implements EventStore {
   private commits = 0;
   private appends = 0;
 
-  private constructor(private readonly db: Database, options: SqliteEventStoreOptions) {
+  private constructor(private readonly db: Database, private readonly checkpointer: WalCheckpointer | undefined, options: SqliteEventStoreOptions) {
     this.options = resolveOptions(options);
     this.statements = prepareStatements(db);
     this.commitGroup = db.transaction((batch: PendingAppend[]) => this.writeGroup(batch));
     this.checkpoints = {
       load: async (subscriptionId) => (this.statements.loadCheckpoint.get(subscriptionId) as number | undefined) ?? undefined,
       save: async (subscriptionId, position) => {
+        this.checkpointer?.beforeWrite();
         this.statements.saveCheckpoint.run(subscriptionId, position, this.options.clock().toISOString());
+        this.checkpointer?.committed();
       },
     };
   }
@@ -98,12 +102,13 @@ export class SqliteEventStore implements EventStore {
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     const db = new BetterSqlite3(options.path);
+    const synchronous = options.synchronous ?? 'FULL';
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    db.pragma(`synchronous = ${synchronous}`);
     db.pragma('busy_timeout = 10000');
     db.pragma('foreign_keys = ON');
     migrateSqlite(db);
-    return new SqliteEventStore(db, options);
+    return new SqliteEventStore(db, WalCheckpointer.start(db, { path: options.path, synchronous }), options);
   }
 
   async append(tenantId: TenantId, streamId: StreamId, expectedVersion: ExpectedVersion, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
@@ -121,6 +126,7 @@ export class SqliteEventStore implements EventStore {
     this.pending = [];
     let outcomes: Array<AppendResult | { error: unknown }>;
     try {
+      this.checkpointer?.beforeWrite();
       outcomes = this.commitGroup.immediate(batch);
     } catch (error) {
       this.heads.clear(); // it may hold heads of the group that was rolled back
@@ -128,6 +134,7 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     this.commits += 1;
+    this.checkpointer?.committed();
     batch.forEach((append, index) => {
       const outcome = outcomes[index]!;
       if ('error' in outcome) return append.reject(outcome.error);
@@ -201,9 +208,9 @@ export class SqliteEventStore implements EventStore {
     for (; offset < values.length; offset += EVENT_COLUMN_COUNT) this.statements.insertEvent.run(values.slice(offset, offset + EVENT_COLUMN_COUNT));
   }
 
-  /** Committed transactions and the appends they carried, since this store was opened. */
-  stats(): { commits: number; appends: number } {
-    return { commits: this.commits, appends: this.appends };
+  /** Committed transactions, the appends they carried and the background checkpoint rounds, since this store was opened. */
+  stats(): { commits: number; appends: number; checkpointRounds: number } {
+    return { commits: this.commits, appends: this.appends, checkpointRounds: this.checkpointer?.completedRounds() ?? 0 };
   }
 
   async readStream(tenantId: TenantId, streamId: StreamId, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -245,7 +252,10 @@ export class SqliteEventStore implements EventStore {
     streamIds.forEach((streamId) => assertStreamId(streamId));
     assertPosition(upTo, 'upTo');
     // Heads and stream versions are unchanged by a tombstone, so the head cache stays valid.
-    return this.db.transaction(() => streamIds.reduce((count, streamId) => count + this.statements.archiveStream.run(tenantId, streamId, upTo).changes, 0)).immediate();
+    this.checkpointer?.beforeWrite();
+    const archived = this.db.transaction(() => streamIds.reduce((count, streamId) => count + this.statements.archiveStream.run(tenantId, streamId, upTo).changes, 0)).immediate();
+    this.checkpointer?.committed();
+    return archived;
   }
 
   async findIdempotencyKey(tenantId: TenantId, idempotencyKey: string): Promise<IdempotencyRecord | undefined> {
@@ -277,6 +287,9 @@ export class SqliteEventStore implements EventStore {
     while (this.pending.length > 0) this.flush();
     this.closed = true;
     this.notifier.notify();
+    // The thread's connection goes first, so that this one is the last on the file: SQLite then
+    // checkpoints what is left and removes the WAL, as it did before there was a thread.
+    await this.checkpointer?.close();
     this.db.close();
   }
 
