@@ -6,9 +6,10 @@ import type { CheckpointerCommand, CheckpointerSettings, CheckpointRound } from 
 /** SQLite's own default: the WAL size at which a committing connection checkpoints inline. */
 const INLINE_AUTOCHECKPOINT_FRAMES = 1000;
 /**
- * Past this many frames (about 40 MB of 4 KiB pages) with some not yet copied back, the thread is
- * not keeping up (commits land during every pass, or it died): the appending connection goes back to
- * checkpointing inline, between its own commits, where nothing of this process can race it.
+ * Past this many frames (about 40 MB of 4 KiB pages) the WAL has not been started over for a long
+ * while (another process's commits keep landing before this one's catch-up, or a reader holds
+ * frames) or the thread died: the appending connection goes back to checkpointing inline, as
+ * SQLite does by default, until the WAL is short again.
  */
 const MAX_WAL_FRAMES = 10 * INLINE_AUTOCHECKPOINT_FRAMES;
 /** A round starts this long after the commit that asked for it: each round costs two fsyncs. */
@@ -36,6 +37,7 @@ const ROUND_DELAY_MS = 100;
  */
 export class WalCheckpointer {
   private roundRequested = false;
+  private committedDuringRound = false;
   private restartDue = false;
   private inline = false;
   private failed = false;
@@ -69,7 +71,11 @@ export class WalCheckpointer {
    * on while the connection checkpoints inline: their report says when the WAL is short again.
    */
   committed(): void {
-    if (this.roundRequested || this.failed) return;
+    if (this.failed) return;
+    if (this.roundRequested) {
+      this.committedDuringRound = true; // the round may have begun before it: ask again once it ends
+      return;
+    }
     this.roundRequested = true;
     this.worker.postMessage('committed' satisfies CheckpointerCommand);
   }
@@ -93,17 +99,21 @@ export class WalCheckpointer {
     await this.exited;
   }
 
-  private onRound({ walFrames, checkpointedFrames }: CheckpointRound): void {
+  private onRound({ walFrames }: CheckpointRound): void {
     this.rounds += 1;
     this.roundRequested = false;
-    // A round that stopped short (a reader still needs the rest) leaves it to the next round.
-    this.restartDue = walFrames > 0 && checkpointedFrames >= walFrames;
-    if (walFrames > MAX_WAL_FRAMES && checkpointedFrames < walFrames) this.checkpointInline(true);
-    else if (this.inline && walFrames <= MAX_WAL_FRAMES) this.checkpointInline(false);
+    // What the round left is a few commits' frames; or frames a reader still needs, which the
+    // catch-up cannot copy either and then costs nothing.
+    this.restartDue = walFrames > 0;
+    if ((walFrames > MAX_WAL_FRAMES) !== this.inline) this.checkpointInline(!this.inline);
+    if (this.committedDuringRound) {
+      this.committedDuringRound = false;
+      this.committed();
+    }
   }
 
   private checkpointInline(on: boolean): void {
-    if (!this.db.open) return;
+    if (!this.db.open || this.inline === on) return;
     this.inline = on;
     this.db.pragma(`wal_autocheckpoint = ${on ? INLINE_AUTOCHECKPOINT_FRAMES : 0}`);
   }
