@@ -82,6 +82,7 @@ export class SqliteEventStore implements EventStore {
   private readonly heads = new HeadCache();
   private pending: PendingAppend[] = [];
   private closed = false;
+  private closing: Promise<void> | undefined;
   private commits = 0;
   private appends = 0;
 
@@ -92,9 +93,7 @@ export class SqliteEventStore implements EventStore {
     this.checkpoints = {
       load: async (subscriptionId) => (this.statements.loadCheckpoint.get(subscriptionId) as number | undefined) ?? undefined,
       save: async (subscriptionId, position) => {
-        this.checkpointer?.beforeWrite();
-        this.statements.saveCheckpoint.run(subscriptionId, position, this.options.clock().toISOString());
-        this.checkpointer?.committed();
+        this.write(() => this.statements.saveCheckpoint.run(subscriptionId, position, this.options.clock().toISOString()));
       },
     };
   }
@@ -126,15 +125,13 @@ export class SqliteEventStore implements EventStore {
     this.pending = [];
     let outcomes: Array<AppendResult | { error: unknown }>;
     try {
-      this.checkpointer?.beforeWrite();
-      outcomes = this.commitGroup.immediate(batch);
+      outcomes = this.write(() => this.commitGroup.immediate(batch));
     } catch (error) {
       this.heads.clear(); // it may hold heads of the group that was rolled back
       for (const append of batch) append.reject(error);
       return;
     }
     this.commits += 1;
-    this.checkpointer?.committed();
     batch.forEach((append, index) => {
       const outcome = outcomes[index]!;
       if ('error' in outcome) return append.reject(outcome.error);
@@ -195,6 +192,14 @@ export class SqliteEventStore implements EventStore {
     return outcomes;
   }
 
+  /** Every write transaction goes through here, so that the checkpointer hears of each commit. */
+  private write<T>(transaction: () => T): T {
+    this.checkpointer?.beforeWrite();
+    const result = transaction();
+    this.checkpointer?.committed();
+    return result;
+  }
+
   private storedIdempotencyKey(tenantId: TenantId, idempotencyKey: string): { requestHash: string; result: AppendResult } | undefined {
     const row = this.statements.findIdempotencyKey.get(tenantId, idempotencyKey) as { request_hash: string; result: string } | undefined;
     return row && { requestHash: row.request_hash, result: JSON.parse(row.result) as AppendResult };
@@ -252,10 +257,7 @@ export class SqliteEventStore implements EventStore {
     streamIds.forEach((streamId) => assertStreamId(streamId));
     assertPosition(upTo, 'upTo');
     // Heads and stream versions are unchanged by a tombstone, so the head cache stays valid.
-    this.checkpointer?.beforeWrite();
-    const archived = this.db.transaction(() => streamIds.reduce((count, streamId) => count + this.statements.archiveStream.run(tenantId, streamId, upTo).changes, 0)).immediate();
-    this.checkpointer?.committed();
-    return archived;
+    return this.write(() => this.db.transaction(() => streamIds.reduce((count, streamId) => count + this.statements.archiveStream.run(tenantId, streamId, upTo).changes, 0)).immediate());
   }
 
   async findIdempotencyKey(tenantId: TenantId, idempotencyKey: string): Promise<IdempotencyRecord | undefined> {
@@ -282,8 +284,13 @@ export class SqliteEventStore implements EventStore {
     return this.notifier.wait(timeoutMs, signal);
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    // A second caller waits for the same close: the file is not closed until the thread has stopped.
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     while (this.pending.length > 0) this.flush();
     this.closed = true;
     this.notifier.notify();
