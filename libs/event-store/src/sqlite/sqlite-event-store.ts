@@ -23,7 +23,6 @@ import type {
 import { GENESIS_HASH } from '../hash-chain.js';
 import { HeadCache } from './head-cache.js';
 import { migrateSqlite } from './sqlite.schema.js';
-import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteEventStoreOptions extends EventStoreOptions {
   /** Path of the database file, or `:memory:`. */
@@ -71,7 +70,6 @@ const ROW_PLACEHOLDERS = `(${Array(EVENT_COLUMN_COUNT).fill('?').join(', ')})`;
  * The embedded event store: one SQLite file in WAL mode. Appends are queued and committed in
  * groups: every append that arrives before the queue is flushed joins one transaction and one
  * fsync; each is planned in memory first, so one caller's conflict writes nothing and fails alone.
- * WAL checkpoints run on a worker thread, not inside an append (see WalCheckpointer).
  */
 export class SqliteEventStore implements EventStore {
   readonly checkpoints: CheckpointStore;
@@ -82,18 +80,17 @@ export class SqliteEventStore implements EventStore {
   private readonly heads = new HeadCache();
   private pending: PendingAppend[] = [];
   private closed = false;
-  private closing: Promise<void> | undefined;
   private commits = 0;
   private appends = 0;
 
-  private constructor(private readonly db: Database, private readonly checkpointer: WalCheckpointer | undefined, options: SqliteEventStoreOptions) {
+  private constructor(private readonly db: Database, options: SqliteEventStoreOptions) {
     this.options = resolveOptions(options);
     this.statements = prepareStatements(db);
     this.commitGroup = db.transaction((batch: PendingAppend[]) => this.writeGroup(batch));
     this.checkpoints = {
       load: async (subscriptionId) => (this.statements.loadCheckpoint.get(subscriptionId) as number | undefined) ?? undefined,
       save: async (subscriptionId, position) => {
-        this.write(() => this.statements.saveCheckpoint.run(subscriptionId, position, this.options.clock().toISOString()));
+        this.statements.saveCheckpoint.run(subscriptionId, position, this.options.clock().toISOString());
       },
     };
   }
@@ -101,13 +98,12 @@ export class SqliteEventStore implements EventStore {
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     const db = new BetterSqlite3(options.path);
-    const synchronous = options.synchronous ?? 'FULL';
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${synchronous}`);
+    db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma('busy_timeout = 10000');
     db.pragma('foreign_keys = ON');
     migrateSqlite(db);
-    return new SqliteEventStore(db, WalCheckpointer.start(db, { path: options.path, synchronous }), options);
+    return new SqliteEventStore(db, options);
   }
 
   async append(tenantId: TenantId, streamId: StreamId, expectedVersion: ExpectedVersion, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
@@ -125,7 +121,7 @@ export class SqliteEventStore implements EventStore {
     this.pending = [];
     let outcomes: Array<AppendResult | { error: unknown }>;
     try {
-      outcomes = this.write(() => this.commitGroup.immediate(batch));
+      outcomes = this.commitGroup.immediate(batch);
     } catch (error) {
       this.heads.clear(); // it may hold heads of the group that was rolled back
       for (const append of batch) append.reject(error);
@@ -192,14 +188,6 @@ export class SqliteEventStore implements EventStore {
     return outcomes;
   }
 
-  /** Every write transaction goes through here, so that the checkpointer hears of each commit. */
-  private write<T>(transaction: () => T): T {
-    this.checkpointer?.beforeWrite();
-    const result = transaction();
-    this.checkpointer?.committed();
-    return result;
-  }
-
   private storedIdempotencyKey(tenantId: TenantId, idempotencyKey: string): { requestHash: string; result: AppendResult } | undefined {
     const row = this.statements.findIdempotencyKey.get(tenantId, idempotencyKey) as { request_hash: string; result: string } | undefined;
     return row && { requestHash: row.request_hash, result: JSON.parse(row.result) as AppendResult };
@@ -213,9 +201,9 @@ export class SqliteEventStore implements EventStore {
     for (; offset < values.length; offset += EVENT_COLUMN_COUNT) this.statements.insertEvent.run(values.slice(offset, offset + EVENT_COLUMN_COUNT));
   }
 
-  /** Committed transactions, the appends they carried and the background checkpoint rounds, since this store was opened. */
-  stats(): { commits: number; appends: number; checkpointRounds: number } {
-    return { commits: this.commits, appends: this.appends, checkpointRounds: this.checkpointer?.completedRounds() ?? 0 };
+  /** Committed transactions and the appends they carried, since this store was opened. */
+  stats(): { commits: number; appends: number } {
+    return { commits: this.commits, appends: this.appends };
   }
 
   async readStream(tenantId: TenantId, streamId: StreamId, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -257,7 +245,7 @@ export class SqliteEventStore implements EventStore {
     streamIds.forEach((streamId) => assertStreamId(streamId));
     assertPosition(upTo, 'upTo');
     // Heads and stream versions are unchanged by a tombstone, so the head cache stays valid.
-    return this.write(() => this.db.transaction(() => streamIds.reduce((count, streamId) => count + this.statements.archiveStream.run(tenantId, streamId, upTo).changes, 0)).immediate());
+    return this.db.transaction(() => streamIds.reduce((count, streamId) => count + this.statements.archiveStream.run(tenantId, streamId, upTo).changes, 0)).immediate();
   }
 
   async findIdempotencyKey(tenantId: TenantId, idempotencyKey: string): Promise<IdempotencyRecord | undefined> {
@@ -284,19 +272,11 @@ export class SqliteEventStore implements EventStore {
     return this.notifier.wait(timeoutMs, signal);
   }
 
-  close(): Promise<void> {
-    // A second caller waits for the same close: the file is not closed until the thread has stopped.
-    this.closing ??= this.closeOnce();
-    return this.closing;
-  }
-
-  private async closeOnce(): Promise<void> {
+  async close(): Promise<void> {
+    if (this.closed) return;
     while (this.pending.length > 0) this.flush();
     this.closed = true;
     this.notifier.notify();
-    // The thread's connection goes first, so that this one is the last on the file: SQLite then
-    // checkpoints what is left and removes the WAL, as it did before there was a thread.
-    await this.checkpointer?.close();
     this.db.close();
   }
 

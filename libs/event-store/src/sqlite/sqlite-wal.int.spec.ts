@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findChainBreak } from '../hash-chain.js';
@@ -11,14 +11,6 @@ const APPENDS = 3000;
 /** A WAL frame: its 24-byte header and a page (4 KiB, SQLite's default). */
 const FRAME_BYTES = 24 + 4096;
 const BUILT_STORE = resolve('dist/libs/event-store/src/sqlite/sqlite-event-store.js');
-
-async function until(condition: () => boolean, timeoutMs = 10_000, everyMs = 20): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((done) => setTimeout(done, everyMs));
-  }
-}
 
 /** Each append one commit of its own, as a lone caller makes them. */
 async function appendOneByOne(store: SqliteEventStore, t: string, count: number): Promise<void> {
@@ -49,7 +41,11 @@ function runChild(path: string, closeStore: boolean): Promise<number | null> {
   });
 }
 
-describe('SqliteEventStore WAL checkpoints on a worker thread', () => {
+// Checkpoints stay in the commit that takes the WAL past 1,000 frames (SQLite's default): a
+// checkpointer on a worker thread was measured and made the grown store's p99 worse, its database
+// fsync slowing the appends' WAL fsyncs on the same disk (docs/benchmarks.md). What must hold
+// whoever checkpoints is below.
+describe('SqliteEventStore WAL', () => {
   let dir: string;
   let path: string;
   beforeEach(() => {
@@ -58,14 +54,12 @@ describe('SqliteEventStore WAL checkpoints on a worker thread', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('keeps the WAL short while appends go on, with no checkpoint in the appending connection', async () => {
+  it('keeps the WAL short while appends go on', async () => {
     const store = SqliteEventStore.open({ path });
     try {
       await appendOneByOne(store, tenant(), APPENDS);
-      await until(() => store.stats().checkpointRounds > 0);
       // Were it never started over, the WAL would hold three frames or more per commit (the row
-      // and its two index entries), and the fall-back to inline checkpoints lets it reach 10,000
-      // frames; started over every round, it holds the commits of a round or two.
+      // and its two index entries); started over after each checkpoint, about 1,000 frames.
       expect(walBytes(path)).toBeLessThan(APPENDS * FRAME_BYTES);
       expect(store.stats().commits).toBeGreaterThanOrEqual(APPENDS);
     } finally {
@@ -73,36 +67,10 @@ describe('SqliteEventStore WAL checkpoints on a worker thread', () => {
     }
   });
 
-  it('copies every commit into the database file on its thread, with no further write by the store', async () => {
-    const t = tenant();
-    const store = SqliteEventStore.open({ path });
-    try {
-      await appendOneByOne(store, t, 500);
-      // The last commit's round: the rounds stop once nothing more was committed.
-      let rounds = -1;
-      await until(() => {
-        const settled = rounds === store.stats().checkpointRounds && rounds > 0;
-        rounds = store.stats().checkpointRounds;
-        return settled;
-      }, 20_000, 400);
-      // The database file without its WAL: what a checkpoint has copied, and nothing else.
-      copyFileSync(path, join(dir, 'copy.db'));
-    } finally {
-      await store.close();
-    }
-    const copy = SqliteEventStore.open({ path: join(dir, 'copy.db') });
-    try {
-      expect(await copy.headPosition(t)).toBe(500);
-    } finally {
-      await copy.close();
-    }
-  });
-
-  it('stops its thread on close (the WAL goes with the last connection) and a new store reads every event back', async () => {
+  it('leaves no WAL once closed (no other connection is left on the file) and a new store reads every event back', async () => {
     const t = tenant();
     const store = SqliteEventStore.open({ path });
     await appendOneByOne(store, t, 500);
-    await until(() => store.stats().checkpointRounds > 0);
     await store.close();
     expect(existsSync(`${path}-wal`)).toBe(false);
 
@@ -116,12 +84,11 @@ describe('SqliteEventStore WAL checkpoints on a worker thread', () => {
     }
   });
 
-  it('lets two stores on one file append and checkpoint side by side', async () => {
+  it('lets two stores on one file append side by side', async () => {
     const [first, second] = [SqliteEventStore.open({ path }), SqliteEventStore.open({ path })];
     const [a, b] = [tenant(), tenant()];
     try {
       await Promise.all([appendOneByOne(first, a, APPENDS / 2), appendOneByOne(second, b, APPENDS / 2)]);
-      await until(() => first.stats().checkpointRounds > 0 && second.stats().checkpointRounds > 0);
       expect(walBytes(path)).toBeLessThan(APPENDS * FRAME_BYTES);
       const all = await collect(first.readAll());
       expect(all.map((e) => e.globalPosition)).toEqual(Array.from({ length: APPENDS }, (_, i) => i + 1));
