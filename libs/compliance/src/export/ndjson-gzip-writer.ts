@@ -54,12 +54,17 @@ export class NdjsonGzipWriter {
     return content.digest('hex');
   }
 
-  async writeLine(line: object): Promise<void> {
-    if (this.failure) throw this.failure;
+  /**
+   * Adds a line. Returns a promise only when the gathered chunk went to gzip (resolved once gzip
+   * took it: back-pressure); otherwise nothing, so that a caller writing a million lines awaits
+   * only the few hundred chunks, not every line.
+   */
+  writeLine(line: object): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.failure);
     const text = `${JSON.stringify(line)}\n`;
     this.pending.push(text);
     this.pendingChars += text.length;
-    if (this.pendingChars >= CHUNK_CHARS) await this.flush();
+    return this.pendingChars >= CHUNK_CHARS ? this.flush() : undefined;
   }
 
   /** The last line, left out of the content hash (the manifest carries that hash), then the end of the stream. */

@@ -60,12 +60,14 @@ async function writeLines(plan: ExportPlan, writer: NdjsonGzipWriter): Promise<E
         const stub = event.archived ? 'archived' : plan.only && !plan.only(event) ? 'elided' : undefined;
         if (stub !== undefined) {
           const { tenantPosition, globalPosition, streamId, streamVersion, hash } = event;
-          await writer.writeLine({ kind: stub, tenantPosition, globalPosition, streamId, streamVersion, hash } satisfies ExportStubLine);
+          const written = writer.writeLine({ kind: stub, tenantPosition, globalPosition, streamId, streamVersion, hash } satisfies ExportStubLine);
+          if (written) await written;
           counts[stub] = (counts[stub] ?? 0) + 1;
         } else {
           const opened = await plan.opener.open(event);
           const line: ExportEventLine = { kind: 'event', event, ...(opened !== undefined && { opened }) };
-          await writer.writeLine(line);
+          const written = writer.writeLine(line);
+          if (written) await written;
           counts.events++;
           counts.byType[event.type] = (counts.byType[event.type] ?? 0) + 1;
         }
