@@ -1,4 +1,4 @@
-import { isMainThread, Worker } from 'node:worker_threads';
+import { isMainThread, Worker, type ResourceLimits } from 'node:worker_threads';
 import { workerLimitsFor } from './cli-thread.js';
 
 const argv = process.argv.slice(2);
@@ -15,7 +15,7 @@ async function runHere(args: readonly string[]): Promise<number> {
  * compile cache is on there too). Its stdout and stderr pass through to this process's, with
  * back-pressure; its exit code is the process's.
  */
-function runOnWorker(args: readonly string[], resourceLimits: NonNullable<ReturnType<typeof workerLimitsFor>>): Promise<number> {
+function runOnWorker(args: readonly string[], resourceLimits: ResourceLimits): Promise<number> {
   const worker = new Worker(new URL('./main.js', import.meta.url), { argv: [...args], resourceLimits });
   return new Promise((resolve, reject) => {
     worker.once('error', reject);

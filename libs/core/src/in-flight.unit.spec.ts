@@ -1,19 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { InFlight } from './in-flight.js';
-
-/** A job the test settles by hand, counting how often it was started. */
-function manualQuery<T>() {
-  const pending: Array<{ resolve: (value: T) => void; reject: (error: Error) => void }> = [];
-  return {
-    pending,
-    query: () => new Promise<T>((resolve, reject) => void pending.push({ resolve, reject })),
-  };
-}
+import { manualJobs } from './testing/manual-jobs.js';
 
 describe('InFlight', () => {
   it("shares the job of a key in flight, not another key's, and keeps nothing once it settled", async () => {
     const reads = new InFlight<string[]>();
-    const { pending, query } = manualQuery<string[]>();
+    const { pending, job: query } = manualJobs<string[]>();
     const a = reads.run('0:10', query);
     const b = reads.run('0:10', query);
     const c = reads.run('5:10', query);

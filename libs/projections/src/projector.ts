@@ -194,8 +194,9 @@ export class Projector implements WatchedView {
    * Invariant the online rebuild (rebuild/view-switch.ts) relies on: a batch with handled events
    * is saved before the position moves past it, so the position runs ahead of the saved
    * checkpoint over events this projection does not handle, and only those.
+   * `sinceLastWake`: called by the loop that follows the log (see ReadAllOptions.sinceLastWake); a
+   * start or a rebuild reads to the head as of the call.
    */
-  /** `sinceLastWake`: called by the loop that follows the log (see ReadAllOptions.sinceLastWake); a start or a rebuild reads to the head as of the call. */
   private async catchUp(sinceLastWake = false): Promise<void> {
     for await (const batch of this.store.readAll({ after: this.position, batchSize: this.options.batchSize ?? 500, sinceLastWake })) {
       const last = batch[batch.length - 1]!.globalPosition;

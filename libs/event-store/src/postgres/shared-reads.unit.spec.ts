@@ -1,18 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { LogTail, NextFlight } from './shared-reads.js';
-
-/** A query the test answers by hand, counting how often it was asked. */
-function manualQuery<T>() {
-  const pending: Array<{ resolve: (value: T) => void; reject: (error: Error) => void }> = [];
-  return {
-    pending,
-    query: () => new Promise<T>((resolve, reject) => void pending.push({ resolve, reject })),
-  };
-}
+import { manualJobs } from '../../../core/src/testing/manual-jobs.js';
 
 describe('NextFlight', () => {
   it('never answers a caller with a query begun before its call: callers meanwhile share the next one', async () => {
-    const { pending, query } = manualQuery<number>();
+    const { pending, job: query } = manualJobs<number>();
     const head = new NextFlight(query);
     const first = head.read();
     expect(pending).toHaveLength(1);
@@ -31,7 +23,7 @@ describe('NextFlight', () => {
   });
 
   it('starts a new query for a caller after the last one ended, and after a failure', async () => {
-    const { pending, query } = manualQuery<number>();
+    const { pending, job: query } = manualJobs<number>();
     const head = new NextFlight(query);
     const first = head.read();
     pending[0]!.reject(new Error('connection lost'));
@@ -47,7 +39,7 @@ describe('NextFlight', () => {
   });
 
   it('gives the callers queued behind a failed query one of their own', async () => {
-    const { pending, query } = manualQuery<number>();
+    const { pending, job: query } = manualJobs<number>();
     const head = new NextFlight(query);
     const first = head.read();
     const queued = head.read();
