@@ -33,9 +33,20 @@ export function gcmOpen(key: Buffer, box: GcmBox, aad: string): Buffer | undefin
   }
 }
 
+/**
+ * The canonical base64 of some bytes, as Buffer#toString('base64') writes it: whole quanta, then
+ * at most one padded quantum whose unused low bits are zero (the last character before "==" is a
+ * multiple of 16 in the alphabet, before "=" a multiple of 4). Anything Node would decode
+ * leniently (whitespace, missing padding, set trailing bits, base64url) is not.
+ */
+const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$/;
+
+/** Whether `text` is canonical base64, without decoding it. */
+export function isCanonicalBase64(text: unknown): text is string {
+  return typeof text === 'string' && CANONICAL_BASE64.test(text);
+}
+
 /** Strict base64: undefined unless the text is the canonical encoding of some bytes. */
 export function decodeBase64(text: unknown): Buffer | undefined {
-  if (typeof text !== 'string') return undefined;
-  const bytes = Buffer.from(text, 'base64');
-  return bytes.toString('base64') === text ? bytes : undefined;
+  return isCanonicalBase64(text) ? Buffer.from(text, 'base64') : undefined;
 }

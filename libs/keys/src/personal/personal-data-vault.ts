@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '#core';
-import { decodeBase64 } from '../aes-gcm.js';
+import { isCanonicalBase64 } from '../aes-gcm.js';
 import { subjectRing, TENANT_PERSONAL_RING } from '../key-rings.js';
 import { parseSealedSecret, type SealedSecret } from '../sealed-secret.js';
 import type { SecretVault } from '../secret-vault.js';
@@ -42,24 +42,22 @@ export class PersonalDataVault {
   }
 
   /** The plaintext of a sealed value, ERASED once its key is destroyed; a value that was never sealed is returned as it is. */
-  async open(tenantId: string, value: JsonValue, context: string): Promise<JsonValue> {
-    if (!isSealedPersonalData(value)) return value;
-    const parsed = parseSealedSecret(value.$sealed);
-    if (!parsed) throw new SecretUnreadableError(tenantId, 'not a well-formed sealed value');
-    try {
-      const bytes = await this.vault.openBytes(tenantId, parsed.keyId, parsed.box, personalAad(tenantId, context));
-      if (!bytes) throw new SecretUnreadableError(tenantId, 'authentication failed: tampered, or sealed for another tenant or place');
-      return JSON.parse(bytes.toString('utf8')) as JsonValue;
-    } catch (error) {
-      if (error instanceof DataKeyDestroyedError) return ERASED;
-      throw error;
-    }
+  open(tenantId: string, value: JsonValue, context: string): Promise<JsonValue> {
+    return isSealedPersonalData(value) ? this.openSealed(tenantId, value, context) : Promise.resolve(value);
   }
 
-  /** `data` with every sealed value inside opened (or ERASED), or undefined when nothing in it was sealed. */
+  /**
+   * `data` with every sealed value inside opened (or ERASED), or undefined when nothing in it was
+   * sealed. One walk builds the copy and starts every opening; one await waits for them all (an
+   * export opens every event of a tenant through here).
+   */
   async openAll(tenantId: string, data: JsonValue, context: string): Promise<JsonValue | undefined> {
-    if (!containsSealed(data)) return undefined;
-    return this.openTree(tenantId, data, context);
+    if (isSealedPersonalData(data)) return this.openSealed(tenantId, data, context);
+    const openings: Array<Promise<void>> = [];
+    const copy = this.copyOpening(tenantId, data, context, openings);
+    if (openings.length === 0) return undefined;
+    await Promise.all(openings);
+    return copy;
   }
 
   /** Shreds one data subject's personal data: destroys the keys of the subject's ring. */
@@ -77,13 +75,34 @@ export class PersonalDataVault {
     this.vault.forget(tenantId);
   }
 
-  private async openTree(tenantId: string, value: JsonValue, context: string): Promise<JsonValue> {
-    if (isSealedPersonalData(value)) return this.open(tenantId, value, context);
-    if (Array.isArray(value)) return Promise.all(value.map((item) => this.openTree(tenantId, item, context)));
+  private async openSealed(tenantId: string, value: SealedPersonalData, context: string): Promise<JsonValue> {
+    const parsed = parseSealedSecret(value.$sealed);
+    if (!parsed) throw new SecretUnreadableError(tenantId, 'not a well-formed sealed value');
+    try {
+      const bytes = await this.vault.openBytes(tenantId, parsed.keyId, parsed.box, personalAad(tenantId, context));
+      if (!bytes) throw new SecretUnreadableError(tenantId, 'authentication failed: tampered, or sealed for another tenant or place');
+      return JSON.parse(bytes.toString('utf8')) as JsonValue;
+    } catch (error) {
+      if (error instanceof DataKeyDestroyedError) return ERASED;
+      throw error;
+    }
+  }
+
+  /** A copy of a container, each sealed value in it set in place once its opening (pushed to `openings`) settles; other values as they are. */
+  private copyOpening(tenantId: string, value: JsonValue, context: string, openings: Array<Promise<void>>): JsonValue {
     if (typeof value !== 'object' || value === null) return value;
-    const opened: JsonObject = {};
-    for (const [key, item] of Object.entries(value)) opened[key] = await this.openTree(tenantId, item!, context);
-    return opened;
+    const copy: JsonObject | JsonValue[] = Array.isArray(value) ? new Array<JsonValue>(value.length) : {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined) continue;
+      const slot = copy as Record<string, JsonValue>;
+      if (isSealedPersonalData(item)) {
+        slot[key] = null; // the key keeps its place in the copy's order
+        openings.push(this.openSealed(tenantId, item, context).then((opened) => void (slot[key] = opened)));
+      } else {
+        slot[key] = this.copyOpening(tenantId, item, context, openings);
+      }
+    }
+    return copy;
   }
 }
 
@@ -101,13 +120,8 @@ export function personalAad(tenantId: string, context: string): string {
 
 export function isSealedPersonalData(value: unknown): value is SealedPersonalData {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && keys[0] === '$sealed' && typeof (value as { $sealed: unknown }).$sealed === 'object' && decodeBase64((value as SealedPersonalData).$sealed.iv) !== undefined;
-}
-
-function containsSealed(value: JsonValue): boolean {
-  if (isSealedPersonalData(value)) return true;
-  if (Array.isArray(value)) return value.some(containsSealed);
-  if (typeof value === 'object' && value !== null) return Object.values(value).some((item) => item !== undefined && containsSealed(item));
-  return false;
+  let keys = 0;
+  for (const key in value) if (key !== '$sealed' || ++keys > 1) return false;
+  const sealed = (value as { $sealed?: unknown }).$sealed;
+  return keys === 1 && typeof sealed === 'object' && sealed !== null && isCanonicalBase64((sealed as { iv?: unknown }).iv);
 }
