@@ -1,14 +1,14 @@
 export { automationDefinitionSchema, AUTOMATION_NAME_PATTERN, DEFAULT_RUN_TIMEOUT_SECONDS, MAX_STEPS, RESERVED_NAME_PREFIXES } from './automation-definition.schema.js';
 export type { AutomationDefinition, AutomationDefinitionInput } from './automation-definition.schema.js';
 export { automationStepSchema, conditionSchema, OTHERWISE_OUTCOMES, STEP_ID_PATTERN, STEP_TYPES } from './automation-step.schema.js';
-export type { ApprovalStep, AutomationStep, CallStep, CompensationTemplate, Condition, ConditionOp, ConditionStep, WaitStep } from './automation-step.schema.js';
+export type { ApprovalStep, AutomationStep, CallStep, CompensationTemplate, Condition, ConditionOp, ConditionStep, DryRunResponse, WaitStep } from './automation-step.schema.js';
 export { HTTP_METHODS } from './http-request.schema.js';
 export type { HttpMethod, HttpRequestTemplate } from './http-request.schema.js';
 export { DEFAULT_RETRY_POLICY } from './retry-policy.schema.js';
 export type { RetryPolicy } from './retry-policy.schema.js';
 export { MAX_DEFINITION_BYTES, parseAutomationDefinition } from './parse-automation-definition.js';
 export type { ParseAutomationDefinitionOptions } from './parse-automation-definition.js';
-export { MAX_INPUT_SCHEMA_BYTES } from './check-input-schema.js';
+export { DRY_RUN_ARGUMENT, MAX_INPUT_SCHEMA_BYTES } from './check-input-schema.js';
 export type { DefinitionIssue } from './definition-issues.js';
 export type { TemplateContext } from './template-reference.js';
 export { renderPath, renderString, renderTemplate, templateReferences } from './template.js';
