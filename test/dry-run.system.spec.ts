@@ -101,6 +101,20 @@ describe.each(['sqlite', 'postgres'] as const)('dry runs of automations on %s', 
     expect(fixture.requests).toHaveLength(0);
   });
 
+  it('returns the recorded plan for a repeated Idempotency-Key without recording it twice, and refuses the key with other input', async () => {
+    const body = { input: { invoiceId: 'inv-1', amount: 42 } };
+    const before = await head(tenant);
+    const first = await rest(h.platform.url, 'POST', '/v1/automations/pay_quote/dry-runs', aliceToken, body, { 'Idempotency-Key': `dry-key-${kind}` });
+    const again = await rest(h.platform.url, 'POST', '/v1/automations/pay_quote/dry-runs', aliceToken, body, { 'Idempotency-Key': `dry-key-${kind}` });
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(again.body).toEqual(first.body);
+    expect(await head(tenant)).toBe(before + 1);
+    const other = await rest(h.platform.url, 'POST', '/v1/automations/pay_quote/dry-runs', aliceToken, { input: { invoiceId: 'inv-2', amount: 1 } }, { 'Idempotency-Key': `dry-key-${kind}` });
+    expect(other.status).toBe(409);
+    expect(await head(tenant)).toBe(before + 1);
+    expect(fixture.requests).toHaveLength(0);
+  });
+
   it('never shows a dry run as a run: not in run_list or GET /v1/runs, no approval pending, no run- stream', async () => {
     const { runs } = await callOk<{ runs: unknown[] }>(alice, 'run_list', { allUsers: true });
     expect(runs).toEqual([]);

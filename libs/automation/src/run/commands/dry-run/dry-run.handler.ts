@@ -1,14 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { NotFoundError, ValidationError, type JsonObject } from '#core';
-import { EVENT_STORE, handleCommand, loadStream, type EventStore } from '#event-store';
+import { EVENT_STORE, handleCommand, type EventStore } from '#event-store';
 import { PersonalDataVault } from '#keys';
 import { AutomationCatalog } from '../../../automation/automation-catalog.js';
 import { compileInputValidator } from '../../../automation/automation-input.js';
 import { newRunId } from '../../run-stream.js';
 import { DryRunCommand } from './dry-run.command.js';
 import { dryRunDecider } from './dry-run.decide.js';
-import { dryRunFold, type DryRunPlanned } from './dry-run.events.js';
+import type { DryRunPlanned } from './dry-run.events.js';
 import type { DryRunPlan, PlannedStep } from './dry-run.plan.js';
 import { DryRunConnector } from './dry-run-connector.js';
 import { planDryRun } from './plan-dry-run.js';
@@ -42,10 +42,9 @@ export class DryRunHandler implements ICommandHandler<DryRunCommand> {
     }
     const issues = compileInputValidator(definition.inputSchema)(input);
     if (issues.length > 0) throw new ValidationError('run.invalid_input', `invalid input: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, { issues });
+    // Planned even when the key was used before: planning has no effect, and handleCommand, not a
+    // look at the stream, decides whether the key's promise holds (same input: the recorded plan; other: refused).
     const dryRunId = newDryRunId(tenantId, metadata.idempotencyKey);
-    const recorded = await loadStream(this.store, tenantId, dryRunId, dryRunFold);
-    if (recorded.state.status === 'planned') return this.opened(tenantId, recorded.state.planned);
-
     const now = Date.now();
     const plan = await planDryRun({
       dryRunId, automation, version: chosen, definition, input, requestedBy: userId, now,
