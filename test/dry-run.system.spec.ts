@@ -146,7 +146,9 @@ describe.each(['sqlite', 'postgres'] as const)('dry runs of automations on %s', 
     const before = await head(tenant);
     const refused = await rest(h.platform.url, 'POST', '/v1/automations/pay_quote/dry-runs', narrow, { input: { invoiceId: 'inv-1', amount: 42 } });
     expect(refused.status).toBe(403);
-    expect(refused.body).toMatchObject({ error: { code: 'auth.insufficient_scope' } });
+    expect(refused.body).toMatchObject({ error: 'insufficient_scope' });
+    expect(refused.headers.get('www-authenticate')).toContain('scope="automation:pay_quote"');
+    expect((await rest(h.platform.url, 'POST', '/v1/automations/pay_quote/dry-runs', undefined, { input: {} })).status).toBe(401);
     expect(await head(tenant)).toBe(before);
   });
 
