@@ -3,7 +3,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RecordedEvent } from '#event-store';
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
-import { callOk, connect, errorOf } from './support/mcp-session.js';
+import { callOk, connect, errorOf, MODERN_REVISION, postMcp } from './support/mcp-session.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 import { rest } from './support/rest.js';
 import { scanForSecret } from './support/secret-scan.js';
@@ -91,6 +91,22 @@ describe.each(['sqlite', 'postgres'] as const)('dry runs of automations on %s', 
     // The input and everything made of it are sealed: no invoice id, no rendered request, no prompt in plain.
     for (const plain of ['inv-1', 'Bearer', 'Pay 50', 'q-1']) expect(recorded).not.toContain(plain);
     expect(appended[0]!.data).toMatchObject({ automation: 'pay_quote', version: 1, requestedBy: 'alice', outcome: 'completed' });
+  });
+
+  it('answers a dry run with its plan, never a task, to a client that asks for tasks (2025-11-25 and 2026-07-28)', async () => {
+    const params = { name: 'pay_quote', arguments: { invoiceId: 'inv-1', amount: 42, dryRun: true } };
+    const legacy = await postMcp(h.platform, aliceToken, '2025-11-25', { method: 'tools/call', params: { ...params, task: {} } });
+    const tasksExtension = { 'io.modelcontextprotocol/clientCapabilities': { extensions: { 'io.modelcontextprotocol/tasks': {} } } };
+    const modern = await postMcp(h.platform, aliceToken, MODERN_REVISION, { method: 'tools/call', params: { ...params, _meta: tasksExtension } });
+    for (const answer of [legacy, modern]) {
+      const result = answer.body['result'] as Record<string, unknown>;
+      results.push(result);
+      expect(result['task']).toBeUndefined();
+      expect(result['taskId']).toBeUndefined();
+      expect(result['resultType'] ?? 'complete').toBe('complete');
+      expectPlan(result['structuredContent'] as Plan);
+    }
+    expect(fixture.requests).toHaveLength(0);
   });
 
   it('plans over REST with the same plan, sending nothing', async () => {
