@@ -18,3 +18,4 @@ export { parseIsoInstant, renderWaitUntil } from './wait-until.js';
 export { evaluateCondition, jsonEquals } from './condition.js';
 export { nextRetryAt, retryDelayMs } from './backoff.js';
 export type { RetryDecision, RetryTiming } from './backoff.js';
+export { connectorNamesOf } from './connector-names.js';

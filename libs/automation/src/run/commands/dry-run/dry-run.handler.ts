@@ -1,10 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { NotFoundError, ValidationError, type JsonObject } from '#core';
+import { ConnectorGateway } from '#connectors/nest';
 import { EVENT_STORE, handleCommand, type EventStore } from '#event-store';
 import { PersonalDataVault } from '#keys';
 import { AutomationCatalog } from '../../../automation/automation-catalog.js';
 import { compileInputValidator } from '../../../automation/automation-input.js';
+import { connectorNamesOf } from '../../../definition/index.js';
 import { newRunId } from '../../run-stream.js';
 import { DryRunCommand } from './dry-run.command.js';
 import { dryRunDecider } from './dry-run.decide.js';
@@ -30,6 +32,7 @@ export class DryRunHandler implements ICommandHandler<DryRunCommand> {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly catalog: AutomationCatalog,
     private readonly connector: DryRunConnector,
+    private readonly connectors: ConnectorGateway,
     private readonly vault: PersonalDataVault,
   ) {}
 
@@ -42,6 +45,8 @@ export class DryRunHandler implements ICommandHandler<DryRunCommand> {
     }
     const issues = compileInputValidator(definition.inputSchema)(input);
     if (issues.length > 0) throw new ValidationError('run.invalid_input', `invalid input: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, { issues });
+    // A start refuses an automation whose connector is gone (it pins their secret versions): so does its dry run.
+    for (const name of connectorNamesOf(definition)) await this.connectors.currentSecretVersion(tenantId, name);
     // Planned even when the key was used before: planning has no effect, and handleCommand, not a
     // look at the stream, decides whether the key's promise holds (same input: the recorded plan; other: refused).
     const dryRunId = newDryRunId(tenantId, metadata.idempotencyKey);
