@@ -117,6 +117,22 @@ describe.each(['sqlite', 'postgres'] as const)('dry runs of automations on %s', 
     expect(fixture.requests).toHaveLength(0);
   });
 
+  it('fails a call whose egress the live call would refuse, from the static checks alone, as the run would', async () => {
+    // The metadata service by IP literal: allow-listed by the tenant, refused by the platform (only 127.0.0.1/32 is opened here).
+    await callOk(admin, 'connector_register', { name: 'metadata', config: { baseUrl: 'http://169.254.169.254/latest', allowedHosts: ['169.254.169.254'] } });
+    const definition = { ...payQuote, name: 'peek_metadata', steps: [{ id: 'peek', type: 'call', connector: 'metadata', request: { method: 'GET', path: '/meta-data/{{input.invoiceId}}' } }] };
+    await callOk(admin, 'automation_publish', { definition });
+    const token = h.issuer.mint({ tenantId: tenant, userId: 'alice', scopes: ['automation:peek_metadata'] });
+    const answer = await rest(h.platform.url, 'POST', '/v1/automations/peek_metadata/dry-runs', token, { input: { invoiceId: 'inv-1', amount: 1 } });
+    results.push(answer.body);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ outcome: 'failed', error: { stepId: 'peek', code: 'step.not_retryable' } });
+    expect((answer.body as unknown as Plan).steps).toEqual([expect.objectContaining({
+      stepId: 'peek', type: 'call', egress: 'refused', response: null, request: expect.objectContaining({ url: 'http://169.254.169.254/latest/meta-data/inv-1' }),
+      attempts: [expect.objectContaining({ attempt: 1, outcome: 'failed', code: 'connector.egress_refused' })],
+    })]);
+  });
+
   it('returns the recorded plan for a repeated Idempotency-Key without recording it twice, and refuses the key with other input', async () => {
     const body = { input: { invoiceId: 'inv-1', amount: 42 } };
     const before = await head(tenant);
