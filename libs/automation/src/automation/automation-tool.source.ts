@@ -35,8 +35,13 @@ const DRY_RUN_PROPERTY = {
   description: 'true: plan the run without running it — every connector call rendered (secrets shown as "[secret]") and checked but not sent, approvals assumed granted — and return the plan instead of a runId',
 } as const;
 
-/** A dry run asked for with the tool's reserved `dryRun` argument: its input is the arguments without it. */
+/**
+ * A dry run asked for with the tool's reserved `dryRun` argument: its input is the arguments
+ * without it. `dryRun` stays in what a confirmation digests, so a dry run and a live call never
+ * share one (a live call's arguments can have no top-level dryRun: it is taken off).
+ */
 class DryRunArguments {
+  readonly dryRun = true;
   constructor(readonly input: JsonObject) {}
 }
 
