@@ -5,6 +5,7 @@ import { collect } from '../libs/event-store/src/testing/event-store.contract.js
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
 import { callOk, connect, errorOf, MODERN_REVISION, postMcp } from './support/mcp-session.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
+import { OpenApiConformance } from './support/openapi-conformance.js';
 import { rest } from './support/rest.js';
 import { scanForSecret } from './support/secret-scan.js';
 
@@ -114,6 +115,7 @@ describe.each(['sqlite', 'postgres'] as const)('dry runs of automations on %s', 
     results.push(answer.body);
     expect(answer.status).toBe(200);
     expectPlan(answer.body as unknown as Plan);
+    (await OpenApiConformance.load(h.platform.url)).check('/v1/automations/{name}/dry-runs', 'post', 200, answer.body);
     expect(fixture.requests).toHaveLength(0);
   });
 
