@@ -7,6 +7,7 @@ import { callOk, connect, errorOf, MODERN_REVISION, postMcp } from './support/mc
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 import { OpenApiConformance } from './support/openapi-conformance.js';
 import { rest } from './support/rest.js';
+import { waitForRun } from './support/runs.js';
 import { scanForSecret } from './support/secret-scan.js';
 
 const SECRET = 'sk_live_DRY_5ecr3t_never_sent';
@@ -222,5 +223,29 @@ describe.each(['sqlite', 'postgres'] as const)('dry runs of automations on %s', 
   it('leaves the secret nowhere in plain: events, data files, logs, tool results and REST answers', async () => {
     expect(await scanForSecret(SECRET, { store: h.store, dataDir: h.platform.dataDir, databaseUrl: h.databaseUrl, logs: h.platform.output(), extra: results })).toEqual([]);
     expect(fixture.requests).toHaveLength(0);
+  });
+
+  // Last: its live run sends a request, which every test above asserts never happens.
+  it("peeks at the connector's outbound rate without spending it: a live call's token is missed, a dry run's never", async () => {
+    await callOk(admin, 'connector_register', { name: 'ledger', config: { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host], rateLimit: { perSecond: 0.05, burst: 1 } } });
+    const twice = { ...payQuote, name: 'post_twice', steps: [1, 2].map((n) => ({ id: `post_${n}`, type: 'call', connector: 'ledger', request: { method: 'POST', path: `/ledger/{{input.invoiceId}}/${n}` } })) };
+    await callOk(admin, 'automation_publish', { definition: twice });
+    const token = h.issuer.mint({ tenantId: tenant, userId: 'alice', scopes: ['automation:post_twice', 'runs:read'] });
+    const agent = await connect(h.platform, token);
+    try {
+      const rates = async (): Promise<unknown[]> => (await callOk<Plan>(agent, 'post_twice', { invoiceId: 'inv-1', amount: 1, dryRun: true })).steps.map((step) => step['rate']);
+      // The bucket holds one call: two planned calls, and two dry runs, would have emptied it had a peek taken anything.
+      expect([...(await rates()), ...(await rates())]).toEqual(Array(4).fill({ heldBack: false, retryAfterMs: 0 }));
+      expect(fixture.requests).toHaveLength(0);
+      const { runId } = await callOk<{ runId: string }>(agent, 'post_twice', { invoiceId: 'inv-live', amount: 1 });
+      // The live run's first call takes the only token; its second waits its turn (20 s).
+      await waitForRun(agent, runId, (run) => run.steps[0]?.status === 'succeeded');
+      const held = await rates();
+      expect(held).toEqual([{ heldBack: true, retryAfterMs: expect.any(Number) }, { heldBack: true, retryAfterMs: expect.any(Number) }]);
+      expect((held[0] as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+      expect(fixture.requests.map((request) => request.path)).toEqual(['/ledger/inv-live/1']);
+    } finally {
+      await agent.close();
+    }
   });
 });
