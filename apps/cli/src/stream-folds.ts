@@ -1,4 +1,4 @@
-import { evolveAutomation, initialAutomationState, runFold } from '#automation';
+import { dryRunFold, evolveAutomation, initialAutomationState, runFold } from '#automation';
 import { connectorFold, type ConnectorState } from '#connectors';
 import type { JsonValue } from '#core';
 import type { RecordedEvent } from '#event-store';
@@ -23,6 +23,7 @@ const FOLDS: ReadonlyArray<[prefix: string, entry: StreamFoldEntry]> = [
   ['memory:', entry('memory', { initialState: initialMemoryState, evolve: evolveMemory }, (state: MemoryState) => ({ items: Object.fromEntries(state.items) }))],
   ['connector-', entry('connector', connectorFold, showConnector)],
   ['run-', entry('run', runFold, (state) => state)],
+  ['dryrun-', entry('dry run', dryRunFold, (state) => state)],
   ['automation-', entry('automation', { initialState: initialAutomationState, evolve: evolveAutomation }, (state) => state)],
   ['tenant-', entry('tenant', tenantFold, (state) => state)],
 ];

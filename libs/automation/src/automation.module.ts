@@ -8,6 +8,8 @@ import { AutomationPublishTool } from './automation/tools/automation-publish.too
 import { CancelRunHandler } from './run/commands/cancel-run/cancel-run.handler.js';
 import { DecideApprovalHandler } from './run/commands/decide-approval/decide-approval.handler.js';
 import { StartRunHandler } from './run/commands/start-run/start-run.handler.js';
+import { DryRunConnector } from './run/commands/dry-run/dry-run-connector.js';
+import { DryRunHandler } from './run/commands/dry-run/dry-run.handler.js';
 import { RunScheduler } from './run/process/run-scheduler.js';
 import { DEFAULT_RUN_SCHEDULER_SETTINGS, RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run/process/run-scheduler.settings.js';
 import { RunWorker } from './run/process/run-worker.js';
@@ -22,6 +24,7 @@ import { RunCancelTool } from './run/tools/run-cancel.tool.js';
 import { RunGetTool } from './run/tools/run-get.tool.js';
 import { AutomationsController } from './automation/http/automations.controller.js';
 import { ApprovalsController } from './run/http/approvals.controller.js';
+import { DryRunsController } from './run/http/dry-runs.controller.js';
 import { RunsController } from './run/http/runs.controller.js';
 import { RunListTool } from './run/tools/run-list.tool.js';
 import { RunTasks } from './run/run-tasks.js';
@@ -37,7 +40,7 @@ export class AutomationModule {
       providers: [
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
         AutomationCatalog, AutomationHistory, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
-        RunPersonalData, RunViews, RunReader, RunTimeline, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, CancelRunHandler, DecideApprovalHandler,
+        RunPersonalData, RunViews, RunReader, RunTimeline, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, DryRunHandler, DryRunConnector, CancelRunHandler, DecideApprovalHandler,
         RunGetTool, RunListTool, RunCancelTool, ApprovalListTool, ApprovalDecideTool, RunTasks,
       ],
     };
@@ -45,5 +48,5 @@ export class AutomationModule {
 }
 
 /** Admin REST for automations, approvals and runs: processes without an API (workers) leave it out. */
-@Module({ controllers: [AutomationsController, ApprovalsController, RunsController] })
+@Module({ controllers: [AutomationsController, DryRunsController, ApprovalsController, RunsController] })
 export class AutomationHttpModule {}

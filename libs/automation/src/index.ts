@@ -7,6 +7,8 @@ export type { RunFailure, RunFailureHandler } from './run/process/run-failure.js
 export { automationsProjection } from './automation/projections/automations.projection.js';
 export { runsProjection } from './run/projections/runs.projection.js';
 export { runFold, type RunState } from './run/run.state.js';
+export { dryRunFold, type DryRunEvent, type DryRunPlanned, type DryRunState } from './run/commands/dry-run/dry-run.events.js';
+export type { DryRunPlan, PlannedStep } from './run/commands/dry-run/dry-run.plan.js';
 export { evolveAutomation, initialAutomationState, type AutomationState } from './automation/automation.state.js';
 export type { RunSummary, ApprovalSummary } from './run/projections/run-views.js';
 export type { RunDetails } from './run/run-reader.js';

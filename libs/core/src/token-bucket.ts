@@ -53,6 +53,13 @@ export class TokenBucket {
     return { ok: false, retryAfterMs: this.msUntil(n - this.tokens) };
   }
 
+  /** What tryTake(n) would answer now, taking nothing (a dry run asks without spending a live call's budget). */
+  peek(n = 1): TokenTakeResult {
+    this.checkAmount(n);
+    this.refill();
+    return this.tokens + EPSILON >= n ? { ok: true } : { ok: false, retryAfterMs: this.msUntil(n - this.tokens) };
+  }
+
   /** Takes `n` tokens now or on credit; returns how many ms the caller must wait before acting (0: act now). */
   reserve(n = 1): number {
     this.checkAmount(n);
@@ -140,6 +147,13 @@ export class TokenBuckets {
 
   tryTake(key: string, n = 1, options?: Readonly<TokenBucketOptions>): TokenTakeResult {
     return this.get(key, options).tryTake(n);
+  }
+
+  /** tryTake's answer without taking; a key with no bucket yet (or one about to be replaced by other options) is full. */
+  peek(key: string, n = 1, options: Readonly<TokenBucketOptions> = this.defaults): TokenTakeResult {
+    const existing = this.buckets.get(key);
+    if (!existing || existing.options.ratePerSec !== options.ratePerSec || existing.options.burst !== options.burst) return { ok: true };
+    return existing.peek(n);
   }
 
   reserve(key: string, n = 1, options?: Readonly<TokenBucketOptions>): number {

@@ -63,6 +63,21 @@ describe('TokenBucket.tryTake', () => {
   });
 });
 
+describe('peek', () => {
+  it("answers as tryTake would and takes nothing; a key without a bucket is full and gets none", () => {
+    const clock = manualClock();
+    const buckets = new TokenBuckets({ ratePerSec: 2, burst: 2 }, { clock: clock.now });
+    expect(buckets.peek('a')).toEqual({ ok: true });
+    expect(buckets.size).toBe(0);
+    expect([buckets.tryTake('a'), buckets.tryTake('a')]).toEqual([{ ok: true }, { ok: true }]);
+    expect(buckets.peek('a')).toEqual({ ok: false, retryAfterMs: 500 });
+    clock.advance(500);
+    expect([buckets.peek('a'), buckets.peek('a'), buckets.peek('a')]).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    expect(buckets.tryTake('a')).toEqual({ ok: true });
+    expect(buckets.peek('a')).toEqual({ ok: false, retryAfterMs: 500 });
+  });
+});
+
 describe('TokenBucket.reserve', () => {
   it('returns 0 while tokens last, then queues each caller behind the previous one (FIFO debt)', () => {
     const clock = manualClock();

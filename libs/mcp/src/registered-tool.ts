@@ -20,9 +20,10 @@ export interface RegisteredTool {
   readonly handler: McpToolHandler<unknown, unknown>;
   /**
    * Set for a tool whose call starts long-running work that can be followed as a task: the task id
-   * in its output (the call itself still answers at once). The registry's task source reads it.
+   * in its output (the call itself still answers at once), or undefined when this call started
+   * none (e.g. an automation's dry run). The registry's task source reads it.
    */
-  readonly taskIdOf?: (output: unknown) => string;
+  readonly taskIdOf?: (output: unknown) => string | undefined;
 }
 
 export type ToolIssue = { path: string; message: string };

@@ -97,7 +97,8 @@ export class ToolInvoker {
       const output = await tool.handler.execute(input, { metadata: { ...metadata, tool: name } });
       end({ tool: label, outcome: 'ok' });
       const result: CallToolResult = { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> };
-      return tool.taskIdOf ? { result, taskId: tool.taskIdOf(output) } : { result };
+      const taskId = tool.taskIdOf?.(output);
+      return taskId === undefined ? { result } : { result, taskId };
     } catch (thrown) {
       if (thrown instanceof CallInterrupted || thrown instanceof UrlElicitationNeeded) {
         end({ tool: label, outcome: thrown instanceof CallInterrupted ? thrown.reason : 'elicitation' });

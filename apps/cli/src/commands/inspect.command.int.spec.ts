@@ -69,6 +69,14 @@ describe.each(['sqlite', 'postgres'] as const)('ledgerline inspect on %s', (kind
     expect((await h.cli(['inspect', '--tenant', 'acme', '--stream', 'ledger-42'])).stdout).toContain('no fold for this stream');
   });
 
+  it("folds a dry run's stream with its own fold, its sealed input and plan kept sealed", async () => {
+    const planned = { dryRunId: 'dryrun-1', automation: 'pay_invoice', version: 2, requestedBy: 'alice', plannedAt: 1, outcome: 'completed', error: null, input: { $sealed: sealed }, steps: { $sealed: sealed } };
+    await h.store.append('initech', 'dryrun-1', 'no-stream', [{ type: 'DryRunPlanned', data: planned }]);
+    const run = await h.cli(['inspect', '--tenant', 'initech', '--stream', 'dryrun-1', '--json']);
+    expect(run.stdout).not.toContain(sealed.ciphertext);
+    expect(JSON.parse(run.stdout)).toMatchObject({ aggregate: 'dry run', version: 1, state: { status: 'planned', planned: { automation: 'pay_invoice', outcome: 'completed', steps: { $sealed: { sealed: true, keyId: 'dk-1' } } } } });
+  });
+
   it("lists the tenant's streams only, paged by stream id", async () => {
     const first = JSON.parse((await h.cli(['inspect', '--tenant', 'acme', '--limit', '2', '--json'])).stdout) as { streams: Array<{ streamId: string; version: number; lastEventAt: string }>; next: string | null };
     expect(first.streams.map((s) => [s.streamId, s.version])).toEqual([['connector-crm', 2], ['ledger-42', 1]]);

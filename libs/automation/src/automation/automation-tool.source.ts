@@ -4,7 +4,9 @@ import type { JsonObject } from '#core';
 import { toolIcons } from '#mcp';
 import { invalidArguments, McpToolSource, type RegisteredTool, type ToolSource } from '#mcp/nest';
 import { StartRunCommand, type StartRunResult } from '../run/commands/start-run/start-run.command.js';
-import { AUTOMATION_NAME_PATTERN } from '../definition/index.js';
+import { DryRunCommand } from '../run/commands/dry-run/dry-run.command.js';
+import type { DryRunPlan } from '../run/commands/dry-run/dry-run.plan.js';
+import { AUTOMATION_NAME_PATTERN, DRY_RUN_ARGUMENT } from '../definition/index.js';
 import { AutomationCatalog, type PublishedAutomation } from './automation-catalog.js';
 import { compileInputValidator } from './automation-input.js';
 import { automationScope } from './automation-stream.js';
@@ -14,6 +16,42 @@ const RUN_OUTPUT_SCHEMA = {
   properties: { runId: { type: 'string' }, automation: { type: 'string' }, version: { type: 'integer' }, status: { type: 'string' } },
   required: ['runId', 'automation', 'version', 'status'],
 } as const;
+
+/** A started run, or with dryRun the plan (docs/automations.md, "Dry runs"). Clients check results against it, so both shapes are in. */
+const OUTPUT_SCHEMA = {
+  type: 'object',
+  anyOf: [
+    RUN_OUTPUT_SCHEMA,
+    {
+      type: 'object',
+      properties: { dryRunId: { type: 'string' }, automation: { type: 'string' }, version: { type: 'integer' }, outcome: { type: 'string' }, error: { type: ['object', 'null'] }, steps: { type: 'array', items: { type: 'object' } } },
+      required: ['dryRunId', 'automation', 'version', 'outcome', 'steps'],
+    },
+  ],
+} as const;
+
+const DRY_RUN_PROPERTY = {
+  type: 'boolean',
+  description: 'true: plan the run without running it — every connector call rendered (secrets shown as "[secret]") and checked but not sent, approvals assumed granted — and return the plan instead of a runId',
+} as const;
+
+/**
+ * A dry run asked for with the tool's reserved `dryRun` argument: its input is the arguments
+ * without it. `dryRun` stays in what a confirmation digests, so a dry run and a live call never
+ * share one (a live call's arguments can have no top-level dryRun: it is taken off).
+ */
+class DryRunArguments {
+  readonly dryRun = true;
+  constructor(readonly input: JsonObject) {}
+}
+
+/** Takes the reserved `dryRun` off the arguments (before the definition's schema sees them, so additionalProperties: false still accepts it). */
+function splitDryRun(args: unknown): { input: unknown; dryRun: boolean } {
+  if (typeof args !== 'object' || args === null || Array.isArray(args) || !Object.hasOwn(args, DRY_RUN_ARGUMENT)) return { input: args ?? {}, dryRun: false };
+  const { [DRY_RUN_ARGUMENT]: dryRun, ...input } = args as Record<string, unknown>;
+  if (typeof dryRun !== 'boolean') throw invalidArguments([{ path: DRY_RUN_ARGUMENT, message: 'must be a boolean' }]);
+  return { input, dryRun };
+}
 
 /**
  * Every published automation is a tool of its tenant: its name, its own scope, its input schema.
@@ -58,9 +96,9 @@ export class AutomationToolSource implements ToolSource {
     const listing: Tool = {
       name,
       title: definition.title,
-      description: `${definition.description}\n\nStarts a run (automation ${name}, version ${version}) and returns its runId at once; follow it with run_get.`,
-      inputSchema: definition.inputSchema as Tool['inputSchema'],
-      outputSchema: RUN_OUTPUT_SCHEMA as unknown as Tool['outputSchema'],
+      description: `${definition.description}\n\nStarts a run (automation ${name}, version ${version}) and returns its runId at once; follow it with run_get. With dryRun: true, returns the plan of a run instead and sends nothing.`,
+      inputSchema: withDryRun(definition.inputSchema) as Tool['inputSchema'],
+      outputSchema: OUTPUT_SCHEMA as unknown as Tool['outputSchema'],
       annotations: { title: definition.title, readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
       // 2025-11-25: a client may ask for the run as a task (2026-07-28 clients declare the tasks extension instead).
       execution: { taskSupport: 'optional' },
@@ -71,16 +109,24 @@ export class AutomationToolSource implements ToolSource {
       scope: automationScope(name),
       listing,
       async parse(args) {
-        const input = args ?? {};
+        const { input, dryRun } = splitDryRun(args);
         const issues = validate(input);
         if (issues.length > 0) throw invalidArguments(issues);
-        return input;
+        return dryRun ? new DryRunArguments(input as JsonObject) : input;
       },
       handler: {
-        execute: (input, { metadata }): Promise<StartRunResult> => commandBus.execute(new StartRunCommand(metadata, name, version, input as JsonObject)),
+        execute: (input, { metadata }): Promise<StartRunResult | DryRunPlan> => input instanceof DryRunArguments
+          ? commandBus.execute(new DryRunCommand(metadata, name, version, input.input))
+          : commandBus.execute(new StartRunCommand(metadata, name, version, input as JsonObject)),
       },
-      // The run is the task: a client that follows tasks gets its id, and the run's result when it ends.
-      taskIdOf: (output) => (output as StartRunResult).runId,
+      // The run is the task: a client that follows tasks gets its id, and the run's result when it ends. A dry run is over when it answers: no task.
+      taskIdOf: (output) => (output as Partial<StartRunResult>).runId,
     };
   }
+}
+
+/** The definition's input schema with the reserved dryRun argument listed (publishing refuses a schema that declares it). */
+function withDryRun(schema: JsonObject): JsonObject {
+  const properties = typeof schema['properties'] === 'object' && schema['properties'] !== null && !Array.isArray(schema['properties']) ? schema['properties'] : {};
+  return { ...schema, properties: { ...properties, [DRY_RUN_ARGUMENT]: DRY_RUN_PROPERTY } };
 }

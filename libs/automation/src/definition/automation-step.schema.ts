@@ -17,6 +17,16 @@ const seconds = z.int().min(1).max(MAX_TIMEOUT_SECONDS);
 
 const compensationSchema = z.strictObject({ connector, request: httpRequestTemplateSchema });
 
+/**
+ * What a dry run answers for the step's call instead of calling (an empty 200 without it). A
+ * non-2xx status fails the step in the plan as the live call's failure would (retries included).
+ */
+const dryRunResponseSchema = z.strictObject({
+  status: z.int().min(200).max(599).default(200),
+  headers: z.record(z.string().min(1).max(256), z.string().max(8192)).refine((headers) => Object.keys(headers).length <= 50, 'at most 50 headers').optional(),
+  body: jsonValueSchema.optional(),
+});
+
 const callStepSchema = z.strictObject({
   id: stepId,
   type: z.literal('call'),
@@ -24,6 +34,7 @@ const callStepSchema = z.strictObject({
   request: httpRequestTemplateSchema,
   retry: retryPolicySchema.prefault({}),
   compensate: compensationSchema.optional(),
+  dryRunResponse: dryRunResponseSchema.optional(),
 });
 
 const approvalStepSchema = z.strictObject({
@@ -68,6 +79,7 @@ export const automationStepSchema = z.discriminatedUnion('type', [callStepSchema
 });
 
 export type CallStep = z.output<typeof callStepSchema>;
+export type DryRunResponse = z.output<typeof dryRunResponseSchema>;
 export type CompensationTemplate = z.output<typeof compensationSchema>;
 export type ApprovalStep = z.output<typeof approvalStepSchema>;
 /** Waits a number of seconds, or until an ISO-8601 instant that `until` renders to; never both. */

@@ -2,6 +2,8 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { issuePath, type DefinitionIssue } from './definition-issues.js';
 
 export const MAX_INPUT_SCHEMA_BYTES = 32 * 1024;
+/** The top-level tool argument that asks for a dry run instead of a run. */
+export const DRY_RUN_ARGUMENT = 'dryRun';
 
 // Known formats are accepted without being checked here, so a typo such as "date-tme" is still refused by strict mode.
 const STANDARD_FORMATS = [
@@ -17,6 +19,10 @@ export function inputSchemaIssues(schema: Record<string, unknown>): DefinitionIs
   const bytes = new TextEncoder().encode(JSON.stringify(schema)).length;
   if (bytes > MAX_INPUT_SCHEMA_BYTES) return [{ path: 'inputSchema', message: `is ${bytes} bytes as JSON; the limit is ${MAX_INPUT_SCHEMA_BYTES}` }];
   const issues: DefinitionIssue[] = [];
+  // The automation's tool takes `dryRun` itself (and strips it before the input is checked): an input property of that name could never be given.
+  if (isPlainObject(schema['properties']) && Object.hasOwn(schema['properties'], DRY_RUN_ARGUMENT)) {
+    issues.push({ path: `inputSchema.properties.${DRY_RUN_ARGUMENT}`, message: `is reserved: the automation's tool takes ${DRY_RUN_ARGUMENT} (a boolean) to plan a dry run` });
+  }
   if (schema['type'] !== 'object') issues.push({ path: 'inputSchema.type', message: 'must be "object": a run input is a JSON object' });
   // A fresh instance per definition: tenant schemas may carry $id values that must not meet in a shared cache.
   const ajv = new Ajv2020({

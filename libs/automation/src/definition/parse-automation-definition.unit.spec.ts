@@ -68,6 +68,20 @@ describe('parseAutomationDefinition', () => {
     expect(pause).toEqual({ id: 'pause', type: 'wait', seconds: 30 });
   });
 
+  it('takes a dryRunResponse on a call step (status 200 by default) and refuses unknown keys in it', () => {
+    const declared = { id: 'notify', type: 'call', connector: 'mail', request: { method: 'POST', path: '/send' }, dryRunResponse: { headers: { 'X-Id': '1' }, body: { id: 'm-1' } } };
+    const step = parseAutomationDefinition(withStep(5, declared)).steps[5];
+    expect(step).toMatchObject({ dryRunResponse: { status: 200, headers: { 'X-Id': '1' }, body: { id: 'm-1' } } });
+    expect(issueAt(withStep(5, { ...declared, dryRunResponse: { status: 99 } }), 'steps.5.dryRunResponse.status')).toBeTruthy();
+    expect(issuesOf(withStep(5, { ...declared, dryRunResponse: { latency: 5 } })).some((issue) => issue.path.startsWith('steps.5.dryRunResponse'))).toBe(true);
+  });
+
+  it('refuses an input schema that declares dryRun: the tool takes it for dry runs', () => {
+    const definition = payInvoice();
+    (definition['inputSchema'] as { properties: Json }).properties['dryRun'] = { type: 'boolean' };
+    expect(issueAt(definition, 'inputSchema.properties.dryRun')).toMatch(/reserved/);
+  });
+
   it('keeps an explicit run timeout', () => {
     expect(parseAutomationDefinition({ ...payInvoice(), timeoutSeconds: 60 }).timeoutSeconds).toBe(60);
   });

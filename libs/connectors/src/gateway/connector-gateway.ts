@@ -3,7 +3,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { TokenBuckets } from '#core';
 import { inSpan, SpanKind } from '#observability/nest';
 import { EVENT_STORE, loadStream, type EventStore } from '#event-store';
-import { callConnector, type ConnectorConfig, type ConnectorEgress, type ConnectorRequest, type ConnectorResponse } from '../http/index.js';
+import { callConnector, renderConnectorCall, type ConnectorConfig, type ConnectorEgress, type ConnectorRequest, type ConnectorResponse, type RenderedConnectorCall } from '../http/index.js';
 import { SecretVault } from '#keys';
 import { ConnectorNotFoundError, SecretVersionUnavailableError } from '../connector/connector.errors.js';
 import { connectorStreamId, secretContext } from '../connector/connector-stream.js';
@@ -12,6 +12,7 @@ import type { ConnectorState } from '../connector/connector.state.js';
 import { ASSERTION_SIGNER, type AssertionSigner } from '../on-behalf-of/assertion-signer.port.js';
 import { issueAssertion, type IssuedAssertion } from '../on-behalf-of/issue-assertion.js';
 import type { OnBehalfOfContext } from '../on-behalf-of/on-behalf-of.claims.js';
+import { OnBehalfOfUnavailableError } from '../on-behalf-of/on-behalf-of.errors.js';
 
 /** A connector ready to call: its configuration and, opened for this call only, the secret version the run pinned. */
 export interface PreparedConnector {
@@ -19,6 +20,14 @@ export interface PreparedConnector {
   name: string;
   config: ConnectorConfig;
   secret: string | undefined;
+}
+
+/** What stands for a connector's secret (and an on-behalf-of assertion) wherever a dry run shows a request. */
+export const SECRET_MARKER = '[secret]';
+
+/** A call as a dry run sees it: rendered, checked, and whether the rate would hold it back now; nothing sent, no token taken. */
+export interface DryConnectorCall extends RenderedConnectorCall {
+  rate: { heldBack: boolean; retryAfterMs: number };
 }
 
 /**
@@ -62,6 +71,25 @@ export class ConnectorGateway {
     const { perSecond, burst } = connector.config.rateLimit;
     const taken = this.buckets.tryTake(`${connector.tenantId}\u0000${connector.name}`, 1, { ratePerSec: perSecond, burst });
     return taken.ok ? 0 : taken.retryAfterMs;
+  }
+
+  /**
+   * A call rendered as `call` would send it, the secret and the assertion replaced by SECRET_MARKER
+   * (the secret is never opened), checked against the allow-list and the egress networks without
+   * a DNS lookup, and the outbound bucket peeked at, not spent: a dry run must not use up a live
+   * run's budget. A connector that is gone, needs a secret none is stored for, or asks for an
+   * assertion this process cannot sign, is refused as prepare, assertionFor and the call would.
+   */
+  async dryCall(tenantId: string, name: string, request: ConnectorRequest, idempotencyKey: string): Promise<DryConnectorCall> {
+    const state = await this.load(tenantId, name);
+    if (state.status !== 'registered') throw new ConnectorNotFoundError(name);
+    const config = state.config as unknown as ConnectorConfig;
+    const secret = state.currentSecretVersion === 0 ? undefined : SECRET_MARKER;
+    const rendered = renderConnectorCall({ config, secret, assertion: config.onBehalfOf ? SECRET_MARKER : undefined, request, idempotencyKey, egress: this.egress });
+    // Live, the assertion is made before the call is rendered: without a signer that refusal comes first.
+    if (config.onBehalfOf && !this.signer) rendered.refusal = new OnBehalfOfUnavailableError(name);
+    const peeked = this.buckets.peek(`${tenantId}\u0000${name}`, 1, { ratePerSec: config.rateLimit.perSecond, burst: config.rateLimit.burst });
+    return { ...rendered, rate: peeked.ok ? { heldBack: false, retryAfterMs: 0 } : { heldBack: true, retryAfterMs: peeked.retryAfterMs } };
   }
 
   /**

@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { ForbiddenError, IllegalStateError, ValidationError } from '#core';
 import { startFixtureServer, type FixtureServer } from '../../../../test/support/fixture-server.js';
 import { freePort } from '../../../../test/support/processes.js';
-import { callConnector, connectorEgress, type ConnectorCall } from './call-connector.js';
+import { callConnector, connectorEgress, renderConnectorCall, type ConnectorCall } from './call-connector.js';
 import { ConnectorAbortedError, ConnectorCallError } from './connector-call.errors.js';
 import { parseConnectorConfig, type ConnectorConfig, type ConnectorConfigInput } from './connector-definition.js';
 import type { ConnectorRequest } from './connector-request.js';
@@ -67,6 +67,29 @@ describe('callConnector, success', () => {
     expect(received).toMatchObject({ method: 'POST', path: '/api/orders', query: {}, idempotencyKey: 'order-42', body: { amount: 5 } });
     expect(received?.headers).toMatchObject({ 'x-api-key': `Key ${SECRET}`, 'content-type': 'application/json', 'x-account': 'acme', 'x-trace': 't-1' });
     expect(received?.headers['authorization']).toBeUndefined();
+  });
+
+  it('renders without sending exactly what it sends (dry runs): the same URL, headers and body, by the same code', async () => {
+    const sent = call({ method: 'POST', path: '/orders', query: { q: 'a b' }, headers: { 'X-Trace': 't-1' }, body: { amount: 5 } }, { config: config({ ...headerAuth, headers: { 'X-Account': 'acme' } }) });
+    const rendered = renderConnectorCall(sent);
+    expect(fixture.requests).toHaveLength(0);
+    await callConnector(sent);
+    const [received] = fixture.requests;
+    expect(rendered).toMatchObject({ method: 'POST', url: `${fixture.url}/api/orders?q=a+b`, body: { amount: 5 }, egress: 'allowed' });
+    expect(rendered.refusal).toBeUndefined();
+    const framing = ['host', 'connection', 'content-length', 'accept-encoding', 'accept-language', 'sec-fetch-mode'];
+    const receivedHeaders = Object.fromEntries(Object.entries(received!.headers).filter(([name]) => !framing.includes(name)));
+    expect(rendered.headers).toEqual(receivedHeaders);
+  });
+
+  it('renders with a stand-in for the secret in the query, and reports a refused egress without throwing', () => {
+    const marked = renderConnectorCall(call({ method: 'GET', path: '/search', query: { q: 'x' } }, { secret: '[secret]' }));
+    expect(marked.url).toBe(`${fixture.url}/api/search?q=x&api_key=%5Bsecret%5D`);
+    const offList = renderConnectorCall(call({ method: 'GET', path: '/x' }, { config: config({ ...queryAuth, baseUrl: 'http://169.254.169.254/latest', allowedHosts: ['169.254.169.254'] }), secret: '[secret]' }));
+    expect(offList).toMatchObject({ egress: 'refused', url: 'http://169.254.169.254/latest/x?api_key=%5Bsecret%5D', refusal: expect.objectContaining({ code: 'connector.egress_refused' }) });
+    const noSecret = renderConnectorCall(call({ method: 'GET', path: '/x' }, { secret: undefined }));
+    expect(noSecret).toMatchObject({ egress: 'allowed', refusal: expect.objectContaining({ code: 'connector.secret_missing' }) });
+    expect(fixture.requests).toHaveLength(0);
   });
 
   it('sends the secret as a query parameter, exactly, beside the request query', async () => {

@@ -1,8 +1,8 @@
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
-import { ValidationError, type JsonValue } from '#core';
+import { DomainError, ValidationError, type JsonValue } from '#core';
 import { traceHeaders } from '#observability';
 import { renderConnectorAuth, type RenderedAuth } from './connector-auth.js';
-import { ConnectorAbortedError } from './connector-call.errors.js';
+import { ConnectorAbortedError, type ConnectorTarget } from './connector-call.errors.js';
 import type { ConnectorConfig } from './connector-definition.js';
 import { statusFailure, transportFailure, type CallContext } from './connector-failure.js';
 import { connectorUrl, parseConnectorRequest, type ConnectorRequest } from './connector-request.js';
@@ -68,22 +68,14 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
  * Neither the secret nor the query string ever appears in an error.
  */
 export async function callConnector(call: ConnectorCall): Promise<ConnectorResponse> {
-  const { config, secret } = call;
-  const request = parseConnectorRequest(call.request, config);
-  const url = connectorUrl(config.baseUrl, request);
-  assertEgressAllowed(url, config.allowedHosts);
   const egress = call.egress ?? connectorEgress();
-  egress.networks.assertLiteralAllowed(url.hostname);
-  if (!IDEMPOTENCY_KEY.test(call.idempotencyKey)) {
-    const message = 'must be 1-255 visible ASCII characters';
-    throw new ValidationError('connector.invalid_request', `invalid connector request: idempotencyKey: ${message}`, { issues: [{ path: 'idempotencyKey', message }] });
-  }
-  const auth = renderConnectorAuth(config.auth, secret);
-  if (config.onBehalfOf && !call.assertion) throw new OnBehalfOfMissingError(config.onBehalfOf.header);
-  const target = { method: request.method, host: url.host, path: url.pathname };
-  if (auth.placement === 'query') url.searchParams.set(auth.name, auth.value);
+  const { url, request, auth, target } = prepareOutgoing(call, (checked) => {
+    assertEgressAllowed(checked, call.config.allowedHosts);
+    egress.networks.assertLiteralAllowed(checked.hostname);
+  });
   if (call.signal?.aborted) throw new ConnectorAbortedError(target, { cause: call.signal.reason });
 
+  const { config, secret } = call;
   const timeout = AbortSignal.timeout(config.timeoutMs);
   const context: CallContext = { target, secret, assertion: call.assertion, timeoutMs: config.timeoutMs, timeout, callerSignal: call.signal };
   const started = performance.now();
@@ -93,6 +85,71 @@ export async function callConnector(call: ConnectorCall): Promise<ConnectorRespo
   } finally {
     linked.release();
   }
+}
+
+/** A request as it would go out (a dry run's view of a call): nothing was sent, and the secret is whatever the caller put in its place. */
+export interface RenderedConnectorCall {
+  method: ConnectorRequest['method'];
+  url: string;
+  headers: Record<string, string>;
+  body: JsonValue | null;
+  /** The static egress checks (allow-list, IP literals against the operator's networks); no DNS lookup is made. */
+  egress: 'allowed' | 'refused';
+  /** Why the live call would be refused before sending (egress, request, secret), as the live call throws it. */
+  refusal?: DomainError;
+}
+
+/**
+ * Renders a call exactly as callConnector would send it, by the same code, without sending it:
+ * the caller passes a stand-in for the secret (and the assertion). Live, a refusal is thrown at
+ * the first failed check; here the first refusal is reported with what could still be rendered.
+ * A name's DNS answer is not checked (that happens at connect time, and a dry run connects to
+ * nothing), so a host name resolving to a refused network still shows as 'allowed'.
+ */
+export function renderConnectorCall(call: Omit<ConnectorCall, 'signal'>): RenderedConnectorCall {
+  const egress = call.egress ?? connectorEgress();
+  let egressRefusal: DomainError | undefined;
+  let rendered: { url: URL; request: ConnectorRequest; auth: RenderedAuth } | undefined;
+  try {
+    rendered = prepareOutgoing(call, (url) => {
+      try {
+        assertEgressAllowed(url, call.config.allowedHosts);
+        egress.networks.assertLiteralAllowed(url.hostname);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        egressRefusal = error;
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return { method: call.request.method, url: '', headers: {}, body: call.request.body ?? null, egress: egressRefusal ? 'refused' : 'allowed', refusal: egressRefusal ?? error };
+  }
+  const { url, request, auth } = rendered;
+  return {
+    method: request.method,
+    url: url.href,
+    headers: Object.fromEntries(outgoingHeaders(call, request, auth)),
+    body: request.body ?? null,
+    egress: egressRefusal ? 'refused' : 'allowed',
+    ...(egressRefusal && { refusal: egressRefusal }),
+  };
+}
+
+/** Every check before the network, in the live order; `checkEgress` throws (live) or notes (dry) a refused URL. */
+function prepareOutgoing(call: Omit<ConnectorCall, 'signal'>, checkEgress: (url: URL) => void): { url: URL; request: ConnectorRequest; auth: RenderedAuth; target: ConnectorTarget } {
+  const { config, secret } = call;
+  const request = parseConnectorRequest(call.request, config);
+  const url = connectorUrl(config.baseUrl, request);
+  checkEgress(url);
+  if (!IDEMPOTENCY_KEY.test(call.idempotencyKey)) {
+    const message = 'must be 1-255 visible ASCII characters';
+    throw new ValidationError('connector.invalid_request', `invalid connector request: idempotencyKey: ${message}`, { issues: [{ path: 'idempotencyKey', message }] });
+  }
+  const auth = renderConnectorAuth(config.auth, secret);
+  if (config.onBehalfOf && !call.assertion) throw new OnBehalfOfMissingError(config.onBehalfOf.header);
+  const target = { method: request.method, host: url.host, path: url.pathname };
+  if (auth.placement === 'query') url.searchParams.set(auth.name, auth.value);
+  return { url, request, auth, target };
 }
 
 async function send(
@@ -157,7 +214,7 @@ function eitherSignal(caller: AbortSignal, timeout: AbortSignal): { signal: Abor
 }
 
 /** Later sources win: defaults, the connector's static headers, the request's, then what this module owns (idempotency key, trace context, auth, assertion). */
-function outgoingHeaders({ config, idempotencyKey, assertion }: ConnectorCall, request: ConnectorRequest, auth: RenderedAuth): Array<[string, string]> {
+function outgoingHeaders({ config, idempotencyKey, assertion }: Omit<ConnectorCall, 'signal'>, request: ConnectorRequest, auth: RenderedAuth): Array<[string, string]> {
   // A Map, not an object: a header named __proto__ must stay a header.
   const headers = new Map<string, string>([['accept', 'application/json'], ['user-agent', 'Ledgerline-Connector']]);
   for (const source of [config.headers, request.headers]) {

@@ -1,4 +1,5 @@
-export { callConnector, type ConnectorCall, type ConnectorResponse } from './call-connector.js';
+export { callConnector, renderConnectorCall, type ConnectorCall, type ConnectorResponse, type RenderedConnectorCall } from './call-connector.js';
+export { simulateConnectorResponse, type SimulatedResponse } from './simulated-response.js';
 export { renderConnectorAuth, type RenderedAuth } from './connector-auth.js';
 export {
   ConnectorAbortedError,

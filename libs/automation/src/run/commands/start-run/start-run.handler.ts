@@ -4,7 +4,7 @@ import { NotFoundError } from '#core';
 import { ConnectorGateway } from '#connectors/nest';
 import { EVENT_STORE, handleCommand, type EventStore } from '#event-store';
 import { AutomationCatalog } from '../../../automation/automation-catalog.js';
-import type { AutomationDefinition } from '../../../definition/index.js';
+import { connectorNamesOf, type AutomationDefinition } from '../../../definition/index.js';
 import { RunScheduler } from '../../process/run-scheduler.js';
 import { RunPersonalData } from '../../run-personal-data.js';
 import { runDecider } from '../../run.decider.js';
@@ -42,14 +42,8 @@ export class StartRunHandler implements ICommandHandler<StartRunCommand> {
 
   /** Every connector the run may call, at the secret version current now: rotations later do not touch this run. */
   private async pinSecrets(tenantId: string, definition: AutomationDefinition): Promise<Record<string, number>> {
-    const names = new Set<string>();
-    for (const step of definition.steps) {
-      if (step.type !== 'call') continue;
-      names.add(step.connector);
-      if (step.compensate) names.add(step.compensate.connector);
-    }
     const pins: Record<string, number> = {};
-    for (const name of [...names].sort()) pins[name] = await this.connectors.currentSecretVersion(tenantId, name);
+    for (const name of connectorNamesOf(definition)) pins[name] = await this.connectors.currentSecretVersion(tenantId, name);
     return pins;
   }
 }

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '#core';
+import { simulateConnectorResponse } from '#connectors';
+import { ConnectorGateway } from '#connectors/nest';
+import type { CallStep } from '../../../definition/index.js';
+import type { CallAction } from '../../process/next-run-action.js';
+import type { SimulatedCall } from './plan-dry-run.js';
+
+/**
+ * The connector side of a dry run: the call rendered and checked by the gateway (secret shown as
+ * "[secret]", never opened; rate peeked, never spent), then answered by the step's dryRunResponse
+ * (an empty 200 without one) through the live call's own classification of statuses. Refusals
+ * come back as the live call's errors, so the saga's rules decide what they mean.
+ */
+@Injectable()
+export class DryRunConnector {
+  constructor(private readonly gateway: ConnectorGateway) {}
+
+  async simulate(tenantId: string, action: CallAction, step: CallStep): Promise<SimulatedCall> {
+    const unrendered = { method: action.request.method, url: '', headers: {}, body: action.request.body ?? null };
+    let dry;
+    try {
+      dry = await this.gateway.dryCall(tenantId, action.connector, action.request, action.idempotencyKey);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      // No such connector (any more): nothing would go out, which is what 'refused' says; the attempt's code says why.
+      return { request: unrendered, egress: 'refused', rate: { heldBack: false, retryAfterMs: 0 }, response: null, result: { ok: false, error } };
+    }
+    const { refusal, rate, egress, ...request } = dry;
+    if (refusal) return { request: request.url === '' ? unrendered : request, egress, rate, response: null, result: { ok: false, error: refusal } };
+    const declared = step.dryRunResponse;
+    const simulated = { status: declared?.status ?? 200, headers: declared?.headers ?? {}, body: declared?.body ?? null };
+    const response = { status: simulated.status, body: simulated.body };
+    try {
+      return { request, egress, rate, response, result: { ok: true, response: await simulateConnectorResponse(request, simulated) } };
+    } catch (error) {
+      return { request, egress, rate, response, result: { ok: false, error } };
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import type { JsonObject } from '#core';
+import type { AutomationDefinition, CallStep } from '../../../definition/index.js';
+import { callOutcomeEvents, type CallResult } from '../../process/call-outcome.js';
+import { nextRunAction, type CallAction } from '../../process/next-run-action.js';
+import { APPROVALS_DECIDE_SCOPE } from '../../run-scopes.js';
+import type { RunEvent } from '../../run.events.js';
+import { evolveRun, initialRunState, isFinal, type ActiveRunState, type RunState } from '../../run.state.js';
+import type { DryRunPlan, PlannedAttempt, PlannedStep } from './dry-run.plan.js';
+
+/** One simulated connector call: the request as it would go out, its checks, and the result the saga folds. */
+export interface SimulatedCall {
+  request: Extract<PlannedStep, { type: 'call' }>['request'];
+  egress: 'allowed' | 'refused';
+  rate: { heldBack: boolean; retryAfterMs: number };
+  response: { status: number; body: Extract<PlannedStep, { type: 'call' }>['request']['body'] } | null;
+  result: CallResult;
+}
+
+export type SimulateCall = (action: CallAction, step: CallStep) => Promise<SimulatedCall>;
+
+export interface DryRunRequest {
+  dryRunId: string;
+  automation: string;
+  version: number;
+  definition: AutomationDefinition;
+  input: JsonObject;
+  requestedBy: string;
+  now: number;
+  simulate: SimulateCall;
+}
+
+/** Who a dry run's assumed approvals name as their decider (run data templates may read it). */
+export const DRY_RUN_APPROVER = 'dry-run';
+// Full jitter at its middle: a plan is the same however often it is made.
+const PLAN_JITTER = (): number => 0.5;
+
+/**
+ * Plans a run without running it: the live saga's own decisions (nextRunAction, callOutcomeEvents,
+ * evolveRun) over a run state in memory, with every connector call answered by `simulate`. Time is
+ * a clock of the plan's own: a wait or a retry delay moves it on instead of being waited, so a
+ * run's deadline still cuts a plan short where it would cut the run. An approval is assumed
+ * granted at once. A definition that would not end is stopped after a bounded number of turns
+ * (outcome 'undecided'), so nothing a tenant publishes makes this spin.
+ */
+export async function planDryRun(request: DryRunRequest): Promise<DryRunPlan> {
+  const { dryRunId, automation, version, definition, input, requestedBy } = request;
+  let clock = request.now;
+  const started: RunEvent = {
+    type: 'RunStarted',
+    data: { runId: dryRunId, automation, version, input, startedBy: requestedBy, startedAt: clock, deadlineAt: clock + definition.timeoutSeconds * 1000, stepIds: definition.steps.map((step) => step.id), secretPins: {} },
+  };
+  let state = evolveRun(initialRunState(), started) as ActiveRunState;
+  const steps: PlannedStep[] = [];
+  const fold = (event: RunEvent): void => {
+    steps.push(...plannedOf(event, state, definition, requestedBy));
+    state = evolveRun(state, event) as ActiveRunState;
+    // Nobody is asked: the run goes on as if the approval had been granted.
+    if (event.type === 'ApprovalRequested') {
+      const granted: RunEvent = { type: 'ApprovalGranted', data: { approvalId: event.data.approvalId, stepId: event.data.stepId, decidedBy: DRY_RUN_APPROVER, reason: 'assumed granted in a dry run' } };
+      state = evolveRun(state, granted) as ActiveRunState;
+    }
+  };
+  for (let turn = 0, turns = turnBound(definition); turn < turns; turn++) {
+    if (isFinal(state)) return planOf(request, state, steps);
+    const action = nextRunAction(state, definition, { now: clock, honourLeases: false });
+    if (action.kind === 'idle') {
+      // A wait or a retry delay: the plan's clock moves on to it (an idle without a time cannot happen: approvals are granted at once).
+      if (action.wakeAt === null) break;
+      clock = Math.max(clock, action.wakeAt);
+    } else if (action.kind === 'append') {
+      action.events.forEach(fold);
+    } else {
+      await simulateAttempt(action);
+    }
+  }
+  return planOf(request, state, steps);
+
+  async function simulateAttempt(action: CallAction): Promise<void> {
+    const step = definition.steps.find((candidate): candidate is CallStep => candidate.id === action.stepId && candidate.type === 'call')!;
+    state = evolveRun(state, { type: 'StepStarted', data: { stepId: action.stepId, attempt: action.attempt, startedAt: clock, leaseUntil: clock } }) as ActiveRunState;
+    const simulated = await request.simulate(action, step);
+    const events = callOutcomeEvents(action, simulated.result, clock, PLAN_JITTER);
+    recordAttempt(steps, action, simulated, events, clock);
+    for (const event of events) state = evolveRun(state, event) as ActiveRunState;
+  }
+}
+
+/** At most this many turns: each call attempt takes two (the call, the delay before the next), each other step a few. */
+function turnBound(definition: AutomationDefinition): number {
+  const attempts = Math.max(1, ...definition.steps.map((step) => (step.type === 'call' ? step.retry.maxAttempts : 1)));
+  return definition.steps.length * (2 * attempts + 4) + 10;
+}
+
+function plannedOf(event: RunEvent, state: ActiveRunState, definition: AutomationDefinition, requestedBy: string): PlannedStep[] {
+  switch (event.type) {
+    case 'ConditionEvaluated': {
+      const { stepId, result } = event.data;
+      const step = definition.steps.find((candidate) => candidate.id === stepId);
+      const next = result ? (state.stepIds[state.stepIds.indexOf(stepId) + 1] ?? 'complete') : step?.type === 'condition' ? step.otherwise : 'fail';
+      return [{ stepId, type: 'condition', result, next }];
+    }
+    case 'WaitStarted':
+      return [{ stepId: event.data.stepId, type: 'wait', until: new Date(event.data.until).toISOString() }];
+    case 'ApprovalRequested':
+      return [{
+        stepId: event.data.stepId, type: 'approval', prompt: event.data.prompt, approvers: { scope: APPROVALS_DECIDE_SCOPE, notUser: requestedBy },
+        deadlineAt: event.data.deadlineAt === null ? null : new Date(event.data.deadlineAt).toISOString(), assumed: 'granted',
+      }];
+    case 'StepSkipped':
+      return [{ stepId: event.data.stepId, type: 'skipped', reason: event.data.reason }];
+    default:
+      return [];
+  }
+}
+
+/** The call step's entry (made on its first attempt), with this attempt added and the last response kept. */
+function recordAttempt(steps: PlannedStep[], action: CallAction, simulated: SimulatedCall, events: RunEvent[], clock: number): void {
+  let entry = steps.find((step): step is Extract<PlannedStep, { type: 'call' }> => step.type === 'call' && step.stepId === action.stepId);
+  if (!entry) {
+    entry = { stepId: action.stepId, type: 'call', connector: action.connector, request: simulated.request, egress: simulated.egress, rate: simulated.rate, response: null, attempts: [] };
+    steps.push(entry);
+  }
+  entry.response = simulated.response;
+  const [outcome] = events;
+  const attempt: PlannedAttempt = { attempt: action.attempt, at: new Date(clock).toISOString(), outcome: 'succeeded', status: simulated.response?.status ?? null, code: null, retryAt: null };
+  if (outcome?.type === 'StepFailed') {
+    attempt.outcome = outcome.data.retryAt === null ? 'failed' : 'retry';
+    attempt.code = outcome.data.code;
+    attempt.retryAt = outcome.data.retryAt === null ? null : new Date(outcome.data.retryAt).toISOString();
+  }
+  entry.attempts.push(attempt);
+}
+
+function planOf(request: DryRunRequest, state: RunState, steps: PlannedStep[]): DryRunPlan {
+  const { dryRunId, automation, version } = request;
+  if (state.status === 'none' || !isFinal(state)) {
+    return { dryRunId, automation, version, outcome: 'undecided', error: { stepId: null, code: 'dry_run.undecided', message: 'the plan did not reach an end within its bound of turns' }, steps };
+  }
+  if (state.status === 'completed') return { dryRunId, automation, version, outcome: 'completed', error: null, steps };
+  if (state.status === 'timed_out') {
+    return { dryRunId, automation, version, outcome: 'timed_out', error: { stepId: null, code: 'run.timed_out', message: `the run would reach its deadline (${new Date(state.deadlineAt).toISOString()} on the plan's clock)` }, steps };
+  }
+  return { dryRunId, automation, version, outcome: 'failed', error: state.lastError, steps };
+}
