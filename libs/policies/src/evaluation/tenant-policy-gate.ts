@@ -8,7 +8,9 @@ import { policiesFold } from '../policy.decider.js';
 import { PolicyApprovalRequiredError, PolicyDeniedError, PolicyEvaluationFailedError } from '../policy.errors.js';
 import type { PolicyEvaluated, PolicyMode } from '../policy.events.js';
 import type { PoliciesState } from '../policy.state.js';
-import { POLICIES_STREAM, policyEvaluationsStream } from '../policy-stream.js';
+import { POLICIES_ADMIN_SCOPE, POLICIES_READ_SCOPE, POLICIES_STREAM, policyEvaluationsStream } from '../policy-stream.js';
+
+const POLICY_SCOPES: ReadonlySet<string> = new Set([POLICIES_ADMIN_SCOPE, POLICIES_READ_SCOPE]);
 
 /** A tenant's policies of one mode, compiled, and those of them that no longer validate (they refuse every call: fail closed). */
 interface ModeSet {
@@ -37,6 +39,8 @@ export class TenantPolicyGate implements ToolPolicy {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async check({ metadata, tool, scope, input }: PolicyCheckedCall): Promise<void> {
+    // The policy tools themselves are never guarded: an overbroad forbid must not lock the tenant out of mending it.
+    if (POLICY_SCOPES.has(scope)) return;
     const sets = await this.setsOf(metadata.tenantId);
     if (sets.length === 0) return;
     const request: PolicyRequest = {
