@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Authenticated, CallerMetadata } from '#auth/nest';
 import type { CommandMetadata } from '#core';
 import type { PolicyChangeResult } from '../commands/publish-policy/publish-policy.command.js';
@@ -11,6 +11,7 @@ import { ListPoliciesQuery, type PolicySummary } from '../queries/list-policies/
 import type { PolicyReport } from '../queries/report-policies/policy-report.js';
 import { ReportPoliciesQuery } from '../queries/report-policies/report-policies.query.js';
 import { POLICIES_ADMIN_SCOPE, POLICIES_READ_SCOPE } from '../policy-stream.js';
+import { POLICY_NAME } from '../policy.limits.js';
 import { PolicyChangeDto, PolicyListDto, PolicyRemovedDto, PolicyReportDto, PublishPolicyDto, SetPolicyModeDto } from './policy.dto.js';
 
 /** The caller's tenant's policies: the same commands and queries as the policy_* tools. */
@@ -35,7 +36,7 @@ export class PoliciesController {
   @Get('report')
   @Authenticated(POLICIES_READ_SCOPE)
   @ApiQuery({ name: 'since', required: false, schema: { type: 'string', format: 'date-time' } })
-  @ApiQuery({ name: 'policy', required: false, schema: { type: 'string' } })
+  @ApiQuery({ name: 'policy', required: false, schema: { type: 'string', pattern: POLICY_NAME.source } })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 50 } })
   @ApiOkResponse({ type: PolicyReportDto })
   @ApiBadRequestResponse({ description: 'policy.invalid_report_query, policy.invalid_name' })
@@ -56,6 +57,7 @@ export class PoliciesController {
 
   @Post(':name/mode')
   @HttpCode(200)
+  @ApiParam({ name: 'name', schema: { type: 'string', pattern: POLICY_NAME.source } })
   @Authenticated(POLICIES_ADMIN_SCOPE)
   @ApiOkResponse({ type: PolicyChangeDto })
   @ApiBadRequestResponse({ description: 'policy.invalid_name, policy.invalid_mode' })
@@ -65,6 +67,7 @@ export class PoliciesController {
   }
 
   @Delete(':name')
+  @ApiParam({ name: 'name', schema: { type: 'string', pattern: POLICY_NAME.source } })
   @Authenticated(POLICIES_ADMIN_SCOPE)
   @ApiOkResponse({ type: PolicyRemovedDto })
   @ApiBadRequestResponse({ description: 'policy.invalid_name' })

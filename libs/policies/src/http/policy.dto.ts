@@ -4,13 +4,13 @@ import { MAX_POLICY_TEXT_BYTES, POLICY_NAME } from '../policy.limits.js';
 
 // Fields are checked by the commands, which give the same typed errors as the tools (policy.invalid_name, …).
 export class PublishPolicyDto {
-  @ApiProperty({ pattern: POLICY_NAME.source, example: 'big_payments' }) @Allow() name!: unknown;
-  @ApiProperty({ maxLength: MAX_POLICY_TEXT_BYTES, description: 'Cedar policies (docs/policies.md)', example: 'forbid(principal, action, resource == Tool::"pay_invoice") when { context.arguments.amount > 500 };' }) @Allow() text!: unknown;
-  @ApiPropertyOptional({ enum: ['log-only', 'enforce'], default: 'log-only' }) @Allow() mode?: unknown;
+  @ApiProperty({ type: String, pattern: POLICY_NAME.source, example: 'big_payments' }) @Allow() name!: unknown;
+  @ApiProperty({ type: String, maxLength: MAX_POLICY_TEXT_BYTES, description: 'Cedar policies (docs/policies.md)', example: 'forbid(principal, action, resource == Tool::"pay_invoice") when { context.arguments.amount > 500 };' }) @Allow() text!: unknown;
+  @ApiPropertyOptional({ type: String, enum: ['log-only', 'enforce'], default: 'log-only' }) @Allow() mode?: unknown;
 }
 
 export class SetPolicyModeDto {
-  @ApiProperty({ enum: ['log-only', 'enforce'] }) @Allow() mode!: unknown;
+  @ApiProperty({ type: String, enum: ['log-only', 'enforce'] }) @Allow() mode!: unknown;
 }
 
 export class PolicyChangeDto {

@@ -5,7 +5,7 @@ import type { PolicyReportFilter } from './policy-report.js';
 export const DEFAULT_REPORT_EXAMPLES = 5;
 export const MAX_REPORT_EXAMPLES = 50;
 const FILTER_KEYS = new Set(['since', 'policy', 'limit']);
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** `since` an ISO-8601 instant (normalised to the view's UTC milliseconds), `policy` a name, `limit` examples 1-50. */
 export function parseReportFilter(input: Readonly<Record<string, unknown>>): PolicyReportFilter {
