@@ -42,10 +42,18 @@ function statementOf(name: string, text: string, statement: string): PolicyState
   const group = json.json.annotations?.[REQUIRE_APPROVAL];
   if (group === undefined) return { text: statement, effect: json.json.effect };
   if (!GROUP.test(group)) {
-    const at = text.indexOf(`@${REQUIRE_APPROVAL}`);
-    throw new InvalidPolicyError(name, [{ message: `@${REQUIRE_APPROVAL} names a group: 1-256 characters without spaces`, help: `for example @${REQUIRE_APPROVAL}("managers")`, ...(at >= 0 && { position: positionOf(text, Buffer.byteLength(text.slice(0, at)), Buffer.byteLength(text.slice(0, at)) + REQUIRE_APPROVAL.length + 1) }) }]);
+    const position = annotationPosition(text, statement);
+    throw new InvalidPolicyError(name, [{ message: `@${REQUIRE_APPROVAL} names a group: 1-256 characters without spaces`, help: `for example @${REQUIRE_APPROVAL}("managers")`, ...(position && { position }) }]);
   }
   return { text: statement, effect: json.json.effect, approvalGroup: group };
+}
+
+/** Where the statement's @requireApproval stands in the whole text (Cedar gives annotations no position). */
+function annotationPosition(text: string, statement: string): PolicyErrorPosition | undefined {
+  const at = text.indexOf(`@${REQUIRE_APPROVAL}`, Math.max(0, text.indexOf(statement)));
+  if (at < 0) return undefined;
+  const start = Buffer.byteLength(text.slice(0, at));
+  return positionOf(text, start, start + Buffer.byteLength(`@${REQUIRE_APPROVAL}`));
 }
 
 function isArgumentAccess(text: string, error: DetailedError): boolean {

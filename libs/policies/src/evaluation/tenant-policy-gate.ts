@@ -80,6 +80,11 @@ export class TenantPolicyGate implements ToolPolicy {
   /** The tenant's non-empty mode sets, enforce first; none when it has no policies. */
   private async setsOf(tenantId: string): Promise<ModeSet[]> {
     const { state, version } = await loadStream(this.store, tenantId, POLICIES_STREAM, policiesFold);
+    if (state.policies.size === 0) {
+      // Only tenants with policies hold a compiled entry: the map grows with them, not with every caller.
+      this.compiled.delete(tenantId);
+      return [];
+    }
     const cached = this.compiled.get(tenantId);
     if (cached?.version === version) return cached.sets;
     const sets = compile(tenantId, state);
