@@ -74,13 +74,14 @@ describe.each(['sqlite', 'postgres'] as const)('tenant policies on %s', (kind) =
     for (const [method, path, body, status, code] of [
       ['POST', '/v1/policies', { name: '../x', text: NO_SECRETS }, 400, 'policy.invalid_name'],
       ['POST', '/v1/policies', { name: 'ok', text: NO_SECRETS, mode: 'audit' }, 400, 'policy.invalid_mode'],
+      ['POST', '/v1/policies', { name: 'ok', text: NO_SECRETS, mode: null }, 400, 'policy.invalid_mode'],
       ['POST', '/v1/policies', { name: 'ok', text: 42 }, 400, 'policy.invalid_text'],
       ['POST', '/v1/policies', { name: 'ok', text: `// ${'x'.repeat(17_000)}\n${NO_SECRETS}` }, 400, 'policy.text_too_large'],
       ['POST', '/v1/policies/none/mode', { mode: 'enforce' }, 404, 'policy.not_found'],
       ['POST', '/v1/policies/BAD/mode', { mode: 'enforce' }, 400, 'policy.invalid_name'],
       ['DELETE', '/v1/policies/none', undefined, 404, 'policy.not_found'],
-      ['GET', '/v1/policies/report?limit=500', undefined, 400, 'policy.invalid_report_query'],
-      ['GET', '/v1/policies/report?tenant=globex', undefined, 400, 'policy.invalid_report_query'],
+      ['GET', '/v1/policy-report?limit=500', undefined, 400, 'policy.invalid_report_query'],
+      ['GET', '/v1/policy-report?tenant=globex', undefined, 400, 'policy.invalid_report_query'],
     ] as const) {
       const answer = await api(method, path, adminToken, body);
       expect([method, path, answer.status, codeOf(answer)]).toEqual([method, path, status, code]);
@@ -100,7 +101,7 @@ describe.each(['sqlite', 'postgres'] as const)('tenant policies on %s', (kind) =
     const report = await callOk<Report>(admin, 'policy_report', {});
     expect(report.evaluations).toEqual([{ mode: 'log-only', total: 3, allow: 1, deny: 2, approvalRequired: 0, error: 0 }]);
     expect(report.policies).toEqual([{ policy: 'no_secrets', mode: 'log-only', deny: 2, approvalRequired: 0, error: 0, latest: [expect.objectContaining({ tool: 'memory_put', userId: 'alice', decision: 'deny' }), expect.objectContaining({ userId: 'alice' })] }]);
-    const viaRest = await api('GET', '/v1/policies/report?policy=no_secrets&limit=1', adminToken);
+    const viaRest = await api('GET', '/v1/policy-report?policy=no_secrets&limit=1', adminToken);
     expect(viaRest.status).toBe(200);
     expect((viaRest.body as unknown as Report).policies[0]!.latest).toHaveLength(1);
     // The policy tools are never evaluated (policy_publish and policy_report above): only alice's three calls were.
@@ -157,7 +158,7 @@ describe.each(['sqlite', 'postgres'] as const)('tenant policies on %s', (kind) =
     expect(errorOf(await intruder.callTool({ name: 'policy_remove', arguments: { name: 'no_secrets' } })).code).toBe('policy.not_found');
     expect(await callOk<Report>(intruder, 'policy_report', {})).toEqual({ since: null, evaluations: [], policies: [] });
     expect((await api('GET', '/v1/policies', intruderToken)).body).toEqual({ policies: [] });
-    expect((await api('GET', '/v1/policies/report?policy=no_secrets', intruderToken)).body).toEqual({ since: null, evaluations: [], policies: [] });
+    expect((await api('GET', '/v1/policy-report?policy=no_secrets', intruderToken)).body).toEqual({ since: null, evaluations: [], policies: [] });
     expect(codeOf(await api('POST', '/v1/policies/no_secrets/mode', intruderToken, { mode: 'log-only' }))).toBe('policy.not_found');
     expect(codeOf(await api('DELETE', '/v1/policies/no_secrets', intruderToken))).toBe('policy.not_found');
     // Publishing the same name in its own tenant is its own policy; acme's still enforce on acme only.

@@ -303,9 +303,9 @@ const CROSS_TENANT: Case[] = [
     expect(await callOk(w.b, 'policy_report', { policy: 'a_guard' })).toEqual({ since: null, evaluations: [], policies: [] });
     expect(await code(w.b, 'policy_report', { tenantId: A })).toBe('tool.invalid_arguments');
   } },
-  { target: 'GET /v1/policies/report', attack: async (w) => {
-    expect((await restOf(w, 'GET', '/v1/policies/report?policy=a_guard')).body).toEqual({ since: null, evaluations: [], policies: [] });
-    expectError(await restOf(w, 'GET', `/v1/policies/report?tenantId=${A}`), 400, 'policy.invalid_report_query');
+  { target: 'GET /v1/policy-report', attack: async (w) => {
+    expect((await restOf(w, 'GET', '/v1/policy-report?policy=a_guard')).body).toEqual({ since: null, evaluations: [], policies: [] });
+    expectError(await restOf(w, 'GET', `/v1/policy-report?tenantId=${A}`), 400, 'policy.invalid_report_query');
   } },
   { target: 'policy_mode_set', attack: async (w) => {
     expect(await code(w.b, 'policy_mode_set', { name: 'a_guard', mode: 'enforce' })).toBe('policy.not_found');

@@ -14,26 +14,27 @@ import { POLICIES_ADMIN_SCOPE, POLICIES_READ_SCOPE } from '../policy-stream.js';
 import { POLICY_NAME } from '../policy.limits.js';
 import { PolicyChangeDto, PolicyListDto, PolicyRemovedDto, PolicyReportDto, PublishPolicyDto, SetPolicyModeDto } from './policy.dto.js';
 
-/** The caller's tenant's policies: the same commands and queries as the policy_* tools. */
+/** The caller's tenant's policies (/v1/policies) and their report (/v1/policy-report): the same commands and queries as the policy_* tools. */
 @ApiTags('policies')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'no or invalid bearer token' })
 @ApiForbiddenResponse({ description: `the token lacks the scope (${POLICIES_READ_SCOPE} to read, ${POLICIES_ADMIN_SCOPE} to change)` })
-@Controller('v1/policies')
+@Controller('v1')
 export class PoliciesController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly queryBus: QueryBus,
   ) {}
 
-  @Get()
+  @Get('policies')
   @Authenticated(POLICIES_READ_SCOPE)
   @ApiOkResponse({ type: PolicyListDto })
   list(@CallerMetadata() metadata: CommandMetadata): Promise<{ policies: PolicySummary[] }> {
     return this.queryBus.execute(new ListPoliciesQuery(metadata));
   }
 
-  @Get('report')
+  // Not /v1/policies/report: DELETE /v1/policies/{name} would answer on that path too (a policy may be named report).
+  @Get('policy-report')
   @Authenticated(POLICIES_READ_SCOPE)
   @ApiQuery({ name: 'since', required: false, schema: { type: 'string', format: 'date-time' } })
   @ApiQuery({ name: 'policy', required: false, schema: { type: 'string', pattern: POLICY_NAME.source } })
@@ -46,16 +47,16 @@ export class PoliciesController {
     return this.queryBus.execute(new ReportPoliciesQuery(metadata, { ...query, ...(limit !== undefined && { limit }) }));
   }
 
-  @Post()
+  @Post('policies')
   @HttpCode(200)
   @Authenticated(POLICIES_ADMIN_SCOPE)
   @ApiOkResponse({ type: PolicyChangeDto })
   @ApiBadRequestResponse({ description: 'policy.invalid (every issue with its line and column in details.issues), policy.invalid_name, policy.invalid_mode, policy.text_too_large: nothing is appended' })
   publish(@Body() body: PublishPolicyDto, @CallerMetadata() metadata: CommandMetadata): Promise<PolicyChangeResult> {
-    return this.commandBus.execute(new PublishPolicyCommand({ ...metadata, tool: 'POST /v1/policies' }, body.name, body.text, body.mode ?? 'log-only'));
+    return this.commandBus.execute(new PublishPolicyCommand({ ...metadata, tool: 'POST /v1/policies' }, body.name, body.text, body.mode === undefined ? 'log-only' : body.mode));
   }
 
-  @Post(':name/mode')
+  @Post('policies/:name/mode')
   @HttpCode(200)
   @ApiParam({ name: 'name', schema: { type: 'string', pattern: POLICY_NAME.source } })
   @Authenticated(POLICIES_ADMIN_SCOPE)
@@ -66,7 +67,7 @@ export class PoliciesController {
     return this.commandBus.execute(new SetPolicyModeCommand({ ...metadata, tool: 'POST /v1/policies/{name}/mode' }, name, body.mode));
   }
 
-  @Delete(':name')
+  @Delete('policies/:name')
   @ApiParam({ name: 'name', schema: { type: 'string', pattern: POLICY_NAME.source } })
   @Authenticated(POLICIES_ADMIN_SCOPE)
   @ApiOkResponse({ type: PolicyRemovedDto })
