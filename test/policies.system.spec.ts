@@ -9,8 +9,15 @@ import { rest, type RestAnswer } from './support/rest.js';
 const NO_SECRETS = 'forbid(principal, action == Action::"call", resource == Tool::"memory_put")\n  when { context.arguments.key like "secret*" };';
 const BIG_NEEDS_MANAGERS = '@requireApproval("managers")\nforbid(principal, action, resource == Tool::"memory_put")\n  when { context.arguments.key like "big*" }\n  unless { principal.groups.contains("trusted") };';
 const AMOUNT_LIMIT = 'forbid(principal, action, resource == Tool::"memory_put") when { context.arguments.value.amount > 5 };';
-const ADMIN = ['policies:admin', 'policies:read'];
-const AGENT = ['memory:write', 'memory:read'];
+const ADMIN = ['policies:admin', 'policies:read', 'automations:admin'];
+const AGENT = ['memory:write', 'memory:read', 'automation:pay_invoice', 'runs:read'];
+/** An automation that only waits: its tool's arguments are its input, and a start needs no connector. */
+const PAY_INVOICE = {
+  name: 'pay_invoice', title: 'Pay an invoice', description: 'Waits, as a payment would.',
+  inputSchema: { type: 'object', properties: { invoiceId: { type: 'string' }, amount: { type: 'number' } }, required: ['invoiceId', 'amount'], additionalProperties: false },
+  steps: [{ id: 'hold', type: 'wait', seconds: 3600 }],
+};
+const PAY_LIMIT = 'forbid(principal, action == Action::"call", resource == Tool::"pay_invoice")\n  when { resource.automation && context.arguments.amount > 500 };';
 
 interface Report {
   evaluations: Array<{ mode: string; total: number; allow: number; deny: number }>;
@@ -168,10 +175,22 @@ describe.each(['sqlite', 'postgres'] as const)('tenant policies on %s', (kind) =
     expect((await callOk<{ policies: Array<{ name: string; mode: string }> }>(admin, 'policy_list')).policies.map((p) => [p.name, p.mode])).toEqual([['amount_limit', 'enforce'], ['no_secrets', 'enforce']]);
   });
 
+  it('guards an automation tool on its input: a refused start starts no run', async () => {
+    await callOk(admin, 'automation_publish', { definition: PAY_INVOICE });
+    await callOk(admin, 'policy_publish', { name: 'pay_limit', text: PAY_LIMIT, mode: 'enforce' });
+    const refused = await appendedBy(() => alice.callTool({ name: 'pay_invoice', arguments: { invoiceId: 'inv-1', amount: 900 } }));
+    expect(errorOf(refused.result)).toMatchObject({ code: 'policy.denied', details: { tool: 'pay_invoice', policies: ['pay_limit'] } });
+    expect(refused.appended.map((event) => [event.type, (event.data as { decision: string }).decision])).toEqual([['PolicyEvaluated', 'deny']]);
+    expect(refused.appended[0]!.data).toMatchObject({ argumentKeys: ['invoiceId', 'amount'] });
+    expect(await callOk(alice, 'pay_invoice', { invoiceId: 'inv-2', amount: 100 })).toMatchObject({ status: 'running' });
+    await callOk(admin, 'policy_remove', { name: 'pay_limit' });
+  });
+
   it('without policies a call is not evaluated and appends no evaluation', async () => {
     expect((await api('DELETE', '/v1/policies/no_secrets', adminToken)).body).toEqual({ name: 'no_secrets', removed: true });
     await callOk(admin, 'policy_remove', { name: 'amount_limit' });
     const { appended } = await appendedBy(() => callOk(alice, 'memory_put', { namespace: 'notes', key: 'secret-4', value: 'f' }));
-    expect(appended.map((event) => event.type)).toEqual(['MemoryItemPut']);
+    // The run started above may append its own steps meanwhile; the call's own events are the memory put alone.
+    expect(appended.filter((event) => !event.streamId.startsWith('run-')).map((event) => event.type)).toEqual(['MemoryItemPut']);
   });
 });
