@@ -63,6 +63,18 @@ describe('policy evaluation', () => {
     expect(set.evaluate(call({ arguments: { amount: 700 } })).decision).toBe('error');
   });
 
+  it('leaves null attributes out (has is false), takes arrays as sets, and numbers Cedar cannot hold as text', () => {
+    const set = compiled(
+      ['noted', 'forbid(principal, action, resource) when { context.arguments has note };'],
+      ['urgent', 'forbid(principal, action, resource) when { context.arguments has tags && context.arguments.tags.contains("urgent") };'],
+      ['huge', 'forbid(principal, action, resource) when { context.arguments has big && context.arguments.big == "1e+21" };'],
+    );
+    expect(set.evaluate(call({ arguments: { note: null } })).decision).toBe('allow');
+    expect(set.evaluate(call({ arguments: { note: 'x' } }))).toMatchObject({ decision: 'deny', matchedPolicies: ['noted'] });
+    expect(set.evaluate(call({ arguments: { tags: [null, 'urgent', 'urgent'] } }))).toMatchObject({ decision: 'deny', matchedPolicies: ['urgent'] });
+    expect(set.evaluate(call({ arguments: { big: 1e21 } }))).toMatchObject({ decision: 'deny', matchedPolicies: ['huge'] });
+  });
+
   it('reads the caller\'s groups, client and scopes', () => {
     const set = compiled(['finance_only', 'forbid(principal, action, resource == Tool::"pay_invoice") unless { principal.groups.contains("finance") };']);
     expect(set.evaluate(call({ groups: ['finance'] })).decision).toBe('allow');
