@@ -1,6 +1,6 @@
 import { preparsePolicySet, statefulIsAuthorized, type Context, type EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { CALL_ACTION } from './ledgerline-schema.js';
-import { toCedarValue, UnrepresentableArgumentsError } from './cedar-values.js';
+import { toCedarValue } from './cedar-values.js';
 import type { PolicyStatement } from './policy-validation.js';
 
 export type PolicyDecision = 'allow' | 'deny' | 'approval_required' | 'error';
@@ -67,12 +67,15 @@ export class CompiledPolicySet {
     return this.named.length === 0;
   }
 
-  /** Evaluates the request; never throws: a failure of any kind is the decision `error`. */
+  /**
+   * Evaluates the request; never throws: a failure of any kind (arguments Cedar cannot hold, a set
+   * that no longer parses, a fault of the WebAssembly module itself) is the decision `error`,
+   * naming every policy of the set, so it is recorded and, in enforce mode, refuses.
+   */
   evaluate(request: PolicyRequest): PolicyEvaluation {
     try {
       return this.decide(request);
-    } catch (error) {
-      if (!(error instanceof UnrepresentableArgumentsError) && !(error instanceof CedarFailure)) throw error;
+    } catch {
       return { decision: 'error', matchedPolicies: [], approvalGroups: [], erroredPolicies: this.named.map((policy) => policy.name) };
     }
   }
