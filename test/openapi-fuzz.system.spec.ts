@@ -18,7 +18,7 @@ import { runSchemathesis, type Exchange } from './support/schemathesis.js';
 const TENANT_ADMIN_SCOPES = [
   'audit:read', 'automations:admin', 'runs:read', 'runs:cancel', 'runs:admin', 'approvals:decide',
   'compliance:export', 'compliance:purge', 'connectors:admin', 'connectors:read', 'memory:admin', 'memory:tenant',
-  'grants:manage', 'grants:admin', 'clients:admin',
+  'grants:manage', 'grants:admin', 'clients:admin', 'policies:admin', 'policies:read',
 ];
 /** What only a platform administrator may call: the tenant registry and the operations endpoints. */
 const OPERATOR_PATHS = '^/v1/(tenants|admin/(projections|instances|dead-letters|kafka))';

@@ -10,7 +10,7 @@ import { PostgresEventStore } from '#event-store';
 import { kafkaTestBrokers } from '../libs/bus/src/testing/kafka-test-brokers.js';
 import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-test-database.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
-import { callOk, connect } from './support/mcp-session.js';
+import { callOk, connect, errorOf } from './support/mcp-session.js';
 import { startPlatform, WORKER_MAIN, type PlatformProcess } from './support/platform-process.js';
 import { freePort } from './support/processes.js';
 import { waitForRun } from './support/runs.js';
@@ -50,7 +50,7 @@ describe.each(['PostgreSQL alone', 'Kafka'] as const)('two API processes and two
     apis = [await startPlatform({ ...common, LEDGERLINE_ROLE: 'api', LEDGERLINE_PORT: String(publicPort) })];
     apis.push(await startPlatform({ ...common, LEDGERLINE_ROLE: 'api' }));
     const issuer = DevIssuer.openOrCreate(sharedDir, { issuer: `http://127.0.0.1:${publicPort}`, audience: `http://127.0.0.1:${publicPort}/mcp` });
-    token = issuer.mint({ tenantId: TENANT, userId: 'ops', scopes: ['connectors:admin', 'automations:admin', 'automation:two_calls', 'runs:read', 'memory:read', 'memory:write'] });
+    token = issuer.mint({ tenantId: TENANT, userId: 'ops', scopes: ['connectors:admin', 'automations:admin', 'automation:two_calls', 'runs:read', 'memory:read', 'memory:write', 'policies:admin', 'policies:read'] });
   });
   afterAll(async () => {
     for (const process of [...apis, ...workers]) await process.stop();
@@ -63,6 +63,22 @@ describe.each(['PostgreSQL alone', 'Kafka'] as const)('two API processes and two
     const [a, b] = await Promise.all(apis.map((api) => connect(api, token)));
     await callOk(a!, 'memory_put', { namespace: 'notes', key: 'k', value: { from: 'a' } });
     expect(await callOk(b!, 'memory_get', { namespace: 'notes', key: 'k' })).toMatchObject({ value: { from: 'a' } });
+    await Promise.all([a!.close(), b!.close()]);
+  });
+
+  it('applies a policy changed through one API process to the next call on the other, and reports from the workers\' view through either', async () => {
+    const [a, b] = await Promise.all(apis.map((api) => connect(api, token)));
+    const text = 'forbid(principal, action, resource == Tool::"memory_put") when { context.arguments.key like "held*" };';
+    await callOk(a!, 'policy_publish', { name: 'held', text, mode: 'log-only' });
+    await callOk(b!, 'memory_put', { namespace: 'notes', key: 'held-1', value: 1 });
+    await callOk(a!, 'policy_mode_set', { name: 'held', mode: 'enforce' });
+    expect(errorOf(await b!.callTool({ name: 'memory_put', arguments: { namespace: 'notes', key: 'held-2', value: 2 } })).code).toBe('policy.denied');
+    for (const client of [a!, b!]) {
+      expect((await callOk<{ policies: Array<{ mode: string; deny: number }> }>(client, 'policy_report', { policy: 'held' })).policies.map(({ mode, deny }) => [mode, deny]))
+        .toEqual([['enforce', 1], ['log-only', 1]]);
+    }
+    await callOk(b!, 'policy_remove', { name: 'held' });
+    await callOk(a!, 'memory_put', { namespace: 'notes', key: 'held-3', value: 3 });
     await Promise.all([a!.close(), b!.close()]);
   });
 

@@ -27,6 +27,8 @@ const NOTE = { text: 'acme alice private note' };
 const POLICY = 'acme tenant-wide policy';
 const AUTOMATION_TOOL = '<any automation tool of another tenant>';
 const PASSWORD = 'correct horse battery staple';
+/** A's policy (log-only): it forbids a tool no attack here calls in A, so A's calls are evaluated and allowed. */
+const A_GUARD = 'forbid(principal, action, resource == Tool::"connector_secret_set") unless { principal.groups.contains("secops") };';
 
 interface World {
   h: PlatformHarness;
@@ -289,6 +291,45 @@ const CROSS_TENANT: Case[] = [
     // B's alice, never A's alice of the same id.
     expect((await restOf(w, 'POST', '/v1/compliance/purges', { subject: 'alice' })).body).toMatchObject({ tenantId: B, target: { kind: 'subject', subject: 'alice' } });
   } },
+  // A's policy a_guard (log-only): B neither sees, reports on, switches nor removes it; B's policy of that name is B's own.
+  { target: 'policy_list', attack: async (w) => {
+    expect(await callOk(w.b, 'policy_list', {})).toEqual({ policies: [] });
+    expect(await code(w.b, 'policy_list', { tenantId: A })).toBe('tool.invalid_arguments');
+  } },
+  { target: 'GET /v1/policies', attack: async (w) => {
+    expect((await restOf(w, 'GET', '/v1/policies')).body).toEqual({ policies: [] });
+  } },
+  { target: 'policy_report', attack: async (w) => {
+    expect(await callOk(w.b, 'policy_report', { policy: 'a_guard' })).toEqual({ since: null, evaluations: [], policies: [] });
+    expect(await code(w.b, 'policy_report', { tenantId: A })).toBe('tool.invalid_arguments');
+  } },
+  { target: 'GET /v1/policy-report', attack: async (w) => {
+    expect((await restOf(w, 'GET', '/v1/policy-report?policy=a_guard')).body).toEqual({ since: null, evaluations: [], policies: [] });
+    expectError(await restOf(w, 'GET', `/v1/policy-report?tenantId=${A}`), 400, 'policy.invalid_report_query');
+  } },
+  { target: 'policy_mode_set', attack: async (w) => {
+    expect(await code(w.b, 'policy_mode_set', { name: 'a_guard', mode: 'enforce' })).toBe('policy.not_found');
+  } },
+  { target: 'POST /v1/policies/{name}/mode', attack: async (w) => {
+    expectError(await restOf(w, 'POST', '/v1/policies/a_guard/mode', { mode: 'enforce' }), 404, 'policy.not_found');
+  } },
+  { target: 'policy_remove', attack: async (w) => {
+    expect(await code(w.b, 'policy_remove', { name: 'a_guard' })).toBe('policy.not_found');
+  } },
+  { target: 'DELETE /v1/policies/{name}', attack: async (w) => {
+    expectError(await restOf(w, 'DELETE', '/v1/policies/a_guard'), 404, 'policy.not_found');
+  } },
+  { target: 'policy_publish', attack: async (w) => {
+    expect(await code(w.b, 'policy_publish', { name: 'a_guard', text: A_GUARD, tenantId: A })).toBe('tool.invalid_arguments');
+    expect(await callOk(w.b, 'policy_publish', { name: 'a_guard', text: A_GUARD, mode: 'log-only' })).toEqual({ name: 'a_guard', version: 1, mode: 'log-only', changed: true });
+    expect(await callOk(w.b, 'policy_remove', { name: 'a_guard' })).toEqual({ name: 'a_guard', removed: true });
+  } },
+  { target: 'POST /v1/policies', attack: async (w) => {
+    expectError(await restOf(w, 'POST', '/v1/policies', { name: 'a_guard', text: A_GUARD, tenantId: A }), 400, 'request.invalid');
+    // Version 2 of B's own a_guard (policy_publish's case made and removed version 1): A's never counts.
+    expect((await restOf(w, 'POST', '/v1/policies', { name: 'a_guard', text: A_GUARD })).body).toEqual({ name: 'a_guard', version: 2, mode: 'log-only', changed: true });
+    expect((await restOf(w, 'DELETE', '/v1/policies/a_guard')).body).toEqual({ name: 'a_guard', removed: true });
+  } },
   // The tenant registry and the platform's operations are the platform operator's (scope platform:admin), never a tenant's.
   ...[
     ['POST', '/v1/tenants', { id: 'stolen', name: 'x' }], ['GET', '/v1/tenants', undefined], ['POST', '/v1/tenants/{id}/suspend', { reason: 'hostile' }], ['POST', '/v1/tenants/{id}/resume', undefined],
@@ -365,6 +406,7 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
       await callOk(w.aAdmin, 'connector_secret_set', { name, secret: A_SECRET });
     }
     await callOk(w.aAdmin, 'automation_publish', { definition: GATED_CALL });
+    await callOk(w.aAdmin, 'policy_publish', { name: 'a_guard', text: A_GUARD, mode: 'log-only' });
     w.runId = (await callOk<{ runId: string }>(alice, 'gated_call', { ref: 'a-1' })).runId;
     await waitForRun(alice, w.runId, (run) => run.approval?.status === 'pending');
     w.approvalId = `${w.runId}.ask`;
@@ -413,9 +455,12 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
   it.each(CROSS_USER)('within a tenant: %s', async (_what, attack) => {
     const before = await aLog();
     await attack(w);
-    // Only the attacker's own confirmations of his own calls (audit entries of his, in his tenant) may be added.
+    // Only the attacker's own confirmations of his own calls (audit entries of his, in his tenant) may be added,
+    // and A's log-only policy's evaluations of the attackers' calls, which it allows.
     const added = (await collect(w.h.store.readAll({ tenantId: A }))).filter((event) => event.tenantPosition > before);
-    expect(added.filter((event) => !(['ToolCallConfirmed', 'ConfirmationUsed'].includes(event.type) && event.metadata.userId === 'bob'))).toEqual([]);
+    const own = (event: (typeof added)[number]): boolean => (['ToolCallConfirmed', 'ConfirmationUsed'].includes(event.type) && event.metadata.userId === 'bob')
+      || (event.type === 'PolicyEvaluated' && (event.data as { decision: string }).decision === 'allow');
+    expect(added.filter((event) => !own(event))).toEqual([]);
   });
 
   it("leaves every object of A as it was: memory, connectors and their secret, automation, run, approval, retention", async () => {
@@ -424,6 +469,7 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
     expect((await callOk<{ connectors: Array<{ name: string; hasSecret: boolean }> }>(w.aAdmin, 'connector_list', {})).connectors.map(({ name, hasSecret }) => ({ name, hasSecret })))
       .toEqual(['erp', 'ledger', 'payroll'].map((name) => ({ name, hasSecret: true })));
     expect(await callOk(w.aAdmin, 'automation_list', {})).toMatchObject({ automations: [{ name: 'gated_call', version: 1 }] });
+    expect(await callOk(w.aAdmin, 'policy_list', {})).toEqual({ policies: [{ name: 'a_guard', version: 1, mode: 'log-only', text: A_GUARD }] });
     expect((await rest(w.h.platform.url, 'GET', '/v1/memory/retention', w.aAdminToken)).body).toEqual({ days: 30 });
     expect((await rest(w.h.platform.url, 'GET', '/v1/compliance/retention', w.aAdminToken)).body).toMatchObject({ days: 400 });
     expect(await callOk(w.aAdmin, 'run_get', { runId: w.runId })).toMatchObject({ status: 'running', approval: { status: 'pending' } });

@@ -18,6 +18,7 @@ import { EventStoreModule } from '#event-store/nest';
 import { McpModule } from '#mcp/nest';
 import { MemoryHttpModule, MemoryModule } from '#memory/nest';
 import { InstancesModule, OperationsHttpModule } from '#operations/nest';
+import { PoliciesHttpModule, PoliciesModule } from '#policies/nest';
 import { ProjectionsModule } from '#projections/nest';
 import { TenantsHttpModule, TenantsModule } from '#tenants/nest';
 import { eventStoreSettingsOf, exportSigningKeySourceOf, loadPlatformConfig, operationsKafkaOf } from './config/platform.config.js';
@@ -62,6 +63,8 @@ export class AppModule {
         // Scale-out API processes leave the retention sweep to the workers.
         MemoryModule.forRoot({ expirySweepMs: config.LEDGERLINE_ROLE === 'api' ? 0 : config.LEDGERLINE_MEMORY_EXPIRY_SWEEP_MS }),
         MemoryHttpModule,
+        PoliciesModule.forRoot(),
+        PoliciesHttpModule,
         AuditModule,
         TenantsModule,
         ComplianceModule.forRoot({

@@ -14,6 +14,7 @@ import { authConfigInputFromEnv, parseAuthConfig } from '#auth';
 import { AssertionSigningModule } from '#identity/nest';
 import { EventStoreModule } from '#event-store/nest';
 import { MemoryModule } from '#memory/nest';
+import { PoliciesModule } from '#policies/nest';
 import { InstancesModule } from '#operations/nest';
 import { ProjectionsModule } from '#projections/nest';
 import { ValidationError } from '#core';
@@ -52,6 +53,8 @@ export class WorkerModule {
         ConnectorsModule.forRoot({ egressPrivateNetworks: config.LEDGERLINE_EGRESS_PRIVATE_NETWORKS }),
         AutomationModule.forRoot({ concurrency: config.LEDGERLINE_RUN_CONCURRENCY, perTenant: config.LEDGERLINE_RUN_CONCURRENCY_PER_TENANT, honourLeases: true, enabled: true, drainMs: config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS }),
         MemoryModule.forRoot({ expirySweepMs: config.LEDGERLINE_MEMORY_EXPIRY_SWEEP_MS }),
+        // The workers apply the policy report's view; the gate and tools sit unused here.
+        PoliciesModule.forRoot(),
         AuditModule,
         PurgeModule,
         TenantsModule,

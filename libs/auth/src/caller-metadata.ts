@@ -15,6 +15,7 @@ export function callerMetadata(principal: Principal, request: { headers: Record<
     clientId: principal.clientId,
     ...(principal.grantId !== undefined && { grantId: principal.grantId }),
     scopes: principal.scopes,
+    ...(principal.groups !== undefined && { groups: principal.groups }),
     correlationId: requestIdOf(request),
     ...(tool !== undefined && { tool }),
     ...(typeof idempotencyKey === 'string' && { idempotencyKey }),

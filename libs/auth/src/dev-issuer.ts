@@ -25,6 +25,8 @@ export interface MintRequest {
   userId: string;
   clientId?: string;
   scopes: readonly string[];
+  /** Sent as the `groups` claim, for the tenant's policies. */
+  groups?: readonly string[];
   ttlSeconds?: number;
 }
 
@@ -89,6 +91,7 @@ export class DevIssuer {
       tenant_id: tenantId,
       client_id: clientId,
       scope: [...new Set(scopes)].join(' '),
+      ...(request.groups !== undefined && { groups: [...request.groups] }),
       iat: now,
       nbf: now,
       exp: now + ttlSeconds,

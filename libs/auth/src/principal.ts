@@ -9,13 +9,18 @@ export interface Principal {
   /** The grant id of a token from the authorization server (`grant_id`); absent for dev and external tokens. */
   readonly grantId?: string;
   readonly scopes: readonly string[];
+  /**
+   * The token's `groups` claim (an array of names), as the tenant's policies see it; absent or
+   * malformed: none. The built-in authorization server issues no groups yet; external issuers may.
+   */
+  readonly groups?: readonly string[];
 }
 
 const storage = new AsyncLocalStorage<Principal>();
 
 /** A copy nobody can change: one Principal object may serve many requests (the verified-token cache). */
 export function frozenPrincipal(principal: Principal): Principal {
-  return Object.freeze({ ...principal, scopes: Object.freeze([...principal.scopes]) });
+  return Object.freeze({ ...principal, scopes: Object.freeze([...principal.scopes]), ...(principal.groups !== undefined && { groups: Object.freeze([...principal.groups]) }) });
 }
 
 /** The caller of the request being served, for code far from the HTTP edge. */

@@ -26,6 +26,14 @@ describe('principalFromClaims', () => {
     });
   });
 
+  it('takes the groups from a groups claim that lists names, and none from anything else', () => {
+    expect(principalFromClaims({ ...base, groups: ['finance', 'managers', 'finance'] }).groups).toEqual(['finance', 'managers']);
+    expect(principalFromClaims(base).groups).toBeUndefined();
+    for (const groups of ['finance managers', [{ name: 'x' }], [''], Array.from({ length: 201 }, (_, i) => `g${i}`)]) {
+      expect(principalFromClaims({ ...base, groups }).groups).toBeUndefined();
+    }
+  });
+
   it('falls back to azp for the client, then to "unknown"', () => {
     expect(principalFromClaims({ ...base, azp: 'web-app' }).clientId).toBe('web-app');
     expect(principalFromClaims({ ...base, client_id: 'cli', azp: 'web-app' }).clientId).toBe('cli');

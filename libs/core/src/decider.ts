@@ -29,6 +29,8 @@ export interface CommandMetadata {
   /** The delegation (OAuth grant) the caller acts under, when its token names one. */
   grantId?: string;
   scopes: readonly string[];
+  /** The caller's groups from its token (policies read them); not recorded in event metadata. */
+  groups?: readonly string[];
   tool?: string;
   correlationId: string;
   causationId?: string;

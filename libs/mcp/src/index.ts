@@ -3,3 +3,4 @@ export * from './mcp.settings.js';
 export * from './confirmations/confirmation.errors.js';
 export { toolIcons } from './tool-icons.js';
 export { UrlElicitationNeeded } from './url-elicitation.js';
+export * from './tool-policy.port.js';

@@ -18,6 +18,7 @@ const ICONS = {
   connector: svg('<path d="M9 7V3M15 7V3"/><rect x="6" y="7" width="12" height="6" rx="2"/><path d="M12 13v4a3 3 0 0 1-3 3H7"/>'),
   audit: svg('<path d="M9 6h11M9 12h11M9 18h11"/><path d="M4 6h.01M4 12h.01M4 18h.01"/>'),
   grant: svg('<circle cx="8" cy="15" r="4"/><path d="M11 12l9-9M17 6l3 3"/>'),
+  policy: svg('<path d="M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z"/><path d="M9 12l2 2 4-4"/>'),
   tool: svg('<path d="M14.7 6.3a4 4 0 0 0-5.4 5.4L4 17v3h3l5.3-5.3a4 4 0 0 0 5.4-5.4l-2.6 2.6-2.4-2.4z"/>'),
 } satisfies Record<string, Icon[]>;
 
@@ -33,6 +34,7 @@ export function toolIcons(name: string, scope: string): Icon[] {
     case 'connector': return ICONS.connector;
     case 'audit': return ICONS.audit;
     case 'grant': return ICONS.grant;
+    case 'policy': return ICONS.policy;
     default: return ICONS.tool;
   }
 }

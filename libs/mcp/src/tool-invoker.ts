@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/server';
 import { DomainError, jsonDepthExceeds, MAX_REQUEST_JSON_DEPTH, RateLimitedError, TokenBuckets, ValidationError, type CommandMetadata } from '#core';
 import { storeUnavailableFrom } from '#event-store';
@@ -6,6 +6,7 @@ import { inSpan, markFailed, rateLimitRejections, toolCallDuration, type Span } 
 import { MCP_SETTINGS, type McpSettings } from './mcp.settings.js';
 import type { RegisteredTool } from './registered-tool.js';
 import { ToolRegistry } from './tool-registry.js';
+import { TOOL_POLICY, type ToolPolicy } from './tool-policy.port.js';
 import { UrlElicitationNeeded } from './url-elicitation.js';
 
 /** What a call produced: its tool result and, for a tool whose calls are tasks, the task's id. */
@@ -35,7 +36,7 @@ export class CallInterrupted extends Error {
 
 /**
  * Runs one tools/call: the caller's scope, the tenant's rate on the tool, the tool's schema,
- * then the tool. Every refusal is a tool result with `isError` and a stable code (the model can
+ * the tenant's policies (when a module provides them), then the tool. Every refusal is a tool result with `isError` and a stable code (the model can
  * read and correct it); nothing reaches the tool, and so nothing is appended, unless all pass.
  */
 @Injectable()
@@ -46,6 +47,7 @@ export class ToolInvoker {
   constructor(
     private readonly registry: ToolRegistry,
     @Inject(MCP_SETTINGS) settings: McpSettings,
+    @Optional() @Inject(TOOL_POLICY) private readonly policy?: ToolPolicy,
   ) {
     this.rates = new TokenBuckets({ ratePerSec: settings.toolRateLimit.perSecond, burst: settings.toolRateLimit.burst });
   }
@@ -93,6 +95,8 @@ export class ToolInvoker {
         throw unknownTool(name);
       }
       const input = await tool.parse(args);
+      // The tenant's policies see the arguments as the tool will (parsed), and refuse before any confirmation is asked for.
+      await this.policy?.check({ metadata, tool: name, scope, input });
       await options.beforeExecute?.(tool, input);
       const output = await tool.handler.execute(input, { metadata: { ...metadata, tool: name } });
       end({ tool: label, outcome: 'ok' });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { CommandMetadata } from '#core';
+import { ForbiddenError, type CommandMetadata } from '#core';
 import { DiscoveryModule } from '@nestjs/core';
 import { MCP_SETTINGS } from './mcp.settings.js';
 import { McpTool, type McpToolHandler } from './mcp-tool.decorator.js';
@@ -10,6 +10,7 @@ import type { RegisteredTool } from './registered-tool.js';
 import { ToolInvoker } from './tool-invoker.js';
 import { ToolRegistry } from './tool-registry.js';
 import { McpToolSource, type ToolSource } from './tool-source.js';
+import { TOOL_POLICY, type PolicyCheckedCall, type ToolPolicy } from './tool-policy.port.js';
 
 @McpTool({
   name: 'echo', title: 'Echo', description: 'Says it back.', scope: 'echo:use',
@@ -47,10 +48,10 @@ class CountingSource implements ToolSource {
   }
 }
 
-async function invokerWith(rate: { perSecond: number; burst: number }): Promise<{ invoker: ToolInvoker; source: CountingSource }> {
+async function invokerWith(rate: { perSecond: number; burst: number }, policy?: ToolPolicy): Promise<{ invoker: ToolInvoker; source: CountingSource }> {
   const module = await Test.createTestingModule({
     imports: [DiscoveryModule],
-    providers: [ToolRegistry, ToolInvoker, { provide: MCP_SETTINGS, useValue: { toolRateLimit: rate } }, EchoTool, CountingSource],
+    providers: [ToolRegistry, ToolInvoker, { provide: MCP_SETTINGS, useValue: { toolRateLimit: rate } }, EchoTool, CountingSource, ...(policy ? [{ provide: TOOL_POLICY, useValue: policy }] : [])],
   }).compile();
   await module.init();
   return { invoker: module.get(ToolInvoker), source: module.get(CountingSource) };
@@ -89,5 +90,28 @@ describe('ToolInvoker: scope and rate before the lookup', () => {
     expect(codeOf(await invoker.call('t_secret', {}, caller('acme', ['tenant:t_secret'])))).toBe('tool.unknown');
     expect(codeOf(await invoker.call('t_missing', {}, caller('acme', ['tenant:t_missing'])))).toBe('tool.unknown');
     expect(source.lookups).toBe(2);
+  });
+});
+
+describe('ToolInvoker: the tenant\'s policies', () => {
+  it('asks the policy with the parsed arguments once the call is known good, and a refusal stops the tool', async () => {
+    const seen: PolicyCheckedCall[] = [];
+    const policy: ToolPolicy = {
+      async check(call) {
+        seen.push(call);
+        if ((call.input as { text?: string }).text === 'pay 900') throw new ForbiddenError('policy.denied', 'forbidden by policy big', { policies: ['big'] });
+      },
+    };
+    const { invoker } = await invokerWith({ perSecond: 100, burst: 100 }, policy);
+    const acme = caller('acme', ['echo:use']);
+    expect((await invoker.call('echo', { text: 'hello' }, acme)).structuredContent).toEqual({ text: 'hello' });
+    expect(codeOf(await invoker.call('echo', { text: 'pay 900' }, acme))).toBe('policy.denied');
+    // Refused before the policy: bad arguments, a tool out of scope.
+    expect(codeOf(await invoker.call('echo', { text: 7 }, acme))).toBe('tool.invalid_arguments');
+    expect(codeOf(await invoker.call('t_report', {}, acme))).toBe('tool.unknown');
+    expect(seen).toEqual([
+      { metadata: acme, tool: 'echo', scope: 'echo:use', input: { text: 'hello' } },
+      { metadata: acme, tool: 'echo', scope: 'echo:use', input: { text: 'pay 900' } },
+    ]);
   });
 });

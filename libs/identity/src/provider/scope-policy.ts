@@ -21,7 +21,7 @@ export const SENSITIVE_LIFETIME: ScopeLifetime = { accessTokenSeconds: 300, gran
 /** Defaults of LEDGERLINE_SENSITIVE_SCOPES; a trailing `*` matches a prefix. */
 export const DEFAULT_SENSITIVE_SCOPES = [
   'platform:admin', 'connectors:admin', 'compliance:purge', 'compliance:admin', 'automations:admin', 'memory:admin', 'runs:admin', 'automation:*',
-  'grants:admin', 'clients:admin',
+  'grants:admin', 'clients:admin', 'policies:admin',
 ];
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -43,6 +43,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'compliance:admin': 'Set event retention and archive closed streams',
   'grants:manage': 'See and revoke the access you have given to applications',
   'grants:admin': "See and revoke every access given to applications in your organisation, disable applications for it, and decide whether applications that cannot ask you to confirm may make sensitive calls",
+  'policies:admin': "Publish, enforce and remove your organisation's policies over what agents may call",
+  'policies:read': "See your organisation's policies and what they decided",
   'clients:admin': "Register your organisation's own applications and service accounts (their credentials are shown once)",
 };
 

@@ -1,0 +1,127 @@
+import { preparsePolicySet, statefulIsAuthorized, type Context, type EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { CALL_ACTION } from './ledgerline-schema.js';
+import { toCedarValue } from './cedar-values.js';
+import type { PolicyStatement } from './policy-validation.js';
+
+export type PolicyDecision = 'allow' | 'deny' | 'approval_required' | 'error';
+
+/** A policy as the evaluator takes it: its name and its validated statements. */
+export interface NamedPolicy {
+  name: string;
+  statements: readonly PolicyStatement[];
+}
+
+/** Who calls which tool with what: the request a tenant's policies are evaluated on. */
+export interface PolicyRequest {
+  userId: string;
+  clientId: string;
+  scopes: readonly string[];
+  groups: readonly string[];
+  tool: string;
+  toolScope: string;
+  automation: boolean;
+  arguments: unknown;
+}
+
+export interface PolicyEvaluation {
+  decision: PolicyDecision;
+  /** The policies that decided (matched): forbids for a deny, approval policies for approval_required. */
+  matchedPolicies: string[];
+  /** The groups whose approval the matching @requireApproval policies ask for. */
+  approvalGroups: string[];
+  /** Policies whose evaluation failed for this request (a type error, a missing attribute). */
+  erroredPolicies: string[];
+}
+
+/**
+ * Ledgerline's policies guard calls the caller's scopes already allow: Cedar denies by default,
+ * so each set is evaluated with this permit beside it, and only a forbid (or an approval policy)
+ * stops a call. Its id cannot be a policy name (names start with a letter).
+ */
+const IMPLICIT_PERMIT_ID = '__implicit_permit';
+const IMPLICIT_PERMIT = 'permit(principal, action, resource);';
+
+/** Statements' Cedar ids name their policy: `<name>#<n>`. */
+const policyOfId = (id: string): string => id.slice(0, id.lastIndexOf('#'));
+
+/**
+ * A tenant's policies of one mode, ready to evaluate: Cedar parses them once (preparsed under this
+ * set's own id, which the next compilation for the same slot replaces, so parsed sets do not pile
+ * up in the WebAssembly heap), and the statements' approval groups are kept by id.
+ */
+export class CompiledPolicySet {
+  private readonly approvalGroups = new Map<string, string>();
+  private readonly policies: Record<string, string> = { [IMPLICIT_PERMIT_ID]: IMPLICIT_PERMIT };
+
+  constructor(readonly slot: string, readonly named: readonly NamedPolicy[]) {
+    for (const { name, statements } of named) {
+      statements.forEach((statement, index) => {
+        const id = `${name}#${index + 1}`;
+        this.policies[id] = statement.text;
+        if (statement.approvalGroup !== undefined) this.approvalGroups.set(id, statement.approvalGroup);
+      });
+    }
+  }
+
+  get isEmpty(): boolean {
+    return this.named.length === 0;
+  }
+
+  /**
+   * Evaluates the request; never throws: a failure of any kind (arguments Cedar cannot hold, a set
+   * that no longer parses, a fault of the WebAssembly module itself) is the decision `error`,
+   * naming every policy of the set, so it is recorded and, in enforce mode, refuses.
+   */
+  evaluate(request: PolicyRequest): PolicyEvaluation {
+    try {
+      return this.decide(request);
+    } catch {
+      return { decision: 'error', matchedPolicies: [], approvalGroups: [], erroredPolicies: this.named.map((policy) => policy.name) };
+    }
+  }
+
+  private decide(request: PolicyRequest): PolicyEvaluation {
+    const principal = { type: 'User', id: request.userId };
+    const resource = { type: 'Tool', id: request.tool };
+    const entities: EntityJson[] = [
+      { uid: principal, attrs: { groups: [...request.groups], client: request.clientId, scopes: [...request.scopes] }, parents: [] },
+      { uid: resource, attrs: { scope: request.toolScope, automation: request.automation }, parents: [] },
+    ];
+    const args = toCedarValue(request.arguments) ?? {};
+    const keys = typeof request.arguments === 'object' && request.arguments !== null && !Array.isArray(request.arguments) ? Object.keys(request.arguments) : [];
+    const context: Context = { arguments: args, argumentKeys: keys };
+    const answer = statefulIsAuthorized({ principal, action: CALL_ACTION, resource, context, entities, preparsedPolicySetId: this.preparsed() });
+    if (answer.type === 'failure') throw new CedarFailure(answer.errors.map((error) => error.message).join('; '));
+    const { decision, diagnostics } = answer.response;
+    const erroredPolicies = unique(diagnostics.errors.map((error) => policyOfId(error.policyId)));
+    // A policy that failed to evaluate might have forbidden the call: never read its silence as consent.
+    if (erroredPolicies.length > 0) return { decision: 'error', matchedPolicies: [], approvalGroups: [], erroredPolicies };
+    const reasons = diagnostics.reason.filter((id) => id !== IMPLICIT_PERMIT_ID);
+    const approvals = reasons.filter((id) => this.approvalGroups.has(id));
+    const plainForbids = decision === 'deny' ? reasons.filter((id) => !this.approvalGroups.has(id)) : [];
+    if (plainForbids.length > 0) return { decision: 'deny', matchedPolicies: unique(plainForbids.map(policyOfId)), approvalGroups: [], erroredPolicies: [] };
+    if (approvals.length > 0) {
+      return { decision: 'approval_required', matchedPolicies: unique(approvals.map(policyOfId)), approvalGroups: unique(approvals.map((id) => this.approvalGroups.get(id)!)), erroredPolicies: [] };
+    }
+    return { decision, matchedPolicies: unique(reasons.map(policyOfId)), approvalGroups: [], erroredPolicies: [] };
+  }
+
+  /** Cedar's slot for this tenant and mode, (re)parsed when it holds another set; a set that no longer parses throws CedarFailure. */
+  private preparsed(): string {
+    if (current.get(this.slot) !== this) {
+      const parsed = preparsePolicySet(this.slot, { staticPolicies: this.policies });
+      if (parsed.type === 'failure') throw new CedarFailure(parsed.errors.map((error) => error.message).join('; '));
+      current.set(this.slot, this);
+    }
+    return this.slot;
+  }
+}
+
+/** Which compiled set Cedar's preparsed slot holds now (one slot per tenant and mode). */
+const current = new Map<string, CompiledPolicySet>();
+
+class CedarFailure extends Error {}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandMetadata } from '#core';
+import { PostgresEventStore, SqliteEventStore, type EventStore, type RecordedEvent } from '#event-store';
+import { createTestDatabase } from '../../../event-store/src/postgres/postgres-test-database.js';
+import { collect } from '../../../event-store/src/testing/event-store.contract.js';
+import { POLICIES_STREAM } from '../policy-stream.js';
+import { TenantPolicyGate } from './tenant-policy-gate.js';
+
+const BIG = 'forbid(principal, action, resource == Tool::"pay_invoice") when { context.arguments.amount > 500 };';
+const caller = (tenantId: string, groups: string[] = []): CommandMetadata => ({ tenantId, userId: 'alice', clientId: 'claude', scopes: ['automation:pay_invoice'], groups, correlationId: 'corr' });
+const pay = (tenantId: string, amount: unknown) => ({ metadata: caller(tenantId), tool: 'pay_invoice', scope: 'automation:pay_invoice', input: { invoiceId: 'i-1', amount } });
+const published = (name: string, version: number, mode: string, text = BIG) => ({ type: 'PolicyPublished', data: { name, version, text, mode } });
+
+async function open(kind: 'sqlite' | 'postgres'): Promise<{ store: EventStore; cleanup(): Promise<void> }> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'ledgerline-policy-gate-'));
+    return { store: SqliteEventStore.open({ path: join(dir, 'events.db') }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const database = await createTestDatabase();
+  return { store: await PostgresEventStore.connect({ connectionString: database.url }), cleanup: database.drop };
+}
+
+describe.each(['sqlite', 'postgres'] as const)('the tenant policy gate on %s', (kind) => {
+  let store: EventStore;
+  let cleanup: () => Promise<void>;
+  let gate: TenantPolicyGate;
+  const eventsOf = (tenantId: string): Promise<RecordedEvent[]> => collect(store.readAll({ tenantId }));
+  const evaluations = async (tenantId: string) => (await eventsOf(tenantId)).filter((e) => e.type === 'PolicyEvaluated').map((e) => e.data as { mode: string; decision: string });
+
+  beforeAll(async () => {
+    ({ store, cleanup } = await open(kind));
+    gate = new TenantPolicyGate(store);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await cleanup?.();
+  });
+
+  it('lets every call of a tenant without policies through, evaluating and appending nothing', async () => {
+    await gate.check(pay('empty', 900));
+    expect(await eventsOf('empty')).toEqual([]);
+  });
+
+  it('log-only records a would-be denial and lets the call through; enforce refuses it and records only the evaluation', async () => {
+    await store.append('acme', POLICIES_STREAM, 'no-stream', [published('big', 1, 'log-only')]);
+    await gate.check(pay('acme', 900));
+    expect(await evaluations('acme')).toEqual([expect.objectContaining({ mode: 'log-only', decision: 'deny', matchedPolicies: ['big'], argumentKeys: ['invoiceId', 'amount'] })]);
+
+    // Another process switches the mode: the next call sees it (the stream's tail is read on every call).
+    await store.append('acme', POLICIES_STREAM, 1, [{ type: 'PolicyModeChanged', data: { name: 'big', version: 1, mode: 'enforce' } }]);
+    const before = (await eventsOf('acme')).length;
+    await expect(gate.check(pay('acme', 900))).rejects.toMatchObject({ code: 'policy.denied', kind: 'forbidden' });
+    const appended = (await eventsOf('acme')).slice(before);
+    expect(appended.map((event) => [event.type, event.streamId.startsWith('policy-evaluations-'), (event.data as { mode: string }).mode])).toEqual([['PolicyEvaluated', true, 'enforce']]);
+    expect(appended[0]!.metadata).toMatchObject({ userId: 'alice', clientId: 'claude', tool: 'pay_invoice' });
+    await gate.check(pay('acme', 100));
+  });
+
+  it('evaluates enforce and log-only policies apart: only the enforce decision refuses', async () => {
+    await store.append('both', POLICIES_STREAM, 'no-stream', [
+      published('strict', 1, 'log-only', 'forbid(principal, action, resource);'),
+      published('big', 1, 'enforce'),
+    ]);
+    await gate.check(pay('both', 100));
+    expect((await evaluations('both')).map(({ mode, decision }) => [mode, decision])).toEqual([['enforce', 'allow'], ['log-only', 'deny']]);
+  });
+
+  it('refuses when a policy fails to evaluate, and when a stored policy no longer validates (fail closed)', async () => {
+    await expect(gate.check(pay('acme', 'a lot'))).rejects.toMatchObject({ code: 'policy.evaluation_failed', details: { policies: ['big'] } });
+    await expect(gate.check(pay('acme', { value: 900 }))).rejects.toMatchObject({ code: 'policy.evaluation_failed' });
+    // As if the schema or Cedar had changed since it was published: it no longer validates.
+    await store.append('stale', POLICIES_STREAM, 'no-stream', [published('old', 1, 'enforce', 'forbid(principal, action, resource) when { principal.department == "x" };')]);
+    await expect(gate.check(pay('stale', 1))).rejects.toMatchObject({ code: 'policy.evaluation_failed', details: { policies: ['old'] } });
+    expect(await evaluations('stale')).toEqual([expect.objectContaining({ decision: 'error', erroredPolicies: ['old'] })]);
+  });
+
+  it('asks for the annotated group\'s approval, and reads the caller\'s groups', async () => {
+    const text = '@requireApproval("managers")\nforbid(principal, action, resource) when { context.arguments.amount > 500 } unless { principal.groups.contains("finance") };';
+    await store.append('approvals', POLICIES_STREAM, 'no-stream', [published('big', 1, 'enforce', text)]);
+    await expect(gate.check(pay('approvals', 900))).rejects.toMatchObject({ code: 'policy.approval_required', details: { groups: ['managers'], policies: ['big'] } });
+    await gate.check({ ...pay('approvals', 900), metadata: caller('approvals', ['finance']) });
+  });
+
+  it('never applies one tenant\'s policies to another\'s calls', async () => {
+    await gate.check(pay('globex', 900));
+    expect(await eventsOf('globex')).toEqual([]);
+  });
+});

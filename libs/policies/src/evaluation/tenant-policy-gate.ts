@@ -1,0 +1,121 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CommandMetadata } from '#core';
+import { EVENT_STORE, eventMetadataOf, loadStream, type EventStore } from '#event-store';
+import type { PolicyCheckedCall, ToolPolicy } from '#mcp';
+import { CompiledPolicySet, type PolicyEvaluation, type PolicyRequest } from '../cedar/policy-evaluation.js';
+import { validatePolicyText } from '../cedar/policy-validation.js';
+import { policiesFold } from '../policy.decider.js';
+import { PolicyApprovalRequiredError, PolicyDeniedError, PolicyEvaluationFailedError } from '../policy.errors.js';
+import type { PolicyEvaluated, PolicyMode } from '../policy.events.js';
+import type { PoliciesState } from '../policy.state.js';
+import { POLICIES_ADMIN_SCOPE, POLICIES_READ_SCOPE, POLICIES_STREAM, policyEvaluationsStream } from '../policy-stream.js';
+
+const POLICY_SCOPES: ReadonlySet<string> = new Set([POLICIES_ADMIN_SCOPE, POLICIES_READ_SCOPE]);
+
+/** A tenant's policies of one mode, compiled, and those of them that no longer validate (they refuse every call: fail closed). */
+interface ModeSet {
+  mode: PolicyMode;
+  compiled: CompiledPolicySet;
+  broken: string[];
+}
+
+interface TenantSets {
+  version: number;
+  sets: ModeSet[];
+}
+
+/**
+ * The tenant's policies at the MCP front door. Each call reads the tail of the tenant's policies
+ * stream (one short read: a change made by any process is seen by the next call) and reuses the
+ * compiled sets while the stream's version is unchanged. A tenant without policies gets no
+ * evaluation and no event. Otherwise the enforce policies and the log-only policies are
+ * evaluated apart, each beside an implicit permit, and each evaluation is a PolicyEvaluated
+ * event, appended before the answer; only the enforce decision can refuse the call.
+ */
+@Injectable()
+export class TenantPolicyGate implements ToolPolicy {
+  private readonly compiled = new Map<string, TenantSets>();
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async check({ metadata, tool, scope, input }: PolicyCheckedCall): Promise<void> {
+    // The policy tools themselves are never guarded: an overbroad forbid must not lock the tenant out of mending it.
+    if (POLICY_SCOPES.has(scope)) return;
+    const sets = await this.setsOf(metadata.tenantId);
+    if (sets.length === 0) return;
+    const request: PolicyRequest = {
+      userId: metadata.userId, clientId: metadata.clientId, scopes: metadata.scopes, groups: metadata.groups ?? [],
+      tool, toolScope: scope, automation: scope.startsWith('automation:'), arguments: input,
+    };
+    const evaluations = sets.map(({ mode, compiled, broken }) => ({ mode, evaluation: broken.length > 0 ? brokenEvaluation(broken) : compiled.evaluate(request) }));
+    await this.record(metadata, tool, argumentKeysOf(input), evaluations);
+    const enforced = evaluations.find(({ mode }) => mode === 'enforce')?.evaluation;
+    if (enforced === undefined) return;
+    switch (enforced.decision) {
+      case 'allow':
+        return;
+      case 'deny':
+        throw new PolicyDeniedError(tool, enforced.matchedPolicies);
+      case 'approval_required':
+        throw new PolicyApprovalRequiredError(tool, enforced.matchedPolicies, enforced.approvalGroups);
+      case 'error':
+        throw new PolicyEvaluationFailedError(tool, enforced.erroredPolicies);
+      default: {
+        const unexpected: never = enforced.decision;
+        throw new Error(`unknown decision ${String(unexpected)}`);
+      }
+    }
+  }
+
+  private async record(metadata: CommandMetadata, tool: string, argumentKeys: string[], evaluations: Array<{ mode: PolicyMode; evaluation: PolicyEvaluation }>): Promise<void> {
+    const eventMetadata = eventMetadataOf({ ...metadata, tool });
+    const events = evaluations.map(({ mode, evaluation }): PolicyEvaluated & { metadata: typeof eventMetadata } => ({
+      type: 'PolicyEvaluated',
+      data: { tool, mode, ...evaluation, argumentKeys, userId: metadata.userId, clientId: metadata.clientId },
+      metadata: eventMetadata,
+    }));
+    await this.store.append(metadata.tenantId, policyEvaluationsStream(new Date()), 'any', events);
+  }
+
+  /** The tenant's non-empty mode sets, enforce first; none when it has no policies. */
+  private async setsOf(tenantId: string): Promise<ModeSet[]> {
+    const { state, version } = await loadStream(this.store, tenantId, POLICIES_STREAM, policiesFold);
+    if (state.policies.size === 0) {
+      // Only tenants with policies hold a compiled entry: the map grows with them, not with every caller.
+      this.compiled.delete(tenantId);
+      return [];
+    }
+    const cached = this.compiled.get(tenantId);
+    if (cached?.version === version) return cached.sets;
+    const sets = compile(tenantId, state);
+    this.compiled.set(tenantId, { version, sets });
+    return sets;
+  }
+}
+
+function compile(tenantId: string, state: PoliciesState): ModeSet[] {
+  const sets: ModeSet[] = [];
+  for (const mode of ['enforce', 'log-only'] as const) {
+    const named = [];
+    const broken: string[] = [];
+    for (const policy of state.policies.values()) {
+      if (policy.mode !== mode) continue;
+      try {
+        named.push({ name: policy.name, statements: validatePolicyText(policy.name, policy.text) });
+      } catch {
+        // Published valid, invalid now (a Cedar or schema change): it refuses every call until mended.
+        broken.push(policy.name);
+      }
+    }
+    if (named.length > 0 || broken.length > 0) sets.push({ mode, compiled: new CompiledPolicySet(`${tenantId}\u0000${mode}`, named), broken });
+  }
+  return sets;
+}
+
+function brokenEvaluation(broken: string[]): PolicyEvaluation {
+  return { decision: 'error', matchedPolicies: [], approvalGroups: [], erroredPolicies: broken };
+}
+
+function argumentKeysOf(input: unknown): string[] {
+  return typeof input === 'object' && input !== null && !Array.isArray(input) ? Object.keys(input).slice(0, 100) : [];
+}
