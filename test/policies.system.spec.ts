@@ -183,6 +183,14 @@ describe.each(['sqlite', 'postgres'] as const)('tenant policies on %s', (kind) =
     expect(refused.appended.map((event) => [event.type, (event.data as { decision: string }).decision])).toEqual([['PolicyEvaluated', 'deny']]);
     expect(refused.appended[0]!.data).toMatchObject({ argumentKeys: ['invoiceId', 'amount'] });
     expect(await callOk(alice, 'pay_invoice', { invoiceId: 'inv-2', amount: 100 })).toMatchObject({ status: 'running' });
+    // A dry run is judged on the run's input, as the start would be: refused alike, planned alike.
+    const refusedDryRun = await appendedBy(() => alice.callTool({ name: 'pay_invoice', arguments: { invoiceId: 'inv-3', amount: 900, dryRun: true } }));
+    expect(errorOf(refusedDryRun.result)).toMatchObject({ code: 'policy.denied', details: { tool: 'pay_invoice', policies: ['pay_limit'] } });
+    // The run started above may append its own steps meanwhile; the dry run's own events are the evaluation alone.
+    const ownEvents = refusedDryRun.appended.filter((event) => !event.streamId.startsWith('run-'));
+    expect(ownEvents.map((event) => [event.type, (event.data as { decision: string }).decision])).toEqual([['PolicyEvaluated', 'deny']]);
+    expect(ownEvents[0]!.data).toMatchObject({ argumentKeys: ['invoiceId', 'amount'] });
+    expect(await callOk(alice, 'pay_invoice', { invoiceId: 'inv-4', amount: 100, dryRun: true })).toMatchObject({ outcome: 'completed', dryRunId: expect.stringMatching(/^dryrun-/) });
     await callOk(admin, 'policy_remove', { name: 'pay_limit' });
   });
 

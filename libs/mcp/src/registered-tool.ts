@@ -24,6 +24,11 @@ export interface RegisteredTool {
    * none (e.g. an automation's dry run). The registry's task source reads it.
    */
   readonly taskIdOf?: (output: unknown) => string | undefined;
+  /**
+   * What the tenant's policies see as the call's arguments, where the parsed input is not that
+   * (an automation's dry run wraps the run's input): the parsed input itself without it.
+   */
+  readonly policyArguments?: (input: unknown) => unknown;
 }
 
 export type ToolIssue = { path: string; message: string };

@@ -96,7 +96,7 @@ export class ToolInvoker {
       }
       const input = await tool.parse(args);
       // The tenant's policies see the arguments as the tool will (parsed), and refuse before any confirmation is asked for.
-      await this.policy?.check({ metadata, tool: name, scope, input });
+      await this.policy?.check({ metadata, tool: name, scope, input: tool.policyArguments ? tool.policyArguments(input) : input });
       await options.beforeExecute?.(tool, input);
       const output = await tool.handler.execute(input, { metadata: { ...metadata, tool: name } });
       end({ tool: label, outcome: 'ok' });

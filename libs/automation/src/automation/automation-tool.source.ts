@@ -121,6 +121,8 @@ export class AutomationToolSource implements ToolSource {
       },
       // The run is the task: a client that follows tasks gets its id, and the run's result when it ends. A dry run is over when it answers: no task.
       taskIdOf: (output) => (output as Partial<StartRunResult>).runId,
+      // A dry run is judged on the input a run would start with: what a policy refuses live, it refuses in the preview too.
+      policyArguments: (input) => (input instanceof DryRunArguments ? input.input : input),
     };
   }
 }
