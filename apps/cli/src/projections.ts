@@ -3,6 +3,7 @@ import { automationsProjection, runsProjection } from '#automation';
 import { eventRetentionProjection } from '#compliance';
 import { connectorsProjection } from '#connectors';
 import { memoryItemsProjection } from '#memory';
+import { policyEvaluationsProjection } from '#policies';
 import type { Projection } from '#projections';
 import { tenantsProjection } from '#tenants';
 
@@ -15,4 +16,5 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   automationsProjection,
   runsProjection,
   eventRetentionProjection,
+  policyEvaluationsProjection,
 ];
