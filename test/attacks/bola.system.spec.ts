@@ -137,6 +137,11 @@ const CROSS_TENANT: Case[] = [
   { target: 'GET /v1/automations/{name}', attack: async (w) => {
     expectError(await restOf(w, 'GET', '/v1/automations/gated_call'), 404, 'automation.not_found');
   } },
+  { target: 'POST /v1/automations/{name}/dry-runs', attack: async (w) => {
+    // B holds automation:gated_call, but the automation is A's: not found, and nothing of A's is planned or recorded.
+    expectError(await restOf(w, 'POST', '/v1/automations/gated_call/dry-runs', { input: { ref: 'from-b' } }), 404, 'automation.not_found');
+    expectError(await restOf(w, 'POST', '/v1/automations/gated_call/dry-runs', { input: { ref: 'from-b' }, tenantId: A }), 400, 'request.invalid');
+  } },
   { target: 'run_get', attack: async (w) => {
     expect(await code(w.b, 'run_get', { runId: w.runId })).toBe('run.not_found');
   } },
@@ -186,6 +191,7 @@ const CROSS_TENANT: Case[] = [
     // B even holds the scope A's automation tool asks for: the tool is A's, so for B it does not exist.
     expect((await w.b.listTools()).tools.map((tool) => tool.name)).not.toContain('gated_call');
     expect(await code(w.b, 'gated_call', { ref: 'from-b' })).toBe('tool.unknown');
+    expect(await code(w.b, 'gated_call', { ref: 'from-b', dryRun: true })).toBe('tool.unknown');
   } },
   { target: 'GET /healthz', attack: publicRoute },
   { target: 'GET /readyz', attack: async (w) => {
