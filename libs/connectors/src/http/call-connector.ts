@@ -69,10 +69,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
  */
 export async function callConnector(call: ConnectorCall): Promise<ConnectorResponse> {
   const egress = call.egress ?? connectorEgress();
-  const { url, request, auth, target } = prepareOutgoing(call, (checked) => {
-    assertEgressAllowed(checked, call.config.allowedHosts);
-    egress.networks.assertLiteralAllowed(checked.hostname);
-  });
+  const { url, request, auth, target } = prepareOutgoing(call, (checked) => assertStaticEgress(checked, call.config.allowedHosts, egress));
   if (call.signal?.aborted) throw new ConnectorAbortedError(target, { cause: call.signal.reason });
 
   const { config, secret } = call;
@@ -113,8 +110,7 @@ export function renderConnectorCall(call: Omit<ConnectorCall, 'signal'>): Render
   try {
     rendered = prepareOutgoing(call, (url) => {
       try {
-        assertEgressAllowed(url, call.config.allowedHosts);
-        egress.networks.assertLiteralAllowed(url.hostname);
+        assertStaticEgress(url, call.config.allowedHosts, egress);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         egressRefusal = error;
@@ -133,6 +129,12 @@ export function renderConnectorCall(call: Omit<ConnectorCall, 'signal'>): Render
     egress: egressRefusal ? 'refused' : 'allowed',
     ...(egressRefusal && { refusal: egressRefusal }),
   };
+}
+
+/** The egress checks that need no DNS answer: the connector's allow-list, then an IP literal against the operator's networks. */
+function assertStaticEgress(url: URL, allowedHosts: ConnectorConfig['allowedHosts'], egress: ConnectorEgress): void {
+  assertEgressAllowed(url, allowedHosts);
+  egress.networks.assertLiteralAllowed(url.hostname);
 }
 
 /** Every check before the network, in the live order; `checkEgress` throws (live) or notes (dry) a refused URL. */
@@ -229,7 +231,8 @@ function outgoingHeaders({ config, idempotencyKey, assertion }: Omit<ConnectorCa
   return [...headers];
 }
 
-function keptHeaders(headers: Headers): Record<string, string> {
+/** The response headers a step sees (the rest stay with the connector call). */
+export function keptHeaders(headers: Headers): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of KEPT_RESPONSE_HEADERS) {
     const value = headers.get(name);

@@ -1,5 +1,5 @@
 import type { JsonValue } from '#core';
-import type { ConnectorResponse } from './call-connector.js';
+import { keptHeaders, type ConnectorResponse } from './call-connector.js';
 import type { ConnectorCallError } from './connector-call.errors.js';
 import { statusFailure, type CallContext } from './connector-failure.js';
 
@@ -10,7 +10,6 @@ export interface SimulatedResponse {
   body: JsonValue;
 }
 
-const KEPT_RESPONSE_HEADERS = ['content-type', 'retry-after', 'location'];
 // The statuses whose responses carry no body (the Response constructor refuses one).
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
@@ -22,14 +21,7 @@ const NULL_BODY_STATUSES = new Set([204, 205, 304]);
  */
 export async function simulateConnectorResponse(request: { method: string; url: string }, simulated: SimulatedResponse): Promise<ConnectorResponse> {
   const headers = new Headers(simulated.headers);
-  if (simulated.status >= 200 && simulated.status <= 299) {
-    const kept: Record<string, string> = {};
-    for (const name of KEPT_RESPONSE_HEADERS) {
-      const value = headers.get(name);
-      if (value !== null) kept[name] = value;
-    }
-    return { status: simulated.status, headers: kept, body: simulated.body, durationMs: 0 };
-  }
+  if (simulated.status >= 200 && simulated.status <= 299) return { status: simulated.status, headers: keptHeaders(headers), body: simulated.body, durationMs: 0 };
   throw await simulatedFailure(request, simulated, headers);
 }
 
