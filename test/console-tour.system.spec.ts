@@ -71,6 +71,7 @@ describe('console tour (sqlite)', () => {
     await screenshot(page, `tour-${name}${stable(path).replace(/[/?=&]+/g, '-')}`);
   };
 
+  // Every page twice (two viewports), each with axe-core: 33 s alone, and past the default 60 s beside the parallel suite on a slow VM (2026-12-07 CI).
   it('shows every page to someone who allowed everything, each passing axe-core under its CSP, on a desktop and at 360 px', async () => {
     for (const viewport of ['desktop', 'narrow'] as const) {
       const context = await newTestContext(browser, { viewport, timezoneId: 'America/New_York' });
@@ -83,7 +84,7 @@ describe('console tour (sqlite)', () => {
       }
       await context.close();
     }
-  });
+  }, 150_000);
 
   it('shows each form refusal inline, passing axe-core too', async () => {
     const context = await newTestContext(browser);
