@@ -107,8 +107,8 @@ export class RunViews {
   /** Unfinished runs whose next move is due (or whose deadline passed), oldest due first. System read: all tenants. */
   async dueRuns(now: number, limit: number): Promise<DueRun[]> {
     const rows = await this.db.all<Row>(
-      `SELECT tenant_id, run_id, stream_version FROM ${RUN_SCHEDULE_TABLE} WHERE (due_at IS NOT NULL AND due_at <= ?) OR deadline_at <= ? ORDER BY due_at LIMIT ?`,
-      [now, now, limit],
+      `SELECT tenant_id, run_id, stream_version FROM ${RUN_SCHEDULE_TABLE} WHERE (due_at IS NOT NULL AND due_at <= ?) OR deadline_at <= ? OR notice_at <= ? ORDER BY due_at LIMIT ?`,
+      [now, now, now, limit],
     );
     return rows.map((row) => ({ tenantId: String(row.tenant_id), runId: String(row.run_id), streamVersion: Number(row.stream_version) }));
   }
@@ -116,8 +116,10 @@ export class RunViews {
   /** The earliest time after `now` an unfinished run needs the saga, if any (those due by `now` are dueRuns(now)). */
   async nextDueAfter(now: number): Promise<number | undefined> {
     const [row] = await this.db.all<{ next: number | string | null }>(
-      `SELECT MIN(next_at) AS next FROM (SELECT CASE WHEN due_at IS NULL OR due_at > deadline_at THEN deadline_at ELSE due_at END AS next_at FROM ${RUN_SCHEDULE_TABLE}) AS due WHERE next_at > ?`,
-      [now],
+      `SELECT MIN(next_at) AS next FROM (
+         SELECT CASE WHEN due_at IS NULL OR due_at > deadline_at THEN deadline_at ELSE due_at END AS next_at FROM ${RUN_SCHEDULE_TABLE}
+         UNION ALL SELECT notice_at FROM ${RUN_SCHEDULE_TABLE} WHERE notice_at > ?) AS due WHERE next_at > ?`,
+      [now, now],
     );
     return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
   }
