@@ -7,10 +7,10 @@ import type { CommandMetadata } from '#core';
 import { GROUP_NAME_PATTERN } from '../../definition/index.js';
 import { ApproverGroups } from '../approver-groups.js';
 import { SetGroupCommand, type SetGroupResult } from '../commands/set-group/set-group.command.js';
-import { GROUPS_ADMIN_SCOPE, GROUPS_READ_SCOPE, MAX_GROUP_MEMBERS } from '../group-stream.js';
+import { GROUPS_ADMIN_SCOPE, GROUPS_READ_SCOPE, MAX_GROUP_MEMBERS, USER_ID_PATTERN } from '../group-stream.js';
 
 export class SetGroupDto {
-  @ApiProperty({ type: [String], maxItems: MAX_GROUP_MEMBERS, description: 'user ids; replaces the list; [] removes the group' })
+  @ApiProperty({ type: 'array', items: { type: 'string', pattern: USER_ID_PATTERN }, maxItems: MAX_GROUP_MEMBERS, description: 'user ids; replaces the list; [] removes the group' })
   @IsArray()
   @ArrayMaxSize(MAX_GROUP_MEMBERS)
   @IsString({ each: true })

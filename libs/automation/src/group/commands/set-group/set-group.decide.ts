@@ -1,7 +1,7 @@
 import { ValidationError, type Decider } from '#core';
 import { GROUP_NAME_PATTERN } from '../../../definition/index.js';
 import type { GroupEvent } from '../../group.events.js';
-import { MAX_GROUP_MEMBERS, MAX_GROUPS } from '../../group-stream.js';
+import { MAX_GROUP_MEMBERS, MAX_GROUPS, USER_ID_PATTERN } from '../../group-stream.js';
 import { groupsFold, type GroupsState } from '../../group.state.js';
 
 export interface SetGroup {
@@ -9,7 +9,7 @@ export interface SetGroup {
   members: string[];
 }
 
-const USER_ID = /^[^\s\p{Cc}]{1,200}$/u;
+const USER_ID = new RegExp(USER_ID_PATTERN, 'u');
 
 /**
  * The command's arguments checked, the members sorted and without repeats.
