@@ -5,6 +5,7 @@ import { collect } from '../libs/event-store/src/testing/event-store.contract.js
 import { startFixtureServer, type FixtureRequest, type FixtureServer } from './support/fixture-server.js';
 import { callOk, connect, errorOf } from './support/mcp-session.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
+import { startPlatform, type PlatformProcess } from './support/platform-process.js';
 import { rest, type RestAnswer } from './support/rest.js';
 import { waitForRun } from './support/runs.js';
 import { until } from './support/until.js';
@@ -38,6 +39,7 @@ describe.each(['sqlite', 'postgres'] as const)('approval reminders, escalation a
   let adminToken: string;
   let carolToken: string;
   let intruderToken: string;
+  let restarted: PlatformProcess | undefined;
   const tenant = `remind-${kind}`;
   const other = `remind-other-${kind}`;
   const events = (tenantId = tenant): Promise<RecordedEvent[]> => collect(h.store.readAll({ tenantId }));
@@ -64,7 +66,8 @@ describe.each(['sqlite', 'postgres'] as const)('approval reminders, escalation a
     await callOk(admin, 'connector_secret_set', { name: 'chat', secret: SECRET });
   });
   afterAll(async () => {
-    for (const client of [admin, alice, bob, carol, dave, intruder]) await client?.close();
+    for (const client of [admin, alice, bob, carol, dave, intruder]) await client?.close().catch(() => undefined);
+    await restarted?.stop();
     await h?.stop();
     await chat?.close();
   });
@@ -214,5 +217,40 @@ describe.each(['sqlite', 'postgres'] as const)('approval reminders, escalation a
     const quiet = notices(runId).length;
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(notices(runId)).toHaveLength(quiet);
+  });
+
+  // Last: it kills the platform.
+  it('sends a reminder that fell due while the platform was down once it is back, once', async () => {
+    const quiet = { ...payInvoice, name: 'pay_later', steps: [{ id: 'approve', type: 'approval', prompt: 'Pay {{input.amount}}?', timeoutSeconds: 120, reminders: { everySeconds: 4 }, notify: { connector: 'chat' } }] };
+    await callOk(admin, 'automation_publish', { definition: quiet });
+    const starter = h.issuer.mint({ tenantId: tenant, userId: 'alice', clientId: 'claude', scopes: ['automation:pay_later', 'runs:read', 'runs:cancel'] });
+    const before = await connect(h.platform, starter);
+    const { runId } = await callOk<{ runId: string }>(before, 'pay_later', { invoiceId: 'INV-9', amount: 9 });
+    await waitForRun(before, runId, (run) => run.approval?.status === 'pending');
+    await before.close();
+    await h.platform.kill();
+    const killedAt = Date.now();
+    // Down past the first reminder's time: only the schedule in the log knows it is due.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect(notices(runId)).toEqual([]);
+    const port = new URL(h.platform.url).port;
+    restarted = await startPlatform({ LEDGERLINE_DATA_DIR: h.platform.dataDir, LEDGERLINE_PORT: port, ...(h.databaseUrl && { LEDGERLINE_EVENT_STORE: 'postgres', DATABASE_URL: h.databaseUrl, LEDGERLINE_PG_POOL_SIZE: '4' }) });
+    const backAt = Date.now();
+    const after = await connect(restarted, starter);
+    await until(() => (notices(runId).length > 0 ? true : undefined), 15_000, 'the reminder after the restart');
+    await callOk(after, 'run_cancel', { runId, reason: 'seen' });
+    await waitForRun(after, runId);
+    await after.close();
+    const log = (await events()).filter((event) => event.streamId === runId);
+    const dues = log.filter((event) => event.type === 'ApprovalReminderDue').map((event) => event.data as { n: number; dueAt: number });
+    // The first one sent fell due while the platform was down (the latest due then, not the backlog); each due time once, each sent once.
+    expect(dues[0]!.dueAt).toBeGreaterThan(killedAt);
+    expect(dues[0]!.dueAt).toBeLessThan(backAt);
+    expect(new Set(dues.map((due) => due.n)).size).toBe(dues.length);
+    const keys = dues.map((due) => `${runId}.approve:reminder:${due.n}`);
+    const sent = log.filter((event) => event.type === 'ApprovalNotificationSent').map((event) => `${runId}.approve:${(event.data as { notice: string }).notice}`);
+    expect(sent).toEqual(keys.slice(0, sent.length));
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    expect(chat.effects().filter((effect) => effect.idempotencyKey.startsWith(runId)).map((effect) => effect.idempotencyKey)).toEqual(sent);
   });
 });
