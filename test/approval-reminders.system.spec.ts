@@ -219,6 +219,26 @@ describe.each(['sqlite', 'postgres'] as const)('approval reminders, escalation a
     expect(notices(runId)).toHaveLength(quiet);
   });
 
+  it('records a notice the connector keeps refusing as failed after its retries, and the run waits on and completes', async () => {
+    chat.respond('/down', { status: 503 });
+    const noisy = { ...payInvoice, name: 'pay_noisy', steps: [{ id: 'approve', type: 'approval', prompt: 'Pay {{input.amount}}?', timeoutSeconds: 120, approvers: { group: 'finance' }, reminders: { everySeconds: 1 }, notify: { connector: 'chat', path: '/down' } }] };
+    await callOk(admin, 'automation_publish', { definition: noisy });
+    const starter = await connect(h.platform, h.issuer.mint({ tenantId: tenant, userId: 'alice', clientId: 'claude', scopes: ['automation:pay_noisy', 'runs:read'] }));
+    const { runId } = await callOk<{ runId: string }>(starter, 'pay_noisy', { invoiceId: 'INV-3', amount: 3 });
+    const failures = async (): Promise<RecordedEvent[]> => (await events()).filter((event) => event.streamId === runId && event.type === 'ApprovalNotificationFailed');
+    // Reminder 1: four attempts, the last one giving up (retryAt null).
+    await until(async () => ((await failures()).some((event) => (event.data as { notice: string; retryAt: number | null }).notice === 'reminder:1' && (event.data as { retryAt: number | null }).retryAt === null) ? true : undefined), 30_000, 'reminder 1 given up');
+    const first = (await failures()).filter((event) => (event.data as { notice: string }).notice === 'reminder:1').map((event) => event.data as { attempt: number; code: string; retryAt: number | null });
+    expect(first.map((failure) => failure.attempt)).toEqual([1, 2, 3, 4]);
+    expect(first.map((failure) => failure.retryAt === null)).toEqual([false, false, false, true]);
+    expect(chat.requests.filter((request) => request.idempotencyKey === `${runId}.approve:reminder:1`)).toHaveLength(4);
+    expect((await callOk<{ status: string }>(starter, 'run_get', { runId })).status).toBe('running');
+    await callOk(bob, 'approval_decide', { approvalId: `${runId}.approve`, decision: 'approve', reason: 'despite the noise' });
+    expect(await waitForRun(starter, runId)).toMatchObject({ status: 'completed', lastError: null });
+    await starter.close();
+    expect(JSON.stringify(await failures())).not.toContain(SECRET);
+  });
+
   // Last: it kills the platform.
   it('sends a reminder that fell due while the platform was down once it is back, once', async () => {
     const quiet = { ...payInvoice, name: 'pay_later', steps: [{ id: 'approve', type: 'approval', prompt: 'Pay {{input.amount}}?', timeoutSeconds: 120, reminders: { everySeconds: 4 }, notify: { connector: 'chat' } }] };
