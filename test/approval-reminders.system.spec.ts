@@ -188,6 +188,23 @@ describe.each(['sqlite', 'postgres'] as const)('approval reminders, escalation a
     expect(JSON.stringify(timeline.body)).toMatch(/ApprovalReminderDue[\s\S]*ApprovalEscalated[\s\S]*ApprovalNotificationSent/);
   });
 
+  it('lists the notices a dry run would send, and sends none', async () => {
+    const sentBefore = chat.requests.length;
+    const before = (await events()).length;
+    const plan = await callOk<{ outcome: string; steps: Array<Record<string, unknown>> }>(alice, 'pay_invoice', { invoiceId: 'INV-DRY', amount: 5, dryRun: true });
+    expect(plan.outcome).toBe('completed');
+    expect(plan.steps[0]).toMatchObject({
+      type: 'approval', approvers: { scope: 'approvals:decide', notUser: 'alice', group: 'finance' }, assumed: 'granted',
+      notices: expect.arrayContaining([
+        expect.objectContaining({ kind: 'reminder', connector: 'chat', path: '/hooks/approvals', n: 1 }),
+        expect.objectContaining({ kind: 'escalation', connector: 'chat', group: 'cfo', n: null }),
+      ]),
+    });
+    expect((plan.steps[0]!.notices as unknown[]).length).toBe(11);
+    expect(chat.requests.length).toBe(sentBefore);
+    expect((await events()).slice(before).map((event) => event.type)).toEqual(['DryRunPlanned']);
+  });
+
   it('keeps groups, approvals and decisions inside the tenant', async () => {
     const { runId } = await callOk<{ runId: string }>(alice, 'pay_invoice', { invoiceId: 'INV-2', amount: 7 });
     const approvalId = `${runId}.approve`;
