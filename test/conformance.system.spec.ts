@@ -11,7 +11,7 @@ const REVISIONS: readonly Revision[] = ['2025-11-25', '2026-07-28'];
 /** The scope of every built-in tool (`scope:` in the `*.tool.ts` files under libs/), so the suite sees them all. */
 const TOOL_SCOPES = [
   'audit:read', 'automations:admin', 'runs:read', 'runs:cancel', 'approvals:decide',
-  'connectors:admin', 'connectors:read', 'grants:manage', 'memory:read', 'memory:write', 'policies:admin', 'policies:read',
+  'connectors:admin', 'connectors:read', 'grants:manage', 'memory:read', 'memory:write', 'policies:admin', 'policies:read', 'groups:admin', 'groups:read',
 ];
 
 const entries = yamlListItems(readFileSync(EXPECTED_FAILURES, 'utf8'), 'server');

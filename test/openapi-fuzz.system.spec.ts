@@ -18,7 +18,7 @@ import { runSchemathesis, type Exchange } from './support/schemathesis.js';
 const TENANT_ADMIN_SCOPES = [
   'audit:read', 'automations:admin', 'runs:read', 'runs:cancel', 'runs:admin', 'approvals:decide',
   'compliance:export', 'compliance:purge', 'connectors:admin', 'connectors:read', 'memory:admin', 'memory:tenant',
-  'grants:manage', 'grants:admin', 'clients:admin', 'policies:admin', 'policies:read',
+  'grants:manage', 'grants:admin', 'clients:admin', 'policies:admin', 'policies:read', 'groups:admin', 'groups:read',
 ];
 /** What only a platform administrator may call: the tenant registry and the operations endpoints. */
 const OPERATOR_PATHS = '^/v1/(tenants|admin/(projections|instances|dead-letters|kafka))';
@@ -32,7 +32,7 @@ const schemathesisArgs = (kind: 'sqlite' | 'postgres') => ['--seed', '7', '--max
 /** A well-formed value for each path parameter of the document. */
 const PATH_VALUES: Record<string, string> = {
   runId: 'run-00000000-0000-4000-8000-000000000000', approvalId: 'run-00000000-0000-4000-8000-000000000000.approve', name: 'billing', id: 'nobody',
-  clientId: 'no-such-client',
+  clientId: 'no-such-client', group: 'finance',
 };
 /** `{ error: { code, message, details } }`: domain errors and the framework's refusals (apps/platform/src/http). */
 const DOMAIN_CODE = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;

@@ -248,8 +248,8 @@ describe.each(['sqlite', 'postgres'] as const)('runs, run timelines, automation 
     expect(approvals.map((approval) => approval.runId).sort()).toEqual([late.gated[1]!, bobs[2]!].sort());
     expect(approvals.map((approval) => approval.requestedAt)).toEqual(approvals.map((approval) => approval.requestedAt).sort());
     const alices = approvals.find((approval) => approval.runId === late.gated[1])!;
-    expect(Object.keys(alices).sort()).toEqual(['approvalId', 'automation', 'deadlineAt', 'decidedBy', 'prompt', 'reason', 'requestedAt', 'requestedBy', 'runId', 'status', 'stepId']);
-    expect(alices).toMatchObject({ approvalId: `${late.gated[1]}.ask`, stepId: 'ask', automation: 'checked', requestedBy: 'alice', prompt: 'Send c2?', status: 'pending', decidedBy: null, reason: null });
+    expect(Object.keys(alices).sort()).toEqual(['approvalId', 'automation', 'deadlineAt', 'decidedBy', 'offeredBy', 'prompt', 'reason', 'requestedAt', 'requestedBy', 'runId', 'status', 'stepId']);
+    expect(alices).toMatchObject({ approvalId: `${late.gated[1]}.ask`, stepId: 'ask', automation: 'checked', requestedBy: 'alice', prompt: 'Send c2?', status: 'pending', decidedBy: null, reason: null, offeredBy: null });
     expect(whole.text).not.toContain(NOTE);
 
     const first = await get('/v1/approvals?limit=1', tokens.dave!);

@@ -336,6 +336,28 @@ const CROSS_TENANT: Case[] = [
     expect((await restOf(w, 'POST', '/v1/policies', { name: 'a_guard', text: A_GUARD })).body).toEqual({ name: 'a_guard', version: 2, mode: 'log-only', changed: true });
     expect((await restOf(w, 'DELETE', '/v1/policies/a_guard')).body).toEqual({ name: 'a_guard', removed: true });
   } },
+  // A's approver group a_approvers: B neither sees nor changes it; B's group of that name is B's own, and gives no one a say in A's approvals.
+  { target: 'group_list', attack: async (w) => {
+    expect(await callOk(w.b, 'group_list', {})).toEqual({ groups: [] });
+    expect(await code(w.b, 'group_list', { tenantId: A })).toBe('tool.invalid_arguments');
+  } },
+  { target: 'GET /v1/groups', attack: async (w) => {
+    expect((await restOf(w, 'GET', '/v1/groups')).body).toEqual({ groups: [] });
+  } },
+  { target: 'group_set', attack: async (w) => {
+    expect(await code(w.b, 'group_set', { group: 'a_approvers', members: ['alice'], tenantId: A })).toBe('tool.invalid_arguments');
+    expect(await callOk(w.b, 'group_set', { group: 'a_approvers', members: ['mallory'] })).toEqual({ group: 'a_approvers', members: ['mallory'], changed: true });
+    expect(await callOk(w.b, 'group_list', {})).toEqual({ groups: [{ group: 'a_approvers', members: ['mallory'] }] });
+    expect(await callOk(w.b, 'group_set', { group: 'a_approvers', members: [] })).toMatchObject({ changed: true });
+  } },
+  { target: 'PUT /v1/groups/{group}', attack: async (w) => {
+    expectError(await restOf(w, 'PUT', '/v1/groups/a_approvers', { members: ['alice'], tenantId: A }), 400, 'request.invalid');
+    expect((await restOf(w, 'PUT', '/v1/groups/a_approvers', { members: ['alice'] })).body).toEqual({ group: 'a_approvers', members: ['alice'], changed: true });
+    // B's alice on B's a_approvers: A's approval is still not B's to see or decide.
+    expect(await callOk(w.b, 'approval_list', {})).toEqual({ approvals: [], nextCursor: null });
+    expect(await code(w.b, 'approval_decide', { approvalId: w.approvalId, decision: 'approve', reason: 'my group' })).toBe('approval.not_found');
+    expect((await restOf(w, 'PUT', '/v1/groups/a_approvers', { members: [] })).body).toMatchObject({ changed: true });
+  } },
   // The tenant registry and the platform's operations are the platform operator's (scope platform:admin), never a tenant's.
   ...[
     ['POST', '/v1/tenants', { id: 'stolen', name: 'x' }], ['GET', '/v1/tenants', undefined], ['POST', '/v1/tenants/{id}/suspend', { reason: 'hostile' }], ['POST', '/v1/tenants/{id}/resume', undefined],
@@ -413,6 +435,7 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
     }
     await callOk(w.aAdmin, 'automation_publish', { definition: GATED_CALL });
     await callOk(w.aAdmin, 'policy_publish', { name: 'a_guard', text: A_GUARD, mode: 'log-only' });
+    await callOk(w.aAdmin, 'group_set', { group: 'a_approvers', members: ['carol'] });
     w.runId = (await callOk<{ runId: string }>(alice, 'gated_call', { ref: 'a-1' })).runId;
     await waitForRun(alice, w.runId, (run) => run.approval?.status === 'pending');
     w.approvalId = `${w.runId}.ask`;

@@ -6,7 +6,7 @@ import { PersonalDataOpener } from '#compliance';
 import { ComplianceHttpModule, ComplianceModule, PurgeHttpModule, PurgeModule, RetentionHttpModule } from '#compliance/nest';
 import { AutomationHttpModule, AutomationModule } from '#automation/nest';
 import { ConnectorsHttpModule, ConnectorsModule } from '#connectors/nest';
-import { authConfigInputFromEnv, resolveAuthSettings } from '#auth';
+import { authConfigInputFromEnv, defaultPublicUrl, resolveAuthSettings } from '#auth';
 import { AuthModule } from '#auth/nest';
 import { PersonalDataVault } from '#keys';
 import { KeysModule } from '#keys/nest';
@@ -59,6 +59,7 @@ export class AppModule {
           honourLeases: false,
           enabled: config.LEDGERLINE_ROLE === 'all',
           drainMs: config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS,
+          publicUrl: new URL(defaultPublicUrl(env)).origin,
         }),
         // Scale-out API processes leave the retention sweep to the workers.
         MemoryModule.forRoot({ expirySweepMs: config.LEDGERLINE_ROLE === 'api' ? 0 : config.LEDGERLINE_MEMORY_EXPIRY_SWEEP_MS }),

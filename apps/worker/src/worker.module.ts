@@ -10,7 +10,7 @@ import { parseBrokers } from '#bus';
 import { BusModule } from '#bus/nest';
 import { ConnectorsModule } from '#connectors/nest';
 import { KeysModule } from '#keys/nest';
-import { authConfigInputFromEnv, parseAuthConfig } from '#auth';
+import { authConfigInputFromEnv, defaultPublicUrl, parseAuthConfig } from '#auth';
 import { AssertionSigningModule } from '#identity/nest';
 import { EventStoreModule } from '#event-store/nest';
 import { MemoryModule } from '#memory/nest';
@@ -51,7 +51,11 @@ export class WorkerModule {
         CqrsModule.forRoot(),
         KeysModule.forRoot({ masterKeyBase64: config.LEDGERLINE_MASTER_KEY, masterKeyFile: config.LEDGERLINE_MASTER_KEY_FILE, dataDir: config.LEDGERLINE_DATA_DIR }),
         ConnectorsModule.forRoot({ egressPrivateNetworks: config.LEDGERLINE_EGRESS_PRIVATE_NETWORKS }),
-        AutomationModule.forRoot({ concurrency: config.LEDGERLINE_RUN_CONCURRENCY, perTenant: config.LEDGERLINE_RUN_CONCURRENCY_PER_TENANT, honourLeases: true, enabled: true, drainMs: config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS }),
+        // Approval reminders link to the console of the API processes, at the platform's public origin.
+        AutomationModule.forRoot({
+          concurrency: config.LEDGERLINE_RUN_CONCURRENCY, perTenant: config.LEDGERLINE_RUN_CONCURRENCY_PER_TENANT, honourLeases: true, enabled: true,
+          drainMs: config.LEDGERLINE_SHUTDOWN_TIMEOUT_MS, publicUrl: new URL(defaultPublicUrl(env)).origin,
+        }),
         MemoryModule.forRoot({ expirySweepMs: config.LEDGERLINE_MEMORY_EXPIRY_SWEEP_MS }),
         // The workers apply the policy report's view; the gate and tools sit unused here.
         PoliciesModule.forRoot(),

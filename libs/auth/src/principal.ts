@@ -10,8 +10,9 @@ export interface Principal {
   readonly grantId?: string;
   readonly scopes: readonly string[];
   /**
-   * The token's `groups` claim (an array of names), as the tenant's policies see it; absent or
-   * malformed: none. The built-in authorization server issues no groups yet; external issuers may.
+   * The token's `groups` claim (an array of names), as the tenant's policies and approver groups see
+   * it; absent or malformed: none. The built-in authorization server issues no groups yet; external
+   * issuers may (tenants keep approver groups of their own too: group_set).
    */
   readonly groups?: readonly string[];
 }

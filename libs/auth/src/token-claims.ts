@@ -33,7 +33,7 @@ export function principalFromClaims(claims: unknown): Principal {
 const MAX_GROUPS = 200;
 
 /**
- * The `groups` claim, read only by the tenant's policies. Issuers spell it differently (a string,
+ * The `groups` claim, read by the tenant's policies and by approvals offered to a group. Issuers spell it differently (a string,
  * objects, hundreds of ids), and a token is not refused for a claim no check of the front door
  * needs: anything but a list of at most 200 names counts as no groups. The issuer is trusted for
  * its claims as for the scopes; policies written against groups say so in docs/policies.md.

@@ -28,25 +28,31 @@ import { DryRunsController } from './run/http/dry-runs.controller.js';
 import { RunsController } from './run/http/runs.controller.js';
 import { RunListTool } from './run/tools/run-list.tool.js';
 import { RunTasks } from './run/run-tasks.js';
+import { ApproverGroups } from './group/approver-groups.js';
+import { SetGroupHandler } from './group/commands/set-group/set-group.handler.js';
+import { GroupsController } from './group/http/groups.controller.js';
+import { GroupListTool } from './group/tools/group-list.tool.js';
+import { GroupSetTool } from './group/tools/group-set.tool.js';
 
-/** Automations and their runs: publishing, one tool per automation, the run saga, approvals. */
+/** Automations and their runs: publishing, one tool per automation, the run saga, approvals and their approver groups. */
 @Module({})
 export class AutomationModule {
   static forRoot(settings: RunSchedulerSettings = DEFAULT_RUN_SCHEDULER_SETTINGS): DynamicModule {
     return {
       module: AutomationModule,
       global: true,
-      exports: [AutomationCatalog, AutomationHistory, RunViews, RunReader, RunTimeline, RunScheduler],
+      exports: [AutomationCatalog, AutomationHistory, RunViews, RunReader, RunTimeline, RunScheduler, ApproverGroups],
       providers: [
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
         AutomationCatalog, AutomationHistory, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
         RunPersonalData, RunViews, RunReader, RunTimeline, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, DryRunHandler, DryRunConnector, CancelRunHandler, DecideApprovalHandler,
         RunGetTool, RunListTool, RunCancelTool, ApprovalListTool, ApprovalDecideTool, RunTasks,
+        ApproverGroups, SetGroupHandler, GroupSetTool, GroupListTool,
       ],
     };
   }
 }
 
-/** Admin REST for automations, approvals and runs: processes without an API (workers) leave it out. */
-@Module({ controllers: [AutomationsController, DryRunsController, ApprovalsController, RunsController] })
+/** Admin REST for automations, approvals, approver groups and runs: processes without an API (workers) leave it out. */
+@Module({ controllers: [AutomationsController, DryRunsController, ApprovalsController, GroupsController, RunsController] })
 export class AutomationHttpModule {}

@@ -29,7 +29,7 @@ export interface CommandMetadata {
   /** The delegation (OAuth grant) the caller acts under, when its token names one. */
   grantId?: string;
   scopes: readonly string[];
-  /** The caller's groups from its token (policies read them); not recorded in event metadata. */
+  /** The caller's groups from its token (policies and approver groups read them); not recorded in event metadata. */
   groups?: readonly string[];
   tool?: string;
   correlationId: string;

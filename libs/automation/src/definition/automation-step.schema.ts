@@ -37,11 +37,27 @@ const callStepSchema = z.strictObject({
   dryRunResponse: dryRunResponseSchema.optional(),
 });
 
+/** A group of approvers: a name in the token's groups claim, or a tenant-managed list by that name. */
+export const GROUP_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
+const group = z.string().regex(GROUP_NAME_PATTERN, { error: 'group names are 1-128 characters of A-Z, a-z, 0-9, _ . : @ and -, starting with a letter or digit' });
+/** Where a notification goes on its connector: a fixed path (no templates: a notice carries no run data in its URL). */
+const notifyPath = z.string().min(1).max(2048)
+  .refine((path) => /^\/(?!\/)[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(path), { error: 'must start with a single "/" and hold only URL path characters (no query, fragment or template)' })
+  .refine((path) => !path.split('/').some((segment) => segment === '.' || segment === '..'), { error: 'must not contain "." or ".." segments' });
+
 const approvalStepSchema = z.strictObject({
   id: stepId,
   type: z.literal('approval'),
   prompt: z.string().min(1).max(1000),
   timeoutSeconds: seconds.optional(),
+  /** Who may decide: without it, anyone with approvals:decide but the starter. */
+  approvers: z.strictObject({ group }).optional(),
+  /** A notice every `everySeconds` after the request until it is decided, expires or the run ends. */
+  reminders: z.strictObject({ everySeconds: seconds }).optional(),
+  /** After `afterSeconds`, the approval is also offered to `group`, and the connector told once. */
+  escalation: z.strictObject({ afterSeconds: seconds, group }).optional(),
+  /** The tenant connector that receives reminders and escalations (POSTed to `path`, "/" by default). */
+  notify: z.strictObject({ connector, path: notifyPath.optional() }).optional(),
 });
 
 const waitStepSchema = z.strictObject({

@@ -2,7 +2,7 @@ import { OTHERWISE_OUTCOMES } from './automation-step.schema.js';
 import type { DefinitionIssue } from './definition-issues.js';
 import { recordField, stepPath, stringField, type StepOutline } from './step-outline.js';
 
-/** Duplicate ids, condition jumps that do not go forward, and connectors the tenant does not have. */
+/** Duplicate ids, condition jumps that do not go forward, and connectors (of calls, compensations and approval notices) the tenant does not have. */
 export function stepGraphIssues(outlines: readonly StepOutline[], knownConnectors: ReadonlySet<string> | undefined): DefinitionIssue[] {
   return [...duplicateIdIssues(outlines), ...jumpIssues(outlines), ...(knownConnectors ? connectorIssues(outlines, knownConnectors) : [])];
 }
@@ -39,11 +39,9 @@ function connectorIssues(outlines: readonly StepOutline[], knownConnectors: Read
   const known = knownConnectors.size === 0 ? 'this tenant has no connectors yet' : `known: ${[...knownConnectors].sort().join(', ')}`;
   const issues: DefinitionIssue[] = [];
   for (const { index, type, fields } of outlines) {
-    if (type !== 'call') continue;
-    const uses: Array<[string | undefined, string]> = [
-      [stringField(fields, 'connector'), stepPath(index, 'connector')],
-      [stringField(recordField(fields, 'compensate') ?? {}, 'connector'), stepPath(index, 'compensate', 'connector')],
-    ];
+    const uses: Array<[string | undefined, string]> = type === 'call'
+      ? [[stringField(fields, 'connector'), stepPath(index, 'connector')], [stringField(recordField(fields, 'compensate') ?? {}, 'connector'), stepPath(index, 'compensate', 'connector')]]
+      : type === 'approval' ? [[stringField(recordField(fields, 'notify') ?? {}, 'connector'), stepPath(index, 'notify', 'connector')]] : [];
     for (const [connector, path] of uses) {
       if (connector !== undefined && !knownConnectors.has(connector)) issues.push({ path, message: `unknown connector ${connector} (${known})` });
     }

@@ -1,6 +1,6 @@
 export { automationDefinitionSchema, AUTOMATION_NAME_PATTERN, DEFAULT_RUN_TIMEOUT_SECONDS, MAX_STEPS, RESERVED_NAME_PREFIXES } from './automation-definition.schema.js';
 export type { AutomationDefinition, AutomationDefinitionInput } from './automation-definition.schema.js';
-export { automationStepSchema, conditionSchema, OTHERWISE_OUTCOMES, STEP_ID_PATTERN, STEP_TYPES } from './automation-step.schema.js';
+export { automationStepSchema, conditionSchema, GROUP_NAME_PATTERN, OTHERWISE_OUTCOMES, STEP_ID_PATTERN, STEP_TYPES } from './automation-step.schema.js';
 export type { ApprovalStep, AutomationStep, CallStep, CompensationTemplate, Condition, ConditionOp, ConditionStep, DryRunResponse, WaitStep } from './automation-step.schema.js';
 export { HTTP_METHODS } from './http-request.schema.js';
 export type { HttpMethod, HttpRequestTemplate } from './http-request.schema.js';

@@ -1,4 +1,5 @@
 import { automationDefinitionSchema, type AutomationDefinition } from './automation-definition.schema.js';
+import { approvalNoticeIssues } from './check-approval-notices.js';
 import { declaredInputProperties, inputSchemaIssues } from './check-input-schema.js';
 import { stepGraphIssues } from './check-step-graph.js';
 import { templateReferenceIssues } from './check-template-references.js';
@@ -27,6 +28,7 @@ export function parseAutomationDefinition(input: unknown, options: ParseAutomati
   if (isRecord(raw['inputSchema'])) issues.push(...inputSchemaIssues(raw['inputSchema']));
   const outlines = Array.isArray(raw['steps']) ? raw['steps'].map(outlineStep) : [];
   issues.push(...stepGraphIssues(outlines, options.knownConnectors));
+  issues.push(...approvalNoticeIssues(outlines));
   issues.push(...templateReferenceIssues(outlines, declaredInputProperties(raw['inputSchema'])));
   if (!parsed.success || issues.length > 0) throw invalidDefinitionError(issues);
   return parsed.data;

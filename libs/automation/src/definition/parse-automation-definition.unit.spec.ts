@@ -107,6 +107,38 @@ describe('parseAutomationDefinition', () => {
     expect(issueAt(withStep(1, step), 'steps.1.compensate')).toBe('compensate is only allowed on call steps');
   });
 
+  describe('approvers, reminders and escalation', () => {
+    const notified = { id: 'approve', type: 'approval', prompt: 'ok?', timeoutSeconds: 600, approvers: { group: 'finance' }, reminders: { everySeconds: 60 }, escalation: { afterSeconds: 300, group: 'cfo-office' }, notify: { connector: 'mail', path: '/hooks/approvals' } };
+
+    it('accepts them and keeps them in the parsed step', () => {
+      const step = parseAutomationDefinition(withStep(1, notified), { knownConnectors: new Set(['billing', 'mail']) }).steps[1];
+      expect(step).toEqual(notified);
+    });
+
+    it('wants a connector to send reminders and escalations to', () => {
+      const { notify: _notify, ...silent } = notified;
+      expect(issueAt(withStep(1, silent), 'steps.1.notify')).toMatch(/required when reminders or escalation are declared/);
+      expect(issueAt(withStep(1, { ...silent, reminders: undefined }), 'steps.1.notify')).toMatch(/required/);
+      expect(issueAt(withStep(1, notified), 'steps.1.notify.connector', { knownConnectors: new Set(['billing']) })).toBe('unknown connector mail (known: billing)');
+    });
+
+    it('wants reminders and escalation before the deadline', () => {
+      expect(issueAt(withStep(1, { ...notified, reminders: { everySeconds: 600 } }), 'steps.1.reminders.everySeconds')).toMatch(/not before timeoutSeconds \(600\)/);
+      expect(issueAt(withStep(1, { ...notified, escalation: { afterSeconds: 900, group: 'cfo' } }), 'steps.1.escalation.afterSeconds')).toMatch(/expire before it escalates/);
+      const { timeoutSeconds: _timeout, ...open } = notified;
+      expect(() => parseAutomationDefinition(withStep(1, { ...open, reminders: { everySeconds: 86_400 } }))).not.toThrow();
+    });
+
+    it('refuses malformed groups, paths and periods at their paths', () => {
+      expect(issueAt(withStep(1, { ...notified, approvers: { group: ' spaced out' } }), 'steps.1.approvers.group')).toMatch(/group names are/);
+      expect(issueAt(withStep(1, { ...notified, escalation: { afterSeconds: 60 } }), 'steps.1.escalation.group')).toMatch(/required/);
+      expect(issueAt(withStep(1, { ...notified, notify: { connector: 'mail', path: '/a/{{input.amount}}' } }), 'steps.1.notify.path')).toMatch(/URL path characters/);
+      expect(issueAt(withStep(1, { ...notified, notify: { connector: 'mail', path: '/a/../b' } }), 'steps.1.notify.path')).toMatch(/"\.\."/);
+      expect(issueAt(withStep(1, { ...notified, reminders: { everySeconds: 0 } }), 'steps.1.reminders.everySeconds')).toBeTruthy();
+      expect(issueAt(withStep(1, { ...notified, reminders: { every: 5 } }), 'steps.1.reminders.every')).toMatch(/unknown key/);
+    });
+  });
+
   it('refuses an unknown step type', () => {
     expect(issueAt(withStep(2, { id: 'pause', type: 'sleep', seconds: 3 }), 'steps.2.type')).toMatch(/call, approval, wait, condition/);
   });

@@ -11,7 +11,8 @@ import { RunPersonalData } from './run-personal-data.js';
 export interface RunDetails extends Omit<RunSummary, 'updatedAt' | 'lastError'> {
   deadlineAt: string;
   steps: Array<{ id: string; status: string; attempts: number; output: JsonValue | null; retryAt: string | null }>;
-  approval: { approvalId: string; status: string; decidedBy: string | null; reason: string | null } | null;
+  /** `groups`: whom it is offered to (empty: anyone with the approvals scope but the starter); `reminders`: the last that fell due. */
+  approval: { approvalId: string; status: string; decidedBy: string | null; reason: string | null; groups: string[]; reminders: number; escalated: boolean } | null;
   cancel: { reason: string; requestedBy: string } | null;
   lastError: { stepId: string | null; code: string; message: string } | null;
   streamVersion: number;
@@ -43,7 +44,10 @@ export class RunReader {
         const output = step.output === undefined ? null : await this.personalData.open(metadata.tenantId, state.runId, step.output);
         return { id, status: step.status, attempts: step.attempt, output, retryAt: iso(step.retryAt) };
       })),
-      approval: state.approval && { approvalId: state.approval.approvalId, status: state.approval.status, decidedBy: state.approval.decidedBy, reason: state.approval.reason },
+      approval: state.approval && {
+        approvalId: state.approval.approvalId, status: state.approval.status, decidedBy: state.approval.decidedBy, reason: state.approval.reason,
+        groups: state.approval.groups, reminders: state.approval.reminders, escalated: state.approval.escalated,
+      },
       cancel: state.cancel,
       lastError: state.lastError,
       streamVersion: state.streamVersion,

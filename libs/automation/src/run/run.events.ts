@@ -45,8 +45,23 @@ export type StepFailed = DomainEvent<'StepFailed', CallFailureData>;
 export type StepSkipped = DomainEvent<'StepSkipped', { stepId: string; reason: string }>;
 export type WaitStarted = DomainEvent<'WaitStarted', { stepId: string; until: number }>;
 export type ConditionEvaluated = DomainEvent<'ConditionEvaluated', { stepId: string; result: boolean; next: string | null }>;
-/** `prompt` is rendered from the run's data: sealed like it (RunPersonalData); older events carry the plain string. */
-export type ApprovalRequested = DomainEvent<'ApprovalRequested', { approvalId: string; stepId: string; prompt: JsonValue; requestedBy: string; deadlineAt: number | null }>;
+/**
+ * `prompt` is rendered from the run's data: sealed like it (RunPersonalData); older events carry the plain string.
+ * `group` (the step's approvers), `requestedAt` and `nextNoticeAt` (the first reminder or escalation due) are absent on older events.
+ */
+export type ApprovalRequested = DomainEvent<'ApprovalRequested', {
+  approvalId: string; stepId: string; prompt: JsonValue; requestedBy: string; deadlineAt: number | null;
+  group?: string; requestedAt?: number; nextNoticeAt?: number | null;
+}>;
+/** The n-th reminder of a pending approval fell due (once per due time: the run's stream decides); `nextNoticeAt` is the next reminder or escalation. */
+export type ApprovalReminderDue = DomainEvent<'ApprovalReminderDue', { approvalId: string; stepId: string; n: number; dueAt: number; nextNoticeAt: number | null }>;
+/** From now on `group` may decide the approval too; its notice is due. */
+export type ApprovalEscalated = DomainEvent<'ApprovalEscalated', { approvalId: string; stepId: string; group: string; dueAt: number; nextNoticeAt: number | null }>;
+/** `notice` names the reminder or escalation (`reminder:<n>`, `escalation`): the tail of its idempotency key. */
+export type ApprovalNotificationStarted = DomainEvent<'ApprovalNotificationStarted', { approvalId: string; stepId: string; notice: string; attempt: number; startedAt: number; leaseUntil: number }>;
+export type ApprovalNotificationSent = DomainEvent<'ApprovalNotificationSent', { approvalId: string; stepId: string; notice: string; attempt: number; status: number; connectorCall: ConnectorCallData; onBehalfOf?: OnBehalfOfData }>;
+/** `retryAt` null: given up; the run goes on (a notice never fails it). */
+export type ApprovalNotificationFailed = DomainEvent<'ApprovalNotificationFailed', CallFailureData & { approvalId: string; notice: string }>;
 export type ApprovalGranted = DomainEvent<'ApprovalGranted', { approvalId: string; stepId: string; decidedBy: string; reason: string }>;
 export type ApprovalDenied = DomainEvent<'ApprovalDenied', { approvalId: string; stepId: string; decidedBy: string; reason: string }>;
 export type ApprovalExpired = DomainEvent<'ApprovalExpired', { approvalId: string; stepId: string }>;
@@ -62,6 +77,7 @@ export type RunTimedOut = DomainEvent<'RunTimedOut', { deadlineAt: number }>;
 export type RunEvent =
   | RunStarted | StepStarted | StepSucceeded | StepFailed | StepSkipped | WaitStarted | ConditionEvaluated
   | ApprovalRequested | ApprovalGranted | ApprovalDenied | ApprovalExpired
+  | ApprovalReminderDue | ApprovalEscalated | ApprovalNotificationStarted | ApprovalNotificationSent | ApprovalNotificationFailed
   | RunCancelRequested | CompensationStarted | CompensationSucceeded | CompensationFailed
   | RunCompleted | RunFailed | RunCancelled | RunTimedOut;
 

@@ -26,6 +26,24 @@ export interface ApprovalProgress {
   deadlineAt: number | null;
   decidedBy: string | null;
   reason: string | null;
+  /** When it was requested, as the saga decided; null on older events (which had no reminders). */
+  requestedAt: number | null;
+  /** The groups it is offered to (the step's approvers, then its escalation's); empty: anyone with the approvals scope but the starter. */
+  groups: string[];
+  /** The last reminder that fell due (0: none yet), and whether it escalated. */
+  reminders: number;
+  escalated: boolean;
+  /** Reminders and the escalation that fell due, by notice (`reminder:<n>`, `escalation`): their delivery. */
+  notices: Record<string, NoticeProgress>;
+}
+
+export interface NoticeProgress {
+  dueAt: number;
+  status: 'due' | 'running' | 'retrying' | 'sent' | 'failed';
+  attempt: number;
+  firstAttemptAt: number | null;
+  leaseUntil: number | null;
+  retryAt: number | null;
 }
 
 export interface CompensationProgress {
@@ -116,9 +134,21 @@ export function evolveRun(state: RunState, event: StoredRunEvent): RunState {
       advancePast(event.data.stepId);
       if (event.data.next !== null) next.cursor = next.stepIds.indexOf(event.data.next);
       return next;
-    case 'ApprovalRequested':
-      step(event.data.stepId, { status: 'awaiting_approval' });
-      next.approval = { approvalId: event.data.approvalId, stepId: event.data.stepId, status: 'pending', deadlineAt: event.data.deadlineAt, decidedBy: null, reason: null };
+    case 'ApprovalRequested': {
+      const { approvalId, stepId, deadlineAt, group, requestedAt } = event.data;
+      step(stepId, { status: 'awaiting_approval' });
+      next.approval = {
+        approvalId, stepId, status: 'pending', deadlineAt, decidedBy: null, reason: null,
+        requestedAt: requestedAt ?? null, groups: group === undefined ? [] : [group], reminders: 0, escalated: false, notices: {},
+      };
+      return next;
+    }
+    case 'ApprovalReminderDue':
+    case 'ApprovalEscalated':
+    case 'ApprovalNotificationStarted':
+    case 'ApprovalNotificationSent':
+    case 'ApprovalNotificationFailed':
+      next.approval = next.approval && evolveNotices(next.approval, event);
       return next;
     case 'ApprovalGranted':
     case 'ApprovalDenied': {
@@ -168,6 +198,37 @@ export function evolveRun(state: RunState, event: StoredRunEvent): RunState {
     }
   }
 }
+
+type NoticeEvent = Extract<RunEvent, { type: 'ApprovalReminderDue' | 'ApprovalEscalated' | 'ApprovalNotificationStarted' | 'ApprovalNotificationSent' | 'ApprovalNotificationFailed' }>;
+
+function evolveNotices(approval: ApprovalProgress, event: NoticeEvent): ApprovalProgress {
+  const due = (dueAt: number): NoticeProgress => ({ dueAt, status: 'due', attempt: 0, firstAttemptAt: null, leaseUntil: null, retryAt: null });
+  const notice = (key: string, change: Partial<NoticeProgress>): ApprovalProgress => {
+    const previous = approval.notices[key] ?? due(0);
+    return { ...approval, notices: { ...approval.notices, [key]: { ...previous, ...change } } };
+  };
+  switch (event.type) {
+    case 'ApprovalReminderDue':
+      return { ...approval, reminders: event.data.n, notices: { ...approval.notices, [reminderNotice(event.data.n)]: due(event.data.dueAt) } };
+    case 'ApprovalEscalated':
+      return { ...approval, escalated: true, groups: [...approval.groups, event.data.group], notices: { ...approval.notices, [ESCALATION_NOTICE]: due(event.data.dueAt) } };
+    case 'ApprovalNotificationStarted': {
+      const firstAttemptAt = approval.notices[event.data.notice]?.firstAttemptAt ?? event.data.startedAt;
+      return notice(event.data.notice, { status: 'running', attempt: event.data.attempt, firstAttemptAt, leaseUntil: event.data.leaseUntil, retryAt: null });
+    }
+    case 'ApprovalNotificationSent':
+      return notice(event.data.notice, { status: 'sent', leaseUntil: null });
+    case 'ApprovalNotificationFailed':
+      return notice(event.data.notice, { status: event.data.retryAt === null ? 'failed' : 'retrying', leaseUntil: null, retryAt: event.data.retryAt });
+    default: {
+      const unexpected: never = event;
+      return unexpected;
+    }
+  }
+}
+
+export const ESCALATION_NOTICE = 'escalation';
+export const reminderNotice = (n: number): string => `reminder:${n}`;
 
 /**
  * How a run's stream folds (no state cache: runs are short, and each read wants the whole of it;

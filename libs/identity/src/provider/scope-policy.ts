@@ -21,7 +21,7 @@ export const SENSITIVE_LIFETIME: ScopeLifetime = { accessTokenSeconds: 300, gran
 /** Defaults of LEDGERLINE_SENSITIVE_SCOPES; a trailing `*` matches a prefix. */
 export const DEFAULT_SENSITIVE_SCOPES = [
   'platform:admin', 'connectors:admin', 'compliance:purge', 'compliance:admin', 'automations:admin', 'memory:admin', 'runs:admin', 'automation:*',
-  'grants:admin', 'clients:admin', 'policies:admin',
+  'grants:admin', 'clients:admin', 'policies:admin', 'groups:admin',
 ];
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -45,6 +45,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'grants:admin': "See and revoke every access given to applications in your organisation, disable applications for it, and decide whether applications that cannot ask you to confirm may make sensitive calls",
   'policies:admin': "Publish, enforce and remove your organisation's policies over what agents may call",
   'policies:read': "See your organisation's policies and what they decided",
+  'groups:admin': "Choose who is in your organisation's approver groups, and so who may decide the approvals offered to them",
+  'groups:read': "See your organisation's approver groups and their members",
   'clients:admin': "Register your organisation's own applications and service accounts (their credentials are shown once)",
 };
 

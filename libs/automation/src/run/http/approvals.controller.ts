@@ -34,6 +34,7 @@ export class ApprovalSummaryDto {
   @ApiProperty() status!: string;
   @ApiProperty({ nullable: true, type: String }) decidedBy!: string | null;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the group of yours it is offered to you through; null: offered to anyone who may decide approvals' }) offeredBy!: string | null;
 }
 
 export class ApprovalListDto {
@@ -51,7 +52,7 @@ export class ApprovalDecisionResultDto {
 @ApiTags('approvals')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'no or invalid bearer token' })
-@ApiForbiddenResponse({ description: `the token lacks the scope ${APPROVALS_DECIDE_SCOPE}, or approval.self_decision` })
+@ApiForbiddenResponse({ description: `the token lacks the scope ${APPROVALS_DECIDE_SCOPE}, or approval.self_decision, approval.not_an_approver (offered to groups the caller is not in)` })
 @Controller('v1/approvals')
 @Authenticated(APPROVALS_DECIDE_SCOPE)
 export class ApprovalsController {
@@ -62,7 +63,7 @@ export class ApprovalsController {
 
   @Get()
   @ApiQueryOf(approvalListInput)
-  @ApiOkResponse({ type: ApprovalListDto, description: "pending approvals of the caller's tenant that the caller may decide, oldest first; nextCursor is null on the last page" })
+  @ApiOkResponse({ type: ApprovalListDto, description: "pending approvals of the caller's tenant that the caller may decide (not of its own runs; offered to a group only when the caller is in it), oldest first; nextCursor is null on the last page" })
   @ApiBadRequestResponse({ description: 'approval.invalid_query, approval.invalid_cursor' })
   pending(@Query() query: Record<string, unknown>, @CallerMetadata() metadata: CommandMetadata): Promise<{ approvals: ApprovalSummary[]; nextCursor: string | null }> {
     return this.views.approvalsFor(metadata, approvalPageOf(parseRestQuery(approvalListInput, query, 'approval.invalid_query', { numbers: ['limit'] })));

@@ -22,7 +22,7 @@ export class DryRunPlanDto {
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'why it would not complete: stepId, code, message' }) error!: Record<string, unknown> | null;
   @ApiProperty({
     type: 'array', items: { type: 'object', additionalProperties: true },
-    description: 'each step as the run would take it: call (request with the secret as "[secret]", egress, rate, response, attempts), condition (result, next), wait (until), approval (prompt, approvers, assumed: granted), skipped (reason)',
+    description: 'each step as the run would take it: call (request with the secret as "[secret]", egress, rate, response, attempts), condition (result, next), wait (until), approval (prompt, approvers, the reminders and escalation it would send, assumed: granted), skipped (reason)',
   })
   steps!: Array<Record<string, unknown>>;
 }

@@ -22,7 +22,7 @@ class RunStepDto {
 }
 
 /** A nullable object, inline: OpenAPI 3.0 cannot make a $ref nullable. */
-function nullableObject(properties: Record<string, { type: 'string'; nullable?: true }>): ApiPropertyOptions {
+function nullableObject(properties: Record<string, { type: 'string' | 'integer' | 'boolean'; nullable?: true } | { type: 'array'; items: { type: 'string' } }>): ApiPropertyOptions {
   return { type: 'object', nullable: true, properties, required: Object.keys(properties), additionalProperties: false } as ApiPropertyOptions;
 }
 const TEXT = { type: 'string' } as const;
@@ -38,7 +38,9 @@ export class RunDetailsDto {
   @ApiProperty({ format: 'date-time' }) deadlineAt!: string;
   @ApiProperty({ nullable: true, type: String }) currentStep!: string | null;
   @ApiProperty({ type: [RunStepDto] }) steps!: RunStepDto[];
-  @ApiProperty(nullableObject({ approvalId: TEXT, status: TEXT, decidedBy: NULLABLE_TEXT, reason: NULLABLE_TEXT }))
+  @ApiProperty(nullableObject({
+    approvalId: TEXT, status: TEXT, decidedBy: NULLABLE_TEXT, reason: NULLABLE_TEXT, groups: { type: 'array', items: TEXT }, reminders: { type: 'integer' }, escalated: { type: 'boolean' },
+  }))
   approval!: RunDetails['approval'];
   @ApiProperty(nullableObject({ reason: TEXT, requestedBy: TEXT }))
   cancel!: RunDetails['cancel'];

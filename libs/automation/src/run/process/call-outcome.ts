@@ -2,6 +2,7 @@ import { DomainError, type JsonValue } from '#core';
 import { ConnectorCallError, type ConnectorResponse } from '#connectors';
 import { nextRetryAt } from '../../definition/index.js';
 import type { ConnectorCallData, OnBehalfOfData, RunEvent } from '../run.events.js';
+import type { NoticeAction } from './approval-notices.js';
 import type { CallAction } from './next-run-action.js';
 
 /** `onBehalfOf`: the record of the assertion the call carried (or was to carry, when it failed after it was made). */
@@ -33,6 +34,24 @@ export function callOutcomeEvents(action: CallAction, result: CallResult, now: n
   if (retryAt !== null) return [failed];
   const why = 'giveUp' in next ? next.giveUp : 'not_retryable';
   return [failed, { type: 'RunFailed', data: { reason: `step.${why}`, stepId, message: `step ${stepId} failed after ${attempt} attempt(s): ${failure.message}` } }];
+}
+
+/**
+ * What a notice's delivery appends: sent, or failed with its next attempt's time (null: given up,
+ * and the approval waits on without it: a notice never fails the run).
+ */
+export function noticeOutcomeEvent(action: NoticeAction, result: CallResult, now: number, random: () => number): RunEvent {
+  const { approvalId, stepId, notice, attempt, connector } = action;
+  const onBehalfOf = result.onBehalfOf && { onBehalfOf: result.onBehalfOf };
+  if (result.ok) {
+    const connectorCall = { connector, ok: true, status: result.response.status, errorClass: null };
+    return { type: 'ApprovalNotificationSent', data: { approvalId, stepId, notice, attempt, status: result.response.status, connectorCall, ...onBehalfOf } };
+  }
+  const failure = describeFailure(result.error);
+  const next = failure.retryable ? nextRetryAt({ now, attempt, policy: action.retry, firstAttemptAt: action.firstAttemptAt, retryAfterMs: failure.retryAfterMs, random }) : undefined;
+  const retryAt = next !== undefined && 'retryAt' in next ? next.retryAt : null;
+  const connectorCall = failure.reachedNetwork ? { connectorCall: { connector, ok: false, status: failure.status, errorClass: failure.errorClass } } : {};
+  return { type: 'ApprovalNotificationFailed', data: { approvalId, stepId, notice, attempt, errorClass: failure.errorClass, code: failure.code, message: failure.message, status: failure.status, retryAt, ...connectorCall, ...onBehalfOf } };
 }
 
 interface Failure {

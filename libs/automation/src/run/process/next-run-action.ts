@@ -3,11 +3,10 @@ import { evaluateCondition, renderRequest, renderString, renderWaitUntil, type A
 import type { RunEvent } from '../run.events.js';
 import { approvalIdOf, stepIdempotencyKey } from '../run-stream.js';
 import { outputsOf, type ActiveRunState } from '../run.state.js';
+import { approvalNotices, nextNoticeAt, type NoticeAction } from './approval-notices.js';
 
-/** A connector call the saga must make, and the event that records it is under way. */
-export interface CallAction {
-  kind: 'call';
-  purpose: 'step' | 'compensation';
+/** One attempt at a connector call: of a step, a compensation or an approval's notice. */
+export interface ConnectorAttempt {
   stepId: string;
   attempt: number;
   firstAttemptAt: number;
@@ -17,9 +16,16 @@ export interface CallAction {
   retry: RetryPolicy;
 }
 
+/** A connector call the saga must make, and the event that records it is under way. */
+export interface CallAction extends ConnectorAttempt {
+  kind: 'call';
+  purpose: 'step' | 'compensation';
+}
+
 export type RunAction =
   | { kind: 'append'; events: RunEvent[] }
   | CallAction
+  | NoticeAction
   /** Nothing to do before `wakeAt` (null: until someone acts, e.g. an approver). */
   | { kind: 'idle'; wakeAt: number | null };
 
@@ -27,6 +33,8 @@ export interface ActionOptions {
   now: number;
   /** Calls under way with a lease still running are another worker's; a restarted sole worker redoes its own at once. */
   honourLeases: boolean;
+  /** The platform's public origin, for the approval link in reminders and escalations. */
+  publicUrl?: string;
 }
 
 /**
@@ -64,7 +72,9 @@ function stepAction(state: ActiveRunState, step: AutomationStep, options: Action
       if (!approval) {
         const deadlineAt = step.timeoutSeconds === undefined ? null : now + step.timeoutSeconds * 1000;
         const prompt = renderString(step.prompt, templateContext(state));
-        return { kind: 'append', events: [{ type: 'ApprovalRequested', data: { approvalId: approvalIdOf(state.runId, step.id), stepId: step.id, prompt, requestedBy: state.startedBy, deadlineAt } }] };
+        const notices = step.notify ? { requestedAt: now, nextNoticeAt: nextNoticeAt(step, now, 0, false) } : {};
+        const data = { approvalId: approvalIdOf(state.runId, step.id), stepId: step.id, prompt, requestedBy: state.startedBy, deadlineAt, ...(step.approvers && { group: step.approvers.group }), ...notices };
+        return { kind: 'append', events: [{ type: 'ApprovalRequested', data }] };
       }
       if (approval.status === 'denied') {
         return { kind: 'append', events: [{ type: 'RunFailed', data: { reason: 'approval.denied', stepId: step.id, message: `denied by ${approval.decidedBy}: ${approval.reason}` } }] };
@@ -73,7 +83,10 @@ function stepAction(state: ActiveRunState, step: AutomationStep, options: Action
       if (approval.deadlineAt !== null && now >= approval.deadlineAt) {
         return { kind: 'append', events: [{ type: 'ApprovalExpired', data: { approvalId: approval.approvalId, stepId: step.id } }] };
       }
-      return idle(approval.deadlineAt);
+      const notices = approvalNotices(state, step, approval, { ...options, prompt: () => renderString(step.prompt, templateContext(state)) });
+      if (notices.kind !== 'none') return notices;
+      const wakeAt = [approval.deadlineAt, notices.wakeAt].filter((at): at is number => at !== null);
+      return idle(wakeAt.length === 0 ? null : Math.min(...wakeAt));
     }
     case 'wait': {
       if (progress.status === 'pending') {

@@ -12,6 +12,8 @@ export interface RunSchedulerSettings {
   enabled: boolean;
   /** At shutdown, calls under way get this long to finish and be recorded before they are cut (and made again after the restart). */
   drainMs?: number;
+  /** The platform's public origin (LEDGERLINE_PUBLIC_URL): approval reminders link to its console. */
+  publicUrl?: string;
 }
 
 export const RUN_SCHEDULER_SETTINGS = Symbol('RUN_SCHEDULER_SETTINGS');

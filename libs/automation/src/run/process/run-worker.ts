@@ -10,8 +10,9 @@ import type { RunEvent } from '../run.events.js';
 import { RunPersonalData } from '../run-personal-data.js';
 import { actingFor } from '../run-starter.js';
 import { evolveRun, isFinal, runFold, type ActiveRunState, type RunState } from '../run.state.js';
-import { callOutcomeEvents, type CallResult } from './call-outcome.js';
-import { nextRunAction, type CallAction } from './next-run-action.js';
+import type { NoticeAction } from './approval-notices.js';
+import { callOutcomeEvents, noticeOutcomeEvent, type CallResult } from './call-outcome.js';
+import { nextRunAction, type CallAction, type ConnectorAttempt } from './next-run-action.js';
 import { SAGA_CLIENT } from './saga-client.js';
 import { SecretRetirement } from './secret-retirement.js';
 import { RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run-scheduler.settings.js';
@@ -57,6 +58,8 @@ interface Unsaved {
 const NOTHING_UNSAVED: Unsaved = { events: [] };
 
 type CallOutcome = { kind: 'called'; state: RunState; unsaved: Unsaved } | Extract<DriveOutcome, { kind: 'parked' }>;
+/** `started`: the state after the attempt's start was appended; undefined when it was refused before (no such connector). */
+type Attempted = { kind: 'attempted'; started: RunState | undefined; result: CallResult } | Extract<DriveOutcome, { kind: 'parked' }>;
 
 /** How long past a call's timeout its lease runs: another worker redoes the call only after that. */
 const LEASE_MARGIN_MS = 5000;
@@ -124,7 +127,7 @@ export class RunWorker {
         // The saga decides on the run's data opened; what it appends is sealed again (RunPersonalData).
         const opened = await this.personalData.openState(tenantId, state);
         const now = Date.now();
-        const action = opened === 'erased' ? erasedRunFails() : nextRunAction(opened, definition, { now, honourLeases: this.settings.honourLeases });
+        const action = opened === 'erased' ? erasedRunFails() : nextRunAction(opened, definition, { now, honourLeases: this.settings.honourLeases, publicUrl: this.settings.publicUrl });
         if (action.kind === 'idle') {
           await this.save(tenantId, state, unsaved);
           return { kind: 'parked', streamVersion: state.streamVersion, until: action.wakeAt ?? Number.MAX_SAFE_INTEGER };
@@ -135,7 +138,7 @@ export class RunWorker {
           state = sealed.reduce(evolveRun, state);
           continue;
         }
-        const called = await this.call(tenantId, state, unsaved, action);
+        const called = action.kind === 'notify' ? await this.notify(tenantId, state, unsaved, action) : await this.call(tenantId, state, unsaved, action);
         if (called.kind === 'parked') return called;
         ({ state, unsaved } = called);
       } catch (error) {
@@ -153,35 +156,14 @@ export class RunWorker {
 
   /** Appends what was unsaved with the call's start; the call's outcome comes back unsaved, to ride with the next append. */
   private async callIn(span: Span, tenantId: string, state: ActiveRunState, unsaved: Unsaved, action: CallAction): Promise<CallOutcome> {
-    let result: CallResult;
-    let started: ActiveRunState | undefined;
-    let onBehalfOf: OnBehalfOfRecord | undefined;
-    try {
-      const connector = await this.gateway.prepare(tenantId, action.connector, state.secretPins[action.connector] ?? 0);
-      const waitMs = this.gateway.takeCallSlot(connector);
-      // Over the connector's outbound rate: the work waits its turn (in memory; a crash just retries it), never dropped.
-      if (waitMs > 0) {
-        await this.save(tenantId, state, unsaved);
-        span.setAttribute('ledgerline.outcome', 'held_back');
-        return { kind: 'parked', streamVersion: state.streamVersion, until: Date.now() + waitMs };
-      }
-      const now = Date.now();
-      const data = { stepId: action.stepId, attempt: action.attempt, startedAt: now, leaseUntil: now + connector.config.timeoutMs + LEASE_MARGIN_MS };
-      started = (await this.save(tenantId, state, unsaved, [action.purpose === 'step' ? { type: 'StepStarted', data } : { type: 'CompensationStarted', data }])) as ActiveRunState;
-      // Made once the attempt is recorded, so a refusal (no signer) is that attempt's failure; a fresh jti per attempt.
-      const assertion = await this.gateway.assertionFor(connector, actingFor(tenantId, state, action.stepId));
-      onBehalfOf = assertion?.record;
-      result = { ok: true, response: await this.gateway.call(connector, action.request, action.idempotencyKey, this.shutdown.signal, assertion), onBehalfOf };
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError) throw error;
-      if (error instanceof ConnectorAbortedError) {
-        span.setAttribute('ledgerline.outcome', 'aborted');
-        return { kind: 'parked', streamVersion: Number.MAX_SAFE_INTEGER, until: Number.MAX_SAFE_INTEGER };
-      }
-      result = { ok: false, error, onBehalfOf };
-    }
+    const attempted = await this.attempt(span, tenantId, state, unsaved, action, (startedAt, leaseUntil) => {
+      const data = { stepId: action.stepId, attempt: action.attempt, startedAt, leaseUntil };
+      return action.purpose === 'step' ? { type: 'StepStarted', data } : { type: 'CompensationStarted', data };
+    });
+    if (attempted.kind === 'parked') return attempted;
+    const { result } = attempted;
     // Refused before its start was recorded: what was unsaved goes in now (the refusal itself is not the attempt's, see below).
-    started ??= (await this.save(tenantId, state, unsaved)) as ActiveRunState;
+    const started = (attempted.started ?? (await this.save(tenantId, state, unsaved))) as ActiveRunState;
     const decided = callOutcomeEvents(action, result, Date.now(), Math.random);
     recordStepOutcome(action, decided[0], span);
     // Only the call under way has an outcome to record; cancelling, only the call's own record (its retry or give-up no longer matters).
@@ -224,6 +206,73 @@ export class RunWorker {
     const metadata = { clientId: SAGA_CLIENT, correlationId: state.runId };
     await this.store.append(tenantId, state.runId, state.streamVersion - unsaved.events.length, all.map((event) => ({ type: event.type, data: event.data, metadata })));
     return events.reduce(evolveRun, state as RunState);
+  }
+
+  /**
+   * Delivers a reminder or an escalation like a step's call (the gateway's egress, rate, secret and
+   * on-behalf-of; a lease; the same key on every attempt), except that its outcome is appended at
+   * once, even when the run moved meanwhile, as long as the attempt is still the one under way.
+   */
+  private notify(tenantId: string, state: ActiveRunState, unsaved: Unsaved, action: NoticeAction): Promise<CallOutcome> {
+    const attributes = { 'ledgerline.run.step': action.stepId, 'ledgerline.run.notice': action.notice, 'ledgerline.run.attempt': action.attempt, 'ledgerline.connector': action.connector };
+    return inSpan('run.notice', { attributes }, async (span) => {
+      const attempted = await this.attempt(span, tenantId, state, unsaved, action, (startedAt, leaseUntil) => ({
+        type: 'ApprovalNotificationStarted', data: { approvalId: action.approvalId, stepId: action.stepId, notice: action.notice, attempt: action.attempt, startedAt, leaseUntil },
+      }));
+      if (attempted.kind === 'parked') return attempted;
+      const { result } = attempted;
+      const started = attempted.started ?? (await this.save(tenantId, state, unsaved));
+      const outcome = noticeOutcomeEvent(action, result, Date.now(), Math.random);
+      span.setAttribute('ledgerline.outcome', outcome.type === 'ApprovalNotificationSent' ? 'sent' : 'failed');
+      return { kind: 'called', state: await this.recordNotice(tenantId, state.runId, started, action, outcome), unsaved: NOTHING_UNSAVED };
+    });
+  }
+
+  /**
+   * One attempt at a connector call: its start appended with what was unsaved, the call, its result.
+   * Over the connector's outbound rate the work waits its turn (in memory; a crash just retries it),
+   * never dropped; cut off by the shutdown, it records nothing and is made again (same key) after the restart.
+   */
+  private async attempt(span: Span, tenantId: string, state: ActiveRunState, unsaved: Unsaved, action: ConnectorAttempt, start: (startedAt: number, leaseUntil: number) => RunEvent): Promise<Attempted> {
+    let started: RunState | undefined;
+    let onBehalfOf: OnBehalfOfRecord | undefined;
+    try {
+      const connector = await this.gateway.prepare(tenantId, action.connector, state.secretPins[action.connector] ?? 0);
+      const waitMs = this.gateway.takeCallSlot(connector);
+      if (waitMs > 0) {
+        await this.save(tenantId, state, unsaved);
+        span.setAttribute('ledgerline.outcome', 'held_back');
+        return { kind: 'parked', streamVersion: state.streamVersion, until: Date.now() + waitMs };
+      }
+      const now = Date.now();
+      started = await this.save(tenantId, state, unsaved, [start(now, now + connector.config.timeoutMs + LEASE_MARGIN_MS)]);
+      // Made once the attempt is recorded, so a refusal (no signer) is that attempt's failure; a fresh jti per attempt.
+      const assertion = await this.gateway.assertionFor(connector, actingFor(tenantId, state, action.stepId));
+      onBehalfOf = assertion?.record;
+      return { kind: 'attempted', started, result: { ok: true, response: await this.gateway.call(connector, action.request, action.idempotencyKey, this.shutdown.signal, assertion), onBehalfOf } };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) throw error;
+      if (error instanceof ConnectorAbortedError) {
+        span.setAttribute('ledgerline.outcome', 'aborted');
+        return { kind: 'parked', streamVersion: Number.MAX_SAFE_INTEGER, until: Number.MAX_SAFE_INTEGER };
+      }
+      return { kind: 'attempted', started, result: { ok: false, error, onBehalfOf } };
+    }
+  }
+
+  /** A refusal before the start was recorded (no such connector) is the attempt's outcome too, so the notice does not loop. */
+  private async recordNotice(tenantId: string, runId: string, state: RunState, action: NoticeAction, outcome: RunEvent): Promise<RunState> {
+    for (let current = state; ;) {
+      const notice = current.status === 'none' || current.approval?.approvalId !== action.approvalId ? undefined : current.approval.notices[action.notice];
+      const open = notice !== undefined && (notice.status === 'due' || (notice.status === 'running' && notice.attempt === action.attempt) || (notice.status === 'retrying' && notice.attempt + 1 === action.attempt));
+      if (current.status === 'none' || isFinal(current) || !open) return current;
+      try {
+        return await this.save(tenantId, current, NOTHING_UNSAVED, [outcome]);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        current = await this.load(tenantId, runId);
+      }
+    }
   }
 
   private async load(tenantId: string, runId: string): Promise<RunState> {

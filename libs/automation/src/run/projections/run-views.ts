@@ -7,7 +7,8 @@ import { RunPersonalData } from '../run-personal-data.js';
 import { encodeRunListCursor } from '../queries/list-runs/run-list-cursor.js';
 import type { RunListFilter } from '../queries/list-runs/run-list-filter.js';
 import { encodeApprovalListCursor, type ApprovalListPosition } from '../queries/list-approvals/approval-list-page.js';
-import { APPROVALS_TABLE, RUN_SCHEDULE_TABLE, RUN_SECRET_PINS_TABLE, RUNS_TABLE, runsProjection } from './runs.projection.js';
+import { ApproverGroups } from '../../group/approver-groups.js';
+import { APPROVAL_GROUPS_TABLE, APPROVALS_TABLE, RUN_SCHEDULE_TABLE, RUN_SECRET_PINS_TABLE, RUNS_TABLE, runsProjection } from './runs.projection.js';
 
 export interface RunSummary {
   runId: string;
@@ -33,6 +34,8 @@ export interface ApprovalSummary {
   status: string;
   decidedBy: string | null;
   reason: string | null;
+  /** The caller's group it is offered to them through; null when it is offered to anyone with the approvals scope. */
+  offeredBy: string | null;
 }
 
 export interface DueRun {
@@ -52,6 +55,7 @@ export class RunViews {
     registry: ProjectorRegistry,
     @Inject(VIEW_DB) private readonly db: ViewDb,
     private readonly personalData: RunPersonalData,
+    private readonly groups: ApproverGroups,
   ) {
     this.projector = registry.register(runsProjection);
   }
@@ -86,14 +90,23 @@ export class RunViews {
     return row && { ...toRun(row), tenantId };
   }
 
-  /** Pending approvals the caller may decide, oldest first: the tenant's, except those of the caller's own runs. */
+  /**
+   * Pending approvals the caller may decide, oldest first: the tenant's, except those of the
+   * caller's own runs and those offered to groups the caller is not in (its token's and the
+   * tenant's lists), each with the group it is offered through.
+   */
   async approvalsFor(metadata: CommandMetadata, page: { limit: number; after?: ApprovalListPosition }): Promise<{ approvals: ApprovalSummary[]; nextCursor: string | null }> {
     const { tenantId } = metadata;
     await this.projector.caughtUpWith(tenantId);
-    const after = page.after ? ' AND (requested_at, approval_id) > (?, ?)' : '';
+    const groups = await this.groups.of(metadata);
+    const ofCaller = groups.length === 0 ? '1 = 0' : `g.group_name IN (${groups.map(() => '?').join(', ')})`;
+    const offers = `FROM ${APPROVAL_GROUPS_TABLE} g WHERE g.tenant_id = a.tenant_id AND g.approval_id = a.approval_id`;
+    const after = page.after ? ' AND (a.requested_at, a.approval_id) > (?, ?)' : '';
     const rows = await this.db.forTenant(tenantId).all<Row>(
-      `SELECT * FROM ${APPROVALS_TABLE} WHERE tenant_id = ? AND status = 'pending' AND requested_by <> ?${after} ORDER BY requested_at, approval_id LIMIT ?`,
-      [tenantId, metadata.userId, ...(page.after ? [page.after.requestedAt, page.after.approvalId] : []), page.limit + 1],
+      `SELECT a.*, (SELECT MIN(g.group_name) ${offers} AND ${ofCaller}) AS offered_by FROM ${APPROVALS_TABLE} a
+       WHERE a.tenant_id = ? AND a.status = 'pending' AND a.requested_by <> ? AND (NOT EXISTS (SELECT 1 ${offers}) OR EXISTS (SELECT 1 ${offers} AND ${ofCaller}))${after}
+       ORDER BY a.requested_at, a.approval_id LIMIT ?`,
+      [...groups, tenantId, metadata.userId, ...groups, ...(page.after ? [page.after.requestedAt, page.after.approvalId] : []), page.limit + 1],
     );
     // The prompt is kept sealed in the view (it is rendered from the run's data): opened for the reader.
     const approvals = await Promise.all(rows.slice(0, page.limit).map(async (row) => {
@@ -107,8 +120,8 @@ export class RunViews {
   /** Unfinished runs whose next move is due (or whose deadline passed), oldest due first. System read: all tenants. */
   async dueRuns(now: number, limit: number): Promise<DueRun[]> {
     const rows = await this.db.all<Row>(
-      `SELECT tenant_id, run_id, stream_version FROM ${RUN_SCHEDULE_TABLE} WHERE (due_at IS NOT NULL AND due_at <= ?) OR deadline_at <= ? ORDER BY due_at LIMIT ?`,
-      [now, now, limit],
+      `SELECT tenant_id, run_id, stream_version FROM ${RUN_SCHEDULE_TABLE} WHERE (due_at IS NOT NULL AND due_at <= ?) OR deadline_at <= ? OR notice_at <= ? ORDER BY due_at LIMIT ?`,
+      [now, now, now, limit],
     );
     return rows.map((row) => ({ tenantId: String(row.tenant_id), runId: String(row.run_id), streamVersion: Number(row.stream_version) }));
   }
@@ -116,8 +129,10 @@ export class RunViews {
   /** The earliest time after `now` an unfinished run needs the saga, if any (those due by `now` are dueRuns(now)). */
   async nextDueAfter(now: number): Promise<number | undefined> {
     const [row] = await this.db.all<{ next: number | string | null }>(
-      `SELECT MIN(next_at) AS next FROM (SELECT CASE WHEN due_at IS NULL OR due_at > deadline_at THEN deadline_at ELSE due_at END AS next_at FROM ${RUN_SCHEDULE_TABLE}) AS due WHERE next_at > ?`,
-      [now],
+      `SELECT MIN(next_at) AS next FROM (
+         SELECT CASE WHEN due_at IS NULL OR due_at > deadline_at THEN deadline_at ELSE due_at END AS next_at FROM ${RUN_SCHEDULE_TABLE}
+         UNION ALL SELECT notice_at FROM ${RUN_SCHEDULE_TABLE} WHERE notice_at > ?) AS due WHERE next_at > ?`,
+      [now, now],
     );
     return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
   }
@@ -142,5 +157,6 @@ function toApproval(row: Row): ApprovalSummary {
     approvalId: String(row.approval_id), runId: String(row.run_id), stepId: String(row.step_id), automation: String(row.automation), requestedBy: String(row.requested_by), prompt: String(row.prompt),
     requestedAt: String(row.requested_at), deadlineAt: row.deadline_at === null ? null : new Date(Number(row.deadline_at)).toISOString(), status: String(row.status),
     decidedBy: row.decided_by === null ? null : String(row.decided_by), reason: row.reason === null ? null : String(row.reason),
+    offeredBy: row.offered_by === null || row.offered_by === undefined ? null : String(row.offered_by),
   };
 }

@@ -36,6 +36,11 @@ describe("the runs view's writes on the embedded view database", () => {
     const events = [
       recorded('RunStarted', { runId: RUN, automation: 'refund', version: 1, input: {}, startedBy: 'ada', startedAt: 0, deadlineAt: 1, stepIds: ['ask', 'pay'], secretPins: { erp: 1 } }),
       recorded('ApprovalRequested', { approvalId, stepId: 'ask', prompt: 'ok?', requestedBy: 'ada', deadlineAt: null }),
+      recorded('ApprovalEscalated', { approvalId, stepId: 'ask', group: 'cfo', dueAt: 1, nextNoticeAt: 2 }),
+      recorded('ApprovalReminderDue', { approvalId, stepId: 'ask', n: 1, dueAt: 1, nextNoticeAt: 2 }),
+      recorded('ApprovalNotificationStarted', { approvalId, stepId: 'ask', notice: 'reminder:1', attempt: 1, startedAt: 1, leaseUntil: 2 }),
+      recorded('ApprovalNotificationFailed', { approvalId, stepId: 'ask', notice: 'reminder:1', attempt: 1, errorClass: 'server', code: 'connector.http_5xx', message: '503', status: 503, retryAt: 2 }),
+      recorded('ApprovalNotificationSent', { approvalId, stepId: 'ask', notice: 'reminder:1', attempt: 2, status: 200, connectorCall: { connector: 'chat', ok: true, status: 200, errorClass: null } }),
       recorded('ApprovalGranted', { approvalId, stepId: 'ask', decidedBy: 'mia', reason: 'fine' }),
       recorded('StepStarted', { stepId: 'pay', attempt: 1, startedAt: 0, leaseUntil: 1 }),
       recorded('StepFailed', { stepId: 'pay', attempt: 1, errorClass: 'server', code: 'connector.http_5xx', message: '503', status: 503, retryAt: 2 }),
@@ -49,5 +54,28 @@ describe("the runs view's writes on the embedded view database", () => {
     for (const event of events) await runsProjection.apply(sql, event);
     expect(plans.some((plan) => plan.includes('approvals_by_run'))).toBe(true);
     for (const plan of plans) expect(plan).toMatch(/^SEARCH \w+ USING (COVERING )?INDEX \w+ \(tenant_id=\? AND (run_id|approval_id)=\?/);
+  });
+
+  it('keeps the next reminder or escalation beside the due time, so the scheduler wakes for it after a restart', async () => {
+    const sql = built.views;
+    const run = 'run-0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c';
+    const approvalId = `${run}.ask`;
+    const on = (event: RecordedEvent): RecordedEvent => ({ ...event, streamId: run });
+    const schedule = async (): Promise<unknown> => (await built.views.all(`SELECT due_at, notice_at FROM run_schedule WHERE run_id = ?`, [run]))[0];
+    const groups = async (): Promise<unknown> => (await built.views.all(`SELECT group_name FROM approval_groups WHERE approval_id = ? ORDER BY group_name`, [approvalId])).map((row) => (row as { group_name: string }).group_name);
+    await runsProjection.apply(sql, on(recorded('RunStarted', { runId: run, automation: 'refund', version: 1, input: {}, startedBy: 'ada', startedAt: 0, deadlineAt: 9000, stepIds: ['ask'], secretPins: {} })));
+    await runsProjection.apply(sql, on(recorded('ApprovalRequested', { approvalId, stepId: 'ask', prompt: 'ok?', requestedBy: 'ada', deadlineAt: 5000, group: 'finance', requestedAt: 0, nextNoticeAt: 1000 })));
+    expect(await schedule()).toEqual({ due_at: 5000, notice_at: 1000 });
+    expect(await groups()).toEqual(['finance']);
+    await runsProjection.apply(sql, on(recorded('ApprovalReminderDue', { approvalId, stepId: 'ask', n: 1, dueAt: 1000, nextNoticeAt: 1500 })));
+    expect(await schedule()).toEqual({ due_at: 0, notice_at: 1500 });
+    await runsProjection.apply(sql, on(recorded('ApprovalNotificationStarted', { approvalId, stepId: 'ask', notice: 'reminder:1', attempt: 1, startedAt: 1000, leaseUntil: 1200 })));
+    expect(await schedule()).toEqual({ due_at: 1200, notice_at: 1500 });
+    await runsProjection.apply(sql, on(recorded('ApprovalNotificationSent', { approvalId, stepId: 'ask', notice: 'reminder:1', attempt: 1, status: 200, connectorCall: { connector: 'chat', ok: true, status: 200, errorClass: null } })));
+    expect(await schedule()).toEqual({ due_at: 5000, notice_at: 1500 });
+    await runsProjection.apply(sql, on(recorded('ApprovalEscalated', { approvalId, stepId: 'ask', group: 'cfo', dueAt: 1500, nextNoticeAt: 2000 })));
+    expect(await groups()).toEqual(['cfo', 'finance']);
+    await runsProjection.apply(sql, on(recorded('ApprovalDenied', { approvalId, stepId: 'ask', decidedBy: 'mia', reason: 'no' })));
+    expect(await schedule()).toEqual({ due_at: 0, notice_at: null });
   });
 });

@@ -6,6 +6,8 @@ export const RUNS_TABLE = 'runs';
 export const RUN_SCHEDULE_TABLE = 'run_schedule';
 export const APPROVALS_TABLE = 'approvals';
 export const RUN_SECRET_PINS_TABLE = 'run_secret_pins';
+/** The groups each approval is offered to (none: anyone with the approvals scope but the starter). */
+export const APPROVAL_GROUPS_TABLE = 'approval_groups';
 
 const FINAL_STATUS: Partial<Record<RunEvent['type'], string>> = { RunCompleted: 'completed', RunFailed: 'failed', RunCancelled: 'cancelled', RunTimedOut: 'timed_out' };
 
@@ -27,6 +29,7 @@ const RUNS_VIEW_INDEXES: Record<string, string> = {
   runs_by_starter_automation: `CREATE INDEX runs_by_starter_automation ON ${RUNS_TABLE} (tenant_id, started_by, automation, started_at, started_position)`,
   approvals_by_request: `CREATE INDEX approvals_by_request ON ${APPROVALS_TABLE} (tenant_id, status, requested_at, approval_id)`,
   approvals_by_run: `CREATE INDEX approvals_by_run ON ${APPROVALS_TABLE} (tenant_id, run_id)`,
+  run_schedule_by_notice: `CREATE INDEX run_schedule_by_notice ON ${RUN_SCHEDULE_TABLE} (notice_at)`,
 };
 
 /**
@@ -37,7 +40,7 @@ const RUNS_VIEW_INDEXES: Record<string, string> = {
  */
 export const runsProjection: Projection = {
   name: 'runs',
-  version: 4,
+  version: 5,
   tables: {
     [RUNS_TABLE]: `CREATE TABLE ${RUNS_TABLE} (
       tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, automation TEXT NOT NULL, version INTEGER NOT NULL,
@@ -46,11 +49,13 @@ export const runsProjection: Projection = {
       PRIMARY KEY (tenant_id, run_id))`,
     [RUN_SCHEDULE_TABLE]: `CREATE TABLE ${RUN_SCHEDULE_TABLE} (
       tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, due_at BIGINT, deadline_at BIGINT NOT NULL, stream_version INTEGER NOT NULL,
-      PRIMARY KEY (tenant_id, run_id))`,
+      notice_at BIGINT, PRIMARY KEY (tenant_id, run_id))`,
     [APPROVALS_TABLE]: `CREATE TABLE ${APPROVALS_TABLE} (
       tenant_id TEXT NOT NULL, approval_id TEXT NOT NULL, run_id TEXT NOT NULL, step_id TEXT NOT NULL, automation TEXT NOT NULL,
       requested_by TEXT NOT NULL, prompt TEXT NOT NULL, requested_at TEXT NOT NULL, deadline_at BIGINT, status TEXT NOT NULL,
       decided_by TEXT, reason TEXT, PRIMARY KEY (tenant_id, approval_id))`,
+    [APPROVAL_GROUPS_TABLE]: `CREATE TABLE ${APPROVAL_GROUPS_TABLE} (
+      tenant_id TEXT NOT NULL, approval_id TEXT NOT NULL, group_name TEXT NOT NULL, PRIMARY KEY (tenant_id, approval_id, group_name))`,
     [RUN_SECRET_PINS_TABLE]: `CREATE TABLE ${RUN_SECRET_PINS_TABLE} (
       tenant_id TEXT NOT NULL, run_id TEXT NOT NULL, connector TEXT NOT NULL, secret_version INTEGER NOT NULL,
       PRIMARY KEY (tenant_id, run_id, connector))`,
@@ -79,6 +84,7 @@ export const runsProjection: Projection = {
       await tx.run(`UPDATE ${APPROVALS_TABLE} SET status = 'closed' WHERE tenant_id = ? AND run_id = ? AND status = 'pending'`, [tenantId, runId]);
     } else {
       await tx.run(`UPDATE ${RUN_SCHEDULE_TABLE} SET due_at = ?, stream_version = ? WHERE tenant_id = ? AND run_id = ?`, [dueAt(event), streamVersion, tenantId, runId]);
+      await applyNoticeSchedule(tx, recorded, event);
     }
     await applyApproval(tx, recorded, event);
   },
@@ -89,6 +95,7 @@ function dueAt(event: RunEvent): number | null {
   switch (event.type) {
     case 'StepStarted':
     case 'CompensationStarted':
+    case 'ApprovalNotificationStarted':
       return event.data.leaseUntil;
     case 'StepFailed':
     case 'CompensationFailed':
@@ -99,6 +106,39 @@ function dueAt(event: RunEvent): number | null {
       return event.data.deadlineAt;
     default:
       return 0;
+  }
+}
+
+/**
+ * When the run's next reminder or escalation falls due (notice_at), beside due_at: the saga wakes
+ * for it after a restart. A delivery's outcome leaves the run due again at the approval's deadline,
+ * as its request did; a decision, an expiry or a cancellation ends its notices.
+ */
+async function applyNoticeSchedule(tx: ViewSql, recorded: RecordedEvent, event: RunEvent): Promise<void> {
+  const { tenantId, streamId: runId } = recorded;
+  const setNotice = (at: number | null): Promise<unknown> => tx.run(`UPDATE ${RUN_SCHEDULE_TABLE} SET notice_at = ? WHERE tenant_id = ? AND run_id = ?`, [at, tenantId, runId]);
+  switch (event.type) {
+    case 'ApprovalRequested':
+    case 'ApprovalReminderDue':
+    case 'ApprovalEscalated':
+      await setNotice(event.data.nextNoticeAt ?? null);
+      return;
+    case 'ApprovalGranted':
+    case 'ApprovalDenied':
+    case 'ApprovalExpired':
+    case 'RunCancelRequested':
+      await setNotice(null);
+      return;
+    case 'ApprovalNotificationSent':
+    case 'ApprovalNotificationFailed': {
+      const retryAt = event.type === 'ApprovalNotificationFailed' ? event.data.retryAt : null;
+      const [approval] = await tx.all<{ deadline_at: number | string | null }>(`SELECT deadline_at FROM ${APPROVALS_TABLE} WHERE tenant_id = ? AND approval_id = ?`, [tenantId, event.data.approvalId]);
+      const deadline = approval?.deadline_at === null || approval?.deadline_at === undefined ? null : Number(approval.deadline_at);
+      await tx.run(`UPDATE ${RUN_SCHEDULE_TABLE} SET due_at = ? WHERE tenant_id = ? AND run_id = ?`, [retryAt ?? deadline, tenantId, runId]);
+      return;
+    }
+    default:
+      return;
   }
 }
 
@@ -132,6 +172,10 @@ function runValues(event: RunEvent): unknown[] {
   }
 }
 
+function offerTo(tx: ViewSql, tenantId: string, approvalId: string, group: string): Promise<unknown> {
+  return tx.run(`INSERT INTO ${APPROVAL_GROUPS_TABLE} (tenant_id, approval_id, group_name) VALUES (?, ?, ?) ON CONFLICT (tenant_id, approval_id, group_name) DO NOTHING`, [tenantId, approvalId, group]);
+}
+
 async function applyApproval(tx: ViewSql, recorded: RecordedEvent, event: RunEvent): Promise<void> {
   const { tenantId, streamId: runId, recordedAt } = recorded;
   switch (event.type) {
@@ -142,8 +186,12 @@ async function applyApproval(tx: ViewSql, recorded: RecordedEvent, event: RunEve
          ON CONFLICT (tenant_id, approval_id) DO NOTHING`,
         [tenantId, event.data.approvalId, runId, event.data.stepId, run?.automation ?? '', event.data.requestedBy, JSON.stringify(event.data.prompt), recordedAt, event.data.deadlineAt],
       );
+      if (event.data.group !== undefined) await offerTo(tx, tenantId, event.data.approvalId, event.data.group);
       return;
     }
+    case 'ApprovalEscalated':
+      await offerTo(tx, tenantId, event.data.approvalId, event.data.group);
+      return;
     case 'ApprovalGranted':
     case 'ApprovalDenied':
       await tx.run(`UPDATE ${APPROVALS_TABLE} SET status = ?, decided_by = ?, reason = ? WHERE tenant_id = ? AND approval_id = ?`, [

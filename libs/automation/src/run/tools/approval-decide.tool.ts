@@ -5,6 +5,7 @@ import { invalidArguments, McpTool, type McpToolHandler, type ToolContext } from
 import { z } from 'zod';
 import { DecideApprovalCommand, type DecideApprovalResult } from '../commands/decide-approval/decide-approval.command.js';
 import { approvalNotPending, approvalToDecide } from '../commands/decide-approval/decide-approval.decide.js';
+import { ApproverGroups } from '../../group/approver-groups.js';
 import { RunReader } from '../run-reader.js';
 import { APPROVALS_DECIDE_SCOPE } from '../run-scopes.js';
 import { parseApprovalId } from '../run-stream.js';
@@ -20,7 +21,7 @@ type Output = DecideApprovalResult & { decidedBy?: string };
 @McpTool({
   name: 'approval_decide',
   title: 'Decide an approval',
-  description: 'Approves or denies a run parked at an approval gate. The decision, you and your reason are recorded; you cannot decide approvals of runs you started. Without a decision you are sent to the approval\'s page in the console (a URL for your client to open); call again afterwards to read what was decided.',
+  description: 'Approves or denies a run parked at an approval gate. The decision, you and your reason are recorded; you cannot decide approvals of runs you started, nor one offered to groups you are not in. Without a decision you are sent to the approval\'s page in the console (a URL for your client to open); call again afterwards to read what was decided.',
   scope: APPROVALS_DECIDE_SCOPE,
   input,
   output,
@@ -30,6 +31,7 @@ export class ApprovalDecideTool implements McpToolHandler<z.infer<typeof input>,
   constructor(
     private readonly commandBus: CommandBus,
     private readonly runs: RunReader,
+    private readonly groups: ApproverGroups,
   ) {}
 
   async execute({ approvalId, decision, reason }: z.infer<typeof input>, { metadata }: ToolContext): Promise<Output> {
@@ -42,7 +44,7 @@ export class ApprovalDecideTool implements McpToolHandler<z.infer<typeof input>,
     const run = await this.runs.readable(metadata, runId).catch((error: unknown) => {
       throw error instanceof NotFoundError ? new NotFoundError('approval.not_found', `no approval ${approvalId} in this tenant`, { approvalId }) : error;
     });
-    const approval = approvalToDecide(approvalId, metadata.userId, run);
+    const approval = approvalToDecide(approvalId, metadata.userId, await this.groups.of(metadata), run);
     if (approval.status === 'granted' || approval.status === 'denied') {
       return { approvalId, runId, decision: approval.status === 'granted' ? 'approve' : 'deny', ...(approval.decidedBy !== null && { decidedBy: approval.decidedBy }) };
     }

@@ -8,7 +8,9 @@ const output = z.object({
   runId: z.string(), automation: z.string(), version: z.number(), status: z.string(), startedBy: z.string(), startedAt: z.string(), deadlineAt: z.string(),
   currentStep: z.string().nullable(),
   steps: z.array(z.object({ id: z.string(), status: z.string(), attempts: z.number(), output: z.json().nullable(), retryAt: z.string().nullable() })),
-  approval: z.object({ approvalId: z.string(), status: z.string(), decidedBy: z.string().nullable(), reason: z.string().nullable() }).nullable(),
+  approval: z.object({
+    approvalId: z.string(), status: z.string(), decidedBy: z.string().nullable(), reason: z.string().nullable(), groups: z.array(z.string()), reminders: z.number(), escalated: z.boolean(),
+  }).nullable(),
   cancel: z.object({ reason: z.string(), requestedBy: z.string() }).nullable(),
   lastError: z.object({ stepId: z.string().nullable(), code: z.string(), message: z.string() }).nullable(),
   streamVersion: z.number(),

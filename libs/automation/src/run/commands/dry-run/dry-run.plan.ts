@@ -40,13 +40,26 @@ export type PlannedStep =
       stepId: string;
       type: 'approval';
       prompt: JsonValue;
-      /** Who could decide it: a user with this scope other than the one who starts the run. */
-      approvers: { scope: string; notUser: string };
+      /** Who could decide it: a user with this scope other than the one who starts the run (and in `group`, when the step names one). */
+      approvers: { scope: string; notUser: string; group?: string };
       deadlineAt: string | null;
+      /** The reminders and escalation it would send while waiting, had it not been granted at once; none is sent. */
+      notices?: PlannedNotice[];
       /** Nobody is asked in a dry run: it goes on as if the approval were granted. */
       assumed: 'granted';
     }
   | { stepId: string; type: 'skipped'; reason: string };
+
+/** A reminder or the escalation an approval would send to its notify connector, and when. */
+export interface PlannedNotice {
+  kind: 'reminder' | 'escalation';
+  connector: string;
+  path: string;
+  /** The group an escalation offers the approval to. */
+  group: string | null;
+  n: number | null;
+  dueAt: string;
+}
 
 export type DryRunOutcome = 'completed' | 'failed' | 'timed_out' | 'undecided';
 

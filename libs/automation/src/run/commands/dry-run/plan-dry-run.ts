@@ -5,7 +5,7 @@ import { nextRunAction, type CallAction } from '../../process/next-run-action.js
 import { APPROVALS_DECIDE_SCOPE } from '../../run-scopes.js';
 import type { RunEvent } from '../../run.events.js';
 import { evolveRun, initialRunState, isFinal, type ActiveRunState, type RunState } from '../../run.state.js';
-import type { DryRunPlan, PlannedAttempt, PlannedStep } from './dry-run.plan.js';
+import type { DryRunPlan, PlannedAttempt, PlannedNotice, PlannedStep } from './dry-run.plan.js';
 
 /** One simulated connector call: the request as it would go out, its checks, and the result the saga folds. */
 export interface SimulatedCall {
@@ -33,6 +33,8 @@ export interface DryRunRequest {
 export const DRY_RUN_APPROVER = 'dry-run';
 // Full jitter at its middle: a plan is the same however often it is made.
 const PLAN_JITTER = (): number => 0.5;
+/** Reminders listed for an approval: every one before its deadline, at most this many. */
+const PLANNED_REMINDERS = 10;
 
 /**
  * Plans a run without running it: the live saga's own decisions (nextRunAction, callOutcomeEvents,
@@ -69,6 +71,9 @@ export async function planDryRun(request: DryRunRequest): Promise<DryRunPlan> {
       clock = Math.max(clock, action.wakeAt);
     } else if (action.kind === 'append') {
       action.events.forEach(fold);
+    } else if (action.kind === 'notify') {
+      // Approvals are granted at once in a plan, so no reminder falls due: the plan lists them with the approval instead.
+      break;
     } else {
       await simulateAttempt(action);
     }
@@ -103,14 +108,35 @@ function plannedOf(event: RunEvent, state: ActiveRunState, definition: Automatio
       return [{ stepId: event.data.stepId, type: 'wait', until: new Date(event.data.until).toISOString() }];
     case 'ApprovalRequested':
       return [{
-        stepId: event.data.stepId, type: 'approval', prompt: event.data.prompt, approvers: { scope: APPROVALS_DECIDE_SCOPE, notUser: requestedBy },
+        stepId: event.data.stepId, type: 'approval', prompt: event.data.prompt,
+        approvers: { scope: APPROVALS_DECIDE_SCOPE, notUser: requestedBy, ...(event.data.group !== undefined && { group: event.data.group }) },
         deadlineAt: event.data.deadlineAt === null ? null : new Date(event.data.deadlineAt).toISOString(), assumed: 'granted',
+        ...plannedNotices(definition, event.data.stepId, event.data.requestedAt, event.data.deadlineAt),
       }];
     case 'StepSkipped':
       return [{ stepId: event.data.stepId, type: 'skipped', reason: event.data.reason }];
     default:
       return [];
   }
+}
+
+/**
+ * The reminders and escalation the approval would send while it waited (none is sent, and the plan
+ * assumes it granted at once): their connector, and their due times up to its deadline (reminders
+ * without a deadline: the first few).
+ */
+function plannedNotices(definition: AutomationDefinition, stepId: string, requestedAt: number | undefined, deadlineAt: number | null): { notices?: PlannedNotice[] } {
+  const step = definition.steps.find((candidate) => candidate.id === stepId);
+  if (step?.type !== 'approval' || !step.notify || requestedAt === undefined) return {};
+  const notify = { connector: step.notify.connector, path: step.notify.path ?? '/' };
+  const notices: PlannedNotice[] = [];
+  if (step.escalation) notices.push({ kind: 'escalation', ...notify, group: step.escalation.group, n: null, dueAt: new Date(requestedAt + step.escalation.afterSeconds * 1000).toISOString() });
+  for (let n = 1; step.reminders && n <= PLANNED_REMINDERS; n++) {
+    const dueAt = requestedAt + n * step.reminders.everySeconds * 1000;
+    if (deadlineAt !== null && dueAt >= deadlineAt) break;
+    notices.push({ kind: 'reminder', ...notify, group: null, n, dueAt: new Date(dueAt).toISOString() });
+  }
+  return { notices: notices.sort((a, b) => a.dueAt.localeCompare(b.dueAt)) };
 }
 
 /** The call step's entry (made on its first attempt), with this attempt added and the last response kept. */

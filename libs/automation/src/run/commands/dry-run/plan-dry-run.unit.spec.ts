@@ -108,4 +108,23 @@ describe('planDryRun', () => {
     const result = await plan([{ id: 'go', type: 'wait', until: '{{input.invoiceId}}' }]);
     expect(result).toMatchObject({ outcome: 'failed', error: { stepId: 'go', code: 'step.render_failed' } });
   });
+
+  it('lists the reminders and escalation an approval would send before its deadline, and sends none', async () => {
+    const result = await plan([{
+      id: 'approve', type: 'approval', prompt: 'Pay {{input.amount}}?', timeoutSeconds: 200, approvers: { group: 'finance' },
+      reminders: { everySeconds: 60 }, escalation: { afterSeconds: 90, group: 'cfo' }, notify: { connector: 'chat' },
+    }]);
+    expect(result.outcome).toBe('completed');
+    const at = (seconds: number): string => new Date(NOW + seconds * 1000).toISOString();
+    expect(stepOf(result.steps, 'approve', 'approval')).toMatchObject({
+      approvers: { scope: 'approvals:decide', notUser: 'alice', group: 'finance' }, assumed: 'granted',
+      notices: [
+        { kind: 'reminder', connector: 'chat', path: '/', group: null, n: 1, dueAt: at(60) },
+        { kind: 'escalation', connector: 'chat', path: '/', group: 'cfo', n: null, dueAt: at(90) },
+        { kind: 'reminder', connector: 'chat', path: '/', group: null, n: 2, dueAt: at(120) },
+        { kind: 'reminder', connector: 'chat', path: '/', group: null, n: 3, dueAt: at(180) },
+      ],
+    });
+    expect(result.steps.filter((step) => step.type === 'call')).toEqual([]);
+  });
 });
