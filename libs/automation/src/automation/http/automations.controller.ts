@@ -6,7 +6,7 @@ import { Authenticated, CallerMetadata } from '#auth/nest';
 import type { CommandMetadata } from '#core';
 import { AUTOMATION_NAME_PATTERN } from '../../definition/index.js';
 import { ApiQueryOf, parseRestQuery } from '../../rest-query.js';
-import { AutomationCatalog } from '../automation-catalog.js';
+import { AutomationCatalog, automationSummary, type AutomationSummary } from '../automation-catalog.js';
 import { AUTOMATIONS_ADMIN_SCOPE, automationScope } from '../automation-stream.js';
 import { PublishAutomationCommand, type PublishAutomationResult } from '../commands/publish-automation/publish-automation.command.js';
 import { AutomationHistory, type AutomationDetails } from '../queries/get-automation/automation-history.js';
@@ -30,17 +30,16 @@ export class AutomationsController {
 
   @Post()
   @HttpCode(200)
-  @ApiOkResponse({ description: 'the published version (changed: false when the latest version already had this definition)' })
-  @ApiBadRequestResponse({ description: 'automation.invalid, with every issue by path in details.issues' })
+  @ApiOkResponse({ description: 'the published version (changed: false when the live version, or with inShadow the shadow version, already had this definition)' })
+  @ApiBadRequestResponse({ description: 'automation.invalid, automation.invalid_criteria, with every issue by path in details.issues' })
   publish(@Body() body: PublishAutomationDto, @CallerMetadata() metadata: CommandMetadata): Promise<PublishAutomationResult> {
-    return this.commandBus.execute(new PublishAutomationCommand(metadata, body.definition));
+    return this.commandBus.execute(new PublishAutomationCommand(metadata, body.definition, { inShadow: body.inShadow, successCriteria: body.successCriteria }));
   }
 
   @Get()
-  @ApiOkResponse({ type: AutomationListDto, description: 'the latest version of each' })
-  async list(@CallerMetadata() metadata: CommandMetadata): Promise<{ automations: Array<{ name: string; version: number; title: string; scope: string; publishedAt: string }> }> {
-    const automations = await this.catalog.latest(metadata.tenantId);
-    return { automations: automations.map(({ name, version, definition, publishedAt }) => ({ name, version, title: definition.title, scope: automationScope(name), publishedAt })) };
+  @ApiOkResponse({ type: AutomationListDto, description: 'the live version of each, and its shadow version if any' })
+  async list(@CallerMetadata() metadata: CommandMetadata): Promise<{ automations: AutomationSummary[] }> {
+    return { automations: (await this.catalog.live(metadata.tenantId)).map(automationSummary) };
   }
 
   @Get(':name')
