@@ -41,7 +41,7 @@ export class AutomationModule {
     return {
       module: AutomationModule,
       global: true,
-      exports: [AutomationCatalog, AutomationHistory, RunViews, RunReader, RunTimeline, RunScheduler],
+      exports: [AutomationCatalog, AutomationHistory, ShadowReports, RunViews, RunReader, RunTimeline, RunScheduler],
       providers: [
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
         AutomationCatalog, AutomationHistory, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,

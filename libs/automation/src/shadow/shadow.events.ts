@@ -33,3 +33,11 @@ export function shadowStreamId(runId: string): string {
 }
 
 export const SHADOW_STREAM_PREFIX = 'shadow-run-';
+
+export type ShadowState = { status: 'none' } | { status: 'compared'; compared: ShadowRunCompared['data'] };
+
+/** A shadow stream holds one comparison. */
+export const shadowFold = {
+  initialState: (): ShadowState => ({ status: 'none' }),
+  evolve: (_state: ShadowState, event: ShadowEvent): ShadowState => ({ status: 'compared', compared: event.data }),
+};
