@@ -101,6 +101,8 @@ describe.each(['sqlite', 'postgres'] as const)('shadow versions on %s', (kind) =
       ['GET', '/v1/automations/no_such_thing/shadow-report', undefined, 404, 'automation.not_found'],
       ['GET', '/v1/automations/Bad-Name/shadow-report', undefined, 400, 'automation.invalid_name'],
       ['POST', '/v1/automations/pay_invoice/promote', {}, 409, 'automation.no_shadow'],
+      // An absent override, null as REST's other optional fields (the fuzzer found a 500 here).
+      ['POST', '/v1/automations/pay_invoice/promote', { override: null }, 409, 'automation.no_shadow'],
       ['POST', '/v1/automations/pay_invoice/promote', { override: { reason: '' } }, 400, undefined],
       ['POST', '/v1/automations/pay_invoice/promote', { override: { reason: 'x' }, extra: 1 }, 400, undefined],
     ] as const) {

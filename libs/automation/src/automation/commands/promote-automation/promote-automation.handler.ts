@@ -28,9 +28,11 @@ export class PromoteAutomationHandler implements ICommandHandler<PromoteAutomati
   }
 }
 
-function overrideReason(override: PromoteAutomationCommand['override']): string | undefined {
-  if (override === undefined) return undefined;
-  const reason = typeof override.reason === 'string' ? override.reason.trim() : '';
+/** An absent override (REST's null too, as its other optional fields) is none; anything else needs an object with a reason. */
+function overrideReason(override: PromoteAutomationCommand['override'] | null): string | undefined {
+  if (override === undefined || override === null) return undefined;
+  const given: unknown = typeof override === 'object' && !Array.isArray(override) ? override.reason : undefined;
+  const reason = typeof given === 'string' ? given.trim() : '';
   if (reason.length === 0 || reason.length > MAX_REASON_LENGTH) {
     throw new ValidationError('automation.invalid_override', `an override needs a reason of 1-${MAX_REASON_LENGTH} characters`, { issues: [{ path: 'override.reason', message: `1-${MAX_REASON_LENGTH} characters` }] });
   }
