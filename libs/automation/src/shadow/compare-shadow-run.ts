@@ -1,4 +1,4 @@
-import type { JsonObject } from '#core';
+import type { JsonObject, JsonValue } from '#core';
 import type { AutomationDefinition, CallStep } from '../definition/index.js';
 import type { CallAction } from '../run/process/next-run-action.js';
 import type { DryRunPlan, PlannedStep } from '../run/commands/dry-run/dry-run.plan.js';
@@ -39,7 +39,7 @@ export async function compareShadowRun(input: ShadowRunInput): Promise<ShadowRun
   });
   const live = await plan(input.live.version, input.live.definition);
   const shadow = await plan(input.shadow.version, input.shadow.definition);
-  const calls = compareCalls(live.plan.steps, shadow.plan.steps);
+  const calls = compareCalls(live.plan.steps, shadow.plan.steps, { live: input.live.definition, shadow: input.shadow.definition });
   return {
     runId: input.runId, automation: input.automation, liveVersion: input.live.version, shadowVersion: input.shadow.version,
     requestsIdentical: calls.every((call) => call.live && call.shadow && call.differingPaths.length === 0),
@@ -59,14 +59,19 @@ function answerOf(record: LiveRunRecord, action: CallAction): LiveAnswer | undef
 type PlannedCall = Extract<PlannedStep, { type: 'call' }>;
 
 /** Every call step either side made, in the live plan's order then the shadow's own. */
-function compareCalls(live: PlannedStep[], shadow: PlannedStep[]): ComparedCall[] {
+function compareCalls(live: PlannedStep[], shadow: PlannedStep[], definitions: { live: AutomationDefinition; shadow: AutomationDefinition }): ComparedCall[] {
+  const bodyTemplate = (definition: AutomationDefinition, stepId: string): JsonValue | undefined => {
+    const step = definition.steps.find((candidate) => candidate.id === stepId);
+    return step?.type === 'call' ? step.request.body : undefined;
+  };
   const callsOf = (steps: PlannedStep[]) => new Map(steps.filter((step): step is PlannedCall => step.type === 'call').map((step) => [step.stepId, step]));
   const liveCalls = callsOf(live);
   const shadowCalls = callsOf(shadow);
   return [...new Set([...liveCalls.keys(), ...shadowCalls.keys()])].map((stepId) => {
     const a = liveCalls.get(stepId);
     const b = shadowCalls.get(stepId);
-    return { stepId, live: a !== undefined, shadow: b !== undefined, differingPaths: a && b ? requestDiff(a.request, b.request) : [] };
+    const templates = { live: bodyTemplate(definitions.live, stepId), shadow: bodyTemplate(definitions.shadow, stepId) };
+    return { stepId, live: a !== undefined, shadow: b !== undefined, differingPaths: a && b ? requestDiff(a.request, b.request, templates) : [] };
   });
 }
 
