@@ -210,10 +210,18 @@ describe.each(['sqlite', 'postgres'] as const)('shadow versions on %s', (kind) =
     expect(refused.body).toMatchObject({ error: { code: 'automation.criteria_unmet', details: { unmet: [{ criterion: 'minIdenticalRequestRate', required: 0.99, actual: 0 }], figures: { runs: 5, identicalRequestRate: 0 } } } });
     expect(await head(tenant)).toBe(before);
 
-    const promoted = await rest(h.platform.url, 'POST', '/v1/automations/pay_invoice/promote', adminToken, { override: { reason: 'the currency field is wanted downstream' } });
+    const override = { override: { reason: 'the currency field is wanted downstream' } };
+    const promoted = await rest(h.platform.url, 'POST', '/v1/automations/pay_invoice/promote', adminToken, override, { 'Idempotency-Key': `promote-${kind}` });
     results.push(promoted.body);
     expect(promoted.status).toBe(200);
     expect(promoted.body).toEqual({ name: 'pay_invoice', version: 3, previousVersion: 2, overridden: true });
+    // The same call again (its key) answers the same, though no shadow is attached any more, and appends nothing.
+    const promotedAt = await head(tenant);
+    const again = await rest(h.platform.url, 'POST', '/v1/automations/pay_invoice/promote', adminToken, override, { 'Idempotency-Key': `promote-${kind}` });
+    expect([again.status, again.body]).toEqual([200, promoted.body]);
+    const otherArguments = await rest(h.platform.url, 'POST', '/v1/automations/pay_invoice/promote', adminToken, { override: { reason: 'another reason' } }, { 'Idempotency-Key': `promote-${kind}` });
+    expect(otherArguments.status).toBe(409);
+    expect(await head(tenant)).toBe(promotedAt);
     (await OpenApiConformance.load(h.platform.url)).check('/v1/automations/{name}/promote', 'post', 200, promoted.body);
     const recorded = (await events()).filter((event) => event.type === 'AutomationPromoted').at(-1)!;
     expect(recorded.data).toMatchObject({
