@@ -4,7 +4,7 @@ import type { RecordedEvent } from '#event-store';
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
 import { startPlatformOn, type PlatformHarness } from './support/platform-harness.js';
 
-// Sensitive calls (the defaults: memory_delete, automation_publish, connector_secret_set) run only
+// Sensitive calls (the defaults: memory_delete, automation_publish, automation_promote, connector_secret_set) run only
 // once the person confirmed that exact call; nothing is appended before. 2026-07-28 asks in-band
 // (input_required with a form elicitation and a sealed requestState); 2025-era clients, stateless,
 // get -32042 with a link to the confirmation page, whose REST half is exercised here as the console does.

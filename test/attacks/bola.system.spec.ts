@@ -142,6 +142,22 @@ const CROSS_TENANT: Case[] = [
     expectError(await restOf(w, 'POST', '/v1/automations/gated_call/dry-runs', { input: { ref: 'from-b' } }), 404, 'automation.not_found');
     expectError(await restOf(w, 'POST', '/v1/automations/gated_call/dry-runs', { input: { ref: 'from-b' }, tenantId: A }), 400, 'request.invalid');
   } },
+  { target: 'automation_shadow_report', attack: async (w) => {
+    // A's gated_call has a shadow version: B sees neither it nor its report.
+    expect(await code(w.b, 'automation_shadow_report', { name: 'gated_call' })).toBe('automation.not_found');
+    expect(await code(w.b, 'automation_shadow_report', { name: 'gated_call', tenantId: A })).toBe('tool.invalid_arguments');
+  } },
+  { target: 'GET /v1/automations/{name}/shadow-report', attack: async (w) => {
+    expectError(await restOf(w, 'GET', '/v1/automations/gated_call/shadow-report'), 404, 'automation.not_found');
+  } },
+  { target: 'automation_promote', attack: async (w) => {
+    expect(await code(w.b, 'automation_promote', { name: 'gated_call', override: { reason: 'from b' } })).toBe('automation.not_found');
+    expect(await code(w.b, 'automation_promote', { name: 'gated_call', tenantId: A })).toBe('tool.invalid_arguments');
+  } },
+  { target: 'POST /v1/automations/{name}/promote', attack: async (w) => {
+    expectError(await restOf(w, 'POST', '/v1/automations/gated_call/promote', { override: { reason: 'from b' } }), 404, 'automation.not_found');
+    expectError(await restOf(w, 'POST', '/v1/automations/gated_call/promote', { tenantId: A }), 400, 'request.invalid');
+  } },
   { target: 'run_get', attack: async (w) => {
     expect(await code(w.b, 'run_get', { runId: w.runId })).toBe('run.not_found');
   } },
@@ -434,6 +450,7 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
       await callOk(w.aAdmin, 'connector_secret_set', { name, secret: A_SECRET });
     }
     await callOk(w.aAdmin, 'automation_publish', { definition: GATED_CALL });
+    await callOk(w.aAdmin, 'automation_publish', { definition: { ...GATED_CALL, description: `${GATED_CALL.description} (shadow)` }, inShadow: true });
     await callOk(w.aAdmin, 'policy_publish', { name: 'a_guard', text: A_GUARD, mode: 'log-only' });
     await callOk(w.aAdmin, 'group_set', { group: 'a_approvers', members: ['carol'] });
     w.runId = (await callOk<{ runId: string }>(alice, 'gated_call', { ref: 'a-1' })).runId;
@@ -497,7 +514,7 @@ describe.each(['sqlite', 'postgres'] as const)('broken object-level authorizatio
     expect(await callOk(alice, 'memory_get', { scope: 'tenant', namespace: 'policy', key: 'k' })).toMatchObject({ value: POLICY });
     expect((await callOk<{ connectors: Array<{ name: string; hasSecret: boolean }> }>(w.aAdmin, 'connector_list', {})).connectors.map(({ name, hasSecret }) => ({ name, hasSecret })))
       .toEqual(['erp', 'ledger', 'payroll'].map((name) => ({ name, hasSecret: true })));
-    expect(await callOk(w.aAdmin, 'automation_list', {})).toMatchObject({ automations: [{ name: 'gated_call', version: 1 }] });
+    expect(await callOk(w.aAdmin, 'automation_list', {})).toMatchObject({ automations: [{ name: 'gated_call', version: 1, shadow: { version: 2 } }] });
     expect(await callOk(w.aAdmin, 'policy_list', {})).toEqual({ policies: [{ name: 'a_guard', version: 1, mode: 'log-only', text: A_GUARD }] });
     expect((await rest(w.h.platform.url, 'GET', '/v1/memory/retention', w.aAdminToken)).body).toEqual({ days: 30 });
     expect((await rest(w.h.platform.url, 'GET', '/v1/compliance/retention', w.aAdminToken)).body).toMatchObject({ days: 400 });

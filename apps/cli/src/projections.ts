@@ -1,5 +1,5 @@
 import { auditEntriesProjection } from '#audit';
-import { automationsProjection, runsProjection } from '#automation';
+import { automationsProjection, runsProjection, shadowReportsProjection } from '#automation';
 import { eventRetentionProjection } from '#compliance';
 import { connectorsProjection } from '#connectors';
 import { memoryItemsProjection } from '#memory';
@@ -15,6 +15,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   connectorsProjection,
   automationsProjection,
   runsProjection,
+  shadowReportsProjection,
   eventRetentionProjection,
   policyEvaluationsProjection,
 ];

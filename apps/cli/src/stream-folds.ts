@@ -1,4 +1,4 @@
-import { dryRunFold, evolveAutomation, initialAutomationState, runFold } from '#automation';
+import { dryRunFold, evolveAutomation, initialAutomationState, runFold, shadowFold } from '#automation';
 import { connectorFold, type ConnectorState } from '#connectors';
 import type { JsonValue } from '#core';
 import type { RecordedEvent } from '#event-store';
@@ -24,6 +24,7 @@ const FOLDS: ReadonlyArray<[prefix: string, entry: StreamFoldEntry]> = [
   ['connector-', entry('connector', connectorFold, showConnector)],
   ['run-', entry('run', runFold, (state) => state)],
   ['dryrun-', entry('dry run', dryRunFold, (state) => state)],
+  ['shadow-', entry('shadow comparison', shadowFold, (state) => state)],
   ['automation-', entry('automation', { initialState: initialAutomationState, evolve: evolveAutomation }, (state) => state)],
   ['tenant-', entry('tenant', tenantFold, (state) => state)],
 ];

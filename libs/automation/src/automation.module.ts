@@ -10,6 +10,11 @@ import { DecideApprovalHandler } from './run/commands/decide-approval/decide-app
 import { StartRunHandler } from './run/commands/start-run/start-run.handler.js';
 import { DryRunConnector } from './run/commands/dry-run/dry-run-connector.js';
 import { DryRunHandler } from './run/commands/dry-run/dry-run.handler.js';
+import { ShadowComparer } from './shadow/shadow-comparer.js';
+import { ShadowReports } from './shadow/queries/shadow-report.js';
+import { AutomationShadowReportTool } from './shadow/tools/automation-shadow-report.tool.js';
+import { PromoteAutomationHandler } from './automation/commands/promote-automation/promote-automation.handler.js';
+import { AutomationPromoteTool } from './automation/tools/automation-promote.tool.js';
 import { RunScheduler } from './run/process/run-scheduler.js';
 import { DEFAULT_RUN_SCHEDULER_SETTINGS, RUN_SCHEDULER_SETTINGS, type RunSchedulerSettings } from './run/process/run-scheduler.settings.js';
 import { RunWorker } from './run/process/run-worker.js';
@@ -41,11 +46,12 @@ export class AutomationModule {
     return {
       module: AutomationModule,
       global: true,
-      exports: [AutomationCatalog, AutomationHistory, RunViews, RunReader, RunTimeline, RunScheduler, ApproverGroups],
+      exports: [AutomationCatalog, AutomationHistory, ShadowReports, RunViews, RunReader, RunTimeline, RunScheduler, ApproverGroups],
       providers: [
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
         AutomationCatalog, AutomationHistory, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
-        RunPersonalData, RunViews, RunReader, RunTimeline, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, DryRunHandler, DryRunConnector, CancelRunHandler, DecideApprovalHandler,
+        ShadowReports, PromoteAutomationHandler, AutomationShadowReportTool, AutomationPromoteTool,
+        RunPersonalData, RunViews, RunReader, RunTimeline, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, DryRunHandler, DryRunConnector, ShadowComparer, CancelRunHandler, DecideApprovalHandler,
         RunGetTool, RunListTool, RunCancelTool, ApprovalListTool, ApprovalDecideTool, RunTasks,
         ApproverGroups, SetGroupHandler, GroupSetTool, GroupListTool,
       ],

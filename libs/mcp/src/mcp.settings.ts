@@ -8,7 +8,7 @@ export interface McpSettings {
 }
 
 /** The calls that cannot be undone or change what others rely on: confirmed by default. */
-export const DEFAULT_CONFIRM_TOOLS = ['memory_delete', 'automation_publish', 'connector_secret_set'] as const;
+export const DEFAULT_CONFIRM_TOOLS = ['memory_delete', 'automation_publish', 'automation_promote', 'connector_secret_set'] as const;
 
 export const MCP_SETTINGS = Symbol('MCP_SETTINGS');
 

@@ -7,7 +7,7 @@ import { StartRunCommand, type StartRunResult } from '../run/commands/start-run/
 import { DryRunCommand } from '../run/commands/dry-run/dry-run.command.js';
 import type { DryRunPlan } from '../run/commands/dry-run/dry-run.plan.js';
 import { AUTOMATION_NAME_PATTERN, DRY_RUN_ARGUMENT } from '../definition/index.js';
-import { AutomationCatalog, type PublishedAutomation } from './automation-catalog.js';
+import { AutomationCatalog, type LiveAutomation } from './automation-catalog.js';
 import { compileInputValidator } from './automation-input.js';
 import { automationScope } from './automation-stream.js';
 
@@ -55,8 +55,9 @@ function splitDryRun(args: unknown): { input: unknown; dryRun: boolean } {
 
 /**
  * Every published automation is a tool of its tenant: its name, its own scope, its input schema.
- * Calling it starts a run of the latest version and answers at once with the run id; the agent
- * follows the run with run_get.
+ * Calling it starts a run of the live version and answers at once with the run id; the agent
+ * follows the run with run_get. A run started while a shadow version exists names it, and is
+ * compared with it when it ends.
  */
 @McpToolSource()
 export class AutomationToolSource implements ToolSource {
@@ -72,16 +73,16 @@ export class AutomationToolSource implements ToolSource {
   }
 
   async toolsFor(tenantId: string): Promise<RegisteredTool[]> {
-    return (await this.catalog.latest(tenantId)).map((automation) => this.toolOf(tenantId, automation));
+    return (await this.catalog.live(tenantId)).map((automation) => this.toolOf(tenantId, automation));
   }
 
   async findTool(tenantId: string, name: string): Promise<RegisteredTool | undefined> {
-    const automation = await this.catalog.latestOf(tenantId, name);
+    const automation = await this.catalog.liveOf(tenantId, name);
     return automation && this.toolOf(tenantId, automation);
   }
 
-  private toolOf(tenantId: string, automation: PublishedAutomation): RegisteredTool {
-    const key = `${tenantId}\u0000${automation.name}\u0000${automation.version}`;
+  private toolOf(tenantId: string, automation: LiveAutomation): RegisteredTool {
+    const key = `${tenantId}\u0000${automation.name}\u0000${automation.version}\u0000${automation.shadow?.version ?? 0}`;
     let tool = this.tools.get(key);
     if (!tool) {
       tool = this.build(automation);
@@ -90,7 +91,7 @@ export class AutomationToolSource implements ToolSource {
     return tool;
   }
 
-  private build({ name, version, definition }: PublishedAutomation): RegisteredTool {
+  private build({ name, version, definition, shadow }: LiveAutomation): RegisteredTool {
     const validate = compileInputValidator(definition.inputSchema);
     const commandBus = this.commandBus;
     const listing: Tool = {
@@ -117,7 +118,7 @@ export class AutomationToolSource implements ToolSource {
       handler: {
         execute: (input, { metadata }): Promise<StartRunResult | DryRunPlan> => input instanceof DryRunArguments
           ? commandBus.execute(new DryRunCommand(metadata, name, version, input.input))
-          : commandBus.execute(new StartRunCommand(metadata, name, version, input as JsonObject)),
+          : commandBus.execute(new StartRunCommand(metadata, name, version, input as JsonObject, shadow?.version)),
       },
       // The run is the task: a client that follows tasks gets its id, and the run's result when it ends. A dry run is over when it answers: no task.
       taskIdOf: (output) => (output as Partial<StartRunResult>).runId,

@@ -21,6 +21,8 @@ export type RunStarted = DomainEvent<'RunStarted', {
   stepIds: string[];
   /** The connector secret versions this run uses from start to end, whatever rotations happen meanwhile. */
   secretPins: Record<string, number>;
+  /** The shadow version this run is compared with when it ends (docs/automations.md, "Shadow versions"); absent without one. */
+  shadowVersion?: number;
 }>;
 export type StepStarted = DomainEvent<'StepStarted', CallStartData>;
 export type StepSucceeded = DomainEvent<'StepSucceeded', CallSuccessData>;

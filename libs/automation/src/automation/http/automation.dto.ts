@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsObject } from 'class-validator';
+import { IsBoolean, IsObject, IsOptional } from 'class-validator';
 import { z } from 'zod';
 import { automationDefinitionSchema } from '../../definition/index.js';
 
@@ -10,6 +10,28 @@ export class PublishAutomationDto {
   @ApiProperty({ ...(DEFINITION_SCHEMA as object), description: 'name, title, description, inputSchema (JSON Schema of an object), timeoutSeconds, steps: call | approval | wait | condition' })
   @IsObject()
   definition!: Record<string, unknown>;
+
+  @ApiProperty({ required: false, type: Boolean, description: 'true: publish as the shadow version beside the live one (docs/automations.md, "Shadow versions")' })
+  @IsOptional()
+  @IsBoolean()
+  inShadow?: boolean;
+
+  @ApiProperty({ required: false, type: () => SuccessCriteriaDto, description: 'with inShadow: what promotion requires; each one left out at its default' })
+  @IsOptional()
+  @IsObject()
+  successCriteria?: Record<string, unknown>;
+}
+
+export class SuccessCriteriaDto {
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 1_000_000, default: 200, description: 'runs compared, at least' }) minRuns!: number;
+  @ApiProperty({ minimum: 0, maximum: 1, default: 0.99, description: 'share of compared runs whose every rendered request was identical, at least' }) minIdenticalRequestRate!: number;
+  @ApiProperty({ default: false, description: 'false: a failure class the shadow shows and the live runs never did blocks promotion' }) allowNewFailureClasses!: boolean;
+}
+
+export class ShadowSummaryDto {
+  @ApiProperty({ type: 'integer', minimum: 1 }) version!: number;
+  @ApiProperty() publishedAt!: string;
+  @ApiProperty({ type: SuccessCriteriaDto }) successCriteria!: SuccessCriteriaDto;
 }
 
 export class AutomationSummaryDto {
@@ -18,6 +40,7 @@ export class AutomationSummaryDto {
   @ApiProperty() title!: string;
   @ApiProperty({ description: 'the scope a token needs to call it: automation:<name>' }) scope!: string;
   @ApiProperty() publishedAt!: string;
+  @ApiProperty({ type: ShadowSummaryDto, nullable: true, description: 'the shadow version running beside the live one, if any' }) shadow!: ShadowSummaryDto | null;
 }
 
 export class AutomationListDto {
@@ -28,7 +51,7 @@ export class AutomationVersionDto {
   @ApiProperty({ type: 'integer', minimum: 1 }) version!: number;
   @ApiProperty({ format: 'date-time' }) publishedAt!: string;
   @ApiProperty({ nullable: true, type: String, description: 'the user who published it' }) publishedBy!: string | null;
-  @ApiProperty({ enum: ['current', 'superseded'], description: 'current: what a start uses now; superseded: kept for the runs that started with it' }) status!: 'current' | 'superseded';
+  @ApiProperty({ enum: ['current', 'shadow', 'superseded'], description: 'current: what a start uses now (the live version); shadow: compared with the live runs until promoted or replaced; superseded: kept for the runs that started with it' }) status!: 'current' | 'shadow' | 'superseded';
 }
 
 export class AutomationDetailsDto {

@@ -8,6 +8,7 @@ import { inSpan, sagaStepOutcomes, SpanKind, tracingEnabled, type Span } from '#
 import { AutomationCatalog } from '../../automation/automation-catalog.js';
 import type { RunEvent } from '../run.events.js';
 import { RunPersonalData } from '../run-personal-data.js';
+import { ShadowComparer } from '../../shadow/shadow-comparer.js';
 import { actingFor } from '../run-starter.js';
 import { evolveRun, isFinal, runFold, type ActiveRunState, type RunState } from '../run.state.js';
 import type { NoticeAction } from './approval-notices.js';
@@ -90,6 +91,7 @@ export class RunWorker {
     private readonly secrets: SecretRetirement,
     @Inject(RUN_SCHEDULER_SETTINGS) private readonly settings: RunSchedulerSettings,
     private readonly personalData: RunPersonalData,
+    private readonly shadows: ShadowComparer,
   ) {
     // Every call under way listens to it (one listener each, removed after the call): up to the run concurrency.
     setMaxListeners(settings.concurrency + 16, this.shutdown.signal);
@@ -118,6 +120,7 @@ export class RunWorker {
           return { kind: 'parked', streamVersion: state.streamVersion, until: Number.MAX_SAFE_INTEGER };
         }
         if (isFinal(state)) {
+          await this.shadows.beforeClosing(tenantId, state, unsaved.events);
           await this.save(tenantId, state, unsaved);
           for (const [connector, version] of Object.entries(state.secretPins)) await this.secrets.retireIfUnused(tenantId, connector, version, state.runId);
           return { kind: 'done' };

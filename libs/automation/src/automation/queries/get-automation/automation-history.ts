@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { JsonObject } from '#core';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { AUTOMATION_NAME_PATTERN } from '../../../definition/index.js';
-import type { AutomationPublished } from '../../automation.events.js';
+import type { AutomationEvent, AutomationPublished } from '../../automation.events.js';
+import { evolveAutomation, initialAutomationState } from '../../automation.state.js';
 import { AutomationNotFoundError, AutomationVersionNotFoundError, InvalidAutomationNameError } from '../../automation.errors.js';
 import { automationScope, automationStreamId } from '../../automation-stream.js';
 
@@ -11,8 +12,8 @@ export interface AutomationVersionSummary {
   publishedAt: string;
   /** The user who published it, as the event's metadata names them. */
   publishedBy: string | null;
-  /** current: what a start uses now; superseded: kept for the runs that started with it. */
-  status: 'current' | 'superseded';
+  /** current: what a start uses now (the live version); shadow: compared with live runs; superseded: kept for the runs that started with it. */
+  status: 'current' | 'shadow' | 'superseded';
 }
 
 export interface AutomationDetails {
@@ -33,10 +34,13 @@ export class AutomationHistory {
   /** @throws InvalidAutomationNameError, AutomationNotFoundError, AutomationVersionNotFoundError */
   async get(tenantId: string, name: string, version?: number): Promise<AutomationDetails> {
     if (!AUTOMATION_NAME_PATTERN.test(name)) throw new InvalidAutomationNameError(name);
-    const published = (await this.store.readStream(tenantId, automationStreamId(name))).filter((event) => event.type === 'AutomationPublished');
+    const stream = await this.store.readStream(tenantId, automationStreamId(name));
+    const published = stream.filter((event) => event.type === 'AutomationPublished');
     if (published.length === 0) throw new AutomationNotFoundError(name);
     const dataOf = (event: (typeof published)[number]) => (event as unknown as AutomationPublished).data;
-    const current = dataOf(published[published.length - 1]!).version;
+    const state = stream.reduce((folded, event) => evolveAutomation(folded, event as unknown as AutomationEvent), initialAutomationState());
+    const current = state.liveVersion;
+    const statusOf = (version: number): AutomationVersionSummary['status'] => (version === current ? 'current' : version === state.shadow?.version ? 'shadow' : 'superseded');
     const chosen = published.find((event) => dataOf(event).version === (version ?? current));
     if (!chosen) throw new AutomationVersionNotFoundError(name, version!);
     return {
@@ -46,7 +50,7 @@ export class AutomationHistory {
         version: dataOf(event).version,
         publishedAt: event.recordedAt,
         publishedBy: typeof event.metadata.userId === 'string' ? event.metadata.userId : null,
-        status: dataOf(event).version === current ? ('current' as const) : ('superseded' as const),
+        status: statusOf(dataOf(event).version),
       })).reverse(),
       version: dataOf(chosen).version,
       definition: dataOf(chosen).definition,

@@ -4,6 +4,7 @@ import { simulateConnectorResponse } from '#connectors';
 import { ConnectorGateway } from '#connectors/nest';
 import type { CallStep } from '../../../definition/index.js';
 import type { CallAction } from '../../process/next-run-action.js';
+import type { LiveAnswer } from '../../../shadow/live-run-record.js';
 import type { SimulatedCall } from './plan-dry-run.js';
 
 /**
@@ -16,7 +17,11 @@ import type { SimulatedCall } from './plan-dry-run.js';
 export class DryRunConnector {
   constructor(private readonly gateway: ConnectorGateway) {}
 
-  async simulate(tenantId: string, action: CallAction, step: CallStep): Promise<SimulatedCall> {
+  /**
+   * `live`, for a shadow run: the live run's answer to the same step and attempt, used in place
+   * of the dryRunResponse when there is one (a request the checks refuse stays refused).
+   */
+  async simulate(tenantId: string, action: CallAction, step: CallStep, live?: LiveAnswer): Promise<SimulatedCall> {
     const unrendered = { method: action.request.method, url: '', headers: {}, body: action.request.body ?? null };
     let dry;
     try {
@@ -28,6 +33,7 @@ export class DryRunConnector {
     }
     const { refusal, rate, egress, ...request } = dry;
     if (refusal) return { request: request.url === '' ? unrendered : request, egress, rate, response: null, result: { ok: false, error: refusal } };
+    if (live) return { request, egress, rate, ...live };
     const declared = step.dryRunResponse;
     const simulated = { status: declared?.status ?? 200, headers: declared?.headers ?? {}, body: declared?.body ?? null };
     const response = { status: simulated.status, body: simulated.body };

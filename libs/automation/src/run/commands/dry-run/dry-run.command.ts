@@ -6,7 +6,7 @@ export class DryRunCommand extends Command<DryRunPlan> {
   constructor(
     readonly metadata: CommandMetadata,
     readonly automation: string,
-    /** The version to plan; the latest without it. */
+    /** The version to plan; the live one without it. */
     readonly version: number | undefined,
     readonly input: JsonObject,
   ) {

@@ -38,7 +38,7 @@ export class DryRunHandler implements ICommandHandler<DryRunCommand> {
 
   async execute({ metadata, automation, version, input }: DryRunCommand): Promise<DryRunPlan> {
     const { tenantId, userId } = metadata;
-    const chosen = version ?? (await this.catalog.latestOf(tenantId, automation))?.version;
+    const chosen = version ?? (await this.catalog.liveOf(tenantId, automation))?.version;
     const definition = chosen === undefined ? undefined : await this.catalog.version(tenantId, automation, chosen);
     if (chosen === undefined || !definition) {
       throw new NotFoundError('automation.not_found', version === undefined ? `no automation ${automation} in this tenant` : `no automation ${automation} v${version} in this tenant`, { automation, ...(version !== undefined && { version }) });

@@ -14,7 +14,13 @@ export interface SimulatedCall {
   rate: { heldBack: boolean; retryAfterMs: number };
   response: { status: number; body: Extract<PlannedStep, { type: 'call' }>['request']['body'] } | null;
   result: CallResult;
+  /** How long the answer took, added to the plan's clock (a shadow run answered by the live call's own timing); 0 without it. */
+  latencyMs?: number;
 }
+
+/** How an approval is decided in a plan: a dry run assumes it granted; a shadow run follows the live run's decision. */
+export type PlannedApproval = { decision: 'granted' | 'denied'; decidedBy: string; reason: string } | { decision: 'expired' };
+export type DecideApproval = (stepId: string) => PlannedApproval;
 
 export type SimulateCall = (action: CallAction, step: CallStep) => Promise<SimulatedCall>;
 
@@ -27,6 +33,14 @@ export interface DryRunRequest {
   requestedBy: string;
   now: number;
   simulate: SimulateCall;
+  /** Granted by DRY_RUN_APPROVER without it. */
+  approve?: DecideApproval;
+}
+
+/** A plan, and how long it took on its own clock (waits, retry delays, the answers' latencies). */
+export interface SimulatedRun {
+  plan: DryRunPlan;
+  elapsedMs: number;
 }
 
 /** Who a dry run's assumed approvals name as their decider (run data templates may read it). */
@@ -45,6 +59,11 @@ const PLANNED_REMINDERS = 10;
  * (outcome 'undecided'), so nothing a tenant publishes makes this spin.
  */
 export async function planDryRun(request: DryRunRequest): Promise<DryRunPlan> {
+  return (await simulateRun(request)).plan;
+}
+
+/** planDryRun with the plan's elapsed time, which a shadow run compares with the live run's. */
+export async function simulateRun(request: DryRunRequest): Promise<SimulatedRun> {
   const { dryRunId, automation, version, definition, input, requestedBy } = request;
   let clock = request.now;
   const started: RunEvent = {
@@ -56,14 +75,18 @@ export async function planDryRun(request: DryRunRequest): Promise<DryRunPlan> {
   const fold = (event: RunEvent): void => {
     steps.push(...plannedOf(event, state, definition, requestedBy));
     state = evolveRun(state, event) as ActiveRunState;
-    // Nobody is asked: the run goes on as if the approval had been granted.
-    if (event.type === 'ApprovalRequested') {
-      const granted: RunEvent = { type: 'ApprovalGranted', data: { approvalId: event.data.approvalId, stepId: event.data.stepId, decidedBy: DRY_RUN_APPROVER, reason: 'assumed granted in a dry run' } };
-      state = evolveRun(state, granted) as ActiveRunState;
-    }
+    // Nobody is asked: the run goes on as the approval is decided for it (a dry run: granted).
+    if (event.type === 'ApprovalRequested') state = evolveRun(state, decisionOf(event.data.approvalId, event.data.stepId)) as ActiveRunState;
   };
+  const decisionOf = (approvalId: string, stepId: string): RunEvent => {
+    const decided = request.approve?.(stepId) ?? { decision: 'granted', decidedBy: DRY_RUN_APPROVER, reason: 'assumed granted in a dry run' };
+    if (decided.decision === 'expired') return { type: 'ApprovalExpired', data: { approvalId, stepId } };
+    const data = { approvalId, stepId, decidedBy: decided.decidedBy, reason: decided.reason };
+    return decided.decision === 'granted' ? { type: 'ApprovalGranted', data } : { type: 'ApprovalDenied', data };
+  };
+  const ended = (): SimulatedRun => ({ plan: planOf(request, state, steps), elapsedMs: clock - request.now });
   for (let turn = 0, turns = turnBound(definition); turn < turns; turn++) {
-    if (isFinal(state)) return planOf(request, state, steps);
+    if (isFinal(state)) return ended();
     const action = nextRunAction(state, definition, { now: clock, honourLeases: false });
     if (action.kind === 'idle') {
       // A wait or a retry delay: the plan's clock moves on to it (an idle without a time cannot happen: approvals are granted at once).
@@ -78,7 +101,7 @@ export async function planDryRun(request: DryRunRequest): Promise<DryRunPlan> {
       await simulateAttempt(action);
     }
   }
-  return planOf(request, state, steps);
+  return ended();
 
   async function simulateAttempt(action: CallAction): Promise<void> {
     const step = definition.steps.find((candidate): candidate is CallStep => candidate.id === action.stepId && candidate.type === 'call')!;
@@ -87,6 +110,7 @@ export async function planDryRun(request: DryRunRequest): Promise<DryRunPlan> {
     const events = callOutcomeEvents(action, simulated.result, clock, PLAN_JITTER);
     recordAttempt(steps, action, simulated, events, clock);
     for (const event of events) state = evolveRun(state, event) as ActiveRunState;
+    clock += simulated.latencyMs ?? 0;
   }
 }
 

@@ -15,6 +15,8 @@ export class StartRunCommand extends Command<StartRunResult> {
     /** The version whose input schema the arguments were checked against: the run keeps it. */
     readonly version: number,
     readonly input: JsonObject,
+    /** The shadow version live when the tool was looked up: the run is compared with it when it ends. */
+    readonly shadowVersion?: number,
   ) {
     super();
   }

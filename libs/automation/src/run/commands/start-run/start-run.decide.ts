@@ -12,11 +12,13 @@ export interface StartRun {
   timeoutSeconds: number;
   stepIds: string[];
   secretPins: Record<string, number>;
+  shadowVersion?: number;
 }
 
 /** A run starts once: a second start on its stream (a retried call) changes nothing. */
 export function decideStartRun(command: StartRun, state: RunState): RunEvent[] {
   if (state.status !== 'none') return [];
-  const { runId, automation, version, input, startedBy, now, timeoutSeconds, stepIds, secretPins } = command;
-  return [{ type: 'RunStarted', data: { runId, automation, version, input, startedBy, startedAt: now, deadlineAt: now + timeoutSeconds * 1000, stepIds, secretPins } }];
+  const { runId, automation, version, input, startedBy, now, timeoutSeconds, stepIds, secretPins, shadowVersion } = command;
+  const shadow = shadowVersion === undefined ? {} : { shadowVersion };
+  return [{ type: 'RunStarted', data: { runId, automation, version, input, startedBy, startedAt: now, deadlineAt: now + timeoutSeconds * 1000, stepIds, secretPins, ...shadow } }];
 }

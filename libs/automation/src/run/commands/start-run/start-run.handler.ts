@@ -24,7 +24,7 @@ export class StartRunHandler implements ICommandHandler<StartRunCommand> {
     private readonly personalData: RunPersonalData,
   ) {}
 
-  async execute({ metadata, automation, version, input }: StartRunCommand): Promise<StartRunResult> {
+  async execute({ metadata, automation, version, input, shadowVersion }: StartRunCommand): Promise<StartRunResult> {
     const definition = await this.catalog.version(metadata.tenantId, automation, version);
     if (!definition) throw new NotFoundError('automation.not_found', `no automation ${automation} v${version} in this tenant`, { automation, version });
     const runId = newRunId(metadata.tenantId, metadata.idempotencyKey);
@@ -33,7 +33,7 @@ export class StartRunHandler implements ICommandHandler<StartRunCommand> {
     const sealed = await this.personalData.sealInput(metadata.tenantId, metadata.userId, runId, input);
     const command = {
       runId, automation, version, input: sealed.sealed, startedBy: metadata.userId, now: Date.now(), timeoutSeconds: definition.timeoutSeconds,
-      stepIds: definition.steps.map((step) => step.id), secretPins: await this.pinSecrets(metadata.tenantId, definition),
+      stepIds: definition.steps.map((step) => step.id), secretPins: await this.pinSecrets(metadata.tenantId, definition), shadowVersion,
     };
     const { state } = await handleCommand(this.store, metadata, runId, startRunDecider, command, { automation, input: sealed.digest });
     this.scheduler.poke(metadata.tenantId, runId);

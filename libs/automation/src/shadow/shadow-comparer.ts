@@ -1,0 +1,80 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { JsonObject } from '#core';
+import { EVENT_STORE, WrongExpectedVersionError, type EventStore } from '#event-store';
+import { AutomationCatalog } from '../automation/automation-catalog.js';
+import { DryRunConnector } from '../run/commands/dry-run/dry-run-connector.js';
+import { SAGA_CLIENT } from '../run/process/saga-client.js';
+import { FINAL_RUN_EVENTS, type RunEvent } from '../run/run.events.js';
+import { RunPersonalData } from '../run/run-personal-data.js';
+import type { ActiveRunState } from '../run/run.state.js';
+import { compareShadowRun } from './compare-shadow-run.js';
+import { liveRunRecord, type TimedRunEvent } from './live-run-record.js';
+import { shadowStreamId, type ShadowRunCompared } from './shadow.events.js';
+
+/**
+ * Compares a live run that is about to close with its shadow version (compareShadowRun) and
+ * appends the comparison on shadow-<runId> at no-stream: exactly once however often it is tried.
+ * The run worker calls it just before it appends the final event, so a crash in between is
+ * redone (the comparison conflicts and is skipped, the final event goes in) and nothing is lost.
+ * Nothing here calls a connector, asks an approver or touches the run's stream.
+ */
+@Injectable()
+export class ShadowComparer {
+  private readonly logger = new Logger(ShadowComparer.name);
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly catalog: AutomationCatalog,
+    private readonly personalData: RunPersonalData,
+    private readonly connector: DryRunConnector,
+  ) {}
+
+  /**
+   * `state` is final and includes `unsaved`, the events about to be appended with it. When the
+   * final event is already in the stream (recorded on another path), the shadow stream is looked
+   * at first, so a run driven again after it closed is not planned twice.
+   */
+  async beforeClosing(tenantId: string, state: ActiveRunState, unsaved: readonly RunEvent[]): Promise<void> {
+    if (state.shadowVersion === undefined) return;
+    const streamId = shadowStreamId(state.runId);
+    const closingNow = unsaved.some((event) => FINAL_RUN_EVENTS.has(event.type));
+    if (!closingNow && (await this.store.readStream(tenantId, streamId, { limit: 1 })).length > 0) return;
+    let data: ShadowRunCompared['data'] | undefined;
+    try {
+      data = await this.compare(tenantId, state, unsaved);
+    } catch (error) {
+      // A comparison is an observation: one that cannot be made must not keep the live run from closing.
+      this.logger.warn({ msg: 'shadow comparison failed', tenantId, runId: state.runId, error: error instanceof Error ? error.name : 'unknown' });
+      return;
+    }
+    if (!data) return;
+    try {
+      await this.store.append(tenantId, streamId, 'no-stream', [{ type: 'ShadowRunCompared', data, metadata: { clientId: SAGA_CLIENT, correlationId: state.runId } }]);
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+    }
+  }
+
+  private async compare(tenantId: string, state: ActiveRunState, unsaved: readonly RunEvent[]): Promise<ShadowRunCompared['data'] | undefined> {
+    const [live, shadow] = await Promise.all([
+      this.catalog.version(tenantId, state.automation, state.version),
+      this.catalog.version(tenantId, state.automation, state.shadowVersion!),
+    ]);
+    const opened = await this.personalData.openState(tenantId, state);
+    // A purge erased the run's data: there is no input left to plan the shadow on.
+    if (!live || !shadow || opened === 'erased') return undefined;
+    const stored = await this.store.readStream(tenantId, state.runId);
+    const now = Date.now();
+    const timeline: TimedRunEvent[] = [
+      ...stored.map((event) => ({ event: event as unknown as RunEvent, at: Date.parse(event.recordedAt) })),
+      ...unsaved.map((event) => ({ event, at: now })),
+    ];
+    return compareShadowRun({
+      runId: state.runId, automation: state.automation,
+      live: { version: state.version, definition: live }, shadow: { version: state.shadowVersion!, definition: shadow },
+      input: opened.input as JsonObject, startedBy: state.startedBy, startedAt: state.startedAt,
+      record: liveRunRecord(timeline, opened),
+      render: (action, step, answer) => this.connector.simulate(tenantId, action, step, answer),
+    });
+  }
+}
