@@ -6,7 +6,7 @@ import { startDemoDownstream, type DemoDownstream } from './support/demo-downstr
 import { startPlatform, type PlatformProcess } from './support/platform-process.js';
 
 /**
- * The README's first tool call and its automation walkthrough, run as written: the same blocks,
+ * The README's first tool call, its automation walkthrough and its safe-change walkthrough, run as written: the same blocks,
  * against a started platform (embedded default) and the demo downstream. Only the ports differ
  * (free ones here), and `npm run -s cli --` is the built CLI itself (still through `./run`), which
  * is what that script runs after building.
@@ -66,5 +66,39 @@ describe('the README walkthroughs', () => {
     expect(downstream.log()).toMatch(/POST \/invoices\/inv-1\/pay idempotency-key=run-[0-9a-f-]+:pay authorization=present/);
     expect(downstream.log()).toMatch(/POST \/ledger idempotency-key=run-[0-9a-f-]+:record/);
     expect(downstream.log()).not.toContain('sk_test_change_me');
+  });
+
+  it('changes the automation safely: a dry run, a policy from log-only to enforce, a shadow version promoted by its criteria, an approval that reminds and escalates', async () => {
+    const output = await shell(block('safe-change', 'sh'));
+    const lines = output.trim().split('\n');
+    const log = downstream.log();
+    // 1. The plan, the secret as its marker; nothing reached the downstream.
+    expect(lines[0]).toContain('/invoices/inv-2/pay');
+    expect(lines[0]).toContain('[secret]');
+    expect(log).not.toContain('inv-2');
+    // 2. Log-only: the call ran and the report counts the would-be denial; enforced: refused.
+    expect(lines[1]).toContain('"mode":"log-only"');
+    expect(lines[2]).toMatch(/"runId":"run-[0-9a-f-]+"/);
+    expect(lines[3]).toMatch(/"policy":"big_payments","mode":"log-only","deny":1/);
+    expect(lines[4]).toContain('"mode":"enforce"');
+    expect(lines[5]).toContain('policy.denied');
+    expect(log).toMatch(/POST \/invoices\/inv-3\/pay /);
+    expect(log).not.toContain('inv-4');
+    // 3. The shadow: promotion refused before any comparison, allowed once three runs agreed.
+    expect(lines[6]).toMatch(/"version":2/);
+    expect(lines[7]).toContain('automation.criteria_unmet');
+    for (const line of lines.slice(8, 11)) expect(line).toMatch(/"runId":"run-[0-9a-f-]+"/);
+    expect(lines[11]).toMatch(/"runs":3,"identicalRequestRuns":3,"identicalRequestRate":1,/);
+    expect(lines[11]).toContain('"criteriaMet":true');
+    expect(lines[12]).toMatch(/"version":2,"previousVersion":1,"overridden":false/);
+    // 4. Two reminders and the escalation reached the chat hook once each; the director decided; the refund went out.
+    expect(lines[13]).toContain('"changed":true');
+    expect(lines[14]).toContain('"changed":true');
+    expect(lines[15]).toContain('"version":1');
+    expect(lines[16]).toContain('"decision":"approve"');
+    expect(lines[lines.length - 1]).toMatch(/"status":"completed"/);
+    const chat = downstream.log().split('\n').filter((line) => line.startsWith('POST /chat '));
+    for (const notice of ['reminder:1', 'reminder:2', 'escalation']) expect(chat.filter((line) => line.includes(`.agree:${notice} `))).toHaveLength(1);
+    expect(downstream.log()).toMatch(/POST \/invoices\/inv-1\/refund idempotency-key=run-[0-9a-f-]+:refund/);
   });
 });
