@@ -8,7 +8,8 @@
 // Last, the cost of history: the same loaded rounds on SQLite with BENCH_GROWN_RUNS (1,000,000)
 // finished runs of the tenant already in the store (seeded as the console bench seeds them; the
 // platform builds its views from the log on its start), against the empty store's.
-// The overhead rounds: what 20 policies in enforce mode cost a run (policyOverhead), on SQLite, each
+// The overhead rounds: what 20 policies in enforce mode (policyOverhead) and a shadow version
+// compared with every run (shadowOverhead) cost a run, on SQLite, each
 // feature's tenant beside a plain tenant on one platform, rounds taken in turn.
 // Usage: npm run bench:runs (starts PostgreSQL itself). BENCH_RUNS, BENCH_TOTAL, BENCH_CONCURRENCY,
 // BENCH_STORES (sqlite,postgres by default; sqlite alone for quick iterations), BENCH_GROWN_RUNS
@@ -81,6 +82,20 @@ const withPolicies = (fixture: FixtureServer): Variant => ({
       const text = `forbid(principal, action == Action::"call", resource == Tool::"two_steps") when { context.arguments has n && context.arguments.n < -${k} };`;
       await call('policy_publish', { name: `never_${k}`, text, mode: 'enforce' });
     }
+  },
+});
+
+/**
+ * A shadow version beside the live one (more retries, the same requests): each run is compared
+ * with it just before it closes, computed by the dry-run planner and appended on its own stream.
+ * Its criteria ask for more runs than the bench makes, so it stays in the shadow throughout.
+ */
+const withShadow = (fixture: FixtureServer): Variant => ({
+  tenant: `${TENANT}-shadow`, scopes: ['connectors:admin', 'automations:admin', 'automation:two_steps'],
+  async setup(call) {
+    await registerAndPublish(call, fixture);
+    const shadow = { ...automation, steps: automation.steps.map((step) => ({ ...step, retry: { maxAttempts: 8 } })) };
+    await call('automation_publish', { definition: shadow, inShadow: true, successCriteria: { minRuns: 1_000_000 } });
   },
 });
 
@@ -261,6 +276,12 @@ async function measureOverheads(fixture: FixtureServer, variants: Record<string,
       const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
       for (const name of order) rounds[name]!.push(await measureLedgerline(platform, store, fixture, round, { kind: 'closed', concurrency: CONCURRENCY, total: TOTAL }, all[name]));
     }
+    // Not a figure of a feature that did not run: every shadowed run was compared, once.
+    if (all['shadow']) {
+      let compared = 0;
+      for await (const batch of store.readAll({ tenantId: all['shadow'].tenant })) compared += batch.filter((event) => event.type === 'ShadowRunCompared').length;
+      if (compared !== OVERHEAD_ROUNDS * TOTAL) throw new Error(`${compared} shadow comparisons for ${OVERHEAD_ROUNDS * TOTAL} runs`);
+    }
   } finally {
     await store.close();
     await platform.stop();
@@ -310,7 +331,7 @@ async function main(): Promise<void> {
     const baseline = summarise('baseline (direct downstream calls)', baselineRounds);
     const sqlite = await measureStore('sqlite', fixture);
     const postgres = process.env.DATABASE_URL && STORES.has('postgres') ? await measureStore('postgres', fixture) : undefined;
-    const overheads = await measureOverheads(fixture, { policies: withPolicies(fixture) });
+    const overheads = await measureOverheads(fixture, { policies: withPolicies(fixture), shadow: withShadow(fixture) });
     const grown = GROWN_RUNS > 0 ? await measureGrown(fixture) : undefined;
     writeResults('bench/results/runs.json', {
       benchmark: 'runs', measuredAt: new Date().toISOString(), machine: machine(),
@@ -326,7 +347,8 @@ async function main(): Promise<void> {
       sqliteToBaseline: sqlite.runsPerSec / baseline.runsPerSec,
       postgresToSqlite: postgres && postgres.runsPerSec / sqlite.runsPerSec,
       policyOverhead: overheads.overheads['policies'],
-      overheadRounds: { rounds: OVERHEAD_ROUNDS, policies: `${POLICY_COUNT} policies in enforce mode, none forbidding`, plain: overheads.plain, ...overheads.variants },
+      shadowOverhead: overheads.overheads['shadow'],
+      overheadRounds: { rounds: OVERHEAD_ROUNDS, policies: `${POLICY_COUNT} policies in enforce mode, none forbidding`, shadow: 'a shadow version (more retries, same requests) compared with every run', plain: overheads.plain, ...overheads.variants },
       grownSqlite: grown && { ...grown, finishedRunsInStore: GROWN_RUNS },
       grownToEmptySqlite: grown && grown.runsPerSec / sqlite.runsPerSec,
     });
