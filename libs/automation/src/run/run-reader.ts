@@ -13,6 +13,8 @@ export interface RunDetails extends Omit<RunSummary, 'updatedAt' | 'lastError'> 
   steps: Array<{ id: string; status: string; attempts: number; output: JsonValue | null; retryAt: string | null }>;
   /** `groups`: whom it is offered to (empty: anyone with the approvals scope but the starter); `reminders`: the last that fell due. */
   approval: { approvalId: string; status: string; decidedBy: string | null; reason: string | null; groups: string[]; reminders: number; escalated: boolean } | null;
+  /** The approval the tenant's policies asked for before the first step (`approval` while it is the one pending); null when none asked. */
+  policyApproval: { groups: string[]; policies: string[]; granted: boolean } | null;
   cancel: { reason: string; requestedBy: string } | null;
   lastError: { stepId: string | null; code: string; message: string } | null;
   streamVersion: number;
@@ -48,6 +50,7 @@ export class RunReader {
         approvalId: state.approval.approvalId, status: state.approval.status, decidedBy: state.approval.decidedBy, reason: state.approval.reason,
         groups: state.approval.groups, reminders: state.approval.reminders, escalated: state.approval.escalated,
       },
+      policyApproval: state.policyApproval,
       cancel: state.cancel,
       lastError: state.lastError,
       streamVersion: state.streamVersion,

@@ -3,7 +3,7 @@ import type { AutomationDefinition, CallStep } from '../../../definition/index.j
 import { callOutcomeEvents, type CallResult } from '../../process/call-outcome.js';
 import { nextRunAction, type CallAction } from '../../process/next-run-action.js';
 import { APPROVALS_DECIDE_SCOPE } from '../../run-scopes.js';
-import type { RunEvent } from '../../run.events.js';
+import type { PolicyApprovalData, RunEvent } from '../../run.events.js';
 import { evolveRun, initialRunState, isFinal, type ActiveRunState, type RunState } from '../../run.state.js';
 import type { DryRunPlan, PlannedAttempt, PlannedNotice, PlannedStep } from './dry-run.plan.js';
 
@@ -27,6 +27,8 @@ export interface DryRunRequest {
   requestedBy: string;
   now: number;
   simulate: SimulateCall;
+  /** The approval the tenant's policies ask for before the first step: planned like an approval step (assumed granted). */
+  policyApproval?: PolicyApprovalData;
 }
 
 /** Who a dry run's assumed approvals name as their decider (run data templates may read it). */
@@ -45,11 +47,11 @@ const PLANNED_REMINDERS = 10;
  * (outcome 'undecided'), so nothing a tenant publishes makes this spin.
  */
 export async function planDryRun(request: DryRunRequest): Promise<DryRunPlan> {
-  const { dryRunId, automation, version, definition, input, requestedBy } = request;
+  const { dryRunId, automation, version, definition, input, requestedBy, policyApproval } = request;
   let clock = request.now;
   const started: RunEvent = {
     type: 'RunStarted',
-    data: { runId: dryRunId, automation, version, input, startedBy: requestedBy, startedAt: clock, deadlineAt: clock + definition.timeoutSeconds * 1000, stepIds: definition.steps.map((step) => step.id), secretPins: {} },
+    data: { runId: dryRunId, automation, version, input, startedBy: requestedBy, startedAt: clock, deadlineAt: clock + definition.timeoutSeconds * 1000, stepIds: definition.steps.map((step) => step.id), secretPins: {}, ...(policyApproval && { policyApproval }) },
   };
   let state = evolveRun(initialRunState(), started) as ActiveRunState;
   const steps: PlannedStep[] = [];
@@ -109,8 +111,8 @@ function plannedOf(event: RunEvent, state: ActiveRunState, definition: Automatio
     case 'ApprovalRequested':
       return [{
         stepId: event.data.stepId, type: 'approval', prompt: event.data.prompt,
-        approvers: { scope: APPROVALS_DECIDE_SCOPE, notUser: requestedBy, ...(event.data.group !== undefined && { group: event.data.group }) },
-        deadlineAt: event.data.deadlineAt === null ? null : new Date(event.data.deadlineAt).toISOString(), assumed: 'granted',
+        approvers: { scope: APPROVALS_DECIDE_SCOPE, notUser: requestedBy, ...(event.data.group !== undefined && { group: event.data.group }), ...(event.data.groups && { groups: event.data.groups }) },
+        deadlineAt: event.data.deadlineAt === null ? null : new Date(event.data.deadlineAt).toISOString(), assumed: 'granted', ...(event.data.policies && { policies: event.data.policies }),
         ...plannedNotices(definition, event.data.stepId, event.data.requestedAt, event.data.deadlineAt),
       }];
     case 'StepSkipped':

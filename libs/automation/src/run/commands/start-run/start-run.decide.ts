@@ -1,5 +1,5 @@
 import type { JsonObject } from '#core';
-import type { RunEvent } from '../../run.events.js';
+import type { PolicyApprovalData, RunEvent } from '../../run.events.js';
 import type { RunState } from '../../run.state.js';
 
 export interface StartRun {
@@ -12,11 +12,12 @@ export interface StartRun {
   timeoutSeconds: number;
   stepIds: string[];
   secretPins: Record<string, number>;
+  policyApproval?: PolicyApprovalData;
 }
 
 /** A run starts once: a second start on its stream (a retried call) changes nothing. */
 export function decideStartRun(command: StartRun, state: RunState): RunEvent[] {
   if (state.status !== 'none') return [];
-  const { runId, automation, version, input, startedBy, now, timeoutSeconds, stepIds, secretPins } = command;
-  return [{ type: 'RunStarted', data: { runId, automation, version, input, startedBy, startedAt: now, deadlineAt: now + timeoutSeconds * 1000, stepIds, secretPins } }];
+  const { runId, automation, version, input, startedBy, now, timeoutSeconds, stepIds, secretPins, policyApproval } = command;
+  return [{ type: 'RunStarted', data: { runId, automation, version, input, startedBy, startedAt: now, deadlineAt: now + timeoutSeconds * 1000, stepIds, secretPins, ...(policyApproval && { policyApproval }) } }];
 }
