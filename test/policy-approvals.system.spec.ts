@@ -11,13 +11,16 @@ import { waitForRun, type RunView } from './support/runs.js';
 const SECRET = 'sk_live_BILLING_p0licy_gate';
 const ADMIN = ['policies:admin', 'policies:read', 'automations:admin', 'connectors:admin', 'groups:admin', 'groups:read'];
 const DECIDER = ['approvals:decide', 'runs:read'];
-const AGENT = ['automation:pay_invoice', 'memory:write', 'runs:read', 'approvals:decide'];
+const AGENT = ['automation:pay_invoice', 'automation:pay_quick', 'memory:write', 'runs:read', 'approvals:decide'];
 /** Pays through the loopback downstream at once: only the policy can make it wait. */
 const PAY_INVOICE = {
   name: 'pay_invoice', title: 'Pay an invoice', description: 'Pays it.',
   inputSchema: { type: 'object', properties: { invoiceId: { type: 'string' }, amount: { type: 'number' } }, required: ['invoiceId', 'amount'], additionalProperties: false },
   steps: [{ id: 'pay', type: 'call', connector: 'billing', request: { method: 'POST', path: '/invoices/{{input.invoiceId}}/pay', body: { amount: '{{input.amount}}' } } }],
 };
+/** The same payment with a run deadline of 2 s: a policy approval nobody decides expires with it. */
+const PAY_QUICK = { ...PAY_INVOICE, name: 'pay_quick', title: 'Pay quickly', timeoutSeconds: 2 };
+const QUICK_NEEDS_MANAGERS = '@requireApproval("managers")\nforbid(principal, action, resource == Tool::"pay_quick");';
 const BIG_NEEDS_MANAGERS = '@requireApproval("managers")\nforbid(principal, action, resource == Tool::"pay_invoice")\n  when { context.arguments.amount > 500 };';
 const MEMORY_NEEDS_MANAGERS = '@requireApproval("managers")\nforbid(principal, action, resource == Tool::"memory_put")\n  when { context.arguments.key like "big*" };';
 const FINANCE_ONLY = 'forbid(principal, action, resource == Tool::"memory_put")\n  when { context.arguments.key like "ledger*" }\n  unless { principal.groups.contains("finance") };';
@@ -190,6 +193,17 @@ describe.each(['sqlite', 'postgres'] as const)("the policies' approval before a 
     await callOk(intruder, 'group_set', { group: 'finance', members: ['dave'] });
     expect(errorOf(await put(dave)).code).toBe('policy.denied');
     await callOk(admin, 'policy_remove', { name: 'finance_only' });
+  });
+
+  it('fails the run with approval.expired when nobody decides the policy approval by the run\'s deadline', async () => {
+    await callOk(admin, 'automation_publish', { definition: PAY_QUICK });
+    await callOk(admin, 'policy_publish', { name: 'quick_needs_managers', text: QUICK_NEEDS_MANAGERS, mode: 'enforce' });
+    const started = await callOk<Started>(alice, 'pay_quick', { invoiceId: 'inv-7', amount: 1 });
+    const run = await waitForRun(alice, started.runId, undefined, 15_000);
+    expect(run).toMatchObject({ status: 'failed', lastError: { code: 'approval.expired' }, approval: { approvalId: started.policyApproval!.approvalId, status: 'expired' } });
+    expect(paidFor('inv-7')).toEqual([]);
+    expect(errorOf(await bob.callTool({ name: 'approval_decide', arguments: { approvalId: started.policyApproval!.approvalId, decision: 'approve', reason: 'late' } })).code).toBe('approval.not_pending');
+    await callOk(admin, 'policy_remove', { name: 'quick_needs_managers' });
   });
 
   it('keeps the secret out of every event', async () => {
