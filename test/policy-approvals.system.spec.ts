@@ -96,9 +96,12 @@ describe.each(['sqlite', 'postgres'] as const)("the policies' approval before a 
     expect(decisionsOn(appended, 'pay_invoice')).toEqual([['enforce', 'approval_required']]);
     expect(appended.find((event) => event.type === 'RunStarted')!.data).toMatchObject({ policyApproval: { groups: ['managers'], policies: ['big_needs_managers'] } });
     const run = await runOf(runId);
-    expect(run).toMatchObject({ status: 'running', policyApproval: { groups: ['managers'], policies: ['big_needs_managers'], granted: false }, approval: { approvalId: policyApproval!.approvalId, status: 'pending', groups: ['managers'] } });
+    expect(run).toMatchObject({ status: 'running', currentStep: 'policy-gate', policyApproval: { groups: ['managers'], policies: ['big_needs_managers'], granted: false }, approval: { approvalId: policyApproval!.approvalId, status: 'pending', groups: ['managers'] } });
     expect(run.steps).toEqual([expect.objectContaining({ id: 'pay', status: 'pending', attempts: 0 })]);
     expect(paidFor('inv-1')).toEqual([]);
+    // The run list agrees: the run is at its policies' approval.
+    const listed = await callOk<{ runs: Array<{ runId: string; currentStep: string | null }> }>(alice, 'run_list', {});
+    expect(listed.runs.find((entry) => entry.runId === runId)).toMatchObject({ currentStep: 'policy-gate' });
     // A run under 500 is not held.
     const small = await callOk<Started>(alice, 'pay_invoice', { invoiceId: 'inv-small', amount: 100 });
     expect(small.policyApproval).toBeUndefined();
