@@ -3,6 +3,7 @@ export { AUTOMATIONS_ADMIN_SCOPE, automationScope, isAutomationScope } from './a
 export * from './run/run-scopes.js';
 export { APPROVER_GROUPS_STREAM, GROUPS_ADMIN_SCOPE, GROUPS_READ_SCOPE } from './group/group-stream.js';
 export type { GroupEvent } from './group/group.events.js';
+export { callerGroupsOf, groupsFold } from './group/group.state.js';
 export * from './run/run.events.js';
 export type { RunSchedulerSettings } from './run/process/run-scheduler.settings.js';
 export type { RunFailure, RunFailureHandler } from './run/process/run-failure.js';

@@ -1,6 +1,7 @@
 import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
 import type { CommandMetadata } from '#core';
 import type { z } from 'zod';
+import type { PolicyApproval } from './tool-policy.port.js';
 
 export const MCP_TOOL = Symbol('MCP_TOOL');
 
@@ -28,6 +29,8 @@ export interface McpToolDefinition<Input extends z.ZodObject = z.ZodObject, Outp
 /** What a tool knows of the call: the verified caller and the request's causal metadata. */
 export interface ToolContext {
   metadata: CommandMetadata;
+  /** Set when the tenant's policies let the call go on only after a group's approval (a tool that said it can wait: RegisteredTool.canAwaitApproval). */
+  policyApproval?: PolicyApproval;
 }
 
 export interface McpToolHandler<Input, Output> {

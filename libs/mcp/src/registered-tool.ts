@@ -29,6 +29,12 @@ export interface RegisteredTool {
    * (an automation's dry run wraps the run's input): the parsed input itself without it.
    */
   readonly policyArguments?: (input: unknown) => unknown;
+  /**
+   * Whether this call can wait for an approval the tenant's policies ask for (an automation's run
+   * waits before its first step; its dry run lists the wait): it is then given the approval in its
+   * context instead of being refused. Other tools' calls are refused (`policy.approval_required`).
+   */
+  readonly canAwaitApproval?: (input: unknown) => boolean;
 }
 
 export type ToolIssue = { path: string; message: string };

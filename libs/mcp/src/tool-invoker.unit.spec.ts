@@ -27,6 +27,8 @@ class EchoTool implements McpToolHandler<{ text: string }, { text: string }> {
 @McpToolSource()
 class CountingSource implements ToolSource {
   lookups = 0;
+  /** Whether its tools say they can wait for a policy's approval (as an automation's run can). */
+  waits = false;
   readonly held = new Map<string, Set<string>>([['acme', new Set(['t_report'])], ['other', new Set(['t_secret'])]]);
 
   scopeFor(name: string): string | undefined {
@@ -43,7 +45,8 @@ class CountingSource implements ToolSource {
     return {
       name, scope: `tenant:${name}`, listing: { name, inputSchema: { type: 'object' } },
       parse: async (args) => args ?? {},
-      handler: { execute: async () => ({ ran: name }) },
+      handler: { execute: async (_input, { policyApproval }) => ({ ran: name, ...(policyApproval && { policyApproval }) }) },
+      canAwaitApproval: () => this.waits,
     };
   }
 }
@@ -100,6 +103,7 @@ describe('ToolInvoker: the tenant\'s policies', () => {
       async check(call) {
         seen.push(call);
         if ((call.input as { text?: string }).text === 'pay 900') throw new ForbiddenError('policy.denied', 'forbidden by policy big', { policies: ['big'] });
+        return { decision: 'allow' };
       },
     };
     const { invoker } = await invokerWith({ perSecond: 100, burst: 100 }, policy);
@@ -110,8 +114,18 @@ describe('ToolInvoker: the tenant\'s policies', () => {
     expect(codeOf(await invoker.call('echo', { text: 7 }, acme))).toBe('tool.invalid_arguments');
     expect(codeOf(await invoker.call('t_report', {}, acme))).toBe('tool.unknown');
     expect(seen).toEqual([
-      { metadata: acme, tool: 'echo', scope: 'echo:use', input: { text: 'hello' } },
-      { metadata: acme, tool: 'echo', scope: 'echo:use', input: { text: 'pay 900' } },
+      { metadata: acme, tool: 'echo', scope: 'echo:use', input: { text: 'hello' }, canAwaitApproval: false },
+      { metadata: acme, tool: 'echo', scope: 'echo:use', input: { text: 'pay 900' }, canAwaitApproval: false },
     ]);
+  });
+
+  it('hands an approval the policies ask for to a tool that can wait for one, in its context', async () => {
+    const approval = { groups: ['managers'], policies: ['big'] };
+    const policy: ToolPolicy = { check: async (call) => (call.canAwaitApproval ? { decision: 'approval_required', approval } : { decision: 'allow' }) };
+    const { invoker, source } = await invokerWith({ perSecond: 100, burst: 100 }, policy);
+    source.waits = true;
+    expect((await invoker.call('t_report', {}, caller('acme', ['tenant:t_report']))).structuredContent).toEqual({ ran: 't_report', policyApproval: approval });
+    source.waits = false;
+    expect((await invoker.call('t_report', {}, caller('acme', ['tenant:t_report']))).structuredContent).toEqual({ ran: 't_report' });
   });
 });

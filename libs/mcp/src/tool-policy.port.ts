@@ -9,12 +9,26 @@ export interface PolicyCheckedCall {
   tool: string;
   scope: string;
   input: unknown;
+  /**
+   * The call starts work that can wait for an approval (an automation's run): a decision that asks
+   * for a group's approval then lets it through with a PolicyApproval instead of refusing it.
+   */
+  canAwaitApproval: boolean;
 }
+
+/** The approval the tenant's enforced policies ask for before the call's work goes on: by a member of any of `groups`, asked by `policies`. */
+export interface PolicyApproval {
+  groups: string[];
+  policies: string[];
+}
+
+/** What the policies let a call do: run, or (a call that can wait) run only once a group approves. */
+export type PolicyVerdict = { decision: 'allow' } | { decision: 'approval_required'; approval: PolicyApproval };
 
 export interface ToolPolicy {
   /**
-   * Resolves when the tenant's policies let the call run; throws a DomainError to refuse it (the
-   * tool then never runs). Whatever it records of the evaluation is appended before it answers.
+   * Resolves with the verdict when the tenant's policies let the call run; throws a DomainError to
+   * refuse it (the tool then never runs). Whatever it records of the evaluation is appended before it answers.
    */
-  check(call: PolicyCheckedCall): Promise<void>;
+  check(call: PolicyCheckedCall): Promise<PolicyVerdict>;
 }

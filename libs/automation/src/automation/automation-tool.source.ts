@@ -13,7 +13,14 @@ import { automationScope } from './automation-stream.js';
 
 const RUN_OUTPUT_SCHEMA = {
   type: 'object',
-  properties: { runId: { type: 'string' }, automation: { type: 'string' }, version: { type: 'integer' }, status: { type: 'string' } },
+  properties: {
+    runId: { type: 'string' }, automation: { type: 'string' }, version: { type: 'integer' }, status: { type: 'string' },
+    policyApproval: {
+      type: 'object', description: "the approval the tenant's policies ask for before the run's first step: a member of any of groups decides it (approval_decide)",
+      properties: { approvalId: { type: 'string' }, groups: { type: 'array', items: { type: 'string' } }, policies: { type: 'array', items: { type: 'string' } } },
+      required: ['approvalId', 'groups', 'policies'],
+    },
+  },
   required: ['runId', 'automation', 'version', 'status'],
 } as const;
 
@@ -116,10 +123,12 @@ export class AutomationToolSource implements ToolSource {
         return dryRun ? new DryRunArguments(input as JsonObject) : input;
       },
       handler: {
-        execute: (input, { metadata }): Promise<StartRunResult | DryRunPlan> => input instanceof DryRunArguments
-          ? commandBus.execute(new DryRunCommand(metadata, name, version, input.input))
-          : commandBus.execute(new StartRunCommand(metadata, name, version, input as JsonObject, shadow?.version)),
+        execute: (input, { metadata, policyApproval }): Promise<StartRunResult | DryRunPlan> => input instanceof DryRunArguments
+          ? commandBus.execute(new DryRunCommand(metadata, name, version, input.input, policyApproval))
+          : commandBus.execute(new StartRunCommand(metadata, name, version, input as JsonObject, shadow?.version, policyApproval)),
       },
+      // A run waits for the approval the tenant's policies ask for before its first step; its dry run plans that wait.
+      canAwaitApproval: () => true,
       // The run is the task: a client that follows tasks gets its id, and the run's result when it ends. A dry run is over when it answers: no task.
       taskIdOf: (output) => (output as Partial<StartRunResult>).runId,
       // A dry run is judged on the input a run would start with: what a policy refuses live, it refuses in the preview too.

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CommandMetadata } from '#core';
 import { EVENT_STORE, loadStream, type EventStore } from '#event-store';
 import { APPROVER_GROUPS_STREAM } from './group-stream.js';
-import { groupsFold, managedGroupsOf } from './group.state.js';
+import { callerGroupsOf, groupsFold } from './group.state.js';
 
 /** The tenant's approver groups, read from their stream: current for every decision, in any process. */
 @Injectable()
@@ -17,6 +17,6 @@ export class ApproverGroups {
   /** The caller's groups: its token's groups claim and the tenant's lists it is on. */
   async of(metadata: CommandMetadata): Promise<string[]> {
     const { state } = await loadStream(this.store, metadata.tenantId, APPROVER_GROUPS_STREAM, groupsFold);
-    return [...new Set([...(metadata.groups ?? []), ...managedGroupsOf(state, metadata.userId)])].sort();
+    return callerGroupsOf(state, metadata.userId, metadata.groups);
   }
 }

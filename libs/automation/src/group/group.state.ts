@@ -30,3 +30,8 @@ export const groupsFold = { initialState: initialGroupsState, evolve: evolveGrou
 export function managedGroupsOf(state: GroupsState, userId: string): string[] {
   return [...state.groups].filter(([, members]) => members.includes(userId)).map(([group]) => group);
 }
+
+/** A caller's groups: those its token claims and those of the tenant's lists it is on, once each, sorted. */
+export function callerGroupsOf(state: GroupsState, userId: string, claimed: readonly string[] = []): string[] {
+  return [...new Set([...claimed, ...managedGroupsOf(state, userId)])].sort();
+}

@@ -4,7 +4,7 @@ import { EVENT_STORE, loadStream, type EventStore } from '#event-store';
 import type { RunSummary } from './projections/run-views.js';
 import { RunNotFoundError, NotYourRunError } from './run.errors.js';
 import { APPROVALS_DECIDE_SCOPE, RUNS_ADMIN_SCOPE } from './run-scopes.js';
-import { assertRunId } from './run-stream.js';
+import { assertRunId, POLICY_APPROVAL_STEP } from './run-stream.js';
 import { runFold, type ActiveRunState } from './run.state.js';
 import { RunPersonalData } from './run-personal-data.js';
 
@@ -13,6 +13,8 @@ export interface RunDetails extends Omit<RunSummary, 'updatedAt' | 'lastError'> 
   steps: Array<{ id: string; status: string; attempts: number; output: JsonValue | null; retryAt: string | null }>;
   /** `groups`: whom it is offered to (empty: anyone with the approvals scope but the starter); `reminders`: the last that fell due. */
   approval: { approvalId: string; status: string; decidedBy: string | null; reason: string | null; groups: string[]; reminders: number; escalated: boolean } | null;
+  /** The approval the tenant's policies asked for before the first step (`approval` while it is the one pending); null when none asked. */
+  policyApproval: { groups: string[]; policies: string[]; granted: boolean } | null;
   cancel: { reason: string; requestedBy: string } | null;
   lastError: { stepId: string | null; code: string; message: string } | null;
   streamVersion: number;
@@ -37,7 +39,7 @@ export class RunReader {
       startedBy: state.startedBy,
       startedAt: iso(state.startedAt)!,
       deadlineAt: iso(state.deadlineAt)!,
-      currentStep: state.status === 'running' ? (state.stepIds[state.cursor] ?? null) : null,
+      currentStep: state.status === 'running' ? currentStepOf(state) : null,
       // Step outputs are sealed in the stream: opened for the reader (ERASED after a purge).
       steps: await Promise.all(state.stepIds.map(async (id) => {
         const step = state.steps[id]!;
@@ -48,6 +50,7 @@ export class RunReader {
         approvalId: state.approval.approvalId, status: state.approval.status, decidedBy: state.approval.decidedBy, reason: state.approval.reason,
         groups: state.approval.groups, reminders: state.approval.reminders, escalated: state.approval.escalated,
       },
+      policyApproval: state.policyApproval,
       cancel: state.cancel,
       lastError: state.lastError,
       streamVersion: state.streamVersion,
@@ -66,4 +69,10 @@ export class RunReader {
     if (state.startedBy !== metadata.userId && !mayReadAny) throw new NotYourRunError(runId);
     return state;
   }
+}
+
+/** The step the run is at; while it waits for its policies' approval, that approval (as the runs view says too). */
+function currentStepOf(state: ActiveRunState): string | null {
+  if (state.policyApproval && !state.policyApproval.granted) return POLICY_APPROVAL_STEP;
+  return state.stepIds[state.cursor] ?? null;
 }

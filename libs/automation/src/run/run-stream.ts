@@ -5,9 +5,15 @@ import { STEP_ID_PATTERN } from '../definition/index.js';
 
 const RUN_ID = /^run-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/**
+ * The step id of the approval a run's policies ask for before its first step: outside the step
+ * ids' shape (no step can be named so), so `<runId>.policy-gate` never names a step's approval.
+ */
+export const POLICY_APPROVAL_STEP = 'policy-gate';
+
 /** The shapes of the ids as regular expressions' sources, for the OpenAPI document. */
 export const RUN_ID_PATTERN = RUN_ID.source;
-export const APPROVAL_ID_PATTERN = `${RUN_ID.source.slice(0, -1)}\\.${STEP_ID_PATTERN.source.slice(1)}`;
+export const APPROVAL_ID_PATTERN = `${RUN_ID.source.slice(0, -1)}\\.(?:${STEP_ID_PATTERN.source.slice(1, -1)}|${POLICY_APPROVAL_STEP})$`;
 
 /**
  * A run's id is its stream's id. A start carrying an idempotency key gets an id derived from the
@@ -32,8 +38,8 @@ export function parseApprovalId(approvalId: string): { runId: string; stepId: st
   const dot = approvalId.indexOf('.');
   const runId = approvalId.slice(0, dot);
   const stepId = approvalId.slice(dot + 1);
-  if (dot < 0 || !RUN_ID.test(runId) || !STEP_ID_PATTERN.test(stepId)) {
-    throw new ValidationError('approval.invalid_id', 'an approval id looks like run-<uuid>.<step id>', { approvalId });
+  if (dot < 0 || !RUN_ID.test(runId) || !(STEP_ID_PATTERN.test(stepId) || stepId === POLICY_APPROVAL_STEP)) {
+    throw new ValidationError('approval.invalid_id', `an approval id looks like run-<uuid>.<step id> (or run-<uuid>.${POLICY_APPROVAL_STEP})`, { approvalId });
   }
   return { runId, stepId };
 }

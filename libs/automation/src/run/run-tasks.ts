@@ -100,6 +100,7 @@ function statusOf(runStatus: string, awaitingApproval: boolean): ToolTask['statu
 }
 
 function messageOf(run: RunDetails, approvalId: string | undefined): string {
+  if (approvalId !== undefined && run.policyApproval && !run.policyApproval.granted) return `waiting for approval ${approvalId} by ${run.policyApproval.groups.join(' or ')} (policy ${run.policyApproval.policies.join(', ')}), before the first step`;
   if (approvalId !== undefined) return `waiting for approval ${approvalId} (step ${run.currentStep ?? '?'})`;
   if (run.status === 'failed' || run.status === 'timed_out') return `the run ${run.status === 'failed' ? 'failed' : 'timed out'}${run.lastError ? `: ${run.lastError.code}: ${run.lastError.message}` : ''}`;
   if (run.status === 'cancelling') return 'cancelling: compensations are running';

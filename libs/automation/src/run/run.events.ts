@@ -23,7 +23,13 @@ export type RunStarted = DomainEvent<'RunStarted', {
   secretPins: Record<string, number>;
   /** The shadow version this run is compared with when it ends (docs/automations.md, "Shadow versions"); absent without one. */
   shadowVersion?: number;
+  /**
+   * The approval the tenant's enforced policies asked for when the run was started: a member of
+   * any of `groups` approves before the first step. Absent when none asked (and on older events).
+   */
+  policyApproval?: PolicyApprovalData;
 }>;
+export type PolicyApprovalData = { groups: string[]; policies: string[] };
 export type StepStarted = DomainEvent<'StepStarted', CallStartData>;
 export type StepSucceeded = DomainEvent<'StepSucceeded', CallSuccessData>;
 /** A call attempt that failed: of a step (StepFailed) or of a compensation (CompensationFailed). */
@@ -50,10 +56,12 @@ export type ConditionEvaluated = DomainEvent<'ConditionEvaluated', { stepId: str
 /**
  * `prompt` is rendered from the run's data: sealed like it (RunPersonalData); older events carry the plain string.
  * `group` (the step's approvers), `requestedAt` and `nextNoticeAt` (the first reminder or escalation due) are absent on older events.
+ * The policies' approval before the first step (stepId POLICY_APPROVAL_STEP) names its `groups` (any of them decides) and the `policies` that asked.
  */
 export type ApprovalRequested = DomainEvent<'ApprovalRequested', {
   approvalId: string; stepId: string; prompt: JsonValue; requestedBy: string; deadlineAt: number | null;
   group?: string; requestedAt?: number; nextNoticeAt?: number | null;
+  groups?: string[]; policies?: string[];
 }>;
 /** The n-th reminder of a pending approval fell due (once per due time: the run's stream decides); `nextNoticeAt` is the next reminder or escalation. */
 export type ApprovalReminderDue = DomainEvent<'ApprovalReminderDue', { approvalId: string; stepId: string; n: number; dueAt: number; nextNoticeAt: number | null }>;

@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from '#core';
-import type { RunEvent, RunStarted } from './run.events.js';
+import type { PolicyApprovalData, RunEvent, RunStarted } from './run.events.js';
 import { runStarterOf, type RunStarter } from './run-starter.js';
+import { POLICY_APPROVAL_STEP } from './run-stream.js';
 
 export type StepStatus = 'pending' | 'running' | 'retrying' | 'waiting' | 'awaiting_approval' | 'succeeded' | 'failed' | 'skipped';
 export type RunStatus = 'running' | 'cancelling' | 'completed' | 'failed' | 'cancelled' | 'timed_out';
@@ -56,9 +57,14 @@ export interface CompensationProgress {
 
 export type RunState =
   | { status: 'none' }
-  | (Omit<RunStarted['data'], 'runId'> & {
+  | (Omit<RunStarted['data'], 'runId' | 'policyApproval'> & {
       status: RunStatus;
       runId: string;
+      /**
+       * The approval the policies asked for before the first step, and whether it was granted (the
+       * step approvals that follow replace `approval`, not this); null when none was asked.
+       */
+      policyApproval: (PolicyApprovalData & { granted: boolean }) | null;
       /** The call that started the run (client, grant, scopes), from RunStarted's metadata: whom its connector calls act for. */
       starter: RunStarter | null;
       /** Index in stepIds of the step the run is at; stepIds.length once every step is done. */
@@ -85,10 +91,11 @@ export type StoredRunEvent = RunEvent & { metadata?: JsonObject };
 /** Run state is small and copied per event: runs are short streams, and a state is never shared. */
 export function evolveRun(state: RunState, event: StoredRunEvent): RunState {
   if (event.type === 'RunStarted') {
-    const { runId, ...rest } = event.data;
+    const { runId, policyApproval, ...rest } = event.data;
     return {
       ...rest,
       runId,
+      policyApproval: policyApproval ? { ...policyApproval, granted: false } : null,
       starter: runStarterOf(event.metadata),
       status: 'running',
       cursor: 0,
@@ -135,11 +142,12 @@ export function evolveRun(state: RunState, event: StoredRunEvent): RunState {
       if (event.data.next !== null) next.cursor = next.stepIds.indexOf(event.data.next);
       return next;
     case 'ApprovalRequested': {
-      const { approvalId, stepId, deadlineAt, group, requestedAt } = event.data;
-      step(stepId, { status: 'awaiting_approval' });
+      const { approvalId, stepId, deadlineAt, group, groups, requestedAt } = event.data;
+      // The policies' approval is no step: the steps (and their outputs) stay as they are.
+      if (stepId !== POLICY_APPROVAL_STEP) step(stepId, { status: 'awaiting_approval' });
       next.approval = {
         approvalId, stepId, status: 'pending', deadlineAt, decidedBy: null, reason: null,
-        requestedAt: requestedAt ?? null, groups: group === undefined ? [] : [group], reminders: 0, escalated: false, notices: {},
+        requestedAt: requestedAt ?? null, groups: group === undefined ? [...(groups ?? [])] : [group], reminders: 0, escalated: false, notices: {},
       };
       return next;
     }
@@ -154,13 +162,17 @@ export function evolveRun(state: RunState, event: StoredRunEvent): RunState {
     case 'ApprovalDenied': {
       const granted = event.type === 'ApprovalGranted';
       next.approval = next.approval && { ...next.approval, status: granted ? 'granted' : 'denied', decidedBy: event.data.decidedBy, reason: event.data.reason };
+      if (event.data.stepId === POLICY_APPROVAL_STEP) {
+        if (granted && next.policyApproval) next.policyApproval = { ...next.policyApproval, granted: true };
+        return next;
+      }
       step(event.data.stepId, granted ? { status: 'succeeded', output: { approved: true, decidedBy: event.data.decidedBy, reason: event.data.reason } } : { status: 'failed' });
       if (granted) advancePast(event.data.stepId);
       return next;
     }
     case 'ApprovalExpired':
       next.approval = next.approval && { ...next.approval, status: 'expired' };
-      step(event.data.stepId, { status: 'failed' });
+      if (event.data.stepId !== POLICY_APPROVAL_STEP) step(event.data.stepId, { status: 'failed' });
       return next;
     case 'RunCancelRequested':
       next.status = 'cancelling';

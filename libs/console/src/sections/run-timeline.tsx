@@ -45,6 +45,13 @@ function offset(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+/** The approval the tenant's policies asked for before the first step, as RunStarted records it. */
+function policyGate(value: unknown): string {
+  const gate = value as { groups?: unknown; policies?: unknown } | undefined;
+  if (!gate || !Array.isArray(gate.groups) || !Array.isArray(gate.policies)) return '';
+  return ` First waits for an approval by ${gate.groups.map(text).join(' or ')} (policy ${gate.policies.map(text).join(', ')}).`;
+}
+
 function text(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
@@ -61,7 +68,7 @@ function describe({ type, data }: RunEventEntry): string {
   const connector = call ? ` via ${text(call.connector)}${call.status !== null && call.status !== undefined ? ` (HTTP ${text(call.status)})` : ''}` : '';
   switch (type) {
     case 'RunStarted':
-      return `${text(data.automation)} v${text(data.version)} started by ${text(data.startedBy)}; steps: ${Array.isArray(data.stepIds) ? data.stepIds.join(', ') : ''}.`;
+      return `${text(data.automation)} v${text(data.version)} started by ${text(data.startedBy)}; steps: ${Array.isArray(data.stepIds) ? data.stepIds.join(', ') : ''}.${policyGate(data.policyApproval)}`;
     case 'StepStarted':
     case 'CompensationStarted':
       return `${step}, attempt ${attempt}.`;

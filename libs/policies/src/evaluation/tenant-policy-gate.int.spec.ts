@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { APPROVER_GROUPS_STREAM } from '#automation';
 import type { CommandMetadata } from '#core';
 import { PostgresEventStore, SqliteEventStore, type EventStore, type RecordedEvent } from '#event-store';
 import { createTestDatabase } from '../../../event-store/src/postgres/postgres-test-database.js';
@@ -11,7 +12,8 @@ import { TenantPolicyGate } from './tenant-policy-gate.js';
 
 const BIG = 'forbid(principal, action, resource == Tool::"pay_invoice") when { context.arguments.amount > 500 };';
 const caller = (tenantId: string, groups: string[] = []): CommandMetadata => ({ tenantId, userId: 'alice', clientId: 'claude', scopes: ['automation:pay_invoice'], groups, correlationId: 'corr' });
-const pay = (tenantId: string, amount: unknown) => ({ metadata: caller(tenantId), tool: 'pay_invoice', scope: 'automation:pay_invoice', input: { invoiceId: 'i-1', amount } });
+const pay = (tenantId: string, amount: unknown) => ({ metadata: caller(tenantId), tool: 'pay_invoice', scope: 'automation:pay_invoice', input: { invoiceId: 'i-1', amount }, canAwaitApproval: false });
+const ALLOW = { decision: 'allow' };
 const published = (name: string, version: number, mode: string, text = BIG) => ({ type: 'PolicyPublished', data: { name, version, text, mode } });
 
 async function open(kind: 'sqlite' | 'postgres'): Promise<{ store: EventStore; cleanup(): Promise<void> }> {
@@ -81,7 +83,22 @@ describe.each(['sqlite', 'postgres'] as const)('the tenant policy gate on %s', (
     const text = '@requireApproval("managers")\nforbid(principal, action, resource) when { context.arguments.amount > 500 } unless { principal.groups.contains("finance") };';
     await store.append('approvals', POLICIES_STREAM, 'no-stream', [published('big', 1, 'enforce', text)]);
     await expect(gate.check(pay('approvals', 900))).rejects.toMatchObject({ code: 'policy.approval_required', details: { groups: ['managers'], policies: ['big'] } });
-    await gate.check({ ...pay('approvals', 900), metadata: caller('approvals', ['finance']) });
+    expect(await gate.check({ ...pay('approvals', 900), metadata: caller('approvals', ['finance']) })).toEqual(ALLOW);
+    // A call that can wait (a run's start) is let through with the approval to wait for, instead of refused.
+    expect(await gate.check({ ...pay('approvals', 900), canAwaitApproval: true })).toEqual({ decision: 'approval_required', approval: { groups: ['managers'], policies: ['big'] } });
+    expect(await gate.check({ ...pay('approvals', 100), canAwaitApproval: true })).toEqual(ALLOW);
+  });
+
+  it('sees the tenant\'s approver groups that list the caller, as of the call', async () => {
+    await store.append('groups', POLICIES_STREAM, 'no-stream', [published('finance_only', 1, 'enforce', 'forbid(principal, action, resource) unless { principal.groups.contains("finance") };')]);
+    await expect(gate.check(pay('groups', 1))).rejects.toMatchObject({ code: 'policy.denied' });
+    await store.append('groups', APPROVER_GROUPS_STREAM, 'no-stream', [{ type: 'GroupMembersSet', data: { group: 'finance', members: ['alice', 'carol'] } }]);
+    expect(await gate.check(pay('groups', 1))).toEqual(ALLOW);
+    await store.append('groups', APPROVER_GROUPS_STREAM, 1, [{ type: 'GroupMembersSet', data: { group: 'finance', members: ['carol'] } }]);
+    await expect(gate.check(pay('groups', 1))).rejects.toMatchObject({ code: 'policy.denied' });
+    // Another tenant's list names alice in vain.
+    await store.append('groups-other', APPROVER_GROUPS_STREAM, 'no-stream', [{ type: 'GroupMembersSet', data: { group: 'finance', members: ['alice'] } }]);
+    await expect(gate.check(pay('groups', 1))).rejects.toMatchObject({ code: 'policy.denied' });
   });
 
   it('never applies one tenant\'s policies to another\'s calls', async () => {

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { APPROVER_GROUPS_STREAM, callerGroupsOf, groupsFold } from '#automation';
 import type { CommandMetadata } from '#core';
 import { EVENT_STORE, eventMetadataOf, loadStream, type EventStore } from '#event-store';
-import type { PolicyCheckedCall, ToolPolicy } from '#mcp';
+import type { PolicyCheckedCall, PolicyVerdict, ToolPolicy } from '#mcp';
 import { CompiledPolicySet, type PolicyEvaluation, type PolicyRequest } from '../cedar/policy-evaluation.js';
 import { validatePolicyText } from '../cedar/policy-validation.js';
 import { policiesFold } from '../policy.decider.js';
@@ -30,7 +31,8 @@ interface TenantSets {
  * compiled sets while the stream's version is unchanged. A tenant without policies gets no
  * evaluation and no event. Otherwise the enforce policies and the log-only policies are
  * evaluated apart, each beside an implicit permit, and each evaluation is a PolicyEvaluated
- * event, appended before the answer; only the enforce decision can refuse the call.
+ * event, appended before the answer; only the enforce decision can refuse the call, or, for a
+ * call that can wait (an automation's run), ask for a group's approval before it goes on.
  */
 @Injectable()
 export class TenantPolicyGate implements ToolPolicy {
@@ -38,26 +40,29 @@ export class TenantPolicyGate implements ToolPolicy {
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async check({ metadata, tool, scope, input }: PolicyCheckedCall): Promise<void> {
+  async check({ metadata, tool, scope, input, canAwaitApproval }: PolicyCheckedCall): Promise<PolicyVerdict> {
+    const allow: PolicyVerdict = { decision: 'allow' };
     // The policy tools themselves are never guarded: an overbroad forbid must not lock the tenant out of mending it.
-    if (POLICY_SCOPES.has(scope)) return;
+    if (POLICY_SCOPES.has(scope)) return allow;
     const sets = await this.setsOf(metadata.tenantId);
-    if (sets.length === 0) return;
+    if (sets.length === 0) return allow;
     const request: PolicyRequest = {
-      userId: metadata.userId, clientId: metadata.clientId, scopes: metadata.scopes, groups: metadata.groups ?? [],
+      userId: metadata.userId, clientId: metadata.clientId, scopes: metadata.scopes, groups: await this.groupsOf(metadata),
       tool, toolScope: scope, automation: scope.startsWith('automation:'), arguments: input,
     };
     const evaluations = sets.map(({ mode, compiled, broken }) => ({ mode, evaluation: broken.length > 0 ? brokenEvaluation(broken) : compiled.evaluate(request) }));
     await this.record(metadata, tool, argumentKeysOf(input), evaluations);
     const enforced = evaluations.find(({ mode }) => mode === 'enforce')?.evaluation;
-    if (enforced === undefined) return;
+    if (enforced === undefined) return allow;
     switch (enforced.decision) {
       case 'allow':
-        return;
+        return allow;
       case 'deny':
         throw new PolicyDeniedError(tool, enforced.matchedPolicies);
       case 'approval_required':
-        throw new PolicyApprovalRequiredError(tool, enforced.matchedPolicies, enforced.approvalGroups);
+        // Only work that can be parked waits for the approval; any other call has nowhere to wait, so it is refused.
+        if (!canAwaitApproval) throw new PolicyApprovalRequiredError(tool, enforced.matchedPolicies, enforced.approvalGroups);
+        return { decision: 'approval_required', approval: { groups: [...enforced.approvalGroups], policies: [...enforced.matchedPolicies] } };
       case 'error':
         throw new PolicyEvaluationFailedError(tool, enforced.erroredPolicies);
       default: {
@@ -75,6 +80,16 @@ export class TenantPolicyGate implements ToolPolicy {
       metadata: eventMetadata,
     }));
     await this.store.append(metadata.tenantId, policyEvaluationsStream(new Date()), 'any', events);
+  }
+
+  /**
+   * The caller's groups as policies see them: its token's claim and the tenant's approver groups
+   * that list it. The groups stream is read per call, as the policies stream is (its tail, on the
+   * folded state the stream cache keeps), so a membership change holds at the next call anywhere.
+   */
+  private async groupsOf(metadata: CommandMetadata): Promise<string[]> {
+    const { state } = await loadStream(this.store, metadata.tenantId, APPROVER_GROUPS_STREAM, groupsFold);
+    return callerGroupsOf(state, metadata.userId, metadata.groups);
   }
 
   /** The tenant's non-empty mode sets, enforce first; none when it has no policies. */

@@ -42,6 +42,8 @@ export class RunDetailsDto {
     approvalId: TEXT, status: TEXT, decidedBy: NULLABLE_TEXT, reason: NULLABLE_TEXT, groups: { type: 'array', items: TEXT }, reminders: { type: 'integer' }, escalated: { type: 'boolean' },
   }))
   approval!: RunDetails['approval'];
+  @ApiProperty({ ...nullableObject({ groups: { type: 'array', items: TEXT }, policies: { type: 'array', items: TEXT }, granted: { type: 'boolean' } }), description: "the approval the tenant's policies asked for before the first step; null when none asked" })
+  policyApproval!: RunDetails['policyApproval'];
   @ApiProperty(nullableObject({ reason: TEXT, requestedBy: TEXT }))
   cancel!: RunDetails['cancel'];
   @ApiProperty(nullableObject({ stepId: NULLABLE_TEXT, code: TEXT, message: TEXT }))

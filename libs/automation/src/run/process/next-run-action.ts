@@ -1,7 +1,7 @@
 import type { JsonValue } from '#core';
 import { evaluateCondition, renderRequest, renderString, renderWaitUntil, type AutomationDefinition, type AutomationStep, type CallStep, type RenderedHttpRequest, type RetryPolicy, type TemplateContext } from '../../definition/index.js';
-import type { RunEvent } from '../run.events.js';
-import { approvalIdOf, stepIdempotencyKey } from '../run-stream.js';
+import type { PolicyApprovalData, RunEvent } from '../run.events.js';
+import { approvalIdOf, POLICY_APPROVAL_STEP, stepIdempotencyKey } from '../run-stream.js';
 import { outputsOf, type ActiveRunState } from '../run.state.js';
 import { approvalNotices, nextNoticeAt, type NoticeAction } from './approval-notices.js';
 
@@ -44,6 +44,7 @@ export interface ActionOptions {
 export function nextRunAction(state: ActiveRunState, definition: AutomationDefinition, options: ActionOptions): RunAction {
   if (state.status !== 'running' && state.status !== 'cancelling') return { kind: 'idle', wakeAt: null };
   if (state.status === 'cancelling') return nextCancelAction(state, definition, options);
+  if (state.policyApproval && !state.policyApproval.granted) return policyApprovalAction(state, state.policyApproval, options.now);
   if (options.now >= state.deadlineAt) return { kind: 'append', events: [{ type: 'RunTimedOut', data: { deadlineAt: state.deadlineAt } }] };
   const step = definition.steps[state.cursor];
   if (!step) return { kind: 'append', events: [{ type: 'RunCompleted', data: { outputs: outputsOf(state) } }] };
@@ -110,6 +111,28 @@ function stepAction(state: ActiveRunState, step: AutomationStep, options: Action
       return unexpected;
     }
   }
+}
+
+/**
+ * The approval the tenant's policies asked for when the run was started, before its first step:
+ * offered to their groups (any of them) until the run's deadline. Denied, the run fails
+ * (`policy.approval_denied`); undecided at the deadline, it expires and the run fails
+ * (`approval.expired`, not a time-out: no step ever ran). No reminders: the policy names no connector.
+ */
+function policyApprovalAction(state: ActiveRunState, gate: PolicyApprovalData, now: number): RunAction {
+  const fail = (reason: string, message: string): RunAction => ({ kind: 'append', events: [{ type: 'RunFailed', data: { reason, stepId: null, message } }] });
+  // No step has run before it is granted, so the run's approval, if any, is this one.
+  const approval = state.approval?.stepId === POLICY_APPROVAL_STEP ? state.approval : null;
+  if (!approval) {
+    const { groups, policies } = gate;
+    const prompt = `Start ${state.automation}? Policy ${policies.join(', ')} asks ${groups.join(' or ')} to approve this run before its first step.`;
+    const data = { approvalId: approvalIdOf(state.runId, POLICY_APPROVAL_STEP), stepId: POLICY_APPROVAL_STEP, prompt, requestedBy: state.startedBy, deadlineAt: state.deadlineAt, requestedAt: now, groups, policies };
+    return { kind: 'append', events: [{ type: 'ApprovalRequested', data }] };
+  }
+  if (approval.status === 'denied') return fail('policy.approval_denied', `denied by ${approval.decidedBy}: ${approval.reason}`);
+  if (approval.status === 'expired') return fail('approval.expired', 'nobody decided the policy approval before the run\'s deadline');
+  if (approval.deadlineAt !== null && now >= approval.deadlineAt) return { kind: 'append', events: [{ type: 'ApprovalExpired', data: { approvalId: approval.approvalId, stepId: POLICY_APPROVAL_STEP } }] };
+  return { kind: 'idle', wakeAt: approval.deadlineAt };
 }
 
 /** The call a step makes: its attempt, and the idempotency key every attempt of the step shares. */

@@ -186,7 +186,8 @@ async function applyApproval(tx: ViewSql, recorded: RecordedEvent, event: RunEve
          ON CONFLICT (tenant_id, approval_id) DO NOTHING`,
         [tenantId, event.data.approvalId, runId, event.data.stepId, run?.automation ?? '', event.data.requestedBy, JSON.stringify(event.data.prompt), recordedAt, event.data.deadlineAt],
       );
-      if (event.data.group !== undefined) await offerTo(tx, tenantId, event.data.approvalId, event.data.group);
+      // A step's approvers name one group; the policies' approval, before the first step, any of several.
+      for (const group of event.data.group !== undefined ? [event.data.group] : (event.data.groups ?? [])) await offerTo(tx, tenantId, event.data.approvalId, group);
       return;
     }
     case 'ApprovalEscalated':

@@ -11,6 +11,8 @@ const output = z.object({
   approval: z.object({
     approvalId: z.string(), status: z.string(), decidedBy: z.string().nullable(), reason: z.string().nullable(), groups: z.array(z.string()), reminders: z.number(), escalated: z.boolean(),
   }).nullable(),
+  policyApproval: z.object({ groups: z.array(z.string()), policies: z.array(z.string()), granted: z.boolean() }).nullable()
+    .describe("the approval the tenant's policies asked for before the first step (null: none); while it is pending it is also `approval`"),
   cancel: z.object({ reason: z.string(), requestedBy: z.string() }).nullable(),
   lastError: z.object({ stepId: z.string().nullable(), code: z.string(), message: z.string() }).nullable(),
   streamVersion: z.number(),
@@ -19,7 +21,7 @@ const output = z.object({
 @McpTool({
   name: 'run_get',
   title: 'Get a run',
-  description: 'The current state of one of your runs: status (running, cancelling, completed, failed, cancelled, timed_out), each step with its attempts and output, a pending approval, the last error. Poll it to follow a run.',
+  description: 'The current state of one of your runs: status (running, cancelling, completed, failed, cancelled, timed_out), each step with its attempts and output, a pending approval (the approval the policies ask for before the first step, too), the last error. Poll it to follow a run.',
   scope: RUNS_SCOPE,
   input,
   output,

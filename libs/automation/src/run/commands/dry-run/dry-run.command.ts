@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandMetadata, JsonObject } from '#core';
+import type { PolicyApprovalData } from '../../run.events.js';
 import type { DryRunPlan } from './dry-run.plan.js';
 
 export class DryRunCommand extends Command<DryRunPlan> {
@@ -9,6 +10,8 @@ export class DryRunCommand extends Command<DryRunPlan> {
     /** The version to plan; the live one without it. */
     readonly version: number | undefined,
     readonly input: JsonObject,
+    /** The approval the tenant's policies would ask for before the run's first step: the plan lists it. */
+    readonly policyApproval?: PolicyApprovalData,
   ) {
     super();
   }

@@ -36,7 +36,7 @@ export class DryRunHandler implements ICommandHandler<DryRunCommand> {
     private readonly vault: PersonalDataVault,
   ) {}
 
-  async execute({ metadata, automation, version, input }: DryRunCommand): Promise<DryRunPlan> {
+  async execute({ metadata, automation, version, input, policyApproval }: DryRunCommand): Promise<DryRunPlan> {
     const { tenantId, userId } = metadata;
     const chosen = version ?? (await this.catalog.liveOf(tenantId, automation))?.version;
     const definition = chosen === undefined ? undefined : await this.catalog.version(tenantId, automation, chosen);
@@ -52,7 +52,7 @@ export class DryRunHandler implements ICommandHandler<DryRunCommand> {
     const dryRunId = newDryRunId(tenantId, metadata.idempotencyKey);
     const now = Date.now();
     const plan = await planDryRun({
-      dryRunId, automation, version: chosen, definition, input, requestedBy: userId, now,
+      dryRunId, automation, version: chosen, definition, input, requestedBy: userId, now, ...(policyApproval && { policyApproval }),
       simulate: (action, step) => this.connector.simulate(tenantId, action, step),
     });
     const sealedInput = await this.vault.seal(tenantId, userId, input, dryRunId);

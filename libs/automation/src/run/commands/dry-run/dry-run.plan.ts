@@ -40,8 +40,13 @@ export type PlannedStep =
       stepId: string;
       type: 'approval';
       prompt: JsonValue;
-      /** Who could decide it: a user with this scope other than the one who starts the run (and in `group`, when the step names one). */
-      approvers: { scope: string; notUser: string; group?: string };
+      /**
+       * Who could decide it: a user with this scope other than the one who starts the run (and in
+       * `group`, when the step names one; in one of `groups` for the policies' approval).
+       */
+      approvers: { scope: string; notUser: string; group?: string; groups?: string[] };
+      /** The policies that ask for it, for the approval before the first step (stepId `policy-gate`). */
+      policies?: string[];
       deadlineAt: string | null;
       /** The reminders and escalation it would send while waiting, had it not been granted at once; none is sent. */
       notices?: PlannedNotice[];

@@ -3,7 +3,7 @@ import type { AutomationDefinition, CallStep } from '../../../definition/index.j
 import { callOutcomeEvents, type CallResult } from '../../process/call-outcome.js';
 import { nextRunAction, type CallAction } from '../../process/next-run-action.js';
 import { APPROVALS_DECIDE_SCOPE } from '../../run-scopes.js';
-import type { RunEvent } from '../../run.events.js';
+import type { PolicyApprovalData, RunEvent } from '../../run.events.js';
 import { evolveRun, initialRunState, isFinal, type ActiveRunState, type RunState } from '../../run.state.js';
 import type { DryRunPlan, PlannedAttempt, PlannedNotice, PlannedStep } from './dry-run.plan.js';
 
@@ -35,6 +35,8 @@ export interface DryRunRequest {
   simulate: SimulateCall;
   /** Granted by DRY_RUN_APPROVER without it. */
   approve?: DecideApproval;
+  /** The approval the tenant's policies ask for before the first step: planned like an approval step (assumed granted). */
+  policyApproval?: PolicyApprovalData;
 }
 
 /** A plan, and how long it took on its own clock (waits, retry delays, the answers' latencies). */
@@ -64,11 +66,11 @@ export async function planDryRun(request: DryRunRequest): Promise<DryRunPlan> {
 
 /** planDryRun with the plan's elapsed time, which a shadow run compares with the live run's. */
 export async function simulateRun(request: DryRunRequest): Promise<SimulatedRun> {
-  const { dryRunId, automation, version, definition, input, requestedBy } = request;
+  const { dryRunId, automation, version, definition, input, requestedBy, policyApproval } = request;
   let clock = request.now;
   const started: RunEvent = {
     type: 'RunStarted',
-    data: { runId: dryRunId, automation, version, input, startedBy: requestedBy, startedAt: clock, deadlineAt: clock + definition.timeoutSeconds * 1000, stepIds: definition.steps.map((step) => step.id), secretPins: {} },
+    data: { runId: dryRunId, automation, version, input, startedBy: requestedBy, startedAt: clock, deadlineAt: clock + definition.timeoutSeconds * 1000, stepIds: definition.steps.map((step) => step.id), secretPins: {}, ...(policyApproval && { policyApproval }) },
   };
   let state = evolveRun(initialRunState(), started) as ActiveRunState;
   const steps: PlannedStep[] = [];
@@ -133,8 +135,8 @@ function plannedOf(event: RunEvent, state: ActiveRunState, definition: Automatio
     case 'ApprovalRequested':
       return [{
         stepId: event.data.stepId, type: 'approval', prompt: event.data.prompt,
-        approvers: { scope: APPROVALS_DECIDE_SCOPE, notUser: requestedBy, ...(event.data.group !== undefined && { group: event.data.group }) },
-        deadlineAt: event.data.deadlineAt === null ? null : new Date(event.data.deadlineAt).toISOString(), assumed: 'granted',
+        approvers: { scope: APPROVALS_DECIDE_SCOPE, notUser: requestedBy, ...(event.data.group !== undefined && { group: event.data.group }), ...(event.data.groups && { groups: event.data.groups }) },
+        deadlineAt: event.data.deadlineAt === null ? null : new Date(event.data.deadlineAt).toISOString(), assumed: 'granted', ...(event.data.policies && { policies: event.data.policies }),
         ...plannedNotices(definition, event.data.stepId, event.data.requestedAt, event.data.deadlineAt),
       }];
     case 'StepSkipped':

@@ -55,6 +55,18 @@ describe('planDryRun', () => {
     expect(pay.attempts[0]!.at).toBe(new Date(NOW + 60_000).toISOString());
   });
 
+  it("lists the approval the tenant's policies ask for before the first step, assumed granted, then the steps", async () => {
+    const result = await planDryRun({
+      dryRunId: 'dryrun-2', automation: 'pay_invoice', version: 3, definition: definitionOf([{ id: 'hold', type: 'wait', seconds: 60 }]), input: { invoiceId: 'inv-1', amount: 900 },
+      requestedBy: 'alice', now: NOW, simulate, policyApproval: { groups: ['managers'], policies: ['big_payments'] },
+    });
+    expect(result.outcome).toBe('completed');
+    expect(result.steps.map((step) => [step.stepId, step.type])).toEqual([['policy-gate', 'approval'], ['hold', 'wait']]);
+    expect(stepOf(result.steps, 'policy-gate', 'approval')).toMatchObject({
+      prompt: expect.stringMatching(/big_payments/), assumed: 'granted', policies: ['big_payments'], approvers: { scope: 'approvals:decide', notUser: 'alice', groups: ['managers'] },
+    });
+  });
+
   it('follows a condition that does not hold to its otherwise, listing the steps it skips', async () => {
     const result = await plan([
       { id: 'check', type: 'call', connector: 'billing', request: { method: 'GET', path: '/invoices/{{input.invoiceId}}' }, dryRunResponse: { body: { paid: true } } },

@@ -8,7 +8,7 @@ import { connectorNamesOf, type AutomationDefinition } from '../../../definition
 import { RunScheduler } from '../../process/run-scheduler.js';
 import { RunPersonalData } from '../../run-personal-data.js';
 import { runDecider } from '../../run.decider.js';
-import { newRunId } from '../../run-stream.js';
+import { approvalIdOf, newRunId, POLICY_APPROVAL_STEP } from '../../run-stream.js';
 import { StartRunCommand, type StartRunResult } from './start-run.command.js';
 import { decideStartRun } from './start-run.decide.js';
 
@@ -24,7 +24,7 @@ export class StartRunHandler implements ICommandHandler<StartRunCommand> {
     private readonly personalData: RunPersonalData,
   ) {}
 
-  async execute({ metadata, automation, version, input, shadowVersion }: StartRunCommand): Promise<StartRunResult> {
+  async execute({ metadata, automation, version, input, shadowVersion, policyApproval }: StartRunCommand): Promise<StartRunResult> {
     const definition = await this.catalog.version(metadata.tenantId, automation, version);
     if (!definition) throw new NotFoundError('automation.not_found', `no automation ${automation} v${version} in this tenant`, { automation, version });
     const runId = newRunId(metadata.tenantId, metadata.idempotencyKey);
@@ -33,11 +33,14 @@ export class StartRunHandler implements ICommandHandler<StartRunCommand> {
     const sealed = await this.personalData.sealInput(metadata.tenantId, metadata.userId, runId, input);
     const command = {
       runId, automation, version, input: sealed.sealed, startedBy: metadata.userId, now: Date.now(), timeoutSeconds: definition.timeoutSeconds,
-      stepIds: definition.steps.map((step) => step.id), secretPins: await this.pinSecrets(metadata.tenantId, definition), shadowVersion,
+      stepIds: definition.steps.map((step) => step.id), secretPins: await this.pinSecrets(metadata.tenantId, definition), shadowVersion, ...(policyApproval && { policyApproval }),
     };
     const { state } = await handleCommand(this.store, metadata, runId, startRunDecider, command, { automation, input: sealed.digest });
     this.scheduler.poke(metadata.tenantId, runId);
-    return { runId, automation, version: state.status === 'none' ? version : state.version, status: state.status === 'none' ? 'running' : state.status };
+    if (state.status === 'none') return { runId, automation, version, status: 'running' };
+    // A repeated start answers with the run as it was started, its policies' approval included.
+    const gate = state.policyApproval && { approvalId: approvalIdOf(runId, POLICY_APPROVAL_STEP), groups: state.policyApproval.groups, policies: state.policyApproval.policies };
+    return { runId, automation, version: state.version, status: state.status, ...(gate && { policyApproval: gate }) };
   }
 
   /** Every connector the run may call, at the secret version current now: rotations later do not touch this run. */
