@@ -15,10 +15,11 @@ const RUN_OUTPUT_SCHEMA = {
   type: 'object',
   properties: {
     runId: { type: 'string' }, automation: { type: 'string' }, version: { type: 'integer' }, status: { type: 'string' },
+    // The start answers it with the approval's id; a run as a task ends with the run itself (run_get's shape: granted, or null without one).
     policyApproval: {
-      type: 'object', description: "the approval the tenant's policies ask for before the run's first step: a member of any of groups decides it (approval_decide)",
-      properties: { approvalId: { type: 'string' }, groups: { type: 'array', items: { type: 'string' } }, policies: { type: 'array', items: { type: 'string' } } },
-      required: ['approvalId', 'groups', 'policies'],
+      type: ['object', 'null'], description: "the approval the tenant's policies ask for before the run's first step: a member of any of groups decides it (approval_decide)",
+      properties: { approvalId: { type: 'string' }, groups: { type: 'array', items: { type: 'string' } }, policies: { type: 'array', items: { type: 'string' } }, granted: { type: 'boolean' } },
+      required: ['groups', 'policies'],
     },
   },
   required: ['runId', 'automation', 'version', 'status'],
