@@ -90,12 +90,15 @@ describe('approval reminders across two workers on one PostgreSQL, one killed mi
       const sent = events.filter((event) => event.type === 'ApprovalNotificationSent').map((event) => `${approvalId}:${(event.data as { notice: string }).notice}`);
       expect(new Set(sent).size).toBe(sent.length);
       for (const key of sent) expect(effects.has(key)).toBe(true);
-      // Every notice due well before the decision was delivered (one due just before it may have been cut short by it).
+      // Every notice due well before the decision was delivered: the dead worker's too, redone once their leases ran out.
+      // One due in the last seconds may have been cut short by the decision (a decision drops notices not yet sent), and
+      // under a loaded CI a delivery answered in 600 ms can take over 1.5 s to be recorded (seen once): 5 s of margin.
+      // The kill is at 2.2 s and the decision after 11.2 s, so the notices the dead worker had in hand still fall before it.
       const decidedAt = Date.parse(events.find((event) => event.type === 'ApprovalGranted')!.recordedAt);
       for (const due of events.filter((event) => event.type === 'ApprovalReminderDue' || event.type === 'ApprovalEscalated')) {
         const data = due.data as { n?: number };
         const key = due.type === 'ApprovalEscalated' ? `${approvalId}:escalation` : `${approvalId}:reminder:${data.n}`;
-        if (Date.parse(due.recordedAt) < decidedAt - 1500) expect([key, sent.includes(key), effects.has(key)]).toEqual([key, true, true]);
+        if (Date.parse(due.recordedAt) < decidedAt - 5000) expect([key, sent.includes(key), effects.has(key)]).toEqual([key, true, true]);
       }
     }
     expect([...fixture.effectCounts().values()].every((count) => count === 1)).toBe(true);
