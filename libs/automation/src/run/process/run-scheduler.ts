@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ParkedRuns } from './parked-runs.js';
 import { RunWorker } from './run-worker.js';
 import { RunViews } from '../projections/run-views.js';
 import type { RunFailureHandler } from './run-failure.js';
@@ -32,7 +33,7 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly inHand = new Map<string, Promise<void>>();
   private readonly perTenant = new Map<string, number>();
   /** Runs seen idle or held back: not before this time unless their stream moved past `version`. */
-  private readonly parked = new Map<string, { version: number; until: number }>();
+  private readonly parked = new ParkedRuns();
   private pokes: Candidate[] = [];
   private stopped = false;
   private loop: Promise<void> | undefined;
@@ -137,7 +138,7 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       try {
         const now = Date.now();
         // A run held back until now may be listed in the view as due: it is read again.
-        for (const [id, parked] of this.parked) if (parked.until <= now) (this.parked.delete(id), (this.viewMayHaveMore = true));
+        if (this.parked.expire(now) > 0) this.viewMayHaveMore = true;
         const readView = this.viewMayHaveMore || now >= this.nextViewDue || now >= this.viewReadAt + VIEW_READ_AT_LEAST_EVERY_MS;
         let due: Candidate[] = [];
         if (readView) {
@@ -149,7 +150,7 @@ export class RunScheduler implements OnApplicationBootstrap, OnModuleDestroy {
           this.nextViewDue = (await this.views.nextDueAfter(now)) ?? Infinity;
         }
         this.launch(fairOrder([...this.pokes.splice(0), ...due]), now);
-        const nextParked = Math.min(...[...this.parked.values()].map((p) => p.until).filter((until) => until > now));
+        const nextParked = this.parked.nextDue();
         nextWake = Math.max(now + 5, Math.min(nextWake, this.nextViewDue, nextParked));
       } catch (error) {
         this.viewMayHaveMore = true;
