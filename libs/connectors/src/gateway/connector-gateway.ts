@@ -25,6 +25,9 @@ export interface PreparedConnector {
 /** What stands for a connector's secret (and an on-behalf-of assertion) wherever a dry run shows a request. */
 export const SECRET_MARKER = '[secret]';
 
+/** The connectors one plan (a dry run, a shadow comparison) has read: each is read once per plan, at its first call. */
+export type PlanConnectors = Map<string, Promise<ConnectorState>>;
+
 /** A call as a dry run sees it: rendered, checked, and whether the rate would hold it back now; nothing sent, no token taken. */
 export interface DryConnectorCall extends RenderedConnectorCall {
   rate: { heldBack: boolean; retryAfterMs: number };
@@ -79,9 +82,15 @@ export class ConnectorGateway {
    * a DNS lookup, and the outbound bucket peeked at, not spent: a dry run must not use up a live
    * run's budget. A connector that is gone, needs a secret none is stored for, or asks for an
    * assertion this process cannot sign, is refused as prepare, assertionFor and the call would.
+   * With `plan`, a connector already read for the same plan is not read again.
    */
-  async dryCall(tenantId: string, name: string, request: ConnectorRequest, idempotencyKey: string): Promise<DryConnectorCall> {
-    const state = await this.load(tenantId, name);
+  async dryCall(tenantId: string, name: string, request: ConnectorRequest, idempotencyKey: string, plan?: PlanConnectors): Promise<DryConnectorCall> {
+    let loading = plan?.get(name);
+    if (!loading) {
+      loading = this.load(tenantId, name);
+      plan?.set(name, loading);
+    }
+    const state = await loading;
     if (state.status !== 'registered') throw new ConnectorNotFoundError(name);
     const config = state.config as unknown as ConnectorConfig;
     const secret = state.currentSecretVersion === 0 ? undefined : SECRET_MARKER;

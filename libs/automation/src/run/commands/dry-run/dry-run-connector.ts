@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '#core';
 import { simulateConnectorResponse } from '#connectors';
-import { ConnectorGateway } from '#connectors/nest';
+import { ConnectorGateway, type PlanConnectors } from '#connectors/nest';
 import type { CallStep } from '../../../definition/index.js';
 import type { CallAction } from '../../process/next-run-action.js';
 import type { LiveAnswer } from '../../../shadow/live-run-record.js';
@@ -20,12 +20,13 @@ export class DryRunConnector {
   /**
    * `live`, for a shadow run: the live run's answer to the same step and attempt, used in place
    * of the dryRunResponse when there is one (a request the checks refuse stays refused).
+   * `plan`: the connectors the plan read so far (one map per plan), each read once.
    */
-  async simulate(tenantId: string, action: CallAction, step: CallStep, live?: LiveAnswer): Promise<SimulatedCall> {
+  async simulate(tenantId: string, action: CallAction, step: CallStep, live?: LiveAnswer, plan?: PlanConnectors): Promise<SimulatedCall> {
     const unrendered = { method: action.request.method, url: '', headers: {}, body: action.request.body ?? null };
     let dry;
     try {
-      dry = await this.gateway.dryCall(tenantId, action.connector, action.request, action.idempotencyKey);
+      dry = await this.gateway.dryCall(tenantId, action.connector, action.request, action.idempotencyKey, plan);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       // No such connector (any more): nothing would go out, which is what 'refused' says; the attempt's code says why.

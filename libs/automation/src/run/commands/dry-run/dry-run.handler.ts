@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { NotFoundError, ValidationError, type JsonObject } from '#core';
-import { ConnectorGateway } from '#connectors/nest';
+import { ConnectorGateway, type PlanConnectors } from '#connectors/nest';
 import { EVENT_STORE, handleCommand, type EventStore } from '#event-store';
 import { PersonalDataVault } from '#keys';
 import { AutomationCatalog } from '../../../automation/automation-catalog.js';
@@ -51,9 +51,11 @@ export class DryRunHandler implements ICommandHandler<DryRunCommand> {
     // look at the stream, decides whether the key's promise holds (same input: the recorded plan; other: refused).
     const dryRunId = newDryRunId(tenantId, metadata.idempotencyKey);
     const now = Date.now();
+    // The plan sees each connector as it was at its first call: read once, not per call.
+    const connectors: PlanConnectors = new Map();
     const plan = await planDryRun({
       dryRunId, automation, version: chosen, definition, input, requestedBy: userId, now, ...(policyApproval && { policyApproval }),
-      simulate: (action, step) => this.connector.simulate(tenantId, action, step),
+      simulate: (action, step) => this.connector.simulate(tenantId, action, step, undefined, connectors),
     });
     const sealedInput = await this.vault.seal(tenantId, userId, input, dryRunId);
     const data: DryRunPlanned['data'] = {
