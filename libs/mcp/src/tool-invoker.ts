@@ -97,9 +97,16 @@ export class ToolInvoker {
       const input = await tool.parse(args);
       // The tenant's policies see the arguments as the tool will (parsed), and refuse before any confirmation is asked for.
       const verdict = await this.policy?.check({ metadata, tool: name, scope, input: tool.policyArguments ? tool.policyArguments(input) : input, canAwaitApproval: tool.canAwaitApproval?.(input) ?? false });
-      await options.beforeExecute?.(tool, input);
-      const approval = verdict?.decision === 'approval_required' ? { policyApproval: verdict.approval } : {};
-      const output = await tool.handler.execute(input, { metadata: { ...metadata, tool: name }, ...approval });
+      let output: unknown;
+      try {
+        await options.beforeExecute?.(tool, input);
+        const approval = verdict?.decision === 'approval_required' ? { policyApproval: verdict.approval } : {};
+        output = await tool.handler.execute(input, { metadata: { ...metadata, tool: name }, ...approval });
+      } finally {
+        // The evaluation's record, under way while the tool ran, is durable before any answer.
+        const unrecorded = await verdict?.recorded;
+        if (unrecorded !== undefined) throw unrecorded;
+      }
       end({ tool: label, outcome: 'ok' });
       const result: CallToolResult = { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> };
       const taskId = tool.taskIdOf?.(output);

@@ -22,13 +22,19 @@ export interface PolicyApproval {
   policies: string[];
 }
 
-/** What the policies let a call do: run, or (a call that can wait) run only once a group approves. */
-export type PolicyVerdict = { decision: 'allow' } | { decision: 'approval_required'; approval: PolicyApproval };
+/**
+ * What the policies let a call do: run, or (a call that can wait) run only once a group approves.
+ * `recorded`, when the evaluation is recorded, settles once that record is durable: the front door
+ * lets the tool run meanwhile and awaits it before it answers. It resolves with the error that
+ * kept the record from being appended, if any, and never rejects (the tool may still be running).
+ */
+export type PolicyVerdict = ({ decision: 'allow' } | { decision: 'approval_required'; approval: PolicyApproval }) & { recorded?: Promise<Error | undefined> };
 
 export interface ToolPolicy {
   /**
    * Resolves with the verdict when the tenant's policies let the call run; throws a DomainError to
-   * refuse it (the tool then never runs). Whatever it records of the evaluation is appended before it answers.
+   * refuse it (the tool then never runs). A refusal's record is appended before it throws; a
+   * verdict's is under way (`recorded`), enqueued before the tool can append anything.
    */
   check(call: PolicyCheckedCall): Promise<PolicyVerdict>;
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CedarThread, InlineCedar, type CedarEngine } from './cedar-engine.js';
 import { CompiledPolicySet, type PolicyRequest } from './policy-evaluation.js';
 import { validatePolicyText } from './policy-validation.js';
 
@@ -7,7 +8,9 @@ const call = (overrides: Partial<PolicyRequest> = {}): PolicyRequest => ({
   userId: 'alice', clientId: 'claude', scopes: ['automation:pay_invoice'], groups: [], tool: 'pay_invoice', toolScope: 'automation:pay_invoice', automation: true, arguments: { amount: 700 }, ...overrides,
 });
 let slots = 0;
-const compiled = (...policies: Array<[string, string]>): CompiledPolicySet => new CompiledPolicySet(`test-${++slots}`, policies.map(([name, text]) => ({ name, statements: validatePolicyText(name, text) })));
+/** The engine the evaluation tests run on: Cedar inline, then on its own thread (the platform's). */
+let engine: CedarEngine = new InlineCedar();
+const compiled = (...policies: Array<[string, string]>): CompiledPolicySet => new CompiledPolicySet(`test-${++slots}`, policies.map(([name, text]) => ({ name, statements: validatePolicyText(name, text) })), engine);
 
 describe('policy validation against the Ledgerline schema', () => {
   it('reports a parse error with its byte offsets, line and column', () => {
@@ -39,6 +42,13 @@ describe('policy validation against the Ledgerline schema', () => {
       .toThrow(expect.objectContaining({ code: 'policy.invalid' }));
   });
 
+  it('marks the statements that read a groups attribute (only for them does the gate read the tenant\'s groups)', () => {
+    expect(validatePolicyText('pay_limit', PAY_LIMIT)[0]!.readsGroups).toBeUndefined();
+    expect(validatePolicyText('g', 'forbid(principal, action, resource) unless { principal.groups.contains("finance") };')[0]!.readsGroups).toBe(true);
+    expect(validatePolicyText('h', 'forbid(principal, action, resource) when { principal has groups };')[0]!.readsGroups).toBe(true);
+    expect(validatePolicyText('i', '@requireApproval("m")\nforbid(principal, action, resource) when { principal["groups"].isEmpty() };')[0]).toMatchObject({ approvalGroup: 'm', readsGroups: true });
+  });
+
   it('reads @requireApproval, and refuses templates, empty texts and a blank group', () => {
     expect(validatePolicyText('big', `@requireApproval("managers")\n${PAY_LIMIT}`)).toEqual([expect.objectContaining({ effect: 'forbid', approvalGroup: 'managers' })]);
     expect(() => validatePolicyText('t', 'permit(principal == ?principal, action, resource);')).toThrow(expect.objectContaining({ code: 'policy.invalid' }));
@@ -47,62 +57,97 @@ describe('policy validation against the Ledgerline schema', () => {
   });
 });
 
-describe('policy evaluation', () => {
-  it('denies a call a forbid matches on its arguments and allows the others (the implicit permit)', () => {
+describe.each([['inline', () => new InlineCedar()], ['on its own thread', () => new CedarThread()]] as const)('policy evaluation, Cedar %s', (_name, makeEngine) => {
+  beforeAll(() => {
+    engine = makeEngine();
+  });
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  it('denies a call a forbid matches on its arguments and allows the others (the implicit permit)', async () => {
     const set = compiled(['pay_limit', PAY_LIMIT]);
-    expect(set.evaluate(call())).toEqual({ decision: 'deny', matchedPolicies: ['pay_limit'], approvalGroups: [], erroredPolicies: [] });
-    expect(set.evaluate(call({ arguments: { amount: 100 } })).decision).toBe('allow');
-    expect(set.evaluate(call({ tool: 'memory_put', toolScope: 'memory:write', automation: false, arguments: { key: 'k' } })).decision).toBe('allow');
+    expect(await set.evaluate(call())).toEqual({ decision: 'deny', matchedPolicies: ['pay_limit'], approvalGroups: [], erroredPolicies: [] });
+    expect((await set.evaluate(call({ arguments: { amount: 100 } }))).decision).toBe('allow');
+    expect((await set.evaluate(call({ tool: 'memory_put', toolScope: 'memory:write', automation: false, arguments: { key: 'k' } }))).decision).toBe('allow');
   });
 
-  it('maps whole numbers to Longs and decimals to Cedar decimals', () => {
+  it('maps whole numbers to Longs and decimals to Cedar decimals', async () => {
     const set = compiled(['decimal_limit', 'forbid(principal, action, resource == Tool::"pay_invoice") when { context.arguments.amount.greaterThan(decimal("500.0")) };']);
-    expect(set.evaluate(call({ arguments: { amount: 500.5 } })).decision).toBe('deny');
-    expect(set.evaluate(call({ arguments: { amount: 499.99 } })).decision).toBe('allow');
+    expect((await set.evaluate(call({ arguments: { amount: 500.5 } }))).decision).toBe('deny');
+    expect((await set.evaluate(call({ arguments: { amount: 499.99 } }))).decision).toBe('allow');
     // A whole number is a Long: a decimal method on it is a type error, and errors refuse.
-    expect(set.evaluate(call({ arguments: { amount: 700 } })).decision).toBe('error');
+    expect((await set.evaluate(call({ arguments: { amount: 700 } }))).decision).toBe('error');
   });
 
-  it('leaves null attributes out (has is false), takes arrays as sets, and numbers Cedar cannot hold as text', () => {
+  it('leaves null attributes out (has is false), takes arrays as sets, and numbers Cedar cannot hold as text', async () => {
     const set = compiled(
       ['noted', 'forbid(principal, action, resource) when { context.arguments has note };'],
       ['urgent', 'forbid(principal, action, resource) when { context.arguments has tags && context.arguments.tags.contains("urgent") };'],
       ['huge', 'forbid(principal, action, resource) when { context.arguments has big && context.arguments.big == "1e+21" };'],
     );
-    expect(set.evaluate(call({ arguments: { note: null } })).decision).toBe('allow');
-    expect(set.evaluate(call({ arguments: { note: 'x' } }))).toMatchObject({ decision: 'deny', matchedPolicies: ['noted'] });
-    expect(set.evaluate(call({ arguments: { tags: [null, 'urgent', 'urgent'] } }))).toMatchObject({ decision: 'deny', matchedPolicies: ['urgent'] });
-    expect(set.evaluate(call({ arguments: { big: 1e21 } }))).toMatchObject({ decision: 'deny', matchedPolicies: ['huge'] });
+    expect((await set.evaluate(call({ arguments: { note: null } }))).decision).toBe('allow');
+    expect(await set.evaluate(call({ arguments: { note: 'x' } }))).toMatchObject({ decision: 'deny', matchedPolicies: ['noted'] });
+    expect(await set.evaluate(call({ arguments: { tags: [null, 'urgent', 'urgent'] } }))).toMatchObject({ decision: 'deny', matchedPolicies: ['urgent'] });
+    expect(await set.evaluate(call({ arguments: { big: 1e21 } }))).toMatchObject({ decision: 'deny', matchedPolicies: ['huge'] });
   });
 
-  it('reads the caller\'s groups, client and scopes', () => {
+  it('reads the caller\'s groups, client and scopes', async () => {
     const set = compiled(['finance_only', 'forbid(principal, action, resource == Tool::"pay_invoice") unless { principal.groups.contains("finance") };']);
-    expect(set.evaluate(call({ groups: ['finance'] })).decision).toBe('allow');
-    expect(set.evaluate(call({ groups: ['sales'] }))).toMatchObject({ decision: 'deny', matchedPolicies: ['finance_only'] });
+    expect((await set.evaluate(call({ groups: ['finance'] }))).decision).toBe('allow');
+    expect(await set.evaluate(call({ groups: ['sales'] }))).toMatchObject({ decision: 'deny', matchedPolicies: ['finance_only'] });
     const byClient = compiled(['no_cursor', 'forbid(principal, action, resource) when { principal.client == "cursor" && !principal.scopes.contains("runs:admin") };']);
-    expect(byClient.evaluate(call({ clientId: 'cursor' })).decision).toBe('deny');
-    expect(byClient.evaluate(call({ clientId: 'cursor', scopes: ['runs:admin'] })).decision).toBe('allow');
+    expect((await byClient.evaluate(call({ clientId: 'cursor' }))).decision).toBe('deny');
+    expect((await byClient.evaluate(call({ clientId: 'cursor', scopes: ['runs:admin'] }))).decision).toBe('allow');
   });
 
-  it('asks for an approval by the annotated group; a plain forbid that also matches wins', () => {
+  it('asks for an approval by the annotated group; a plain forbid that also matches wins', async () => {
     const approval = ['big_payments', `@requireApproval("managers")\n${PAY_LIMIT}`] as [string, string];
-    expect(compiled(approval).evaluate(call())).toEqual({ decision: 'approval_required', matchedPolicies: ['big_payments'], approvalGroups: ['managers'], erroredPolicies: [] });
-    expect(compiled(approval).evaluate(call({ arguments: { amount: 5 } })).decision).toBe('allow');
+    expect(await compiled(approval).evaluate(call())).toEqual({ decision: 'approval_required', matchedPolicies: ['big_payments'], approvalGroups: ['managers'], erroredPolicies: [] });
+    expect((await compiled(approval).evaluate(call({ arguments: { amount: 5 } }))).decision).toBe('allow');
     const both = compiled(approval, ['night', 'forbid(principal, action, resource) when { context.argumentKeys.contains("amount") };']);
-    expect(both.evaluate(call())).toMatchObject({ decision: 'deny', matchedPolicies: ['night'] });
+    expect(await both.evaluate(call())).toMatchObject({ decision: 'deny', matchedPolicies: ['night'] });
   });
 
-  it('gives error, never allow, when a policy fails to evaluate (a missing argument, a reserved key)', () => {
+  it('gives error, never allow, when a policy fails to evaluate (a missing argument, a reserved key)', async () => {
     const set = compiled(['pay_limit', PAY_LIMIT]);
-    expect(set.evaluate(call({ arguments: { invoiceId: 'i-1' } }))).toEqual({ decision: 'error', matchedPolicies: [], approvalGroups: [], erroredPolicies: ['pay_limit'] });
-    expect(set.evaluate(call({ arguments: { amount: 1, x: { __entity: { type: 'User', id: 'root' } } } })).decision).toBe('error');
+    expect(await set.evaluate(call({ arguments: { invoiceId: 'i-1' } }))).toEqual({ decision: 'error', matchedPolicies: [], approvalGroups: [], erroredPolicies: ['pay_limit'] });
+    expect((await set.evaluate(call({ arguments: { amount: 1, x: { __entity: { type: 'User', id: 'root' } } } }))).decision).toBe('error');
   });
 
-  it('keeps each set\'s own parse when two sets share a slot in turn', () => {
-    const first = new CompiledPolicySet('shared', [{ name: 'a', statements: validatePolicyText('a', PAY_LIMIT) }]);
-    const second = new CompiledPolicySet('shared', [{ name: 'b', statements: validatePolicyText('b', 'forbid(principal, action, resource);') }]);
-    expect(first.evaluate(call({ arguments: { amount: 1 } })).decision).toBe('allow');
-    expect(second.evaluate(call({ arguments: { amount: 1 } }))).toMatchObject({ decision: 'deny', matchedPolicies: ['b'] });
-    expect(first.evaluate(call({ arguments: { amount: 1 } })).decision).toBe('allow');
+  it('keeps each set\'s own parse when two sets share a slot in turn', async () => {
+    const first = new CompiledPolicySet('shared', [{ name: 'a', statements: validatePolicyText('a', PAY_LIMIT) }], engine);
+    const second = new CompiledPolicySet('shared', [{ name: 'b', statements: validatePolicyText('b', 'forbid(principal, action, resource);') }], engine);
+    expect((await first.evaluate(call({ arguments: { amount: 1 } }))).decision).toBe('allow');
+    expect(await second.evaluate(call({ arguments: { amount: 1 } }))).toMatchObject({ decision: 'deny', matchedPolicies: ['b'] });
+    expect((await first.evaluate(call({ arguments: { amount: 1 } }))).decision).toBe('allow');
+  });
+});
+
+describe('Cedar on its own thread', () => {
+  it('refuses the calls under way when the thread dies, and evaluates again on a new thread', async () => {
+    const thread = new CedarThread();
+    const set = new CompiledPolicySet('dying', [{ name: 'pay_limit', statements: validatePolicyText('pay_limit', PAY_LIMIT) }], thread);
+    expect(await set.evaluate(call())).toMatchObject({ decision: 'deny' });
+    // The thread is killed while a call is under way: that call is an error (fail closed), never an allow.
+    const worker = (thread as unknown as { worker: { terminate(): Promise<number> } }).worker;
+    const underWay = set.evaluate(call({ arguments: { amount: 1 } }));
+    await worker.terminate();
+    expect(await underWay).toEqual({ decision: 'error', matchedPolicies: [], approvalGroups: [], erroredPolicies: ['pay_limit'] });
+    // The next call starts a new thread, which is sent the set again.
+    expect(await set.evaluate(call({ arguments: { amount: 1 } }))).toMatchObject({ decision: 'allow' });
+    expect(await set.evaluate(call())).toMatchObject({ decision: 'deny', matchedPolicies: ['pay_limit'] });
+    await thread.close();
+    expect(await set.evaluate(call({ arguments: { amount: 1 } }))).toMatchObject({ decision: 'error' });
+  });
+
+  it('gives error for a set Cedar cannot parse, and keeps the slot\'s other generations apart', async () => {
+    const thread = new CedarThread();
+    const broken = new CompiledPolicySet('slot', [{ name: 'bad', statements: [{ text: 'forbid(principal, action, resource) when { nonsense(', effect: 'forbid' }] }], thread);
+    expect(await broken.evaluate(call())).toEqual({ decision: 'error', matchedPolicies: [], approvalGroups: [], erroredPolicies: ['bad'] });
+    const good = new CompiledPolicySet('slot', [{ name: 'pay_limit', statements: validatePolicyText('pay_limit', PAY_LIMIT) }], thread);
+    expect(await good.evaluate(call())).toMatchObject({ decision: 'deny', matchedPolicies: ['pay_limit'] });
+    expect(await broken.evaluate(call())).toMatchObject({ decision: 'error', erroredPolicies: ['bad'] });
+    await thread.close();
   });
 });

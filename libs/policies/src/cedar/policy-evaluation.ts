@@ -1,4 +1,5 @@
-import { preparsePolicySet, statefulIsAuthorized, type Context, type EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import type { Context, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { InlineCedar, type CedarEngine, type ParsedSetRef } from './cedar-engine.js';
 import { CALL_ACTION } from './ledgerline-schema.js';
 import { toCedarValue } from './cedar-values.js';
 import type { PolicyStatement } from './policy-validation.js';
@@ -44,16 +45,22 @@ const IMPLICIT_PERMIT = 'permit(principal, action, resource);';
 /** Statements' Cedar ids name their policy: `<name>#<n>`. */
 const policyOfId = (id: string): string => id.slice(0, id.lastIndexOf('#'));
 
+/** Every compilation's own number: an engine holding another set in the same slot parses this one. */
+let generations = 0;
+const INLINE = new InlineCedar();
+
 /**
- * A tenant's policies of one mode, ready to evaluate: Cedar parses them once (preparsed under this
- * set's own id, which the next compilation for the same slot replaces, so parsed sets do not pile
- * up in the WebAssembly heap), and the statements' approval groups are kept by id.
+ * A tenant's policies of one mode, ready to evaluate: the engine (Cedar on its own thread, in
+ * the platform) parses them once per compilation, under this set's slot, which the next
+ * compilation for the same tenant and mode replaces, so parsed sets do not pile up in the
+ * WebAssembly heap; the statements' approval groups are kept by id.
  */
 export class CompiledPolicySet {
   private readonly approvalGroups = new Map<string, string>();
   private readonly policies: Record<string, string> = { [IMPLICIT_PERMIT_ID]: IMPLICIT_PERMIT };
+  private readonly ref: ParsedSetRef;
 
-  constructor(readonly slot: string, readonly named: readonly NamedPolicy[]) {
+  constructor(readonly slot: string, readonly named: readonly NamedPolicy[], private readonly engine: CedarEngine = INLINE) {
     for (const { name, statements } of named) {
       statements.forEach((statement, index) => {
         const id = `${name}#${index + 1}`;
@@ -61,6 +68,7 @@ export class CompiledPolicySet {
         if (statement.approvalGroup !== undefined) this.approvalGroups.set(id, statement.approvalGroup);
       });
     }
+    this.ref = { slot, generation: ++generations, policies: this.policies };
   }
 
   get isEmpty(): boolean {
@@ -68,19 +76,19 @@ export class CompiledPolicySet {
   }
 
   /**
-   * Evaluates the request; never throws: a failure of any kind (arguments Cedar cannot hold, a set
-   * that no longer parses, a fault of the WebAssembly module itself) is the decision `error`,
-   * naming every policy of the set, so it is recorded and, in enforce mode, refuses.
+   * Evaluates the request; never rejects: a failure of any kind (arguments Cedar cannot hold, a set
+   * that no longer parses, a fault of the WebAssembly module or of its thread) is the decision
+   * `error`, naming every policy of the set, so it is recorded and, in enforce mode, refuses.
    */
-  evaluate(request: PolicyRequest): PolicyEvaluation {
+  async evaluate(request: PolicyRequest): Promise<PolicyEvaluation> {
     try {
-      return this.decide(request);
+      return await this.decide(request);
     } catch {
       return { decision: 'error', matchedPolicies: [], approvalGroups: [], erroredPolicies: this.named.map((policy) => policy.name) };
     }
   }
 
-  private decide(request: PolicyRequest): PolicyEvaluation {
+  private async decide(request: PolicyRequest): Promise<PolicyEvaluation> {
     const principal = { type: 'User', id: request.userId };
     const resource = { type: 'Tool', id: request.tool };
     const entities: EntityJson[] = [
@@ -90,7 +98,7 @@ export class CompiledPolicySet {
     const args = toCedarValue(request.arguments) ?? {};
     const keys = typeof request.arguments === 'object' && request.arguments !== null && !Array.isArray(request.arguments) ? Object.keys(request.arguments) : [];
     const context: Context = { arguments: args, argumentKeys: keys };
-    const answer = statefulIsAuthorized({ principal, action: CALL_ACTION, resource, context, entities, preparsedPolicySetId: this.preparsed() });
+    const answer = await this.engine.authorize(this.ref, { principal, action: CALL_ACTION, resource, context, entities });
     if (answer.type === 'failure') throw new CedarFailure(answer.errors.map((error) => error.message).join('; '));
     const { decision, diagnostics } = answer.response;
     const erroredPolicies = unique(diagnostics.errors.map((error) => policyOfId(error.policyId)));
@@ -105,20 +113,7 @@ export class CompiledPolicySet {
     }
     return { decision, matchedPolicies: unique(reasons.map(policyOfId)), approvalGroups: [], erroredPolicies: [] };
   }
-
-  /** Cedar's slot for this tenant and mode, (re)parsed when it holds another set; a set that no longer parses throws CedarFailure. */
-  private preparsed(): string {
-    if (current.get(this.slot) !== this) {
-      const parsed = preparsePolicySet(this.slot, { staticPolicies: this.policies });
-      if (parsed.type === 'failure') throw new CedarFailure(parsed.errors.map((error) => error.message).join('; '));
-      current.set(this.slot, this);
-    }
-    return this.slot;
-  }
 }
-
-/** Which compiled set Cedar's preparsed slot holds now (one slot per tenant and mode). */
-const current = new Map<string, CompiledPolicySet>();
 
 class CedarFailure extends Error {}
 

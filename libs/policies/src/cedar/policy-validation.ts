@@ -12,6 +12,11 @@ export interface PolicyStatement {
   effect: 'permit' | 'forbid';
   /** From `@requireApproval("<group>")`: matching asks for that group's approval. */
   approvalGroup?: string;
+  /**
+   * The statement reads an attribute named `groups` (the caller's, or any other): only then does
+   * the gate read the tenant's approver groups to give the caller's. Absent when it does not.
+   */
+  readsGroups?: true;
 }
 
 /** An access under `context.arguments`: the schema cannot type arguments (see ledgerline-schema.ts), evaluation does. */
@@ -40,12 +45,14 @@ function statementOf(name: string, text: string, statement: string): PolicyState
   const json = policyToJson(statement);
   if (json.type === 'failure') throw new InvalidPolicyError(name, json.errors.map((error) => issueOf(text, error)));
   const group = json.json.annotations?.[REQUIRE_APPROVAL];
-  if (group === undefined) return { text: statement, effect: json.json.effect };
+  // Cedar's JSON form names every attribute access and `has` test as "attr": a conservative test.
+  const readsGroups = JSON.stringify(json.json.conditions ?? []).includes('"attr":"groups"') ? ({ readsGroups: true } as const) : {};
+  if (group === undefined) return { text: statement, effect: json.json.effect, ...readsGroups };
   if (!GROUP.test(group)) {
     const position = annotationPosition(text, statement);
     throw new InvalidPolicyError(name, [{ message: `@${REQUIRE_APPROVAL} names a group: 1-256 characters without spaces`, help: `for example @${REQUIRE_APPROVAL}("managers")`, ...(position && { position }) }]);
   }
-  return { text: statement, effect: json.json.effect, approvalGroup: group };
+  return { text: statement, effect: json.json.effect, approvalGroup: group, ...readsGroups };
 }
 
 /** Where the statement's @requireApproval stands in the whole text (Cedar gives annotations no position). */

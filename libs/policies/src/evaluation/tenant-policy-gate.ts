@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { APPROVER_GROUPS_STREAM, callerGroupsOf, groupsFold } from '#automation';
 import type { CommandMetadata } from '#core';
 import { EVENT_STORE, eventMetadataOf, loadStream, type EventStore } from '#event-store';
 import type { PolicyCheckedCall, PolicyVerdict, ToolPolicy } from '#mcp';
+import { CedarThread } from '../cedar/cedar-engine.js';
 import { CompiledPolicySet, type PolicyEvaluation, type PolicyRequest } from '../cedar/policy-evaluation.js';
 import { validatePolicyText } from '../cedar/policy-validation.js';
 import { policiesFold } from '../policy.decider.js';
@@ -18,6 +19,8 @@ interface ModeSet {
   mode: PolicyMode;
   compiled: CompiledPolicySet;
   broken: string[];
+  /** A statement reads `groups`: the caller's groups must be looked up for it. */
+  readsGroups: boolean;
 }
 
 interface TenantSets {
@@ -31,12 +34,14 @@ interface TenantSets {
  * compiled sets while the stream's version is unchanged. A tenant without policies gets no
  * evaluation and no event. Otherwise the enforce policies and the log-only policies are
  * evaluated apart, each beside an implicit permit, and each evaluation is a PolicyEvaluated
- * event, appended before the answer; only the enforce decision can refuse the call, or, for a
+ * event, durable before the answer (a refusal's before it is thrown); only the enforce decision can refuse the call, or, for a
  * call that can wait (an automation's run), ask for a group's approval before it goes on.
+ * Cedar evaluates on a thread of its own (CedarThread), off the event loop.
  */
 @Injectable()
-export class TenantPolicyGate implements ToolPolicy {
+export class TenantPolicyGate implements ToolPolicy, OnModuleDestroy {
   private readonly compiled = new Map<string, TenantSets>();
+  private readonly cedar = new CedarThread();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -46,30 +51,45 @@ export class TenantPolicyGate implements ToolPolicy {
     if (POLICY_SCOPES.has(scope)) return allow;
     const sets = await this.setsOf(metadata.tenantId);
     if (sets.length === 0) return allow;
+    // The tenant's approver groups are read only for policies that read the caller's groups.
+    const groups = sets.some((set) => set.readsGroups) ? await this.groupsOf(metadata) : [...(metadata.groups ?? [])];
     const request: PolicyRequest = {
-      userId: metadata.userId, clientId: metadata.clientId, scopes: metadata.scopes, groups: await this.groupsOf(metadata),
+      userId: metadata.userId, clientId: metadata.clientId, scopes: metadata.scopes, groups,
       tool, toolScope: scope, automation: scope.startsWith('automation:'), arguments: input,
     };
-    const evaluations = sets.map(({ mode, compiled, broken }) => ({ mode, evaluation: broken.length > 0 ? brokenEvaluation(broken) : compiled.evaluate(request) }));
-    await this.record(metadata, tool, argumentKeysOf(input), evaluations);
+    const evaluations = await Promise.all(sets.map(async ({ mode, compiled, broken }) => ({ mode, evaluation: broken.length > 0 ? brokenEvaluation(broken) : await compiled.evaluate(request) })));
+    // Enqueued now, before the tool can append anything: on the embedded store it commits in the
+    // same group as the tool's first append or an earlier one. A refusal waits for it; a call let
+    // through runs meanwhile, and the front door awaits it before it answers.
+    const recorded = this.record(metadata, tool, argumentKeysOf(input), evaluations).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+    const refuse = async (error: Error): Promise<never> => {
+      throw (await recorded) ?? error;
+    };
     const enforced = evaluations.find(({ mode }) => mode === 'enforce')?.evaluation;
-    if (enforced === undefined) return allow;
+    if (enforced === undefined) return { ...allow, recorded };
     switch (enforced.decision) {
       case 'allow':
-        return allow;
+        return { ...allow, recorded };
       case 'deny':
-        throw new PolicyDeniedError(tool, enforced.matchedPolicies);
+        return refuse(new PolicyDeniedError(tool, enforced.matchedPolicies));
       case 'approval_required':
         // Only work that can be parked waits for the approval; any other call has nowhere to wait, so it is refused.
-        if (!canAwaitApproval) throw new PolicyApprovalRequiredError(tool, enforced.matchedPolicies, enforced.approvalGroups);
-        return { decision: 'approval_required', approval: { groups: [...enforced.approvalGroups], policies: [...enforced.matchedPolicies] } };
+        if (!canAwaitApproval) return refuse(new PolicyApprovalRequiredError(tool, enforced.matchedPolicies, enforced.approvalGroups));
+        return { decision: 'approval_required', approval: { groups: [...enforced.approvalGroups], policies: [...enforced.matchedPolicies] }, recorded };
       case 'error':
-        throw new PolicyEvaluationFailedError(tool, enforced.erroredPolicies);
+        return refuse(new PolicyEvaluationFailedError(tool, enforced.erroredPolicies));
       default: {
         const unexpected: never = enforced.decision;
         throw new Error(`unknown decision ${String(unexpected)}`);
       }
     }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.cedar.close();
   }
 
   private async record(metadata: CommandMetadata, tool: string, argumentKeys: string[], evaluations: Array<{ mode: PolicyMode; evaluation: PolicyEvaluation }>): Promise<void> {
@@ -102,27 +122,30 @@ export class TenantPolicyGate implements ToolPolicy {
     }
     const cached = this.compiled.get(tenantId);
     if (cached?.version === version) return cached.sets;
-    const sets = compile(tenantId, state);
+    const sets = compile(tenantId, state, this.cedar);
     this.compiled.set(tenantId, { version, sets });
     return sets;
   }
 }
 
-function compile(tenantId: string, state: PoliciesState): ModeSet[] {
+function compile(tenantId: string, state: PoliciesState, cedar: CedarThread): ModeSet[] {
   const sets: ModeSet[] = [];
   for (const mode of ['enforce', 'log-only'] as const) {
     const named = [];
     const broken: string[] = [];
+    let readsGroups = false;
     for (const policy of state.policies.values()) {
       if (policy.mode !== mode) continue;
       try {
-        named.push({ name: policy.name, statements: validatePolicyText(policy.name, policy.text) });
+        const statements = validatePolicyText(policy.name, policy.text);
+        named.push({ name: policy.name, statements });
+        readsGroups ||= statements.some((statement) => statement.readsGroups === true);
       } catch {
         // Published valid, invalid now (a Cedar or schema change): it refuses every call until mended.
         broken.push(policy.name);
       }
     }
-    if (named.length > 0 || broken.length > 0) sets.push({ mode, compiled: new CompiledPolicySet(`${tenantId}\u0000${mode}`, named), broken });
+    if (named.length > 0 || broken.length > 0) sets.push({ mode, compiled: new CompiledPolicySet(`${tenantId}\u0000${mode}`, named, cedar), broken, readsGroups });
   }
   return sets;
 }
