@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JsonObject } from '#core';
 import { EVENT_STORE, WrongExpectedVersionError, type EventStore } from '#event-store';
-import type { PlanConnectors } from '#connectors/nest';
 import { AutomationCatalog } from '../automation/automation-catalog.js';
-import { DryRunConnector } from '../run/commands/dry-run/dry-run-connector.js';
+import { DryRunConnector, newSimulationMemo } from '../run/commands/dry-run/dry-run-connector.js';
 import { SAGA_CLIENT } from '../run/process/saga-client.js';
 import { FINAL_RUN_EVENTS, type RunEvent } from '../run/run.events.js';
 import { RunPersonalData } from '../run/run-personal-data.js';
@@ -65,8 +64,9 @@ export class ShadowComparer {
     // A purge erased the run's data: there is no input left to plan the shadow on.
     if (!live || !shadow || opened === 'erased') return undefined;
     const stored = await this.store.readStream(tenantId, state.runId);
-    // Both plans see each connector as it was at its first call here: read once, not per call.
-    const connectors: PlanConnectors = new Map();
+    // Both plans see each connector as it was at its first call here (read once, not per call), and
+    // a call both versions make alike is rendered once.
+    const memo = newSimulationMemo();
     const now = Date.now();
     const timeline: TimedRunEvent[] = [
       ...stored.map((event) => ({ event: event as unknown as RunEvent, at: Date.parse(event.recordedAt) })),
@@ -77,7 +77,7 @@ export class ShadowComparer {
       live: { version: state.version, definition: live }, shadow: { version: state.shadowVersion!, definition: shadow },
       input: opened.input as JsonObject, startedBy: state.startedBy, startedAt: state.startedAt,
       record: liveRunRecord(timeline, opened),
-      render: (action, step, answer) => this.connector.simulate(tenantId, action, step, answer, connectors),
+      render: (action, step, answer) => this.connector.simulate(tenantId, action, step, answer, memo),
     });
   }
 }

@@ -1,11 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '#core';
 import { simulateConnectorResponse } from '#connectors';
-import { ConnectorGateway, type PlanConnectors } from '#connectors/nest';
+import { ConnectorGateway, type DryConnectorCall, type PlanConnectors } from '#connectors/nest';
 import type { CallStep } from '../../../definition/index.js';
 import type { CallAction } from '../../process/next-run-action.js';
 import type { LiveAnswer } from '../../../shadow/live-run-record.js';
 import type { SimulatedCall } from './plan-dry-run.js';
+
+/**
+ * What one plan, or the two plans of a shadow comparison, have looked up so far: the connectors
+ * (each read once) and the calls rendered (a call with the same connector, request and key is
+ * rendered once: a shadow version's unchanged step renders as the live version's does).
+ */
+export interface SimulationMemo {
+  connectors: PlanConnectors;
+  calls: Map<string, Promise<DryConnectorCall>>;
+}
+
+export const newSimulationMemo = (): SimulationMemo => ({ connectors: new Map(), calls: new Map() });
 
 /**
  * The connector side of a dry run: the call rendered and checked by the gateway (secret shown as
@@ -20,13 +32,13 @@ export class DryRunConnector {
   /**
    * `live`, for a shadow run: the live run's answer to the same step and attempt, used in place
    * of the dryRunResponse when there is one (a request the checks refuse stays refused).
-   * `plan`: the connectors the plan read so far (one map per plan), each read once.
+   * `memo`: what the plan (or the comparison) looked up so far, one per plan.
    */
-  async simulate(tenantId: string, action: CallAction, step: CallStep, live?: LiveAnswer, plan?: PlanConnectors): Promise<SimulatedCall> {
+  async simulate(tenantId: string, action: CallAction, step: CallStep, live?: LiveAnswer, memo?: SimulationMemo): Promise<SimulatedCall> {
     const unrendered = { method: action.request.method, url: '', headers: {}, body: action.request.body ?? null };
     let dry;
     try {
-      dry = await this.gateway.dryCall(tenantId, action.connector, action.request, action.idempotencyKey, plan);
+      dry = await this.dryCall(tenantId, action, memo);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       // No such connector (any more): nothing would go out, which is what 'refused' says; the attempt's code says why.
@@ -43,5 +55,16 @@ export class DryRunConnector {
     } catch (error) {
       return { request, egress, rate, response, result: { ok: false, error } };
     }
+  }
+
+  private dryCall(tenantId: string, action: CallAction, memo: SimulationMemo | undefined): Promise<DryConnectorCall> {
+    if (!memo) return this.gateway.dryCall(tenantId, action.connector, action.request, action.idempotencyKey);
+    const key = JSON.stringify([action.connector, action.idempotencyKey, action.request]);
+    let call = memo.calls.get(key);
+    if (!call) {
+      call = this.gateway.dryCall(tenantId, action.connector, action.request, action.idempotencyKey, memo.connectors);
+      memo.calls.set(key, call);
+    }
+    return call;
   }
 }

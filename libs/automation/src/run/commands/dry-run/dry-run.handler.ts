@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { NotFoundError, ValidationError, type JsonObject } from '#core';
-import { ConnectorGateway, type PlanConnectors } from '#connectors/nest';
+import { ConnectorGateway } from '#connectors/nest';
 import { EVENT_STORE, handleCommand, type EventStore } from '#event-store';
 import { PersonalDataVault } from '#keys';
 import { AutomationCatalog } from '../../../automation/automation-catalog.js';
@@ -12,7 +12,7 @@ import { DryRunCommand } from './dry-run.command.js';
 import { dryRunDecider } from './dry-run.decide.js';
 import type { DryRunPlanned } from './dry-run.events.js';
 import type { DryRunPlan, PlannedStep } from './dry-run.plan.js';
-import { DryRunConnector } from './dry-run-connector.js';
+import { DryRunConnector, newSimulationMemo } from './dry-run-connector.js';
 import { planDryRun } from './plan-dry-run.js';
 
 /** A dry run's stream: `dryrun-<uuid>`, derived from the call's idempotency key like a run's, so a repeated call finds its plan. */
@@ -52,10 +52,10 @@ export class DryRunHandler implements ICommandHandler<DryRunCommand> {
     const dryRunId = newDryRunId(tenantId, metadata.idempotencyKey);
     const now = Date.now();
     // The plan sees each connector as it was at its first call: read once, not per call.
-    const connectors: PlanConnectors = new Map();
+    const memo = newSimulationMemo();
     const plan = await planDryRun({
       dryRunId, automation, version: chosen, definition, input, requestedBy: userId, now, ...(policyApproval && { policyApproval }),
-      simulate: (action, step) => this.connector.simulate(tenantId, action, step, undefined, connectors),
+      simulate: (action, step) => this.connector.simulate(tenantId, action, step, undefined, memo),
     });
     const sealedInput = await this.vault.seal(tenantId, userId, input, dryRunId);
     const data: DryRunPlanned['data'] = {
