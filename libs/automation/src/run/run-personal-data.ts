@@ -18,9 +18,13 @@ export class RunPersonalData {
     return this.vault.seal(tenantId, startedBy, input, runId);
   }
 
-  /** The events the saga appends, with their personal data sealed. */
-  sealEvents(tenantId: string, state: ActiveRunState, events: RunEvent[]): Promise<RunEvent[]> {
-    const seal = (value: JsonValue): Promise<JsonObject> => this.vault.sealValue(tenantId, state.startedBy, value, state.runId);
+  /** The events the saga appends, with their personal data sealed; `opened` learns each sealed value's plain form. */
+  sealEvents(tenantId: string, state: ActiveRunState, events: RunEvent[], opened?: OpenedValues): Promise<RunEvent[]> {
+    const seal = async (value: JsonValue): Promise<JsonObject> => {
+      const sealed = await this.vault.sealValue(tenantId, state.startedBy, value, state.runId);
+      opened?.set(sealed, value);
+      return sealed;
+    };
     return Promise.all(
       events.map(async (event): Promise<RunEvent> => {
         switch (event.type) {
@@ -38,13 +42,26 @@ export class RunPersonalData {
     );
   }
 
-  /** The state with its input and step outputs opened, for the saga's templates; 'erased' once a purge destroyed their key. */
-  async openState(tenantId: string, state: ActiveRunState): Promise<ActiveRunState | 'erased'> {
-    const input = await this.open(tenantId, state.runId, state.input);
+  /**
+   * The state with its input and step outputs opened, for the saga's templates; 'erased' once a
+   * purge destroyed their key. `opened`: what this drive of the run opened already, by sealed
+   * value (the state's sealed values are carried from one step to the next as they are), so a
+   * drive opens each value once, not at every step; a purge is seen by the run's next drive.
+   */
+  async openState(tenantId: string, state: ActiveRunState, opened?: OpenedValues): Promise<ActiveRunState | 'erased'> {
+    const open = async (value: JsonValue): Promise<JsonValue> => {
+      const sealed = typeof value === 'object' && value !== null ? value : undefined;
+      const known = sealed && opened?.get(sealed);
+      if (known !== undefined) return known;
+      const plain = await this.open(tenantId, state.runId, value);
+      if (sealed && opened && !isErased(plain)) opened.set(sealed, plain);
+      return plain;
+    };
+    const input = await open(state.input);
     if (isErased(input)) return 'erased';
     const steps: ActiveRunState['steps'] = {};
     for (const [id, step] of Object.entries(state.steps)) {
-      const output = step.output === undefined ? undefined : await this.open(tenantId, state.runId, step.output);
+      const output = step.output === undefined ? undefined : await open(step.output);
       if (isErased(output)) return 'erased';
       steps[id] = { ...step, output };
     }
@@ -55,6 +72,9 @@ export class RunPersonalData {
     return this.vault.open(tenantId, value, runId);
   }
 }
+
+/** Values a drive opened, by their sealed form: one map per drive (RunWorker), never shared between drives. */
+export type OpenedValues = WeakMap<object, JsonValue>;
 
 export function isErased(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as { $erased?: unknown }).$erased === ERASED.$erased;

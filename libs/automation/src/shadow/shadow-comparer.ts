@@ -5,7 +5,7 @@ import { AutomationCatalog } from '../automation/automation-catalog.js';
 import { DryRunConnector, newSimulationMemo } from '../run/commands/dry-run/dry-run-connector.js';
 import { SAGA_CLIENT } from '../run/process/saga-client.js';
 import { FINAL_RUN_EVENTS, type RunEvent } from '../run/run.events.js';
-import { RunPersonalData } from '../run/run-personal-data.js';
+import { RunPersonalData, type OpenedValues } from '../run/run-personal-data.js';
 import type { ActiveRunState } from '../run/run.state.js';
 import { compareShadowRun } from './compare-shadow-run.js';
 import { liveRunRecord, type TimedRunEvent } from './live-run-record.js';
@@ -34,14 +34,14 @@ export class ShadowComparer {
    * final event is already in the stream (recorded on another path), the shadow stream is looked
    * at first, so a run driven again after it closed is not planned twice.
    */
-  async beforeClosing(tenantId: string, state: ActiveRunState, unsaved: readonly RunEvent[]): Promise<void> {
+  async beforeClosing(tenantId: string, state: ActiveRunState, unsaved: readonly RunEvent[], opened?: OpenedValues): Promise<void> {
     if (state.shadowVersion === undefined) return;
     const streamId = shadowStreamId(state.runId);
     const closingNow = unsaved.some((event) => FINAL_RUN_EVENTS.has(event.type));
     if (!closingNow && (await this.store.readStream(tenantId, streamId, { limit: 1 })).length > 0) return;
     let data: ShadowRunCompared['data'] | undefined;
     try {
-      data = await this.compare(tenantId, state, unsaved);
+      data = await this.compare(tenantId, state, unsaved, opened);
     } catch (error) {
       // A comparison is an observation: one that cannot be made must not keep the live run from closing.
       this.logger.warn({ msg: 'shadow comparison failed', tenantId, runId: state.runId, error: error instanceof Error ? error.name : 'unknown' });
@@ -55,12 +55,12 @@ export class ShadowComparer {
     }
   }
 
-  private async compare(tenantId: string, state: ActiveRunState, unsaved: readonly RunEvent[]): Promise<ShadowRunCompared['data'] | undefined> {
+  private async compare(tenantId: string, state: ActiveRunState, unsaved: readonly RunEvent[], openedValues?: OpenedValues): Promise<ShadowRunCompared['data'] | undefined> {
     const [live, shadow] = await Promise.all([
       this.catalog.version(tenantId, state.automation, state.version),
       this.catalog.version(tenantId, state.automation, state.shadowVersion!),
     ]);
-    const opened = await this.personalData.openState(tenantId, state);
+    const opened = await this.personalData.openState(tenantId, state, openedValues);
     // A purge erased the run's data: there is no input left to plan the shadow on.
     if (!live || !shadow || opened === 'erased') return undefined;
     const stored = await this.store.readStream(tenantId, state.runId);

@@ -7,7 +7,7 @@ import { contextOfTraceparent } from '#observability';
 import { inSpan, sagaStepOutcomes, SpanKind, tracingEnabled, type Span } from '#observability/nest';
 import { AutomationCatalog } from '../../automation/automation-catalog.js';
 import type { RunEvent } from '../run.events.js';
-import { RunPersonalData } from '../run-personal-data.js';
+import { RunPersonalData, type OpenedValues } from '../run-personal-data.js';
 import { ShadowComparer } from '../../shadow/shadow-comparer.js';
 import { actingFor } from '../run-starter.js';
 import { evolveRun, isFinal, runFold, type ActiveRunState, type RunState } from '../run.state.js';
@@ -112,6 +112,8 @@ export class RunWorker {
   private async carry(tenantId: string, runId: string): Promise<DriveOutcome> {
     let state = await this.load(tenantId, runId);
     let unsaved = NOTHING_UNSAVED;
+    // The run's sealed values this drive opened: each is opened once per drive, not at every step.
+    const opened: OpenedValues = new WeakMap();
     for (;;) {
       try {
         if (state.status === 'none') return { kind: 'done' };
@@ -120,7 +122,7 @@ export class RunWorker {
           return { kind: 'parked', streamVersion: state.streamVersion, until: Number.MAX_SAFE_INTEGER };
         }
         if (isFinal(state)) {
-          await this.shadows.beforeClosing(tenantId, state, unsaved.events);
+          await this.shadows.beforeClosing(tenantId, state, unsaved.events, opened);
           await this.save(tenantId, state, unsaved);
           for (const [connector, version] of Object.entries(state.secretPins)) await this.secrets.retireIfUnused(tenantId, connector, version, state.runId);
           return { kind: 'done' };
@@ -128,20 +130,20 @@ export class RunWorker {
         const definition = await this.catalog.version(tenantId, state.automation, state.version);
         if (!definition) throw new Error(`automation ${state.automation} v${state.version} is missing from the log`);
         // The saga decides on the run's data opened; what it appends is sealed again (RunPersonalData).
-        const opened = await this.personalData.openState(tenantId, state);
+        const openedState = await this.personalData.openState(tenantId, state, opened);
         const now = Date.now();
-        const action = opened === 'erased' ? erasedRunFails() : nextRunAction(opened, definition, { now, honourLeases: this.settings.honourLeases, publicUrl: this.settings.publicUrl });
+        const action = openedState === 'erased' ? erasedRunFails() : nextRunAction(openedState, definition, { now, honourLeases: this.settings.honourLeases, publicUrl: this.settings.publicUrl });
         if (action.kind === 'idle') {
           await this.save(tenantId, state, unsaved);
           return { kind: 'parked', streamVersion: state.streamVersion, until: action.wakeAt ?? Number.MAX_SAFE_INTEGER };
         }
         if (action.kind === 'append') {
-          const sealed = await this.personalData.sealEvents(tenantId, state, action.events);
+          const sealed = await this.personalData.sealEvents(tenantId, state, action.events, opened);
           unsaved = { ...unsaved, events: [...unsaved.events, ...sealed] };
           state = sealed.reduce(evolveRun, state);
           continue;
         }
-        const called = action.kind === 'notify' ? await this.notify(tenantId, state, unsaved, action) : await this.call(tenantId, state, unsaved, action);
+        const called = action.kind === 'notify' ? await this.notify(tenantId, state, unsaved, action) : await this.call(tenantId, state, unsaved, action, opened);
         if (called.kind === 'parked') return called;
         ({ state, unsaved } = called);
       } catch (error) {
@@ -152,13 +154,13 @@ export class RunWorker {
     }
   }
 
-  private call(tenantId: string, state: ActiveRunState, unsaved: Unsaved, action: CallAction): Promise<CallOutcome> {
+  private call(tenantId: string, state: ActiveRunState, unsaved: Unsaved, action: CallAction, opened: OpenedValues): Promise<CallOutcome> {
     const attributes = { 'ledgerline.run.purpose': action.purpose, 'ledgerline.run.step': action.stepId, 'ledgerline.run.attempt': action.attempt, 'ledgerline.connector': action.connector };
-    return inSpan(`run.${action.purpose}`, { attributes }, (span) => this.callIn(span, tenantId, state, unsaved, action));
+    return inSpan(`run.${action.purpose}`, { attributes }, (span) => this.callIn(span, tenantId, state, unsaved, action, opened));
   }
 
   /** Appends what was unsaved with the call's start; the call's outcome comes back unsaved, to ride with the next append. */
-  private async callIn(span: Span, tenantId: string, state: ActiveRunState, unsaved: Unsaved, action: CallAction): Promise<CallOutcome> {
+  private async callIn(span: Span, tenantId: string, state: ActiveRunState, unsaved: Unsaved, action: CallAction, opened: OpenedValues): Promise<CallOutcome> {
     const attempted = await this.attempt(span, tenantId, state, unsaved, action, (startedAt, leaseUntil) => {
       const data = { stepId: action.stepId, attempt: action.attempt, startedAt, leaseUntil };
       return action.purpose === 'step' ? { type: 'StepStarted', data } : { type: 'CompensationStarted', data };
@@ -171,7 +173,7 @@ export class RunWorker {
     recordStepOutcome(action, decided[0], span);
     // Only the call under way has an outcome to record; cancelling, only the call's own record (its retry or give-up no longer matters).
     if (!isUnderWay(started, action)) return { kind: 'called', state: started, unsaved: NOTHING_UNSAVED };
-    const outcome = await this.personalData.sealEvents(tenantId, state, started.status === 'cancelling' ? decided.slice(0, 1) : decided);
+    const outcome = await this.personalData.sealEvents(tenantId, state, started.status === 'cancelling' ? decided.slice(0, 1) : decided, opened);
     return { kind: 'called', state: outcome.reduce(evolveRun, started as RunState), unsaved: { events: outcome, outcome: { action, count: outcome.length } } };
   }
 
