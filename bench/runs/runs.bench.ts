@@ -13,7 +13,11 @@
 // feature's tenant beside a plain tenant on one platform, rounds taken in turn.
 // Usage: npm run bench:runs (starts PostgreSQL itself). BENCH_RUNS, BENCH_TOTAL, BENCH_CONCURRENCY,
 // BENCH_STORES (sqlite,postgres by default; sqlite alone for quick iterations), BENCH_GROWN_RUNS
-// (0 skips the grown store), BENCH_OVERHEAD_ROUNDS (5; rounds of each in the overhead rounds).
+// (0 skips the grown store), BENCH_OVERHEAD_ROUNDS (7; rounds of each in the overhead rounds),
+// BENCH_OVERHEAD_TOTAL (1000; runs per overhead round),
+// BENCH_ONLY=overheads (the overhead rounds alone, printed, bench/results/runs.json left as it is:
+// for iterating on a feature's cost), with BENCH_VARIANTS (policies,shadow; the plain rounds always
+// run, so an empty list profiles plain runs alone).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -38,8 +42,13 @@ const STORES = new Set((process.env.BENCH_STORES ?? 'sqlite,postgres').split(','
 /** Finished runs of the tenant in the store before the grown rounds; 0 skips them. */
 const GROWN_RUNS = Number(process.env.BENCH_GROWN_RUNS ?? 1_000_000);
 const TENANT = 'bench';
-/** A few per cent is the figure sought, and neighbours move a round by more: more rounds than the others. */
-const OVERHEAD_ROUNDS = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 5);
+/** A few per cent is the figure sought, and neighbours move a short round by more: more and longer rounds than the others. */
+const OVERHEAD_ROUNDS = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 7);
+const OVERHEAD_TOTAL = Number(process.env.BENCH_OVERHEAD_TOTAL ?? 1000);
+/** 'overheads': the overhead rounds alone, nothing written. */
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'overheads') throw new Error(`BENCH_ONLY=${ONLY}: only "overheads" is known`);
+const VARIANTS = new Set((process.env.BENCH_VARIANTS ?? 'policies,shadow').split(',').map((name) => name.trim()).filter(Boolean));
 
 const automation = {
   name: 'two_steps', title: 'Two steps', description: 'Reserve, then confirm.',
@@ -105,6 +114,8 @@ interface Measured {
   p95StartToCompleteMs: number;
   /** The platform process's CPU time (user + system) per run, over the round. */
   platformCpuMsPerRun?: number;
+  /** This process's CPU time per run over the round: the MCP client, the fixture downstream and the completions' reads. */
+  driverCpuMsPerRun?: number;
 }
 
 /** Closed loop: `concurrency` starters back to back (1: one run at a time, the next after the last completed). Open: starts on a clock. */
@@ -158,6 +169,7 @@ async function measureLedgerline(platform: Platform, store: EventStore, fixture:
   const after = await store.headPosition();
   const startedAt = new Map<string, number>();
   const cpuBefore = platform.cpuMs();
+  const driverBefore = process.cpuUsage();
   const began = Date.now();
   const start = async (n: number, sentAt: number): Promise<string> => {
     const runId = runIdOf(await call('two_steps', { n: round * 1_000_000 + n }));
@@ -174,12 +186,14 @@ async function measureLedgerline(platform: Platform, store: EventStore, fixture:
   }
   const completedAt = await waitForCompletions(store, after, startedAt.size, tenant);
   const cpuAfter = platform.cpuMs();
+  const driver = process.cpuUsage(driverBefore);
   close();
   const latencies = [...startedAt].map(([runId, sentAt]) => completedAt.get(`${tenant}/${runId}`)! - sentAt).sort((a, b) => a - b);
   const last = Math.max(...completedAt.values());
   return {
     runsPerSec: load.total / ((last - began) / 1000), p50StartToCompleteMs: percentile(latencies, 50), p95StartToCompleteMs: percentile(latencies, 95),
     ...(cpuBefore !== undefined && cpuAfter !== undefined && { platformCpuMsPerRun: Math.round(((cpuAfter - cpuBefore) / load.total) * 100) / 100 }),
+    driverCpuMsPerRun: Math.round(((driver.user + driver.system) / 1000 / load.total) * 100) / 100,
   };
 }
 
@@ -219,9 +233,10 @@ function summarise(label: string, rounds: Measured[]): Measured & { rounds: Meas
     p50StartToCompleteMs: median(rounds.map((r) => r.p50StartToCompleteMs)),
     p95StartToCompleteMs: median(rounds.map((r) => r.p95StartToCompleteMs)),
     ...(rounds.every((r) => r.platformCpuMsPerRun !== undefined) && { platformCpuMsPerRun: median(rounds.map((r) => r.platformCpuMsPerRun!)) }),
+    ...(rounds.every((r) => r.driverCpuMsPerRun !== undefined) && { driverCpuMsPerRun: median(rounds.map((r) => r.driverCpuMsPerRun!)) }),
     rounds,
   };
-  const cpu = result.platformCpuMsPerRun === undefined ? '' : `, ${result.platformCpuMsPerRun} ms platform CPU per run`;
+  const cpu = (result.platformCpuMsPerRun === undefined ? '' : `, ${result.platformCpuMsPerRun} ms platform CPU per run`) + (result.driverCpuMsPerRun === undefined ? '' : ` (${result.driverCpuMsPerRun} ms in the driver)`);
   process.stderr.write(`  ${label}: ${formatRate(result.runsPerSec)} runs/s, p50 ${result.p50StartToCompleteMs} ms, p95 ${result.p95StartToCompleteMs} ms${cpu}\n`);
   return result;
 }
@@ -274,13 +289,13 @@ async function measureOverheads(fixture: FixtureServer, variants: Record<string,
     for (let round = 0; round < OVERHEAD_ROUNDS; round++) {
       const names = Object.keys(all);
       const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
-      for (const name of order) rounds[name]!.push(await measureLedgerline(platform, store, fixture, round, { kind: 'closed', concurrency: CONCURRENCY, total: TOTAL }, all[name]));
+      for (const name of order) rounds[name]!.push(await measureLedgerline(platform, store, fixture, round, { kind: 'closed', concurrency: CONCURRENCY, total: OVERHEAD_TOTAL }, all[name]));
     }
     // Not a figure of a feature that did not run: every shadowed run was compared, once.
     if (all['shadow']) {
       let compared = 0;
       for await (const batch of store.readAll({ tenantId: all['shadow'].tenant })) compared += batch.filter((event) => event.type === 'ShadowRunCompared').length;
-      if (compared !== OVERHEAD_ROUNDS * TOTAL) throw new Error(`${compared} shadow comparisons for ${OVERHEAD_ROUNDS * TOTAL} runs`);
+      if (compared !== OVERHEAD_ROUNDS * OVERHEAD_TOTAL) throw new Error(`${compared} shadow comparisons for ${OVERHEAD_ROUNDS * OVERHEAD_TOTAL} runs`);
     }
   } finally {
     await store.close();
@@ -326,6 +341,12 @@ async function main(): Promise<void> {
   process.stderr.write(`runs benchmark: ${TOTAL} two-step runs per round from ${CONCURRENCY} concurrent starters, median of ${RUNS} rounds\n`);
   const fixture = await startFixtureServer();
   try {
+    if (ONLY === 'overheads') {
+      const all = { policies: withPolicies(fixture), shadow: withShadow(fixture) };
+      const overheads = await measureOverheads(fixture, Object.fromEntries(Object.entries(all).filter(([name]) => VARIANTS.has(name))));
+      for (const [name, overhead] of Object.entries(overheads.overheads)) console.log(`${name}: ${(overhead * 100).toFixed(1)} % fewer runs/s than plain runs in the same rounds (goal at most 15 %); nothing written`);
+      return;
+    }
     const baselineRounds: Measured[] = [];
     for (let round = 0; round < RUNS; round++) baselineRounds.push(await measureBaseline(fixture, round));
     const baseline = summarise('baseline (direct downstream calls)', baselineRounds);
@@ -348,7 +369,7 @@ async function main(): Promise<void> {
       postgresToSqlite: postgres && postgres.runsPerSec / sqlite.runsPerSec,
       policyOverhead: overheads.overheads['policies'],
       shadowOverhead: overheads.overheads['shadow'],
-      overheadRounds: { rounds: OVERHEAD_ROUNDS, policies: `${POLICY_COUNT} policies in enforce mode, none forbidding`, shadow: 'a shadow version (more retries, same requests) compared with every run', plain: overheads.plain, ...overheads.variants },
+      overheadRounds: { rounds: OVERHEAD_ROUNDS, runsPerRound: OVERHEAD_TOTAL, policies: `${POLICY_COUNT} policies in enforce mode, none forbidding`, shadow: 'a shadow version (more retries, same requests) compared with every run', plain: overheads.plain, ...overheads.variants },
       grownSqlite: grown && { ...grown, finishedRunsInStore: GROWN_RUNS },
       grownToEmptySqlite: grown && grown.runsPerSec / sqlite.runsPerSec,
     });
