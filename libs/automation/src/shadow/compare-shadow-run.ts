@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from '#core';
 import type { AutomationDefinition, CallStep } from '../definition/index.js';
 import type { CallAction } from '../run/process/next-run-action.js';
+import type { PolicyApprovalData } from '../run/run.events.js';
 import type { DryRunPlan, PlannedStep } from '../run/commands/dry-run/dry-run.plan.js';
 import { simulateRun, type SimulatedCall } from '../run/commands/dry-run/plan-dry-run.js';
 import type { LiveAnswer, LiveRunRecord, RunOutcome } from './live-run-record.js';
@@ -19,6 +20,8 @@ export interface ShadowRunInput {
   input: JsonObject;
   startedBy: string;
   startedAt: number;
+  /** The approval the tenant's policies asked of the live run before its first step: both plans wait for it, decided as the live run's was. */
+  policyApproval?: PolicyApprovalData;
   record: LiveRunRecord;
   render: RenderCall;
 }
@@ -34,6 +37,7 @@ export async function compareShadowRun(input: ShadowRunInput): Promise<ShadowRun
   const { record } = input;
   const plan = (version: number, definition: AutomationDefinition) => simulateRun({
     dryRunId: input.runId, automation: input.automation, version, definition, input: input.input, requestedBy: input.startedBy, now: input.startedAt,
+    ...(input.policyApproval && { policyApproval: input.policyApproval }),
     simulate: (action, step) => input.render(action, step, answerOf(record, action)),
     approve: (stepId) => record.approvals.get(stepId) ?? { decision: 'granted', decidedBy: 'shadow', reason: 'not decided in the live run' },
   });

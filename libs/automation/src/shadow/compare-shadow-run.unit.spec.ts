@@ -3,7 +3,7 @@ import { simulateConnectorResponse } from '#connectors';
 import { parseAutomationDefinition, type CallStep } from '../definition/index.js';
 import type { CallAction } from '../run/process/next-run-action.js';
 import type { SimulatedCall } from '../run/commands/dry-run/plan-dry-run.js';
-import type { RunEvent } from '../run/run.events.js';
+import type { PolicyApprovalData, RunEvent } from '../run/run.events.js';
 import { evolveRun, initialRunState, type ActiveRunState } from '../run/run.state.js';
 import { compareShadowRun, type RenderCall } from './compare-shadow-run.js';
 import { liveRunRecord, type LiveAnswer, type TimedRunEvent } from './live-run-record.js';
@@ -38,8 +38,8 @@ function renderer(): { render: RenderCall; rendered: string[] } {
 }
 
 /** A finished live run: its events with times, and its final state (outputs plain, as the saga opens them). */
-function liveRun(stepIds: string[], events: Array<[RunEvent, number]>): { timeline: TimedRunEvent[]; state: ActiveRunState } {
-  const started: RunEvent = { type: 'RunStarted', data: { runId: RUN, automation: 'pay_invoice', version: 1, input: { invoiceId: 'inv-1' }, startedBy: 'alice', startedAt: T0, deadlineAt: T0 + 3_600_000, stepIds, secretPins: {}, shadowVersion: 2 } };
+function liveRun(stepIds: string[], events: Array<[RunEvent, number]>, policyApproval?: PolicyApprovalData): { timeline: TimedRunEvent[]; state: ActiveRunState } {
+  const started: RunEvent = { type: 'RunStarted', data: { runId: RUN, automation: 'pay_invoice', version: 1, input: { invoiceId: 'inv-1' }, startedBy: 'alice', startedAt: T0, deadlineAt: T0 + 3_600_000, stepIds, secretPins: {}, shadowVersion: 2, ...(policyApproval && { policyApproval }) } };
   const timeline = [[started, T0] as [RunEvent, number], ...events].map(([event, at]) => ({ event, at }));
   const state = timeline.reduce((folded, { event }) => evolveRun(folded, event), initialRunState()) as ActiveRunState;
   return { timeline, state };
@@ -50,10 +50,10 @@ const call = (stepId: string, startedAt: number, endedAt: number, output: unknow
   [{ type: 'StepSucceeded', data: { stepId, attempt: 1, output: output as never } }, endedAt],
 ];
 
-function compare(live: ReturnType<typeof liveRun>, liveSteps: unknown[], shadowSteps: unknown[], render: RenderCall) {
+function compare(live: ReturnType<typeof liveRun>, liveSteps: unknown[], shadowSteps: unknown[], render: RenderCall, policyApproval?: PolicyApprovalData) {
   return compareShadowRun({
     runId: RUN, automation: 'pay_invoice', live: { version: 1, definition: definitionOf(liveSteps) }, shadow: { version: 2, definition: definitionOf(shadowSteps) },
-    input: { invoiceId: 'inv-1' }, startedBy: 'alice', startedAt: T0, record: liveRunRecord(live.timeline, live.state), render,
+    input: { invoiceId: 'inv-1' }, startedBy: 'alice', startedAt: T0, record: liveRunRecord(live.timeline, live.state), render, ...(policyApproval && { policyApproval }),
   });
 }
 
@@ -112,5 +112,28 @@ describe('compareShadowRun', () => {
     const compared = await compare(denied, [approve, quote()], [approve, quote({ other: 1 })], render);
     expect(compared).toMatchObject({ live: { outcome: 'failed', failureClass: 'approval.denied' }, shadow: { outcome: 'failed', failureClass: 'approval.denied' }, requestsIdentical: true, calls: [] });
     expect(rendered).toEqual([]);
+  });
+
+  it("waits at the policies' approval in both plans, as the live run did: denied live, the same outcome and sequence in the shadow", async () => {
+    const gate: PolicyApprovalData = { groups: ['managers'], policies: ['big_payments'] };
+    const gateId = `${RUN}.policy-gate`;
+    const denied = liveRun(['quote'], [
+      [{ type: 'ApprovalRequested', data: { approvalId: gateId, stepId: 'policy-gate', prompt: 'Start pay_invoice?', requestedBy: 'alice', deadlineAt: null, ...gate } }, T0 + 5],
+      [{ type: 'ApprovalDenied', data: { approvalId: gateId, stepId: 'policy-gate', decidedBy: 'bob', reason: 'no' } }, T0 + 50],
+      [{ type: 'RunFailed', data: { reason: 'policy.approval_denied', stepId: 'policy-gate', message: 'denied by bob: no' } }, T0 + 50],
+    ], gate);
+    const { render, rendered } = renderer();
+    const compared = await compare(denied, [quote()], [quote({ other: 1 })], render, gate);
+    expect(compared).toMatchObject({ live: { outcome: 'failed' }, shadow: { outcome: 'failed' }, sameSequence: true, requestsIdentical: true, calls: [] });
+    expect(compared.shadow.failureClass).toBe(compared.live.failureClass);
+    expect(rendered).toEqual([]);
+    // Granted live: both plans go on past the gate and make their calls.
+    const granted = liveRun(['quote'], [
+      [{ type: 'ApprovalRequested', data: { approvalId: gateId, stepId: 'policy-gate', prompt: 'Start pay_invoice?', requestedBy: 'alice', deadlineAt: null, ...gate } }, T0 + 5],
+      [{ type: 'ApprovalGranted', data: { approvalId: gateId, stepId: 'policy-gate', decidedBy: 'bob', reason: 'ok' } }, T0 + 50],
+      ...call('quote', T0 + 60, T0 + 70, { status: 201, body: { id: 'q-1' } }),
+      [{ type: 'RunCompleted', data: { outputs: {} } }, T0 + 70],
+    ], gate);
+    expect(await compare(granted, [quote()], [quote()], renderer().render, gate)).toMatchObject({ live: { outcome: 'completed' }, shadow: { outcome: 'completed' }, sameSequence: true, requestsIdentical: true });
   });
 });

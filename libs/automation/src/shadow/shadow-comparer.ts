@@ -76,6 +76,7 @@ export class ShadowComparer {
       runId: state.runId, automation: state.automation,
       live: { version: state.version, definition: live }, shadow: { version: state.shadowVersion!, definition: shadow },
       input: opened.input as JsonObject, startedBy: state.startedBy, startedAt: state.startedAt,
+      ...(state.policyApproval && { policyApproval: { groups: state.policyApproval.groups, policies: state.policyApproval.policies } }),
       record: liveRunRecord(timeline, opened),
       render: (action, step, answer) => this.connector.simulate(tenantId, action, step, answer, memo),
     });
