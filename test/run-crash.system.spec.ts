@@ -1,19 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { DevIssuer } from '#auth';
 import type { JsonValue } from '#core';
-import { PostgresEventStore, SqliteEventStore, type EventStore, type RecordedEvent } from '#event-store';
-import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-test-database.js';
-import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
-import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
+import { CrashRig, runStreamsOf } from './support/crash-harness.js';
+import type { FixtureServer } from './support/fixture-server.js';
 import { callOk, connect } from './support/mcp-session.js';
 import { waitForRun } from './support/runs.js';
-import { startPlatform, type PlatformProcess } from './support/platform-process.js';
-import { freePort } from './support/processes.js';
 import { openVaultOf } from './support/vault.js';
 
 const RUNS = 50;
@@ -49,33 +40,20 @@ const timers = {
  * slowly enough (and hangs now and then) that kills land between a call and its record.
  */
 describe.each(['sqlite', 'postgres'] as const)('runs survive kill -9 on %s', (kind) => {
-  let fixture: FixtureServer;
-  let dataDir: string;
-  let database: { url: string; drop: () => Promise<void> } | undefined;
-  let env: Record<string, string>;
-  let platform: PlatformProcess;
-  let store: EventStore;
-  let kills = 0;
+  let rig: CrashRig;
 
   beforeAll(async () => {
-    fixture = await startFixtureServer();
-    dataDir = mkdtempSync(join(tmpdir(), 'ledgerline-crash-'));
-    database = kind === 'postgres' ? await createTestDatabase() : undefined;
-    env = { LEDGERLINE_DATA_DIR: dataDir, LEDGERLINE_PORT: String(await freePort()), ...(database && { DATABASE_URL: database.url, LEDGERLINE_PG_POOL_SIZE: '4' }) };
-    platform = await startPlatform(env);
+    rig = await CrashRig.start(kind, 'ledgerline-crash-');
   });
   afterAll(async () => {
-    await platform?.stop();
-    await store?.close();
-    await database?.drop();
-    await fixture?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await rig?.stop();
   });
 
   it('ends every run with exactly one accepted effect per step, across random SIGKILLs', async () => {
-    const issuer = DevIssuer.openOrCreate(dataDir, { issuer: platform.url, audience: `${platform.url}/mcp` });
+    const { fixture } = rig;
+    const issuer = DevIssuer.openOrCreate(rig.dataDir, { issuer: rig.platform.url, audience: `${rig.platform.url}/mcp` });
     const token = issuer.mint({ tenantId: TENANT, userId: 'ops', clientId: 'crash-test', scopes: ['connectors:admin', 'automations:admin', 'automation:reserve_and_charge', 'runs:read'] });
-    const admin = await connect(platform, token);
+    const admin = await connect(rig.platform, token);
     await callOk(admin, 'connector_register', { name: 'shop', config: shopConfig(fixture) });
     await callOk(admin, 'automation_publish', { definition: twoSteps });
     await admin.close();
@@ -84,46 +62,20 @@ describe.each(['sqlite', 'postgres'] as const)('runs survive kill -9 on %s', (ki
       for (const step of STEPS) fixture.script(`/${step}/o-${i}`, i % 7 === 0 ? [{ hangMs: 1500 }] : [{ status: 200, hangMs: 20 + ((i * 37) % 80) }]);
     }
 
-    const started = new Set<number>();
+    // Kills land during starts and, after them, while the runs are carried; at least MIN_KILLS of them.
     let startsDone = false;
-    const killer = (async () => {
-      // Kills land during starts and, after them, while the runs are carried; at least MIN_KILLS of them.
-      while (!startsDone || kills < MIN_KILLS) {
-        await new Promise((resolve) => setTimeout(resolve, 200 + Math.floor(Math.random() * 800)));
-        await platform.kill();
-        kills++;
-        platform = await startPlatform(env);
-      }
-    })();
-    const starter = (async () => {
-      // Each start carries an idempotency key, so one cut off by a kill is simply sent again.
-      for (let i = 0; i < RUNS; i++) {
-        for (;;) {
-          try {
-            const client = await connect(platform, token);
-            const result = (await client.callTool({ name: 'reserve_and_charge', arguments: { order: `o-${i}` }, _meta: { 'io.ledgerline/idempotency-key': `start-${i}` } })) as CallToolResult;
-            await client.close().catch(() => undefined);
-            if (!result.isError) break;
-          } catch {
-            // the platform is down: try again once it is back
-          }
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        started.add(i);
-      }
-    })();
-    await starter;
+    const killer = rig.killAtRandom(() => startsDone, MIN_KILLS, 800);
+    const started = await rig.startThroughKills(token, 'reserve_and_charge', RUNS, (i) => ({ order: `o-${i}` }));
     startsDone = true;
     await killer;
-    expect(started.size).toBe(RUNS);
+    expect(started).toBe(RUNS);
 
-    store = database ? await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 }) : SqliteEventStore.open({ path: join(dataDir, 'events.db') });
-    const runs = await waitForAllRunsToEnd(store, 90_000);
+    const runs = runStreamsOf(await rig.streamsOnceRunsEnd(TENANT, RUNS, 90_000));
     expect(runs.size).toBe(RUNS);
     expect([...runs.values()].map((events) => events[events.length - 1]!.type)).toEqual(Array(RUNS).fill('RunCompleted'));
 
     // The run's input is sealed in the log (the starter's personal data): opened with the platform's vault.
-    const { vault, close } = await openVaultOf(dataDir, database?.url);
+    const { vault, close } = await openVaultOf(rig.dataDir, rig.database?.url);
     for (const [runId, events] of runs) {
       const order = ((await vault.open(TENANT, (events[0]!.data as { input: JsonValue }).input, runId)) as { order: string }).order;
       for (const step of STEPS) {
@@ -144,25 +96,24 @@ describe.each(['sqlite', 'postgres'] as const)('runs survive kill -9 on %s', (ki
   });
 
   it('fires durable timers that fell due while the platform was down: a wait, a retry, an approval deadline', async () => {
-    const issuer = DevIssuer.openOrCreate(dataDir, { issuer: platform.url, audience: `${platform.url}/mcp` });
+    const { fixture } = rig;
+    const issuer = DevIssuer.openOrCreate(rig.dataDir, { issuer: rig.platform.url, audience: `${rig.platform.url}/mcp` });
     const token = issuer.mint({ tenantId: TENANT, userId: 'ops', clientId: 'crash-test', scopes: ['connectors:admin', 'automations:admin', 'automation:timers', 'runs:read'] });
-    const admin = await connect(platform, token);
+    const admin = await connect(rig.platform, token);
     await callOk(admin, 'connector_register', { name: 'shop', config: shopConfig(fixture) });
     await callOk(admin, 'automation_publish', { definition: timers });
     await admin.close();
     fixture.script('/after-wait/t-1', [{ status: 503 }]);
-    const agent = await connect(platform, token);
+    const agent = await connect(rig.platform, token);
     const at = (ms: number): string => new Date(Date.now() + ms).toISOString();
     const waiting = await callOk<{ runId: string }>(agent, 'timers', { id: 't-1', until: at(1000), approve: false });
     const parked = await callOk<{ runId: string }>(agent, 'timers', { id: 't-2', until: at(-1000), approve: true });
     await waitForRun(agent, waiting.runId, (run) => run.steps[0]!.status === 'waiting');
     await waitForRun(agent, parked.runId, (run) => run.approval?.status === 'pending');
     await agent.close();
-    await platform.kill();
     // Down for longer than the wait (1 s) and the approval's deadline (1 s): nothing in memory survives this.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    platform = await startPlatform(env);
-    const after = await connect(platform, token);
+    await rig.killAndRestart(2500);
+    const after = await connect(rig.platform, token);
     const done = await waitForRun(after, waiting.runId);
     expect(done.status).toBe('completed');
     expect(done.steps.map((step) => [step.id, step.status, step.attempts])).toEqual([['pause', 'succeeded', 0], ['call', 'succeeded', 2], ['check', 'succeeded', 0], ['gate', 'skipped', 0]]);
@@ -175,18 +126,4 @@ describe.each(['sqlite', 'postgres'] as const)('runs survive kill -9 on %s', (ki
 
 function shopConfig(fixture: FixtureServer): Record<string, unknown> {
   return { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host], timeoutMs: 1000, rateLimit: { perSecond: 1000, burst: 1000 } };
-}
-
-async function waitForAllRunsToEnd(store: EventStore, timeoutMs: number): Promise<Map<string, RecordedEvent[]>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const runs = new Map<string, RecordedEvent[]>();
-    for (const event of await collect(store.readAll({ tenantId: TENANT }))) {
-      if (!event.streamId.startsWith('run-')) continue;
-      runs.set(event.streamId, [...(runs.get(event.streamId) ?? []), event]);
-    }
-    const open = [...runs.values()].filter((events) => !['RunCompleted', 'RunFailed', 'RunCancelled', 'RunTimedOut'].includes(events[events.length - 1]!.type));
-    if ((runs.size === RUNS && open.length === 0) || Date.now() > deadline) return runs;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
