@@ -7,7 +7,7 @@ import type { PolicyActivity, PolicySummary } from './policies.types.js';
 import { changeRoutes } from './policy-change.js';
 import { listPolicies, notFound, POLICIES_ADMIN, POLICIES_READ, policyHref, policyOf, reportOf } from './policy-lookup.js';
 import { publishRoutes } from './policy-publish.js';
-import { ActivityList, decisionLabel, Examples } from './policy-report-view.js';
+import { ActivityList, decisionLabel, Examples, newestFirst } from './policy-report-view.js';
 
 const NOTICES: Record<string, string> = {
   published: 'Published. Its report below fills as calls are evaluated.',
@@ -23,7 +23,7 @@ const LIST_EXAMPLES = 1;
 const PAGE_EXAMPLES = 20;
 
 function Latest({ activities }: { activities: readonly PolicyActivity[] }): VNode {
-  const latest = activities.flatMap((activity) => activity.latest.map((example) => ({ ...example, mode: activity.mode }))).sort((a, b) => (a.at < b.at ? 1 : -1))[0];
+  const [latest] = newestFirst(activities);
   if (!latest) return <span class="ll-muted">–</span>;
   return <><code>{latest.tool}</code> by {latest.userId}: {decisionLabel(latest.mode, latest.decision)}, <Time at={latest.at} /></>;
 }

@@ -1,6 +1,6 @@
 import type { VNode } from 'preact';
 import { Empty, TableRegion, Time } from '../pages/components.js';
-import type { PolicyActivity, PolicyDecision, PolicyMode } from './policies.types.js';
+import type { PolicyActivity, PolicyDecision, PolicyExample, PolicyMode } from './policies.types.js';
 
 const MODE_LABELS: Record<PolicyMode, string> = { 'log-only': 'Log-only', enforce: 'Enforce' };
 
@@ -14,7 +14,10 @@ export function decisionLabel(mode: PolicyMode, decision: PolicyDecision): strin
     case 'approval_required': return logOnly ? 'Would have asked for an approval' : 'Sent for approval';
     case 'error': return logOnly ? 'Evaluation failed (would have been refused)' : 'Evaluation failed: refused';
     case 'allow': return 'Allowed';
-    default: return String(decision);
+    default: {
+      const unknown: never = decision;
+      return String(unknown);
+    }
   }
 }
 
@@ -31,7 +34,7 @@ export function activitySummary(activity: PolicyActivity): string {
 
 /** The policy's report lines, the current mode first; `–` when it decided nothing yet. */
 export function ActivityList({ activities, mode }: { activities: readonly PolicyActivity[]; mode: PolicyMode }): VNode {
-  if (activities.length === 0) return <span class="ll-muted">Nothing blocked yet</span>;
+  if (activities.length === 0) return <span class="ll-muted">Nothing yet</span>;
   const ordered = [...activities].sort((a, b) => Number(b.mode === mode) - Number(a.mode === mode));
   return (
     <ul class="ll-plain">
@@ -40,11 +43,16 @@ export function ActivityList({ activities, mode }: { activities: readonly Policy
   );
 }
 
-/** The latest examples of each mode, newest first: tool, user, decision, time. */
-export function Examples({ activities, label }: { activities: readonly PolicyActivity[]; label: string }): VNode {
-  const rows = activities
+/** The examples of every mode, each with its mode, newest first. */
+export function newestFirst(activities: readonly PolicyActivity[]): Array<PolicyExample & { mode: PolicyMode }> {
+  return activities
     .flatMap((activity) => activity.latest.map((example) => ({ ...example, mode: activity.mode })))
     .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+/** The latest examples of each mode, newest first: tool, user, decision, time. */
+export function Examples({ activities, label }: { activities: readonly PolicyActivity[]; label: string }): VNode {
+  const rows = newestFirst(activities);
   if (rows.length === 0) return <Empty>No call has matched this policy or failed in it yet.</Empty>;
   return (
     <TableRegion label={label}>
