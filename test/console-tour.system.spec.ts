@@ -34,11 +34,13 @@ describe('console tour (sqlite)', () => {
     h = await startPlatformOn('sqlite', { LEDGERLINE_OPERATORS: `${TENANT}:root` });
     browser = await launchChromium();
     await addUser(h, TENANT, 'root', PASSWORD);
-    const admin = h.issuer.mint({ tenantId: TENANT, userId: 'ops', scopes: ['connectors:admin', 'automations:admin'] });
+    const admin = h.issuer.mint({ tenantId: TENANT, userId: 'ops', scopes: ['connectors:admin', 'automations:admin', 'policies:admin'] });
     const config = { baseUrl: fixture.url, allowedHosts: [new URL(fixture.url).host], auth: { placement: 'header', name: 'Authorization', template: 'Bearer {{secret}}' } };
     expect((await rest(h.platform.url, 'PUT', '/v1/connectors/erp', admin, { config })).status).toBe(200);
     expect((await rest(h.platform.url, 'PUT', '/v1/connectors/erp/secret', admin, { secret: 'tour-secret' })).status).toBe(200);
     expect((await rest(h.platform.url, 'POST', '/v1/automations', admin, { definition: GATED_CALL })).status).toBe(200);
+    const policy = { name: 'no_big_refs', mode: 'log-only', text: 'forbid(principal, action, resource == Tool::"gated_call")\n  when { context.arguments.ref like "big*" };' };
+    expect((await rest(h.platform.url, 'POST', '/v1/policies', admin, policy)).status).toBe(200);
     agent = await connect(h.platform, h.issuer.mint({ tenantId: TENANT, userId: 'alice', scopes: ['automation:gated_call', 'runs:read'] }));
     runId = (await callOk<{ runId: string }>(agent, 'gated_call', { ref: 'tour' })).runId;
     approvalId = (await waitForRun(agent, runId, (run) => run.approval?.status === 'pending')).approval!.approvalId;
@@ -54,6 +56,7 @@ describe('console tour (sqlite)', () => {
     '/console/approvals', `/console/approvals/${encodeURIComponent(approvalId)}`,
     '/console/runs', '/console/runs?all=1', `/console/runs/${runId}`, `/console/runs/${runId}/cancel`,
     '/console/automations', '/console/automations/gated_call', '/console/publish-automation',
+    '/console/policies', '/console/policies/no_big_refs', '/console/publish-policy', '/console/policies/no_big_refs/mode', '/console/policies/no_big_refs/remove',
     '/console/connectors', '/console/connectors/erp', '/console/register-connector', '/console/connectors/erp/configuration', '/console/connectors/erp/secret',
     '/console/audit', '/console/audit?user=ops',
     '/console/delegations', '/console/delegations/tenant', '/console/delegations/clients', '/console/delegations/clients/new',
@@ -77,7 +80,7 @@ describe('console tour (sqlite)', () => {
       const context = await newTestContext(browser, { viewport, timezoneId: 'America/New_York' });
       const page = await context.newPage();
       await signInToConsole(page, h.platform.url, { tenant: TENANT, username: 'root', password: PASSWORD });
-      expect(await page.locator('nav a').allInnerTexts()).toEqual(['Approvals', 'Runs', 'Automations', 'Connectors', 'Audit', 'Delegations', 'Compliance', 'Operations']);
+      expect(await page.locator('nav a').allInnerTexts()).toEqual(['Approvals', 'Runs', 'Automations', 'Policies', 'Connectors', 'Audit', 'Delegations', 'Compliance', 'Operations']);
       for (const path of pages()) {
         await visit(page, path, viewport);
         if (viewport === 'narrow') await assertNoHorizontalOverflow(page);
@@ -92,6 +95,7 @@ describe('console tour (sqlite)', () => {
     await signInToConsole(page, h.platform.url, { tenant: TENANT, username: 'root', password: PASSWORD });
     const refusals: Array<[string, string]> = [
       ['/console/publish-automation', 'Publish'],
+      ['/console/publish-policy', 'Publish the policy'],
       ['/console/register-connector', 'Register'],
       ['/console/compliance/purge', 'Continue'],
       [`/console/runs/${runId}/cancel`, 'Cancel run'],

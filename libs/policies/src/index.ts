@@ -5,3 +5,6 @@ export { LEDGERLINE_CEDAR_SCHEMA } from './cedar/ledgerline-schema.js';
 export { validatePolicyText, type PolicyStatement } from './cedar/policy-validation.js';
 export { CompiledPolicySet, type PolicyDecision, type PolicyEvaluation, type PolicyRequest } from './cedar/policy-evaluation.js';
 export { policyEvaluationsProjection } from './projections/policy-evaluations.projection.js';
+export type { PolicySummary } from './queries/list-policies/list-policies.query.js';
+export type { PolicyActivity, PolicyExample, PolicyReport } from './queries/report-policies/policy-report.js';
+export type { PolicyChangeResult } from './commands/publish-policy/publish-policy.command.js';

@@ -1,6 +1,7 @@
 import type { ConnectorSummary } from '#connectors/nest';
-import { errorBody, notFoundBody } from '../pages/error.page.js';
+import { errorBody } from '../pages/error.page.js';
 import { page, type PageContext, type PageResult } from '../pages/page.js';
+import { namedInList, notFound } from './name-page.js';
 
 export const CONNECTORS_ADMIN = 'connectors:admin';
 
@@ -10,13 +11,10 @@ export async function listConnectors(context: PageContext): Promise<ConnectorSum
   return (await context.api.get<{ connectors: ConnectorSummary[] }>('/v1/connectors')).connectors;
 }
 
-/** The tenant's connector of the address, or undefined: another tenant's name is simply not in the list. */
-export async function connectorOf(context: PageContext): Promise<ConnectorSummary | undefined> {
-  const name = context.params.name ?? '';
-  return (await listConnectors(context)).find((connector) => connector.name === name);
-}
+/** The tenant's connector of the address, or undefined. */
+export const connectorOf = (context: PageContext): Promise<ConnectorSummary | undefined> => namedInList(context, listConnectors);
 
-export const notFound = (): PageResult => page('Not found', notFoundBody(), 404);
+export { notFound };
 
 
 /** A form that changes connectors, for someone who may only look: not shown (the API refuses its POST anyway). */

@@ -1,8 +1,18 @@
 import type { VNode } from 'preact';
 import { Empty, NextPage, TableRegion } from '../pages/components.js';
+import { notFoundBody } from '../pages/error.page.js';
+import { page, type PageContext, type PageResult } from '../pages/page.js';
 
 /** The console's page size for lists the API answers whole (automations and connectors: tens, not thousands). */
 export const NAME_PAGE_SIZE = 50;
+
+/** The tenant's item named by the address (`:name`), or undefined: another tenant's name is simply not in its list. */
+export async function namedInList<T extends { name: string }>(context: PageContext, list: (context: PageContext) => Promise<T[]>): Promise<T | undefined> {
+  const name = context.params.name ?? '';
+  return (await list(context)).find((item) => item.name === name);
+}
+
+export const notFound = (): PageResult => page('Not found', notFoundBody(), 404);
 
 export interface NamePage<T> {
   items: T[];
