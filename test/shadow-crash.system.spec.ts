@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DevIssuer } from '#auth';
-import { CrashRig } from './support/crash-harness.js';
+import { CrashRig, runStreamsOf } from './support/crash-harness.js';
 import { callOk, connect } from './support/mcp-session.js';
 
 const RUNS = 30;
@@ -48,7 +48,7 @@ describe.each(['sqlite', 'postgres'] as const)('shadow comparisons survive kill 
     await killer;
 
     const streams = await rig.streamsOnceRunsEnd(TENANT, RUNS, 90_000);
-    const runs = [...streams.keys()].filter((streamId) => streamId.startsWith('run-'));
+    const runs = [...runStreamsOf(streams).keys()];
     expect(runs).toHaveLength(RUNS);
     expect(runs.map((runId) => streams.get(runId)!.at(-1)!.type)).toEqual(Array(RUNS).fill('RunCompleted'));
     // One comparison per run, on its own stream, and no shadow stream for anything else.

@@ -108,6 +108,9 @@ const withShadow = (fixture: FixtureServer): Variant => ({
   },
 });
 
+/** The overhead rounds' features, each beside the plain tenant. */
+const overheadVariants = (fixture: FixtureServer): Record<string, Variant> => ({ policies: withPolicies(fixture), shadow: withShadow(fixture) });
+
 interface Measured {
   runsPerSec: number;
   p50StartToCompleteMs: number;
@@ -342,8 +345,7 @@ async function main(): Promise<void> {
   const fixture = await startFixtureServer();
   try {
     if (ONLY === 'overheads') {
-      const all = { policies: withPolicies(fixture), shadow: withShadow(fixture) };
-      const overheads = await measureOverheads(fixture, Object.fromEntries(Object.entries(all).filter(([name]) => VARIANTS.has(name))));
+      const overheads = await measureOverheads(fixture, Object.fromEntries(Object.entries(overheadVariants(fixture)).filter(([name]) => VARIANTS.has(name))));
       for (const [name, overhead] of Object.entries(overheads.overheads)) console.log(`${name}: ${(overhead * 100).toFixed(1)} % fewer runs/s than plain runs in the same rounds (goal at most 15 %); nothing written`);
       return;
     }
@@ -352,7 +354,7 @@ async function main(): Promise<void> {
     const baseline = summarise('baseline (direct downstream calls)', baselineRounds);
     const sqlite = await measureStore('sqlite', fixture);
     const postgres = process.env.DATABASE_URL && STORES.has('postgres') ? await measureStore('postgres', fixture) : undefined;
-    const overheads = await measureOverheads(fixture, { policies: withPolicies(fixture), shadow: withShadow(fixture) });
+    const overheads = await measureOverheads(fixture, overheadVariants(fixture));
     const grown = GROWN_RUNS > 0 ? await measureGrown(fixture) : undefined;
     writeResults('bench/results/runs.json', {
       benchmark: 'runs', measuredAt: new Date().toISOString(), machine: machine(),

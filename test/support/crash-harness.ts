@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CLOSED_RUN_STREAMS } from '#automation';
 import { PostgresEventStore, SqliteEventStore, type EventStore, type RecordedEvent } from '#event-store';
 import { createTestDatabase } from '../../libs/event-store/src/postgres/postgres-test-database.js';
 import { collect } from '../../libs/event-store/src/testing/event-store.contract.js';
@@ -9,8 +10,6 @@ import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { connect } from './mcp-session.js';
 import { startPlatform, type PlatformProcess } from './platform-process.js';
 import { freePort } from './processes.js';
-
-const FINAL_RUN_EVENTS = ['RunCompleted', 'RunFailed', 'RunCancelled', 'RunTimedOut'];
 
 /**
  * One embedded platform on a store of its own (a data directory, and a PostgreSQL database for
@@ -92,8 +91,8 @@ export class CrashRig {
     for (;;) {
       const streams = new Map<string, RecordedEvent[]>();
       for (const event of await collect(store.readAll({ tenantId }))) streams.set(event.streamId, [...(streams.get(event.streamId) ?? []), event]);
-      const runStreams = [...streams.entries()].filter(([streamId]) => streamId.startsWith('run-'));
-      const open = runStreams.filter(([, events]) => !FINAL_RUN_EVENTS.includes(events.at(-1)!.type));
+      const runStreams = [...runStreamsOf(streams)];
+      const open = runStreams.filter(([, events]) => !CLOSED_RUN_STREAMS.finalTypes.has(events.at(-1)!.type));
       if ((runStreams.length === runs && open.length === 0) || Date.now() > deadline) return streams;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -110,5 +109,5 @@ export class CrashRig {
 
 /** Only the run streams of `streams`, in their order. */
 export function runStreamsOf(streams: Map<string, RecordedEvent[]>): Map<string, RecordedEvent[]> {
-  return new Map([...streams].filter(([streamId]) => streamId.startsWith('run-')));
+  return new Map([...streams].filter(([streamId]) => streamId.startsWith(CLOSED_RUN_STREAMS.prefix)));
 }

@@ -140,7 +140,6 @@ export class CedarThread implements CedarEngine {
     const died = (error: Error): void => {
       if (this.worker !== worker) return;
       this.worker = undefined;
-      this.sent.clear();
       const pending = [...this.pending.values()];
       this.pending.clear();
       for (const call of pending) call.reject(error);
@@ -148,6 +147,7 @@ export class CedarThread implements CedarEngine {
     worker.on('error', died);
     worker.on('exit', (code) => died(new Error(`the Cedar thread exited (${code})`)));
     this.worker = worker;
+    // A new thread holds no set yet: each is sent again with its next call.
     this.sent.clear();
     return worker;
   }

@@ -34,8 +34,9 @@ interface TenantSets {
  * compiled sets while the stream's version is unchanged. A tenant without policies gets no
  * evaluation and no event. Otherwise the enforce policies and the log-only policies are
  * evaluated apart, each beside an implicit permit, and each evaluation is a PolicyEvaluated
- * event, durable before the answer (a refusal's before it is thrown); only the enforce decision can refuse the call, or, for a
- * call that can wait (an automation's run), ask for a group's approval before it goes on.
+ * event, durable before the answer (a refusal's before it is thrown); only the enforce decision
+ * can refuse the call, or, for a call that can wait (an automation's run), ask for a group's
+ * approval before it goes on.
  * Cedar evaluates on a thread of its own (CedarThread), off the event loop.
  */
 @Injectable()
