@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DevIssuer } from '#auth';
 import type { JsonValue } from '#core';
-import { CrashRig, runStreamsOf } from './support/crash-harness.js';
+import { CRASH_TEST_TIMEOUT_MS, CrashRig, runStreamsOf } from './support/crash-harness.js';
 import type { FixtureServer } from './support/fixture-server.js';
 import { callOk, connect } from './support/mcp-session.js';
 import { waitForRun } from './support/runs.js';
@@ -93,7 +93,7 @@ describe.each(['sqlite', 'postgres'] as const)('runs survive kill -9 on %s', (ki
       return starts.filter((start, index) => starts.indexOf(start) !== index);
     });
     expect(redone.length).toBeGreaterThan(0);
-  });
+  }, CRASH_TEST_TIMEOUT_MS);
 
   it('fires durable timers that fell due while the platform was down: a wait, a retry, an approval deadline', async () => {
     const { fixture } = rig;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DevIssuer } from '#auth';
-import { CrashRig, runStreamsOf } from './support/crash-harness.js';
+import { CRASH_TEST_TIMEOUT_MS, CrashRig, runStreamsOf } from './support/crash-harness.js';
 import { callOk, connect } from './support/mcp-session.js';
 
 const RUNS = 30;
@@ -62,5 +62,5 @@ describe.each(['sqlite', 'postgres'] as const)('shadow comparisons survive kill 
     expect([...fixture.effectCounts().values()]).toEqual(Array(2 * RUNS).fill(1));
     expect(new Set(fixture.requests.map((request) => request.idempotencyKey)).size).toBe(2 * RUNS);
     expect(rig.kills).toBeGreaterThanOrEqual(MIN_KILLS);
-  });
+  }, CRASH_TEST_TIMEOUT_MS);
 });

@@ -12,12 +12,21 @@ import { startPlatform, type PlatformProcess } from './platform-process.js';
 import { freePort } from './processes.js';
 
 /**
+ * How long a crash test may take: the starts through at most `maxKills` restarts (each a few
+ * seconds on a loaded machine), then up to 90 s for the runs to end. Above both, so that a slow
+ * run fails on the assertions that say what is missing rather than on jest's timeout.
+ */
+export const CRASH_TEST_TIMEOUT_MS = 180_000;
+
+/**
  * One embedded platform on a store of its own (a data directory, and a PostgreSQL database for
  * `postgres`), restarted on the same directory, port and database after each kill, beside a
  * fixture downstream: what the crash suites kill at random moments.
  */
 export class CrashRig {
   kills = 0;
+  /** Starts accepted so far by `startThroughKills`. */
+  started = 0;
   private store: EventStore | undefined;
 
   private constructor(
@@ -44,9 +53,17 @@ export class CrashRig {
     this.platform = await startPlatform(this.env);
   }
 
-  /** Kills every 200 ms to `200 + spreadMs` until `done()` holds and at least `minKills` were made. */
-  async killAtRandom(done: () => boolean, minKills: number, spreadMs: number): Promise<void> {
-    while (!done() || this.kills < minKills) {
+  /**
+   * Kills 200 ms to `200 + spreadMs` after each platform is up and has accepted a start (while
+   * starts are under way), until `done()` holds and at least `minKills` were made, and never more
+   * than `maxKills`. Waiting for a start makes progress certain however slow the machine is: timed
+   * from readiness alone, a loaded machine spends the whole window reconnecting, and the kills
+   * outpace the starts.
+   */
+  async killAtRandom(done: () => boolean, minKills: number, spreadMs: number, maxKills = 2 * minKills): Promise<void> {
+    while ((!done() || this.kills < minKills) && this.kills < maxKills) {
+      const startedBefore = this.started;
+      while (this.started === startedBefore && !done()) await new Promise((resolve) => setTimeout(resolve, 20));
       await new Promise((resolve) => setTimeout(resolve, 200 + Math.floor(Math.random() * spreadMs)));
       await this.killAndRestart();
     }
@@ -71,6 +88,7 @@ export class CrashRig {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       started++;
+      this.started++;
     }
     return started;
   }
