@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,8 @@ import { PostgresEventStore, SqliteEventStore, type EventStore, type RecordedEve
 import { createTestDatabase } from '../../../event-store/src/postgres/postgres-test-database.js';
 import { collect } from '../../../event-store/src/testing/event-store.contract.js';
 import { POLICIES_STREAM } from '../policy-stream.js';
-import { TenantPolicyGate } from './tenant-policy-gate.js';
+import { CedarThread, InlineCedar } from '../cedar/cedar-engine.js';
+import { INLINE_CEDAR_STATEMENTS, TenantPolicyGate } from './tenant-policy-gate.js';
 
 const BIG = 'forbid(principal, action, resource == Tool::"pay_invoice") when { context.arguments.amount > 500 };';
 const caller = (tenantId: string, groups: string[] = []): CommandMetadata => ({ tenantId, userId: 'alice', clientId: 'claude', scopes: ['automation:pay_invoice'], groups, correlationId: 'corr' });
@@ -106,6 +107,25 @@ describe.each(['sqlite', 'postgres'] as const)('the tenant policy gate on %s', (
     // Another tenant's list names alice in vain.
     await store.append('groups-other', APPROVER_GROUPS_STREAM, 'no-stream', [{ type: 'GroupMembersSet', data: { group: 'finance', members: ['alice'] } }]);
     await expect(gate.check(pay('groups', 1))).rejects.toMatchObject({ code: 'policy.denied' });
+  });
+
+  it('evaluates a small set on the event loop and a large one on the Cedar thread, deciding alike', async () => {
+    const inline = jest.spyOn(InlineCedar.prototype, 'authorize');
+    const thread = jest.spyOn(CedarThread.prototype, 'authorize');
+    try {
+      await store.append('large', POLICIES_STREAM, 'no-stream', [published('big', 1, 'enforce')]);
+      await expect(gate.check(pay('large', 900))).rejects.toMatchObject({ code: 'policy.denied', details: { policies: ['big'] } });
+      expect([inline.mock.calls.length, thread.mock.calls.length]).toEqual([1, 0]);
+      // One statement more than evaluates inline: the set goes to the thread, and still decides.
+      const fillers = Array.from({ length: INLINE_CEDAR_STATEMENTS }, (_, k) => published(`filler_${k}`, 1, 'enforce', `forbid(principal, action, resource == Tool::"other_${k}");`));
+      await store.append('large', POLICIES_STREAM, 1, fillers);
+      await expect(gate.check(pay('large', 900))).rejects.toMatchObject({ code: 'policy.denied', details: { policies: ['big'] } });
+      expect(await checked(pay('large', 100))).toEqual(ALLOW);
+      expect([inline.mock.calls.length, thread.mock.calls.length]).toEqual([1, 2]);
+    } finally {
+      inline.mockRestore();
+      thread.mockRestore();
+    }
   });
 
   it('never applies one tenant\'s policies to another\'s calls', async () => {

@@ -3,7 +3,7 @@ import { APPROVER_GROUPS_STREAM, callerGroupsOf, groupsFold } from '#automation'
 import type { CommandMetadata } from '#core';
 import { EVENT_STORE, eventMetadataOf, loadStream, type EventStore } from '#event-store';
 import type { PolicyCheckedCall, PolicyVerdict, ToolPolicy } from '#mcp';
-import { CedarThread } from '../cedar/cedar-engine.js';
+import { CedarThread, InlineCedar, type CedarEngine } from '../cedar/cedar-engine.js';
 import { CompiledPolicySet, type PolicyEvaluation, type PolicyRequest } from '../cedar/policy-evaluation.js';
 import { validatePolicyText } from '../cedar/policy-validation.js';
 import { policiesFold } from '../policy.decider.js';
@@ -13,6 +13,16 @@ import type { PoliciesState } from '../policy.state.js';
 import { POLICIES_ADMIN_SCOPE, POLICIES_READ_SCOPE, POLICIES_STREAM, policyEvaluationsStream } from '../policy-stream.js';
 
 const POLICY_SCOPES: ReadonlySet<string> = new Set([POLICIES_ADMIN_SCOPE, POLICIES_READ_SCOPE]);
+
+/**
+ * Sets of up to this many Cedar statements evaluate on the event loop, larger ones on the Cedar
+ * thread. An evaluation costs about 0.12 ms plus 3-4 µs a statement (most of it Cedar reading
+ * the call's entities), so 50 statements hold the loop about 0.3 ms; the hop to the thread costs
+ * more CPU than that on a busy machine (bench:runs, 20 enforce policies: +0.57 ms of CPU per run
+ * inline, +0.88 to +1.36 ms on the thread). Past it, the evaluation itself is what the loop
+ * should not wait for.
+ */
+export const INLINE_CEDAR_STATEMENTS = 50;
 
 /** A tenant's policies of one mode, compiled, and those of them that no longer validate (they refuse every call: fail closed). */
 interface ModeSet {
@@ -37,12 +47,13 @@ interface TenantSets {
  * event, durable before the answer (a refusal's before it is thrown); only the enforce decision
  * can refuse the call, or, for a call that can wait (an automation's run), ask for a group's
  * approval before it goes on.
- * Cedar evaluates on a thread of its own (CedarThread), off the event loop.
+ * Cedar evaluates small sets on the event loop and larger ones on a thread of its own
+ * (INLINE_CEDAR_STATEMENTS).
  */
 @Injectable()
 export class TenantPolicyGate implements ToolPolicy, OnModuleDestroy {
   private readonly compiled = new Map<string, TenantSets>();
-  private readonly cedar = new CedarThread();
+  private readonly cedar = { inline: new InlineCedar(), thread: new CedarThread() };
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -90,7 +101,7 @@ export class TenantPolicyGate implements ToolPolicy, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.cedar.close();
+    await this.cedar.thread.close();
   }
 
   private async record(metadata: CommandMetadata, tool: string, argumentKeys: string[], evaluations: Array<{ mode: PolicyMode; evaluation: PolicyEvaluation }>): Promise<void> {
@@ -129,7 +140,7 @@ export class TenantPolicyGate implements ToolPolicy, OnModuleDestroy {
   }
 }
 
-function compile(tenantId: string, state: PoliciesState, cedar: CedarThread): ModeSet[] {
+function compile(tenantId: string, state: PoliciesState, cedar: { inline: CedarEngine; thread: CedarEngine }): ModeSet[] {
   const sets: ModeSet[] = [];
   for (const mode of ['enforce', 'log-only'] as const) {
     const named = [];
@@ -146,7 +157,9 @@ function compile(tenantId: string, state: PoliciesState, cedar: CedarThread): Mo
         broken.push(policy.name);
       }
     }
-    if (named.length > 0 || broken.length > 0) sets.push({ mode, compiled: new CompiledPolicySet(`${tenantId}\u0000${mode}`, named, cedar), broken, readsGroups });
+    const statements = named.reduce((count, policy) => count + policy.statements.length, 0);
+    const engine = statements <= INLINE_CEDAR_STATEMENTS ? cedar.inline : cedar.thread;
+    if (named.length > 0 || broken.length > 0) sets.push({ mode, compiled: new CompiledPolicySet(`${tenantId}\u0000${mode}`, named, engine), broken, readsGroups });
   }
   return sets;
 }
