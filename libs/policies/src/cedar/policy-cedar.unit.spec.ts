@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CedarThread, InlineCedar, type CedarEngine } from './cedar-engine.js';
 import { CompiledPolicySet, type PolicyRequest } from './policy-evaluation.js';
-import { validatePolicyText } from './policy-validation.js';
+import { readsOf, validatePolicyText } from './policy-validation.js';
 
 const PAY_LIMIT = 'forbid(principal, action == Action::"call", resource == Tool::"pay_invoice") when { context.arguments.amount > 500 };';
 const call = (overrides: Partial<PolicyRequest> = {}): PolicyRequest => ({
@@ -37,7 +37,7 @@ describe('policy validation against the Ledgerline schema', () => {
   });
 
   it('accepts accesses under context.arguments (typed at evaluation) but still checks the rest of the policy', () => {
-    expect(validatePolicyText('pay_limit', PAY_LIMIT)).toEqual([{ text: PAY_LIMIT, effect: 'forbid' }]);
+    expect(validatePolicyText('pay_limit', PAY_LIMIT)).toEqual([{ text: PAY_LIMIT, effect: 'forbid', reads: { principal: new Set(), resource: new Set(), context: new Set(['arguments']) } }]);
     expect(() => validatePolicyText('mixed', 'forbid(principal, action, resource) when { context.arguments.x == 1 || principal.client == 3 };'))
       .toThrow(expect.objectContaining({ code: 'policy.invalid' }));
   });
@@ -47,6 +47,19 @@ describe('policy validation against the Ledgerline schema', () => {
     expect(validatePolicyText('g', 'forbid(principal, action, resource) unless { principal.groups.contains("finance") };')[0]!.readsGroups).toBe(true);
     expect(validatePolicyText('h', 'forbid(principal, action, resource) when { principal has groups };')[0]!.readsGroups).toBe(true);
     expect(validatePolicyText('i', '@requireApproval("m")\nforbid(principal, action, resource) when { principal["groups"].isEmpty() };')[0]).toMatchObject({ approvalGroup: 'm', readsGroups: true });
+  });
+
+  it('says which attributes of the call a statement reads, and reads all of a variable used whole or of an entity literal', () => {
+    const reads = (text: string) => validatePolicyText('p', text)[0]!.reads;
+    expect(reads('forbid(principal in User::"boss", action, resource is Tool) when { principal.groups.contains("x") && resource["scope"] like "a*" } unless { context has argumentKeys };'))
+      .toEqual({ principal: new Set(['groups']), resource: new Set(['scope']), context: new Set(['argumentKeys']) });
+    expect(reads('forbid(principal, action, resource) when { principal == User::"mallory" };')).toEqual({ principal: 'all', resource: 'all', context: new Set() });
+    expect(reads('forbid(principal, action, resource) when { User::"alice".scopes.isEmpty() };')).toEqual({ principal: 'all', resource: 'all', context: new Set() });
+    expect(reads('forbid(principal, action, resource) when { (if context.arguments has x then principal else principal).client == "c" };'))
+      .toEqual({ principal: 'all', resource: new Set(), context: new Set(['arguments']) });
+    // Cedar's JSON form, for what the policy language cannot say against the schema.
+    expect(readsOf([{ kind: 'when', body: { '==': { left: { Var: 'context' }, right: { Record: {} } } } }])).toEqual({ principal: new Set(), resource: new Set(), context: 'all' });
+    expect(readsOf([{ kind: 'when', body: { hasTag: { left: { Var: 'resource' }, right: { Value: 'x' } } } }])).toEqual({ principal: new Set(), resource: 'all', context: new Set() });
   });
 
   it('reads @requireApproval, and refuses templates, empty texts and a blank group', () => {
@@ -70,6 +83,32 @@ describe.each([['inline', () => new InlineCedar()], ['on its own thread', () => 
     expect(await set.evaluate(call())).toEqual({ decision: 'deny', matchedPolicies: ['pay_limit'], approvalGroups: [], erroredPolicies: [] });
     expect((await set.evaluate(call({ arguments: { amount: 100 } }))).decision).toBe('allow');
     expect((await set.evaluate(call({ tool: 'memory_put', toolScope: 'memory:write', automation: false, arguments: { key: 'k' } }))).decision).toBe('allow');
+  });
+
+  it('decides as it would with the whole call when given only what the statements read', async () => {
+    const texts = [
+      'forbid(principal, action, resource) when { principal.groups.contains("finance") };',
+      'forbid(principal, action, resource) when { principal has client && principal.client == "rogue" };',
+      'forbid(principal, action, resource) when { resource.automation && context.arguments has amount && context.arguments.amount > 10 };',
+      'forbid(principal, action, resource) when { context.argumentKeys.contains("secret") };',
+      'forbid(principal == User::"mallory", action, resource);',
+      'forbid(principal, action, resource) when { User::"alice".scopes.contains("memory:write") };',
+      'forbid(principal, action, resource is Tool) unless { context has arguments };',
+      '@requireApproval("managers")\nforbid(principal, action, resource) when { resource.scope like "automation:*" && principal.scopes.contains("runs:read") };',
+      'forbid(principal, action, resource) when { principal == resource };',
+      'forbid(principal, action, resource) when { context.arguments.amount > 5 };',
+    ];
+    const requests = [
+      call(), call({ arguments: { amount: 5 } }), call({ userId: 'mallory', arguments: {} }), call({ groups: ['finance'], clientId: 'rogue' }),
+      call({ scopes: ['memory:write', 'runs:read'], arguments: { secret: 'x', amount: 11 } }), call({ tool: 'memory_put', toolScope: 'memory:write', automation: false, arguments: { key: 'k' } }),
+    ];
+    const whole = (name: string, text: string) => ({ name, statements: validatePolicyText(name, text).map(({ reads: _reads, ...statement }) => statement) });
+    const sets = [...texts.map((text, index) => [[`p${index}`, text] as [string, string]]), texts.map((text, index): [string, string] => [`p${index}`, text])];
+    for (const policies of sets) {
+      const slim = compiled(...policies);
+      const full = new CompiledPolicySet(`test-${++slots}`, policies.map(([name, text]) => whole(name, text)), engine);
+      for (const request of requests) expect([policies.length, await slim.evaluate(request)]).toEqual([policies.length, await full.evaluate(request)]);
+    }
   });
 
   it('maps whole numbers to Longs and decimals to Cedar decimals', async () => {
@@ -131,8 +170,11 @@ describe('Cedar on its own thread', () => {
     expect(await set.evaluate(call())).toMatchObject({ decision: 'deny' });
     // The thread is killed while a call is under way: that call is an error (fail closed), never an allow.
     const worker = (thread as unknown as { worker: { terminate(): Promise<number> } }).worker;
+    // A long evaluation first (Cedar reads a set of 200,000 numbers), so the call behind it is still queued when the thread dies.
+    const long = set.evaluate(call({ arguments: { amount: 1, items: Array.from({ length: 200_000 }, (_, index) => index) } }));
     const underWay = set.evaluate(call({ arguments: { amount: 1 } }));
     await worker.terminate();
+    expect(await long).toMatchObject({ decision: 'error' });
     expect(await underWay).toEqual({ decision: 'error', matchedPolicies: [], approvalGroups: [], erroredPolicies: ['pay_limit'] });
     // The next call starts a new thread, which is sent the set again.
     expect(await set.evaluate(call({ arguments: { amount: 1 } }))).toMatchObject({ decision: 'allow' });

@@ -1,8 +1,8 @@
-import type { Context, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import type { CedarValueJson, Context, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { InlineCedar, type CedarEngine, type ParsedSetRef } from './cedar-engine.js';
 import { CALL_ACTION } from './ledgerline-schema.js';
 import { toCedarValue } from './cedar-values.js';
-import type { PolicyStatement } from './policy-validation.js';
+import type { AttributeReads, PolicyStatement, RequestReads } from './policy-validation.js';
 
 export type PolicyDecision = 'allow' | 'deny' | 'approval_required' | 'error';
 
@@ -59,6 +59,8 @@ export class CompiledPolicySet {
   private readonly approvalGroups = new Map<string, string>();
   private readonly policies: Record<string, string> = { [IMPLICIT_PERMIT_ID]: IMPLICIT_PERMIT };
   private readonly ref: ParsedSetRef;
+  /** What the set's statements read of a call: Cedar is given only that (reading entities is most of an evaluation's cost). */
+  private readonly reads: RequestReads;
 
   constructor(readonly slot: string, readonly named: readonly NamedPolicy[], private readonly engine: CedarEngine = INLINE) {
     for (const { name, statements } of named) {
@@ -69,6 +71,7 @@ export class CompiledPolicySet {
       });
     }
     this.ref = { slot, generation: ++generations, policies: this.policies };
+    this.reads = unionOfReads(named.flatMap(({ statements }) => statements.map((statement) => statement.reads ?? ALL_READS)));
   }
 
   get isEmpty(): boolean {
@@ -91,13 +94,19 @@ export class CompiledPolicySet {
   private async decide(request: PolicyRequest): Promise<PolicyEvaluation> {
     const principal = { type: 'User', id: request.userId };
     const resource = { type: 'Tool', id: request.tool };
-    const entities: EntityJson[] = [
-      { uid: principal, attrs: { groups: [...request.groups], client: request.clientId, scopes: [...request.scopes] }, parents: [] },
-      { uid: resource, attrs: { scope: request.toolScope, automation: request.automation }, parents: [] },
-    ];
+    // Only what some statement reads: an entity no statement reads an attribute of is left out
+    // (Cedar reads none of it; the scope's `in` and `is` need only its id, and it has no parents).
+    const entities: EntityJson[] = [];
+    const principalAttrs = picked(this.reads.principal, { groups: () => [...request.groups], client: () => request.clientId, scopes: () => [...request.scopes] });
+    if (principalAttrs) entities.push({ uid: principal, attrs: principalAttrs, parents: [] });
+    const resourceAttrs = picked(this.reads.resource, { scope: () => request.toolScope, automation: () => request.automation });
+    if (resourceAttrs) entities.push({ uid: resource, attrs: resourceAttrs, parents: [] });
+    // Converted whether read or not: arguments Cedar cannot hold fail closed, whatever the set reads.
     const args = toCedarValue(request.arguments) ?? {};
-    const keys = typeof request.arguments === 'object' && request.arguments !== null && !Array.isArray(request.arguments) ? Object.keys(request.arguments) : [];
-    const context: Context = { arguments: args, argumentKeys: keys };
+    const context: Context = picked(this.reads.context, {
+      arguments: () => args,
+      argumentKeys: () => (typeof request.arguments === 'object' && request.arguments !== null && !Array.isArray(request.arguments) ? Object.keys(request.arguments) : []),
+    }) ?? {};
     const answer = await this.engine.authorize(this.ref, { principal, action: CALL_ACTION, resource, context, entities });
     if (answer.type === 'failure') throw new CedarFailure(answer.errors.map((error) => error.message).join('; '));
     const { decision, diagnostics } = answer.response;
@@ -117,6 +126,22 @@ export class CompiledPolicySet {
 
 class CedarFailure extends Error {}
 
+const ALL_READS: RequestReads = { principal: 'all', resource: 'all', context: 'all' };
+
+function unionOfReads(reads: readonly RequestReads[]): RequestReads {
+  const union = (of: readonly AttributeReads[]): AttributeReads => (of.includes('all') ? 'all' : new Set(of.flatMap((names) => [...(names as ReadonlySet<string>)])));
+  return { principal: union(reads.map((r) => r.principal)), resource: union(reads.map((r) => r.resource)), context: union(reads.map((r) => r.context)) };
+}
+
+/** The attributes read, each computed only then; undefined when none is read. */
+function picked(reads: AttributeReads, attributes: Record<string, () => CedarValueJson>): Record<string, CedarValueJson> | undefined {
+  const names = Object.keys(attributes).filter((name) => reads === 'all' || reads.has(name));
+  // A read of an attribute the call does not have (`principal has nickname`) still needs the entity, without it.
+  if (names.length === 0) return reads === 'all' || reads.size > 0 ? {} : undefined;
+  return Object.fromEntries(names.map((name) => [name, attributes[name]!()]));
+}
+
+/** Each once, in order: Cedar gives its reasons and errors in no particular order. */
 function unique(values: string[]): string[] {
-  return [...new Set(values)];
+  return [...new Set(values)].sort();
 }

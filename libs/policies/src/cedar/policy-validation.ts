@@ -17,6 +17,57 @@ export interface PolicyStatement {
    * the gate read the tenant's approver groups to give the caller's. Absent when it does not.
    */
   readsGroups?: true;
+  /** What of a call the statement reads (see readsOf); absent: all of it. */
+  reads?: RequestReads;
+}
+
+/** The attributes of one of the call's variables that a statement reads, or `all` of them. */
+export type AttributeReads = ReadonlySet<string> | 'all';
+
+/** Per variable of a call (`action` has no attributes), what a statement reads. */
+export interface RequestReads {
+  principal: AttributeReads;
+  resource: AttributeReads;
+  context: AttributeReads;
+}
+
+const READ_VARIABLES = ['principal', 'resource', 'context'] as const;
+type ReadVariable = (typeof READ_VARIABLES)[number];
+const isReadVariable = (value: unknown): value is ReadVariable => (READ_VARIABLES as readonly unknown[]).includes(value);
+
+/**
+ * What a statement's conditions read of the call, from Cedar's JSON form: `principal.groups`,
+ * `principal has groups` and `principal["groups"]` all read `groups` of the principal. The test
+ * is conservative: a variable used whole (`principal == resource`, `context == {}`, an
+ * `if … then principal …` whose attribute is then read, a tag) reads all of it, and an entity
+ * literal anywhere (`User::"alice".scopes` may be the caller's) reads all of both entities. The
+ * scope (`principal in Group::"g"`, `resource is Tool`) reads no attribute.
+ */
+export function readsOf(conditions: unknown): RequestReads {
+  const named: Record<ReadVariable, Set<string>> = { principal: new Set(), resource: new Set(), context: new Set() };
+  const whole = new Set<ReadVariable>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === '.' || key === 'has') && typeof value === 'object' && value !== null && typeof (value as { attr?: unknown }).attr === 'string') {
+        const { left, attr } = value as { left?: unknown; attr: string };
+        const variable = typeof left === 'object' && left !== null ? (left as { Var?: unknown }).Var : undefined;
+        if (typeof variable === 'string') {
+          if (isReadVariable(variable)) named[variable].add(attr);
+          continue;
+        }
+      }
+      if (key === 'Var' && isReadVariable(value)) whole.add(value);
+      else if (key === '__entity') whole.add('principal').add('resource');
+      else visit(value);
+    }
+  };
+  visit(conditions);
+  return { principal: whole.has('principal') ? 'all' : named.principal, resource: whole.has('resource') ? 'all' : named.resource, context: whole.has('context') ? 'all' : named.context };
 }
 
 /** An access under `context.arguments`: the schema cannot type arguments (see ledgerline-schema.ts), evaluation does. */
@@ -47,12 +98,13 @@ function statementOf(name: string, text: string, statement: string): PolicyState
   const group = json.json.annotations?.[REQUIRE_APPROVAL];
   // Cedar's JSON form names every attribute access and `has` test as "attr": a conservative test.
   const readsGroups = JSON.stringify(json.json.conditions ?? []).includes('"attr":"groups"') ? ({ readsGroups: true } as const) : {};
-  if (group === undefined) return { text: statement, effect: json.json.effect, ...readsGroups };
+  const reads = readsOf(json.json.conditions ?? []);
+  if (group === undefined) return { text: statement, effect: json.json.effect, ...readsGroups, reads };
   if (!GROUP.test(group)) {
     const position = annotationPosition(text, statement);
     throw new InvalidPolicyError(name, [{ message: `@${REQUIRE_APPROVAL} names a group: 1-256 characters without spaces`, help: `for example @${REQUIRE_APPROVAL}("managers")`, ...(position && { position }) }]);
   }
-  return { text: statement, effect: json.json.effect, approvalGroup: group, ...readsGroups };
+  return { text: statement, effect: json.json.effect, approvalGroup: group, ...readsGroups, reads };
 }
 
 /** Where the statement's @requireApproval stands in the whole text (Cedar gives annotations no position). */
