@@ -58,6 +58,12 @@ describe.each(['sqlite', 'postgres'] as const)('shadow comparisons survive kill 
       expect(streams.get(streamId)!.map((event) => event.type)).toEqual(['ShadowRunCompared']);
       expect(streams.get(streamId)![0]!.data).toMatchObject({ liveVersion: 1, shadowVersion: 2, requestsIdentical: true, live: { outcome: 'completed' } });
     }
+    // Each comparison is durable no later than its run's final event: before it, and on SQLite in the same commit (one transaction).
+    for (const runId of runs) {
+      const [final, compared] = [streams.get(runId)!.at(-1)!, streams.get(`shadow-${runId}`)![0]!];
+      expect(compared.globalPosition).toBeLessThan(final.globalPosition);
+      if (kind === 'sqlite') expect(compared.recordedAt).toBe(final.recordedAt);
+    }
     // The downstream saw the live effects once each and not a request of the shadow's.
     expect([...fixture.effectCounts().values()]).toEqual(Array(2 * RUNS).fill(1));
     expect(new Set(fixture.requests.map((request) => request.idempotencyKey)).size).toBe(2 * RUNS);

@@ -11,11 +11,16 @@ import { compareShadowRun } from './compare-shadow-run.js';
 import { liveRunRecord, type TimedRunEvent } from './live-run-record.js';
 import { shadowStreamId, type ShadowRunCompared } from './shadow.events.js';
 
+/** A comparison made and ready to append: the append starts in the turn this is called. */
+export type ShadowAppend = () => Promise<void>;
+
 /**
  * Compares a live run that is about to close with its shadow version (compareShadowRun) and
  * appends the comparison on shadow-<runId> at no-stream: exactly once however often it is tried.
- * The run worker calls it just before it appends the final event, so a crash in between is
- * redone (the comparison conflicts and is skipped, the final event goes in) and nothing is lost.
+ * The run worker appends it with the run's final event, never after it: in the same turn where
+ * the store commits both in one transaction (EventStore.groupCommits), so the close waits for one
+ * commit; else first. A crash before the final event is durable is redone (the comparison
+ * conflicts and is skipped, the final event goes in), so nothing is lost.
  * Nothing here calls a connector, asks an approver or touches the run's stream.
  */
 @Injectable()
@@ -32,27 +37,31 @@ export class ShadowComparer {
   /**
    * `state` is final and includes `unsaved`, the events about to be appended with it. When the
    * final event is already in the stream (recorded on another path), the shadow stream is looked
-   * at first, so a run driven again after it closed is not planned twice.
+   * at first, so a run driven again after it closed is not planned twice. Undefined when there is
+   * nothing to append: no shadow, compared before, or a comparison that could not be made.
    */
-  async beforeClosing(tenantId: string, state: ActiveRunState, unsaved: readonly RunEvent[], opened?: OpenedValues): Promise<void> {
-    if (state.shadowVersion === undefined) return;
+  async comparisonOf(tenantId: string, state: ActiveRunState, unsaved: readonly RunEvent[], opened?: OpenedValues): Promise<ShadowAppend | undefined> {
+    if (state.shadowVersion === undefined) return undefined;
     const streamId = shadowStreamId(state.runId);
     const closingNow = unsaved.some((event) => FINAL_RUN_EVENTS.has(event.type));
-    if (!closingNow && (await this.store.readStream(tenantId, streamId, { limit: 1 })).length > 0) return;
+    if (!closingNow && (await this.store.readStream(tenantId, streamId, { limit: 1 })).length > 0) return undefined;
     let data: ShadowRunCompared['data'] | undefined;
     try {
       data = await this.compare(tenantId, state, unsaved, opened);
     } catch (error) {
       // A comparison is an observation: one that cannot be made must not keep the live run from closing.
       this.logger.warn({ msg: 'shadow comparison failed', tenantId, runId: state.runId, error: error instanceof Error ? error.name : 'unknown' });
-      return;
+      return undefined;
     }
-    if (!data) return;
-    try {
-      await this.store.append(tenantId, streamId, 'no-stream', [{ type: 'ShadowRunCompared', data, metadata: { clientId: SAGA_CLIENT, correlationId: state.runId } }]);
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
-    }
+    if (!data) return undefined;
+    const compared = data;
+    return async () => {
+      try {
+        await this.store.append(tenantId, streamId, 'no-stream', [{ type: 'ShadowRunCompared', data: compared, metadata: { clientId: SAGA_CLIENT, correlationId: state.runId } }]);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+      }
+    };
   }
 
   private async compare(tenantId: string, state: ActiveRunState, unsaved: readonly RunEvent[], openedValues?: OpenedValues): Promise<ShadowRunCompared['data'] | undefined> {

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConnectorAbortedError, type OnBehalfOfRecord } from '#connectors';
 import { ConnectorGateway } from '#connectors/nest';
 import { EVENT_STORE, loadStream, WrongExpectedVersionError, type EventStore } from '#event-store';
@@ -79,6 +79,7 @@ const LEASE_MARGIN_MS = 5000;
  */
 @Injectable()
 export class RunWorker {
+  private readonly logger = new Logger(RunWorker.name);
   /** Aborted when shutting down begins: a run under way stops before its next step (the step under way finishes). */
   readonly draining = new AbortController();
   /** Aborted when the drain time is up: calls under way stop, record nothing, and are made again (same key) after the restart. */
@@ -122,8 +123,19 @@ export class RunWorker {
           return { kind: 'parked', streamVersion: state.streamVersion, until: Number.MAX_SAFE_INTEGER };
         }
         if (isFinal(state)) {
-          await this.shadows.beforeClosing(tenantId, state, unsaved.events, opened);
-          await this.save(tenantId, state, unsaved);
+          const compared = await this.shadows.comparisonOf(tenantId, state, unsaved.events, opened);
+          if (compared && this.store.groupCommits) {
+            // Both in one transaction: the run never closes without its comparison, and its close
+            // waits for one commit, not two. Only a comparison the store refuses on its own (never
+            // a transient fault: that fails both) would be lost; it would be refused at every try.
+            const comparison = compared().then(() => undefined, (error: unknown) => error);
+            await this.save(tenantId, state, unsaved);
+            const refused = await comparison;
+            if (refused !== undefined) this.logger.warn({ msg: 'shadow comparison refused by the store', tenantId, runId, error: refused instanceof Error ? refused.name : 'unknown' });
+          } else {
+            await compared?.();
+            await this.save(tenantId, state, unsaved);
+          }
           for (const [connector, version] of Object.entries(state.secretPins)) await this.secrets.retireIfUnused(tenantId, connector, version, state.runId);
           return { kind: 'done' };
         }
