@@ -53,7 +53,7 @@ describe('approval reminders across two workers on one PostgreSQL, one killed mi
     issuer = DevIssuer.openOrCreate(sharedDir, { issuer: `http://127.0.0.1:${port}`, audience: `http://127.0.0.1:${port}/mcp` });
   });
   afterAll(async () => {
-    for (const process of [api, ...workers]) await process?.stop();
+    await Promise.all([api, ...workers].map((process) => process?.stop()));
     await store?.close();
     await fixture?.close();
     await database?.drop();

@@ -38,7 +38,7 @@ describe('delegation across two platform instances (PostgreSQL)', () => {
     await addUser(harness, 'acme', 'alice', PASSWORD);
   });
   afterAll(async () => {
-    for (const instance of [a, b]) await instance?.stop();
+    await Promise.all([a, b].map((instance) => instance?.stop()));
     await store?.close();
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });

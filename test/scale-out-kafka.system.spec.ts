@@ -49,7 +49,7 @@ describe('1,000 runs from 20 tenants across processes, through a worker kill and
     sharedDir = mkdtempSync(join(tmpdir(), 'ledgerline-kafka-scale-'));
   }, 180_000);
   afterAll(async () => {
-    for (const process of processes) await process.stop();
+    await Promise.all(processes.map((process) => process.stop()));
     await store?.close();
     await fixture?.close();
     await kafka?.stop();

@@ -53,7 +53,7 @@ describe.each(['PostgreSQL alone', 'Kafka'] as const)('two API processes and two
     token = issuer.mint({ tenantId: TENANT, userId: 'ops', scopes: ['connectors:admin', 'automations:admin', 'automation:two_calls', 'runs:read', 'memory:read', 'memory:write', 'policies:admin', 'policies:read'] });
   });
   afterAll(async () => {
-    for (const process of [...apis, ...workers]) await process.stop();
+    await Promise.all([...apis, ...workers].map((process) => process.stop()));
     await fixture?.close();
     await database?.drop();
     rmSync(sharedDir, { recursive: true, force: true });
