@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Runs every Jest suite, in two phases:
 //   1. all suites but the ones that measure latency, on LEDGERLINE_TEST_WORKERS Jest workers
-//      (default 3, on 2 cores too): suites do not share state (each has its own database, Kafka
-//      topics, data directory and ports), and many spend most of their time waiting (timers,
-//      restarts, drains): twelve 20-30 s suites took 146 s on 3 workers where 2 took 205 s, each
-//      suite as long as on 2; the CPU-bound ones are spread among them by the sequencer;
+//      (default 2): suites do not share state (each has its own database, Kafka topics, data
+//      directory and ports), and many spend most of their time waiting (timers, restarts,
+//      drains). 3 workers helped those (twelve 20-30 s suites: 146 s against 205 s) but slowed
+//      the CPU-bound ones as much (a clean clone's CI: 950 s against 987 on 2, run-crash 170 s
+//      against 62), which brings them nearer their timeouts on a slower machine: so 2;
 //   2. the suites in ALONE, one at a time with nothing else running, because they compare
 //      latencies measured in the same run (a second suite beside them is noise they would measure).
 // Then prints the slowest ten suites of both phases and exits non-zero if any suite failed.
@@ -16,7 +17,7 @@ import { runForwardingSignals } from './service-utils.mjs';
 
 const ALONE = ['test/noisy-tenant.system.spec.ts'];
 const JEST = ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', '--forceExit'];
-const workers = process.env.LEDGERLINE_TEST_WORKERS ?? '3';
+const workers = process.env.LEDGERLINE_TEST_WORKERS ?? '2';
 const scratch = mkdtempSync(join(tmpdir(), 'ledgerline-suites-'));
 
 const extra = process.argv.slice(2);
