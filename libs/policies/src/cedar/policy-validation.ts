@@ -13,8 +13,8 @@ export interface PolicyStatement {
   /** From `@requireApproval("<group>")`: matching asks for that group's approval. */
   approvalGroup?: string;
   /**
-   * The statement reads an attribute named `groups` (the caller's, or any other): only then does
-   * the gate read the tenant's approver groups to give the caller's. Absent when it does not.
+   * The statement reads the principal's `groups` (or all of the principal, see readsOf): only then
+   * does the gate read the tenant's approver groups to give the caller's. Absent when it does not.
    */
   readsGroups?: true;
   /** What of a call the statement reads (see readsOf); absent: all of it. */
@@ -96,9 +96,9 @@ function statementOf(name: string, text: string, statement: string): PolicyState
   const json = policyToJson(statement);
   if (json.type === 'failure') throw new InvalidPolicyError(name, json.errors.map((error) => issueOf(text, error)));
   const group = json.json.annotations?.[REQUIRE_APPROVAL];
-  // Cedar's JSON form names every attribute access and `has` test as "attr": a conservative test.
-  const readsGroups = JSON.stringify(json.json.conditions ?? []).includes('"attr":"groups"') ? ({ readsGroups: true } as const) : {};
   const reads = readsOf(json.json.conditions ?? []);
+  // Only the principal's groups are given to Cedar (see CompiledPolicySet), so only a read of them counts.
+  const readsGroups = reads.principal === 'all' || reads.principal.has('groups') ? ({ readsGroups: true } as const) : {};
   if (group === undefined) return { text: statement, effect: json.json.effect, ...readsGroups, reads };
   if (!GROUP.test(group)) {
     const position = annotationPosition(text, statement);
