@@ -13,7 +13,7 @@
 // feature's tenant beside a plain tenant on one platform, rounds taken in turn.
 // Usage: npm run bench:runs (starts PostgreSQL itself). BENCH_RUNS, BENCH_TOTAL, BENCH_CONCURRENCY,
 // BENCH_STORES (sqlite,postgres by default; sqlite alone for quick iterations), BENCH_GROWN_RUNS
-// (0 skips the grown store), BENCH_OVERHEAD_ROUNDS (7; rounds of each in the overhead rounds),
+// (0 skips the grown store), BENCH_OVERHEAD_ROUNDS (9; rounds of each in the overhead rounds),
 // BENCH_OVERHEAD_TOTAL (1000; runs per overhead round),
 // BENCH_ONLY=overheads (the overhead rounds alone, printed, bench/results/runs.json left as it is:
 // for iterating on a feature's cost), with BENCH_VARIANTS (policies,shadow; the plain rounds always
@@ -43,7 +43,7 @@ const STORES = new Set((process.env.BENCH_STORES ?? 'sqlite,postgres').split(','
 const GROWN_RUNS = Number(process.env.BENCH_GROWN_RUNS ?? 1_000_000);
 const TENANT = 'bench';
 /** A few per cent is the figure sought, and neighbours move a short round by more: more and longer rounds than the others. */
-const OVERHEAD_ROUNDS = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 7);
+const OVERHEAD_ROUNDS = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 9);
 const OVERHEAD_TOTAL = Number(process.env.BENCH_OVERHEAD_TOTAL ?? 1000);
 /** 'overheads': the overhead rounds alone, nothing written. */
 const ONLY = process.env.BENCH_ONLY;
@@ -271,10 +271,19 @@ async function measureStore(kind: 'sqlite' | 'postgres', fixture: FixtureServer)
   }
 }
 
+interface OverheadDetail {
+  /** 1 - variant / plain runs/s, round by round. */
+  perRound: number[];
+  /** 1 - median variant runs/s / median plain runs/s (the figure before session 18). */
+  ofMedians: number;
+  /** The median over the rounds of variant / plain platform CPU per run, minus 1. */
+  platformCpu?: number;
+}
+
 interface Overheads {
   plain: Measured & { rounds: Measured[] };
-  variants: Record<string, Measured & { rounds: Measured[] }>;
-  /** 1 - variant runs/s / plain runs/s, of the medians: the share of throughput the feature costs. */
+  variants: Record<string, Measured & { rounds: Measured[]; overhead: OverheadDetail }>;
+  /** 1 - the median over the rounds of (variant runs/s / plain runs/s in the same round): the share of throughput the feature costs. */
   overheads: Record<string, number>;
 }
 
@@ -306,9 +315,26 @@ async function measureOverheads(fixture: FixtureServer, variants: Record<string,
   }
   const summaries = Object.fromEntries(Object.entries(rounds).map(([name, measured]) => [name, summarise(`overhead rounds, ${name}`, measured)]));
   const { plain: plainSummary, ...variantSummaries } = summaries;
-  const overheads = Object.fromEntries(Object.entries(variantSummaries).map(([name, measured]) => [name, Math.round((1 - measured.runsPerSec / plainSummary!.runsPerSec) * 1000) / 1000]));
-  for (const [name, overhead] of Object.entries(overheads)) process.stderr.write(`  ${name}: ${(overhead * 100).toFixed(1)} % fewer runs/s than plain runs (goal at most 15 %)\n`);
-  return { plain: plainSummary!, variants: variantSummaries, overheads };
+  // Per round, the variant's runs/s over the plain tenant's in the same round (taken next to each
+  // other, minutes apart from the other rounds): the median of those ratios, so a round the VM slowed
+  // for all tenants alike moves no figure. The ratio of the medians, and of the CPU per run, are stated beside it.
+  const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+  const paired = (name: string, figure: (m: Measured) => number | undefined): number[] =>
+    rounds[name]!.map((measured, k) => (figure(measured) ?? NaN) / (figure(rounds['plain']![k]!) ?? NaN)).filter((ratio) => Number.isFinite(ratio));
+  const overheads = Object.fromEntries(Object.keys(variantSummaries).map((name) => [name, round3(1 - median(paired(name, (m) => m.runsPerSec)))]));
+  const details = Object.fromEntries(Object.entries(variantSummaries).map(([name, measured]) => {
+    const cpuRatios = paired(name, (m) => m.platformCpuMsPerRun);
+    return [name, {
+      perRound: paired(name, (m) => m.runsPerSec).map((ratio) => round3(1 - ratio)),
+      ofMedians: round3(1 - measured.runsPerSec / plainSummary!.runsPerSec),
+      ...(cpuRatios.length > 0 && { platformCpu: round3(median(cpuRatios) - 1) }),
+    }];
+  }));
+  for (const [name, overhead] of Object.entries(overheads)) {
+    const detail = details[name]!;
+    process.stderr.write(`  ${name}: ${(overhead * 100).toFixed(1)} % fewer runs/s than plain runs, median of the rounds' pairs (goal at most 15 %); per round ${detail.perRound.join(' ')}; of the medians ${detail.ofMedians}${detail.platformCpu === undefined ? '' : `; platform CPU per run +${(detail.platformCpu * 100).toFixed(1)} %`}\n`);
+  }
+  return { plain: plainSummary!, variants: Object.fromEntries(Object.entries(variantSummaries).map(([name, measured]) => [name, { ...measured, overhead: details[name]! }])), overheads };
 }
 
 interface Grown extends Measured {

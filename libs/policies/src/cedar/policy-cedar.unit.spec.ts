@@ -37,7 +37,7 @@ describe('policy validation against the Ledgerline schema', () => {
   });
 
   it('accepts accesses under context.arguments (typed at evaluation) but still checks the rest of the policy', () => {
-    expect(validatePolicyText('pay_limit', PAY_LIMIT)).toEqual([{ text: PAY_LIMIT, effect: 'forbid', reads: { principal: new Set(), resource: new Set(), context: new Set(['arguments']) } }]);
+    expect(validatePolicyText('pay_limit', PAY_LIMIT)).toEqual([{ text: PAY_LIMIT, effect: 'forbid', reads: { principal: new Set(), resource: new Set(), context: new Set(['arguments']) }, json: expect.objectContaining({ effect: 'forbid', conditions: [expect.objectContaining({ kind: 'when' })] }) }]);
     expect(() => validatePolicyText('mixed', 'forbid(principal, action, resource) when { context.arguments.x == 1 || principal.client == 3 };'))
       .toThrow(expect.objectContaining({ code: 'policy.invalid' }));
   });
@@ -102,13 +102,52 @@ describe.each([['inline', () => new InlineCedar()], ['on its own thread', () => 
       call(), call({ arguments: { amount: 5 } }), call({ userId: 'mallory', arguments: {} }), call({ groups: ['finance'], clientId: 'rogue' }),
       call({ scopes: ['memory:write', 'runs:read'], arguments: { secret: 'x', amount: 11 } }), call({ tool: 'memory_put', toolScope: 'memory:write', automation: false, arguments: { key: 'k' } }),
     ];
-    const whole = (name: string, text: string) => ({ name, statements: validatePolicyText(name, text).map(({ reads: _reads, ...statement }) => statement) });
+    // Whole: Cedar given the whole call, and the whole set (no screen).
+    const whole = (name: string, text: string) => ({ name, statements: validatePolicyText(name, text).map(({ reads: _reads, json: _json, ...statement }) => statement) });
     const sets = [...texts.map((text, index) => [[`p${index}`, text] as [string, string]]), texts.map((text, index): [string, string] => [`p${index}`, text])];
     for (const policies of sets) {
       const slim = compiled(...policies);
       const full = new CompiledPolicySet(`test-${++slots}`, policies.map(([name, text]) => whole(name, text)), engine);
       for (const request of requests) expect([policies.length, await slim.evaluate(request)]).toEqual([policies.length, await full.evaluate(request)]);
     }
+    expect(compiled(...texts.map((text, index): [string, string] => [`p${index}`, text])).screened).toBe(true);
+  });
+
+  it('screens a set with its statements merged and decides as the whole set does, matches, errors and approvals alike', async () => {
+    const texts = [
+      'forbid(principal, action == Action::"call", resource == Tool::"pay_invoice") when { context.arguments has amount && context.arguments.amount > 500 };',
+      'forbid(principal, action == Action::"call", resource == Tool::"pay_invoice") when { context.arguments.currency == "XBT" };',
+      'forbid(principal, action == Action::"call", resource == Tool::"pay_invoice") when { context.arguments has amount } unless { context.arguments has approved && context.arguments.approved };',
+      '@requireApproval("managers")\nforbid(principal, action == Action::"call", resource == Tool::"pay_invoice") when { context.arguments has amount && context.arguments.amount > 100 };',
+      'forbid(principal, action == Action::"call", resource == Tool::"memory_put") when { context.arguments has key && context.arguments.key like "secret*" };',
+      'forbid(principal, action, resource) when { context.arguments has amount && context.arguments.amount < 0 };',
+      'permit(principal, action, resource) when { context.arguments has trace && context.arguments.trace };',
+      'forbid(principal == User::"mallory", action, resource);',
+    ];
+    const policies = texts.map((text, index): [string, string] => [`p${index}`, text]);
+    const screened = compiled(...policies);
+    expect(screened.screened).toBe(true);
+    const unscreened = new CompiledPolicySet(`test-${++slots}`, policies.map(([name, text]) => ({ name, statements: validatePolicyText(name, text).map(({ json: _json, ...statement }) => statement) })), engine);
+    expect(unscreened.screened).toBe(false);
+    const argumentsOf = [
+      {}, { currency: 'EUR' }, { currency: 'XBT' }, { currency: 'EUR', amount: 50, approved: true }, { currency: 'EUR', amount: 50 }, { currency: 'EUR', amount: 150, approved: true },
+      { currency: 'EUR', amount: 900, approved: true }, { currency: 'EUR', amount: -1, approved: true }, { currency: 'EUR', amount: 5, approved: 'yes' }, { currency: 'EUR', trace: true },
+      { currency: 'EUR', trace: 'on' }, { key: 'secret/1' }, { key: 'public' }, { key: 7 },
+    ];
+    const requests = argumentsOf.flatMap((args) => [
+      call({ arguments: args }), call({ userId: 'mallory', arguments: args }),
+      call({ tool: 'memory_put', toolScope: 'memory:write', automation: false, arguments: args }),
+    ]);
+    const decisions = new Set<string>();
+    for (const request of requests) {
+      const expected = await unscreened.evaluate(request);
+      decisions.add(expected.decision);
+      expect([request, await screened.evaluate(request)]).toEqual([request, expected]);
+    }
+    // The calls above reach every decision, and the screen lets most of them through alone.
+    expect([...decisions].sort()).toEqual(['allow', 'approval_required', 'deny', 'error']);
+    const single = compiled(['only', texts[0]!]);
+    expect(single.screened).toBe(false);
   });
 
   it('maps whole numbers to Longs and decimals to Cedar decimals', async () => {

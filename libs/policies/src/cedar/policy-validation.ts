@@ -1,4 +1,4 @@
-import { policySetTextToParts, policyToJson, validate, type DetailedError } from '@cedar-policy/cedar-wasm/nodejs';
+import { policySetTextToParts, policyToJson, validate, type DetailedError, type PolicyJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { InvalidPolicyError, type PolicyErrorPosition, type PolicyIssue } from '../policy.errors.js';
 import { LEDGERLINE_CEDAR_SCHEMA } from './ledgerline-schema.js';
 
@@ -19,6 +19,8 @@ export interface PolicyStatement {
   readsGroups?: true;
   /** What of a call the statement reads (see readsOf); absent: all of it. */
   reads?: RequestReads;
+  /** Cedar's JSON form of the statement: what the screen (see CompiledPolicySet) merges; absent: the set is not screened. */
+  json?: PolicyJson;
 }
 
 /** The attributes of one of the call's variables that a statement reads, or `all` of them. */
@@ -99,12 +101,12 @@ function statementOf(name: string, text: string, statement: string): PolicyState
   const reads = readsOf(json.json.conditions ?? []);
   // Only the principal's groups are given to Cedar (see CompiledPolicySet), so only a read of them counts.
   const readsGroups = reads.principal === 'all' || reads.principal.has('groups') ? ({ readsGroups: true } as const) : {};
-  if (group === undefined) return { text: statement, effect: json.json.effect, ...readsGroups, reads };
+  if (group === undefined) return { text: statement, effect: json.json.effect, ...readsGroups, reads, json: json.json };
   if (!GROUP.test(group)) {
     const position = annotationPosition(text, statement);
     throw new InvalidPolicyError(name, [{ message: `@${REQUIRE_APPROVAL} names a group: 1-256 characters without spaces`, help: `for example @${REQUIRE_APPROVAL}("managers")`, ...(position && { position }) }]);
   }
-  return { text: statement, effect: json.json.effect, approvalGroup: group, ...readsGroups, reads };
+  return { text: statement, effect: json.json.effect, approvalGroup: group, ...readsGroups, reads, json: json.json };
 }
 
 /** Where the statement's @requireApproval stands in the whole text (Cedar gives annotations no position). */
