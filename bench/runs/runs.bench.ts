@@ -13,7 +13,7 @@
 // feature's tenant beside a plain tenant on one platform, rounds taken in turn.
 // Usage: npm run bench:runs (starts PostgreSQL itself). BENCH_RUNS, BENCH_TOTAL, BENCH_CONCURRENCY,
 // BENCH_STORES (sqlite,postgres by default; sqlite alone for quick iterations), BENCH_GROWN_RUNS
-// (0 skips the grown store), BENCH_OVERHEAD_ROUNDS (9; rounds of each in the overhead rounds),
+// (0 skips the grown store), BENCH_OVERHEAD_ROUNDS (8; rounds of each in the overhead rounds, rounded up to whole rotations),
 // BENCH_OVERHEAD_TOTAL (1000; runs per overhead round),
 // BENCH_ONLY=overheads (the overhead rounds alone, printed, bench/results/runs.json left as it is:
 // for iterating on a feature's cost), with BENCH_VARIANTS (policies,shadow; the plain rounds always
@@ -43,7 +43,7 @@ const STORES = new Set((process.env.BENCH_STORES ?? 'sqlite,postgres').split(','
 const GROWN_RUNS = Number(process.env.BENCH_GROWN_RUNS ?? 1_000_000);
 const TENANT = 'bench';
 /** A few per cent is the figure sought, and neighbours move a short round by more: more and longer rounds than the others. */
-const OVERHEAD_ROUNDS = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 9);
+const OVERHEAD_ROUNDS = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 8);
 const OVERHEAD_TOTAL = Number(process.env.BENCH_OVERHEAD_TOTAL ?? 1000);
 /** 'overheads': the overhead rounds alone, nothing written. */
 const ONLY = process.env.BENCH_ONLY;
@@ -109,7 +109,7 @@ const withShadow = (fixture: FixtureServer): Variant => ({
 });
 
 /** The overhead rounds' features, each beside the plain tenant. */
-const overheadVariants = (fixture: FixtureServer): Record<string, Variant> => ({ policies: withPolicies(fixture), shadow: withShadow(fixture) });
+const overheadVariants = (fixture: FixtureServer): Record<string, Variant> => ({ policies: withPolicies(fixture), shadow: withShadow(fixture), control: plain(fixture, `${TENANT}-control`) });
 
 interface Measured {
   runsPerSec: number;
@@ -135,6 +135,22 @@ class Platform {
       return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
     } catch {
       return undefined;
+    }
+  }
+
+  /**
+   * Resolves once the platform is at rest (under 2 ms of CPU in 100 ms, twice in a row; 30 s at
+   * most): the projections have caught up with what a round appended.
+   */
+  async settled(): Promise<void> {
+    let last = this.cpuMs();
+    if (last === undefined) return;
+    let quiet = 0;
+    for (const deadline = Date.now() + 30_000; quiet < 2 && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = this.cpuMs()!;
+      quiet = now - last < 2 ? quiet + 1 : 0;
+      last = now;
     }
   }
 
@@ -188,6 +204,8 @@ async function measureLedgerline(platform: Platform, store: EventStore, fixture:
     });
   }
   const completedAt = await waitForCompletions(store, after, startedAt.size, tenant);
+  // The views the round's events feed may still be catching up: their work is the round's, not the next one's.
+  await platform.settled();
   const cpuAfter = platform.cpuMs();
   const driver = process.cpuUsage(driverBefore);
   close();
@@ -274,16 +292,20 @@ async function measureStore(kind: 'sqlite' | 'postgres', fixture: FixtureServer)
 interface OverheadDetail {
   /** 1 - variant / plain runs/s, round by round. */
   perRound: number[];
-  /** 1 - median variant runs/s / median plain runs/s (the figure before session 18). */
+  /** 1 - the median of those ratios. */
+  pairedMedian: number;
+  /** 1 - median variant runs/s / median plain runs/s (the figure up to session 17). */
   ofMedians: number;
-  /** The median over the rounds of variant / plain platform CPU per run, minus 1. */
+  /** Variant / plain platform CPU per run over all the rounds, minus 1. */
   platformCpu?: number;
+  /** Variant / plain platform CPU per run, minus 1, round by round. */
+  platformCpuPerRound?: number[];
 }
 
 interface Overheads {
   plain: Measured & { rounds: Measured[] };
   variants: Record<string, Measured & { rounds: Measured[]; overhead: OverheadDetail }>;
-  /** 1 - the median over the rounds of (variant runs/s / plain runs/s in the same round): the share of throughput the feature costs. */
+  /** 1 - variant runs/s / plain runs/s over all the rounds: the share of throughput the feature costs. */
   overheads: Record<string, number>;
 }
 
@@ -298,8 +320,12 @@ async function measureOverheads(fixture: FixtureServer, variants: Record<string,
   const all: Record<string, Variant> = { plain: plain(fixture, `${TENANT}-plain`), ...variants };
   const rounds: Record<string, Measured[]> = Object.fromEntries(Object.keys(all).map((name) => [name, []]));
   try {
-    for (let round = 0; round < OVERHEAD_ROUNDS; round++) {
-      const names = Object.keys(all);
+    // A round of each first, not counted: each tenant's setup, and the code each path runs warmed up, before anything is measured.
+    for (const name of Object.keys(all)) await measureLedgerline(platform, store, fixture, 0, { kind: 'closed', concurrency: CONCURRENCY, total: Math.ceil(OVERHEAD_TOTAL / 4) }, all[name]);
+    const names = Object.keys(all);
+    // Whole rotations: each tenant as often in each place of the order.
+    const measuredRounds = Math.ceil(OVERHEAD_ROUNDS / names.length) * names.length;
+    for (let round = 1; round <= measuredRounds; round++) {
       const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
       for (const name of order) rounds[name]!.push(await measureLedgerline(platform, store, fixture, round, { kind: 'closed', concurrency: CONCURRENCY, total: OVERHEAD_TOTAL }, all[name]));
     }
@@ -307,7 +333,8 @@ async function measureOverheads(fixture: FixtureServer, variants: Record<string,
     if (all['shadow']) {
       let compared = 0;
       for await (const batch of store.readAll({ tenantId: all['shadow'].tenant })) compared += batch.filter((event) => event.type === 'ShadowRunCompared').length;
-      if (compared !== OVERHEAD_ROUNDS * OVERHEAD_TOTAL) throw new Error(`${compared} shadow comparisons for ${OVERHEAD_ROUNDS * OVERHEAD_TOTAL} runs`);
+      const runs = rounds['shadow']!.length * OVERHEAD_TOTAL + Math.ceil(OVERHEAD_TOTAL / 4);
+      if (compared !== runs) throw new Error(`${compared} shadow comparisons for ${runs} runs`);
     }
   } finally {
     await store.close();
@@ -315,24 +342,30 @@ async function measureOverheads(fixture: FixtureServer, variants: Record<string,
   }
   const summaries = Object.fromEntries(Object.entries(rounds).map(([name, measured]) => [name, summarise(`overhead rounds, ${name}`, measured)]));
   const { plain: plainSummary, ...variantSummaries } = summaries;
-  // Per round, the variant's runs/s over the plain tenant's in the same round (taken next to each
-  // other, minutes apart from the other rounds): the median of those ratios, so a round the VM slowed
-  // for all tenants alike moves no figure. The ratio of the medians, and of the CPU per run, are stated beside it.
+  // Over all the rounds: the variant's runs/s over the plain tenant's, each from its total time
+  // (the rounds have as many runs each), and CPU per run likewise. Not a median of the rounds'
+  // pairs: the platform's periodic costs (an A/A control shows them: a second plain tenant
+  // measured as a variant) fall on every other round of the sequence, so the pairs alternate
+  // high and low, and only the whole rotation, the order turning each round, is balanced.
   const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+  const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
+  const secondsPerRun = (name: string): number => sum(rounds[name]!.map((measured) => 1 / measured.runsPerSec));
+  const cpuPerRun = (name: string): number | undefined => (rounds[name]!.every((measured) => measured.platformCpuMsPerRun !== undefined) ? sum(rounds[name]!.map((measured) => measured.platformCpuMsPerRun!)) : undefined);
   const paired = (name: string, figure: (m: Measured) => number | undefined): number[] =>
     rounds[name]!.map((measured, k) => (figure(measured) ?? NaN) / (figure(rounds['plain']![k]!) ?? NaN)).filter((ratio) => Number.isFinite(ratio));
-  const overheads = Object.fromEntries(Object.keys(variantSummaries).map((name) => [name, round3(1 - median(paired(name, (m) => m.runsPerSec)))]));
-  const details = Object.fromEntries(Object.entries(variantSummaries).map(([name, measured]) => {
-    const cpuRatios = paired(name, (m) => m.platformCpuMsPerRun);
+  const overheads = Object.fromEntries(Object.keys(variantSummaries).map((name) => [name, round3(1 - secondsPerRun('plain') / secondsPerRun(name))]));
+  const details = Object.fromEntries(Object.entries(variantSummaries).map(([name, measured]): [string, OverheadDetail] => {
+    const [plainCpu, variantCpu] = [cpuPerRun('plain'), cpuPerRun(name)];
     return [name, {
       perRound: paired(name, (m) => m.runsPerSec).map((ratio) => round3(1 - ratio)),
+      pairedMedian: round3(1 - median(paired(name, (m) => m.runsPerSec))),
       ofMedians: round3(1 - measured.runsPerSec / plainSummary!.runsPerSec),
-      ...(cpuRatios.length > 0 && { platformCpu: round3(median(cpuRatios) - 1) }),
+      ...(plainCpu !== undefined && variantCpu !== undefined && { platformCpu: round3(variantCpu / plainCpu - 1), platformCpuPerRound: paired(name, (m) => m.platformCpuMsPerRun).map((ratio) => round3(ratio - 1)) }),
     }];
   }));
   for (const [name, overhead] of Object.entries(overheads)) {
     const detail = details[name]!;
-    process.stderr.write(`  ${name}: ${(overhead * 100).toFixed(1)} % fewer runs/s than plain runs, median of the rounds' pairs (goal at most 15 %); per round ${detail.perRound.join(' ')}; of the medians ${detail.ofMedians}${detail.platformCpu === undefined ? '' : `; platform CPU per run +${(detail.platformCpu * 100).toFixed(1)} %`}\n`);
+    process.stderr.write(`  ${name}: ${(overhead * 100).toFixed(1)} % fewer runs/s than plain runs over the rounds (goal at most 15 %); per round ${detail.perRound.join(' ')}; median of those ${detail.pairedMedian}, of the medians ${detail.ofMedians}${detail.platformCpu === undefined ? '' : `; platform CPU per run +${(detail.platformCpu * 100).toFixed(1)} % (per round ${detail.platformCpuPerRound!.join(' ')})`}\n`);
   }
   return { plain: plainSummary!, variants: Object.fromEntries(Object.entries(variantSummaries).map(([name, measured]) => [name, { ...measured, overhead: details[name]! }])), overheads };
 }
@@ -397,7 +430,7 @@ async function main(): Promise<void> {
       postgresToSqlite: postgres && postgres.runsPerSec / sqlite.runsPerSec,
       policyOverhead: overheads.overheads['policies'],
       shadowOverhead: overheads.overheads['shadow'],
-      overheadRounds: { rounds: OVERHEAD_ROUNDS, runsPerRound: OVERHEAD_TOTAL, policies: `${POLICY_COUNT} policies in enforce mode, none forbidding`, shadow: 'a shadow version (more retries, same requests) compared with every run', plain: overheads.plain, ...overheads.variants },
+      overheadRounds: { rounds: overheads.plain.rounds.length, runsPerRound: OVERHEAD_TOTAL, policies: `${POLICY_COUNT} policies in enforce mode, none forbidding`, shadow: 'a shadow version (more retries, same requests) compared with every run', control: 'a second plain tenant: the noise floor (its overhead should be 0)', plain: overheads.plain, ...overheads.variants },
       grownSqlite: grown && { ...grown, finishedRunsInStore: GROWN_RUNS },
       grownToEmptySqlite: grown && grown.runsPerSec / sqlite.runsPerSec,
     });
