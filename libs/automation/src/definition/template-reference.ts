@@ -13,7 +13,7 @@ export interface Placeholder {
   ref: string;
 }
 
-export type ParsedReference = { ok: true; segments: string[] } | { ok: false; problem: string };
+export type ParsedReference = { ok: true; segments: readonly string[] } | { ok: false; problem: string };
 
 export type ResolvedReference = { found: true; value: JsonValue } | { found: false };
 
@@ -50,7 +50,30 @@ export function literalParts(text: string, token = 'x'): string {
   return text.replace(PLACEHOLDER, token);
 }
 
+/**
+ * References come from definitions, so the same few are parsed at every render: each is parsed
+ * once (results are frozen; the map is emptied when it reaches PARSED_LIMIT, so a stream of
+ * distinct references costs no more than parsing them).
+ */
+const parsed = new Map<string, ParsedReference>();
+const PARSED_LIMIT = 10_000;
+
 export function parseReference(ref: string): ParsedReference {
+  let known = parsed.get(ref);
+  if (known === undefined) {
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    known = deepFreeze(parseReferenceAnew(ref));
+    parsed.set(ref, known);
+  }
+  return known;
+}
+
+function deepFreeze(reference: ParsedReference): ParsedReference {
+  if (reference.ok) Object.freeze(reference.segments);
+  return Object.freeze(reference);
+}
+
+function parseReferenceAnew(ref: string): ParsedReference {
   if (ref === '') return { ok: false, problem: 'the placeholder is empty' };
   const segments = ref.split('.');
   for (const segment of segments) {

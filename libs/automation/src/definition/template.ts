@@ -23,7 +23,10 @@ import {
 export function renderTemplate(template: JsonValue, context: TemplateContext): JsonValue {
   if (typeof template === 'string') {
     const ref = wholePlaceholder(template);
-    return ref === undefined ? renderString(template, context) : structuredClone(lookUp(ref, context));
+    if (ref === undefined) return renderString(template, context);
+    const value = lookUp(ref, context);
+    // A copy, so the rendered request shares nothing with the run's state; a primitive is its own copy.
+    return typeof value === 'object' && value !== null ? structuredClone(value) : value;
   }
   if (Array.isArray(template)) return template.map((item) => renderTemplate(item, context));
   if (template === null || typeof template !== 'object') return template;
