@@ -16,7 +16,7 @@
 // (0 skips the grown store), BENCH_OVERHEAD_ROUNDS (8; rounds of each in the overhead rounds, rounded up to whole rotations),
 // BENCH_OVERHEAD_TOTAL (1000; runs per overhead round),
 // BENCH_ONLY=overheads (the overhead rounds alone, printed, bench/results/runs.json left as it is:
-// for iterating on a feature's cost), with BENCH_VARIANTS (policies,shadow; the plain rounds always
+// for iterating on a feature's cost), with BENCH_VARIANTS (policies,shadow,control; the plain rounds always
 // run, so an empty list profiles plain runs alone).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -48,7 +48,7 @@ const OVERHEAD_TOTAL = Number(process.env.BENCH_OVERHEAD_TOTAL ?? 1000);
 /** 'overheads': the overhead rounds alone, nothing written. */
 const ONLY = process.env.BENCH_ONLY;
 if (ONLY !== undefined && ONLY !== 'overheads') throw new Error(`BENCH_ONLY=${ONLY}: only "overheads" is known`);
-const VARIANTS = new Set((process.env.BENCH_VARIANTS ?? 'policies,shadow').split(',').map((name) => name.trim()).filter(Boolean));
+const VARIANTS = new Set((process.env.BENCH_VARIANTS ?? 'policies,shadow,control').split(',').map((name) => name.trim()).filter(Boolean));
 
 const automation = {
   name: 'two_steps', title: 'Two steps', description: 'Reserve, then confirm.',
