@@ -54,8 +54,11 @@ describe.each(['sqlite', 'postgres'] as const)('rate limits, fairness and deadli
     for (const runId of runIds) expect((await waitForRun(agent, runId)).status).toBe('completed');
     const times = fixture.requests.filter((r) => r.path.startsWith(`/throttled/throttle-${kind}/`)).map((r) => r.at).sort((a, b) => a - b);
     expect(times).toHaveLength(6);
-    // 5 per second with a burst of 1: six calls span at least a second.
-    expect(times[5]! - times[0]!).toBeGreaterThanOrEqual(900);
+    // 5 per second with a burst of 1: six calls take their tokens over at least a second. They are
+    // timed where they arrive, after their delivery: a first call delivered late on a loaded machine
+    // shortens the span (897 ms in a clean-clone CI), so the margin is 200 ms. Unthrottled, six calls
+    // arrive within a few tens of milliseconds.
+    expect(times[5]! - times[0]!).toBeGreaterThanOrEqual(800);
     await agent.close();
   });
 
