@@ -72,7 +72,9 @@ export class ShadowComparer {
     const opened = await this.personalData.openState(tenantId, state, openedValues);
     // A purge erased the run's data: there is no input left to plan the shadow on.
     if (!live || !shadow || opened === 'erased') return undefined;
-    const stored = await this.store.readStream(tenantId, state.runId);
+    // From version 2: the record is made of the steps' and approvals' events; RunStarted (version 1,
+    // the run's largest event, its input sealed) is in `state` already.
+    const stored = await this.store.readStream(tenantId, state.runId, { fromVersion: 2 });
     // Both plans see each connector as it was at its first call here (read once, not per call), and
     // a call both versions make alike is rendered once.
     const memo = newSimulationMemo();

@@ -56,8 +56,8 @@ export function parseConnectorRequest(input: unknown, config: ConnectorConfig): 
 
 /** The URL a validated request goes to: baseUrl's origin and path prefix, then `path` and `query`. */
 export function connectorUrl(baseUrl: string, request: Pick<ConnectorRequest, 'path' | 'query'>): URL {
-  const base = new URL(baseUrl);
-  const prefix = base.pathname.replace(/\/+$/, '');
+  const base = baseOf(baseUrl);
+  const prefix = base.prefix;
   const url = new URL(prefix + request.path, base.origin);
   // Backstop for pathProblem: whatever the parser made of the path, it must stay where the base points.
   if (url.origin !== base.origin || !(url.pathname === prefix || url.pathname.startsWith(`${prefix}/`))) {
@@ -65,6 +65,21 @@ export function connectorUrl(baseUrl: string, request: Pick<ConnectorRequest, 'p
   }
   for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.append(name, value);
   return url;
+}
+
+/** A connector's base URL parsed once: every call of every run to it starts from the same few strings. */
+const bases = new Map<string, { origin: string; prefix: string }>();
+const BASES_LIMIT = 10_000;
+
+function baseOf(baseUrl: string): { origin: string; prefix: string } {
+  let base = bases.get(baseUrl);
+  if (base === undefined) {
+    const parsed = new URL(baseUrl);
+    base = { origin: parsed.origin, prefix: parsed.pathname.replace(/\/+$/, '') };
+    if (bases.size >= BASES_LIMIT) bases.clear();
+    bases.set(baseUrl, base);
+  }
+  return base;
 }
 
 function pathProblem(path: string): string | undefined {
