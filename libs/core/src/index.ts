@@ -8,3 +8,4 @@ export * from './request-id.js';
 export * from './product.js';
 export * from './secret-text.js';
 export * from './in-flight.js';
+export * from './bounded-memo.js';

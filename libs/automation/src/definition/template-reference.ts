@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '#core';
+import { BoundedMemo, type JsonObject, type JsonValue } from '#core';
 
 /** What a template may read: the run's input, the outputs of earlier call steps, and who started which run. */
 export type TemplateContext = {
@@ -50,22 +50,11 @@ export function literalParts(text: string, token = 'x'): string {
   return text.replace(PLACEHOLDER, token);
 }
 
-/**
- * References come from definitions, so the same few are parsed at every render: each is parsed
- * once (results are frozen; the map is emptied when it reaches PARSED_LIMIT, so a stream of
- * distinct references costs no more than parsing them).
- */
-const parsed = new Map<string, ParsedReference>();
-const PARSED_LIMIT = 10_000;
+/** References come from definitions, so the same few are parsed at every render: each is parsed once (the results are frozen: callers share them). */
+const parsedReferences = new BoundedMemo(10_000, (ref: string) => deepFreeze(parseReferenceAnew(ref)));
 
 export function parseReference(ref: string): ParsedReference {
-  let known = parsed.get(ref);
-  if (known === undefined) {
-    if (parsed.size >= PARSED_LIMIT) parsed.clear();
-    known = deepFreeze(parseReferenceAnew(ref));
-    parsed.set(ref, known);
-  }
-  return known;
+  return parsedReferences.get(ref);
 }
 
 function deepFreeze(reference: ParsedReference): ParsedReference {

@@ -1,4 +1,4 @@
-import { assertJsonValue, ValidationError, type JsonValue } from '#core';
+import { assertJsonValue, BoundedMemo, ValidationError, type JsonValue } from '#core';
 import { z } from 'zod';
 import { invalid, type ConnectorConfig } from './connector-definition.js';
 import { HTTP_TOKEN, isHeaderValue, isReservedHeader } from './http-syntax.js';
@@ -56,7 +56,7 @@ export function parseConnectorRequest(input: unknown, config: ConnectorConfig): 
 
 /** The URL a validated request goes to: baseUrl's origin and path prefix, then `path` and `query`. */
 export function connectorUrl(baseUrl: string, request: Pick<ConnectorRequest, 'path' | 'query'>): URL {
-  const base = baseOf(baseUrl);
+  const base = bases.get(baseUrl);
   const prefix = base.prefix;
   const url = new URL(prefix + request.path, base.origin);
   // Backstop for pathProblem: whatever the parser made of the path, it must stay where the base points.
@@ -68,19 +68,10 @@ export function connectorUrl(baseUrl: string, request: Pick<ConnectorRequest, 'p
 }
 
 /** A connector's base URL parsed once: every call of every run to it starts from the same few strings. */
-const bases = new Map<string, { origin: string; prefix: string }>();
-const BASES_LIMIT = 10_000;
-
-function baseOf(baseUrl: string): { origin: string; prefix: string } {
-  let base = bases.get(baseUrl);
-  if (base === undefined) {
-    const parsed = new URL(baseUrl);
-    base = { origin: parsed.origin, prefix: parsed.pathname.replace(/\/+$/, '') };
-    if (bases.size >= BASES_LIMIT) bases.clear();
-    bases.set(baseUrl, base);
-  }
-  return base;
-}
+const bases = new BoundedMemo(10_000, (baseUrl: string) => {
+  const parsed = new URL(baseUrl);
+  return { origin: parsed.origin, prefix: parsed.pathname.replace(/\/+$/, '') };
+});
 
 function pathProblem(path: string): string | undefined {
   if (!path.startsWith('/')) return "must start with '/'";

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement, type Transaction } from 'better-sqlite3';
+import { BoundedMemo } from '#core';
 import { assertIdempotencyKey, assertPosition, assertStreamId, assertTenantId, validateAppend, type ValidatedAppend } from '../append-request.js';
 import { AppendNotifier } from '../append-notifier.js';
 import { planAppend, type TenantHead } from '../append-plan.js';
@@ -330,19 +331,15 @@ function prepareStatements(db: Database) {
  */
 class ByLimit {
   private static readonly MAX_LIMITS = 32;
-  private readonly statements = new Map<number, Statement>();
+  private readonly statements: BoundedMemo<number, Statement>;
 
-  constructor(private readonly db: Database, private readonly sql: string) {}
+  constructor(db: Database, sql: string) {
+    this.statements = new BoundedMemo(ByLimit.MAX_LIMITS, (limit) => db.prepare(limit === Number.MAX_SAFE_INTEGER ? sql : `${sql} LIMIT ${limit}`));
+  }
 
   /** `limit` is a validated positive integer; Number.MAX_SAFE_INTEGER reads without one. */
   with(limit: number): Statement {
-    let statement = this.statements.get(limit);
-    if (!statement) {
-      if (this.statements.size >= ByLimit.MAX_LIMITS) this.statements.clear();
-      statement = this.db.prepare(limit === Number.MAX_SAFE_INTEGER ? this.sql : `${this.sql} LIMIT ${limit}`);
-      this.statements.set(limit, statement);
-    }
-    return statement;
+    return this.statements.get(limit);
   }
 }
 

@@ -1,4 +1,4 @@
-import { IllegalStateError } from '#core';
+import { BoundedMemo, IllegalStateError } from '#core';
 import type { Projection } from '../projection.js';
 import type { ViewSql } from '../view-db.port.js';
 
@@ -45,18 +45,14 @@ const RENAMED_CACHE_SIZE = 512;
  * than running them. Past its bound it forgets everything and starts again (correct either way).
  */
 export class ShadowRenamer {
-  private readonly renamed = new Map<string, string>();
+  private readonly renamed: BoundedMemo<string, string>;
 
-  constructor(private readonly names: ShadowNames) {}
+  constructor(names: ShadowNames) {
+    this.renamed = new BoundedMemo(RENAMED_CACHE_SIZE, (sql) => renameTables(sql, names));
+  }
 
   rename(sql: string): string {
-    let shadow = this.renamed.get(sql);
-    if (shadow === undefined) {
-      if (this.renamed.size >= RENAMED_CACHE_SIZE) this.renamed.clear();
-      shadow = renameTables(sql, this.names);
-      this.renamed.set(sql, shadow);
-    }
-    return shadow;
+    return this.renamed.get(sql);
   }
 }
 
