@@ -45,6 +45,8 @@ const TENANT = 'bench';
 /** A few per cent is the figure sought, and neighbours move a short round by more: more and longer rounds than the others. */
 const OVERHEAD_ROUNDS = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 8);
 const OVERHEAD_TOTAL = Number(process.env.BENCH_OVERHEAD_TOTAL ?? 1000);
+/** Each tenant's warm-up round, not counted: its setup, and the code its path runs warmed up. */
+const OVERHEAD_WARM_UP = Math.ceil(OVERHEAD_TOTAL / 4);
 /** 'overheads': the overhead rounds alone, nothing written. */
 const ONLY = process.env.BENCH_ONLY;
 if (ONLY !== undefined && ONLY !== 'overheads') throw new Error(`BENCH_ONLY=${ONLY}: only "overheads" is known`);
@@ -320,9 +322,8 @@ async function measureOverheads(fixture: FixtureServer, variants: Record<string,
   const all: Record<string, Variant> = { plain: plain(fixture, `${TENANT}-plain`), ...variants };
   const rounds: Record<string, Measured[]> = Object.fromEntries(Object.keys(all).map((name) => [name, []]));
   try {
-    // A round of each first, not counted: each tenant's setup, and the code each path runs warmed up, before anything is measured.
-    for (const name of Object.keys(all)) await measureLedgerline(platform, store, fixture, 0, { kind: 'closed', concurrency: CONCURRENCY, total: Math.ceil(OVERHEAD_TOTAL / 4) }, all[name]);
     const names = Object.keys(all);
+    for (const name of names) await measureLedgerline(platform, store, fixture, 0, { kind: 'closed', concurrency: CONCURRENCY, total: OVERHEAD_WARM_UP }, all[name]);
     // Whole rotations: each tenant as often in each place of the order.
     const measuredRounds = Math.ceil(OVERHEAD_ROUNDS / names.length) * names.length;
     for (let round = 1; round <= measuredRounds; round++) {
@@ -333,7 +334,7 @@ async function measureOverheads(fixture: FixtureServer, variants: Record<string,
     if (all['shadow']) {
       let compared = 0;
       for await (const batch of store.readAll({ tenantId: all['shadow'].tenant })) compared += batch.filter((event) => event.type === 'ShadowRunCompared').length;
-      const runs = rounds['shadow']!.length * OVERHEAD_TOTAL + Math.ceil(OVERHEAD_TOTAL / 4);
+      const runs = rounds['shadow']!.length * OVERHEAD_TOTAL + OVERHEAD_WARM_UP;
       if (compared !== runs) throw new Error(`${compared} shadow comparisons for ${runs} runs`);
     }
   } finally {

@@ -16,10 +16,11 @@ const POLICY_SCOPES: ReadonlySet<string> = new Set([POLICIES_ADMIN_SCOPE, POLICI
 
 /**
  * Sets of up to this many Cedar statements evaluate on the event loop, larger ones on the Cedar
- * thread. An evaluation costs about 0.12 ms plus 3-4 µs a statement (most of it Cedar reading
- * the call's entities), so 50 statements hold the loop about 0.3 ms; the hop to the thread costs
- * more CPU than that on a busy machine (bench:runs, 20 enforce policies: +0.57 ms of CPU per run
- * inline, +0.88 to +1.36 ms on the thread). Past it, the evaluation itself is what the loop
+ * thread. A whole-set evaluation costs some tens of µs plus about 4.5 µs a statement (Cedar copies
+ * the preparsed set at every call), so 50 statements hold the loop about 0.3 ms when the screen
+ * (CompiledPolicySet) does not settle the call; the hop to the thread costs more CPU than that on
+ * a busy machine (bench:runs, 20 enforce policies: +0.57 ms of CPU per run inline, +0.88 to
+ * +1.36 ms on the thread, before the screen). Past it, the evaluation itself is what the loop
  * should not wait for.
  */
 export const INLINE_CEDAR_STATEMENTS = 50;
