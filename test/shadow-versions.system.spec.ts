@@ -150,8 +150,23 @@ describe.each(['sqlite', 'postgres'] as const)('shadow versions on %s', (kind) =
     const recorded = JSON.stringify(compared.map((event) => event.data));
     for (const plain of ['inv-', 'Bearer', SECRET, '"quote":']) expect(recorded).not.toContain(plain);
     // Every run started records the shadow it is compared with.
-    const started = (await events()).filter((event) => event.type === 'RunStarted' && runIds.includes(event.streamId));
+    const all = await events();
+    const started = all.filter((event) => event.type === 'RunStarted' && runIds.includes(event.streamId));
     expect(started.map((event) => (event.data as { shadowVersion?: number }).shadowVersion)).toEqual(Array(LIVE_RUNS).fill(2));
+    // Each side's duration is the live run's, as its stream records it (the worker compares from what
+    // it appended, not from the stream read back): the live run's from its start to its close, the
+    // shadow's the live calls' latencies (answered by them, no wait or retry between).
+    const offBy = compared.map((comparison) => {
+      const data = comparison.data as { runId: string; live: { durationMs: number }; shadow: { durationMs: number } };
+      const stream = all.filter((event) => event.streamId === data.runId);
+      const startedAt = (stream[0]!.data as { startedAt: number }).startedAt;
+      const closedAt = Date.parse(stream.find((event) => event.type === 'RunCompleted')!.recordedAt);
+      const callStarts = new Map(stream.filter((event) => event.type === 'StepStarted').map((event) => [(event.data as { stepId: string }).stepId, (event.data as { startedAt: number }).startedAt]));
+      const latencies = stream.filter((event) => event.type === 'StepSucceeded').reduce((sum, event) => sum + Date.parse(event.recordedAt) - callStarts.get((event.data as { stepId: string }).stepId)!, 0);
+      return Math.max(Math.abs(data.live.durationMs - (closedAt - startedAt)), Math.abs(data.shadow.durationMs - latencies));
+    }).sort((a, b) => a - b);
+    expect(offBy[Math.floor(offBy.length / 2)]).toBeLessThanOrEqual(25);
+    expect(offBy[offBy.length - 1]).toBeLessThanOrEqual(1000);
 
     const report = await callOk<Report>(admin, 'automation_shadow_report', { name: 'pay_invoice' });
     results.push(report);

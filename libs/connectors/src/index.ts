@@ -11,3 +11,4 @@ export { ASSERTION_ALGORITHM, ASSERTION_TYPE, JoseAssertionSigner, type SigningK
 export { ASSERTION_LIFETIME_SECONDS, buildOnBehalfOfClaims, type OnBehalfOfClaims, type OnBehalfOfContext } from './on-behalf-of/on-behalf-of.claims.js';
 export type { IssuedAssertion, OnBehalfOfRecord } from './on-behalf-of/issue-assertion.js';
 export { AssertionKeyInvalidError, OnBehalfOfMissingError, OnBehalfOfSubjectMissingError, OnBehalfOfUnavailableError } from './on-behalf-of/on-behalf-of.errors.js';
+export { SECRET_MARKER, renderDryCall, type DryConnector, type DryConnectorCall } from './gateway/dry-call.js';

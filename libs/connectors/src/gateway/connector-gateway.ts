@@ -3,7 +3,8 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { TokenBuckets } from '#core';
 import { inSpan, SpanKind } from '#observability/nest';
 import { EVENT_STORE, loadStream, type EventStore } from '#event-store';
-import { callConnector, renderConnectorCall, type ConnectorConfig, type ConnectorEgress, type ConnectorRequest, type ConnectorResponse, type RenderedConnectorCall } from '../http/index.js';
+import { callConnector, type ConnectorConfig, type ConnectorEgress, type ConnectorRequest, type ConnectorResponse } from '../http/index.js';
+import { renderDryCall, type DryConnector, type DryConnectorCall } from './dry-call.js';
 import { SecretVault } from '#keys';
 import { ConnectorNotFoundError, SecretVersionUnavailableError } from '../connector/connector.errors.js';
 import { connectorStreamId, secretContext } from '../connector/connector-stream.js';
@@ -12,7 +13,6 @@ import type { ConnectorState } from '../connector/connector.state.js';
 import { ASSERTION_SIGNER, type AssertionSigner } from '../on-behalf-of/assertion-signer.port.js';
 import { issueAssertion, type IssuedAssertion } from '../on-behalf-of/issue-assertion.js';
 import type { OnBehalfOfContext } from '../on-behalf-of/on-behalf-of.claims.js';
-import { OnBehalfOfUnavailableError } from '../on-behalf-of/on-behalf-of.errors.js';
 
 /** A connector ready to call: its configuration and, opened for this call only, the secret version the run pinned. */
 export interface PreparedConnector {
@@ -22,16 +22,8 @@ export interface PreparedConnector {
   secret: string | undefined;
 }
 
-/** What stands for a connector's secret (and an on-behalf-of assertion) wherever a dry run shows a request. */
-export const SECRET_MARKER = '[secret]';
-
 /** The connectors one plan (a dry run, a shadow comparison) has read: each is read once per plan, at its first call. */
 export type PlanConnectors = Map<string, Promise<ConnectorState>>;
-
-/** A call as a dry run sees it: rendered, checked, and whether the rate would hold it back now; nothing sent, no token taken. */
-export interface DryConnectorCall extends RenderedConnectorCall {
-  rate: { heldBack: boolean; retryAfterMs: number };
-}
 
 /**
  * The one door out of the platform to tenants' systems. Secrets are opened at call time and
@@ -77,28 +69,36 @@ export class ConnectorGateway {
   }
 
   /**
-   * A call rendered as `call` would send it, the secret and the assertion replaced by SECRET_MARKER
-   * (the secret is never opened), checked against the allow-list and the egress networks without
-   * a DNS lookup, and the outbound bucket peeked at, not spent: a dry run must not use up a live
-   * run's budget. A connector that is gone, needs a secret none is stored for, or asks for an
-   * assertion this process cannot sign, is refused as prepare, assertionFor and the call would.
+   * A call rendered as `call` would send it, checked, and the outbound bucket peeked at, not
+   * spent: a dry run must not use up a live run's budget (renderDryCall). A connector that is
+   * gone, needs a secret none is stored for, or asks for an assertion this process cannot sign,
+   * is refused as prepare, assertionFor and the call would.
    * With `plan`, a connector already read for the same plan is not read again.
    */
   async dryCall(tenantId: string, name: string, request: ConnectorRequest, idempotencyKey: string, plan?: PlanConnectors): Promise<DryConnectorCall> {
+    return renderDryCall(await this.dryConnector(tenantId, name, plan), request, idempotencyKey, this.egress);
+  }
+
+  /** A connector as a dry run sees it (DryConnector), its rate peeked now; with `plan`, read once per plan. */
+  async dryConnector(tenantId: string, name: string, plan?: PlanConnectors): Promise<DryConnector> {
     let loading = plan?.get(name);
     if (!loading) {
       loading = this.load(tenantId, name);
       plan?.set(name, loading);
     }
     const state = await loading;
-    if (state.status !== 'registered') throw new ConnectorNotFoundError(name);
+    if (state.status !== 'registered') return { name, registered: false };
     const config = state.config as unknown as ConnectorConfig;
-    const secret = state.currentSecretVersion === 0 ? undefined : SECRET_MARKER;
-    const rendered = renderConnectorCall({ config, secret, assertion: config.onBehalfOf ? SECRET_MARKER : undefined, request, idempotencyKey, egress: this.egress });
-    // Live, the assertion is made before the call is rendered: without a signer that refusal comes first.
-    if (config.onBehalfOf && !this.signer) rendered.refusal = new OnBehalfOfUnavailableError(name);
     const peeked = this.buckets.peek(`${tenantId}\u0000${name}`, 1, { ratePerSec: config.rateLimit.perSecond, burst: config.rateLimit.burst });
-    return { ...rendered, rate: peeked.ok ? { heldBack: false, retryAfterMs: 0 } : { heldBack: true, retryAfterMs: peeked.retryAfterMs } };
+    return {
+      name, registered: true, config, hasSecret: state.currentSecretVersion !== 0, canSign: this.signer !== undefined,
+      rate: peeked.ok ? { heldBack: false, retryAfterMs: 0 } : { heldBack: true, retryAfterMs: peeked.retryAfterMs },
+    };
+  }
+
+  /** The egress connector calls get: a plan rendered apart (a shadow comparison) checks against the same networks. */
+  get callEgress(): ConnectorEgress {
+    return this.egress;
   }
 
   /**

@@ -9,6 +9,7 @@ import { AutomationCatalog } from '../../automation/automation-catalog.js';
 import type { RunEvent } from '../run.events.js';
 import { RunPersonalData, type OpenedValues } from '../run-personal-data.js';
 import { ShadowComparer } from '../../shadow/shadow-comparer.js';
+import type { TimedRunEvent } from '../../shadow/live-run-record.js';
 import { actingFor } from '../run-starter.js';
 import { evolveRun, isFinal, runFold, type ActiveRunState, type RunState } from '../run.state.js';
 import type { NoticeAction } from './approval-notices.js';
@@ -62,6 +63,16 @@ type CallOutcome = { kind: 'called'; state: RunState; unsaved: Unsaved } | Extra
 /** `started`: the state after the attempt's start was appended; undefined when it was refused before (no such connector). */
 type Attempted = { kind: 'attempted'; started: RunState | undefined; result: CallResult } | Extract<DriveOutcome, { kind: 'parked' }>;
 
+/**
+ * The events a drive appended to its run, each with when its append came back, from the first one
+ * after RunStarted: while `expected` is the stream's version, they are the whole run after its
+ * start, and a shadow comparison need not read the stream back.
+ */
+interface KeptTimeline {
+  expected: number;
+  events: TimedRunEvent[];
+}
+
 /** How long past a call's timeout its lease runs: another worker redoes the call only after that. */
 const LEASE_MARGIN_MS = 5000;
 
@@ -84,6 +95,8 @@ export class RunWorker {
   readonly draining = new AbortController();
   /** Aborted when the drain time is up: calls under way stop, record nothing, and are made again (same key) after the restart. */
   readonly shutdown = new AbortController();
+  /** Per run being driven from its start: what the drive appended (KeptTimeline). */
+  private readonly timelines = new Map<string, KeptTimeline>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -111,7 +124,21 @@ export class RunWorker {
 
   /** `state` always includes `unsaved`: decisions are made on what the stream will hold once they are appended. */
   private async carry(tenantId: string, runId: string): Promise<DriveOutcome> {
-    let state = await this.load(tenantId, runId);
+    const state = await this.load(tenantId, runId);
+    if (state.status === 'none' || state.shadowVersion === undefined || state.streamVersion !== 1) return this.carryFrom(tenantId, runId, state);
+    // A run with a shadow, driven from its start: its comparison is made from what this drive appends.
+    const key = `${tenantId}\u0000${runId}`;
+    const kept: KeptTimeline = { expected: 1, events: [] };
+    this.timelines.set(key, kept);
+    try {
+      return await this.carryFrom(tenantId, runId, state);
+    } finally {
+      if (this.timelines.get(key) === kept) this.timelines.delete(key);
+    }
+  }
+
+  private async carryFrom(tenantId: string, runId: string, loaded: RunState): Promise<DriveOutcome> {
+    let state = loaded;
     let unsaved = NOTHING_UNSAVED;
     // The run's sealed values this drive opened: each is opened once per drive, not at every step.
     const opened: OpenedValues = new WeakMap();
@@ -123,7 +150,7 @@ export class RunWorker {
           return { kind: 'parked', streamVersion: state.streamVersion, until: Number.MAX_SAFE_INTEGER };
         }
         if (isFinal(state)) {
-          const compared = await this.shadows.comparisonOf(tenantId, state, unsaved.events, opened);
+          const compared = await this.shadows.comparisonOf(tenantId, state, unsaved.events, opened, this.keptTimeline(tenantId, state, unsaved));
           if (compared && this.store.groupCommits) {
             // Both in one transaction: the run never closes without its comparison, and its close
             // waits for one commit, not two. Only a comparison the store refuses on its own (never
@@ -221,8 +248,31 @@ export class RunWorker {
     const all = [...unsaved.events, ...events];
     if (all.length === 0) return state;
     const metadata = { clientId: SAGA_CLIENT, correlationId: state.runId };
-    await this.store.append(tenantId, state.runId, state.streamVersion - unsaved.events.length, all.map((event) => ({ type: event.type, data: event.data, metadata })));
+    const expected = state.streamVersion - unsaved.events.length;
+    await this.store.append(tenantId, state.runId, expected, all.map((event) => ({ type: event.type, data: event.data, metadata })));
+    this.keep(tenantId, state.runId, expected, all);
     return events.reduce(evolveRun, state as RunState);
+  }
+
+  /** Adds an append to its run's kept timeline; one that does not follow on (the stream moved under the drive) ends it. */
+  private keep(tenantId: string, runId: string, expected: number, events: RunEvent[]): void {
+    if (this.timelines.size === 0) return;
+    const key = `${tenantId}\u0000${runId}`;
+    const kept = this.timelines.get(key);
+    if (!kept) return;
+    if (kept.expected !== expected) {
+      this.timelines.delete(key);
+      return;
+    }
+    const at = Date.now();
+    for (const event of events) kept.events.push({ event, at });
+    kept.expected += events.length;
+  }
+
+  /** The run's events after RunStarted as this drive appended them, when they are all of what the stream holds before `unsaved`. */
+  private keptTimeline(tenantId: string, state: ActiveRunState, unsaved: Unsaved): readonly TimedRunEvent[] | undefined {
+    const kept = this.timelines.get(`${tenantId}\u0000${state.runId}`);
+    return kept && kept.expected === state.streamVersion - unsaved.events.length ? kept.events : undefined;
   }
 
   /**

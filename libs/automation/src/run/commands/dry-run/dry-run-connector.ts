@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '#core';
-import { simulateConnectorResponse } from '#connectors';
-import { ConnectorGateway, type DryConnectorCall, type PlanConnectors } from '#connectors/nest';
+import type { DryConnectorCall } from '#connectors';
+import { ConnectorGateway, type PlanConnectors } from '#connectors/nest';
 import type { CallStep } from '../../../definition/index.js';
 import type { CallAction } from '../../process/next-run-action.js';
 import type { LiveAnswer } from '../../../shadow/live-run-record.js';
 import type { SimulatedCall } from './plan-dry-run.js';
+import { answerDryCall, dryCallKey } from './answer-dry-call.js';
 
 /**
  * What one plan, or the two plans of a shadow comparison, have looked up so far: the connectors
@@ -35,31 +35,12 @@ export class DryRunConnector {
    * `memo`: what the plan (or the comparison) looked up so far, one per plan.
    */
   async simulate(tenantId: string, action: CallAction, step: CallStep, live?: LiveAnswer, memo?: SimulationMemo): Promise<SimulatedCall> {
-    const unrendered = { method: action.request.method, url: '', headers: {}, body: action.request.body ?? null };
-    let dry;
-    try {
-      dry = await this.dryCall(tenantId, action, memo);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      // No such connector (any more): nothing would go out, which is what 'refused' says; the attempt's code says why.
-      return { request: unrendered, egress: 'refused', rate: { heldBack: false, retryAfterMs: 0 }, response: null, result: { ok: false, error } };
-    }
-    const { refusal, rate, egress, ...request } = dry;
-    if (refusal) return { request: request.url === '' ? unrendered : request, egress, rate, response: null, result: { ok: false, error: refusal } };
-    if (live) return { request, egress, rate, ...live };
-    const declared = step.dryRunResponse;
-    const simulated = { status: declared?.status ?? 200, headers: declared?.headers ?? {}, body: declared?.body ?? null };
-    const response = { status: simulated.status, body: simulated.body };
-    try {
-      return { request, egress, rate, response, result: { ok: true, response: await simulateConnectorResponse(request, simulated) } };
-    } catch (error) {
-      return { request, egress, rate, response, result: { ok: false, error } };
-    }
+    return answerDryCall(() => this.dryCall(tenantId, action, memo), action, step, live);
   }
 
   private dryCall(tenantId: string, action: CallAction, memo: SimulationMemo | undefined): Promise<DryConnectorCall> {
     if (!memo) return this.gateway.dryCall(tenantId, action.connector, action.request, action.idempotencyKey);
-    const key = JSON.stringify([action.connector, action.idempotencyKey, action.request]);
+    const key = dryCallKey(action);
     let call = memo.calls.get(key);
     if (!call) {
       call = this.gateway.dryCall(tenantId, action.connector, action.request, action.idempotencyKey, memo.connectors);

@@ -1,0 +1,45 @@
+import { renderDryCall, type ConnectorEgress, type DryConnector, type DryConnectorCall } from '#connectors';
+import { answerDryCall, dryCallKey } from '../run/commands/dry-run/answer-dry-call.js';
+import type { ActiveRunState } from '../run/run.state.js';
+import { compareShadowRun, type ShadowRunInput } from './compare-shadow-run.js';
+import { liveRunRecord, type TimedRunEvent } from './live-run-record.js';
+import type { ShadowRunCompared } from './shadow.events.js';
+
+/**
+ * Everything a shadow comparison reads, read beforehand (the comparison itself is pure): plain
+ * data. Nothing in it is a secret: the run's input and outputs are opened (as the run itself
+ * holds them), connectors come as DryConnector (whether they have a secret, never the secret).
+ */
+export interface ShadowJob extends Omit<ShadowRunInput, 'record' | 'render'> {
+  /** The live run's events after RunStarted, each with its time, the unsaved ones last. */
+  timeline: TimedRunEvent[];
+  /** The live run's final state, its outputs opened. */
+  final: ActiveRunState;
+  /** Every connector either version's call steps name, as the comparison's first look saw it. */
+  connectors: Record<string, DryConnector>;
+}
+
+/**
+ * The comparison of one job (compareShadowRun): both plans see each connector as the job holds
+ * it, and a call both versions make alike is rendered once.
+ */
+export function runShadowJob(job: ShadowJob, egress: ConnectorEgress): Promise<ShadowRunCompared['data']> {
+  const rendered = new Map<string, DryConnectorCall>();
+  const render = (action: Parameters<typeof dryCallKey>[0]): DryConnectorCall => {
+    const key = dryCallKey(action);
+    let call = rendered.get(key);
+    if (!call) {
+      const connector = job.connectors[action.connector] ?? { name: action.connector, registered: false };
+      call = renderDryCall(connector, action.request, action.idempotencyKey, egress);
+      rendered.set(key, call);
+    }
+    return call;
+  };
+  return compareShadowRun({
+    runId: job.runId, automation: job.automation, live: job.live, shadow: job.shadow,
+    input: job.input, startedBy: job.startedBy, startedAt: job.startedAt,
+    ...(job.policyApproval && { policyApproval: job.policyApproval }),
+    record: liveRunRecord(job.timeline, job.final),
+    render: (action, step, answer) => answerDryCall(() => render(action), action, step, answer),
+  });
+}
