@@ -153,9 +153,11 @@ describe.each(['sqlite', 'postgres'] as const)('shadow versions on %s', (kind) =
     const all = await events();
     const started = all.filter((event) => event.type === 'RunStarted' && runIds.includes(event.streamId));
     expect(started.map((event) => (event.data as { shadowVersion?: number }).shadowVersion)).toEqual(Array(LIVE_RUNS).fill(2));
-    // Each side's duration is the live run's, as its stream records it (the worker compares from what
-    // it appended, not from the stream read back): the live run's from its start to its close, the
-    // shadow's the live calls' latencies (answered by them, no wait or retry between).
+    // Each side's duration is the live run's, as its stream records it, whether the worker compared
+    // from what it appended or read the stream back: the live run's runs from its start to its
+    // close, the shadow's is the live calls' latencies (answered by them, no wait or retry between).
+    // The close, and the last call's outcome with it, are timed when the comparison is made, just
+    // before they are recorded: both sides end that much before the stream says, to the ms.
     const offBy = compared.map((comparison) => {
       const data = comparison.data as { runId: string; live: { durationMs: number }; shadow: { durationMs: number } };
       const stream = all.filter((event) => event.streamId === data.runId);
@@ -163,8 +165,11 @@ describe.each(['sqlite', 'postgres'] as const)('shadow versions on %s', (kind) =
       const closedAt = Date.parse(stream.find((event) => event.type === 'RunCompleted')!.recordedAt);
       const callStarts = new Map(stream.filter((event) => event.type === 'StepStarted').map((event) => [(event.data as { stepId: string }).stepId, (event.data as { startedAt: number }).startedAt]));
       const latencies = stream.filter((event) => event.type === 'StepSucceeded').reduce((sum, event) => sum + Date.parse(event.recordedAt) - callStarts.get((event.data as { stepId: string }).stepId)!, 0);
-      return Math.max(Math.abs(data.live.durationMs - (closedAt - startedAt)), Math.abs(data.shadow.durationMs - latencies));
+      const early = closedAt - startedAt - data.live.durationMs;
+      expect(latencies - data.shadow.durationMs).toBe(early);
+      return early;
     }).sort((a, b) => a - b);
+    expect(offBy[0]).toBeGreaterThanOrEqual(0);
     expect(offBy[Math.floor(offBy.length / 2)]).toBeLessThanOrEqual(25);
     expect(offBy[offBy.length - 1]).toBeLessThanOrEqual(1000);
 

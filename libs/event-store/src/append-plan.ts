@@ -69,6 +69,7 @@ export function planAppend(request: ValidatedAppend, context: AppendContext): Ap
       lastGlobalPosition: events[events.length - 1]!.globalPosition,
       eventIds: events.map((event) => event.eventId),
       replayed: false,
+      recordedAt: context.recordedAt,
     },
   };
 }

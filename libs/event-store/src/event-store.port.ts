@@ -88,6 +88,8 @@ export interface AppendResult {
   eventIds: string[];
   /** True when the idempotency key had already been accepted and nothing was appended now. */
   replayed: boolean;
+  /** The appended events' recordedAt, on an append made now; a replayed answer has none. */
+  recordedAt?: string;
 }
 
 export interface ReadStreamOptions {

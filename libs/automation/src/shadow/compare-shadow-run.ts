@@ -8,7 +8,7 @@ import type { LiveAnswer, LiveRunRecord, RunOutcome } from './live-run-record.js
 import { requestDiff } from './request-diff.js';
 import type { ComparedCall, ShadowRunCompared } from './shadow.events.js';
 
-/** Renders and checks a call without sending it (DryRunConnector), answered by `live` when given. */
+/** Renders and checks a call without sending it (renderDryCall, answerDryCall), answered by `live` when given. */
 export type RenderCall = (action: CallAction, step: CallStep, live: LiveAnswer | undefined) => Promise<SimulatedCall>;
 
 export interface ShadowRunInput {

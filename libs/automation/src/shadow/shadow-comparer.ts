@@ -43,7 +43,7 @@ export class ShadowComparer {
    * at first, so a run driven again after it closed is not planned twice. Undefined when there is
    * nothing to append: no shadow, compared before, or a comparison that could not be made.
    * `kept`: the run's events after RunStarted, up to `unsaved`, as the drive appended them (each
-   * with when its append came back); without it they are read from the stream.
+   * with its recordedAt); without it they are read from the stream.
    */
   async comparisonOf(tenantId: string, state: ActiveRunState, unsaved: readonly RunEvent[], opened?: OpenedValues, kept?: readonly TimedRunEvent[]): Promise<ShadowAppend | undefined> {
     if (state.shadowVersion === undefined) return undefined;

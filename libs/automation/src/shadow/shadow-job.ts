@@ -1,5 +1,6 @@
 import { renderDryCall, type ConnectorEgress, type DryConnector, type DryConnectorCall } from '#connectors';
 import { answerDryCall, dryCallKey } from '../run/commands/dry-run/answer-dry-call.js';
+import type { CallAction } from '../run/process/next-run-action.js';
 import type { ActiveRunState } from '../run/run.state.js';
 import { compareShadowRun, type ShadowRunInput } from './compare-shadow-run.js';
 import { liveRunRecord, type TimedRunEvent } from './live-run-record.js';
@@ -7,15 +8,16 @@ import type { ShadowRunCompared } from './shadow.events.js';
 
 /**
  * Everything a shadow comparison reads, read beforehand (the comparison itself is pure): plain
- * data. Nothing in it is a secret: the run's input and outputs are opened (as the run itself
- * holds them), connectors come as DryConnector (whether they have a secret, never the secret).
+ * data. It holds no connector secret (a DryConnector says whether there is one, never what), but
+ * it does hold the run's personal data opened (its input and outputs, as the saga holds them
+ * while it drives the run): it is never logged, stored or sent anywhere.
  */
 export interface ShadowJob extends Omit<ShadowRunInput, 'record' | 'render'> {
   /** The live run's events after RunStarted, each with its time, the unsaved ones last. */
   timeline: TimedRunEvent[];
   /** The live run's final state, its outputs opened. */
   final: ActiveRunState;
-  /** Every connector either version's call steps name, as the comparison's first look saw it. */
+  /** Every connector either version's call steps name, as the comparison's first look saw it; a call to any other is a fault of the reader (the comparison fails). */
   connectors: Record<string, DryConnector>;
 }
 
@@ -25,12 +27,13 @@ export interface ShadowJob extends Omit<ShadowRunInput, 'record' | 'render'> {
  */
 export function runShadowJob(job: ShadowJob, egress: ConnectorEgress): Promise<ShadowRunCompared['data']> {
   const rendered = new Map<string, DryConnectorCall>();
-  const render = (action: Parameters<typeof dryCallKey>[0]): DryConnectorCall => {
+  const render = (action: CallAction): DryConnectorCall => {
     const key = dryCallKey(action);
     let call = rendered.get(key);
     if (!call) {
-      const connector = job.connectors[action.connector] ?? { name: action.connector, registered: false };
-      call = renderDryCall(connector, action.request, action.idempotencyKey, egress);
+      // Not a DomainError: answerDryCall would take it for a refusal, and the comparison would record one that never was.
+      if (!Object.hasOwn(job.connectors, action.connector)) throw new Error(`connector ${action.connector} was not read for the comparison`);
+      call = renderDryCall(job.connectors[action.connector]!, action.request, action.idempotencyKey, egress);
       rendered.set(key, call);
     }
     return call;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect as connectTcp, createServer, type AddressInfo } from 'node:net';
 import pg from 'pg';
-import { collect, eventStoreContract, events, tenant } from '../testing/event-store.contract.js';
+import { collect, eventStoreContract, events, replayOf, tenant } from '../testing/event-store.contract.js';
 import { followLog } from '../follow-log.js';
 import { subscribe } from '../subscription.js';
 import type { AppendResult, RecordedEvent } from '../event-store.port.js';
@@ -368,7 +368,7 @@ describe('PostgresEventStore group commit', () => {
       expect((conflict as { error: unknown }).error).toBeInstanceOf(WrongExpectedVersionError);
       expect(keyed).toMatchObject({ value: { nextExpectedVersion: 1, replayed: false } });
       const keyedResult = (keyed as { value: { eventIds: string[] } }).value;
-      expect(replayed).toEqual({ value: { ...keyedResult, replayed: true } });
+      expect(replayed).toEqual({ value: replayOf(keyedResult as AppendResult) });
       expect((reused as { error: unknown }).error).toBeInstanceOf(IdempotencyKeyReusedError);
       expect(last).toMatchObject({ value: { nextExpectedVersion: 3 } });
       expect(await transactionsOf([a, b])).toBe(1);
@@ -405,7 +405,7 @@ describe('PostgresEventStore group commit', () => {
       const chain = await collect(store.readAll({ tenantId: t }));
       expect(chain.map((e) => e.tenantPosition)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(findChainBreak(chain)).toBeUndefined();
-      expect(await store.findIdempotencyKey(t, 'k-2')).toMatchObject({ result: { ...(keyed as { value: AppendResult }).value, replayed: true } });
+      expect(await store.findIdempotencyKey(t, 'k-2')).toMatchObject({ result: replayOf((keyed as { value: AppendResult }).value) });
     } finally {
       await store.close();
     }

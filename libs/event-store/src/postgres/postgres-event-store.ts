@@ -218,6 +218,7 @@ export class PostgresEventStore implements EventStore {
             lastGlobalPosition: Number(outcome.last_position),
             eventIds: append.eventIds,
             replayed: false,
+            recordedAt: append.recordedAt,
           });
         case 'replayed':
           return append.resolve({ ...outcome.previous_result!, replayed: true });

@@ -179,8 +179,10 @@ export class SqliteEventStore implements EventStore {
             event.type, event.schemaVersion, source.dataJson, source.metadataJson, recordedAt, event.hash);
         });
         if (idempotencyKey !== undefined) {
-          keys.set(keyId, { requestHash: requestHash!, result: plan.result });
-          s.insertIdempotencyKey.run(tenantId, idempotencyKey, requestHash, JSON.stringify(plan.result));
+          // What a replay answers: the first answer without its time, as on PostgreSQL.
+          const { recordedAt: _recordedAt, ...kept } = plan.result;
+          keys.set(keyId, { requestHash: requestHash!, result: kept });
+          s.insertIdempotencyKey.run(tenantId, idempotencyKey, requestHash, JSON.stringify(kept));
         }
         return plan.result;
       } catch (error) {

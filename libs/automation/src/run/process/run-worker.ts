@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConnectorAbortedError, type OnBehalfOfRecord } from '#connectors';
 import { ConnectorGateway } from '#connectors/nest';
-import { EVENT_STORE, loadStream, WrongExpectedVersionError, type EventStore } from '#event-store';
+import { EVENT_STORE, loadStream, WrongExpectedVersionError, type AppendResult, type EventStore } from '#event-store';
 import { contextOfTraceparent } from '#observability';
 import { inSpan, sagaStepOutcomes, SpanKind, tracingEnabled, type Span } from '#observability/nest';
 import { AutomationCatalog } from '../../automation/automation-catalog.js';
@@ -64,7 +64,7 @@ type CallOutcome = { kind: 'called'; state: RunState; unsaved: Unsaved } | Extra
 type Attempted = { kind: 'attempted'; started: RunState | undefined; result: CallResult } | Extract<DriveOutcome, { kind: 'parked' }>;
 
 /**
- * The events a drive appended to its run, each with when its append came back, from the first one
+ * The events a drive appended to its run, each with the time the store recorded it, from the first one
  * after RunStarted: while `expected` is the stream's version, they are the whole run after its
  * start, and a shadow comparison need not read the stream back.
  */
@@ -249,22 +249,25 @@ export class RunWorker {
     if (all.length === 0) return state;
     const metadata = { clientId: SAGA_CLIENT, correlationId: state.runId };
     const expected = state.streamVersion - unsaved.events.length;
-    await this.store.append(tenantId, state.runId, expected, all.map((event) => ({ type: event.type, data: event.data, metadata })));
-    this.keep(tenantId, state.runId, expected, all);
+    const appended = await this.store.append(tenantId, state.runId, expected, all.map((event) => ({ type: event.type, data: event.data, metadata })));
+    this.keep(tenantId, state.runId, expected, all, appended);
     return events.reduce(evolveRun, state as RunState);
   }
 
-  /** Adds an append to its run's kept timeline; one that does not follow on (the stream moved under the drive) ends it. */
-  private keep(tenantId: string, runId: string, expected: number, events: RunEvent[]): void {
+  /**
+   * Adds an append to its run's kept timeline, at the time the store recorded it (as a read of the
+   * stream would give it); one that does not follow on (the stream moved under the drive) ends it.
+   */
+  private keep(tenantId: string, runId: string, expected: number, events: RunEvent[], appended: AppendResult): void {
     if (this.timelines.size === 0) return;
     const key = `${tenantId}\u0000${runId}`;
     const kept = this.timelines.get(key);
     if (!kept) return;
-    if (kept.expected !== expected) {
+    if (kept.expected !== expected || appended.nextExpectedVersion !== expected + events.length || appended.recordedAt === undefined) {
       this.timelines.delete(key);
       return;
     }
-    const at = Date.now();
+    const at = Date.parse(appended.recordedAt);
     for (const event of events) kept.events.push({ event, at });
     kept.expected += events.length;
   }
@@ -272,7 +275,7 @@ export class RunWorker {
   /** The run's events after RunStarted as this drive appended them, when they are all of what the stream holds before `unsaved`. */
   private keptTimeline(tenantId: string, state: ActiveRunState, unsaved: Unsaved): readonly TimedRunEvent[] | undefined {
     const kept = this.timelines.get(`${tenantId}\u0000${state.runId}`);
-    return kept && kept.expected === state.streamVersion - unsaved.events.length ? kept.events : undefined;
+    return kept && kept.expected === state.streamVersion - unsaved.events.length ? [...kept.events] : undefined;
   }
 
   /**

@@ -3,14 +3,12 @@ import type { DryConnectorCall } from '#connectors';
 import { ConnectorGateway, type PlanConnectors } from '#connectors/nest';
 import type { CallStep } from '../../../definition/index.js';
 import type { CallAction } from '../../process/next-run-action.js';
-import type { LiveAnswer } from '../../../shadow/live-run-record.js';
 import type { SimulatedCall } from './plan-dry-run.js';
 import { answerDryCall, dryCallKey } from './answer-dry-call.js';
 
 /**
- * What one plan, or the two plans of a shadow comparison, have looked up so far: the connectors
- * (each read once) and the calls rendered (a call with the same connector, request and key is
- * rendered once: a shadow version's unchanged step renders as the live version's does).
+ * What one dry run's plan has looked up so far: the connectors (each read once) and the calls
+ * rendered (a call with the same connector, request and key is rendered once).
  */
 export interface SimulationMemo {
   connectors: PlanConnectors;
@@ -29,13 +27,9 @@ export const newSimulationMemo = (): SimulationMemo => ({ connectors: new Map(),
 export class DryRunConnector {
   constructor(private readonly gateway: ConnectorGateway) {}
 
-  /**
-   * `live`, for a shadow run: the live run's answer to the same step and attempt, used in place
-   * of the dryRunResponse when there is one (a request the checks refuse stays refused).
-   * `memo`: what the plan (or the comparison) looked up so far, one per plan.
-   */
-  async simulate(tenantId: string, action: CallAction, step: CallStep, live?: LiveAnswer, memo?: SimulationMemo): Promise<SimulatedCall> {
-    return answerDryCall(() => this.dryCall(tenantId, action, memo), action, step, live);
+  /** `memo`: what the plan looked up so far, one per plan. */
+  async simulate(tenantId: string, action: CallAction, step: CallStep, memo?: SimulationMemo): Promise<SimulatedCall> {
+    return answerDryCall(() => this.dryCall(tenantId, action, memo), action, step);
   }
 
   private dryCall(tenantId: string, action: CallAction, memo: SimulationMemo | undefined): Promise<DryConnectorCall> {

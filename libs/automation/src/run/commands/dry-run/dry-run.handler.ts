@@ -55,7 +55,7 @@ export class DryRunHandler implements ICommandHandler<DryRunCommand> {
     const memo = newSimulationMemo();
     const plan = await planDryRun({
       dryRunId, automation, version: chosen, definition, input, requestedBy: userId, now, ...(policyApproval && { policyApproval }),
-      simulate: (action, step) => this.connector.simulate(tenantId, action, step, undefined, memo),
+      simulate: (action, step) => this.connector.simulate(tenantId, action, step, memo),
     });
     const sealedInput = await this.vault.seal(tenantId, userId, input, dryRunId);
     const data: DryRunPlanned['data'] = {
