@@ -59,4 +59,30 @@ describe('SqliteEventStore group commit', () => {
       await other.close();
     }
   });
+
+  it('answers the log\'s followers reading one range with the same events, frozen, until a row can have changed', async () => {
+    const t = tenant();
+    await store.append(t, 'kept-1', 'no-stream', events(2));
+    await store.append(t, 'kept-2', 'no-stream', events(1));
+    const head = await store.headPosition();
+    const after = head - 3;
+    const [first] = await collect(store.readAll({ after }));
+    const [again] = await collect(store.readAll({ after }));
+    expect(again).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first!.data) && Object.isFrozen(first!.metadata)).toBe(true);
+    expect(() => {
+      (first!.data as { n: number }).n = 99;
+    }).toThrow(TypeError);
+    // Archived here: the range is read again, without the stream's events.
+    expect(await store.archiveStreams(t, ['kept-1'], head)).toBe(2);
+    expect((await collect(store.readAll({ after }))).map((event) => event.streamId)).toEqual(['kept-2']);
+    // Archived through another connection to the file (PRAGMA data_version moves): read again too.
+    const other = SqliteEventStore.open({ path: harness.path });
+    try {
+      expect(await other.archiveStreams(t, ['kept-2'], head)).toBe(1);
+    } finally {
+      await other.close();
+    }
+    expect(await collect(store.readAll({ after }))).toEqual([]);
+  });
 });

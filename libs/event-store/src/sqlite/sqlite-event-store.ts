@@ -81,6 +81,9 @@ export class SqliteEventStore implements EventStore {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly commitGroup: Transaction<(batch: PendingAppend[]) => Array<AppendResult | { error: unknown }>>;
   private readonly heads = new HeadCache();
+  /** readAll's last batches, decoded (readBatch); valid while `batchesDataVersion` is the file's and nothing was archived. */
+  private readonly recentBatches = new Map<string, readonly RecordedEvent[]>();
+  private batchesDataVersion = -1;
   private pending: PendingAppend[] = [];
   private closed = false;
   private commits = 0;
@@ -234,14 +237,38 @@ export class SqliteEventStore implements EventStore {
     // A snapshot of the head keeps the iteration finite while writers go on appending.
     const head = await this.headPosition(options.tenantId);
     while (after < head) {
-      const s = this.statements;
-      const rows = (options.tenantId === undefined
-        ? (options.withTombstones ? s.readAllWithTombstones : s.readAll).with(batchSize).all(after, head)
-        : (options.withTombstones ? s.readAllForTenantWithTombstones : s.readAllForTenant).with(batchSize).all(options.tenantId, after, head)) as EventRow[];
-      if (rows.length === 0) return;
-      after = rows[rows.length - 1]!.global_position;
-      yield rows.map(toRecordedEvent);
+      const batch = this.readBatch(after, head, batchSize, options);
+      if (batch.length === 0) return;
+      after = batch[batch.length - 1]!.globalPosition;
+      yield [...batch];
     }
+  }
+
+  /**
+   * One batch of readAll. The log's followers (a projector per view, the relay, the listeners)
+   * all read the same new range after each append: the last few batches read are kept, decoded,
+   * and the same range is answered from them while no row of the file can have changed (nothing
+   * archived here, no other connection's write: PRAGMA data_version). Their events are frozen
+   * through and through: a reader that changed one would change it for every other reader, so
+   * none may (it throws).
+   */
+  private readBatch(after: number, head: number, batchSize: number, options: ReadAllOptions): readonly RecordedEvent[] {
+    const s = this.statements;
+    const dataVersion = s.dataVersion.get() as number;
+    if (dataVersion !== this.batchesDataVersion) {
+      this.recentBatches.clear();
+      this.batchesDataVersion = dataVersion;
+    }
+    const key = `${after}\u0000${head}\u0000${batchSize}\u0000${options.tenantId ?? ''}\u0000${options.withTombstones === true}`;
+    const kept = this.recentBatches.get(key);
+    if (kept) return kept;
+    const rows = (options.tenantId === undefined
+      ? (options.withTombstones ? s.readAllWithTombstones : s.readAll).with(batchSize).all(after, head)
+      : (options.withTombstones ? s.readAllForTenantWithTombstones : s.readAllForTenant).with(batchSize).all(options.tenantId, after, head)) as EventRow[];
+    const batch = Object.freeze(rows.map((row) => deepFreeze(toRecordedEvent(row))));
+    if (this.recentBatches.size >= RECENT_BATCHES) this.recentBatches.delete(this.recentBatches.keys().next().value!);
+    this.recentBatches.set(key, batch);
+    return batch;
   }
 
   async archiveStreams(tenantId: TenantId, streamIds: readonly StreamId[], upTo: number): Promise<number> {
@@ -249,7 +276,8 @@ export class SqliteEventStore implements EventStore {
     assertTenantId(tenantId);
     streamIds.forEach((streamId) => assertStreamId(streamId));
     assertPosition(upTo, 'upTo');
-    // Heads and stream versions are unchanged by a tombstone, so the head cache stays valid.
+    // Heads and stream versions are unchanged by a tombstone, so the head cache stays valid; batches read before are not.
+    this.recentBatches.clear();
     return this.db.transaction(() => streamIds.reduce((count, streamId) => count + this.statements.archiveStream.run(tenantId, streamId, upTo).changes, 0)).immediate();
   }
 
@@ -344,6 +372,18 @@ class ByLimit {
     return this.statements.get(limit);
   }
 }
+
+/** A value and everything in it made read-only: an event handed to many readers. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** How many of readAll's batches are kept decoded (readBatch): one per range the followers are reading. */
+const RECENT_BATCHES = 8;
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
