@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RecordedEvent } from '../event-store.port.js';
 import { findChainBreak } from '../hash-chain.js';
 import { collect, eventStoreContract, events, tenant } from '../testing/event-store.contract.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
@@ -84,5 +85,23 @@ describe('SqliteEventStore group commit', () => {
       await other.close();
     }
     expect(await collect(store.readAll({ after }))).toEqual([]);
+  });
+
+  it('keeps no batch read from behind the head (a full one): a rebuild or an export reads and owns its events', async () => {
+    const t = tenant();
+    await store.append(t, 'behind', 'no-stream', events(3));
+    const after = (await store.headPosition()) - 3;
+    const batches = async (): Promise<RecordedEvent[][]> => {
+      const read: RecordedEvent[][] = [];
+      for await (const batch of store.readAll({ after, batchSize: 2 })) read.push(batch);
+      return read;
+    };
+    const [full, short] = await batches();
+    const [fullAgain, shortAgain] = await batches();
+    expect([full!.length, short!.length]).toEqual([2, 1]);
+    expect(fullAgain![0]).not.toBe(full![0]);
+    expect(fullAgain).toEqual(full);
+    expect(Object.isFrozen(full![0])).toBe(false);
+    expect(shortAgain![0]).toBe(short![0]);
   });
 });

@@ -246,8 +246,9 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * One batch of readAll. The log's followers (a projector per view, the relay, the listeners)
-   * all read the same new range after each append: the last few batches read are kept, decoded,
-   * and the same range is answered from them while no row of the file can have changed (nothing
+   * all read the same new range after each append: the last few batches read at the head (short
+   * of a full batch) are kept, decoded, and the same range is answered from them while no row of
+   * the file can have changed (nothing
    * archived here, no other connection's write: PRAGMA data_version). Their events are frozen
    * through and through: a reader that changed one would change it for every other reader, so
    * none may (it throws).
@@ -265,6 +266,8 @@ export class SqliteEventStore implements EventStore {
     const rows = (options.tenantId === undefined
       ? (options.withTombstones ? s.readAllWithTombstones : s.readAll).with(batchSize).all(after, head)
       : (options.withTombstones ? s.readAllForTenantWithTombstones : s.readAllForTenant).with(batchSize).all(options.tenantId, after, head)) as EventRow[];
+    // A full batch is a read from behind the head (a start, a rebuild, an export): nobody else reads it now.
+    if (rows.length === batchSize) return rows.map(toRecordedEvent);
     const batch = Object.freeze(rows.map((row) => deepFreeze(toRecordedEvent(row))));
     if (this.recentBatches.size >= RECENT_BATCHES) this.recentBatches.delete(this.recentBatches.keys().next().value!);
     this.recentBatches.set(key, batch);
