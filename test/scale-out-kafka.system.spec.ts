@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { DevIssuer } from '#auth';
+import { eventKey } from '#bus';
 import { PostgresEventStore, type RecordedEvent } from '#event-store';
-import { loadFrontier, loadPartitionPositions, PostgresViewDb, Projector, type Projection } from '#projections';
+import { loadFrontier, loadPartitionPositions, partitionOf, PostgresViewDb, Projector, type Projection } from '#projections';
 import { startKafka, type LocalKafka } from '../deploy/kafka/local-kafka.mjs';
 import { ALL_PROJECTIONS } from '../apps/cli/src/projections.js';
 import { createTestDatabase } from '../libs/event-store/src/postgres/postgres-test-database.js';
@@ -105,6 +106,7 @@ describe('1,000 runs from 20 tenants across processes, through a worker kill and
     store = await PostgresEventStore.connect({ connectionString: database.url, poolSize: 2 });
     const runs = await waitForRuns(store, tenants, 240_000);
     const unfinished = [...runs.values()].filter((events) => events[events.length - 1]!.type !== 'RunCompleted');
+    if (unfinished.length > 0) reportStuckRuns(unfinished, { workers, apis });
     expect(unfinished.map((events) => `${events[0]!.streamId}: ${events.map((e) => e.type).join(',')}`)).toEqual([]);
     expect(runs.size).toBe(RUNS);
 
@@ -122,6 +124,26 @@ describe('1,000 runs from 20 tenants across processes, through a worker kill and
     for (const perApi of clients.values()) await Promise.all(perApi.map((client) => client.close()));
   }, 600_000);
 });
+
+/**
+ * What a failure needs to be understood after the fact (the processes are gone by then): the
+ * partitions the stuck runs hash to, and each process's log lines that are not request logs.
+ */
+function reportStuckRuns(unfinished: RecordedEvent[][], processes: { workers: PlatformProcess[]; apis: PlatformProcess[] }): void {
+  const byPartition = new Map<number, number>();
+  for (const events of unfinished) {
+    const partition = partitionOf(eventKey(events[0]!), 8);
+    byPartition.set(partition, (byPartition.get(partition) ?? 0) + 1);
+  }
+  const lines = [`${unfinished.length} runs did not complete; by partition of the events topic: ${JSON.stringify(Object.fromEntries([...byPartition].sort((a, b) => a[0] - b[0])))}`];
+  for (const [role, list] of Object.entries(processes)) {
+    list.forEach((process, index) => {
+      const kept = process.output().split('\n').filter((line) => line.trim() !== '' && !line.includes('"req":'));
+      lines.push(`--- ${role}[${index}] (${kept.length} lines, the last 150):`, ...kept.slice(-150));
+    });
+  }
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
 
 async function waitForRuns(store: PostgresEventStore, tenants: string[], timeoutMs: number): Promise<Map<string, RecordedEvent[]>> {
   const deadline = Date.now() + timeoutMs;
