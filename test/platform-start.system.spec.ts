@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,5 +29,16 @@ describe('the platform process (npm start)', () => {
       child.kill('SIGKILL');
       rmSync(join(dataDir, '..'), { recursive: true, force: true });
     }
+  });
+
+  it('loads the OpenTelemetry SDK only when tracing is on: a process without it starts without those modules', () => {
+    // The app's modules as a start loads them, then the CommonJS packages they brought in.
+    const script = `import('./dist/apps/platform/src/app.module.js').then(async () => {
+      const { createRequire } = await import('node:module');
+      const loaded = Object.keys(createRequire(process.cwd() + '/').cache);
+      console.log(JSON.stringify({ api: loaded.some((path) => path.includes('/@opentelemetry/api/')), sdk: loaded.filter((path) => path.includes('/@opentelemetry/sdk-') || path.includes('/@opentelemetry/exporter-')).length }));
+    })`;
+    const loaded = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH }, encoding: 'utf8' })) as { api: boolean; sdk: number };
+    expect(loaded).toEqual({ api: true, sdk: 0 });
   });
 });

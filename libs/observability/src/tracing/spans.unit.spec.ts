@@ -16,7 +16,7 @@ describe('spans', () => {
   describe('with tracing', () => {
     // Nothing sampled, so nothing is exported (no collector needed): the trace context still flows.
     let tracing: Tracing;
-    beforeAll(() => void (tracing = startTracing({ serviceName: 'test', tracesUrl: 'http://127.0.0.1:9/v1/traces', sampler: 'always_off', samplerArg: 1, scheduleDelayMs: undefined })));
+    beforeAll(async () => void (tracing = await startTracing({ serviceName: 'test', tracesUrl: 'http://127.0.0.1:9/v1/traces', sampler: 'always_off', samplerArg: 1, scheduleDelayMs: undefined })));
     afterAll(async () => {
       await tracing.shutdown();
       expect(tracingEnabled()).toBe(false);
@@ -37,10 +37,11 @@ describe('spans', () => {
       await expect(inSpan('failing', {}, async () => Promise.reject(Object.assign(new Error('no'), { code: 'x.failed' })))).rejects.toThrow('no');
     });
 
-    it('is one per process: a second start shares the first', () => {
-      const second = startTracing({ serviceName: 'other', tracesUrl: 'http://127.0.0.1:9/v1/traces', sampler: 'always_on', samplerArg: 1, scheduleDelayMs: undefined });
+    it('is one per process: a second start shares the first', async () => {
+      const second = await startTracing({ serviceName: 'other', tracesUrl: 'http://127.0.0.1:9/v1/traces', sampler: 'always_on', samplerArg: 1, scheduleDelayMs: undefined });
       expect(tracingEnabled()).toBe(true);
-      return second.shutdown().then(() => expect(tracingEnabled()).toBe(true));
+      await second.shutdown();
+      expect(tracingEnabled()).toBe(true);
     });
   });
 });

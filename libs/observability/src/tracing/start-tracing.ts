@@ -1,10 +1,6 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
+import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { TracesSampler, TracingSettings } from './otel-config.js';
 
 /** A process's tracing: flush and stop it when the process ends, or spans still batched are lost. */
@@ -25,13 +21,21 @@ export function tracingEnabled(): boolean {
  * Registers the process's tracer provider (AsyncLocalStorage context, W3C trace context, batched
  * OTLP/HTTP export; headers, TLS and timeouts from the standard OTEL_EXPORTER_OTLP_* variables).
  * One per process: a second start (a second app in one test process) shares the first.
+ * The SDK and its exporter (some 350 modules) are loaded here, only when tracing is on: a process
+ * without it starts without them.
  */
-export function startTracing(settings: TracingSettings): Tracing {
+export async function startTracing(settings: TracingSettings): Promise<Tracing> {
+  if (running) return NO_TRACING;
+  const [{ W3CTraceContextPropagator }, { OTLPTraceExporter }, { resourceFromAttributes }, sdk, { NodeTracerProvider }, { ATTR_SERVICE_NAME }] = await Promise.all([
+    import('@opentelemetry/core'), import('@opentelemetry/exporter-trace-otlp-http'), import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-base'), import('@opentelemetry/sdk-trace-node'), import('@opentelemetry/semantic-conventions'),
+  ]);
+  // Another start may have won the race while the modules loaded.
   if (running) return NO_TRACING;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName }),
-    sampler: samplerOf(settings.sampler, settings.samplerArg),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.tracesUrl }), { scheduledDelayMillis: settings.scheduleDelayMs })],
+    sampler: samplerOf(sdk, settings.sampler, settings.samplerArg),
+    spanProcessors: [new sdk.BatchSpanProcessor(new OTLPTraceExporter({ url: settings.tracesUrl }), { scheduledDelayMillis: settings.scheduleDelayMs })],
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
   running = provider;
@@ -47,13 +51,13 @@ export function startTracing(settings: TracingSettings): Tracing {
   };
 }
 
-function samplerOf(name: TracesSampler, ratio: number): Sampler {
+function samplerOf(sdk: typeof import('@opentelemetry/sdk-trace-base'), name: TracesSampler, ratio: number): Sampler {
   switch (name) {
-    case 'always_on': return new AlwaysOnSampler();
-    case 'always_off': return new AlwaysOffSampler();
-    case 'traceidratio': return new TraceIdRatioBasedSampler(ratio);
-    case 'parentbased_always_on': return new ParentBasedSampler({ root: new AlwaysOnSampler() });
-    case 'parentbased_always_off': return new ParentBasedSampler({ root: new AlwaysOffSampler() });
-    case 'parentbased_traceidratio': return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+    case 'always_on': return new sdk.AlwaysOnSampler();
+    case 'always_off': return new sdk.AlwaysOffSampler();
+    case 'traceidratio': return new sdk.TraceIdRatioBasedSampler(ratio);
+    case 'parentbased_always_on': return new sdk.ParentBasedSampler({ root: new sdk.AlwaysOnSampler() });
+    case 'parentbased_always_off': return new sdk.ParentBasedSampler({ root: new sdk.AlwaysOffSampler() });
+    case 'parentbased_traceidratio': return new sdk.ParentBasedSampler({ root: new sdk.TraceIdRatioBasedSampler(ratio) });
   }
 }
