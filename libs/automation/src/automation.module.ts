@@ -8,7 +8,6 @@ import { AutomationPublishTool } from './automation/tools/automation-publish.too
 import { CancelRunHandler } from './run/commands/cancel-run/cancel-run.handler.js';
 import { DecideApprovalHandler } from './run/commands/decide-approval/decide-approval.handler.js';
 import { StartRunHandler } from './run/commands/start-run/start-run.handler.js';
-import { DryRunConnector } from './run/commands/dry-run/dry-run-connector.js';
 import { DryRunHandler } from './run/commands/dry-run/dry-run.handler.js';
 import { ShadowComparer } from './shadow/shadow-comparer.js';
 import { ShadowReports } from './shadow/queries/shadow-report.js';
@@ -51,7 +50,7 @@ export class AutomationModule {
         { provide: RUN_SCHEDULER_SETTINGS, useValue: settings },
         AutomationCatalog, AutomationHistory, AutomationToolSource, PublishAutomationHandler, AutomationPublishTool, AutomationListTool,
         ShadowReports, PromoteAutomationHandler, AutomationShadowReportTool, AutomationPromoteTool,
-        RunPersonalData, RunViews, RunReader, RunTimeline, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, DryRunHandler, DryRunConnector, ShadowComparer, CancelRunHandler, DecideApprovalHandler,
+        RunPersonalData, RunViews, RunReader, RunTimeline, RunWorker, RunScheduler, SecretRetirement, RetireAfterRotation, StartRunHandler, DryRunHandler, ShadowComparer, CancelRunHandler, DecideApprovalHandler,
         RunGetTool, RunListTool, RunCancelTool, ApprovalListTool, ApprovalDecideTool, RunTasks,
         ApproverGroups, SetGroupHandler, GroupSetTool, GroupListTool,
       ],

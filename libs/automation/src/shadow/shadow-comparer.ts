@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JsonObject } from '#core';
-import type { DryConnector } from '#connectors';
 import { ConnectorGateway } from '#connectors/nest';
 import { EVENT_STORE, WrongExpectedVersionError, type EventStore } from '#event-store';
 import { AutomationCatalog } from '../automation/automation-catalog.js';
-import type { AutomationDefinition } from '../definition/index.js';
+import { readDryConnectors } from '../run/commands/dry-run/dry-connectors.js';
 import { SAGA_CLIENT } from '../run/process/saga-client.js';
 import { FINAL_RUN_EVENTS, type RunEvent } from '../run/run.events.js';
 import { RunPersonalData, type OpenedValues } from '../run/run-personal-data.js';
@@ -90,14 +89,8 @@ export class ShadowComparer {
       ...(state.policyApproval && { policyApproval: { groups: state.policyApproval.groups, policies: state.policyApproval.policies } }),
       timeline, final: opened,
       // Both plans see each connector as it was when the comparison began (read once, not per call).
-      connectors: await this.connectorsOf(tenantId, [live, shadow]),
+      connectors: await readDryConnectors(this.gateway, tenantId, [live, shadow]),
     };
     return runShadowJob(job, this.gateway.callEgress);
-  }
-
-  private async connectorsOf(tenantId: string, definitions: AutomationDefinition[]): Promise<Record<string, DryConnector>> {
-    const names = new Set(definitions.flatMap((definition) => definition.steps.flatMap((step) => (step.type === 'call' ? [step.connector] : []))));
-    const connectors = await Promise.all([...names].map((name) => this.gateway.dryConnector(tenantId, name)));
-    return Object.fromEntries(connectors.map((connector) => [connector.name, connector]));
   }
 }

@@ -1,6 +1,6 @@
-import { renderDryCall, type ConnectorEgress, type DryConnector, type DryConnectorCall } from '#connectors';
-import { answerDryCall, dryCallKey } from '../run/commands/dry-run/answer-dry-call.js';
-import type { CallAction } from '../run/process/next-run-action.js';
+import type { ConnectorEgress, DryConnector } from '#connectors';
+import { answerDryCall } from '../run/commands/dry-run/answer-dry-call.js';
+import { dryCallRenderer } from '../run/commands/dry-run/dry-connectors.js';
 import type { ActiveRunState } from '../run/run.state.js';
 import { compareShadowRun, type ShadowRunInput } from './compare-shadow-run.js';
 import { liveRunRecord, type TimedRunEvent } from './live-run-record.js';
@@ -26,18 +26,7 @@ export interface ShadowJob extends Omit<ShadowRunInput, 'record' | 'render'> {
  * it, and a call both versions make alike is rendered once.
  */
 export function runShadowJob(job: ShadowJob, egress: ConnectorEgress): Promise<ShadowRunCompared['data']> {
-  const rendered = new Map<string, DryConnectorCall>();
-  const render = (action: CallAction): DryConnectorCall => {
-    const key = dryCallKey(action);
-    let call = rendered.get(key);
-    if (!call) {
-      // Not a DomainError: answerDryCall would take it for a refusal, and the comparison would record one that never was.
-      if (!Object.hasOwn(job.connectors, action.connector)) throw new Error(`connector ${action.connector} was not read for the comparison`);
-      call = renderDryCall(job.connectors[action.connector]!, action.request, action.idempotencyKey, egress);
-      rendered.set(key, call);
-    }
-    return call;
-  };
+  const render = dryCallRenderer(job.connectors, egress);
   return compareShadowRun({
     runId: job.runId, automation: job.automation, live: job.live, shadow: job.shadow,
     input: job.input, startedBy: job.startedBy, startedAt: job.startedAt,

@@ -48,7 +48,7 @@ describe('runShadowJob', () => {
   });
 
   it('fails, recording no refusal, when a call names a connector the job was not given (a fault of its reader)', async () => {
-    await expect(runShadowJob(jobWith({}), connectorEgress())).rejects.toThrow('connector billing was not read for the comparison');
+    await expect(runShadowJob(jobWith({}), connectorEgress())).rejects.toThrow('connector billing was not read for the plan');
   });
 
   it('refuses a call to an address outside the egress networks, and an on-behalf-of connector this process cannot sign for', async () => {

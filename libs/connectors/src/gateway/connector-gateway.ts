@@ -4,7 +4,7 @@ import { TokenBuckets } from '#core';
 import { inSpan, SpanKind } from '#observability/nest';
 import { EVENT_STORE, loadStream, type EventStore } from '#event-store';
 import { callConnector, type ConnectorConfig, type ConnectorEgress, type ConnectorRequest, type ConnectorResponse } from '../http/index.js';
-import { renderDryCall, type DryConnector, type DryConnectorCall } from './dry-call.js';
+import type { DryConnector } from './dry-call.js';
 import { SecretVault } from '#keys';
 import { ConnectorNotFoundError, SecretVersionUnavailableError } from '../connector/connector.errors.js';
 import { connectorStreamId, secretContext } from '../connector/connector-stream.js';
@@ -23,7 +23,6 @@ export interface PreparedConnector {
 }
 
 /** The connectors one plan (a dry run, a shadow comparison) has read: each is read once per plan, at its first call. */
-export type PlanConnectors = Map<string, Promise<ConnectorState>>;
 
 /**
  * The one door out of the platform to tenants' systems. Secrets are opened at call time and
@@ -69,24 +68,13 @@ export class ConnectorGateway {
   }
 
   /**
-   * A call rendered as `call` would send it, checked, and the outbound bucket peeked at, not
-   * spent: a dry run must not use up a live run's budget (renderDryCall). A connector that is
-   * gone, needs a secret none is stored for, or asks for an assertion this process cannot sign,
-   * is refused as prepare, assertionFor and the call would.
-   * With `plan`, a connector already read for the same plan is not read again.
+   * A connector as a dry run sees it (DryConnector, rendered by renderDryCall): the outbound
+   * bucket peeked at, not spent, since a dry run must not use up a live run's budget. A connector
+   * that is gone, needs a secret none is stored for, or asks for an assertion this process cannot
+   * sign, is refused in the rendering as prepare, assertionFor and the call would.
    */
-  async dryCall(tenantId: string, name: string, request: ConnectorRequest, idempotencyKey: string, plan?: PlanConnectors): Promise<DryConnectorCall> {
-    return renderDryCall(await this.dryConnector(tenantId, name, plan), request, idempotencyKey, this.egress);
-  }
-
-  /** A connector as a dry run sees it (DryConnector), its rate peeked now; with `plan`, read once per plan. */
-  async dryConnector(tenantId: string, name: string, plan?: PlanConnectors): Promise<DryConnector> {
-    let loading = plan?.get(name);
-    if (!loading) {
-      loading = this.load(tenantId, name);
-      plan?.set(name, loading);
-    }
-    const state = await loading;
+  async dryConnector(tenantId: string, name: string): Promise<DryConnector> {
+    const state = await this.load(tenantId, name);
     if (state.status !== 'registered') return { name, registered: false };
     const config = state.config as unknown as ConnectorConfig;
     const peeked = this.buckets.peek(`${tenantId}\u0000${name}`, 1, { ratePerSec: config.rateLimit.perSecond, burst: config.rateLimit.burst });

@@ -9,7 +9,7 @@ import type { SimulatedCall } from './plan-dry-run.js';
  * A dry call answered: refused as the live call would be (a connector gone: 'refused', the
  * attempt's code saying why), else by `live` (a shadow run's live answer), else by the step's
  * dryRunResponse (an empty 200 without one) through the live call's classification of statuses.
- * `render` is the call rendered and checked (ConnectorGateway.dryCall, renderDryCall).
+ * `render` is the call rendered and checked (dryCallRenderer).
  */
 export async function answerDryCall(render: () => Promise<DryConnectorCall> | DryConnectorCall, action: CallAction, step: CallStep, live?: LiveAnswer): Promise<SimulatedCall> {
   const unrendered = { method: action.request.method, url: '', headers: {}, body: action.request.body ?? null };
@@ -32,9 +32,4 @@ export async function answerDryCall(render: () => Promise<DryConnectorCall> | Dr
   } catch (error) {
     return { request, egress, rate, response, result: { ok: false, error } };
   }
-}
-
-/** The key under which a plan renders a call once: same connector, idempotency key and request. */
-export function dryCallKey(action: CallAction): string {
-  return JSON.stringify([action.connector, action.idempotencyKey, action.request]);
 }

@@ -12,7 +12,8 @@ import { DryRunCommand } from './dry-run.command.js';
 import { dryRunDecider } from './dry-run.decide.js';
 import type { DryRunPlanned } from './dry-run.events.js';
 import type { DryRunPlan, PlannedStep } from './dry-run.plan.js';
-import { DryRunConnector, newSimulationMemo } from './dry-run-connector.js';
+import { answerDryCall } from './answer-dry-call.js';
+import { dryCallRenderer, readDryConnectors } from './dry-connectors.js';
 import { planDryRun } from './plan-dry-run.js';
 
 /** A dry run's stream: `dryrun-<uuid>`, derived from the call's idempotency key like a run's, so a repeated call finds its plan. */
@@ -21,8 +22,8 @@ export function newDryRunId(tenantId: string, idempotencyKey: string | undefined
 }
 
 /**
- * Plans a run of an automation without running it (planDryRun, connector calls simulated by
- * DryRunConnector) and records the plan on its own stream, the input and the plan's steps sealed
+ * Plans a run of an automation without running it (planDryRun, connector calls rendered by
+ * dryCallRenderer and answered by answerDryCall) and records the plan on its own stream, the input and the plan's steps sealed
  * for the requester. The input is checked against the version's schema here, for every caller
  * (the tool checked it already; REST did not).
  */
@@ -31,7 +32,6 @@ export class DryRunHandler implements ICommandHandler<DryRunCommand> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly catalog: AutomationCatalog,
-    private readonly connector: DryRunConnector,
     private readonly connectors: ConnectorGateway,
     private readonly vault: PersonalDataVault,
   ) {}
@@ -51,11 +51,12 @@ export class DryRunHandler implements ICommandHandler<DryRunCommand> {
     // look at the stream, decides whether the key's promise holds (same input: the recorded plan; other: refused).
     const dryRunId = newDryRunId(tenantId, metadata.idempotencyKey);
     const now = Date.now();
-    // The plan sees each connector as it was at its first call: read once, not per call.
-    const memo = newSimulationMemo();
+    // Each call rendered as it would go out (the secret as a marker, never opened), checked, and
+    // answered by the step's dryRunResponse; the plan sees each connector as it was when it began.
+    const render = dryCallRenderer(await readDryConnectors(this.connectors, tenantId, [definition]), this.connectors.callEgress);
     const plan = await planDryRun({
       dryRunId, automation, version: chosen, definition, input, requestedBy: userId, now, ...(policyApproval && { policyApproval }),
-      simulate: (action, step) => this.connector.simulate(tenantId, action, step, memo),
+      simulate: (action, step) => answerDryCall(() => render(action), action, step),
     });
     const sealedInput = await this.vault.seal(tenantId, userId, input, dryRunId);
     const data: DryRunPlanned['data'] = {
