@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { comparisonIn } from '#automation';
 import type { RecordedEvent } from '#event-store';
 import { collect } from '../libs/event-store/src/testing/event-store.contract.js';
 import { startFixtureServer, type FixtureServer } from './support/fixture-server.js';
@@ -44,10 +45,10 @@ describe.each(['sqlite', 'postgres'] as const)('shadow versions on %s', (kind) =
   const results: unknown[] = [];
   const head = (tenantId: string): Promise<number> => h.store.headPosition(tenantId);
   const events = (tenantId = tenant): Promise<RecordedEvent[]> => collect(h.store.readAll({ tenantId }));
-  const comparisons = async (): Promise<RecordedEvent[]> => (await events()).filter((event) => event.type === 'ShadowRunCompared');
+  const comparisons = async (): Promise<RecordedEvent[]> => (await events()).filter((event) => comparisonIn(event) !== undefined);
   let invoice = 0;
 
-  /** Starts `count` live runs and waits until every one has closed (each compared, its shadow stream written first). */
+  /** Starts `count` live runs and waits until every one has closed (each compared in its final event). */
   async function runLive(count: number): Promise<string[]> {
     const runIds: string[] = [];
     for (let i = 0; i < count; i++) runIds.push((await callOk<{ runId: string }>(alice, 'pay_invoice', { invoiceId: `inv-${++invoice}`, amount: 40 + (invoice % 7) })).runId);
@@ -142,13 +143,19 @@ describe.each(['sqlite', 'postgres'] as const)('shadow versions on %s', (kind) =
     const runIds = await runLive(LIVE_RUNS);
     // Two calls per live run, and not one more: the shadow's are planned, never sent.
     expect(fixture.requests.length - sentBefore).toBe(2 * LIVE_RUNS);
+    // Each run closed with its comparison: in its final event, the run's own last, and nowhere else.
     const compared = await comparisons();
-    expect(compared.map((event) => event.streamId).sort()).toEqual(runIds.map((runId) => `shadow-${runId}`).sort());
-    expect(compared.every((event) => event.streamVersion === 1)).toBe(true);
-    expect(compared[0]!.data).toMatchObject({ liveVersion: 1, shadowVersion: 2, requestsIdentical: true, sameSequence: true, live: { outcome: 'completed' }, shadow: { outcome: 'completed' } });
+    expect(compared.map((event) => event.streamId).sort()).toEqual([...runIds].sort());
+    expect(compared.every((event) => event.type === 'RunCompleted' && comparisonIn(event)!.runId === event.streamId)).toBe(true);
+    expect(comparisonIn(compared[0]!)).toMatchObject({ liveVersion: 1, shadowVersion: 2, requestsIdentical: true, sameSequence: true, live: { outcome: 'completed' }, shadow: { outcome: 'completed' } });
     // The comparison holds no run data: no invoice id, no amount, no quote id, no secret.
-    const recorded = JSON.stringify(compared.map((event) => event.data));
+    const recorded = JSON.stringify(compared.map((event) => comparisonIn(event)));
     for (const plain of ['inv-', 'Bearer', SECRET, '"quote":']) expect(recorded).not.toContain(plain);
+    // It is the shadow report's, not the run reader's: the run's timeline does not show it.
+    const timeline = await rest(h.platform.url, 'GET', `/v1/runs/${runIds[0]}/events?limit=100`, h.issuer.mint({ tenantId: tenant, userId: 'alice', scopes: ['runs:read'] }));
+    expect(timeline.status).toBe(200);
+    const closedShown = (timeline.body['events'] as Array<{ type: string; data: Record<string, unknown> }>).find((event) => event.type === 'RunCompleted')!;
+    expect(closedShown.data).not.toHaveProperty('shadow');
     // Every run started records the shadow it is compared with.
     const all = await events();
     const started = all.filter((event) => event.type === 'RunStarted' && runIds.includes(event.streamId));
@@ -159,7 +166,7 @@ describe.each(['sqlite', 'postgres'] as const)('shadow versions on %s', (kind) =
     // The close, and the last call's outcome with it, are timed when the comparison is made, just
     // before they are recorded: both sides end that much before the stream says, to the ms.
     const offBy = compared.map((comparison) => {
-      const data = comparison.data as { runId: string; live: { durationMs: number }; shadow: { durationMs: number } };
+      const data = comparisonIn(comparison)!;
       const stream = all.filter((event) => event.streamId === data.runId);
       const startedAt = (stream[0]!.data as { startedAt: number }).startedAt;
       const closedAt = Date.parse(stream.find((event) => event.type === 'RunCompleted')!.recordedAt);
@@ -215,7 +222,7 @@ describe.each(['sqlite', 'postgres'] as const)('shadow versions on %s', (kind) =
     expect(all.filter((event) => event.type === 'ApprovalRequested')).toEqual([]);
     const approvals = await rest(h.platform.url, 'GET', '/v1/approvals', h.issuer.mint({ tenantId: tenant, userId: 'bob', scopes: ['approvals:decide'] }));
     expect(approvals.body['approvals']).toEqual([]);
-    expect(all.filter((event) => event.type === 'ShadowRunCompared' && runIds.includes((event.data as { runId: string }).runId))).toHaveLength(5);
+    expect(all.filter((event) => runIds.includes(comparisonIn(event)?.runId ?? ''))).toHaveLength(5);
 
     const report = await callOk<Report>(admin, 'automation_shadow_report', { name: 'pay_invoice' });
     results.push(report);

@@ -24,6 +24,7 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DevIssuer } from '#auth';
+import { comparisonIn } from '#automation';
 import { PostgresEventStore, SqliteEventStore, type EventStore } from '#event-store';
 import { createTestDatabase } from '../../libs/event-store/src/postgres/postgres-test-database.js';
 import { startFixtureServer, type FixtureServer } from '../../test/support/fixture-server.js';
@@ -98,7 +99,7 @@ const withPolicies = (fixture: FixtureServer): Variant => ({
 
 /**
  * A shadow version beside the live one (more retries, the same requests): each run is compared
- * with it just before it closes, computed by the dry-run planner and appended on its own stream.
+ * with it just before it closes, computed by the dry-run planner and recorded in its final event.
  * Its criteria ask for more runs than the bench makes, so it stays in the shadow throughout.
  */
 const withShadow = (fixture: FixtureServer): Variant => ({
@@ -333,7 +334,7 @@ async function measureOverheads(fixture: FixtureServer, variants: Record<string,
     // Not a figure of a feature that did not run: every shadowed run was compared, once.
     if (all['shadow']) {
       let compared = 0;
-      for await (const batch of store.readAll({ tenantId: all['shadow'].tenant })) compared += batch.filter((event) => event.type === 'ShadowRunCompared').length;
+      for await (const batch of store.readAll({ tenantId: all['shadow'].tenant })) compared += batch.filter((event) => comparisonIn(event) !== undefined).length;
       const runs = rounds['shadow']!.length * OVERHEAD_TOTAL + OVERHEAD_WARM_UP;
       if (compared !== runs) throw new Error(`${compared} shadow comparisons for ${runs} runs`);
     }

@@ -10,7 +10,7 @@ export type { RunFailure, RunFailureHandler } from './run/process/run-failure.js
 export { automationsProjection } from './automation/projections/automations.projection.js';
 export { runsProjection } from './run/projections/runs.projection.js';
 export { shadowReportsProjection } from './shadow/projections/shadow-reports.projection.js';
-export { shadowFold, shadowStreamId, type ShadowRunCompared, type ShadowState } from './shadow/shadow.events.js';
+export { comparisonIn, shadowFold, type ShadowComparison, type ShadowRunCompared, type ShadowState } from './shadow/shadow.events.js';
 export { runFold, type RunState } from './run/run.state.js';
 export { dryRunFold, type DryRunEvent, type DryRunPlanned, type DryRunState } from './run/commands/dry-run/dry-run.events.js';
 export type { DryRunPlan, PlannedStep } from './run/commands/dry-run/dry-run.plan.js';

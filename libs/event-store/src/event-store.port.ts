@@ -156,13 +156,6 @@ export interface EventStore {
   /** Resolves when something may have been appended since the call, or after `timeoutMs`. */
   waitForAppend(timeoutMs: number, signal?: AbortSignal): Promise<void>;
   readonly checkpoints: CheckpointStore;
-  /**
-   * True where appends made within one turn of the event loop commit in one transaction, all of
-   * them or none (the embedded store's group commit; a refused append, a conflict, leaves the
-   * others of its group to commit). Two appends made in the same turn are then never durable one
-   * without the other, so a caller may make both without waiting for the first.
-   */
-  readonly groupCommits?: boolean;
   close(): Promise<void>;
 }
 

@@ -17,10 +17,6 @@ export class MeteredEventStore implements EventStore {
   }
 
   /** Forwarded: append calls the inner store's append in the same turn. */
-  get groupCommits(): boolean | undefined {
-    return this.inner.groupCommits;
-  }
-
   append(tenantId: TenantId, streamId: StreamId, expectedVersion: ExpectedVersion, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const outcomeOf = (error: unknown): string => (error instanceof DomainError ? error.kind : 'error');
     return inSpan('event.append', { attributes: { 'ledgerline.tenant.id': tenantId, 'ledgerline.event.count': events.length } }, () => {

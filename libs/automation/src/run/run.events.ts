@@ -1,4 +1,5 @@
 import type { DomainEvent, JsonObject, JsonValue } from '#core';
+import type { ShadowComparison } from '../shadow/shadow.events.js';
 
 /** What a connector call's outcome tells the connectors view (the ConnectorCallOutcome contract of #connectors). */
 export type ConnectorCallData = JsonObject & { connector: string; ok: boolean; status: number | null; errorClass: string | null };
@@ -79,10 +80,12 @@ export type RunCancelRequested = DomainEvent<'RunCancelRequested', { reason: str
 export type CompensationStarted = DomainEvent<'CompensationStarted', CallStartData>;
 export type CompensationSucceeded = DomainEvent<'CompensationSucceeded', CallSuccessData>;
 export type CompensationFailed = DomainEvent<'CompensationFailed', CallFailureData>;
-export type RunCompleted = DomainEvent<'RunCompleted', { outputs: JsonObject }>;
-export type RunFailed = DomainEvent<'RunFailed', { reason: string; stepId: string | null; message: string }>;
-export type RunCancelled = DomainEvent<'RunCancelled', { reason: string; requestedBy: string; compensated: string[]; compensationFailed: string[] }>;
-export type RunTimedOut = DomainEvent<'RunTimedOut', { deadlineAt: number }>;
+/** A run with a shadow version closes with its comparison in its final event, when one could be made (ShadowComparer). */
+type Compared = { shadow?: ShadowComparison };
+export type RunCompleted = DomainEvent<'RunCompleted', { outputs: JsonObject } & Compared>;
+export type RunFailed = DomainEvent<'RunFailed', { reason: string; stepId: string | null; message: string } & Compared>;
+export type RunCancelled = DomainEvent<'RunCancelled', { reason: string; requestedBy: string; compensated: string[]; compensationFailed: string[] } & Compared>;
+export type RunTimedOut = DomainEvent<'RunTimedOut', { deadlineAt: number } & Compared>;
 
 export type RunEvent =
   | RunStarted | StepStarted | StepSucceeded | StepFailed | StepSkipped | WaitStarted | ConditionEvaluated

@@ -6,7 +6,7 @@ import type { DryRunPlan, PlannedStep } from '../run/commands/dry-run/dry-run.pl
 import { simulateRun, type SimulatedCall } from '../run/commands/dry-run/plan-dry-run.js';
 import type { LiveAnswer, LiveRunRecord, RunOutcome } from './live-run-record.js';
 import { requestDiff } from './request-diff.js';
-import type { ComparedCall, ShadowRunCompared } from './shadow.events.js';
+import type { ComparedCall, ShadowComparison } from './shadow.events.js';
 
 /** Renders and checks a call without sending it (renderDryCall, answerDryCall), answered by `live` when given. */
 export type RenderCall = (action: CallAction, step: CallStep, live: LiveAnswer | undefined) => Promise<SimulatedCall>;
@@ -33,7 +33,7 @@ export interface ShadowRunInput {
  * was, else granted. The live side is planned too, so both sides' requests come from the same
  * rendering (the secret as the same marker); its outcome and duration are the live run's own.
  */
-export async function compareShadowRun(input: ShadowRunInput): Promise<ShadowRunCompared['data']> {
+export async function compareShadowRun(input: ShadowRunInput): Promise<ShadowComparison> {
   const { record } = input;
   const plan = (version: number, definition: AutomationDefinition) => simulateRun({
     dryRunId: input.runId, automation: input.automation, version, definition, input: input.input, requestedBy: input.startedBy, now: input.startedAt,

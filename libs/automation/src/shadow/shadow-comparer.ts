@@ -1,29 +1,22 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JsonObject } from '#core';
 import { ConnectorGateway } from '#connectors/nest';
-import { EVENT_STORE, WrongExpectedVersionError, type EventStore } from '#event-store';
+import { EVENT_STORE, type EventStore } from '#event-store';
 import { AutomationCatalog } from '../automation/automation-catalog.js';
 import { readDryConnectors } from '../run/commands/dry-run/dry-connectors.js';
-import { SAGA_CLIENT } from '../run/process/saga-client.js';
-import { FINAL_RUN_EVENTS, type RunEvent } from '../run/run.events.js';
+import type { RunEvent } from '../run/run.events.js';
 import { RunPersonalData, type OpenedValues } from '../run/run-personal-data.js';
 import type { ActiveRunState } from '../run/run.state.js';
 import type { TimedRunEvent } from './live-run-record.js';
 import { runShadowJob, type ShadowJob } from './shadow-job.js';
-import { shadowStreamId, type ShadowRunCompared } from './shadow.events.js';
-
-/** A comparison made and ready to append: the append starts in the turn this is called. */
-export type ShadowAppend = () => Promise<void>;
+import type { ShadowComparison } from './shadow.events.js';
 
 /**
- * Compares a live run that is about to close with its shadow version (compareShadowRun) and
- * appends the comparison on shadow-<runId> at no-stream: exactly once however often it is tried.
- * The run worker appends it with the run's final event, never after it: in the same turn where
- * the store commits both in one transaction (EventStore.groupCommits), so the close waits for one
- * commit; else first. A crash before the final event is durable is redone (the comparison
- * conflicts and is skipped, the final event goes in), so nothing is lost.
- * Nothing here calls a connector, asks an approver or touches the run's stream. Everything the
- * comparison reads is read first (ShadowJob); the comparison itself is pure (runShadowJob).
+ * Compares a live run that is about to close with its shadow version (compareShadowRun): the
+ * comparison rides in the run's final event (ShadowComparison), so the run closes with it or not
+ * at all, and a run closes once. Nothing here calls a connector, asks an approver or appends
+ * (the run worker appends the final event). Everything the comparison reads is read first
+ * (ShadowJob); the comparison itself is pure (runShadowJob).
  */
 @Injectable()
 export class ShadowComparer {
@@ -37,38 +30,24 @@ export class ShadowComparer {
   ) {}
 
   /**
-   * `state` is final and includes `unsaved`, the events about to be appended with it. When the
-   * final event is already in the stream (recorded on another path), the shadow stream is looked
-   * at first, so a run driven again after it closed is not planned twice. Undefined when there is
-   * nothing to append: no shadow, compared before, or a comparison that could not be made.
-   * `kept`: the run's events after RunStarted, up to `unsaved`, as the drive appended them (each
+   * The comparison for a run of `state` (final, with a shadow version) that `closing`, the events
+   * about to be appended, close; undefined when it cannot be made (the run's data purged, a
+   * version missing, a fault): that is logged, and the live run closes all the same.
+   * `kept`: the run's events after RunStarted, up to `closing`, as the drive appended them (each
    * with its recordedAt); without it they are read from the stream.
    */
-  async comparisonOf(tenantId: string, state: ActiveRunState, unsaved: readonly RunEvent[], opened?: OpenedValues, kept?: readonly TimedRunEvent[]): Promise<ShadowAppend | undefined> {
+  async comparisonOf(tenantId: string, state: ActiveRunState, closing: readonly RunEvent[], opened?: OpenedValues, kept?: readonly TimedRunEvent[]): Promise<ShadowComparison | undefined> {
     if (state.shadowVersion === undefined) return undefined;
-    const streamId = shadowStreamId(state.runId);
-    const closingNow = unsaved.some((event) => FINAL_RUN_EVENTS.has(event.type));
-    if (!closingNow && (await this.store.readStream(tenantId, streamId, { limit: 1 })).length > 0) return undefined;
-    let data: ShadowRunCompared['data'] | undefined;
     try {
-      data = await this.compare(tenantId, state, unsaved, opened, kept);
+      return await this.compare(tenantId, state, closing, opened, kept);
     } catch (error) {
       // A comparison is an observation: one that cannot be made must not keep the live run from closing.
       this.logger.warn({ msg: 'shadow comparison failed', tenantId, runId: state.runId, error: error instanceof Error ? error.name : 'unknown' });
       return undefined;
     }
-    if (!data) return undefined;
-    const compared = data;
-    return async () => {
-      try {
-        await this.store.append(tenantId, streamId, 'no-stream', [{ type: 'ShadowRunCompared', data: compared, metadata: { clientId: SAGA_CLIENT, correlationId: state.runId } }]);
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
-      }
-    };
   }
 
-  private async compare(tenantId: string, state: ActiveRunState, unsaved: readonly RunEvent[], openedValues?: OpenedValues, kept?: readonly TimedRunEvent[]): Promise<ShadowRunCompared['data'] | undefined> {
+  private async compare(tenantId: string, state: ActiveRunState, unsaved: readonly RunEvent[], openedValues?: OpenedValues, kept?: readonly TimedRunEvent[]): Promise<ShadowComparison | undefined> {
     const [live, shadow] = await Promise.all([
       this.catalog.version(tenantId, state.automation, state.version),
       this.catalog.version(tenantId, state.automation, state.shadowVersion!),

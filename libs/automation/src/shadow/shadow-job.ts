@@ -4,7 +4,7 @@ import { dryCallRenderer } from '../run/commands/dry-run/dry-connectors.js';
 import type { ActiveRunState } from '../run/run.state.js';
 import { compareShadowRun, type ShadowRunInput } from './compare-shadow-run.js';
 import { liveRunRecord, type TimedRunEvent } from './live-run-record.js';
-import type { ShadowRunCompared } from './shadow.events.js';
+import type { ShadowComparison } from './shadow.events.js';
 
 /**
  * Everything a shadow comparison reads, read beforehand (the comparison itself is pure): plain
@@ -25,7 +25,7 @@ export interface ShadowJob extends Omit<ShadowRunInput, 'record' | 'render'> {
  * The comparison of one job (compareShadowRun): both plans see each connector as the job holds
  * it, and a call both versions make alike is rendered once.
  */
-export function runShadowJob(job: ShadowJob, egress: ConnectorEgress): Promise<ShadowRunCompared['data']> {
+export function runShadowJob(job: ShadowJob, egress: ConnectorEgress): Promise<ShadowComparison> {
   const render = dryCallRenderer(job.connectors, egress);
   return compareShadowRun({
     runId: job.runId, automation: job.automation, live: job.live, shadow: job.shadow,

@@ -1,4 +1,6 @@
 import type { DomainEvent } from '#core';
+import type { RecordedEvent } from '#event-store';
+import { FINAL_RUN_EVENTS } from '../run/run.events.js';
 import type { RunOutcome } from './live-run-record.js';
 
 export type ShadowSide = { outcome: RunOutcome; failureClass: string | null; durationMs: number };
@@ -8,11 +10,12 @@ export type ComparedCall = { stepId: string; live: boolean; shadow: boolean; dif
 
 /**
  * A live run compared with what its shadow version would have done on the same input, answered
- * by the live run's own responses. On its own stream (shadow-<runId>), appended once: run lists,
- * counts, approvals, the scheduler and retention do not see it. It holds no run data: step ids,
- * field paths, outcomes, failure codes and times only.
+ * by the live run's own responses. It rides in the live run's final event (RunCompleted,
+ * RunFailed, RunCancelled, RunTimedOut: `data.shadow`), so the run closes with its comparison or
+ * not at all, and a run closes once. It holds no run data: step ids, field paths, outcomes,
+ * failure codes and times only; run timelines do not show it (shownEventData), shadow reports do.
  */
-export type ShadowRunCompared = DomainEvent<'ShadowRunCompared', {
+export type ShadowComparison = {
   runId: string;
   automation: string;
   liveVersion: number;
@@ -24,19 +27,32 @@ export type ShadowRunCompared = DomainEvent<'ShadowRunCompared', {
   live: ShadowSide;
   shadow: ShadowSide;
   calls: ComparedCall[];
-}>;
+};
+
+/**
+ * The same comparison as runs closed by earlier versions of Ledgerline recorded it: one event on
+ * a stream of its own, shadow-<runId>, appended beside the run's final event. Read (shadow
+ * reports, the CLI), never written any more.
+ */
+export type ShadowRunCompared = DomainEvent<'ShadowRunCompared', ShadowComparison>;
 
 export type ShadowEvent = ShadowRunCompared;
 
-export function shadowStreamId(runId: string): string {
-  return `shadow-${runId}`;
-}
-
 export const SHADOW_STREAM_PREFIX = 'shadow-run-';
 
-export type ShadowState = { status: 'none' } | { status: 'compared'; compared: ShadowRunCompared['data'] };
+/** The comparison an event of the log records: a live run's final event's `shadow`, or an earlier version's ShadowRunCompared. */
+export function comparisonIn(event: RecordedEvent): ShadowComparison | undefined {
+  if (FINAL_RUN_EVENTS.has(event.type as never)) {
+    if (!event.streamId.startsWith('run-')) return undefined;
+    const shadow = (event.data as { shadow?: ShadowComparison } | null)?.shadow;
+    return shadow === undefined || shadow === null ? undefined : shadow;
+  }
+  return event.type === 'ShadowRunCompared' && event.streamId.startsWith(SHADOW_STREAM_PREFIX) ? (event.data as unknown as ShadowComparison) : undefined;
+}
 
-/** A shadow stream holds one comparison. */
+export type ShadowState = { status: 'none' } | { status: 'compared'; compared: ShadowComparison };
+
+/** A shadow stream (an earlier version's) holds one comparison. */
 export const shadowFold = {
   initialState: (): ShadowState => ({ status: 'none' }),
   evolve: (_state: ShadowState, event: ShadowEvent): ShadowState => ({ status: 'compared', compared: event.data }),

@@ -73,8 +73,6 @@ const ROW_PLACEHOLDERS = `(${Array(EVENT_COLUMN_COUNT).fill('?').join(', ')})`;
  * fsync; each is planned in memory first, so one caller's conflict writes nothing and fails alone.
  */
 export class SqliteEventStore implements EventStore {
-  /** Everything appended before the next turn of the event loop commits in one transaction (flush). */
-  readonly groupCommits = true;
   readonly checkpoints: CheckpointStore;
   private readonly options: ResolvedEventStoreOptions;
   private readonly notifier = new AppendNotifier();

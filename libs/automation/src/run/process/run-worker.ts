@@ -6,7 +6,7 @@ import { EVENT_STORE, loadStream, WrongExpectedVersionError, type AppendResult, 
 import { contextOfTraceparent } from '#observability';
 import { inSpan, sagaStepOutcomes, SpanKind, tracingEnabled, type Span } from '#observability/nest';
 import { AutomationCatalog } from '../../automation/automation-catalog.js';
-import type { RunEvent } from '../run.events.js';
+import { FINAL_RUN_EVENTS, type RunEvent } from '../run.events.js';
 import { RunPersonalData, type OpenedValues } from '../run-personal-data.js';
 import { ShadowComparer } from '../../shadow/shadow-comparer.js';
 import type { TimedRunEvent } from '../../shadow/live-run-record.js';
@@ -150,19 +150,8 @@ export class RunWorker {
           return { kind: 'parked', streamVersion: state.streamVersion, until: Number.MAX_SAFE_INTEGER };
         }
         if (isFinal(state)) {
-          const compared = await this.shadows.comparisonOf(tenantId, state, unsaved.events, opened, this.keptTimeline(tenantId, state, unsaved));
-          if (compared && this.store.groupCommits) {
-            // Both in one transaction: the run never closes without its comparison, and its close
-            // waits for one commit, not two. Only a comparison the store refuses on its own (never
-            // a transient fault: that fails both) would be lost; it would be refused at every try.
-            const comparison = compared().then(() => undefined, (error: unknown) => error);
-            await this.save(tenantId, state, unsaved);
-            const refused = await comparison;
-            if (refused !== undefined) this.logger.warn({ msg: 'shadow comparison refused by the store', tenantId, runId, error: refused instanceof Error ? refused.name : 'unknown' });
-          } else {
-            await compared?.();
-            await this.save(tenantId, state, unsaved);
-          }
+          // A run with a shadow version closes with its comparison in its final event (unless the final event is stored already).
+          await this.save(tenantId, state, { ...unsaved, events: await this.withComparison(tenantId, state, unsaved.events, opened, this.keptTimeline(tenantId, state, unsaved)) });
           for (const [connector, version] of Object.entries(state.secretPins)) await this.secrets.retireIfUnused(tenantId, connector, version, state.runId);
           return { kind: 'done' };
         }
@@ -232,12 +221,27 @@ export class RunWorker {
     for (let current: RunState = state; ;) {
       if (current.status === 'none' || isFinal(current) || !isUnderWay(current, action)) return current;
       try {
-        return await this.save(tenantId, current, NOTHING_UNSAVED, current.status === 'cancelling' ? outcome.slice(0, 1) : outcome);
+        const recorded = current.status === 'cancelling' ? outcome.slice(0, 1) : outcome;
+        // An outcome that closes the run (the step gave up) carries the comparison, as a close by the drive would.
+        return await this.save(tenantId, current, NOTHING_UNSAVED, await this.withComparison(tenantId, recorded.reduce(evolveRun, current as RunState), recorded));
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         current = await this.load(tenantId, runId);
       }
     }
+  }
+
+  /**
+   * `closing` with the run's shadow comparison (ShadowComparer) in its final event, when it has
+   * one and the run has a shadow version: the run then closes with its comparison or not at all.
+   * `closed`: the state after `closing`.
+   */
+  private async withComparison(tenantId: string, closed: RunState, closing: RunEvent[], opened?: OpenedValues, kept?: readonly TimedRunEvent[]): Promise<RunEvent[]> {
+    const at = closing.findIndex((event) => FINAL_RUN_EVENTS.has(event.type));
+    if (at < 0 || closed.status === 'none' || closed.shadowVersion === undefined) return closing;
+    const comparison = await this.shadows.comparisonOf(tenantId, closed, closing, opened, kept);
+    if (!comparison) return closing;
+    return closing.map((event, index) => (index === at ? ({ ...event, data: { ...event.data, shadow: comparison } } as RunEvent) : event));
   }
 
   /**

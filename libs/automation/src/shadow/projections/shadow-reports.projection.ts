@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '#event-store';
 import type { Projection, ViewSql } from '#projections';
-import { SHADOW_STREAM_PREFIX, type ShadowRunCompared } from '../shadow.events.js';
+import { comparisonIn } from '../shadow.events.js';
 
 export const SHADOW_REPORTS_TABLE = 'shadow_reports';
 export const SHADOW_REPORT_CLASSES_TABLE = 'shadow_report_classes';
@@ -15,7 +15,7 @@ export const SHADOW_REPORT_PATHS_TABLE = 'shadow_report_paths';
  */
 export const shadowReportsProjection: Projection = {
   name: 'shadow_reports',
-  version: 1,
+  version: 2,
   tables: {
     [SHADOW_REPORTS_TABLE]: `CREATE TABLE ${SHADOW_REPORTS_TABLE} (
       tenant_id TEXT NOT NULL, automation TEXT NOT NULL, version INTEGER NOT NULL,
@@ -29,12 +29,12 @@ export const shadowReportsProjection: Projection = {
       tenant_id TEXT NOT NULL, automation TEXT NOT NULL, version INTEGER NOT NULL, step_id TEXT NOT NULL, path TEXT NOT NULL, runs BIGINT NOT NULL,
       PRIMARY KEY (tenant_id, automation, version, step_id, path))`,
   },
-  handles: (event) => event.type === 'ShadowRunCompared' && event.streamId.startsWith(SHADOW_STREAM_PREFIX),
+  handles: (event) => comparisonIn(event) !== undefined,
   apply: applyComparison,
 };
 
 async function applyComparison(tx: ViewSql, recorded: RecordedEvent): Promise<void> {
-  const data = (recorded as unknown as ShadowRunCompared).data;
+  const data = comparisonIn(recorded)!;
   const key = [recorded.tenantId, data.automation, data.shadowVersion];
   const one = (yes: boolean): number => (yes ? 1 : 0);
   await tx.run(

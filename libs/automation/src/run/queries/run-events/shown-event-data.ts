@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '#core';
 import { isSealedPersonalData } from '#keys';
+import { FINAL_RUN_EVENTS } from '../../run.events.js';
 
 /** What a sealed value reads as where it is shown without being opened. */
 export const SEALED = Object.freeze({ sealed: true as const });
@@ -9,12 +10,18 @@ export const SEALED = Object.freeze({ sealed: true as const });
  * (personal data sealed per user, or anything shaped like a sealed secret) becomes SEALED, never
  * ciphertext; the run's input too, sealed or not (older events hold it plain), since no read of a
  * run exposes its input. Outputs and prompts are read opened where they are meant to be (run_get,
- * approvals), not here.
+ * approvals), not here; nor is a final event's shadow comparison, which is the shadow report's
+ * (automations:admin), not the run reader's.
  */
 export function shownEventData(type: string, data: JsonValue): JsonObject {
   const shown = withoutSealed(data);
   const object = typeof shown === 'object' && shown !== null && !Array.isArray(shown) ? shown : { value: shown };
-  return type === 'RunStarted' && 'input' in object ? { ...object, input: SEALED } : object;
+  if (type === 'RunStarted' && 'input' in object) return { ...object, input: SEALED };
+  if (FINAL_RUN_EVENTS.has(type as never) && 'shadow' in object) {
+    const { shadow: _comparison, ...rest } = object;
+    return rest;
+  }
+  return object;
 }
 
 function withoutSealed(value: JsonValue): JsonValue {

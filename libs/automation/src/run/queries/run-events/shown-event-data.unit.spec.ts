@@ -22,6 +22,14 @@ describe('run event data as a timeline shows it', () => {
     expect(shownEventData('RunStarted', { runId: 'r', input: { iban: 'DE00' }, stepIds: [] })).toEqual({ runId: 'r', input: SEALED, stepIds: [] });
   });
 
+  it("never shows a final event's shadow comparison: it is the shadow report's", () => {
+    const shadow = { runId: 'r', automation: 'a', liveVersion: 1, shadowVersion: 2, requestsIdentical: false, sameSequence: true, calls: [] };
+    expect(shownEventData('RunCompleted', { outputs: sealed, shadow })).toEqual({ outputs: SEALED });
+    expect(shownEventData('RunFailed', { reason: 'step.not_retryable', stepId: 'pay', message: 'failed', shadow })).toEqual({ reason: 'step.not_retryable', stepId: 'pay', message: 'failed' });
+    // Only a final event's: another event's field of that name is its own data.
+    expect(shownEventData('Custom', { shadow: 'kept' })).toEqual({ shadow: 'kept' });
+  });
+
   it('leaves plain data as it is', () => {
     const data = { stepId: 'pay', attempt: 2, errorClass: 'transient', code: 'http.503', message: 'unavailable', status: 503, retryAt: 1700000000000 };
     expect(shownEventData('StepFailed', data)).toEqual(data);
