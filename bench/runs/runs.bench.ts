@@ -13,7 +13,7 @@
 // feature's tenant beside a plain tenant on one platform, rounds taken in turn.
 // Usage: npm run bench:runs (starts PostgreSQL itself). BENCH_RUNS, BENCH_TOTAL, BENCH_CONCURRENCY,
 // BENCH_STORES (sqlite,postgres by default; sqlite alone for quick iterations), BENCH_GROWN_RUNS
-// (0 skips the grown store), BENCH_OVERHEAD_ROUNDS (8; rounds of each in the overhead rounds, rounded up to whole rotations),
+// (0 skips the grown store), BENCH_OVERHEAD_ROUNDS (16; rounds of each in the overhead rounds, rounded up to whole rotations),
 // BENCH_OVERHEAD_TOTAL (1000; runs per overhead round),
 // BENCH_ONLY=overheads (the overhead rounds alone, printed, bench/results/runs.json left as it is:
 // for iterating on a feature's cost), with BENCH_VARIANTS (policies,shadow,control; the plain rounds always
@@ -44,7 +44,7 @@ const STORES = new Set((process.env.BENCH_STORES ?? 'sqlite,postgres').split(','
 const GROWN_RUNS = Number(process.env.BENCH_GROWN_RUNS ?? 1_000_000);
 const TENANT = 'bench';
 /** A few per cent is the figure sought, and neighbours move a short round by more: more and longer rounds than the others. */
-const OVERHEAD_ROUNDS = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 8);
+const OVERHEAD_ROUNDS = Number(process.env.BENCH_OVERHEAD_ROUNDS ?? 16);
 const OVERHEAD_TOTAL = Number(process.env.BENCH_OVERHEAD_TOTAL ?? 1000);
 /** Each tenant's warm-up round, not counted: its setup, and the code its path runs warmed up. */
 const OVERHEAD_WARM_UP = Math.ceil(OVERHEAD_TOTAL / 4);
