@@ -22,8 +22,6 @@ export interface PreparedConnector {
   secret: string | undefined;
 }
 
-/** The connectors one plan (a dry run, a shadow comparison) has read: each is read once per plan, at its first call. */
-
 /**
  * The one door out of the platform to tenants' systems. Secrets are opened at call time and
  * live no longer than the call; each tenant's connector has its own outbound token bucket, so

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConnectorAbortedError, type OnBehalfOfRecord } from '#connectors';
 import { ConnectorGateway } from '#connectors/nest';
-import { EVENT_STORE, loadStream, WrongExpectedVersionError, type AppendResult, type EventStore } from '#event-store';
+import { EVENT_STORE, EventTooLargeError, loadStream, WrongExpectedVersionError, type AppendResult, type EventStore } from '#event-store';
 import { contextOfTraceparent } from '#observability';
 import { inSpan, sagaStepOutcomes, SpanKind, tracingEnabled, type Span } from '#observability/nest';
 import { AutomationCatalog } from '../../automation/automation-catalog.js';
@@ -145,15 +145,15 @@ export class RunWorker {
     for (;;) {
       try {
         if (state.status === 'none') return { kind: 'done' };
+        // Before the drain's check: a run that just closed (a call gave up while draining) closes as always.
+        if (isFinal(state)) {
+          await this.close(tenantId, state, unsaved, opened);
+          for (const [connector, version] of Object.entries(state.secretPins)) await this.secrets.retireIfUnused(tenantId, connector, version, state.runId);
+          return { kind: 'done' };
+        }
         if (this.draining.signal.aborted) {
           await this.save(tenantId, state, unsaved);
           return { kind: 'parked', streamVersion: state.streamVersion, until: Number.MAX_SAFE_INTEGER };
-        }
-        if (isFinal(state)) {
-          // A run with a shadow version closes with its comparison in its final event (unless the final event is stored already).
-          await this.save(tenantId, state, { ...unsaved, events: await this.withComparison(tenantId, state, unsaved.events, opened, this.keptTimeline(tenantId, state, unsaved)) });
-          for (const [connector, version] of Object.entries(state.secretPins)) await this.secrets.retireIfUnused(tenantId, connector, version, state.runId);
-          return { kind: 'done' };
         }
         const definition = await this.catalog.version(tenantId, state.automation, state.version);
         if (!definition) throw new Error(`automation ${state.automation} v${state.version} is missing from the log`);
@@ -223,11 +223,35 @@ export class RunWorker {
       try {
         const recorded = current.status === 'cancelling' ? outcome.slice(0, 1) : outcome;
         // An outcome that closes the run (the step gave up) carries the comparison, as a close by the drive would.
-        return await this.save(tenantId, current, NOTHING_UNSAVED, await this.withComparison(tenantId, recorded.reduce(evolveRun, current as RunState), recorded));
+        const compared = await this.withComparison(tenantId, recorded.reduce(evolveRun, current as RunState), recorded);
+        try {
+          return await this.save(tenantId, current, NOTHING_UNSAVED, compared);
+        } catch (error) {
+          if (compared === recorded || !(error instanceof EventTooLargeError)) throw error;
+          this.logger.warn({ msg: 'shadow comparison left out: the final event would be too large', tenantId, runId });
+          return await this.save(tenantId, current, NOTHING_UNSAVED, recorded);
+        }
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         current = await this.load(tenantId, runId);
       }
+    }
+  }
+
+  /**
+   * Appends what closes the run (unless its final event is stored already), with its shadow
+   * comparison, if it has one, in its final event. A comparison that would make the final event
+   * too large for the store is left out (and logged): it must never keep a run from closing.
+   */
+  private async close(tenantId: string, state: ActiveRunState, unsaved: Unsaved, opened: OpenedValues): Promise<void> {
+    const compared = await this.withComparison(tenantId, state, unsaved.events, opened, this.keptTimeline(tenantId, state, unsaved));
+    if (compared === unsaved.events) return void (await this.save(tenantId, state, unsaved));
+    try {
+      await this.save(tenantId, state, { ...unsaved, events: compared });
+    } catch (error) {
+      if (!(error instanceof EventTooLargeError)) throw error;
+      this.logger.warn({ msg: 'shadow comparison left out: the final event would be too large', tenantId, runId: state.runId });
+      await this.save(tenantId, state, unsaved);
     }
   }
 

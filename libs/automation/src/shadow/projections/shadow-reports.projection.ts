@@ -5,6 +5,7 @@ import { comparisonIn } from '../shadow.events.js';
 export const SHADOW_REPORTS_TABLE = 'shadow_reports';
 export const SHADOW_REPORT_CLASSES_TABLE = 'shadow_report_classes';
 export const SHADOW_REPORT_PATHS_TABLE = 'shadow_report_paths';
+export const SHADOW_REPORT_RUNS_TABLE = 'shadow_report_runs';
 
 /**
  * Per tenant, automation and shadow version, the sums a shadow report is made of: runs compared,
@@ -28,6 +29,9 @@ export const shadowReportsProjection: Projection = {
     [SHADOW_REPORT_PATHS_TABLE]: `CREATE TABLE ${SHADOW_REPORT_PATHS_TABLE} (
       tenant_id TEXT NOT NULL, automation TEXT NOT NULL, version INTEGER NOT NULL, step_id TEXT NOT NULL, path TEXT NOT NULL, runs BIGINT NOT NULL,
       PRIMARY KEY (tenant_id, automation, version, step_id, path))`,
+    [SHADOW_REPORT_RUNS_TABLE]: `CREATE TABLE ${SHADOW_REPORT_RUNS_TABLE} (
+      tenant_id TEXT NOT NULL, run_id TEXT NOT NULL,
+      PRIMARY KEY (tenant_id, run_id))`,
   },
   handles: (event) => comparisonIn(event) !== undefined,
   apply: applyComparison,
@@ -35,6 +39,9 @@ export const shadowReportsProjection: Projection = {
 
 async function applyComparison(tx: ViewSql, recorded: RecordedEvent): Promise<void> {
   const data = comparisonIn(recorded)!;
+  // Counted once per run: a second comparison of the same run (the other form) changes nothing.
+  const first = await tx.run(`INSERT INTO ${SHADOW_REPORT_RUNS_TABLE} (tenant_id, run_id) VALUES (?, ?) ON CONFLICT (tenant_id, run_id) DO NOTHING`, [recorded.tenantId, data.runId]);
+  if (first === 0) return;
   const key = [recorded.tenantId, data.automation, data.shadowVersion];
   const one = (yes: boolean): number => (yes ? 1 : 0);
   await tx.run(
