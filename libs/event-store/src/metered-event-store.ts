@@ -16,7 +16,6 @@ export class MeteredEventStore implements EventStore {
     return this.inner.checkpoints;
   }
 
-  /** Forwarded: append calls the inner store's append in the same turn. */
   append(tenantId: TenantId, streamId: StreamId, expectedVersion: ExpectedVersion, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const outcomeOf = (error: unknown): string => (error instanceof DomainError ? error.kind : 'error');
     return inSpan('event.append', { attributes: { 'ledgerline.tenant.id': tenantId, 'ledgerline.event.count': events.length } }, () => {

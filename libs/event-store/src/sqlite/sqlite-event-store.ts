@@ -246,8 +246,8 @@ export class SqliteEventStore implements EventStore {
    * One batch of readAll. The log's followers (a projector per view, the relay, the listeners)
    * all read the same new range after each append: the last few batches read at the head (short
    * of a full batch) are kept, decoded, and the same range is answered from them while no row of
-   * the file can have changed (nothing
-   * archived here, no other connection's write: PRAGMA data_version). Their events are frozen
+   * the file can have changed (nothing archived here, no other connection's write: PRAGMA
+   * data_version). Their events are frozen
    * through and through: a reader that changed one would change it for every other reader, so
    * none may (it throws).
    */

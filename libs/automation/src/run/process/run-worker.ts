@@ -147,7 +147,7 @@ export class RunWorker {
         if (state.status === 'none') return { kind: 'done' };
         // Before the drain's check: a run that just closed (a call gave up while draining) closes as always.
         if (isFinal(state)) {
-          await this.close(tenantId, state, unsaved, opened);
+          await this.saveClosing(tenantId, state, unsaved, [], opened, this.keptTimeline(tenantId, state, unsaved));
           for (const [connector, version] of Object.entries(state.secretPins)) await this.secrets.retireIfUnused(tenantId, connector, version, state.runId);
           return { kind: 'done' };
         }
@@ -221,16 +221,8 @@ export class RunWorker {
     for (let current: RunState = state; ;) {
       if (current.status === 'none' || isFinal(current) || !isUnderWay(current, action)) return current;
       try {
-        const recorded = current.status === 'cancelling' ? outcome.slice(0, 1) : outcome;
         // An outcome that closes the run (the step gave up) carries the comparison, as a close by the drive would.
-        const compared = await this.withComparison(tenantId, recorded.reduce(evolveRun, current as RunState), recorded);
-        try {
-          return await this.save(tenantId, current, NOTHING_UNSAVED, compared);
-        } catch (error) {
-          if (compared === recorded || !(error instanceof EventTooLargeError)) throw error;
-          this.logger.warn({ msg: 'shadow comparison left out: the final event would be too large', tenantId, runId });
-          return await this.save(tenantId, current, NOTHING_UNSAVED, recorded);
-        }
+        return await this.saveClosing(tenantId, current, NOTHING_UNSAVED, current.status === 'cancelling' ? outcome.slice(0, 1) : outcome);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         current = await this.load(tenantId, runId);
@@ -239,19 +231,21 @@ export class RunWorker {
   }
 
   /**
-   * Appends what closes the run (unless its final event is stored already), with its shadow
-   * comparison, if it has one, in its final event. A comparison that would make the final event
-   * too large for the store is left out (and logged): it must never keep a run from closing.
+   * save(), with the run's shadow comparison, if it has one, in the final event that `unsaved`
+   * or `events` carry (none: a plain save). A comparison that would make the final event too large
+   * for the store is left out (and logged): it must never keep a run from closing.
    */
-  private async close(tenantId: string, state: ActiveRunState, unsaved: Unsaved, opened: OpenedValues): Promise<void> {
-    const compared = await this.withComparison(tenantId, state, unsaved.events, opened, this.keptTimeline(tenantId, state, unsaved));
-    if (compared === unsaved.events) return void (await this.save(tenantId, state, unsaved));
+  private async saveClosing(tenantId: string, state: ActiveRunState, unsaved: Unsaved, events: RunEvent[], opened?: OpenedValues, kept?: readonly TimedRunEvent[]): Promise<RunState> {
+    const closing = [...unsaved.events, ...events];
+    const compared = await this.withComparison(tenantId, events.reduce(evolveRun, state as RunState), closing, opened, kept);
+    if (compared === closing) return this.save(tenantId, state, unsaved, events);
+    const split = unsaved.events.length;
     try {
-      await this.save(tenantId, state, { ...unsaved, events: compared });
+      return await this.save(tenantId, state, { ...unsaved, events: compared.slice(0, split) }, compared.slice(split));
     } catch (error) {
       if (!(error instanceof EventTooLargeError)) throw error;
       this.logger.warn({ msg: 'shadow comparison left out: the final event would be too large', tenantId, runId: state.runId });
-      await this.save(tenantId, state, unsaved);
+      return this.save(tenantId, state, unsaved, events);
     }
   }
 
@@ -303,7 +297,8 @@ export class RunWorker {
   /** The run's events after RunStarted as this drive appended them, when they are all of what the stream holds before `unsaved`. */
   private keptTimeline(tenantId: string, state: ActiveRunState, unsaved: Unsaved): readonly TimedRunEvent[] | undefined {
     const kept = this.timelines.get(`${tenantId}\u0000${state.runId}`);
-    return kept && kept.expected === state.streamVersion - unsaved.events.length ? [...kept.events] : undefined;
+    // Not copied: the comparison copies it into its timeline before the close appends to it.
+    return kept && kept.expected === state.streamVersion - unsaved.events.length ? kept.events : undefined;
   }
 
   /**

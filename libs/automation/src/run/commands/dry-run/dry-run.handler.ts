@@ -23,9 +23,9 @@ export function newDryRunId(tenantId: string, idempotencyKey: string | undefined
 
 /**
  * Plans a run of an automation without running it (planDryRun, connector calls rendered by
- * dryCallRenderer and answered by answerDryCall) and records the plan on its own stream, the input and the plan's steps sealed
- * for the requester. The input is checked against the version's schema here, for every caller
- * (the tool checked it already; REST did not).
+ * dryCallRenderer and answered by answerDryCall) and records the plan on its own stream, the
+ * input and the plan's steps sealed for the requester. The input is checked against the
+ * version's schema here, for every caller (the tool checked it already; REST did not).
  */
 @CommandHandler(DryRunCommand)
 export class DryRunHandler implements ICommandHandler<DryRunCommand> {
